@@ -1,0 +1,345 @@
+//! Command lines (manual chapter 2.1): `[<password>]AT[+<NAME>][?|=?|=<params>]<CR>`.
+
+use nom::{
+    IResult, Parser,
+    branch::alt,
+    bytes::complete::{tag, take_while_m_n},
+    combinator::{eof, map, rest, value},
+    sequence::preceded,
+};
+
+use crate::{EncodeError, LineError, Params, Writer};
+
+/// The longest command name accepted; the manual's longest is `KEEPALIVEA` (10).
+const MAX_NAME: usize = 32;
+
+/// The form of a command line (manual table 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub enum Form<'a> {
+    /// Plain `AT`: the test command, with no name.
+    Bare,
+    /// `AT+NAME`: executes, or queries for commands whose bare form reads a value (`AT+CSQ`).
+    Execute,
+    /// `AT+NAME?`: queries the current value.
+    Query,
+    /// `AT+NAME=?`: asks for the parameters' range.
+    Test,
+    /// `AT+NAME=<params>`: sets, or runs a parameterised action (`AT+LBS=1`).
+    Set(Params<'a>),
+}
+
+/// One command line, as a zero-copy view of the bytes it was parsed from, or as a value to
+/// [`emit`](CommandLine::emit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct CommandLine<'a> {
+    password: Option<&'a [u8]>,
+    name: &'a [u8],
+    form: Form<'a>,
+}
+
+#[derive(Clone, Copy)]
+enum Kind<'a> {
+    Execute,
+    Query,
+    Test,
+    Set(&'a [u8]),
+}
+
+fn prefix(i: &[u8]) -> IResult<&[u8], &[u8]> {
+    alt((tag(&b"AT"[..]), tag(&b"at"[..]))).parse(i)
+}
+
+fn name(i: &[u8]) -> IResult<&[u8], &[u8]> {
+    take_while_m_n(1, MAX_NAME, |b: u8| b.is_ascii_alphanumeric()).parse(i)
+}
+
+fn form(i: &[u8]) -> IResult<&[u8], Kind<'_>> {
+    alt((
+        value(Kind::Test, (tag(&b"=?"[..]), eof)),
+        map(preceded(tag(&b"="[..]), rest), Kind::Set),
+        value(Kind::Query, (tag(&b"?"[..]), eof)),
+        value(Kind::Execute, eof),
+    ))
+    .parse(i)
+}
+
+/// Strips the line ends at the end of a line (CR, LF, CR LF or several; errata #1).
+fn trim_line_end(line: &[u8]) -> &[u8] {
+    let keep = line
+        .iter()
+        .rposition(|&b| b != b'\r' && b != b'\n')
+        .map_or(0, |i| i.saturating_add(1));
+    line.get(..keep).unwrap_or(&[])
+}
+
+impl<'a> CommandLine<'a> {
+    /// Plain `AT`.
+    pub const fn bare() -> Self {
+        CommandLine {
+            password: None,
+            name: b"",
+            form: Form::Bare,
+        }
+    }
+
+    /// `AT+<name>`.
+    pub const fn execute(name: &'a [u8]) -> Self {
+        Self::with_form(name, Form::Execute)
+    }
+
+    /// `AT+<name>?`.
+    pub const fn query(name: &'a [u8]) -> Self {
+        Self::with_form(name, Form::Query)
+    }
+
+    /// `AT+<name>=?`.
+    pub const fn test(name: &'a [u8]) -> Self {
+        Self::with_form(name, Form::Test)
+    }
+
+    /// `AT+<name>=<params>`, the parameters already joined with `,` (see [`Params::new`]).
+    pub const fn set(name: &'a [u8], params: &'a [u8]) -> Self {
+        Self::with_form(name, Form::Set(Params::new(params)))
+    }
+
+    /// Any form of `AT+<name>`.
+    pub const fn with_form(name: &'a [u8], form: Form<'a>) -> Self {
+        CommandLine {
+            password: None,
+            name,
+            form,
+        }
+    }
+
+    /// The same command prefixed with the command password (`usr.cn#AT+VER`, protocol-notes §3).
+    pub const fn with_password(mut self, password: &'a [u8]) -> Self {
+        self.password = Some(password);
+        self
+    }
+
+    /// Parses one line. Line ends at its end are allowed and ignored.
+    ///
+    /// No password is looked for: `+++AT` is [`LineError::NotAt`], as the module answers it
+    /// `ERROR`. Use [`CommandLine::parse_with_password`] where a password prefix may come.
+    pub fn parse(line: &'a [u8]) -> Result<Self, LineError> {
+        let line = trim_line_end(line);
+        if line.is_empty() {
+            return Err(LineError::Empty);
+        }
+        let Ok((after, _)) = prefix(line) else {
+            return Err(LineError::NotAt);
+        };
+        if after.is_empty() {
+            return Ok(Self::bare());
+        }
+        let Some(after_plus) = after.strip_prefix(b"+") else {
+            return Err(LineError::IllFormed);
+        };
+        let Ok((after_name, name)) = name(after_plus) else {
+            return Err(LineError::IllFormed);
+        };
+        let Ok((_, kind)) = form(after_name) else {
+            return Err(LineError::IllFormed);
+        };
+        let form = match kind {
+            Kind::Execute => Form::Execute,
+            Kind::Query => Form::Query,
+            Kind::Test => Form::Test,
+            Kind::Set(params) => {
+                if params.iter().any(|&b| b == b'\r' || b == b'\n') {
+                    return Err(LineError::IllFormed);
+                }
+                Form::Set(Params::new(params))
+            }
+        };
+        Ok(Self::with_form(name, form))
+    }
+
+    /// Parses a line that may start with the command password (protocol-notes §3):
+    /// `usr.cn#AT+VER` with `password = b"usr.cn#"` gives `AT+VER` with the password noted.
+    ///
+    /// A line that does not start with the password is parsed as a plain line. A line that starts
+    /// with the password but is not followed by `AT` is [`LineError::NotAt`]: in the transparent
+    /// modes those bytes are ordinary data.
+    pub fn parse_with_password(line: &'a [u8], password: &'a [u8]) -> Result<Self, LineError> {
+        match line.strip_prefix(password) {
+            Some(rest) if !password.is_empty() => {
+                Self::parse(rest).map(|cmd| cmd.with_password(password))
+            }
+            _ => Self::parse(line),
+        }
+    }
+
+    /// The password prefix, if the line carried one.
+    pub const fn password(&self) -> Option<&'a [u8]> {
+        self.password
+    }
+
+    /// The name as written, without `AT+` (empty for plain `AT`).
+    pub const fn name(&self) -> &'a [u8] {
+        self.name
+    }
+
+    /// Whether the name is `name`, ignoring ASCII case (errata #2).
+    pub fn is(&self, name: &[u8]) -> bool {
+        self.name.eq_ignore_ascii_case(name)
+    }
+
+    /// The form.
+    pub const fn form(&self) -> Form<'a> {
+        self.form
+    }
+
+    /// The parameters of a set command.
+    pub const fn params(&self) -> Option<Params<'a>> {
+        match self.form {
+            Form::Set(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The length [`emit`](CommandLine::emit) writes, terminator included.
+    pub fn buffer_len(&self) -> usize {
+        let mut scratch = [0u8; 0];
+        let mut w = Writer::new(&mut scratch);
+        self.write(&mut w);
+        w.len()
+    }
+
+    /// Writes the line, terminated by CR (manual 2.1), into `buf`; returns its length.
+    ///
+    /// Errors: [`EncodeError::BufferTooSmall`] with the length needed; [`EncodeError::InvalidName`]
+    /// when the name is not 1-32 letters and digits (or not empty for [`Form::Bare`]);
+    /// [`EncodeError::LineEndInPayload`] when the password or a parameter holds CR or LF.
+    pub fn emit(&self, buf: &mut [u8]) -> Result<usize, EncodeError> {
+        let name_ok = match self.form {
+            Form::Bare => self.name.is_empty(),
+            _ => {
+                !self.name.is_empty()
+                    && self.name.len() <= MAX_NAME
+                    && self.name.iter().all(u8::is_ascii_alphanumeric)
+            }
+        };
+        if !name_ok {
+            return Err(EncodeError::InvalidName);
+        }
+        let has_line_end = |s: &[u8]| s.iter().any(|&b| b == b'\r' || b == b'\n');
+        if self.password.is_some_and(has_line_end)
+            || self.params().is_some_and(|p| has_line_end(p.raw()))
+        {
+            return Err(EncodeError::LineEndInPayload);
+        }
+        let mut w = Writer::new(buf);
+        self.write(&mut w);
+        w.finish()
+    }
+
+    fn write(&self, w: &mut Writer<'_>) {
+        if let Some(pw) = self.password {
+            w.put(pw);
+        }
+        w.put(b"AT");
+        if !matches!(self.form, Form::Bare) {
+            w.put_byte(b'+');
+            w.put(self.name);
+        }
+        match self.form {
+            Form::Bare | Form::Execute => {}
+            Form::Query => w.put_byte(b'?'),
+            Form::Test => w.put(b"=?"),
+            Form::Set(p) => {
+                w.put_byte(b'=');
+                w.put(p.raw());
+            }
+        }
+        w.put_byte(b'\r');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms() {
+        assert_eq!(CommandLine::parse(b"AT"), Ok(CommandLine::bare()));
+        assert_eq!(CommandLine::parse(b"at\r\n"), Ok(CommandLine::bare()));
+        assert_eq!(CommandLine::parse(b"AT+Z"), Ok(CommandLine::execute(b"Z")));
+        assert_eq!(CommandLine::parse(b"AT+E?"), Ok(CommandLine::query(b"E")));
+        assert_eq!(CommandLine::parse(b"AT+E=?"), Ok(CommandLine::test(b"E")));
+        assert_eq!(
+            CommandLine::parse(b"AT+APN=CMNET,,,0\r"),
+            Ok(CommandLine::set(b"APN", b"CMNET,,,0"))
+        );
+        let c = CommandLine::parse(b"at+csq").unwrap();
+        assert!(c.is(b"CSQ"));
+        assert_eq!(c.name(), b"csq");
+    }
+
+    #[test]
+    fn not_at_versus_ill_formed() {
+        assert_eq!(CommandLine::parse(b"+++AT"), Err(LineError::NotAt));
+        assert_eq!(CommandLine::parse(b"hello"), Err(LineError::NotAt));
+        assert_eq!(CommandLine::parse(b"At+CSQ"), Err(LineError::NotAt));
+        assert_eq!(CommandLine::parse(b"\r\n"), Err(LineError::Empty));
+        for bad in [
+            &b"AT+"[..],
+            b"ATE0",
+            b"AT+CSQ?x",
+            b"AT+CSQ ",
+            b"AT+C-SQ",
+            b"AT+E=1\rAT",
+            b"AT+ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+        ] {
+            assert_eq!(
+                CommandLine::parse(bad),
+                Err(LineError::IllFormed),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(LineError::IllFormed.cme_code(), Some(58));
+        assert_eq!(LineError::NotAt.cme_code(), None);
+    }
+
+    #[test]
+    fn password_prefix() {
+        let c = CommandLine::parse_with_password(b"usr.cn#AT+VER\r", b"usr.cn#").unwrap();
+        assert_eq!(c.password(), Some(&b"usr.cn#"[..]));
+        assert!(c.is(b"VER"));
+        assert_eq!(
+            CommandLine::parse_with_password(b"usr.cn#hello", b"usr.cn#"),
+            Err(LineError::NotAt)
+        );
+        assert_eq!(
+            CommandLine::parse_with_password(b"wrong#AT+VER", b"usr.cn#"),
+            Err(LineError::NotAt)
+        );
+        let mut buf = [0u8; 32];
+        let n = c.emit(&mut buf).unwrap();
+        assert_eq!(&buf[..n], b"usr.cn#AT+VER\r");
+    }
+
+    #[test]
+    fn emit_reports_needed_length_and_bad_input() {
+        let c = CommandLine::set(b"APN", b"CMNET,,,0");
+        let mut small = [0u8; 4];
+        assert_eq!(
+            c.emit(&mut small),
+            Err(EncodeError::BufferTooSmall { needed: 17 })
+        );
+        assert_eq!(c.buffer_len(), 17);
+        let mut buf = [0u8; 32];
+        assert_eq!(
+            CommandLine::query(b"C-SQ").emit(&mut buf),
+            Err(EncodeError::InvalidName)
+        );
+        assert_eq!(
+            CommandLine::set(b"STMSG", b"a\rb").emit(&mut buf),
+            Err(EncodeError::LineEndInPayload)
+        );
+    }
+}

@@ -1,0 +1,409 @@
+//! The MCU side: an incremental response framer that knows the command in flight.
+//!
+//! Feed it bytes as they come from the UART, in any chunking; it hands out one [`Event`] at a
+//! time with the number of bytes consumed ([`Status::Complete`]), or [`Status::Partial`] when it
+//! needs more. What the framer knows about the exchange in progress lives in an [`Expect`] owned
+//! by the caller, so a new command starts from a clean slate by construction.
+//!
+//! Classification of a complete line (empty lines are ignored, errata #1):
+//!
+//! 1. the first line equal to the command sent is its [`Event::Echo`] (errata #33);
+//! 2. `OK`, `ERROR`, `+CME ERROR:<n>` as a whole line end the exchange ([`Event::Final`]);
+//! 3. `+NAME:<params>` with the name of the command in flight is an [`Event::Info`]; after one, a
+//!    line that does not start with `+` continues it (`+LBSN`, two-line `+SYSINFO`);
+//! 4. anything else is [`Event::Unsolicited`]: the boot banner, heartbeats written to serial,
+//!    and results that arrive when nothing is in flight (a late answer after a timeout).
+//!
+//! With [`Expect::echo_required`], results and information lines that arrive before the echo
+//! are unsolicited too: with echo on, a late answer to an earlier command can then never be taken
+//! for this command's answer.
+//!
+//! The handshake replies `a` and `+ok` arrive without a line end; they are recognised only while an
+//! [`Expect::handshake_a`] or [`Expect::handshake_ok`] is in flight.
+
+use crate::{FinalResult, LineBuffer, LineEvent, Params, Status};
+
+/// What the framer hands out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub enum Event<'a> {
+    /// The echo of the command in flight.
+    Echo(&'a [u8]),
+    /// An information line of the command in flight.
+    Info(InfoLine<'a>),
+    /// The final result of the command in flight.
+    Final(FinalResult),
+    /// The `a` answering `+++`.
+    HandshakeA,
+    /// The `+ok` answering `a`: the module is in command mode.
+    HandshakeOk,
+    /// A line that belongs to no command in flight.
+    Unsolicited(&'a [u8]),
+    /// A line longer than the framer's buffer was dropped; `dropped` is its length.
+    Overflow {
+        /// Bytes dropped (the whole line, terminator not counted).
+        dropped: usize,
+    },
+}
+
+/// An information line: `+NAME:<params>` (spaces after the colon skipped, errata #3), or a
+/// continuation line of a multi-line answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct InfoLine<'a> {
+    name: &'a [u8],
+    params: &'a [u8],
+    continuation: bool,
+}
+
+impl<'a> InfoLine<'a> {
+    /// Parses `+NAME:<params>`; `None` for any other line.
+    pub fn parse(line: &'a [u8]) -> Option<Self> {
+        let body = line.strip_prefix(b"+")?;
+        let colon = body.iter().position(|&b| b == b':')?;
+        let (name, rest) = body.split_at(colon);
+        if name.is_empty() || !name.iter().all(u8::is_ascii_alphanumeric) {
+            return None;
+        }
+        let params = rest.get(1..).unwrap_or(&[]).trim_ascii_start();
+        Some(InfoLine {
+            name,
+            params,
+            continuation: false,
+        })
+    }
+
+    /// The name without `+`; empty for a continuation line.
+    pub const fn name(&self) -> &'a [u8] {
+        self.name
+    }
+
+    /// The text after the colon (or the whole continuation line).
+    pub const fn raw_params(&self) -> &'a [u8] {
+        self.params
+    }
+
+    /// The parameters, split on commas.
+    pub const fn params(&self) -> Params<'a> {
+        Params::new(self.params)
+    }
+
+    /// Whether this line continues the previous information line (it has no `+NAME:`).
+    pub const fn is_continuation(&self) -> bool {
+        self.continuation
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+enum Waiting {
+    Nothing,
+    Command,
+    HandshakeA,
+    HandshakeOk,
+}
+
+/// The exchange in flight, owned by the caller and handed to every [`Framer::feed`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Expect<'c> {
+    waiting: Waiting,
+    sent: &'c [u8],
+    name: &'c [u8],
+    require_echo: bool,
+    echo_seen: bool,
+    info_seen: bool,
+    done: bool,
+}
+
+impl<'c> Expect<'c> {
+    const fn new(waiting: Waiting, sent: &'c [u8], name: &'c [u8]) -> Self {
+        Expect {
+            waiting,
+            sent,
+            name,
+            require_echo: false,
+            echo_seen: false,
+            info_seen: false,
+            done: false,
+        }
+    }
+
+    /// Nothing in flight: every line is unsolicited.
+    pub const fn nothing() -> Self {
+        Self::new(Waiting::Nothing, b"", b"")
+    }
+
+    /// A command was sent. `sent` is the line as written (its line ends are ignored), matched
+    /// exactly against the echo; `name` is the command name without `AT+`, matched in any case
+    /// against `+NAME:` lines.
+    pub fn command(sent: &'c [u8], name: &'c [u8]) -> Self {
+        let end = sent
+            .iter()
+            .rposition(|&b| b != b'\r' && b != b'\n')
+            .map_or(0, |i| i.saturating_add(1));
+        Self::new(Waiting::Command, sent.get(..end).unwrap_or(&[]), name)
+    }
+
+    /// A command was sent, and its name is read from the line itself (after `AT+` or `at+`,
+    /// which may follow a password prefix).
+    pub fn for_line(sent: &'c [u8]) -> Self {
+        let name = sent
+            .windows(3)
+            .position(|w| w.eq_ignore_ascii_case(b"AT+"))
+            .and_then(|i| sent.get(i.saturating_add(3)..))
+            .map(|rest| {
+                let n = rest
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric())
+                    .count();
+                rest.get(..n).unwrap_or(&[])
+            })
+            .unwrap_or(&[]);
+        Self::command(sent, name)
+    }
+
+    /// `+++` was sent: waiting for `a`.
+    pub const fn handshake_a() -> Self {
+        Self::new(Waiting::HandshakeA, b"", b"")
+    }
+
+    /// `a` was sent: waiting for `+ok`.
+    pub const fn handshake_ok() -> Self {
+        Self::new(Waiting::HandshakeOk, b"", b"")
+    }
+
+    /// Requires the echo before the answer: anything that comes before it is unsolicited. Use it
+    /// when echo is known to be on (`AT+E=ON`, the factory default).
+    pub const fn echo_required(mut self) -> Self {
+        self.require_echo = true;
+        self
+    }
+
+    /// Whether the exchange has ended (a final result or the handshake reply arrived).
+    pub const fn is_done(&self) -> bool {
+        self.done || matches!(self.waiting, Waiting::Nothing)
+    }
+
+    /// Whether the echo was seen.
+    pub const fn echo_seen(&self) -> bool {
+        self.echo_seen
+    }
+}
+
+/// Running totals, for the counters a firmware reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Counters {
+    /// Complete non-empty lines seen.
+    pub lines: u32,
+    /// Lines handed out as [`Event::Unsolicited`].
+    pub unsolicited: u32,
+    /// Lines dropped because they were longer than the buffer.
+    pub overflows: u32,
+    /// Bytes dropped with those lines.
+    pub bytes_dropped: u64,
+}
+
+/// The response framer, with a line buffer of `N` bytes ([`crate::MAX_LINE`] holds every line of
+/// the manual's command set).
+#[derive(Debug, Clone)]
+pub struct Framer<const N: usize> {
+    lines: LineBuffer<N>,
+    lines_seen: u32,
+    unsolicited: u32,
+}
+
+impl<const N: usize> Default for Framer<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn is_line_end(b: &u8) -> bool {
+    *b == b'\r' || *b == b'\n'
+}
+
+impl<const N: usize> Framer<N> {
+    /// A framer with an empty buffer. `const`, so it can live in a `static`.
+    pub const fn new() -> Self {
+        Framer {
+            lines: LineBuffer::new(),
+            lines_seen: 0,
+            unsolicited: 0,
+        }
+    }
+
+    /// Feeds bytes; returns the next event and the bytes consumed, or [`Status::Partial`] when all
+    /// of `input` was taken in. Call again with the rest until it returns `Partial`.
+    #[inline]
+    pub fn feed<'f>(&'f mut self, input: &[u8], expect: &mut Expect<'_>) -> Status<Event<'f>> {
+        if !expect.done {
+            match expect.waiting {
+                Waiting::HandshakeA => return self.feed_handshake_a(input, expect),
+                Waiting::HandshakeOk => return self.feed_handshake_ok(input, expect),
+                Waiting::Command | Waiting::Nothing => {}
+            }
+        }
+        let Framer {
+            lines,
+            lines_seen,
+            unsolicited,
+        } = self;
+        match lines.feed(input) {
+            Status::Partial => Status::Partial,
+            Status::Complete(LineEvent::Overflow { dropped }, n) => {
+                Status::Complete(Event::Overflow { dropped }, n)
+            }
+            Status::Complete(LineEvent::Line(line), n) => {
+                *lines_seen = lines_seen.wrapping_add(1);
+                let event = classify(line, expect);
+                if let Event::Unsolicited(_) = event {
+                    *unsolicited = unsolicited.wrapping_add(1);
+                }
+                Status::Complete(event, n)
+            }
+        }
+    }
+
+    /// Feeds the line layer with at most one line end, so that nothing after it (such as a
+    /// handshake byte) is swallowed into the next line.
+    fn feed_one_line<'f>(
+        &'f mut self,
+        input: &[u8],
+        skipped: usize,
+        expect: &mut Expect<'_>,
+    ) -> Status<Event<'f>> {
+        let cut = input
+            .iter()
+            .position(is_line_end)
+            .map_or(input.len(), |i| i.saturating_add(1));
+        let mut normal = Expect {
+            waiting: Waiting::Nothing,
+            ..*expect
+        };
+        let limited = input.get(..cut).unwrap_or(input);
+        match self.feed(limited, &mut normal) {
+            Status::Complete(ev, n) => Status::Complete(ev, n.saturating_add(skipped)),
+            // `limited` ends at a line end or at the end of the input, so a partial result
+            // means all of `input` was taken in.
+            Status::Partial => Status::Partial,
+        }
+    }
+
+    fn skip_line_ends(&self, input: &[u8]) -> usize {
+        if self.lines.pending().is_empty() && !self.lines.is_discarding() {
+            input.iter().take_while(|b| is_line_end(b)).count()
+        } else {
+            0
+        }
+    }
+
+    fn feed_handshake_a<'f>(
+        &'f mut self,
+        input: &[u8],
+        expect: &mut Expect<'_>,
+    ) -> Status<Event<'f>> {
+        let skipped = self.skip_line_ends(input);
+        let rest = input.get(skipped..).unwrap_or(&[]);
+        if rest.is_empty() {
+            return Status::Partial;
+        }
+        if skipped > 0 || self.lines.pending().is_empty() {
+            if let Some(b'a') = rest.first() {
+                expect.done = true;
+                return Status::Complete(Event::HandshakeA, skipped.saturating_add(1));
+            }
+        }
+        self.feed_one_line(rest, skipped, expect)
+    }
+
+    fn feed_handshake_ok<'f>(
+        &'f mut self,
+        input: &[u8],
+        expect: &mut Expect<'_>,
+    ) -> Status<Event<'f>> {
+        const OK: &[u8] = b"+ok";
+        let mut i = self.skip_line_ends(input);
+        while let Some(&b) = input.get(i) {
+            let pending = self.lines.pending();
+            let len = pending.len();
+            let matches_so_far = OK
+                .get(..len)
+                .is_some_and(|p| p.eq_ignore_ascii_case(pending));
+            if !matches_so_far || is_line_end(&b) {
+                break;
+            }
+            let next = OK.get(len).copied().unwrap_or(0);
+            if !b.eq_ignore_ascii_case(&next) {
+                break;
+            }
+            self.lines.push_bytes(&[b]);
+            i = i.saturating_add(1);
+            if self.lines.pending().len() == OK.len() {
+                self.lines.clear_pending();
+                expect.done = true;
+                return Status::Complete(Event::HandshakeOk, i);
+            }
+        }
+        let rest = input.get(i..).unwrap_or(&[]);
+        if rest.is_empty() {
+            return Status::Partial;
+        }
+        self.feed_one_line(rest, i, expect)
+    }
+
+    /// The running totals.
+    pub fn counters(&self) -> Counters {
+        Counters {
+            lines: self.lines_seen,
+            unsolicited: self.unsolicited,
+            overflows: self.lines.overflows(),
+            bytes_dropped: self.lines.bytes_dropped(),
+        }
+    }
+
+    /// Bytes of the line being assembled; useful to show what a timed-out exchange left behind.
+    pub fn pending(&self) -> &[u8] {
+        self.lines.pending()
+    }
+
+    /// Drops the line being assembled, e.g. after a mode change to transparent data.
+    pub fn reset(&mut self) {
+        self.lines.clear_pending();
+    }
+}
+
+/// Classifies one complete line against the exchange in flight.
+#[inline]
+fn classify<'l>(line: &'l [u8], expect: &mut Expect<'_>) -> Event<'l> {
+    if matches!(expect.waiting, Waiting::Command) && !expect.done {
+        if !expect.echo_seen && !expect.sent.is_empty() && line == expect.sent {
+            expect.echo_seen = true;
+            return Event::Echo(line);
+        }
+        if expect.echo_seen || !expect.require_echo {
+            if let Some(result) = FinalResult::parse(line) {
+                expect.done = true;
+                return Event::Final(result);
+            }
+            if let Some(info) = InfoLine::parse(line) {
+                if !expect.name.is_empty() && info.name.eq_ignore_ascii_case(expect.name) {
+                    expect.info_seen = true;
+                    return Event::Info(info);
+                }
+            } else if expect.info_seen && !line.starts_with(b"+") {
+                return Event::Info(InfoLine {
+                    name: &[],
+                    params: line,
+                    continuation: true,
+                });
+            }
+        }
+    }
+    Event::Unsolicited(line)
+}

@@ -1,0 +1,305 @@
+//! Parameter helpers: splitting, integers with ranges, keywords in any case, hex strings, quoted
+//! strings and `[HH]` escapes.
+
+use crate::{EscapeError, HexError, ParamError, Writer};
+
+/// The parameter list of a set command or an information line, as written: split on `,`, empty
+/// parameters kept (`CMNET,,,0` has four), commas inside double quotes not splitting
+/// (`"20/06/19,20:05:19+32"` is one), `[HH]` escapes kept verbatim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Params<'a> {
+    raw: &'a [u8],
+}
+
+impl<'a> Params<'a> {
+    /// A view of `raw`, the text after `=` (or after `:` in an answer).
+    pub const fn new(raw: &'a [u8]) -> Self {
+        Params { raw }
+    }
+
+    /// The text as written.
+    pub const fn raw(&self) -> &'a [u8] {
+        self.raw
+    }
+
+    /// The parameters in order.
+    pub fn iter(&self) -> ParamIter<'a> {
+        ParamIter {
+            rest: self.raw,
+            done: false,
+        }
+    }
+
+    /// The number of parameters: always at least one (an empty text is one empty parameter).
+    pub fn count(&self) -> usize {
+        self.iter().count()
+    }
+
+    /// The parameter at `index`, if there is one.
+    pub fn get(&self, index: usize) -> Option<&'a [u8]> {
+        self.iter().nth(index)
+    }
+}
+
+impl<'a> IntoIterator for Params<'a> {
+    type Item = &'a [u8];
+    type IntoIter = ParamIter<'a>;
+    fn into_iter(self) -> ParamIter<'a> {
+        self.iter()
+    }
+}
+
+/// Iterator over [`Params`].
+#[derive(Debug, Clone)]
+pub struct ParamIter<'a> {
+    rest: &'a [u8],
+    done: bool,
+}
+
+impl<'a> Iterator for ParamIter<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        if self.done {
+            return None;
+        }
+        let mut quoted = false;
+        let mut split = None;
+        for (i, &b) in self.rest.iter().enumerate() {
+            match b {
+                b'"' => quoted = !quoted,
+                b',' if !quoted => {
+                    split = Some(i);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        match split {
+            Some(i) => {
+                let (head, tail) = self.rest.split_at(i);
+                self.rest = tail.get(1..).unwrap_or(&[]);
+                Some(head)
+            }
+            None => {
+                self.done = true;
+                Some(self.rest)
+            }
+        }
+    }
+}
+
+/// Parses an unsigned decimal integer: digits only, no sign, no spaces.
+///
+/// Empty gives [`ParamError::Missing`]; anything else that is not a number, or a number beyond
+/// `u32`, gives [`ParamError::NotANumber`] (errata #35: code 3).
+pub fn parse_int(text: &[u8]) -> Result<u32, ParamError> {
+    if text.is_empty() {
+        return Err(ParamError::Missing);
+    }
+    let mut value: u32 = 0;
+    for &b in text {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return Err(ParamError::NotANumber);
+        }
+        value = value
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u32::from(digit)))
+            .ok_or(ParamError::OutOfRange)?;
+    }
+    Ok(value)
+}
+
+/// Parses an integer that must lie in `min..=max`; out of range gives [`ParamError::OutOfRange`]
+/// (errata #35: code 53).
+pub fn parse_int_in(text: &[u8], min: u32, max: u32) -> Result<u32, ParamError> {
+    let v = parse_int(text)?;
+    if v < min || v > max {
+        return Err(ParamError::OutOfRange);
+    }
+    Ok(v)
+}
+
+/// Finds `text` among `keywords` ignoring ASCII case and one pair of surrounding double quotes
+/// (older firmware answers `on` and accepts `"ON"`; errata #2, protocol-notes §10). Returns the
+/// index of the keyword.
+pub fn match_keyword(text: &[u8], keywords: &[&str]) -> Result<usize, ParamError> {
+    let text = unquote(text);
+    if text.is_empty() {
+        return Err(ParamError::Missing);
+    }
+    keywords
+        .iter()
+        .position(|k| k.as_bytes().eq_ignore_ascii_case(text))
+        .ok_or(ParamError::NotInSet)
+}
+
+/// Strips one pair of surrounding double quotes, if both are there.
+pub fn unquote(text: &[u8]) -> &[u8] {
+    match text {
+        [b'"', inner @ .., b'"'] => inner,
+        _ => text,
+    }
+}
+
+/// Decodes a hex string (two digits per byte, either case) into `out`; returns the byte count.
+pub fn decode_hex(text: &[u8], out: &mut [u8]) -> Result<usize, HexError> {
+    if text.len() % 2 != 0 {
+        return Err(HexError::OddLength);
+    }
+    let needed = text.len() / 2;
+    let dst = out
+        .get_mut(..needed)
+        .ok_or(HexError::BufferTooSmall { needed })?;
+    hex::decode_to_slice(text, dst).map_err(|_| HexError::InvalidDigit)?;
+    Ok(needed)
+}
+
+/// Writes `bytes` as upper-case hex, two digits per byte, as the manual writes `AT+REGDT`.
+pub fn encode_hex(bytes: &[u8], w: &mut Writer<'_>) {
+    const fn digit(nibble: u8) -> u8 {
+        if nibble < 10 {
+            b'0' + nibble
+        } else {
+            b'A' - 10 + (nibble & 0x0f)
+        }
+    }
+    for &b in bytes {
+        w.put_byte(digit(b >> 4));
+        w.put_byte(digit(b & 0x0f));
+    }
+}
+
+/// Expands `[HH]` escapes (`[0D]` CR, `[0A]` LF, `[2C]` `,`, ...; protocol-notes §9) into `out`
+/// and returns the length. A `[` that does not start a complete `[HH]` is kept as written.
+pub fn expand_escapes(text: &[u8], out: &mut [u8]) -> Result<usize, EscapeError> {
+    let mut w = Writer::new(out);
+    let mut i = 0;
+    while let Some(&b) = text.get(i) {
+        if b == b'[' {
+            if let Some(&[h, l, b']']) = text.get(i + 1..i + 4) {
+                if let (Some(h), Some(l)) = (hex_val(h), hex_val(l)) {
+                    w.put_byte(h << 4 | l);
+                    i += 4;
+                    continue;
+                }
+            }
+        }
+        w.put_byte(b);
+        i += 1;
+    }
+    w.finish().map_err(|e| match e {
+        crate::EncodeError::BufferTooSmall { needed } => EscapeError::BufferTooSmall { needed },
+        _ => EscapeError::BufferTooSmall { needed: usize::MAX },
+    })
+}
+
+const fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use std::vec::Vec;
+
+    fn split(raw: &[u8]) -> Vec<&[u8]> {
+        Params::new(raw).iter().collect()
+    }
+
+    #[test]
+    fn empty_parameters_are_kept() {
+        assert_eq!(split(b"CMNET,,,0"), [&b"CMNET"[..], b"", b"", b"0"]);
+        assert_eq!(split(b""), [&b""[..]]);
+        assert_eq!(split(b","), [&b""[..], b""]);
+        assert_eq!(Params::new(b"CMNET,,,0").count(), 4);
+    }
+
+    #[test]
+    fn quotes_protect_commas() {
+        assert_eq!(
+            split(br#""","15112341234",129"#),
+            [&br#""""#[..], br#""15112341234""#, b"129"]
+        );
+        assert_eq!(
+            split(br#""20/06/19,20:05:19+32""#),
+            [&br#""20/06/19,20:05:19+32""#[..]]
+        );
+    }
+
+    #[test]
+    fn escapes_are_not_split_or_expanded() {
+        assert_eq!(split(b"a[2C]b,c"), [&b"a[2C]b"[..], b"c"]);
+    }
+
+    #[test]
+    fn integers() {
+        assert_eq!(parse_int(b"0"), Ok(0));
+        assert_eq!(parse_int(b"65535"), Ok(65535));
+        assert_eq!(parse_int(b"4294967295"), Ok(u32::MAX));
+        assert_eq!(parse_int(b"4294967296"), Err(ParamError::OutOfRange));
+        assert_eq!(parse_int(b""), Err(ParamError::Missing));
+        assert_eq!(parse_int(b"12a"), Err(ParamError::NotANumber));
+        assert_eq!(parse_int(b"-1"), Err(ParamError::NotANumber));
+        assert_eq!(parse_int(b" 1"), Err(ParamError::NotANumber));
+        assert_eq!(parse_int_in(b"59", 60, 65535), Err(ParamError::OutOfRange));
+        assert_eq!(parse_int_in(b"60", 60, 65535), Ok(60));
+        assert_eq!(
+            parse_int_in(b"65536", 60, 65535),
+            Err(ParamError::OutOfRange)
+        );
+        assert_eq!(ParamError::NotANumber.cme_code(), 3);
+        assert_eq!(ParamError::OutOfRange.cme_code(), 53);
+    }
+
+    #[test]
+    fn keywords_in_any_case_and_quoted() {
+        let set = ["ON", "OFF"];
+        assert_eq!(match_keyword(b"ON", &set), Ok(0));
+        assert_eq!(match_keyword(b"off", &set), Ok(1));
+        assert_eq!(match_keyword(b"\"On\"", &set), Ok(0));
+        assert_eq!(match_keyword(b"OFFF", &set), Err(ParamError::NotInSet));
+        assert_eq!(match_keyword(b"", &set), Err(ParamError::Missing));
+    }
+
+    #[test]
+    fn hex_round_trip() {
+        let mut out = [0u8; 16];
+        let n = decode_hex(b"7777772E7573722E636E", &mut out).unwrap();
+        assert_eq!(&out[..n], b"www.usr.cn");
+        assert_eq!(decode_hex(b"777", &mut out), Err(HexError::OddLength));
+        assert_eq!(decode_hex(b"7G", &mut out), Err(HexError::InvalidDigit));
+        assert_eq!(
+            decode_hex(&[b'A'; 40], &mut out),
+            Err(HexError::BufferTooSmall { needed: 20 })
+        );
+        let mut text = [0u8; 32];
+        let mut w = Writer::new(&mut text);
+        encode_hex(b"www.usr.cn", &mut w);
+        let n = w.finish().unwrap();
+        assert_eq!(&text[..n], b"7777772E7573722E636E");
+    }
+
+    #[test]
+    fn escape_expansion() {
+        let mut out = [0u8; 32];
+        let n = expand_escapes(b"Accept:text/html[0D][0A]", &mut out).unwrap();
+        assert_eq!(&out[..n], b"Accept:text/html\r\n");
+        let n = expand_escapes(b"[3D][2c][3F][zz][0", &mut out).unwrap();
+        assert_eq!(&out[..n], b"=,?[zz][0");
+        let mut small = [0u8; 2];
+        assert_eq!(
+            expand_escapes(b"ab[0D]", &mut small),
+            Err(EscapeError::BufferTooSmall { needed: 3 })
+        );
+    }
+}
