@@ -295,8 +295,13 @@ impl<const N: usize> Framer<N> {
         }
     }
 
+    /// Whether the next byte starts a line (nothing pending, not inside an over-long line).
+    fn at_line_start(&self) -> bool {
+        self.lines.pending().is_empty() && !self.lines.is_discarding()
+    }
+
     fn skip_line_ends(&self, input: &[u8]) -> usize {
-        if self.lines.pending().is_empty() && !self.lines.is_discarding() {
+        if self.at_line_start() {
             input.iter().take_while(|b| is_line_end(b)).count()
         } else {
             0
@@ -313,7 +318,7 @@ impl<const N: usize> Framer<N> {
         if rest.is_empty() {
             return Status::Partial;
         }
-        if skipped > 0 || self.lines.pending().is_empty() {
+        if self.at_line_start() {
             if let Some(b'a') = rest.first() {
                 expect.done = true;
                 return Status::Complete(Event::HandshakeA, skipped.saturating_add(1));
@@ -330,6 +335,9 @@ impl<const N: usize> Framer<N> {
         const OK: &[u8] = b"+ok";
         let mut i = self.skip_line_ends(input);
         while let Some(&b) = input.get(i) {
+            if self.lines.is_discarding() {
+                break;
+            }
             let pending = self.lines.pending();
             let len = pending.len();
             let matches_so_far = OK

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The one CI entry point: runs locally exactly as in CI. `./ci.sh` runs everything; `./ci.sh quick`
+# skips the fuzz runs and the benchmark figures.
+#
+# Needs: the stable toolchain with the thumbv7em-none-eabihf and thumbv6m-none-eabi targets, a nightly
+# toolchain and cargo-fuzz (fuzzing), qemu-system-arm 10 and python3 (benchmarks). `.ci/run` installs them.
+set -euo pipefail
+cd "$(dirname "$0")"
+mode=${1:-full}
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "tests"
+cargo test --workspace
+
+step "docs"
+RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps
+
+step "no_std builds"
+for lib in crates/*/src/lib.rs; do
+  grep -q '^#!\[no_std\]' "$lib" || continue
+  crate=$(basename "$(dirname "$(dirname "$lib")")")
+  for target in thumbv7em-none-eabihf thumbv6m-none-eabi; do
+    echo "  $crate on $target (no features, all features)"
+    cargo build --quiet -p "$crate" --target "$target" --no-default-features
+    cargo build --quiet -p "$crate" --target "$target" --all-features
+  done
+done
+
+if [ "$mode" = quick ]; then
+  echo "quick mode: fuzzing and benchmarks skipped"
+  exit 0
+fi
+
+if [ -x fuzz/run.sh ] || [ -f fuzz/run.sh ]; then
+  step "fuzz (${FUZZ_SECONDS}s per target)"
+  bash fuzz/run.sh "$FUZZ_SECONDS"
+fi
+
+if [ -f benches/size/run.sh ]; then
+  step "flash budget"
+  bash benches/size/run.sh --check
+fi
+
+if [ -f benches/qemu/run.sh ]; then
+  step "Cortex-M4 instruction counts (QEMU icount)"
+  bash benches/qemu/run.sh
+fi
+
+step "all green"

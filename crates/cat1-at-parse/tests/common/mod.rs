@@ -1,0 +1,128 @@
+//! Shared test helpers: the manual's vectors and an owned copy of framer events.
+#![allow(dead_code)]
+
+use cat1_at_parse::{Event, Expect, FinalResult, Framer, Status};
+
+/// One example of the manual (see `vectors/manual.vectors`).
+#[derive(Debug, Clone, Default)]
+pub struct Vector {
+    pub label: String,
+    pub send: String,
+    pub name: String,
+    pub form: String,
+    pub params: Vec<String>,
+    pub recv: Vec<String>,
+}
+
+pub fn manual_vectors() -> Vec<Vector> {
+    let text = include_str!("../vectors/manual.vectors");
+    let mut out: Vec<Vector> = Vec::new();
+    for line in text.lines() {
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        if let Some(label) = line.strip_prefix("== ") {
+            out.push(Vector {
+                label: label.to_string(),
+                ..Vector::default()
+            });
+            continue;
+        }
+        let v = out.last_mut().expect("a field before the first block");
+        let (key, value) = line
+            .split_once(": ")
+            .unwrap_or((line.trim_end_matches(':'), ""));
+        match key {
+            "send" => v.send = value.to_string(),
+            "name" => v.name = value.to_string(),
+            "form" => v.form = value.to_string(),
+            "param" => v.params.push(value.to_string()),
+            "recv" => v.recv.push(value.to_string()),
+            other => panic!("unknown key {other:?} in {line:?}"),
+        }
+    }
+    out
+}
+
+/// The bytes the module writes for a vector's answer lines (chapter 3.1, errata #3, #7): the
+/// first line after CR LF, each line ended by CR LF, a blank line before the final result.
+pub fn wire(recv: &[String]) -> Vec<u8> {
+    let (last, info) = recv.split_last().expect("at least a final result");
+    let mut out = Vec::new();
+    for (i, line) in info.iter().enumerate() {
+        if i == 0 {
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(line.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(last.as_bytes());
+    out.extend_from_slice(b"\r\n");
+    out
+}
+
+/// An owned copy of an [`Event`], to compare sequences.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owned {
+    Echo(Vec<u8>),
+    Info {
+        name: Vec<u8>,
+        params: Vec<u8>,
+        continuation: bool,
+    },
+    Final(FinalResult),
+    HandshakeA,
+    HandshakeOk,
+    Unsolicited(Vec<u8>),
+    Overflow(usize),
+}
+
+impl From<Event<'_>> for Owned {
+    fn from(e: Event<'_>) -> Self {
+        match e {
+            Event::Echo(l) => Owned::Echo(l.to_vec()),
+            Event::Info(i) => Owned::Info {
+                name: i.name().to_vec(),
+                params: i.raw_params().to_vec(),
+                continuation: i.is_continuation(),
+            },
+            Event::Final(f) => Owned::Final(f),
+            Event::HandshakeA => Owned::HandshakeA,
+            Event::HandshakeOk => Owned::HandshakeOk,
+            Event::Unsolicited(l) => Owned::Unsolicited(l.to_vec()),
+            Event::Overflow { dropped } => Owned::Overflow(dropped),
+        }
+    }
+}
+
+/// Feeds `input` in chunks of `chunk` bytes (0 = all at once) and collects the events.
+pub fn feed_chunked<const N: usize>(
+    framer: &mut Framer<N>,
+    expect: &mut Expect<'_>,
+    input: &[u8],
+    chunk: usize,
+) -> Vec<Owned> {
+    let size = if chunk == 0 {
+        input.len().max(1)
+    } else {
+        chunk
+    };
+    let mut events = Vec::new();
+    for piece in input.chunks(size) {
+        let mut rest = piece;
+        let mut rounds = 0;
+        while let Status::Complete(ev, used) = framer.feed(rest, expect) {
+            assert!(
+                used >= 1 && used <= rest.len(),
+                "consumed {used} of {}",
+                rest.len()
+            );
+            events.push(Owned::from(ev));
+            rest = &rest[used..];
+            rounds += 1;
+            assert!(rounds <= piece.len() + 1, "no progress");
+        }
+    }
+    events
+}
