@@ -164,12 +164,12 @@ impl<'a> CommandLine<'a> {
     ///
     /// A line that does not start with the password is parsed as a plain line. A line that starts
     /// with the password but is not followed by `AT` is [`LineError::NotAt`]: in the transparent
-    /// modes those bytes are ordinary data.
+    /// modes those bytes are ordinary data. A password holding CR or LF never matches (no line
+    /// holds one, and [`emit`](CommandLine::emit) refuses it).
     pub fn parse_with_password(line: &'a [u8], password: &'a [u8]) -> Result<Self, LineError> {
+        let usable = !password.is_empty() && !password.iter().any(|&b| b == b'\r' || b == b'\n');
         match line.strip_prefix(password) {
-            Some(rest) if !password.is_empty() => {
-                Self::parse(rest).map(|cmd| cmd.with_password(password))
-            }
+            Some(rest) if usable => Self::parse(rest).map(|cmd| cmd.with_password(password)),
             _ => Self::parse(line),
         }
     }
@@ -214,7 +214,9 @@ impl<'a> CommandLine<'a> {
     ///
     /// Errors: [`EncodeError::BufferTooSmall`] with the length needed; [`EncodeError::InvalidName`]
     /// when the name is not 1-32 letters and digits (or not empty for [`Form::Bare`]);
-    /// [`EncodeError::LineEndInPayload`] when the password or a parameter holds CR or LF.
+    /// [`EncodeError::LineEndInPayload`] when the password or a parameter holds CR or LF;
+    /// [`EncodeError::AmbiguousForm`] for a set whose parameters are exactly `?` (`AT+NAME=?` is
+    /// the test form).
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, EncodeError> {
         let name_ok = match self.form {
             Form::Bare => self.name.is_empty(),
@@ -232,6 +234,9 @@ impl<'a> CommandLine<'a> {
             || self.params().is_some_and(|p| has_line_end(p.raw()))
         {
             return Err(EncodeError::LineEndInPayload);
+        }
+        if self.params().is_some_and(|p| p.raw() == b"?") {
+            return Err(EncodeError::AmbiguousForm);
         }
         let mut w = Writer::new(buf);
         self.write(&mut w);
@@ -340,6 +345,44 @@ mod tests {
         assert_eq!(
             CommandLine::set(b"STMSG", b"a\rb").emit(&mut buf),
             Err(EncodeError::LineEndInPayload)
+        );
+    }
+
+    /// Found by `fuzz/` (round_trip): `AT+STMSG=?` reads back as the test form, so a set with the
+    /// single parameter `?` cannot be written.
+    #[test]
+    fn set_with_lone_question_mark_is_refused() {
+        let mut buf = [0u8; 32];
+        assert_eq!(
+            CommandLine::set(b"STMSG", b"?").emit(&mut buf),
+            Err(EncodeError::AmbiguousForm)
+        );
+        assert_eq!(
+            CommandLine::parse(b"AT+STMSG=?"),
+            Ok(CommandLine::test(b"STMSG"))
+        );
+        for ok in [&b"??"[..], b"?,", b"\"?\"", b""] {
+            let c = CommandLine::set(b"STMSG", ok);
+            let n = c.emit(&mut buf).unwrap();
+            assert_eq!(CommandLine::parse(&buf[..n]), Ok(c));
+        }
+    }
+
+    /// Found by `fuzz/` (command_line): a password holding a line end matched, giving a command
+    /// that `emit` refuses.
+    #[test]
+    fn password_with_line_end_never_matches() {
+        assert_eq!(
+            CommandLine::parse_with_password(b"J\n#at", b"J\n#"),
+            Err(LineError::NotAt)
+        );
+        assert_eq!(
+            CommandLine::parse_with_password(b"pw\rAT+VER", b"pw\r"),
+            Err(LineError::NotAt)
+        );
+        assert_eq!(
+            CommandLine::parse_with_password(b"AT+VER\r", b"\r"),
+            Ok(CommandLine::execute(b"VER"))
         );
     }
 }

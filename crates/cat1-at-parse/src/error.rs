@@ -55,6 +55,9 @@ pub enum EncodeError {
     InvalidName,
     /// A parameter or payload holds a CR or LF, which would end the line early.
     LineEndInPayload,
+    /// The line would read back as another form: a set whose parameters are exactly `?` is
+    /// written `AT+NAME=?`, the test form.
+    AmbiguousForm,
 }
 
 impl fmt::Display for EncodeError {
@@ -65,6 +68,7 @@ impl fmt::Display for EncodeError {
             }
             EncodeError::InvalidName => f.write_str("invalid command name"),
             EncodeError::LineEndInPayload => f.write_str("line end inside a parameter"),
+            EncodeError::AmbiguousForm => f.write_str("set form would read back as another form"),
         }
     }
 }

@@ -9,10 +9,18 @@
 //!
 //! 1. the first line equal to the command sent is its [`Event::Echo`] (errata #33);
 //! 2. `OK`, `ERROR`, `+CME ERROR:<n>` as a whole line end the exchange ([`Event::Final`]);
-//! 3. `+NAME:<params>` with the name of the command in flight is an [`Event::Info`]; after one, a
-//!    line that does not start with `+` continues it (`+LBSN`, two-line `+SYSINFO`);
+//! 3. `+NAME:<params>` with the name of the command in flight is an [`Event::Info`]; for the
+//!    commands whose answer spans lines (`+LBSN`, the two-line `+SYSINFO` of older firmware; see
+//!    [`MULTI_LINE_ANSWERS`]), a following line that does not start with `+` continues it;
 //! 4. anything else is [`Event::Unsolicited`]: the boot banner, heartbeats written to serial,
 //!    and results that arrive when nothing is in flight (a late answer after a timeout).
+//!
+//! Decision: continuation lines are accepted only for the commands known to answer on several
+//! lines, so a heartbeat written to serial between `+CSQ:27,99` and `OK` stays unsolicited. For
+//! those commands, a line without `+` after the first information line is taken as a
+//! continuation, because that is the only shape `+LBSN` and the two-line `+SYSINFO` have; a
+//! banner printed by a spontaneous restart in exactly that window is therefore handed out as a
+//! continuation line (the restart still shows: the module answers nothing more).
 //!
 //! With [`Expect::echo_required`], results and information lines that arrive before the echo
 //! are unsolicited too: with echo on, a late answer to an earlier command can then never be taken
@@ -22,6 +30,10 @@
 //! [`Expect::handshake_a`] or [`Expect::handshake_ok`] is in flight.
 
 use crate::{FinalResult, LineBuffer, LineEvent, Params, Status};
+
+/// The commands whose answer continues on lines without `+NAME:` (`+LBSN:` then one line per
+/// cell; `+SYSINFO:` then `<n>,<mode>` on older firmware, errata #6).
+pub const MULTI_LINE_ANSWERS: &[&[u8]] = &[b"LBSN", b"SYSINFO"];
 
 /// What the framer hands out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +125,7 @@ pub struct Expect<'c> {
     sent: &'c [u8],
     name: &'c [u8],
     require_echo: bool,
+    multi_line: bool,
     echo_seen: bool,
     info_seen: bool,
     done: bool,
@@ -125,6 +138,7 @@ impl<'c> Expect<'c> {
             sent,
             name,
             require_echo: false,
+            multi_line: false,
             echo_seen: false,
             info_seen: false,
             done: false,
@@ -144,7 +158,18 @@ impl<'c> Expect<'c> {
             .iter()
             .rposition(|&b| b != b'\r' && b != b'\n')
             .map_or(0, |i| i.saturating_add(1));
-        Self::new(Waiting::Command, sent.get(..end).unwrap_or(&[]), name)
+        let mut e = Self::new(Waiting::Command, sent.get(..end).unwrap_or(&[]), name);
+        e.multi_line = MULTI_LINE_ANSWERS
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case(name));
+        e
+    }
+
+    /// Overrides whether lines without `+NAME:` after the first information line continue the
+    /// answer (by default only for [`MULTI_LINE_ANSWERS`]).
+    pub const fn multi_line(mut self, multi_line: bool) -> Self {
+        self.multi_line = multi_line;
+        self
     }
 
     /// A command was sent, and its name is read from the line itself (after `AT+` or `at+`,
@@ -190,6 +215,42 @@ impl<'c> Expect<'c> {
     /// Whether the echo was seen.
     pub const fn echo_seen(&self) -> bool {
         self.echo_seen
+    }
+
+    /// How far the exchange has gone, without the borrowed lines.
+    pub const fn progress(&self) -> Progress {
+        Progress {
+            echo_seen: self.echo_seen,
+            info_seen: self.info_seen,
+            done: self.done,
+        }
+    }
+
+    /// The same exchange, continued from `progress`. A driver that owns its transmit buffer
+    /// keeps the [`Progress`] between feeds and rebuilds the `Expect` around the buffer each time,
+    /// instead of storing a value that borrows from itself.
+    pub const fn resume(mut self, progress: Progress) -> Self {
+        self.echo_seen = progress.echo_seen;
+        self.info_seen = progress.info_seen;
+        self.done = progress.done;
+        self
+    }
+}
+
+/// The changing part of an [`Expect`]: whether the echo, an information line and the end of the
+/// exchange have been seen. [`Progress::default`] is a fresh exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Progress {
+    echo_seen: bool,
+    info_seen: bool,
+    done: bool,
+}
+
+impl Progress {
+    /// Whether the exchange has ended.
+    pub const fn is_done(&self) -> bool {
+        self.done
     }
 }
 
@@ -242,6 +303,21 @@ impl<const N: usize> Framer<N> {
     /// of `input` was taken in. Call again with the rest until it returns `Partial`.
     #[inline]
     pub fn feed<'f>(&'f mut self, input: &[u8], expect: &mut Expect<'_>) -> Status<Event<'f>> {
+        // The cheap path for input that comes a byte at a time (a UART interrupt): a byte that
+        // completes nothing is stored here, inline, without a call.
+        if let [b] = *input {
+            let handshake = !expect.done
+                && matches!(expect.waiting, Waiting::HandshakeA | Waiting::HandshakeOk);
+            if !handshake && self.lines.absorb_byte(b) {
+                return Status::Partial;
+            }
+        }
+        self.feed_any(input, expect)
+    }
+
+    /// [`Self::feed`] for any input.
+    #[inline(never)]
+    fn feed_any<'f>(&'f mut self, input: &[u8], expect: &mut Expect<'_>) -> Status<Event<'f>> {
         if !expect.done {
             match expect.waiting {
                 Waiting::HandshakeA => return self.feed_handshake_a(input, expect),
@@ -386,6 +462,30 @@ impl<const N: usize> Framer<N> {
     }
 }
 
+/// `+NAME:<params>` for this `name` (any case), as [`InfoLine::parse`] followed by a name
+/// comparison would give it, in one pass over the name. `line` starts with `+`.
+#[inline]
+fn info_of<'l>(line: &'l [u8], name: &[u8]) -> Option<InfoLine<'l>> {
+    let body = line.get(1..)?;
+    let (head, rest) = body.split_at_checked(name.len())?;
+    if name.is_empty() || rest.first() != Some(&b':') {
+        return None;
+    }
+    // InfoLine::parse takes the name up to the first colon and wants it alphanumeric.
+    let same = head
+        .iter()
+        .zip(name)
+        .all(|(&a, &b)| a.is_ascii_alphanumeric() && a.eq_ignore_ascii_case(&b));
+    if !same {
+        return None;
+    }
+    Some(InfoLine {
+        name: head,
+        params: rest.get(1..).unwrap_or(&[]).trim_ascii_start(),
+        continuation: false,
+    })
+}
+
 /// Classifies one complete line against the exchange in flight.
 #[inline]
 fn classify<'l>(line: &'l [u8], expect: &mut Expect<'_>) -> Event<'l> {
@@ -395,16 +495,23 @@ fn classify<'l>(line: &'l [u8], expect: &mut Expect<'_>) -> Event<'l> {
             return Event::Echo(line);
         }
         if expect.echo_seen || !expect.require_echo {
-            if let Some(result) = FinalResult::parse(line) {
-                expect.done = true;
-                return Event::Final(result);
-            }
-            if let Some(info) = InfoLine::parse(line) {
-                if !expect.name.is_empty() && info.name.eq_ignore_ascii_case(expect.name) {
+            // Only `+NAME:<params>` can be an information line of the command, and a final
+            // result starts with `O`, `E` or `+`: look at the first byte before anything dearer.
+            // `+NAME:` (alphanumeric name) and `+CME ERROR:` never both match one line.
+            let first = line.first().copied().unwrap_or(0);
+            if first == b'+' {
+                if let Some(info) = info_of(line, expect.name) {
                     expect.info_seen = true;
                     return Event::Info(info);
                 }
-            } else if expect.info_seen && !line.starts_with(b"+") {
+            }
+            if matches!(first, b'O' | b'E' | b'+') {
+                if let Some(result) = FinalResult::parse(line) {
+                    expect.done = true;
+                    return Event::Final(result);
+                }
+            }
+            if first != b'+' && expect.multi_line && expect.info_seen {
                 return Event::Info(InfoLine {
                     name: &[],
                     params: line,

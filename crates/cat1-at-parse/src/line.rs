@@ -28,13 +28,21 @@ pub enum LineEvent<'a> {
 #[derive(Debug, Clone)]
 pub struct LineBuffer<const N: usize> {
     buf: [u8; N],
+    /// Bytes of the line being assembled, or [`DISCARDING`]. A line handed out is forgotten at
+    /// once (the event borrows the buffer, so nothing can overwrite it while it is in use).
     len: usize,
-    /// The last call handed out a line that lives in `buf`; clear it on the next call.
-    handed_out: bool,
-    /// Bytes of the current over-long line dropped so far; non-zero means "discarding".
+    /// Bytes of the current over-long line dropped so far (while `len` is [`DISCARDING`]).
     discarding: usize,
     overflows: u32,
     bytes_dropped: u64,
+}
+
+/// `len` while an over-long line is being discarded: no byte fits, so the one-byte fast path
+/// needs no separate check.
+const DISCARDING: usize = usize::MAX;
+
+fn is_line_end(b: &u8) -> bool {
+    *b == b'\r' || *b == b'\n'
 }
 
 impl<const N: usize> Default for LineBuffer<N> {
@@ -49,7 +57,6 @@ impl<const N: usize> LineBuffer<N> {
         LineBuffer {
             buf: [0; N],
             len: 0,
-            handed_out: false,
             discarding: 0,
             overflows: 0,
             bytes_dropped: 0,
@@ -61,129 +68,112 @@ impl<const N: usize> LineBuffer<N> {
     /// completing one. Call again with the rest of the input.
     #[inline]
     pub fn feed(&mut self, input: &[u8]) -> Status<LineEvent<'_>> {
-        if self.handed_out {
-            self.handed_out = false;
-            self.len = 0;
-        }
-        let end = input.iter().position(|&b| b == b'\r' || b == b'\n');
-        let body = match end {
-            Some(i) => input.get(..i).unwrap_or(&[]),
-            None => input,
+        // One pass: each byte is looked at and stored once. At the start of a line, a run of line
+        // ends (empty lines, the LF of a CR LF, a storm of them) is skipped first.
+        let start = if self.len == 0 {
+            input.iter().take_while(|b| is_line_end(b)).count()
+        } else {
+            0
         };
-        self.take(body);
-        let Some(i) = end else {
+        let rest = input.get(start..).unwrap_or(&[]);
+        let Some(end) = self.take_line(rest) else {
             return Status::Partial;
         };
-        let consumed = i.saturating_add(1);
-        if self.discarding != 0 {
+        let consumed = start.saturating_add(end).saturating_add(1);
+        let len = self.len;
+        self.len = 0;
+        if len == DISCARDING {
             let dropped = self.discarding;
             self.discarding = 0;
             return Status::Complete(LineEvent::Overflow { dropped }, consumed);
         }
-        if self.len == 0 {
-            // An empty line (or the LF of a CR LF): ignored. Skip the whole run of line ends and
-            // take the next line from the rest, so a storm of line ends costs one pass.
-            let rest = input.get(consumed..).unwrap_or(&[]);
-            let skip = rest
-                .iter()
-                .take_while(|&&b| b == b'\r' || b == b'\n')
-                .count();
-            let offset = consumed.saturating_add(skip);
-            let rest = input.get(offset..).unwrap_or(&[]);
-            if rest.is_empty() {
-                return Status::Partial;
+        // Not empty: `rest` started with a line byte (the run of line ends was skipped).
+        Status::Complete(
+            LineEvent::Line(self.buf.get(..len).unwrap_or(&[])),
+            consumed,
+        )
+    }
+
+    /// Takes in one byte when that completes nothing (a line byte that fits, or the end of an
+    /// empty line) and returns `true`; otherwise changes nothing and returns `false`, and the byte
+    /// must go through [`Self::feed`]. The cheap path for input that comes a byte at a time.
+    #[inline(always)]
+    pub(crate) fn absorb_byte(&mut self, b: u8) -> bool {
+        if b <= b'\r' && is_line_end(&b) {
+            // Ignored if it ends an empty line; otherwise it completes something.
+            return self.len == 0;
+        }
+        match self.buf.get_mut(self.len) {
+            Some(slot) => {
+                *slot = b;
+                self.len = self.len.wrapping_add(1);
+                true
             }
-            return match self.feed_inner(rest) {
-                Status::Complete((), n) => {
-                    Status::Complete(self.completed(), offset.saturating_add(n))
-                }
-                Status::Partial => Status::Partial,
-            };
-        }
-        Status::Complete(self.completed(), consumed)
-    }
-
-    /// Takes a chunk that starts a line (not a line end) up to and including its end, if any.
-    /// Completes with `()` when the line ended; the event is built by [`Self::completed`].
-    fn feed_inner(&mut self, input: &[u8]) -> Status<()> {
-        let end = input.iter().position(|&b| b == b'\r' || b == b'\n');
-        let body = match end {
-            Some(i) => input.get(..i).unwrap_or(&[]),
-            None => input,
-        };
-        self.take(body);
-        match end {
-            Some(i) => Status::Complete((), i.saturating_add(1)),
-            None => Status::Partial,
+            None => false,
         }
     }
 
-    /// The event for a line that just ended (its body is in `buf`, or it overflowed).
-    fn completed(&mut self) -> LineEvent<'_> {
-        if self.discarding != 0 {
-            let dropped = self.discarding;
-            self.discarding = 0;
-            return LineEvent::Overflow { dropped };
-        }
-        self.handed_out = true;
-        LineEvent::Line(self.buf.get(..self.len).unwrap_or(&[]))
-    }
-
-    /// Appends line bytes (no line ends among them), switching to discarding on overflow.
+    /// Appends the line bytes at the start of `rest` (or counts them as dropped while
+    /// discarding) up to the first line end, and returns that line end's index; `None` when
+    /// `rest` holds no line end (all of it was taken in). Switches to discarding on overflow.
     #[inline]
-    fn take(&mut self, body: &[u8]) {
-        if body.is_empty() {
-            return;
-        }
-        if self.discarding != 0 {
-            self.discarding = self.discarding.saturating_add(body.len());
-            self.bytes_dropped = self.bytes_dropped.saturating_add(body.len() as u64);
-            return;
-        }
-        let end = self.len.saturating_add(body.len());
-        match self.buf.get_mut(self.len..end) {
-            Some(dst) => {
-                dst.copy_from_slice(body);
-                self.len = end;
+    fn take_line(&mut self, rest: &[u8]) -> Option<usize> {
+        let mut taken = 0;
+        if self.len != DISCARDING {
+            // Scan and copy in one loop (a byte at a time: lines are short, and this keeps
+            // tiny copies from becoming memcpy calls).
+            let room = self.buf.get_mut(self.len..).unwrap_or(&mut []);
+            for (slot, &b) in room.iter_mut().zip(rest) {
+                if b <= b'\r' && is_line_end(&b) {
+                    self.len = self.len.saturating_add(taken);
+                    return Some(taken);
+                }
+                *slot = b;
+                taken = taken.saturating_add(1);
             }
-            None => {
-                // Too long: the whole line is dropped, including what is already buffered.
-                self.discarding = end;
-                self.len = 0;
-                self.overflows = self.overflows.saturating_add(1);
-                self.bytes_dropped = self.bytes_dropped.saturating_add(end as u64);
+            self.len = self.len.saturating_add(taken);
+            match rest.get(taken) {
+                None => return None,
+                Some(b) if is_line_end(b) => return Some(taken),
+                Some(_) => {
+                    // Too long: the whole line is dropped, including what is already buffered.
+                    self.discarding = self.len;
+                    self.bytes_dropped = self.bytes_dropped.saturating_add(self.len as u64);
+                    self.overflows = self.overflows.saturating_add(1);
+                    self.len = DISCARDING;
+                }
             }
         }
+        let rest = rest.get(taken..).unwrap_or(&[]);
+        let end = rest.iter().position(is_line_end);
+        let dropped = end.unwrap_or(rest.len());
+        self.discarding = self.discarding.saturating_add(dropped);
+        self.bytes_dropped = self.bytes_dropped.saturating_add(dropped as u64);
+        end.map(|i| i.saturating_add(taken))
     }
 
     /// Appends bytes that hold no line end to the line being assembled.
     pub(crate) fn push_bytes(&mut self, bytes: &[u8]) {
-        if self.handed_out {
-            self.handed_out = false;
-            self.len = 0;
-        }
-        self.take(bytes);
+        // Callers pass no line ends, so there is no line end index to act on.
+        let _ = self.take_line(bytes);
     }
 
     /// The bytes of the line being assembled (not yet ended). Empty while discarding.
     pub fn pending(&self) -> &[u8] {
-        if self.handed_out {
-            &[]
-        } else {
-            self.buf.get(..self.len).unwrap_or(&[])
-        }
+        self.buf.get(..self.len).unwrap_or(&[])
     }
 
     /// Forgets the line being assembled (it was consumed some other way, e.g. the `+ok` of the
     /// handshake, which arrives without a line end).
     pub fn clear_pending(&mut self) {
-        self.len = 0;
-        self.handed_out = false;
+        if self.len != DISCARDING {
+            self.len = 0;
+        }
     }
 
     /// Whether an over-long line is being discarded.
     pub fn is_discarding(&self) -> bool {
-        self.discarding != 0
+        self.len == DISCARDING
     }
 
     /// Lines that overflowed the buffer so far.

@@ -99,6 +99,18 @@ pub fn parse_int(text: &[u8]) -> Result<u32, ParamError> {
     if text.is_empty() {
         return Err(ParamError::Missing);
     }
+    if text.len() <= 9 {
+        // Nine digits cannot overflow a u32: no checks in the loop.
+        let mut value: u32 = 0;
+        for &b in text {
+            let digit = b.wrapping_sub(b'0');
+            if digit > 9 {
+                return Err(ParamError::NotANumber);
+            }
+            value = value.wrapping_mul(10).wrapping_add(u32::from(digit));
+        }
+        return Ok(value);
+    }
     let mut value: u32 = 0;
     for &b in text {
         let digit = b.wrapping_sub(b'0');

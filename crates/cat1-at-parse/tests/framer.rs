@@ -175,7 +175,7 @@ fn ok_inside_a_payload_does_not_end_the_response() {
         got,
         [
             info("CNUM", "\"OK\",\"ERROR\",129"),
-            cont("OK then more"),
+            unsolicited(b"OK then more"),
             OK
         ]
     );
@@ -339,5 +339,64 @@ fn max_line_holds_the_longest_line_of_the_command_set() {
     assert_eq!(
         feed_chunked(&mut framer, &mut expect, &input, 64),
         [Owned::Echo(set.trim_end().as_bytes().to_vec()), OK]
+    );
+}
+
+#[test]
+fn an_exchange_resumes_from_its_progress() {
+    // A driver keeps only the progress between feeds and rebuilds the Expect each time.
+    let sent = b"AT+CSQ\r";
+    let input = b"AT+CSQ\r\r\n+CSQ:27,99\r\n\r\nOK\r\n\r\nOK\r\n";
+    let mut framer = Framer::<64>::new();
+    let mut progress = cat1_at_parse::Progress::default();
+    let mut events = Vec::new();
+    for chunk in input.chunks(2) {
+        let mut expect = Expect::command(sent, b"CSQ")
+            .echo_required()
+            .resume(progress);
+        events.extend(feed_chunked(&mut framer, &mut expect, chunk, 0));
+        progress = expect.progress();
+    }
+    assert!(progress.is_done());
+    assert_eq!(
+        events,
+        [
+            Owned::Echo(b"AT+CSQ".to_vec()),
+            info("CSQ", "27,99"),
+            OK,
+            unsolicited(b"OK")
+        ]
+    );
+}
+
+#[test]
+fn continuation_lines_only_for_multi_line_answers() {
+    // A COM heartbeat between a one-line answer and its OK stays unsolicited.
+    assert_eq!(
+        csq(b"\r\n+CSQ:27,99\r\nheartbeat\r\n\r\nOK\r\n", false),
+        [info("CSQ", "27,99"), unsolicited(b"heartbeat"), OK]
+    );
+    // The two-line SYSINFO of older firmware (errata #6) is one answer.
+    let mut framer = Framer::<64>::new();
+    let mut expect = Expect::command(b"AT+SYSINFO?", b"SYSINFO");
+    assert_eq!(
+        feed_chunked(
+            &mut framer,
+            &mut expect,
+            b"\r\n+SYSINFO:\r\n4,LTE\r\n\r\nOK\r\n",
+            1
+        ),
+        [info("SYSINFO", ""), cont("4,LTE"), OK]
+    );
+    // Overridable for commands this crate does not know.
+    let mut expect = Expect::command(b"AT+CSQ", b"CSQ").multi_line(true);
+    assert_eq!(
+        feed_chunked(
+            &mut framer,
+            &mut expect,
+            b"\r\n+CSQ:1\r\n2\r\n\r\nOK\r\n",
+            0
+        ),
+        [info("CSQ", "1"), cont("2"), OK]
     );
 }

@@ -113,7 +113,7 @@ proptest! {
         let mut buf = [0u8; 512];
         let n = response.emit(&mut buf).unwrap();
         let mut framer = Framer::<MAX_LINE>::new();
-        let mut expect = Expect::command(b"AT+X", &name);
+        let mut expect = Expect::command(b"AT+X", &name).multi_line(true);
         let got = feed_chunked(&mut framer, &mut expect, &buf[..n], chunk);
         let mut want = vec![Owned::Info { name: name.clone(), params: first.clone(), continuation: false }];
         for l in &more {

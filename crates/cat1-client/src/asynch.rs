@@ -1,0 +1,190 @@
+//! The async adapter: `embedded-io-async` and a [`Timer`]; any executor.
+//!
+//! A read races the deadline with a small `select` built on `poll_fn`: whichever finishes first
+//! wins and the other future is dropped. The UART's `read` must therefore be cancel-safe (bytes
+//! already received stay in its buffer), as embassy's buffered UARTs are.
+
+use core::future::{Future, poll_fn};
+use core::pin::pin;
+use core::task::Poll;
+
+use cat1_at_parse::{InfoLine, MAX_LINE};
+use cat1_hal_traits::time::{Duration, Instant};
+use embedded_io_async::{Read, Write};
+
+use crate::procedures::{Finished, dispatch, find_line, maybe_await, procedures};
+use crate::{ClientCounters, Core, Listener, Output, Timing};
+
+/// Time for the async adapter: the current instant, and a future that completes at a deadline.
+/// Implemented by board code over its timer (embassy-time: `Timer::at`), and by tests.
+pub trait Timer {
+    /// The current instant.
+    fn now(&self) -> Instant;
+    /// Completes once `deadline` has passed.
+    fn wait_until(&mut self, deadline: Instant) -> impl Future<Output = ()>;
+}
+
+/// Reads into `buf` unless `deadline` passes first: `None` on the deadline.
+async fn read_before<R: Read, T: Timer>(
+    uart: &mut R,
+    timer: &mut T,
+    deadline: Instant,
+    buf: &mut [u8],
+) -> Option<Result<usize, R::Error>> {
+    let mut read = pin!(uart.read(buf));
+    let mut tick = pin!(timer.wait_until(deadline));
+    poll_fn(|cx| {
+        if let Poll::Ready(r) = read.as_mut().poll(cx) {
+            return Poll::Ready(Some(r));
+        }
+        if let Poll::Ready(()) = tick.as_mut().poll(cx) {
+            return Poll::Ready(None);
+        }
+        Poll::Pending
+    })
+    .await
+}
+
+/// A modem on an async UART.
+#[derive(Debug)]
+pub struct Modem<U, T, L = ()> {
+    uart: U,
+    timer: T,
+    listener: L,
+    core: Core<MAX_LINE>,
+    timing: Timing,
+    swallow_lf: bool,
+}
+
+impl<U, T, L, E> Modem<U, T, L>
+where
+    U: Read<Error = E> + Write<Error = E>,
+    T: Timer,
+    L: Listener,
+{
+    /// A modem on `uart`, timed by `timer`, with unsolicited input going to `listener`.
+    pub fn new(uart: U, timer: T, listener: L) -> Self {
+        Modem {
+            uart,
+            timer,
+            listener,
+            core: Core::new(),
+            timing: Timing::DEFAULT,
+            swallow_lf: false,
+        }
+    }
+
+    /// Replaces the timeouts and guard times.
+    pub fn with_timing(mut self, timing: Timing) -> Self {
+        self.timing = timing;
+        self
+    }
+
+    /// The core, for its echo state and counters.
+    pub fn core(&mut self) -> &mut Core<MAX_LINE> {
+        &mut self.core
+    }
+
+    /// The running totals.
+    pub fn counters(&self) -> ClientCounters {
+        self.core.counters()
+    }
+
+    /// The listener.
+    pub fn listener(&mut self) -> &mut L {
+        &mut self.listener
+    }
+
+    /// Gives the parts back.
+    pub fn release(self) -> (U, T, L) {
+        (self.uart, self.timer, self.listener)
+    }
+
+    procedures!(async, async);
+
+    fn now(&self) -> Instant {
+        self.timer.now()
+    }
+
+    async fn pump(&mut self, on_info: &mut dyn FnMut(InfoLine<'_>)) -> Result<Finished, E> {
+        let mut buf = [0u8; 64];
+        loop {
+            if let Some(Output::TimedOut) = self.core.poll(self.timer.now()) {
+                return Ok(Finished::TimedOut);
+            }
+            let Some(deadline) = self.core.poll_at() else {
+                return Ok(Finished::TimedOut);
+            };
+            let Some(read) = read_before(&mut self.uart, &mut self.timer, deadline, &mut buf).await
+            else {
+                continue;
+            };
+            let input = buf.get(..read?).unwrap_or(&[]);
+            if let Some(f) = dispatch(&mut self.core, &mut self.listener, input, on_info) {
+                return Ok(f);
+            }
+        }
+    }
+
+    async fn drain(&mut self, duration: Duration, lines: bool) -> Result<(), E> {
+        let mut buf = [0u8; 64];
+        loop {
+            let deadline = self.timer.now().saturating_add(duration);
+            let Some(read) = read_before(&mut self.uart, &mut self.timer, deadline, &mut buf).await
+            else {
+                return Ok(());
+            };
+            let input = buf.get(..read?).unwrap_or(&[]);
+            if lines {
+                dispatch(&mut self.core, &mut self.listener, input, &mut |_| {});
+            } else {
+                self.listener.data(input);
+            }
+        }
+    }
+
+    async fn quiet(&mut self, duration: Duration) -> Result<(), E> {
+        self.drain(duration, false).await
+    }
+
+    async fn quiet_lines(&mut self, duration: Duration) -> Result<(), E> {
+        self.drain(duration, true).await
+    }
+
+    async fn wait_for_line(&mut self, wanted: &[u8], timeout: Duration) -> Result<bool, E> {
+        let mut buf = [0u8; 64];
+        let deadline = self.timer.now().saturating_add(timeout);
+        loop {
+            let Some(read) = read_before(&mut self.uart, &mut self.timer, deadline, &mut buf).await
+            else {
+                return Ok(false);
+            };
+            let input = buf.get(..read?).unwrap_or(&[]);
+            if let Some(after) = find_line(&mut self.core, &mut self.listener, input, wanted) {
+                // The banner's CR may have ended the chunk: its LF is not data.
+                self.swallow_lf = after.is_empty();
+                if !after.is_empty() {
+                    self.listener.data(after);
+                }
+                return Ok(true);
+            }
+        }
+    }
+
+    /// Reads application data received in a transparent mode, waiting until some arrives or
+    /// `timeout` passes (then 0).
+    pub async fn read_data(&mut self, buf: &mut [u8], timeout: Duration) -> Result<usize, E> {
+        let deadline = self.timer.now().saturating_add(timeout);
+        match read_before(&mut self.uart, &mut self.timer, deadline, buf).await {
+            Some(r) => Ok(crate::procedures::drop_banner_lf(
+                &mut self.swallow_lf,
+                buf,
+                r?,
+            )),
+            None => Ok(0),
+        }
+    }
+}
+
+#[allow(unused_imports)]
+use maybe_await as _;

@@ -1,0 +1,160 @@
+//! The blocking adapter: `embedded-io` and a [`Clock`]; no runtime, no timer driver.
+//!
+//! Waiting is a loop on `ReadReady` and the clock, so it works on any HAL with a readiness flag
+//! (every interrupt-driven or DMA UART with a ring buffer has one).
+
+use cat1_at_parse::{InfoLine, MAX_LINE};
+use cat1_hal_traits::time::{Clock, Duration, Instant};
+use embedded_io::{Read, ReadReady, Write};
+
+use crate::procedures::{Finished, dispatch, find_line, maybe_await, procedures};
+use crate::{ClientCounters, Core, Listener, Output, Timing};
+
+/// A modem on a blocking UART.
+#[derive(Debug)]
+pub struct Modem<U, C, L = ()> {
+    uart: U,
+    clock: C,
+    listener: L,
+    core: Core<MAX_LINE>,
+    timing: Timing,
+    swallow_lf: bool,
+}
+
+impl<U, C, L, E> Modem<U, C, L>
+where
+    U: Read<Error = E> + ReadReady + Write,
+    C: Clock,
+    L: Listener,
+{
+    /// A modem on `uart`, timed by `clock`, with unsolicited input going to `listener`.
+    pub fn new(uart: U, clock: C, listener: L) -> Self {
+        Modem {
+            uart,
+            clock,
+            listener,
+            core: Core::new(),
+            timing: Timing::DEFAULT,
+            swallow_lf: false,
+        }
+    }
+
+    /// Replaces the timeouts and guard times.
+    pub fn with_timing(mut self, timing: Timing) -> Self {
+        self.timing = timing;
+        self
+    }
+
+    /// The core, for its echo state and counters.
+    pub fn core(&mut self) -> &mut Core<MAX_LINE> {
+        &mut self.core
+    }
+
+    /// The running totals.
+    pub fn counters(&self) -> ClientCounters {
+        self.core.counters()
+    }
+
+    /// The listener.
+    pub fn listener(&mut self) -> &mut L {
+        &mut self.listener
+    }
+
+    /// Gives the parts back.
+    pub fn release(self) -> (U, C, L) {
+        (self.uart, self.clock, self.listener)
+    }
+
+    procedures!(blocking);
+
+    fn now(&self) -> Instant {
+        self.clock.now()
+    }
+
+    fn read_some(&mut self, buf: &mut [u8]) -> Result<usize, E> {
+        if self.uart.read_ready()? {
+            self.uart.read(buf)
+        } else {
+            Ok(0)
+        }
+    }
+
+    fn pump(&mut self, on_info: &mut dyn FnMut(InfoLine<'_>)) -> Result<Finished, E> {
+        let mut buf = [0u8; 64];
+        loop {
+            if let Some(Output::TimedOut) = self.core.poll(self.clock.now()) {
+                return Ok(Finished::TimedOut);
+            }
+            let n = self.read_some(&mut buf)?;
+            let input = buf.get(..n).unwrap_or(&[]);
+            if let Some(f) = dispatch(&mut self.core, &mut self.listener, input, on_info) {
+                return Ok(f);
+            }
+        }
+    }
+
+    /// Reads until the line has been silent for `duration`, handing bytes to the listener as
+    /// data (`lines = false`) or as lines through the framer (`lines = true`).
+    fn drain(&mut self, duration: Duration, lines: bool) -> Result<(), E> {
+        let mut buf = [0u8; 64];
+        let mut last = self.clock.now();
+        loop {
+            let now = self.clock.now();
+            if now.saturating_duration_since(last) >= duration {
+                return Ok(());
+            }
+            let n = self.read_some(&mut buf)?;
+            if n == 0 {
+                continue;
+            }
+            last = now;
+            let input = buf.get(..n).unwrap_or(&[]);
+            if lines {
+                dispatch(&mut self.core, &mut self.listener, input, &mut |_| {});
+            } else {
+                self.listener.data(input);
+            }
+        }
+    }
+
+    fn quiet(&mut self, duration: Duration) -> Result<(), E> {
+        self.drain(duration, false)
+    }
+
+    fn quiet_lines(&mut self, duration: Duration) -> Result<(), E> {
+        self.drain(duration, true)
+    }
+
+    fn wait_for_line(&mut self, wanted: &[u8], timeout: Duration) -> Result<bool, E> {
+        let mut buf = [0u8; 64];
+        let deadline = self.clock.now().saturating_add(timeout);
+        while self.clock.now() < deadline {
+            let n = self.read_some(&mut buf)?;
+            let input = buf.get(..n).unwrap_or(&[]);
+            if let Some(after) = find_line(&mut self.core, &mut self.listener, input, wanted) {
+                // The banner's CR may have ended the chunk: its LF is not data.
+                self.swallow_lf = after.is_empty();
+                if !after.is_empty() {
+                    self.listener.data(after);
+                }
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Reads application data received in a transparent mode without waiting: returns the
+    /// number of bytes placed in `buf` (0 when nothing is there).
+    pub fn read_data(&mut self, buf: &mut [u8]) -> Result<usize, E> {
+        let n = self.read_some(buf)?;
+        Ok(crate::procedures::drop_banner_lf(
+            &mut self.swallow_lf,
+            buf,
+            n,
+        ))
+    }
+}
+
+// `maybe_await!` is used by the expansion of `procedures!`.
+#[allow(unused_imports)]
+use maybe_await as _;

@@ -1,0 +1,414 @@
+//! The sans-IO core: one exchange at a time, handed the time, no I/O.
+//!
+//! The adapters ([`crate::blocking`], [`crate::asynch`]) write what [`Core::start`] returns, feed
+//! what they read to [`Core::receive`], and call [`Core::poll`] for timeouts. Everything a firmware
+//! needs to trust the answers is decided here:
+//!
+//! - The command in flight is known, so an unsolicited line is never merged into its answer.
+//! - With echo on (the factory default, [`Echo::On`]), the answer must follow the command's echo:
+//!   a late answer to a command that timed out arrives before the next command's echo and is
+//!   reported as unsolicited and counted as late, never taken as the next answer.
+//! - With echo off there is no echo to anchor on. Decision: after a timeout the core is
+//!   *unsynchronised* and refuses to start a command ([`StartError::Unsynchronised`]) until the
+//!   adapter has seen the line quiet for [`Timing::settle`], counting what arrives as late.
+//! - Nothing is dropped silently: unsolicited lines and overflows come out as [`Output`]s and are
+//!   counted in [`ClientCounters`].
+
+use cat1_at_parse::{
+    CommandLine, EncodeError, Event, Expect, FinalResult, Framer, InfoLine, MAX_LINE, Progress,
+    Status, Writer,
+};
+use cat1_hal_traits::time::{Duration, Instant};
+
+/// What the module does with echo (`AT+E`), as far as the client knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Echo {
+    /// Echo on: the answer must follow the echo (the factory default).
+    On,
+    /// Echo off.
+    Off,
+    /// Not known yet (before the first exchange in command mode): an echo is accepted if it comes.
+    Unknown,
+}
+
+/// Timeouts and guard times. The defaults follow protocol-notes §1 and the drivers it cites.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Timing {
+    /// How long a command may take before it times out.
+    pub command: Duration,
+    /// Silence kept before `+++` (must exceed `AT+UARTFT`, 10-500 ms; drivers use about 1 s).
+    pub guard: Duration,
+    /// How long to wait for the `a` after `+++`, and for `+ok` after `a` (the module waits 3 s).
+    pub handshake: Duration,
+    /// How long the `AT` probe may take (short: in a transparent mode nothing answers).
+    pub probe: Duration,
+    /// How long to wait for the banner after `AT+S`, `AT+Z` or `AT+CLEAR`.
+    pub restart: Duration,
+    /// Echo off only: the quiet time that proves a timed-out command will not answer any more.
+    pub settle: Duration,
+}
+
+impl Timing {
+    /// The defaults: command 5 s, guard 1 s, handshake 3 s, probe 300 ms, restart 30 s, settle
+    /// 200 ms.
+    pub const DEFAULT: Timing = Timing {
+        command: Duration::from_secs(5),
+        guard: Duration::from_millis(1000),
+        handshake: Duration::from_secs(3),
+        probe: Duration::from_millis(300),
+        restart: Duration::from_secs(30),
+        settle: Duration::from_millis(200),
+    };
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing::DEFAULT
+    }
+}
+
+/// Running totals a firmware reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub struct ClientCounters {
+    /// Exchanges that timed out.
+    pub timeouts: u32,
+    /// Exchanges abandoned with [`Core::abort`].
+    pub aborted: u32,
+    /// Final results that arrived with no exchange to belong to (answers after a timeout).
+    pub late_responses: u32,
+    /// Unsolicited lines handed out (late responses included).
+    pub unsolicited: u32,
+    /// Lines dropped because they were longer than the receive buffer.
+    pub overflows: u32,
+    /// Bytes dropped with those lines.
+    pub bytes_dropped: u64,
+}
+
+/// Why an exchange could not start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum StartError {
+    /// An exchange is in flight; wait for it, or [`Core::abort`] it.
+    Busy,
+    /// Echo is off and a timed-out command may still answer: wait for quiet first
+    /// ([`Core::settled`]).
+    Unsynchronised,
+    /// The command could not be encoded (too long for the buffer, bad name, line end inside).
+    Encode(EncodeError),
+}
+
+impl core::fmt::Display for StartError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            StartError::Busy => f.write_str("an exchange is in flight"),
+            StartError::Unsynchronised => f.write_str("waiting for a timed-out answer to pass"),
+            StartError::Encode(e) => write!(f, "cannot encode the command: {e}"),
+        }
+    }
+}
+
+impl core::error::Error for StartError {}
+
+/// What the core hands out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Output<'a> {
+    /// The echo of the command in flight (nothing to do).
+    Echo,
+    /// An information line of the command in flight.
+    Info(InfoLine<'a>),
+    /// The command in flight ended with this result.
+    Done(FinalResult),
+    /// The `a` after `+++`.
+    HandshakeA,
+    /// The `+ok` after `a`: the module is in command mode.
+    HandshakeOk,
+    /// A line that belongs to no exchange: banner, COM heartbeat, URC, late answer.
+    Unsolicited(&'a [u8]),
+    /// A line longer than the receive buffer was dropped.
+    Overflow {
+        /// Its length.
+        dropped: usize,
+    },
+    /// The exchange in flight timed out.
+    TimedOut,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pending {
+    Idle,
+    Command {
+        deadline: Instant,
+        progress: Progress,
+        echo_required: bool,
+    },
+    HandshakeA {
+        deadline: Instant,
+    },
+    HandshakeOk {
+        deadline: Instant,
+    },
+}
+
+/// The client core with a receive line buffer and a transmit buffer of `N` bytes each
+/// ([`MAX_LINE`] holds every line of the command set).
+#[derive(Debug, Clone)]
+pub struct Core<const N: usize = MAX_LINE> {
+    framer: Framer<N>,
+    tx: [u8; N],
+    tx_len: usize,
+    pending: Pending,
+    echo: Echo,
+    unsynchronised: bool,
+    counters: ClientCounters,
+}
+
+impl<const N: usize> Default for Core<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize> Core<N> {
+    /// An idle core. `const`, so it can live in a `static`.
+    pub const fn new() -> Self {
+        Core {
+            framer: Framer::new(),
+            tx: [0; N],
+            tx_len: 0,
+            pending: Pending::Idle,
+            echo: Echo::Unknown,
+            unsynchronised: false,
+            counters: ClientCounters {
+                timeouts: 0,
+                aborted: 0,
+                late_responses: 0,
+                unsolicited: 0,
+                overflows: 0,
+                bytes_dropped: 0,
+            },
+        }
+    }
+
+    /// What the client knows about echo.
+    pub const fn echo(&self) -> Echo {
+        self.echo
+    }
+
+    /// Records what echo is (after `AT+E=...`, or `AT+E?`, or a restart: factory echo is on).
+    pub fn set_echo(&mut self, echo: Echo) {
+        self.echo = echo;
+    }
+
+    /// Whether an exchange is in flight.
+    pub const fn is_busy(&self) -> bool {
+        !matches!(self.pending, Pending::Idle)
+    }
+
+    /// Whether the core waits for quiet after a timeout (echo off only).
+    pub const fn is_unsynchronised(&self) -> bool {
+        self.unsynchronised
+    }
+
+    /// The adapter saw the line quiet for [`Timing::settle`] after a timeout: commands may start.
+    pub fn settled(&mut self) {
+        self.unsynchronised = false;
+    }
+
+    /// The running totals.
+    pub fn counters(&self) -> ClientCounters {
+        let f = self.framer.counters();
+        ClientCounters {
+            overflows: f.overflows,
+            bytes_dropped: f.bytes_dropped,
+            ..self.counters
+        }
+    }
+
+    fn check_idle(&self) -> Result<(), StartError> {
+        if self.is_busy() {
+            return Err(StartError::Busy);
+        }
+        if self.unsynchronised {
+            return Err(StartError::Unsynchronised);
+        }
+        Ok(())
+    }
+
+    /// Starts a command; returns the bytes to write. The answer comes out of [`Core::receive`].
+    pub fn start(
+        &mut self,
+        command: &CommandLine<'_>,
+        timeout: Duration,
+        now: Instant,
+    ) -> Result<&[u8], StartError> {
+        self.check_idle()?;
+        let n = command.emit(&mut self.tx).map_err(StartError::Encode)?;
+        // A password-prefixed command runs in a transparent mode, where nothing is echoed.
+        let echo_required = self.echo == Echo::On && command.password().is_none();
+        self.begin_command(n, echo_required, timeout, now)
+    }
+
+    /// Starts a raw line (`line` without its CR) for anything the typed API does not cover.
+    pub fn start_raw(
+        &mut self,
+        line: &[u8],
+        timeout: Duration,
+        now: Instant,
+    ) -> Result<&[u8], StartError> {
+        self.check_idle()?;
+        if line.iter().any(|&b| b == b'\r' || b == b'\n') {
+            return Err(StartError::Encode(EncodeError::LineEndInPayload));
+        }
+        let mut w = Writer::new(&mut self.tx);
+        w.put(line);
+        w.put_byte(b'\r');
+        let n = w.finish().map_err(StartError::Encode)?;
+        let echo_required =
+            self.echo == Echo::On && (line.starts_with(b"AT") || line.starts_with(b"at"));
+        self.begin_command(n, echo_required, timeout, now)
+    }
+
+    fn begin_command(
+        &mut self,
+        n: usize,
+        echo_required: bool,
+        timeout: Duration,
+        now: Instant,
+    ) -> Result<&[u8], StartError> {
+        self.tx_len = n;
+        self.pending = Pending::Command {
+            deadline: now.saturating_add(timeout),
+            progress: Progress::default(),
+            echo_required,
+        };
+        Ok(self.tx.get(..n).unwrap_or(&[]))
+    }
+
+    /// Starts the escape: returns `+++` (write it in one go, after the guard silence), then waits
+    /// for the module's `a`.
+    pub fn start_escape(
+        &mut self,
+        timeout: Duration,
+        now: Instant,
+    ) -> Result<&'static [u8], StartError> {
+        self.check_idle()?;
+        self.pending = Pending::HandshakeA {
+            deadline: now.saturating_add(timeout),
+        };
+        Ok(b"+++")
+    }
+
+    /// Answers the `a`: returns `a`, then waits for `+ok`.
+    pub fn start_confirm(
+        &mut self,
+        timeout: Duration,
+        now: Instant,
+    ) -> Result<&'static [u8], StartError> {
+        self.check_idle()?;
+        self.pending = Pending::HandshakeOk {
+            deadline: now.saturating_add(timeout),
+        };
+        Ok(b"a")
+    }
+
+    /// Abandons the exchange in flight; whatever it still answers is unsolicited (and late).
+    pub fn abort(&mut self) {
+        if self.is_busy() {
+            self.counters.aborted = self.counters.aborted.saturating_add(1);
+            self.after_loss();
+        }
+    }
+
+    fn after_loss(&mut self) {
+        if let Pending::Command { .. } = self.pending {
+            if self.echo != Echo::On {
+                self.unsynchronised = true;
+            }
+        }
+        self.pending = Pending::Idle;
+    }
+
+    /// When the exchange in flight times out, if one is.
+    pub fn poll_at(&self) -> Option<Instant> {
+        match self.pending {
+            Pending::Idle => None,
+            Pending::Command { deadline, .. }
+            | Pending::HandshakeA { deadline }
+            | Pending::HandshakeOk { deadline } => Some(deadline),
+        }
+    }
+
+    /// Ends the exchange in flight with [`Output::TimedOut`] once `now` reaches its deadline.
+    pub fn poll(&mut self, now: Instant) -> Option<Output<'static>> {
+        let deadline = self.poll_at()?;
+        if now < deadline {
+            return None;
+        }
+        self.counters.timeouts = self.counters.timeouts.saturating_add(1);
+        self.after_loss();
+        Some(Output::TimedOut)
+    }
+
+    /// Feeds received bytes; returns the next output and the bytes consumed, or
+    /// [`Status::Partial`] when all were taken in. Call again with the rest.
+    pub fn receive(&mut self, input: &[u8]) -> Status<Output<'_>> {
+        let Core {
+            framer,
+            tx,
+            tx_len,
+            pending,
+            counters,
+            ..
+        } = self;
+        let sent = tx.get(..*tx_len).unwrap_or(&[]);
+        let mut expect = match *pending {
+            Pending::Idle => Expect::nothing(),
+            Pending::Command {
+                progress,
+                echo_required,
+                ..
+            } => {
+                let e = Expect::for_line(sent);
+                if echo_required {
+                    e.echo_required().resume(progress)
+                } else {
+                    e.resume(progress)
+                }
+            }
+            Pending::HandshakeA { .. } => Expect::handshake_a(),
+            Pending::HandshakeOk { .. } => Expect::handshake_ok(),
+        };
+        let (event, used) = match framer.feed(input, &mut expect) {
+            Status::Partial => return Status::Partial,
+            Status::Complete(event, used) => (event, used),
+        };
+        if let Pending::Command { progress, .. } = pending {
+            *progress = expect.progress();
+        }
+        if expect.is_done() {
+            *pending = Pending::Idle;
+        }
+        let output = match event {
+            Event::Echo(_) => Output::Echo,
+            Event::Info(info) => Output::Info(info),
+            Event::Final(result) => Output::Done(result),
+            Event::HandshakeA => Output::HandshakeA,
+            Event::HandshakeOk => Output::HandshakeOk,
+            Event::Overflow { dropped } => Output::Overflow { dropped },
+            Event::Unsolicited(line) => {
+                counters.unsolicited = counters.unsolicited.saturating_add(1);
+                if FinalResult::parse(line).is_some() {
+                    counters.late_responses = counters.late_responses.saturating_add(1);
+                }
+                Output::Unsolicited(line)
+            }
+        };
+        Status::Complete(output, used)
+    }
+}

@@ -1,0 +1,77 @@
+//! Errors, one per operation, generic over the UART's error.
+
+use core::fmt;
+
+use crate::StartError;
+
+/// A command did not end in `OK`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum CommandError<E> {
+    /// The UART failed.
+    Io(E),
+    /// No final result within the command's timeout.
+    Timeout,
+    /// The module answered `+CME ERROR:<n>` (codes in errata #35: 3, 50, 53, 58, 73).
+    Cme(u16),
+    /// The module answered `ERROR`: it did not take the line for an AT command.
+    Error,
+    /// The exchange could not start.
+    Start(StartError),
+}
+
+impl<E: fmt::Debug> fmt::Display for CommandError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CommandError::Io(e) => write!(f, "UART error: {e:?}"),
+            CommandError::Timeout => f.write_str("no answer in time"),
+            CommandError::Cme(code) => write!(f, "+CME ERROR:{code}"),
+            CommandError::Error => f.write_str("ERROR"),
+            CommandError::Start(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug> core::error::Error for CommandError<E> {}
+
+/// The step of entering command mode that failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum EnterStep {
+    /// No `a` came back after `+++`.
+    WaitingForA,
+    /// No `+ok` came back after `a`.
+    WaitingForOk,
+    /// The module said `+ok` but did not answer `AT` with `OK`.
+    Confirming,
+}
+
+/// Entering command mode failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum EnterError<E> {
+    /// The UART failed.
+    Io(E),
+    /// A step of the handshake failed.
+    Handshake(EnterStep),
+    /// The confirming `AT` failed.
+    Confirm(CommandError<E>),
+}
+
+impl<E: fmt::Debug> fmt::Display for EnterError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EnterError::Io(e) => write!(f, "UART error: {e:?}"),
+            EnterError::Handshake(EnterStep::WaitingForA) => f.write_str("no 'a' after '+++'"),
+            EnterError::Handshake(EnterStep::WaitingForOk) => f.write_str("no '+ok' after 'a'"),
+            EnterError::Handshake(EnterStep::Confirming) => {
+                f.write_str("'+ok' came, but AT was not answered")
+            }
+            EnterError::Confirm(e) => write!(f, "confirming AT failed: {e}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug> core::error::Error for EnterError<E> {}

@@ -1,0 +1,75 @@
+//! The MCU-side driver for the USR IoT Cat-1 modems (WH-LTE-7S1, DR502, G771).
+//!
+//! One sans-IO [`Core`] decides everything (which exchange is in flight, what belongs to it, when
+//! it times out, what is unsolicited); two thin adapters move the bytes:
+//!
+//! - [`blocking::Modem`] over `embedded-io` (`Read + ReadReady + Write`) and a
+//!   [`Clock`](cat1_hal_traits::time::Clock): no runtime, no timer driver;
+//! - [`asynch::Modem`] over `embedded-io-async` and a small [`asynch::Timer`] trait.
+//!
+//! What the firmware gets:
+//!
+//! - entering command mode: an `AT` probe first (the module may already be there); otherwise the
+//!   `+++` / `a` / `+ok` handshake with its guard time, each reply checked, and an error naming the
+//!   step that failed ([`EnterError`]);
+//! - a timeout per command; a late answer is never taken for the next command's (see [`core`]);
+//! - unsolicited input (banner, COM heartbeats, URCs, transparent data) handed to a [`Listener`],
+//!   never merged into an answer, never dropped without being counted ([`ClientCounters`]).
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
+pub mod asynch;
+pub mod blocking;
+pub mod core;
+mod error;
+mod procedures;
+
+pub use crate::core::{ClientCounters, Core, Echo, Output, StartError, Timing};
+pub use error::{CommandError, EnterError, EnterStep};
+
+/// Receives what belongs to no exchange. Every method has an empty default, so a firmware
+/// implements only what it uses; whatever it ignores is still counted in [`ClientCounters`].
+pub trait Listener {
+    /// A complete line that belongs to no exchange: the banner after a restart, a heartbeat
+    /// written to serial (`HEARTTP=COM`), a late answer.
+    fn line(&mut self, line: &[u8]) {
+        let _ = line;
+    }
+
+    /// A line longer than the receive buffer was dropped.
+    fn overflow(&mut self, dropped: usize) {
+        let _ = dropped;
+    }
+
+    /// Bytes received while the module is in a transparent mode (network data), as received.
+    fn data(&mut self, bytes: &[u8]) {
+        let _ = bytes;
+    }
+}
+
+/// Ignores everything (it is still counted).
+impl Listener for () {}
+
+impl<L: Listener + ?Sized> Listener for &mut L {
+    fn line(&mut self, line: &[u8]) {
+        L::line(self, line)
+    }
+    fn overflow(&mut self, dropped: usize) {
+        L::overflow(self, dropped)
+    }
+    fn data(&mut self, bytes: &[u8]) {
+        L::data(self, bytes)
+    }
+}

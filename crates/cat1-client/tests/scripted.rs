@@ -1,0 +1,317 @@
+//! The client against a scripted modem: expect/reply chains, chunks down to 1 byte, unsolicited
+//! lines between response lines, late responses, dropped bytes, the handshake and restarts.
+
+mod mock;
+
+use cat1_at_parse::CommandLine;
+use cat1_client::{CommandError, Echo, EnterError, EnterStep, asynch, blocking};
+use mock::{MockUart, Recorder, VirtualClock, block_on, step};
+
+type Modem = blocking::Modem<MockUart, VirtualClock, Recorder>;
+
+fn modem(chunk: usize, script: Vec<mock::Step>) -> (Modem, VirtualClock) {
+    let clock = VirtualClock::default();
+    let uart = MockUart::new(&clock, chunk, script);
+    (
+        blocking::Modem::new(uart, clock.clone(), Recorder::default()),
+        clock,
+    )
+}
+
+fn csq(m: &mut Modem) -> Result<Vec<String>, CommandError<std::convert::Infallible>> {
+    let mut lines = Vec::new();
+    m.command(&CommandLine::execute(b"CSQ"), |info| {
+        lines.push(String::from_utf8_lossy(info.raw_params()).into_owned())
+    })?;
+    Ok(lines)
+}
+
+#[test]
+fn a_command_in_any_chunking_with_echo_on_and_off() {
+    for chunk in [1, 2, 3, 7, 64] {
+        for echo in [true, false] {
+            let reply: &[u8] = if echo {
+                b"AT+CSQ\r\r\n+CSQ:27,99\r\n\r\nOK\r\n"
+            } else {
+                b"\r\n+CSQ: 27,99\r\n\r\nOK\r\n"
+            };
+            let (mut m, _) = modem(chunk, vec![step(b"AT+CSQ\r", &[(5, reply)])]);
+            m.core().set_echo(if echo { Echo::On } else { Echo::Off });
+            assert_eq!(csq(&mut m).unwrap(), ["27,99"], "chunk {chunk} echo {echo}");
+            assert!(m.listener().lines.is_empty());
+        }
+    }
+}
+
+#[test]
+fn unsolicited_lines_between_response_lines_go_to_the_listener() {
+    let (mut m, _) = modem(
+        3,
+        vec![step(
+            b"AT+CSQ\r",
+            &[(
+                5,
+                b"AT+CSQ\r\r\n+SOCKALK:Disconnected\r\n+CSQ:27,99\r\nheartbeat\r\n\r\nOK\r\n",
+            )],
+        )],
+    );
+    m.core().set_echo(Echo::On);
+    assert_eq!(csq(&mut m).unwrap(), ["27,99"]);
+    assert_eq!(
+        m.listener().lines,
+        [b"+SOCKALK:Disconnected".to_vec(), b"heartbeat".to_vec()]
+    );
+    assert_eq!(m.counters().late_responses, 0);
+    assert_eq!(m.counters().unsolicited, 2);
+}
+
+#[test]
+fn errors_come_back_typed() {
+    let (mut m, _) = modem(
+        64,
+        vec![
+            step(b"AT+NOSUCH\r", &[(1, b"\r\n+CME ERROR:58\r\n")]),
+            step(b"hello\r", &[(1, b"\r\nERROR\r\n")]),
+        ],
+    );
+    assert_eq!(
+        m.command(&CommandLine::execute(b"NOSUCH"), |_| {}),
+        Err(CommandError::Cme(58))
+    );
+    assert_eq!(m.raw(b"hello", &mut |_| {}), Err(CommandError::Error));
+}
+
+#[test]
+fn a_late_answer_with_echo_on_is_never_the_next_answer() {
+    // The first CSQ answers after its 5 s timeout; the late answer arrives before the second
+    // command's echo and must not be taken for it.
+    let (mut m, clock) = modem(
+        1,
+        vec![
+            // Echoed at once, answered after the 5 s timeout: the module was busy.
+            step(
+                b"AT+CSQ\r",
+                &[(5, b"AT+CSQ\r"), (5_100, b"\r\n+CSQ:10,99\r\n\r\nOK\r\n")],
+            ),
+            // A busy module reads the next command only after it has answered the first.
+            step(
+                b"AT+CSQ\r",
+                &[(200, b"AT+CSQ\r\r\n+CSQ:27,99\r\n\r\nOK\r\n")],
+            ),
+        ],
+    );
+    m.core().set_echo(Echo::On);
+    assert_eq!(csq(&mut m), Err(CommandError::Timeout));
+    assert!(clock.millis() >= 5_000);
+    assert_eq!(csq(&mut m).unwrap(), ["27,99"]);
+    let c = m.counters();
+    assert_eq!((c.timeouts, c.late_responses), (1, 1));
+    // The late information line and OK went to the listener, not to the second command.
+    assert_eq!(m.listener().lines, [b"+CSQ:10,99".to_vec(), b"OK".to_vec()]);
+}
+
+#[test]
+fn a_late_answer_with_echo_off_is_absorbed_before_the_next_command() {
+    let (mut m, _) = modem(
+        1,
+        vec![
+            step(b"AT+CSQ\r", &[(5_050, b"\r\n+CSQ:10,99\r\n\r\nOK\r\n")]),
+            step(b"AT+CSQ\r", &[(20, b"\r\n+CSQ:27,99\r\n\r\nOK\r\n")]),
+        ],
+    );
+    m.core().set_echo(Echo::Off);
+    assert_eq!(csq(&mut m), Err(CommandError::Timeout));
+    assert!(m.core().is_unsynchronised());
+    assert_eq!(csq(&mut m).unwrap(), ["27,99"]);
+    assert_eq!(m.counters().late_responses, 1);
+}
+
+#[test]
+fn entering_command_mode_from_net_mode() {
+    let (mut m, _) = modem(
+        1,
+        vec![
+            // The probe goes out as data; nothing answers in NET mode.
+            step(b"AT\r", &[]),
+            step(b"+++", &[(20, b"a")]),
+            step(b"a", &[(20, b"+ok")]),
+            step(b"AT\r", &[(5, b"AT\r\r\nOK\r\n")]),
+        ],
+    );
+    m.enter_command_mode().unwrap();
+    let (uart, _, _) = m.release();
+    assert!(uart.finished());
+}
+
+#[test]
+fn the_guard_silence_comes_before_the_escape() {
+    let (m, clock) = modem(
+        1,
+        vec![
+            step(b"+++", &[(20, b"a")]),
+            step(b"a", &[(20, b"+ok")]),
+            step(b"AT\r", &[(5, b"\r\nOK\r\n")]),
+        ],
+    );
+    // Network data arriving during the guard time is handed over as data, and restarts the
+    // silence the escape needs.
+    let (mut uart, clock2, rec) = m.release();
+    uart.inject(500, b"late data\r\n");
+    let mut m = blocking::Modem::new(uart, clock2, rec);
+    m.enter_command_mode_without_probe().unwrap();
+    assert!(
+        clock.millis() >= 1_500,
+        "the guard time was kept after the data"
+    );
+    assert_eq!(m.listener().data, b"late data\r\n");
+}
+
+#[test]
+fn already_in_command_mode_needs_no_handshake() {
+    let (mut m, _) = modem(1, vec![step(b"AT\r", &[(5, b"AT\r\r\nOK\r\n")])]);
+    m.enter_command_mode().unwrap();
+}
+
+#[test]
+fn each_failed_handshake_step_is_named() {
+    let (mut m, _) = modem(4, vec![step(b"AT\r", &[]), step(b"+++", &[])]);
+    assert_eq!(
+        m.enter_command_mode(),
+        Err(EnterError::Handshake(EnterStep::WaitingForA))
+    );
+    let (mut m, _) = modem(
+        4,
+        vec![
+            step(b"AT\r", &[]),
+            step(b"+++", &[(10, b"a")]),
+            step(b"a", &[]),
+        ],
+    );
+    assert_eq!(
+        m.enter_command_mode(),
+        Err(EnterError::Handshake(EnterStep::WaitingForOk))
+    );
+    let (mut m, _) = modem(
+        4,
+        vec![
+            step(b"AT\r", &[]),
+            step(b"+++", &[(10, b"a")]),
+            step(b"a", &[(10, b"+ok")]),
+            step(b"AT\r", &[(10, b"\r\n+CME ERROR:73\r\n")]),
+        ],
+    );
+    assert_eq!(
+        m.enter_command_mode(),
+        Err(EnterError::Confirm(CommandError::Cme(73)))
+    );
+}
+
+#[test]
+fn save_and_restart_waits_for_the_banner_not_a_delay() {
+    let (mut m, clock) = modem(
+        2,
+        vec![step(
+            b"AT+S\r",
+            &[
+                (5, b"AT+S\r\r\nOK\r\n"),
+                (4_000, b"\r\nWH-LTE-7S1\r\nserver says hi"),
+            ],
+        )],
+    );
+    m.core().set_echo(Echo::On);
+    m.save_and_restart(b"WH-LTE-7S1").unwrap();
+    assert!(clock.millis() >= 4_000);
+    // What follows the banner is network data in the work mode.
+    let mut data = m.listener().data.clone();
+    let mut buf = [0u8; 8];
+    loop {
+        let n = m.read_data(&mut buf).unwrap();
+        if n == 0 && clock.millis() > 4_100 {
+            break;
+        }
+        data.extend_from_slice(&buf[..n]);
+    }
+    assert_eq!(data, b"server says hi");
+    assert_eq!(m.core().echo(), Echo::Unknown);
+}
+
+#[test]
+fn a_restart_without_banner_times_out() {
+    let (mut m, clock) = modem(2, vec![step(b"AT+Z\r", &[(5, b"\r\nOK\r\n")])]);
+    assert_eq!(
+        m.restart_with(&CommandLine::execute(b"Z"), b"WH-LTE-7S1"),
+        Err(CommandError::Timeout)
+    );
+    assert!(clock.millis() >= 30_000);
+}
+
+#[test]
+fn a_spontaneous_restart_banner_is_unsolicited() {
+    let (m, _) = modem(
+        5,
+        vec![step(b"AT+CSQ\r", &[(50, b"\r\n+CSQ:27,99\r\n\r\nOK\r\n")])],
+    );
+    // The banner arrives first, unprompted.
+    let (uart, clock, rec) = m.release();
+    let mut uart = uart;
+    uart.inject(1, b"\r\nWH-LTE-7S1\r\n");
+    let mut m = blocking::Modem::new(uart, clock, rec);
+    assert_eq!(csq(&mut m).unwrap(), ["27,99"]);
+    assert_eq!(m.listener().lines, [b"WH-LTE-7S1".to_vec()]);
+}
+
+#[test]
+fn an_overlong_line_is_reported_and_the_answer_still_arrives() {
+    let mut reply = b"\r\n".to_vec();
+    reply.extend(std::iter::repeat_n(b'Z', 2_000));
+    reply.extend_from_slice(b"\r\n+CSQ:27,99\r\n\r\nOK\r\n");
+    let (mut m, _) = modem(16, vec![step(b"AT+CSQ\r", &[(5, &reply)])]);
+    assert_eq!(csq(&mut m).unwrap(), ["27,99"]);
+    assert_eq!(m.listener().overflows, [2_000]);
+    let c = m.counters();
+    assert_eq!((c.overflows, c.bytes_dropped), (1, 2_000));
+}
+
+#[test]
+fn a_command_that_does_not_fit_is_refused_not_truncated() {
+    let (mut m, _) = modem(1, vec![]);
+    let long = [b'A'; 700];
+    assert!(matches!(
+        m.command(&CommandLine::set(b"HTPHD", &long), |_| {}),
+        Err(CommandError::Start(cat1_client::StartError::Encode(_)))
+    ));
+}
+
+#[test]
+fn the_async_adapter_runs_the_same_procedures() {
+    let clock = VirtualClock::default();
+    let uart = MockUart::new(
+        &clock,
+        1,
+        vec![
+            step(b"AT\r", &[]),
+            step(b"+++", &[(20, b"a")]),
+            step(b"a", &[(20, b"+ok")]),
+            step(b"AT\r", &[(5, b"AT\r\r\nOK\r\n")]),
+            step(
+                b"AT+CSQ\r",
+                &[(5, b"AT+CSQ\r\r\n+URC:1\r\n+CSQ:27,99\r\n\r\nOK\r\n")],
+            ),
+            step(b"AT+CSQ\r", &[]),
+        ],
+    );
+    let mut m = asynch::Modem::new(uart, clock.clone(), Recorder::default());
+    block_on(m.enter_command_mode()).unwrap();
+    m.core().set_echo(Echo::On);
+    let mut got = Vec::new();
+    block_on(m.command(&CommandLine::execute(b"CSQ"), |i| {
+        got.push(i.raw_params().to_vec())
+    }))
+    .unwrap();
+    assert_eq!(got, [b"27,99".to_vec()]);
+    assert_eq!(m.listener().lines, [b"+URC:1".to_vec()]);
+    assert_eq!(
+        block_on(m.command(&CommandLine::execute(b"CSQ"), |_| {})),
+        Err(CommandError::Timeout)
+    );
+}
