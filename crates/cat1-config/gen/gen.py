@@ -1,0 +1,411 @@
+#!/usr/bin/env python3
+"""Generates the command descriptions of cat1-config from commands.json (stdlib only).
+
+Usage: python3 gen/gen.py && cargo fmt -p cat1-config   (from crates/cat1-config; reads gen/commands.json, a copy of
+/work/shared/spec/commands.json, so the crate builds without the shared spec)
+
+Writes, and nothing else:
+  src/commands/<chapter>.rs   one module per manual chapter: a `CommandSpec` per command
+  src/commands/mod.rs         `CommandId`, `ALL`, `find`
+  src/keywords.rs             the enumerations the typed `Config` stores
+  src/requests.rs             one type per command for the MCU side
+  src/config/glue.rs          which `Config` fields each setting command reads and writes
+  tests/data/defaults_table.rs the defaults of commands.json, one row per parameter (test data)
+
+Nothing is transcribed by hand: the only hand-written knowledge here is the naming (enum type
+names and `Config` field paths), in the two tables below.
+"""
+import json
+import re
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CRATE = HERE.parent
+DOC = json.loads((HERE / "commands.json").read_text(encoding="utf-8"))
+CMDS = DOC["commands"]
+
+CHAPTER_MOD = {"general": "general", "information": "information", "security": "security",
+               "serial": "serial", "network": "network", "socket-backup": "socket_backup",
+               "registration": "registration", "heartbeat": "heartbeat", "httpd": "httpd",
+               "sms": "sms", "ntp": "ntp", "gps": "gps"}
+CHAPTER_VARIANT = {k: "".join(w.capitalize() for w in v.split("_")) for k, v in CHAPTER_MOD.items()}
+
+# Enumerations, keyed by their value set (order-independent: AT+HEART lists HEARTTP's values
+# in another order). ON/OFF is stored as bool.
+ENUMS = {
+    frozenset(["CMD", "NET", "HTTPD", "SMS"]): ("WorkMode", "The work mode (`AT+WKMOD`)."),
+    frozenset(["NONE", "ODD", "EVEN"]): ("Parity", "UART parity (`AT+UART`)."),
+    frozenset(["NONE"]): ("FlowControl", "UART flow control (`AT+UART`): none is the only one."),
+    frozenset(["TCP", "UDP"]): ("Protocol", "Socket protocol (`AT+SOCKx`)."),
+    frozenset(["LONG", "SHORT"]): ("ConnectionMode", "Long or short connection (`AT+SOCKASL`)."),
+    frozenset(["ICCID", "IMEI", "SN", "USER", "CLOUD"]):
+        ("RegistrationKind", "What the registration packet carries (`AT+REGTP`)."),
+    frozenset(["LINK", "DATA", "LINK&DATA"]):
+        ("RegistrationSend", "When the registration packet is sent (`AT+REGSND`)."),
+    frozenset(["COM", "NET"]):
+        ("HeartbeatTarget", "Where heartbeats go (`AT+HEARTTP`; errata #17: NET = server)."),
+    frozenset(["ICCID", "IMEI", "SN", "USER", "LBS"]):
+        ("HeartbeatSource", "What a heartbeat carries (`AT+HEARTSORT`)."),
+    frozenset(["GET", "POST"]): ("HttpMethod", "HTTP request method (`AT+HTPTP`)."),
+}
+ON_OFF = frozenset(["ON", "OFF"])
+
+# Config field paths per setting command, one per parameter (see src/config/mod.rs).
+def sock(i):
+    return f"sockets[{i}]"
+
+FIELDS = {
+    "E": ["echo"], "WKMOD": ["work_mode"], "CMDPW": ["command_password"],
+    "STMSG": ["startup_message"], "RSTIM": ["no_data_restart_s"],
+    "SDPEN": ["socket_distribution"], "NATEN": ["network_at"], "UATEN": ["serial_at"],
+    "CACHEN": ["cache"],
+    "SAFEATEN": ["login_required"], "SIGNINAT": ["login_password"],
+    "UART": ["uart.baud", "uart.data_bits", "uart.stop_bits", "uart.parity", "uart.flow"],
+    "UARTFL": ["uart.pack_len"], "UARTFT": ["uart.pack_time_ms"],
+    "APN": ["apn.apn", "apn.username", "apn.password", "apn.auth"],
+    "SOCKASL": ["socket_a_mode"], "SHORTATM": ["short_timeout_s"],
+    "SOCKRSNUM": ["reconnect_limit"], "SOCKRSTIM": ["reconnect_interval_s"],
+    "REGEN": ["registration.enabled"], "REGTP": ["registration.kind"],
+    "REGDT": ["registration.data"], "REGSND": ["registration.send"],
+    "CLOUD": ["registration.cloud_id", "registration.cloud_password"],
+    "HEARTEN": ["heartbeat.enabled"], "HEARTTP": ["heartbeat.target"],
+    "HEARTDT": ["heartbeat.data"], "HEARTTM": ["heartbeat.interval_s"],
+    "HEARTSORT": ["heartbeat.source"],
+    "HEART": ["heartbeat.enabled", "heartbeat.target", "heartbeat.source",
+              "heartbeat.interval_s", "heartbeat.data"],
+    "HTPTP": ["http.method"], "HTPURL": ["http.url"], "HTPHD": ["http.header"],
+    "HTPSV": ["http.server_address", "http.server_port"], "HTPPK": ["http.body_only"],
+    "HTPTIM": ["http.timeout_s"],
+    "DSTNUM": ["sms.destination"], "SMSFLT": ["sms.filter"],
+    "NTPSVR": ["ntp.server", "ntp.more_servers[0]", "ntp.more_servers[1]",
+               "ntp.more_servers[2]"],
+    "NTPEN": ["ntp.enabled"], "NTPTM": ["ntp.interval_min"],
+    "GPS": ["gps.enabled"], "GPSOUT": ["gps.append_to_heartbeat"],
+}
+for i, x in enumerate("ABCD"):
+    FIELDS[f"SOCK{x}"] = [f"{sock(i)}.protocol", f"{sock(i)}.address", f"{sock(i)}.port"]
+    FIELDS[f"SOCK{x}EN"] = [f"{sock(i)}.enabled"]
+    FIELDS[f"KEEPALIVE{x}"] = [f"{sock(i)}.keepalive.enabled", f"{sock(i)}.keepalive.idle_s",
+                               f"{sock(i)}.keepalive.interval_s", f"{sock(i)}.keepalive.count"]
+    FIELDS[f"SOCK{x}BK"] = [f"{sock(i)}.backup_address", f"{sock(i)}.backup_port"]
+    FIELDS[f"SOCK{x}BKEN"] = [f"{sock(i)}.backup_enabled"]
+
+# The two CCLK patterns as templates: 9 a digit, + a sign (+ or -), anything else itself.
+TEMPLATES = {r"^\d{2}/\d{2}/\d{2}$": "99/99/99", r"^\d{2}:\d{2}:\d{2}[+-]\d{2}$": "99:99:99+99"}
+CHARSET = {None: "Any", "letters, digits, underscore": "Word", "digits": "Digits",
+           "digits, A-F": "DigitsUpperHex", "hex digits": "HexDigits"}
+
+
+def rs(s):
+    """A Rust string literal."""
+    return json.dumps(s, ensure_ascii=False)
+
+
+def camel(word):
+    return "".join(p.capitalize() for p in re.split(r"[^A-Za-z0-9]+", word.replace("&", " and ")) if p)
+
+
+def ident(name):
+    return "AT" if name == "" else name
+
+
+def variant(name):
+    return "At" if name == "" else name.capitalize()
+
+
+def is_setting(c):
+    return "set" in c["forms"] and all(
+        p["default"] is not None or p.get("if_omitted") == "absent" for p in c["params"])
+
+
+def render_range(p):
+    t = p["type"]
+    if t == "enum":
+        body = ",".join(p["values"])
+    elif t in ("int", "port"):
+        body = ",".join(str(a) if a == b else f"{a}~{b}" for a, b in p["ranges"])
+        if p.get("unit") and p.get("unit_in_test", True):
+            body += f"({p['unit']})"
+    elif t in ("string", "host", "hex"):
+        lo, hi = p["len"] if t != "hex" else p["bytes"]
+        body = f"{lo} bytes" if lo == hi else f"{lo}~{hi} bytes"
+    else:
+        body = p["name"]
+    return f"<{body}>"
+
+
+def kind(p):
+    t = p["type"]
+    if t == "enum":
+        return "ParamKind::Keyword(&[" + ", ".join(rs(v) for v in p["values"]) + "])"
+    if t in ("int", "port"):
+        ranges = ", ".join(f"({a}, {b})" for a, b in p["ranges"])
+        unit = f"Some({rs(p['unit'])})" if p.get("unit") else "None"
+        shown = "true" if p.get("unit") and p.get("unit_in_test", True) else "false"
+        return f"ParamKind::Int {{ ranges: &[{ranges}], unit: {unit}, unit_in_test: {shown} }}"
+    if t == "string" and "pattern" in p:
+        return f"ParamKind::Template({rs(TEMPLATES[p['pattern']])})"
+    if t in ("string", "host"):
+        cs = "Host" if t == "host" else CHARSET[p.get("charset")]
+        return f"ParamKind::Text {{ min: {p['len'][0]}, max: {p['len'][1]}, charset: Charset::{cs} }}"
+    if t == "hex":
+        return f"ParamKind::Hex {{ min_bytes: {p['bytes'][0]}, max_bytes: {p['bytes'][1]} }}"
+    raise SystemExit(f"no kind for {p}")
+
+
+def default(p):
+    d = p["default"]
+    if d is None:
+        return "DefaultValue::None"
+    if p.get("default_unset"):
+        return "DefaultValue::Unset"
+    if isinstance(d, int):
+        return f"DefaultValue::Int({d})"
+    if p["type"] == "enum":
+        return f"DefaultValue::Keyword({rs(d)})"
+    return f"DefaultValue::Text({rs(d)})"
+
+
+def omitted(p):
+    if not p["optional"]:
+        return "Omitted::Required"
+    return {"keep_current": "Omitted::KeepCurrent", "factory_default": "Omitted::FactoryDefault",
+            "absent": "Omitted::Absent"}[p["if_omitted"]]
+
+
+def forms(c):
+    return " | ".join(f"Forms::{f.upper()}.0" for f in c["forms"])
+
+
+HEADER = "// @generated by gen/gen.py from gen/commands.json: do not edit; run `python3 gen/gen.py`.\n"
+
+
+def write(path, text):
+    (CRATE / path).parent.mkdir(parents=True, exist_ok=True)
+    (CRATE / path).write_text(text, encoding="utf-8")
+
+
+def chapter_module(ch, cmds):
+    title = {"general": "General commands (manual 4.1-4.16)",
+             "information": "Information inquiry (manual 4.17-4.26)",
+             "security": "Security commands (manual 4.27-4.28)",
+             "serial": "Serial interface (manual 4.29-4.31)",
+             "network": "Network connection (manual 4.32-4.52)",
+             "socket-backup": "Socket backup (manual 4.53-4.60)",
+             "registration": "Registration packet (manual 4.61-4.65)",
+             "heartbeat": "Heartbeat packet (manual 4.66-4.71)",
+             "httpd": "HTTPD client (manual 4.72-4.77)",
+             "sms": "SMS (manual 4.78-4.79)",
+             "ntp": "SNTP (manual 4.80-4.82)",
+             "gps": "GPS (protocol-notes 12: project-defined, no Cat-1 source)"}[ch]
+    out = [f"//! {title}.", HEADER, "use crate::spec::*;", ""]
+    for c in cmds:
+        tr = c["test_response"]
+        rendered = f"+{c['name']}:" + ",".join(render_range(p) for p in c["params"])
+        irregular = tr is not None and tr != rendered
+        out.append(f"/// `AT{'+' if c['name'] else ''}{c['name']}` ({c['section']}): {c['function']}.")
+        out.append(f"pub static {ident(c['name'])}: CommandSpec = CommandSpec {{")
+        out.append(f"    id: CommandId::{variant(c['name'])},")
+        out.append(f"    name: {rs(c['name'])},")
+        out.append(f"    section: {rs(c['section'])},")
+        out.append(f"    chapter: Chapter::{CHAPTER_VARIANT[ch]},")
+        out.append(f"    function: {rs(c['function'])},")
+        out.append(f"    forms: Forms({forms(c)}),")
+        out.append(f"    setting: {'true' if is_setting(c) else 'false'},")
+        if irregular:
+            out.append("    // The manual's own wording (errata #34), which the typed rendering does not give.")
+        out.append(f"    test_wording: {'Some(' + rs(tr) + ')' if irregular else 'None'},")
+        out.append("    params: &[")
+        for p in c["params"]:
+            out.append("        ParamSpec {")
+            out.append(f"            name: {rs(p['name'])},")
+            out.append(f"            doc: {rs(p['doc'])},")
+            out.append(f"            kind: {kind(p)},")
+            out.append(f"            omitted: {omitted(p)},")
+            out.append(f"            default: {default(p)},")
+            out.append("        },")
+        out.append("    ],")
+        out.append("};")
+        out.append("")
+    return "\n".join(out)
+
+
+def main():
+    by_ch = {}
+    for c in CMDS:
+        by_ch.setdefault(c["chapter"], []).append(c)
+    for ch, cmds in by_ch.items():
+        write(f"src/commands/{CHAPTER_MOD[ch]}.rs", chapter_module(ch, cmds))
+
+    # commands/mod.rs
+    out = ["//! The command descriptions, one module per chapter of the manual.", HEADER]
+    for ch in CHAPTER_MOD.values():
+        out.append(f"pub mod {ch};")
+    out.append("")
+    out.append("use crate::spec::CommandSpec;")
+    out.append("")
+    out.append("/// Every command, one variant each, in manual order (sections 4.1-4.82, then GPS).")
+    out.append("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]")
+    out.append("#[cfg_attr(feature = \"defmt\", derive(defmt::Format))]")
+    out.append("#[cfg_attr(feature = \"serde\", derive(serde::Serialize, serde::Deserialize))]")
+    out.append("pub enum CommandId {")
+    for c in CMDS:
+        out.append(f"    /// `AT{'+' if c['name'] else ''}{c['name']}`")
+        out.append(f"    {variant(c['name'])},")
+    out.append("}")
+    out.append("")
+    out.append(f"/// The number of commands: the manual's 82 sections and the 3 GPS commands.")
+    out.append(f"pub const COUNT: usize = {len(CMDS)};")
+    out.append("")
+    out.append("/// Every command description, in manual order.")
+    out.append("pub static ALL: [&CommandSpec; COUNT] = [")
+    for c in CMDS:
+        out.append(f"    &{CHAPTER_MOD[c['chapter']]}::{ident(c['name'])},")
+    out.append("];")
+    out.append("")
+    out.append("impl CommandId {")
+    out.append("    /// The description of this command.")
+    out.append("    pub const fn spec(self) -> &'static CommandSpec {")
+    out.append("        match self {")
+    for c in CMDS:
+        out.append(f"            CommandId::{variant(c['name'])} => &{CHAPTER_MOD[c['chapter']]}::{ident(c['name'])},")
+    out.append("        }")
+    out.append("    }")
+    out.append("}")
+    out.append("")
+    write("src/commands/mod.rs", "\n".join(out))
+
+    # keywords.rs
+    out = ["//! The enumerations a `Config` stores; keywords in the manual's spelling.", HEADER,
+           "use crate::config::field::Keyword;", ""]
+    seen = set()
+    for c in CMDS:
+        if not is_setting(c):
+            continue
+        for p in c["params"]:
+            if p["type"] != "enum" or frozenset(p["values"]) == ON_OFF:
+                continue
+            key = frozenset(p["values"])
+            if key in seen:
+                continue
+            seen.add(key)
+            tname, tdoc = ENUMS[key]
+            dflt = p["default"]
+            out.append(f"/// {tdoc}")
+            out.append("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]")
+            out.append("#[cfg_attr(feature = \"defmt\", derive(defmt::Format))]")
+            out.append(f"pub enum {tname} {{")
+            for v in p["values"]:
+                out.append(f"    /// `{v}`")
+                if v == dflt:
+                    out.append("    #[default]")
+                out.append(f"    {camel(v)},")
+            out.append("}")
+            out.append("")
+            out.append(f"impl Keyword for {tname} {{")
+            out.append(f"    const ALL: &'static [Self] = &[" + ", ".join(f"{tname}::{camel(v)}" for v in p["values"]) + "];")
+            out.append("    fn keyword(self) -> &'static str {")
+            out.append("        match self {")
+            for v in p["values"]:
+                out.append(f"            {tname}::{camel(v)} => {rs(v)},")
+            out.append("        }")
+            out.append("    }")
+            out.append("}")
+            out.append("")
+    write("src/keywords.rs", "\n".join(out))
+
+    # config/glue.rs
+    out = ["//! Which `Config` fields each setting command reads and writes.", HEADER,
+           "use super::field::Field;", "use super::Config;", "use crate::CommandId;",
+           "use crate::spec::{Value, Values};", "",
+           "/// The current values of a setting command's parameters, or `None` for a command that",
+           "/// is not a setting.",
+           "pub(crate) fn get(cfg: &Config, id: CommandId) -> Option<Values<'_>> {",
+           "    let v = match id {"]
+    for c in CMDS:
+        if not is_setting(c):
+            continue
+        fs = FIELDS[c["name"]]
+        assert len(fs) == len(c["params"]), c["name"]
+        vals = ", ".join(f"cfg.{f}.value()" for f in fs)
+        out.append(f"        CommandId::{variant(c['name'])} => Values::from_slice(&[{vals}]),")
+    out.append("        _ => return None,")
+    out.append("    };")
+    out.append("    Some(v)")
+    out.append("}")
+    out.append("")
+    out.append("/// Checks that validated `values` fit the fields of setting `id` (all or nothing).")
+    out.append("pub(crate) fn check(cfg: &Config, id: CommandId, values: &Values<'_>) -> bool {")
+    out.append("    let v = |i: usize| values.get(i).unwrap_or(Value::Keep);")
+    out.append("    match id {")
+    for c in CMDS:
+        if not is_setting(c):
+            continue
+        fs = FIELDS[c["name"]]
+        conds = " && ".join(f"cfg.{f}.fits(&v({i}))" for i, f in enumerate(fs))
+        out.append(f"        CommandId::{variant(c['name'])} => {conds},")
+    out.append("        _ => false,")
+    out.append("    }")
+    out.append("}")
+    out.append("")
+    out.append("/// Stores validated `values` of setting `id`; call [`check`] first.")
+    out.append("pub(crate) fn put(cfg: &mut Config, id: CommandId, values: &Values<'_>) {")
+    out.append("    let v = |i: usize| values.get(i).unwrap_or(Value::Keep);")
+    out.append("    match id {")
+    for c in CMDS:
+        if not is_setting(c):
+            continue
+        fs = FIELDS[c["name"]]
+        out.append(f"        CommandId::{variant(c['name'])} => {{")
+        for i, f in enumerate(fs):
+            out.append(f"            cfg.{f}.assign(&v({i}));")
+        out.append("        }")
+    out.append("        _ => {}")
+    out.append("    }")
+    out.append("}")
+    out.append("")
+    write("src/config/glue.rs", "\n".join(out))
+
+    # requests.rs: one type per command
+    out = ["//! One type per command, for the MCU side: see [`crate::request::Request`].", HEADER,
+           "use crate::request::Request;", "use crate::spec::CommandSpec;", ""]
+    for c in CMDS:
+        shown = f"AT{'+' if c['name'] else ''}{c['name']}"
+        out.append(f"/// `{shown}` ({c['section']}): {c['function']}.")
+        out.append("#[derive(Debug, Clone, Copy, PartialEq, Eq)]")
+        out.append(f"pub struct {variant(c['name'])};")
+        out.append("")
+        out.append(f"impl Request for {variant(c['name'])} {{")
+        out.append(f"    const SPEC: &'static CommandSpec = &crate::commands::{CHAPTER_MOD[c['chapter']]}::{ident(c['name'])};")
+        out.append("}")
+        out.append("")
+    write("src/requests.rs", "\n".join(out))
+
+    # tests/data/defaults_table.rs: the defaults, copied as test data
+    out = ["//! The defaults of commands.json (errata applied), one row per parameter: (command,",
+           "//! parameter, default as written in a query answer, or None where there is none).",
+           HEADER, "pub const DEFAULTS: &[(&str, &str, Option<&str>)] = &["]
+    for c in CMDS:
+        for p in c["params"]:
+            d = p["default"]
+            out.append(f"    ({rs(c['name'])}, {rs(p['name'])}, {'None' if d is None else 'Some(' + rs(str(d)) + ')'}),")
+    out.append("];")
+    out.append("")
+    out.append("/// The factory query answers (`default_query_response`).")
+    out.append("pub const FACTORY_QUERIES: &[(&str, &str)] = &[")
+    for c in CMDS:
+        if c["default_query_response"] is not None:
+            out.append(f"    ({rs(c['name'])}, {rs(c['default_query_response'])}),")
+    out.append("];")
+    out.append("")
+    out.append("/// The `=?` answers.")
+    out.append("pub const TEST_RESPONSES: &[(&str, &str)] = &[")
+    for c in CMDS:
+        if c["test_response"] is not None:
+            out.append(f"    ({rs(c['name'])}, {rs(c['test_response'])}),")
+    out.append("];")
+    write("tests/data/defaults_table.rs", "\n".join(out) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,532 @@
+//! Read-only information (manual 4.15-4.26, protocol-notes §12): typed answer values, each with
+//! a tolerant parser and an encoder in the module's spelling.
+//!
+//! Parsers take the whole answer line (`+CSQ: 27,99`) and accept what real modules send: spaces
+//! after the colon and around `=` and `,` (errata #3, #31), names and keywords in any case, and
+//! optional double quotes (protocol-notes §10). Encoders write the line as this project's module
+//! answers it: no spaces, keywords as the manual spells them, no line ends. Text fields borrow
+//! from the parsed line.
+
+use cat1_at_parse::{Writer, parse_int, unquote};
+
+/// An answer line that does not have its command's shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct InfoError;
+
+impl core::fmt::Display for InfoError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("unexpected answer line")
+    }
+}
+
+impl core::error::Error for InfoError {}
+
+/// The text after `+NAME:` (name in any case, spaces after the colon skipped).
+pub fn body<'a>(line: &'a [u8], name: &str) -> Result<&'a [u8], InfoError> {
+    let rest = line.strip_prefix(b"+").ok_or(InfoError)?;
+    let (n, rest) = rest.split_at_checked(name.len()).ok_or(InfoError)?;
+    if !n.eq_ignore_ascii_case(name.as_bytes()) {
+        return Err(InfoError);
+    }
+    let rest = rest.strip_prefix(b":").ok_or(InfoError)?;
+    Ok(rest.trim_ascii())
+}
+
+/// Splits at the first comma; trims spaces around both parts.
+fn split_comma(text: &[u8]) -> (&[u8], Option<&[u8]>) {
+    match text.iter().position(|&b| b == b',') {
+        Some(i) => (
+            text.get(..i).unwrap_or(&[]).trim_ascii(),
+            Some(text.get(i.saturating_add(1)..).unwrap_or(&[]).trim_ascii()),
+        ),
+        None => (text.trim_ascii(), None),
+    }
+}
+
+/// `KEY=value` (spaces around `=` allowed, key in any case) -> value.
+fn keyed<'a>(item: &'a [u8], key: &str) -> Result<&'a [u8], InfoError> {
+    let eq = item.iter().position(|&b| b == b'=').ok_or(InfoError)?;
+    let (k, v) = item.split_at(eq);
+    if !k.trim_ascii().eq_ignore_ascii_case(key.as_bytes()) {
+        return Err(InfoError);
+    }
+    Ok(v.get(1..).unwrap_or(&[]).trim_ascii())
+}
+
+fn int(text: &[u8]) -> Result<u32, InfoError> {
+    parse_int(unquote(text)).map_err(|_| InfoError)
+}
+
+fn hex_int(text: &[u8]) -> Result<u32, InfoError> {
+    if text.is_empty() || text.len() > 8 {
+        return Err(InfoError);
+    }
+    text.iter().try_fold(0u32, |acc, &b| {
+        let d = char::from(b).to_digit(16).ok_or(InfoError)?;
+        Ok(acc << 4 | d)
+    })
+}
+
+fn put_hex(w: &mut Writer<'_>, n: u32) {
+    let mut started = false;
+    for shift in (0..8).rev() {
+        let nibble = (n >> (shift * 4)) & 0xf;
+        if nibble != 0 || started || shift == 0 {
+            started = true;
+            let d = char::from_digit(nibble, 16).unwrap_or('0');
+            w.put_byte(d as u8);
+        }
+    }
+}
+
+/// A free-text answer: `+VER:`, `+BUILD:`, `+SN:`, `+CIP:` (and the checked IMEI and ICCID).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct TextInfo<'a> {
+    /// The command name without `+`.
+    pub name: &'static str,
+    /// The text, quotes removed.
+    pub text: &'a [u8],
+}
+
+impl<'a> TextInfo<'a> {
+    /// Parses `+<name>:<text>`.
+    pub fn parse(name: &'static str, line: &'a [u8]) -> Result<Self, InfoError> {
+        Ok(TextInfo {
+            name,
+            text: unquote(body(line, name)?),
+        })
+    }
+
+    /// `+IMEI:`: 15 digits.
+    pub fn parse_imei(line: &'a [u8]) -> Result<Self, InfoError> {
+        let v = Self::parse("IMEI", line)?;
+        let ok = v.text.len() == 15 && v.text.iter().all(u8::is_ascii_digit);
+        if ok { Ok(v) } else { Err(InfoError) }
+    }
+
+    /// `+ICCID:`: 19-20 digits and `A-F` (errata #32; lower case accepted).
+    pub fn parse_iccid(line: &'a [u8]) -> Result<Self, InfoError> {
+        let v = Self::parse("ICCID", line)?;
+        let ok = (19..=20).contains(&v.text.len()) && v.text.iter().all(u8::is_ascii_hexdigit);
+        if ok { Ok(v) } else { Err(InfoError) }
+    }
+
+    /// Writes `+<name>:<text>`.
+    pub fn write(&self, w: &mut Writer<'_>) {
+        w.put_byte(b'+');
+        w.put(self.name.as_bytes());
+        w.put_byte(b':');
+        w.put(self.text);
+    }
+}
+
+/// `+CSQ:<rssi>,<ber>` (4.15).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Csq {
+    /// 0-31, or 99 unknown.
+    pub rssi: u8,
+    /// 0-7, or 99 unknown.
+    pub ber: u8,
+}
+
+impl Csq {
+    /// Parses the answer; values outside their ranges are refused.
+    pub fn parse(line: &[u8]) -> Result<Self, InfoError> {
+        let (a, b) = split_comma(body(line, "CSQ")?);
+        let (rssi, ber) = (int(a)?, int(b.ok_or(InfoError)?)?);
+        let ok = (rssi <= 31 || rssi == 99) && (ber <= 7 || ber == 99);
+        match (u8::try_from(rssi), u8::try_from(ber)) {
+            (Ok(rssi), Ok(ber)) if ok => Ok(Csq { rssi, ber }),
+            _ => Err(InfoError),
+        }
+    }
+
+    /// The signal in dBm (manual: RSSI = CSQ * 2 - 113), or `None` when unknown.
+    pub fn dbm(&self) -> Option<i16> {
+        (self.rssi <= 31).then(|| i16::from(self.rssi) * 2 - 113)
+    }
+
+    /// Writes `+CSQ:<rssi>,<ber>`.
+    pub fn write(&self, w: &mut Writer<'_>) {
+        w.put(b"+CSQ:");
+        w.put_u32(u32::from(self.rssi));
+        w.put_byte(b',');
+        w.put_u32(u32::from(self.ber));
+    }
+}
+
+/// The network mode of `+SYSINFO`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum NetworkMode {
+    /// `0`, `No Network`.
+    NoNetwork,
+    /// `2`, `GSM/GPRS`.
+    GsmGprs,
+    /// `4`, `LTE`.
+    Lte,
+}
+
+impl NetworkMode {
+    const ALL: [(NetworkMode, u32, &'static str); 3] = [
+        (NetworkMode::NoNetwork, 0, "No Network"),
+        (NetworkMode::GsmGprs, 2, "GSM/GPRS"),
+        (NetworkMode::Lte, 4, "LTE"),
+    ];
+}
+
+/// `+SYSINFO:<n>,<mode>` (4.16), one line or two (errata #6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct SysInfo {
+    /// The mode; its number and text agree.
+    pub mode: NetworkMode,
+}
+
+impl SysInfo {
+    /// Parses `+SYSINFO:4,LTE`, or `+SYSINFO:` followed by `4,LTE` as `next`.
+    pub fn parse(line: &[u8], next: Option<&[u8]>) -> Result<Self, InfoError> {
+        let first = body(line, "SYSINFO")?;
+        let text = if first.is_empty() {
+            next.ok_or(InfoError)?.trim_ascii()
+        } else {
+            first
+        };
+        let (n, mode) = split_comma(text);
+        let (n, mode) = (int(n)?, unquote(mode.ok_or(InfoError)?));
+        NetworkMode::ALL
+            .iter()
+            .find(|(_, num, name)| *num == n && name.as_bytes().eq_ignore_ascii_case(mode))
+            .map(|&(mode, _, _)| SysInfo { mode })
+            .ok_or(InfoError)
+    }
+
+    /// Writes the one-line form.
+    pub fn write(&self, w: &mut Writer<'_>) {
+        if let Some((_, n, name)) = NetworkMode::ALL.iter().find(|(m, _, _)| *m == self.mode) {
+            w.put(b"+SYSINFO:");
+            w.put_u32(*n);
+            w.put_byte(b',');
+            w.put(name.as_bytes());
+        }
+    }
+}
+
+/// `+CNUM:<alpha>,<number>,<type>` (4.23).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Cnum<'a> {
+    /// Name, quotes removed.
+    pub alpha: &'a [u8],
+    /// Number, quotes removed.
+    pub number: &'a [u8],
+    /// Type of number (129 national, 145 international).
+    pub kind: u8,
+}
+
+impl<'a> Cnum<'a> {
+    /// Parses the answer.
+    pub fn parse(line: &'a [u8]) -> Result<Self, InfoError> {
+        let mut it = cat1_at_parse::Params::new(body(line, "CNUM")?).iter();
+        let alpha = unquote(it.next().ok_or(InfoError)?.trim_ascii());
+        let number = unquote(it.next().ok_or(InfoError)?.trim_ascii());
+        let kind = int(it.next().ok_or(InfoError)?.trim_ascii())?;
+        if it.next().is_some() {
+            return Err(InfoError);
+        }
+        let kind = u8::try_from(kind).map_err(|_| InfoError)?;
+        Ok(Cnum {
+            alpha,
+            number,
+            kind,
+        })
+    }
+
+    /// Writes the answer, text quoted.
+    pub fn write(&self, w: &mut Writer<'_>) {
+        w.put(b"+CNUM:\"");
+        w.put(self.alpha);
+        w.put(b"\",\"");
+        w.put(self.number);
+        w.put(b"\",");
+        w.put_u32(u32::from(self.kind));
+    }
+}
+
+/// `+LBS:LAC=<hex>,CID=<decimal>`, the answer of `AT+LBS?` (4.24, errata #31).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct LbsCell {
+    /// Location area code (written in hex).
+    pub lac: u32,
+    /// Cell id (written in decimal).
+    pub cid: u32,
+}
+
+impl LbsCell {
+    /// Parses the answer.
+    pub fn parse(line: &[u8]) -> Result<Self, InfoError> {
+        let (a, b) = split_comma(body(line, "LBS")?);
+        Ok(LbsCell {
+            lac: hex_int(keyed(a, "LAC")?)?,
+            cid: int(keyed(b.ok_or(InfoError)?, "CID")?)?,
+        })
+    }
+
+    /// Writes `+LBS:LAC=<lower-case hex>,CID=<decimal>`.
+    pub fn write(&self, w: &mut Writer<'_>) {
+        w.put(b"+LBS:LAC=");
+        put_hex(w, self.lac);
+        w.put(b",CID=");
+        w.put_u32(self.cid);
+    }
+}
+
+/// `+LBS:LNG=..,LAT=..,TIME=..[,ADDINFO=..]`, the answer of `AT+LBS=1` and `AT+LBS=2`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct LbsPosition<'a> {
+    /// Longitude in decimal degrees, as written.
+    pub lng: &'a [u8],
+    /// Latitude in decimal degrees, as written.
+    pub lat: &'a [u8],
+    /// `yyyy-MM-dd hh:mm:ss`.
+    pub time: &'a [u8],
+    /// The address (`AT+LBS=2` only); runs to the end of the line and may hold commas.
+    pub addinfo: Option<&'a [u8]>,
+}
+
+impl<'a> LbsPosition<'a> {
+    /// Parses either form.
+    pub fn parse(line: &'a [u8]) -> Result<Self, InfoError> {
+        let (lng, rest) = split_comma(body(line, "LBS")?);
+        let (lat, rest) = split_comma(rest.ok_or(InfoError)?);
+        let (time, rest) = split_comma(rest.ok_or(InfoError)?);
+        let addinfo = match rest {
+            Some(rest) => Some(keyed(rest, "ADDINFO")?),
+            None => None,
+        };
+        Ok(LbsPosition {
+            lng: keyed(lng, "LNG")?,
+            lat: keyed(lat, "LAT")?,
+            time: keyed(time, "TIME")?,
+            addinfo,
+        })
+    }
+
+    /// Writes the answer.
+    pub fn write(&self, w: &mut Writer<'_>) {
+        w.put(b"+LBS:LNG=");
+        w.put(self.lng);
+        w.put(b",LAT=");
+        w.put(self.lat);
+        w.put(b",TIME=");
+        w.put(self.time);
+        if let Some(a) = self.addinfo {
+            w.put(b",ADDINFO=");
+            w.put(a);
+        }
+    }
+}
+
+/// One neighbour line of `AT+LBSN?` (4.25): `TAC<i>=<hex>,CellID<i>=<hex>` after `+LBSN:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct NeighbourCell {
+    /// The 1-based index in the list.
+    pub index: u32,
+    /// Tracking area code, 1-65535.
+    pub tac: u32,
+    /// Cell id, 1-268435455.
+    pub cid: u32,
+}
+
+impl NeighbourCell {
+    /// Whether `line` is the `+LBSN:` header that precedes the cells.
+    pub fn is_header(line: &[u8]) -> bool {
+        body(line, "LBSN").is_ok_and(<[u8]>::is_empty)
+    }
+
+    /// Parses one cell line.
+    pub fn parse(line: &[u8]) -> Result<Self, InfoError> {
+        let (a, b) = split_comma(line);
+        let (ka, va) = a.split_at(a.iter().position(|&b| b == b'=').ok_or(InfoError)?);
+        let index = ka
+            .trim_ascii()
+            .strip_prefix(b"TAC")
+            .or_else(|| ka.trim_ascii().strip_prefix(b"tac"))
+            .ok_or(InfoError)?;
+        let idx = int(index)?;
+        let mut key = [0u8; 16];
+        let mut kw = Writer::new(&mut key);
+        kw.put(b"CellID");
+        kw.put(index);
+        let klen = kw.finish().map_err(|_| InfoError)?;
+        let key = core::str::from_utf8(key.get(..klen).unwrap_or(&[])).map_err(|_| InfoError)?;
+        let tac = hex_int(va.get(1..).unwrap_or(&[]).trim_ascii())?;
+        let cid = hex_int(keyed(b.ok_or(InfoError)?, key)?)?;
+        let ok = (1..=65535).contains(&tac) && (1..=268_435_455).contains(&cid);
+        if ok {
+            Ok(NeighbourCell {
+                index: idx,
+                tac,
+                cid,
+            })
+        } else {
+            Err(InfoError)
+        }
+    }
+
+    /// Writes `TAC<i>=<hex>,CellID<i>=<hex>` (lower-case hex, as the manual's example).
+    pub fn write(&self, w: &mut Writer<'_>) {
+        w.put(b"TAC");
+        w.put_u32(self.index);
+        w.put_byte(b'=');
+        put_hex(w, self.tac);
+        w.put(b",CellID");
+        w.put_u32(self.index);
+        w.put_byte(b'=');
+        put_hex(w, self.cid);
+    }
+}
+
+/// `+CCLK:"yy/MM/dd,hh:mm:ss±zz"` (4.26, protocol-notes §10; zone in quarter hours).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Clock {
+    /// Year 00-99.
+    pub year: u8,
+    /// Month 1-12.
+    pub month: u8,
+    /// Day 1-31.
+    pub day: u8,
+    /// Hour 0-23.
+    pub hour: u8,
+    /// Minute 0-59.
+    pub minute: u8,
+    /// Second 0-59.
+    pub second: u8,
+    /// Offset from UTC in quarter hours, -96..=96.
+    pub zone_quarters: i8,
+}
+
+impl Clock {
+    /// Parses the answer; quotes optional.
+    pub fn parse(line: &[u8]) -> Result<Self, InfoError> {
+        let t = unquote(body(line, "CCLK")?);
+        let b = |i: usize| t.get(i).copied().ok_or(InfoError);
+        let two = |i: usize| -> Result<u8, InfoError> {
+            let (h, l) = (b(i)?, b(i + 1)?);
+            if h.is_ascii_digit() && l.is_ascii_digit() {
+                Ok((h - b'0') * 10 + (l - b'0'))
+            } else {
+                Err(InfoError)
+            }
+        };
+        let seps = [(2, b'/'), (5, b'/'), (8, b','), (11, b':'), (14, b':')];
+        if t.len() != 20 || seps.iter().any(|&(i, c)| b(i) != Ok(c)) {
+            return Err(InfoError);
+        }
+        let zone = i8::try_from(two(18)?).map_err(|_| InfoError)?;
+        let zone_quarters = match b(17)? {
+            b'+' => zone,
+            b'-' => -zone,
+            _ => return Err(InfoError),
+        };
+        let c = Clock {
+            year: two(0)?,
+            month: two(3)?,
+            day: two(6)?,
+            hour: two(9)?,
+            minute: two(12)?,
+            second: two(15)?,
+            zone_quarters,
+        };
+        let ok = (1..=12).contains(&c.month)
+            && (1..=31).contains(&c.day)
+            && c.hour < 24
+            && c.minute < 60
+            && c.second < 60
+            && (-96..=96).contains(&c.zone_quarters);
+        if ok { Ok(c) } else { Err(InfoError) }
+    }
+
+    /// Writes the answer with ASCII quotes.
+    pub fn write(&self, w: &mut Writer<'_>) {
+        let two = |w: &mut Writer<'_>, n: u8| {
+            w.put_byte(b'0' + (n / 10) % 10);
+            w.put_byte(b'0' + n % 10);
+        };
+        w.put(b"+CCLK:\"");
+        two(w, self.year);
+        w.put_byte(b'/');
+        two(w, self.month);
+        w.put_byte(b'/');
+        two(w, self.day);
+        w.put_byte(b',');
+        two(w, self.hour);
+        w.put_byte(b':');
+        two(w, self.minute);
+        w.put_byte(b':');
+        two(w, self.second);
+        w.put_byte(if self.zone_quarters < 0 { b'-' } else { b'+' });
+        two(w, self.zone_quarters.unsigned_abs());
+        w.put_byte(b'"');
+    }
+}
+
+/// `+SOCKxLK:<Connected|Disconnected>` (4.42-4.45).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct LinkState {
+    /// The socket, `A`-`D`.
+    pub socket: u8,
+    /// Whether it is connected.
+    pub connected: bool,
+}
+
+impl LinkState {
+    /// Parses the answer of `AT+SOCK<socket>LK?`.
+    pub fn parse(line: &[u8]) -> Result<Self, InfoError> {
+        let name = line.get(1..8).ok_or(InfoError)?;
+        let socket = match name {
+            [s, o, c, k, x, l, kk]
+                if [*s, *o, *c, *k].eq_ignore_ascii_case(b"SOCK")
+                    && [*l, *kk].eq_ignore_ascii_case(b"LK") =>
+            {
+                x.to_ascii_uppercase()
+            }
+            _ => return Err(InfoError),
+        };
+        if !(b'A'..=b'D').contains(&socket) {
+            return Err(InfoError);
+        }
+        let text = unquote(line.get(9..).ok_or(InfoError)?.trim_ascii());
+        if line.get(8) != Some(&b':') {
+            return Err(InfoError);
+        }
+        let connected = if text.eq_ignore_ascii_case(b"Connected") {
+            true
+        } else if text.eq_ignore_ascii_case(b"Disconnected") {
+            false
+        } else {
+            return Err(InfoError);
+        };
+        Ok(LinkState { socket, connected })
+    }
+
+    /// Writes the answer.
+    pub fn write(&self, w: &mut Writer<'_>) {
+        w.put(b"+SOCK");
+        w.put_byte(self.socket);
+        w.put(b"LK:");
+        w.put(if self.connected {
+            b"Connected"
+        } else {
+            b"Disconnected"
+        });
+    }
+}

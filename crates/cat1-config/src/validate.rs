@@ -1,0 +1,190 @@
+//! Validation of a parsed command line against its description (errata #35).
+//!
+//! Which code, decided here once for every command:
+//!
+//! | input | code |
+//! |---|---|
+//! | unknown name, or a form the command lacks (`AT+VER=1`, `AT+Z?`, `AT+CSQ=?`) | 58 |
+//! | nothing after `=` (`AT+E=`, `AT+UART=`), or an empty parameter where a value is required (`AT+UART=,8,1,NONE,NONE`) | 3 |
+//! | letters where a number belongs (`AT+RSTIM=abc`, `-1`) | 3 |
+//! | a number outside its ranges, or beyond 32 bits | 53 |
+//! | a keyword not in the set | 53 |
+//! | more parameters than the command has, or fewer than it requires | 53 |
+//! | text too long or too short, or outside its characters | 53 |
+//! | text with an odd number of `"` (it would swallow the parameters after it) | 53 |
+//! | hex with an odd count, a non-hex digit, or a byte count outside its range (errata #25) | 53 |
+//!
+//! Errata #35 lists "a parameter is missing" under 3 and "too few parameters" under 53; we read
+//! the first as an empty parameter (or an empty parameter list) and the second as a list that
+//! stops early. `AT+APN=` is not missing anything: it sets the empty APN (0-50 bytes). An empty parameter is never "left out": only trailing parameters are omitted, by
+//! not writing them (`AT+HEART=ON`), and `AT+HEART=ON,` is an empty second parameter (3).
+//! Parameters are checked left to right and the first error wins.
+
+use cat1_at_parse::{CommandLine, Form, Params, match_keyword, parse_int};
+
+use crate::spec::{Code, CommandSpec, Forms, Omitted, ParamKind, ParamSpec, Value, Values, find};
+
+/// What a valid command line asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Action<'a> {
+    /// `AT+NAME=?`.
+    Test,
+    /// `AT+NAME?`, or bare `AT+NAME` for a command whose bare form reads (`AT+CSQ`, `AT+HEART`).
+    Query,
+    /// A bare action (`AT`, `AT+Z`).
+    Execute,
+    /// `AT+NAME=<params>`: a setting, a parameterised action (`AT+LBS=1`) or the clock.
+    Set(Values<'a>),
+}
+
+/// A command line checked against its description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Checked<'a> {
+    /// The command.
+    pub spec: &'static CommandSpec,
+    /// What the line asks for, with validated parameters.
+    pub action: Action<'a>,
+}
+
+/// Checks a parsed line: known command, a form it has, valid parameters.
+pub fn check<'a>(line: &CommandLine<'a>) -> Result<Checked<'a>, Code> {
+    let spec = find(line.name()).ok_or(Code::UNKNOWN)?;
+    let action = match line.form() {
+        Form::Bare if spec.name.is_empty() => Action::Execute,
+        Form::Bare => return Err(Code::UNKNOWN),
+        Form::Execute if spec.has(Forms::EXECUTE) && spec.params.is_empty() => Action::Execute,
+        Form::Execute | Form::Query if spec.has(Forms::QUERY) && !spec.name.is_empty() => {
+            Action::Query
+        }
+        Form::Test if spec.has(Forms::TEST) => Action::Test,
+        Form::Set(params)
+            if !spec.params.is_empty() && (spec.has(Forms::SET) || spec.has(Forms::EXECUTE)) =>
+        {
+            Action::Set(validate_params(spec, params)?)
+        }
+        _ => return Err(Code::UNKNOWN),
+    };
+    Ok(Checked { spec, action })
+}
+
+/// Validates the parameters of a set (or parameterised execute) line. Left-out trailing
+/// parameters become [`Value::Keep`], their factory value, or [`Value::Absent`], as the
+/// description says.
+pub fn validate_params<'a>(spec: &CommandSpec, params: Params<'a>) -> Result<Values<'a>, Code> {
+    let first_takes_empty = spec
+        .params
+        .first()
+        .is_some_and(|p| validate_value(p, b"").is_ok());
+    if params.raw().is_empty() && !first_takes_empty {
+        return Err(Code::MISSING_OR_TYPE);
+    }
+    let given = params.count();
+    if given > spec.params.len() || given < spec.required() {
+        return Err(Code::BAD_VALUE);
+    }
+    let mut values = Values::new();
+    let mut texts = params.iter();
+    for p in spec.params {
+        let value = match texts.next() {
+            Some(text) => validate_value(p, text)?,
+            None => match p.omitted {
+                Omitted::Required => return Err(Code::BAD_VALUE),
+                Omitted::KeepCurrent => Value::Keep,
+                Omitted::FactoryDefault => p.default_value(),
+                Omitted::Absent => Value::Absent,
+            },
+        };
+        values.push(value);
+    }
+    Ok(values)
+}
+
+/// Validates one parameter's text.
+pub fn validate_value<'a>(p: &ParamSpec, text: &'a [u8]) -> Result<Value<'a>, Code> {
+    if text.is_empty() {
+        return match p.kind {
+            ParamKind::Text { min: 0, .. } => Ok(Value::Text(text)),
+            _ => Err(Code::MISSING_OR_TYPE),
+        };
+    }
+    match p.kind {
+        ParamKind::Keyword(keywords) => {
+            let i = match_keyword(text, keywords).map_err(|e| Code(e.cme_code()))?;
+            keywords
+                .get(i)
+                .map(|k| Value::Keyword(k))
+                .ok_or(Code::BAD_VALUE)
+        }
+        ParamKind::Int { ranges, .. } => {
+            let n = parse_int(text).map_err(|e| Code(e.cme_code()))?;
+            if in_ranges(n, ranges) {
+                Ok(Value::Int(n))
+            } else {
+                Err(Code::BAD_VALUE)
+            }
+        }
+        ParamKind::Text { min, max, charset } => {
+            let len_ok = (usize::from(min)..=usize::from(max)).contains(&text.len());
+            let quotes = text.iter().filter(|&&b| b == b'"').count();
+            let chars_ok = text
+                .iter()
+                .all(|&b| charset.allows(b) && b != b'\r' && b != b'\n');
+            if len_ok && chars_ok && quotes % 2 == 0 {
+                Ok(Value::Text(text))
+            } else {
+                Err(Code::BAD_VALUE)
+            }
+        }
+        ParamKind::Hex {
+            min_bytes,
+            max_bytes,
+        } => {
+            let bytes = text.len() / 2;
+            let ok = text.len() % 2 == 0
+                && text.iter().all(u8::is_ascii_hexdigit)
+                && (usize::from(min_bytes)..=usize::from(max_bytes)).contains(&bytes);
+            if ok {
+                Ok(Value::Text(text))
+            } else {
+                Err(Code::BAD_VALUE)
+            }
+        }
+        ParamKind::Template(template) => {
+            let ok = template.len() == text.len()
+                && template.bytes().zip(text).all(|(t, &b)| match t {
+                    b'9' => b.is_ascii_digit(),
+                    b'+' => b == b'+' || b == b'-',
+                    _ => t == b,
+                });
+            if ok {
+                Ok(Value::Text(text))
+            } else {
+                Err(Code::BAD_VALUE)
+            }
+        }
+    }
+}
+
+/// Whether `n` lies in one of the inclusive `ranges`.
+pub fn in_ranges(n: u32, ranges: &[(u32, u32)]) -> bool {
+    ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&n))
+}
+
+/// Whether a stored value is valid for `p` (used to check a decoded `Config`): what
+/// [`validate_value`] accepts, plus the "unset" empty text of a [`crate::spec::DefaultValue::Unset`]
+/// parameter and an absent optional list entry.
+pub fn value_is_valid(p: &ParamSpec, value: &Value<'_>) -> bool {
+    use crate::spec::DefaultValue;
+    match *value {
+        Value::Absent => matches!(p.omitted, Omitted::Absent),
+        Value::Keep => false,
+        Value::Text(b"") if matches!(p.default, DefaultValue::Unset) => true,
+        Value::Text(t) => validate_value(p, t) == Ok(Value::Text(t)),
+        Value::Int(n) => matches!(p.kind, ParamKind::Int { ranges, .. } if in_ranges(n, ranges)),
+        Value::Keyword(k) => {
+            matches!(p.kind, ParamKind::Keyword(keywords) if keywords.contains(&k))
+        }
+    }
+}
