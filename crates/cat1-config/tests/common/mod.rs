@@ -4,7 +4,7 @@
 use cat1_at_parse::{CommandLine, Writer};
 use cat1_config::{Config, spec::ParamKind, spec::ParamSpec};
 
-/// One example of `manual.vectors` (a copy of cat1-at-parse's, the manual's examples).
+/// One example of cat1-at-parse's `manual.vectors` (the manual's examples).
 #[derive(Debug, Default, Clone)]
 pub struct Vector {
     pub section: String,
@@ -16,7 +16,7 @@ pub struct Vector {
 }
 
 pub fn vectors() -> Vec<Vector> {
-    let text = include_str!("../data/manual.vectors");
+    let text = include_str!("../../../cat1-at-parse/tests/vectors/manual.vectors");
     let mut out: Vec<Vector> = Vec::new();
     for line in text.lines() {
         if line.starts_with('#') || line.is_empty() {
