@@ -29,6 +29,7 @@
 //! The handshake replies `a` and `+ok` arrive without a line end; they are recognised only while an
 //! [`Expect::handshake_a`] or [`Expect::handshake_ok`] is in flight.
 
+use crate::line::same_bytes;
 use crate::{FinalResult, LineBuffer, LineEvent, Params, Status};
 
 /// The commands whose answer continues on lines without `+NAME:` (`+LBSN:` then one line per
@@ -65,6 +66,7 @@ pub enum Event<'a> {
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct InfoLine<'a> {
+    line: &'a [u8],
     name: &'a [u8],
     params: &'a [u8],
     continuation: bool,
@@ -81,10 +83,16 @@ impl<'a> InfoLine<'a> {
         }
         let params = rest.get(1..).unwrap_or(&[]).trim_ascii_start();
         Some(InfoLine {
+            line,
             name,
             params,
             continuation: false,
         })
+    }
+
+    /// The whole line as received (`+CSQ: 27,99`), for parsers that take a full answer line.
+    pub const fn line(&self) -> &'a [u8] {
+        self.line
     }
 
     /// The name without `+`; empty for a continuation line.
@@ -306,8 +314,8 @@ impl<const N: usize> Framer<N> {
         // The cheap path for input that comes a byte at a time (a UART interrupt): a byte that
         // completes nothing is stored here, inline, without a call.
         if let [b] = *input {
-            let handshake = !expect.done
-                && matches!(expect.waiting, Waiting::HandshakeA | Waiting::HandshakeOk);
+            let handshake = matches!(expect.waiting, Waiting::HandshakeA | Waiting::HandshakeOk)
+                && !expect.done;
             if !handshake && self.lines.absorb_byte(b) {
                 return Status::Partial;
             }
@@ -363,12 +371,14 @@ impl<const N: usize> Framer<N> {
             ..*expect
         };
         let limited = input.get(..cut).unwrap_or(input);
-        match self.feed(limited, &mut normal) {
-            Status::Complete(ev, n) => Status::Complete(ev, n.saturating_add(skipped)),
-            // `limited` ends at a line end or at the end of the input, so a partial result
-            // means all of `input` was taken in.
-            Status::Partial => Status::Partial,
+        // `limited` ends at a line end or at the end of the input, so a partial result means all
+        // of `input` was taken in. The status is adjusted in place rather than rebuilt, so the
+        // event is not copied (a copy that can cost a `memcpy` call).
+        let mut status = self.feed_any(limited, &mut normal);
+        if let Status::Complete(_, n) = &mut status {
+            *n = n.saturating_add(skipped);
         }
+        status
     }
 
     /// Whether the next byte starts a line (nothing pending, not inside an over-long line).
@@ -472,14 +482,16 @@ fn info_of<'l>(line: &'l [u8], name: &[u8]) -> Option<InfoLine<'l>> {
         return None;
     }
     // InfoLine::parse takes the name up to the first colon and wants it alphanumeric.
-    let same = head
-        .iter()
-        .zip(name)
-        .all(|(&a, &b)| a.is_ascii_alphanumeric() && a.eq_ignore_ascii_case(&b));
+    let same = head.iter().zip(name).all(|(&a, &b)| {
+        // `a` alphanumeric and equal to `b` in any case; the common case first (same byte).
+        let alnum = (a | 0x20).wrapping_sub(b'a') < 26 || a.wrapping_sub(b'0') < 10;
+        alnum && (a == b || ((a ^ b) == 0x20 && (a | 0x20).wrapping_sub(b'a') < 26))
+    });
     if !same {
         return None;
     }
     Some(InfoLine {
+        line,
         name: head,
         params: rest.get(1..).unwrap_or(&[]).trim_ascii_start(),
         continuation: false,
@@ -490,7 +502,7 @@ fn info_of<'l>(line: &'l [u8], name: &[u8]) -> Option<InfoLine<'l>> {
 #[inline]
 fn classify<'l>(line: &'l [u8], expect: &mut Expect<'_>) -> Event<'l> {
     if matches!(expect.waiting, Waiting::Command) && !expect.done {
-        if !expect.echo_seen && !expect.sent.is_empty() && line == expect.sent {
+        if !expect.echo_seen && !expect.sent.is_empty() && same_bytes(line, expect.sent) {
             expect.echo_seen = true;
             return Event::Echo(line);
         }
@@ -513,6 +525,7 @@ fn classify<'l>(line: &'l [u8], expect: &mut Expect<'_>) -> Event<'l> {
             }
             if first != b'+' && expect.multi_line && expect.info_seen {
                 return Event::Info(InfoLine {
+                    line,
                     name: &[],
                     params: line,
                     continuation: true,

@@ -41,6 +41,13 @@ pub struct LineBuffer<const N: usize> {
 /// needs no separate check.
 const DISCARDING: usize = usize::MAX;
 
+/// `a == b` without a `memcmp` call: the slices compared on the framing path are a few bytes
+/// long, and this keeps `memcmp` out of a firmware's flash.
+#[inline]
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 fn is_line_end(b: &u8) -> bool {
     *b == b'\r' || *b == b'\n'
 }
@@ -70,6 +77,14 @@ impl<const N: usize> LineBuffer<N> {
     pub fn feed(&mut self, input: &[u8]) -> Status<LineEvent<'_>> {
         // One pass: each byte is looked at and stored once. At the start of a line, a run of line
         // ends (empty lines, the LF of a CR LF, a storm of them) is skipped first.
+        if let Some(b) = input.first() {
+            let len = self.len;
+            if is_line_end(b) && len != 0 && len != DISCARDING {
+                // The line ends here (the usual case when bytes come one at a time).
+                self.len = 0;
+                return Status::Complete(LineEvent::Line(self.buf.get(..len).unwrap_or(&[])), 1);
+            }
+        }
         let start = if self.len == 0 {
             input.iter().take_while(|b| is_line_end(b)).count()
         } else {
@@ -79,7 +94,8 @@ impl<const N: usize> LineBuffer<N> {
         let Some(end) = self.take_line(rest) else {
             return Status::Partial;
         };
-        let consumed = start.saturating_add(end).saturating_add(1);
+        // Bounded by `input.len()`: wrapping arithmetic never wraps here.
+        let consumed = start.wrapping_add(end).wrapping_add(1);
         let len = self.len;
         self.len = 0;
         if len == DISCARDING {
@@ -116,7 +132,7 @@ impl<const N: usize> LineBuffer<N> {
     /// Appends the line bytes at the start of `rest` (or counts them as dropped while
     /// discarding) up to the first line end, and returns that line end's index; `None` when
     /// `rest` holds no line end (all of it was taken in). Switches to discarding on overflow.
-    #[inline]
+    #[inline(always)]
     fn take_line(&mut self, rest: &[u8]) -> Option<usize> {
         let mut taken = 0;
         if self.len != DISCARDING {
@@ -125,23 +141,18 @@ impl<const N: usize> LineBuffer<N> {
             let room = self.buf.get_mut(self.len..).unwrap_or(&mut []);
             for (slot, &b) in room.iter_mut().zip(rest) {
                 if b <= b'\r' && is_line_end(&b) {
-                    self.len = self.len.saturating_add(taken);
+                    self.len = self.len.wrapping_add(taken);
                     return Some(taken);
                 }
                 *slot = b;
-                taken = taken.saturating_add(1);
+                taken = taken.wrapping_add(1);
             }
-            self.len = self.len.saturating_add(taken);
+            // `len + taken` is at most `N`, `taken` at most `rest.len()`: nothing wraps.
+            self.len = self.len.wrapping_add(taken);
             match rest.get(taken) {
                 None => return None,
                 Some(b) if is_line_end(b) => return Some(taken),
-                Some(_) => {
-                    // Too long: the whole line is dropped, including what is already buffered.
-                    self.discarding = self.len;
-                    self.bytes_dropped = self.bytes_dropped.saturating_add(self.len as u64);
-                    self.overflows = self.overflows.saturating_add(1);
-                    self.len = DISCARDING;
-                }
+                Some(_) => self.start_discarding(),
             }
         }
         let rest = rest.get(taken..).unwrap_or(&[]);
@@ -149,13 +160,33 @@ impl<const N: usize> LineBuffer<N> {
         let dropped = end.unwrap_or(rest.len());
         self.discarding = self.discarding.saturating_add(dropped);
         self.bytes_dropped = self.bytes_dropped.saturating_add(dropped as u64);
-        end.map(|i| i.saturating_add(taken))
+        end.map(|i| i.wrapping_add(taken))
     }
 
-    /// Appends bytes that hold no line end to the line being assembled.
+    /// The line is too long: it is dropped whole, including what is already buffered.
+    #[cold]
+    #[inline(never)]
+    fn start_discarding(&mut self) {
+        self.discarding = self.len;
+        self.bytes_dropped = self.bytes_dropped.saturating_add(self.len as u64);
+        self.overflows = self.overflows.saturating_add(1);
+        self.len = DISCARDING;
+    }
+
+    /// Appends bytes that hold no line end to the line being assembled (a line end among them
+    /// would be ignored), switching to discarding on overflow.
     pub(crate) fn push_bytes(&mut self, bytes: &[u8]) {
-        // Callers pass no line ends, so there is no line end index to act on.
-        let _ = self.take_line(bytes);
+        for &b in bytes {
+            if is_line_end(&b) || self.absorb_byte(b) {
+                continue;
+            }
+            // No room, or discarding already: the byte is dropped with its line.
+            if self.len != DISCARDING {
+                self.start_discarding();
+            }
+            self.discarding = self.discarding.saturating_add(1);
+            self.bytes_dropped = self.bytes_dropped.saturating_add(1);
+        }
     }
 
     /// The bytes of the line being assembled (not yet ended). Empty while discarding.

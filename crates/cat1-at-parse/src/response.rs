@@ -25,7 +25,12 @@ impl FinalResult {
             b"OK" => Some(FinalResult::Ok),
             b"ERROR" => Some(FinalResult::Error),
             _ => {
-                let digits = line.strip_prefix(b"+CME ERROR:")?.trim_ascii_start();
+                const PREFIX: &[u8] = b"+CME ERROR:";
+                let (head, rest) = line.split_at_checked(PREFIX.len())?;
+                if !crate::line::same_bytes(head, PREFIX) {
+                    return None;
+                }
+                let digits = rest.trim_ascii_start();
                 if digits.is_empty() || digits.len() > 5 {
                     return None;
                 }

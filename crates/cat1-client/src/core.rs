@@ -274,6 +274,25 @@ impl<const N: usize> Core<N> {
         self.begin_command(n, echo_required, timeout, now)
     }
 
+    /// Starts a command that `encode` writes into the transmit buffer (a typed request of
+    /// cat1-config); `encode` returns the length written, CR included.
+    pub fn start_with<X>(
+        &mut self,
+        timeout: Duration,
+        now: Instant,
+        encode: impl FnOnce(&mut [u8]) -> Result<usize, X>,
+    ) -> Result<Result<&[u8], X>, StartError> {
+        self.check_idle()?;
+        let n = match encode(&mut self.tx) {
+            Ok(n) => n.min(N),
+            Err(e) => return Ok(Err(e)),
+        };
+        let line = self.tx.get(..n).unwrap_or(&[]);
+        let echo_required =
+            self.echo == Echo::On && (line.starts_with(b"AT") || line.starts_with(b"at"));
+        self.begin_command(n, echo_required, timeout, now).map(Ok)
+    }
+
     fn begin_command(
         &mut self,
         n: usize,

@@ -19,6 +19,11 @@ pub enum CommandError<E> {
     Error,
     /// The exchange could not start.
     Start(StartError),
+    /// A typed request could not be encoded (a value out of its range, a form the command
+    /// lacks): nothing was sent.
+    Request(cat1_config::request::RequestError),
+    /// The answer did not decode as the command's typed answer.
+    Malformed,
 }
 
 impl<E: fmt::Debug> fmt::Display for CommandError<E> {
@@ -29,6 +34,8 @@ impl<E: fmt::Debug> fmt::Display for CommandError<E> {
             CommandError::Cme(code) => write!(f, "+CME ERROR:{code}"),
             CommandError::Error => f.write_str("ERROR"),
             CommandError::Start(e) => write!(f, "{e}"),
+            CommandError::Request(e) => write!(f, "request not encodable: {e:?}"),
+            CommandError::Malformed => f.write_str("answer does not decode"),
         }
     }
 }
@@ -75,3 +82,32 @@ impl<E: fmt::Debug> fmt::Display for EnterError<E> {
 }
 
 impl<E: fmt::Debug> core::error::Error for EnterError<E> {}
+
+/// Applying a profile failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum ProfileError<E> {
+    /// A command failed (reading, setting, or saving).
+    Command(CommandError<E>),
+    /// Command mode could not be entered again after the restart.
+    Enter(EnterError<E>),
+    /// The profile holds an "unset" value no set command can write (errata #14, #16, #28):
+    /// only `AT+CLEAR` reaches it.
+    Unreachable(cat1_config::CommandId),
+    /// After the restart the module's configuration still differs from the profile.
+    NotApplied,
+}
+
+impl<E: fmt::Debug> fmt::Display for ProfileError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProfileError::Command(e) => write!(f, "{e}"),
+            ProfileError::Enter(e) => write!(f, "{e}"),
+            ProfileError::Unreachable(id) => write!(f, "{id:?} cannot be set back to unset"),
+            ProfileError::NotApplied => f.write_str("the configuration read back differs"),
+        }
+    }
+}
+
+impl<E: fmt::Debug> core::error::Error for ProfileError<E> {}

@@ -35,9 +35,10 @@ pub mod blocking;
 pub mod core;
 mod error;
 mod procedures;
+pub mod sdp;
 
 pub use crate::core::{ClientCounters, Core, Echo, Output, StartError, Timing};
-pub use error::{CommandError, EnterError, EnterStep};
+pub use error::{CommandError, EnterError, EnterStep, ProfileError};
 
 /// Receives what belongs to no exchange. Every method has an empty default, so a firmware
 /// implements only what it uses; whatever it ignores is still counted in [`ClientCounters`].

@@ -77,6 +77,137 @@ macro_rules! procedures {
             $crate::procedures::result_of(finished)
         }
 
+        /// Sends a typed request that `encode` writes (see [`Self::set`]) and waits for its result.
+        $($asyncness)? fn typed(
+            &mut self,
+            encode: impl FnOnce(&mut [u8]) -> Result<usize, cat1_config::request::RequestError>,
+            on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+        ) -> Result<(), $crate::CommandError<E>> {
+            maybe_await!($mode, self.settle_if_needed()).map_err($crate::CommandError::Io)?;
+            let now = self.now();
+            let timeout = self.timing.command;
+            let bytes = self
+                .core
+                .start_with(timeout, now, encode)
+                .map_err($crate::CommandError::Start)?
+                .map_err($crate::CommandError::Request)?;
+            maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
+            maybe_await!($mode, self.uart.flush()).map_err($crate::CommandError::Io)?;
+            let finished = maybe_await!($mode, self.pump(on_info)).map_err($crate::CommandError::Io)?;
+            $crate::procedures::result_of(finished)
+        }
+
+        /// Queries a setting (`AT+NAME?`) and hands its answer, decoded into typed values, to
+        /// `on_values`: `modem.query::<requests::Apn>(|v| ...)`.
+        pub $($asyncness)? fn query<R: cat1_config::request::Request>(
+            &mut self,
+            mut on_values: impl FnMut(cat1_config::Values<'_>),
+        ) -> Result<(), $crate::CommandError<E>> {
+            let mut malformed = false;
+            maybe_await!($mode, self.typed(R::query, &mut |info| {
+                if info.is_continuation() {
+                    return;
+                }
+                match R::decode_query(info.line()) {
+                    Ok(values) => on_values(values),
+                    Err(_) => malformed = true,
+                }
+            }))?;
+            if malformed { Err($crate::CommandError::Malformed) } else { Ok(()) }
+        }
+
+        /// Sets a setting (or runs a parameterised action) with typed values, checked against the
+        /// command's parameters before anything is sent: `modem.set::<requests::Apn>(&[...])`.
+        pub $($asyncness)? fn set<R: cat1_config::request::Request>(
+            &mut self,
+            values: &[cat1_config::Value<'_>],
+        ) -> Result<(), $crate::CommandError<E>> {
+            maybe_await!($mode, self.typed(|buf| R::set(values, buf), &mut |_| {}))
+        }
+
+        /// Runs a bare action (`AT+NAME`), e.g. `requests::Csq`; information lines (whole, to
+        /// parse with `cat1_config::info`) go to `on_line`.
+        pub $($asyncness)? fn execute<R: cat1_config::request::Request>(
+            &mut self,
+            mut on_line: impl FnMut(&[u8]),
+        ) -> Result<(), $crate::CommandError<E>> {
+            maybe_await!($mode, self.typed(R::execute, &mut |info| on_line(info.line())))
+        }
+
+        /// Reads a read-only value (`AT+CSQ`, `AT+VER`, ...) with the bare form, which the manual
+        /// defines as "executes or queries the current value" for every command; whole information
+        /// lines (continuations included) go to `on_line`, to parse with `cat1_config::info`.
+        pub $($asyncness)? fn read<R: cat1_config::request::Request>(
+            &mut self,
+            mut on_line: impl FnMut(&[u8]),
+        ) -> Result<(), $crate::CommandError<E>> {
+            let name = R::SPEC.name.as_bytes();
+            maybe_await!($mode, self.command(&cat1_at_parse::CommandLine::execute(name), |info| {
+                on_line(info.line())
+            }))
+        }
+
+        /// Reads every setting of the module into `config` (which should start as the factory
+        /// configuration of its model): each query answer is applied as the set line it mirrors.
+        /// Answers that do not apply (an unset backup server, `+SOCKABK:,1`) leave the value as
+        /// it was, which for a factory start is the unset value the module reports.
+        pub $($asyncness)? fn read_config(
+            &mut self,
+            config: &mut cat1_config::Config,
+        ) -> Result<(), $crate::CommandError<E>> {
+            for spec in cat1_config::commands::ALL.iter() {
+                if !spec.setting || !spec.has(cat1_config::spec::Forms::QUERY) {
+                    continue;
+                }
+                let name = spec.name.as_bytes();
+                maybe_await!($mode, self.command(&cat1_at_parse::CommandLine::query(name), |info| {
+                    if !info.is_continuation() {
+                        let _ = config.apply(&cat1_at_parse::CommandLine::set(name, info.raw_params()));
+                    }
+                }))?;
+            }
+            Ok(())
+        }
+
+        /// Applies a profile: reads the module's configuration into `scratch`, sends only the set
+        /// commands that differ from `wanted` (cat1-config's diff), saves once with `AT+S`, waits
+        /// for the banner (the profile's `AT+STMSG`), enters command mode again and reads the
+        /// configuration back to verify. Returns the number of set commands sent (0: nothing
+        /// differed, nothing saved). `scratch` holds the module's configuration meanwhile (a
+        /// `Config` is a few KB: the caller decides where it lives).
+        pub $($asyncness)? fn apply_profile(
+            &mut self,
+            model: cat1_config::Model,
+            wanted: &cat1_config::Config,
+            scratch: &mut cat1_config::Config,
+        ) -> Result<usize, $crate::ProfileError<E>> {
+            use $crate::ProfileError;
+            let banner = &wanted.startup_message;
+            *scratch = cat1_config::Config::factory(model);
+            maybe_await!($mode, self.read_config(scratch)).map_err(ProfileError::Command)?;
+            let mut sent = 0usize;
+            for step in cat1_config::diff::diff(scratch, wanted) {
+                let step = step.map_err(|u| ProfileError::Unreachable(u.command))?;
+                maybe_await!($mode, self.typed(
+                    |buf| step.emit(wanted, buf).map_err(Into::into),
+                    &mut |_| {},
+                ))
+                .map_err(ProfileError::Command)?;
+                sent = sent.saturating_add(1);
+            }
+            if sent == 0 {
+                return Ok(0);
+            }
+            maybe_await!($mode, self.save_and_restart(banner.as_bytes())).map_err(ProfileError::Command)?;
+            maybe_await!($mode, self.enter_command_mode()).map_err(ProfileError::Enter)?;
+            *scratch = cat1_config::Config::factory(model);
+            maybe_await!($mode, self.read_config(scratch)).map_err(ProfileError::Command)?;
+            if cat1_config::diff::diff(scratch, wanted).next().is_some() {
+                return Err(ProfileError::NotApplied);
+            }
+            Ok(sent)
+        }
+
         /// Probes with `AT`: `true` when the module answers `OK` (it is in command mode).
         pub $($asyncness)? fn probe(&mut self) -> Result<bool, E> {
             let timeout = self.timing.probe;
@@ -178,6 +309,24 @@ macro_rules! procedures {
         /// password is `Err(Cme(73))`.
         pub $($asyncness)? fn login(&mut self, password: &[u8]) -> Result<(), $crate::CommandError<E>> {
             maybe_await!($mode, self.command(&cat1_at_parse::CommandLine::set(b"SIGNINAT", password), |_| {}))
+        }
+
+        /// Sends `data` on `socket` as one socket-distribution frame (`AT+SDPEN=ON`,
+        /// protocol-notes §4): header, data and checksum back to back, no copy.
+        pub $($asyncness)? fn send_on(
+            &mut self,
+            socket: $crate::sdp::SocketId,
+            data: &[u8],
+        ) -> Result<(), $crate::CommandError<E>> {
+            let Some((head, sum)) = $crate::sdp::frame_parts(socket, data) else {
+                return Err($crate::CommandError::Start($crate::StartError::Encode(
+                    cat1_at_parse::EncodeError::BufferTooSmall { needed: data.len() },
+                )));
+            };
+            maybe_await!($mode, self.uart.write_all(&head)).map_err($crate::CommandError::Io)?;
+            maybe_await!($mode, self.uart.write_all(data)).map_err($crate::CommandError::Io)?;
+            maybe_await!($mode, self.uart.write_all(&[sum])).map_err($crate::CommandError::Io)?;
+            maybe_await!($mode, self.uart.flush()).map_err($crate::CommandError::Io)
         }
 
         /// Writes application data (transparent mode).

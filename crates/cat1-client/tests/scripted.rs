@@ -315,3 +315,22 @@ fn the_async_adapter_runs_the_same_procedures() {
         Err(CommandError::Timeout)
     );
 }
+
+#[test]
+fn data_goes_out_as_one_sdp_frame_per_send() {
+    // protocol-notes §4: one byte CC to socket A, then two bytes to socket D.
+    let (mut m, _) = modem(
+        1,
+        vec![
+            step(&[0x55, 0xFD, 0xAA, 0x00, 0x03, 0x61, 0x00, 0xCC, 0x2D], &[]),
+            step(
+                &[0x55, 0xFD, 0xAA, 0x00, 0x04, 0x64, 0x00, 0x01, 0x02, 0x67],
+                &[],
+            ),
+        ],
+    );
+    m.send_on(cat1_client::sdp::SocketId::A, &[0xCC]).unwrap();
+    m.send_on(cat1_client::sdp::SocketId::D, &[0x01, 0x02])
+        .unwrap();
+    assert!(m.release().0.finished());
+}

@@ -1,0 +1,165 @@
+//! The typed API and profile application, against scripted exchanges and a config-backed fake.
+
+mod fake;
+mod mock;
+
+use cat1_client::{CommandError, blocking};
+use cat1_config::request::RequestError;
+use cat1_config::{Config, Model, Value, requests};
+use fake::FakeModem;
+use mock::{MockUart, Recorder, VirtualClock, step};
+
+#[test]
+fn a_query_decodes_tolerantly_into_typed_values() {
+    let clock = VirtualClock::default();
+    let uart = MockUart::new(
+        &clock,
+        3,
+        vec![step(
+            b"AT+APN?\r",
+            &[(5, b"\r\n+APN: cmnet,,,0\r\n\r\nOK\r\n")],
+        )],
+    );
+    let mut m = blocking::Modem::new(uart, clock, Recorder::default());
+    let mut got = Vec::new();
+    m.query::<requests::Apn>(|values| {
+        got = values.as_slice().iter().map(|v| format!("{v:?}")).collect()
+    })
+    .unwrap();
+    assert_eq!(
+        got,
+        [
+            "Text([99, 109, 110, 101, 116])",
+            "Text([])",
+            "Text([])",
+            "Int(0)"
+        ]
+    );
+}
+
+#[test]
+fn a_malformed_answer_is_an_error_not_a_value() {
+    let clock = VirtualClock::default();
+    let uart = MockUart::new(
+        &clock,
+        64,
+        vec![step(
+            b"AT+RSTIM?\r",
+            &[(5, b"\r\n+RSTIM:banana\r\n\r\nOK\r\n")],
+        )],
+    );
+    let mut m = blocking::Modem::new(uart, clock, ());
+    assert_eq!(
+        m.query::<requests::Rstim>(|_| panic!("no values")),
+        Err(CommandError::Malformed)
+    );
+}
+
+#[test]
+fn a_set_is_checked_before_anything_is_sent() {
+    let clock = VirtualClock::default();
+    let uart = MockUart::new(
+        &clock,
+        64,
+        vec![step(b"AT+RSTIM=60\r", &[(5, b"\r\nOK\r\n")])],
+    );
+    let mut m = blocking::Modem::new(uart, clock, ());
+    assert_eq!(
+        m.set::<requests::Rstim>(&[Value::Int(59)]),
+        Err(CommandError::Request(RequestError::InvalidValue))
+    );
+    m.set::<requests::Rstim>(&[Value::Int(60)]).unwrap();
+    let (uart, _, _) = m.release();
+    assert!(uart.finished());
+    assert!(uart.written.is_empty(), "the refused set wrote nothing");
+}
+
+#[test]
+fn read_only_values_parse_with_the_config_info_types() {
+    let clock = VirtualClock::default();
+    let uart = MockUart::new(
+        &clock,
+        2,
+        vec![step(b"AT+CSQ\r", &[(5, b"\r\n+CSQ: 27,99\r\n\r\nOK\r\n")])],
+    );
+    let mut m = blocking::Modem::new(uart, clock, ());
+    let mut csq = None;
+    m.read::<requests::Csq>(|line| csq = cat1_config::info::Csq::parse(line).ok())
+        .unwrap();
+    let csq = csq.unwrap();
+    assert_eq!(csq.dbm(), Some(-59));
+    // A parameterless action is refused where the command has none.
+    let clock = VirtualClock::default();
+    let uart = MockUart::new(&clock, 2, vec![]);
+    let mut m = blocking::Modem::new(uart, clock, ());
+    assert_eq!(
+        m.execute::<requests::Csq>(|_| {}),
+        Err(CommandError::Request(RequestError::NoSuchForm))
+    );
+}
+
+fn profile() -> Config {
+    let mut wanted = Config::factory(Model::WhLte7s1);
+    for line in [
+        &b"AT+APN=internet,,,0"[..],
+        b"AT+SOCKA=TCP,127.0.0.1,9000",
+        b"AT+REGEN=ON",
+        b"AT+REGTP=IMEI",
+        b"AT+HEARTTM=60",
+    ] {
+        wanted
+            .apply(&cat1_at_parse::CommandLine::parse(line).unwrap())
+            .unwrap();
+    }
+    wanted
+}
+
+#[test]
+fn a_profile_sends_only_the_differences_and_saves_once() {
+    let clock = VirtualClock::default();
+    let mut modem = FakeModem::new(&clock);
+    modem.command_mode = true;
+    let mut m = blocking::Modem::new(modem, clock, Recorder::default());
+    let wanted = profile();
+    let mut scratch = Config::factory(Model::WhLte7s1);
+    let sent = m
+        .apply_profile(Model::WhLte7s1, &wanted, &mut scratch)
+        .unwrap();
+    assert_eq!(sent, 5);
+    let (modem, _, _) = m.release();
+    assert_eq!(modem.saved, wanted);
+    let sets: Vec<String> = modem
+        .received
+        .iter()
+        .map(|l| String::from_utf8_lossy(l).into_owned())
+        .filter(|l| l.contains('=') || l == "AT+S")
+        .collect();
+    assert_eq!(
+        sets,
+        [
+            "AT+APN=internet,,,0",
+            "AT+SOCKA=TCP,127.0.0.1,9000",
+            "AT+REGEN=ON",
+            "AT+REGTP=IMEI",
+            "AT+HEARTTM=60",
+            "AT+S"
+        ]
+    );
+}
+
+#[test]
+fn a_profile_already_in_place_changes_nothing() {
+    let clock = VirtualClock::default();
+    let mut modem = FakeModem::new(&clock);
+    modem.saved = profile();
+    modem.pending = profile();
+    let mut m = blocking::Modem::new(modem, clock, ());
+    m.enter_command_mode().unwrap();
+    let mut scratch = Config::factory(Model::WhLte7s1);
+    assert_eq!(
+        m.apply_profile(Model::WhLte7s1, &profile(), &mut scratch),
+        Ok(0)
+    );
+    let (modem, _, _) = m.release();
+    assert!(!modem.received.iter().any(|l| l == b"AT+S"));
+}
