@@ -10,7 +10,9 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use cat1_socket::link::{ConnectionMode, Link, LinkAction, LinkEvent, LinkSettings, LinkState, Server};
+use cat1_socket::link::{
+    ConnectionMode, Link, LinkAction, LinkEvent, LinkSettings, LinkState, Server,
+};
 use cat1_socket::{Duration, Instant, Keepalive, Protocol, SocketId};
 use libfuzzer_sys::fuzz_target;
 
@@ -35,7 +37,11 @@ fuzz_target!(|input: Input| {
         interval_secs: input.keepalive.2,
         count: input.keepalive.3,
     };
-    let protocol = if input.udp { Protocol::Udp } else { Protocol::Tcp };
+    let protocol = if input.udp {
+        Protocol::Udp
+    } else {
+        Protocol::Tcp
+    };
     let settings = LinkSettings {
         enabled: input.enabled,
         protocol,
@@ -83,7 +89,11 @@ fuzz_target!(|input: Input| {
         match action {
             Some(LinkAction::Restart) => {
                 assert!(matches!(before, LinkState::Connecting(_)));
-                assert_eq!(failures_before + 1, max, "restart after exactly SOCKRSNUM failures");
+                assert_eq!(
+                    failures_before + 1,
+                    max,
+                    "restart after exactly SOCKRSNUM failures"
+                );
                 restarted = true;
             }
             Some(LinkAction::Open {
@@ -113,11 +123,17 @@ fuzz_target!(|input: Input| {
             assert!(link.consecutive_failures() < max);
         }
         if !input.enabled {
-            assert!(matches!(link.state(), LinkState::Stopped | LinkState::Disabled));
+            assert!(matches!(
+                link.state(),
+                LinkState::Stopped | LinkState::Disabled
+            ));
         }
         if event == LinkEvent::Tick {
             if let Some(at) = link.poll_at() {
-                assert!(at > now, "a deadline at or before the tick that was just handled");
+                assert!(
+                    at > now,
+                    "a deadline at or before the tick that was just handled"
+                );
             }
         }
     }

@@ -10,8 +10,8 @@
 #![no_main]
 
 use cat1_socket::SocketId;
-use cat1_socket::sdp::{self, DecodeError, Decoder, Direction, Event, Payload, StatusCode};
 use cat1_socket::Status;
+use cat1_socket::sdp::{self, DecodeError, Decoder, Direction, Event, Payload, StatusCode};
 use libfuzzer_sys::fuzz_target;
 
 const N: usize = 64;

@@ -84,7 +84,9 @@ fuzz_target!(|input: Input| {
                 let mut covered = 0usize;
                 for e in &events {
                     match *e {
-                        ServerEvent::Registration { identity, secret, .. } => {
+                        ServerEvent::Registration {
+                            identity, secret, ..
+                        } => {
                             registrations += 1;
                             if registrations > 1 {
                                 // Again only as a packet that is nothing but the registration.
