@@ -38,6 +38,32 @@
 //!   (errata #5), see [`LineError`].
 //!
 //! nom is used inside for the line grammar; no nom type appears in the public API.
+//!
+//! # Example: the MCU side
+//!
+//! ```
+//! use cat1_at_parse::{CommandLine, Event, Expect, FinalResult, Framer, MAX_LINE, Status};
+//!
+//! let mut tx = [0u8; 32];
+//! let n = CommandLine::execute(b"CSQ").emit(&mut tx).unwrap();
+//! assert_eq!(&tx[..n], b"AT+CSQ\r");
+//!
+//! let mut framer = Framer::<MAX_LINE>::new();
+//! let mut expect = Expect::command(&tx[..n], b"CSQ").echo_required();
+//! // What the module sends, in whatever pieces the UART delivers.
+//! let mut rx: &[u8] = b"AT+CSQ\r\r\n+CSQ:27,99\r\n\r\nOK\r\n";
+//! let mut signal = None;
+//! while let Status::Complete(event, used) = framer.feed(rx, &mut expect) {
+//!     match event {
+//!         Event::Info(info) => signal = info.params().get(0).map(|p| p.to_vec()),
+//!         Event::Final(result) => assert_eq!(result, FinalResult::Ok),
+//!         _ => {}
+//!     }
+//!     rx = &rx[used..];
+//! }
+//! assert_eq!(signal.as_deref(), Some(&b"27"[..]));
+//! assert!(expect.is_done());
+//! ```
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

@@ -14,7 +14,33 @@
 //!   step that failed ([`EnterError`]);
 //! - a timeout per command; a late answer is never taken for the next command's (see [`core`]);
 //! - unsolicited input (banner, COM heartbeats, URCs, transparent data) handed to a [`Listener`],
-//!   never merged into an answer, never dropped without being counted ([`ClientCounters`]).
+//!   never merged into an answer, never dropped without being counted ([`ClientCounters`]);
+//! - typed commands from cat1-config's model ([`blocking::Modem::query`], [`blocking::Modem::set`],
+//!   [`blocking::Modem::read`]) and a profile applied with one save
+//!   ([`blocking::Modem::apply_profile`]);
+//! - data on sockets A-D with the socket distribution protocol ([`sdp`]).
+//!
+//! # Example
+//!
+//! ```no_run
+//! use cat1_client::{blocking::Modem, CommandError};
+//! use cat1_config::{info::Csq, requests, Value};
+//! use cat1_hal_traits::time::Clock;
+//! use embedded_io::{Read, ReadReady, Write};
+//!
+//! fn configure<U, C, E>(uart: U, clock: C) -> Result<(), CommandError<E>>
+//! where
+//!     U: Read<Error = E> + ReadReady + Write,
+//!     C: Clock,
+//! {
+//!     let mut modem = Modem::new(uart, clock, ());
+//!     modem.enter_command_mode().map_err(|_| CommandError::Timeout)?;
+//!     let mut dbm = None;
+//!     modem.read::<requests::Csq>(|line| dbm = Csq::parse(line).ok().and_then(|c| c.dbm()))?;
+//!     modem.set::<requests::Apn>(&[Value::Text(b"internet"), Value::Text(b""), Value::Text(b""), Value::Int(0)])?;
+//!     modem.save_and_restart(b"WH-LTE-7S1")
+//! }
+//! ```
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
