@@ -356,6 +356,29 @@ mod tests {
     }
 
     #[test]
+    fn with_the_default_sockrsnum_the_60th_failure_restarts_and_not_the_59th() {
+        let mut link = Link::new(SocketId::A, LinkSettings::default());
+        assert_eq!(link.max_failures(), 60);
+        assert_eq!(link.handle(LinkEvent::Start, s(0)), open(Server::Main));
+        let mut now = s(0);
+        for attempt in 1..=59u16 {
+            assert_eq!(
+                link.handle(LinkEvent::ConnectFailed, now),
+                None,
+                "{attempt}"
+            );
+            let (at, action) = tick_at_deadline(&mut link);
+            assert_eq!(at, now + Duration::from_secs(10));
+            assert_eq!(action, open(Server::Main));
+            now = at;
+        }
+        assert_eq!(
+            link.handle(LinkEvent::ConnectFailed, now),
+            Some(LinkAction::Restart)
+        );
+    }
+
+    #[test]
     fn a_success_resets_the_failure_count() {
         let mut link = Link::new(SocketId::A, settings(2, false));
         link.handle(LinkEvent::Start, s(0));

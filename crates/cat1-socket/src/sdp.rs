@@ -171,6 +171,23 @@ impl DecodeError {
     }
 }
 
+impl DecodeError {
+    /// The socket the module's status frame about this error names: the frame's own socket when
+    /// it was valid, otherwise A (decision: nothing public says which socket the module names
+    /// when it cannot tell).
+    pub const fn reply_socket(&self) -> SocketId {
+        match self.socket() {
+            Some(socket) => socket,
+            None => SocketId::A,
+        }
+    }
+}
+
+/// Writes the status frame the module answers a bad frame with.
+pub fn encode_error_status(error: &DecodeError, out: &mut [u8]) -> Result<usize, EncodeError> {
+    encode_status(error.reply_socket(), error.status_code(), out)
+}
+
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -813,6 +830,26 @@ mod tests {
         // 6 + 6 + 6 bytes after the first three headers, 2 after each of the last two.
         assert_eq!(c.frames, 0);
         assert_eq!(c.garbage_bytes, 22);
+    }
+
+    #[test]
+    fn the_module_answers_a_bad_checksum_on_the_frames_socket() {
+        let mut dec = Decoder::<16>::new(Direction::ToModule);
+        let bad = [0x55, 0xFD, 0xAA, 0x00, 0x03, 0x63, 0x00, 0xCC, 0x00];
+        let events = decode_chunked(&mut dec, &bad, 9);
+        let Owned::Error(e) = &events[0] else {
+            panic!("{events:?}")
+        };
+        let mut out = [0u8; 9];
+        let n = encode_error_status(e, &mut out).unwrap();
+        // Socket C, status, code 04, checksum 63 + 80 + 04.
+        assert_eq!(
+            &out[..n],
+            &[0xAA, 0xFD, 0x55, 0x00, 0x03, 0x63, 0x80, 0x04, 0xE7]
+        );
+        let garbage = DecodeError::Garbage { bytes: 1 };
+        encode_error_status(&garbage, &mut out).unwrap();
+        assert_eq!(&out[5..8], &[0x61, 0x80, 0x00]);
     }
 
     #[test]
