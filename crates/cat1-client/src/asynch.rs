@@ -24,6 +24,22 @@ pub trait Timer {
     fn wait_until(&mut self, deadline: Instant) -> impl Future<Output = ()>;
 }
 
+/// The async adapter's [`Timer`] on embassy-time: instants are embassy's, in milliseconds.
+#[cfg(feature = "embassy-time")]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EmbassyTimer;
+
+#[cfg(feature = "embassy-time")]
+impl Timer for EmbassyTimer {
+    fn now(&self) -> Instant {
+        Instant::from_millis(embassy_time::Instant::now().as_millis())
+    }
+
+    async fn wait_until(&mut self, deadline: Instant) {
+        embassy_time::Timer::at(embassy_time::Instant::from_millis(deadline.total_millis())).await
+    }
+}
+
 /// Reads into `buf` unless `deadline` passes first: `None` on the deadline.
 async fn read_before<R: Read, T: Timer>(
     uart: &mut R,
