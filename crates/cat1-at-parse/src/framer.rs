@@ -29,8 +29,8 @@
 //! The handshake replies `a` and `+ok` arrive without a line end; they are recognised only while an
 //! [`Expect::handshake_a`] or [`Expect::handshake_ok`] is in flight.
 
-use crate::line::same_bytes;
-use crate::{FinalResult, LineBuffer, LineEvent, Params, Status};
+use crate::line::{Scan, same_bytes};
+use crate::{FinalResult, LineBuffer, Params, Status};
 
 /// The commands whose answer continues on lines without `+NAME:` (`+LBSN:` then one line per
 /// cell; `+SYSINFO:` then `<n>,<mode>` on older firmware, errata #6).
@@ -62,14 +62,13 @@ pub enum Event<'a> {
 
 /// An information line: `+NAME:<params>` (spaces after the colon skipped, errata #3), or a
 /// continuation line of a multi-line answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+// Stored as the line and the length of its name (the colon follows the name; 0 for a
+// continuation line, whose name is empty and whose parameters are the whole line): two words
+// to build per event instead of seven; `name` and `raw_params` are cut from the line when asked.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct InfoLine<'a> {
     line: &'a [u8],
-    name: &'a [u8],
-    params: &'a [u8],
-    continuation: bool,
+    name_len: usize,
 }
 
 impl<'a> InfoLine<'a> {
@@ -77,17 +76,19 @@ impl<'a> InfoLine<'a> {
     pub fn parse(line: &'a [u8]) -> Option<Self> {
         let body = line.strip_prefix(b"+")?;
         let colon = body.iter().position(|&b| b == b':')?;
-        let (name, rest) = body.split_at(colon);
+        let name = body.get(..colon)?;
         if name.is_empty() || !name.iter().all(u8::is_ascii_alphanumeric) {
             return None;
         }
-        let params = rest.get(1..).unwrap_or(&[]).trim_ascii_start();
         Some(InfoLine {
             line,
-            name,
-            params,
-            continuation: false,
+            name_len: colon,
         })
+    }
+
+    /// A continuation line: no name, the whole line is the parameters.
+    const fn continuation(line: &'a [u8]) -> Self {
+        InfoLine { line, name_len: 0 }
     }
 
     /// The whole line as received (`+CSQ: 27,99`), for parsers that take a full answer line.
@@ -97,22 +98,75 @@ impl<'a> InfoLine<'a> {
 
     /// The name without `+`; empty for a continuation line.
     pub const fn name(&self) -> &'a [u8] {
-        self.name
+        // `+NAME`, then without the `+` (for a continuation line: the first byte, then nothing).
+        if let Some((head, _)) = self.line.split_at_checked(self.name_len.wrapping_add(1)) {
+            if let Some((_, name)) = head.split_first() {
+                return name;
+            }
+        }
+        &[]
     }
 
     /// The text after the colon (or the whole continuation line).
     pub const fn raw_params(&self) -> &'a [u8] {
-        self.params
+        if self.name_len == 0 {
+            return self.line;
+        }
+        // After `+NAME:`, spaces skipped.
+        match self.line.split_at_checked(self.name_len.wrapping_add(2)) {
+            Some((_, params)) => trim_start(params),
+            None => &[],
+        }
     }
 
     /// The parameters, split on commas.
     pub const fn params(&self) -> Params<'a> {
-        Params::new(self.params)
+        Params::new(self.raw_params())
     }
 
     /// Whether this line continues the previous information line (it has no `+NAME:`).
     pub const fn is_continuation(&self) -> bool {
-        self.continuation
+        self.name_len == 0
+    }
+}
+
+// What `#[derive(Debug)]` gave for the struct of four fields this was before (`line`, `name`,
+// `params`, `continuation`), so that the output does not change.
+impl core::fmt::Debug for InfoLine<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("InfoLine")
+            .field("line", &self.line)
+            .field("name", &self.name())
+            .field("params", &self.raw_params())
+            .field("continuation", &self.is_continuation())
+            .finish()
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for InfoLine<'_> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "InfoLine {{ line: {=?}, name: {=?}, params: {=?}, continuation: {=bool} }}",
+            self.line,
+            self.name(),
+            self.raw_params(),
+            self.is_continuation()
+        );
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for InfoLine<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("InfoLine", 4)?;
+        st.serialize_field("line", self.line)?;
+        st.serialize_field("name", self.name())?;
+        st.serialize_field("params", self.raw_params())?;
+        st.serialize_field("continuation", &self.is_continuation())?;
+        st.end()
     }
 }
 
@@ -126,8 +180,11 @@ enum Waiting {
 }
 
 /// The exchange in flight, owned by the caller and handed to every [`Framer::feed`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+// Besides what it says (`waiting` to `done`), it keeps two bytes derived from it, for the hot
+// paths of the framer: `slow_below` and `phase` (see `Expect::sync`). `PartialEq` compares them
+// too, which changes nothing (equal fields give equal derived bytes); `Debug` and
+// `defmt::Format` show the fields only, as their derived forms did.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Expect<'c> {
     waiting: Waiting,
     sent: &'c [u8],
@@ -137,6 +194,61 @@ pub struct Expect<'c> {
     echo_seen: bool,
     info_seen: bool,
     done: bool,
+    /// A byte below this one cannot be stored without a look by [`Framer::feed`]: the line ends
+    /// (`LINE_END_BELOW`), or every byte but 0xFF while a handshake reply (`a`, `+ok`) is awaited.
+    slow_below: u8,
+    /// How a complete line is classified: 0 when it can only be unsolicited (nothing in flight,
+    /// a handshake, the exchange done), otherwise the `PHASE_*` bits.
+    phase: u8,
+}
+
+/// `slow_below` when no handshake reply is awaited: CR and LF are below it.
+const LINE_END_BELOW: u8 = b'\r' + 1;
+/// `slow_below` while a handshake reply is awaited: every byte but 0xFF goes to the slow path
+/// (which takes 0xFF in exactly as the fast path does: it is neither a line end nor part of a
+/// reply).
+const HANDSHAKE_BELOW: u8 = 0xFF;
+/// A command is in flight and not done.
+const PHASE_ACTIVE: u8 = 1;
+/// ... its echo has not been seen: a line equal to `sent` is the echo.
+const PHASE_ECHO: u8 = 2;
+/// ... answers are taken (the echo was seen, or is not required).
+const PHASE_ANSWER: u8 = 4;
+/// ... continuation lines are taken (a multi-line answer whose first line was seen).
+const PHASE_MORE: u8 = 8;
+
+impl core::fmt::Debug for Expect<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Expect")
+            .field("waiting", &self.waiting)
+            .field("sent", &self.sent)
+            .field("name", &self.name)
+            .field("require_echo", &self.require_echo)
+            .field("multi_line", &self.multi_line)
+            .field("echo_seen", &self.echo_seen)
+            .field("info_seen", &self.info_seen)
+            .field("done", &self.done)
+            .finish()
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for Expect<'_> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "Expect {{ waiting: {=?}, sent: {=?}, name: {=?}, require_echo: {=bool}, \
+             multi_line: {=bool}, echo_seen: {=bool}, info_seen: {=bool}, done: {=bool} }}",
+            self.waiting,
+            self.sent,
+            self.name,
+            self.require_echo,
+            self.multi_line,
+            self.echo_seen,
+            self.info_seen,
+            self.done
+        );
+    }
 }
 
 impl<'c> Expect<'c> {
@@ -150,7 +262,50 @@ impl<'c> Expect<'c> {
             echo_seen: false,
             info_seen: false,
             done: false,
+            slow_below: match waiting {
+                Waiting::HandshakeA | Waiting::HandshakeOk => HANDSHAKE_BELOW,
+                Waiting::Nothing | Waiting::Command => LINE_END_BELOW,
+            },
+            phase: match waiting {
+                Waiting::Command => PHASE_ACTIVE | PHASE_ECHO | PHASE_ANSWER,
+                _ => 0,
+            },
         }
+    }
+
+    /// Recomputes `slow_below` and `phase` from the fields.
+    #[inline]
+    const fn sync(mut self) -> Self {
+        let handshake = matches!(self.waiting, Waiting::HandshakeA | Waiting::HandshakeOk);
+        self.slow_below = if handshake && !self.done {
+            HANDSHAKE_BELOW
+        } else {
+            LINE_END_BELOW
+        };
+        self.phase = if matches!(self.waiting, Waiting::Command) && !self.done {
+            let mut phase = PHASE_ACTIVE;
+            if !self.echo_seen {
+                phase |= PHASE_ECHO;
+            }
+            if self.echo_seen || !self.require_echo {
+                phase |= PHASE_ANSWER;
+            }
+            if self.multi_line && self.info_seen {
+                phase |= PHASE_MORE;
+            }
+            phase
+        } else {
+            0
+        };
+        self
+    }
+
+    /// The exchange ended (a final result, or the handshake reply).
+    #[inline(always)]
+    fn finish(&mut self) {
+        self.done = true;
+        self.slow_below = LINE_END_BELOW;
+        self.phase = 0;
     }
 
     /// Nothing in flight: every line is unsolicited.
@@ -162,14 +317,15 @@ impl<'c> Expect<'c> {
     /// exactly against the echo; `name` is the command name without `AT+`, matched in any case
     /// against `+NAME:` lines.
     pub fn command(sent: &'c [u8], name: &'c [u8]) -> Self {
-        let end = sent
-            .iter()
-            .rposition(|&b| b != b'\r' && b != b'\n')
-            .map_or(0, |i| i.saturating_add(1));
-        let mut e = Self::new(Waiting::Command, sent.get(..end).unwrap_or(&[]), name);
+        let mut sent = sent;
+        while let [line @ .., b'\r' | b'\n'] = sent {
+            sent = line;
+        }
+        let mut e = Self::new(Waiting::Command, sent, name);
         e.multi_line = MULTI_LINE_ANSWERS
             .iter()
             .any(|m| m.eq_ignore_ascii_case(name));
+        // `info_seen` is false: `phase` is right.
         e
     }
 
@@ -177,7 +333,7 @@ impl<'c> Expect<'c> {
     /// answer (by default only for [`MULTI_LINE_ANSWERS`]).
     pub const fn multi_line(mut self, multi_line: bool) -> Self {
         self.multi_line = multi_line;
-        self
+        self.sync()
     }
 
     /// A command was sent, and its name is read from the line itself (after `AT+` or `at+`,
@@ -212,7 +368,13 @@ impl<'c> Expect<'c> {
     /// when echo is known to be on (`AT+E=ON`, the factory default).
     pub const fn echo_required(mut self) -> Self {
         self.require_echo = true;
-        self
+        self.sync()
+    }
+
+    /// Whether a handshake reply (`a` or `+ok`, no line end) is still awaited.
+    #[inline(always)]
+    const fn handshake_pending(&self) -> bool {
+        self.slow_below == HANDSHAKE_BELOW
     }
 
     /// Whether the exchange has ended (a final result or the handshake reply arrived).
@@ -241,7 +403,7 @@ impl<'c> Expect<'c> {
         self.echo_seen = progress.echo_seen;
         self.info_seen = progress.info_seen;
         self.done = progress.done;
-        self
+        self.sync()
     }
 }
 
@@ -314,10 +476,24 @@ impl<const N: usize> Framer<N> {
         // The cheap path for input that comes a byte at a time (a UART interrupt): a byte that
         // completes nothing is stored here, inline, without a call.
         if let [b] = *input {
-            let handshake = matches!(expect.waiting, Waiting::HandshakeA | Waiting::HandshakeOk)
-                && !expect.done;
-            if !handshake && self.lines.absorb_byte(b) {
-                return Status::Partial;
+            let len = self.lines.pending_len();
+            if b >= expect.slow_below {
+                // Not a line end, and no handshake reply awaited: stored when there is room.
+                if self.lines.push_fast(b, len) {
+                    return Status::Partial;
+                }
+            } else if is_line_end(&b) {
+                // Whether a handshake reply is awaited or not: the end of an empty line is
+                // skipped, and a line that ends is handed out (unsolicited during a handshake:
+                // `phase` is 0).
+                if len == 0 {
+                    // The end of an empty line: ignored.
+                    return Status::Partial;
+                }
+                if let Some(len) = self.lines.end_line(len) {
+                    // The line ends here.
+                    return self.line_done(len, 1, expect);
+                }
             }
         }
         self.feed_any(input, expect)
@@ -326,32 +502,87 @@ impl<const N: usize> Framer<N> {
     /// [`Self::feed`] for any input.
     #[inline(never)]
     fn feed_any<'f>(&'f mut self, input: &[u8], expect: &mut Expect<'_>) -> Status<Event<'f>> {
-        if !expect.done {
-            match expect.waiting {
-                Waiting::HandshakeA => return self.feed_handshake_a(input, expect),
-                Waiting::HandshakeOk => return self.feed_handshake_ok(input, expect),
-                Waiting::Command | Waiting::Nothing => {}
-            }
+        if expect.handshake_pending() {
+            return self.feed_handshake(input, expect);
         }
+        match self.lines.scan(input) {
+            Scan::Line(len, n) => self.line_done(len, n, expect),
+            Scan::Partial => Status::Partial,
+            Scan::Discard(from) => match self.lines.discard(input, from) {
+                Status::Complete(dropped, n) => Status::Complete(Event::Overflow { dropped }, n),
+                Status::Partial => Status::Partial,
+            },
+        }
+    }
+
+    /// A line of `len` bytes ended after `n` bytes of input: classifies it.
+    #[inline(never)]
+    fn line_done<'f>(
+        &'f mut self,
+        len: usize,
+        n: usize,
+        expect: &mut Expect<'_>,
+    ) -> Status<Event<'f>> {
         let Framer {
             lines,
             lines_seen,
             unsolicited,
         } = self;
-        match lines.feed(input) {
-            Status::Partial => Status::Partial,
-            Status::Complete(LineEvent::Overflow { dropped }, n) => {
-                Status::Complete(Event::Overflow { dropped }, n)
+        *lines_seen = lines_seen.wrapping_add(1);
+        Status::Complete(classify(lines.line(len), expect, unsolicited), n)
+    }
+
+    /// A handshake reply is awaited: `a` or `+ok`, which come without a line end. At the start
+    /// of a line, line ends are skipped; then `a` (for [`Expect::handshake_a`]) or the bytes
+    /// of `+ok` in any case (for [`Expect::handshake_ok`], gathered in the line buffer) are the
+    /// reply; anything else goes through the line layer up to the next line end.
+    #[inline(never)]
+    fn feed_handshake<'f>(
+        &'f mut self,
+        input: &[u8],
+        expect: &mut Expect<'_>,
+    ) -> Status<Event<'f>> {
+        const OK: &[u8] = b"+ok";
+        let want_ok = matches!(expect.waiting, Waiting::HandshakeOk);
+        let mut i: usize = 0;
+        while let Some(&b) = input.get(i) {
+            if self.lines.is_discarding() {
+                break;
             }
-            Status::Complete(LineEvent::Line(line), n) => {
-                *lines_seen = lines_seen.wrapping_add(1);
-                let event = classify(line, expect);
-                if let Event::Unsolicited(_) = event {
-                    *unsolicited = unsolicited.wrapping_add(1);
+            let pending = self.lines.pending();
+            let len = pending.len();
+            if len == 0 && is_line_end(&b) {
+                i = i.wrapping_add(1);
+                continue;
+            }
+            if !want_ok {
+                if len == 0 && b == b'a' {
+                    expect.finish();
+                    return Status::Complete(Event::HandshakeA, i.wrapping_add(1));
                 }
-                Status::Complete(event, n)
+                break;
+            }
+            let matches_so_far = OK
+                .get(..len)
+                .is_some_and(|p| p.eq_ignore_ascii_case(pending));
+            let next = OK.get(len).copied().unwrap_or(0);
+            if !matches_so_far || is_line_end(&b) || !b.eq_ignore_ascii_case(&next) {
+                break;
+            }
+            // Not a line end, and not discarding (checked above).
+            self.lines.push_one(b);
+            i = i.wrapping_add(1);
+            if self.lines.pending().len() == OK.len() {
+                self.lines.clear_pending();
+                expect.finish();
+                return Status::Complete(Event::HandshakeOk, i);
             }
         }
+        let rest = input.get(i..).unwrap_or(&[]);
+        if rest.is_empty() {
+            return Status::Partial;
+        }
+        self.feed_one_line(rest, i, expect)
     }
 
     /// Feeds the line layer with at most one line end, so that nothing after it (such as a
@@ -366,8 +597,11 @@ impl<const N: usize> Framer<N> {
             .iter()
             .position(is_line_end)
             .map_or(input.len(), |i| i.saturating_add(1));
+        // Nothing in flight (what `sync` gives for it): every line is unsolicited.
         let mut normal = Expect {
             waiting: Waiting::Nothing,
+            slow_below: LINE_END_BELOW,
+            phase: 0,
             ..*expect
         };
         let limited = input.get(..cut).unwrap_or(input);
@@ -379,76 +613,6 @@ impl<const N: usize> Framer<N> {
             *n = n.saturating_add(skipped);
         }
         status
-    }
-
-    /// Whether the next byte starts a line (nothing pending, not inside an over-long line).
-    fn at_line_start(&self) -> bool {
-        self.lines.pending().is_empty() && !self.lines.is_discarding()
-    }
-
-    fn skip_line_ends(&self, input: &[u8]) -> usize {
-        if self.at_line_start() {
-            input.iter().take_while(|b| is_line_end(b)).count()
-        } else {
-            0
-        }
-    }
-
-    fn feed_handshake_a<'f>(
-        &'f mut self,
-        input: &[u8],
-        expect: &mut Expect<'_>,
-    ) -> Status<Event<'f>> {
-        let skipped = self.skip_line_ends(input);
-        let rest = input.get(skipped..).unwrap_or(&[]);
-        if rest.is_empty() {
-            return Status::Partial;
-        }
-        if self.at_line_start() {
-            if let Some(b'a') = rest.first() {
-                expect.done = true;
-                return Status::Complete(Event::HandshakeA, skipped.saturating_add(1));
-            }
-        }
-        self.feed_one_line(rest, skipped, expect)
-    }
-
-    fn feed_handshake_ok<'f>(
-        &'f mut self,
-        input: &[u8],
-        expect: &mut Expect<'_>,
-    ) -> Status<Event<'f>> {
-        const OK: &[u8] = b"+ok";
-        let mut i = self.skip_line_ends(input);
-        while let Some(&b) = input.get(i) {
-            if self.lines.is_discarding() {
-                break;
-            }
-            let pending = self.lines.pending();
-            let len = pending.len();
-            let matches_so_far = OK
-                .get(..len)
-                .is_some_and(|p| p.eq_ignore_ascii_case(pending));
-            if !matches_so_far || is_line_end(&b) {
-                break;
-            }
-            let next = OK.get(len).copied().unwrap_or(0);
-            if !b.eq_ignore_ascii_case(&next) {
-                break;
-            }
-            self.lines.push_bytes(&[b]);
-            i = i.saturating_add(1);
-            if self.lines.pending().len() == OK.len() {
-                self.lines.clear_pending();
-                expect.done = true;
-                return Status::Complete(Event::HandshakeOk, i);
-            }
-        }
-        let rest = input.get(i..).unwrap_or(&[]);
-        if rest.is_empty() {
-            return Status::Partial;
-        }
-        self.feed_one_line(rest, i, expect)
     }
 
     /// The running totals.
@@ -472,66 +636,86 @@ impl<const N: usize> Framer<N> {
     }
 }
 
-/// `+NAME:<params>` for this `name` (any case), as [`InfoLine::parse`] followed by a name
-/// comparison would give it, in one pass over the name. `line` starts with `+`.
+/// `bytes.trim_ascii_start()`, with one test for the usual first byte (above the space).
 #[inline]
-fn info_of<'l>(line: &'l [u8], name: &[u8]) -> Option<InfoLine<'l>> {
-    let body = line.get(1..)?;
-    let (head, rest) = body.split_at_checked(name.len())?;
-    if name.is_empty() || rest.first() != Some(&b':') {
+const fn trim_start(mut bytes: &[u8]) -> &[u8] {
+    while let [b, rest @ ..] = bytes {
+        if *b > b' ' || !matches!(*b, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r') {
+            break;
+        }
+        bytes = rest;
+    }
+    bytes
+}
+
+/// The length of the name when `line` (which starts with `+`) is `+NAME:<params>` for this
+/// `name` (any case), as [`InfoLine::parse`] followed by a name comparison would find it, in one
+/// pass over the name.
+#[inline]
+fn info_name_len(line: &[u8], name: &[u8]) -> Option<usize> {
+    let n = name.len();
+    // `+`, the name, then the colon: the line is at least `n + 2` long.
+    let head = line.get(1..n.wrapping_add(2))?;
+    let (colon, head) = head.split_last()?;
+    if n == 0 || *colon != b':' {
         return None;
     }
     // InfoLine::parse takes the name up to the first colon and wants it alphanumeric.
-    let same = head.iter().zip(name).all(|(&a, &b)| {
-        // `a` alphanumeric and equal to `b` in any case; the common case first (same byte).
-        let alnum = (a | 0x20).wrapping_sub(b'a') < 26 || a.wrapping_sub(b'0') < 10;
-        alnum && (a == b || ((a ^ b) == 0x20 && (a | 0x20).wrapping_sub(b'a') < 26))
-    });
-    if !same {
-        return None;
+    for (&a, &b) in head.iter().zip(name) {
+        if a == b {
+            // The usual case (the same byte): it must be alphanumeric.
+            if (a | 0x20).wrapping_sub(b'a') >= 26 && a.wrapping_sub(b'0') >= 10 {
+                return None;
+            }
+        } else if (a ^ b) != 0x20 || (a | 0x20).wrapping_sub(b'a') >= 26 {
+            // Not the same letter in the other case.
+            return None;
+        }
     }
-    Some(InfoLine {
-        line,
-        name: head,
-        params: rest.get(1..).unwrap_or(&[]).trim_ascii_start(),
-        continuation: false,
-    })
+    Some(n)
 }
 
-/// Classifies one complete line against the exchange in flight.
+/// Classifies one complete (non-empty) line against the exchange in flight; counts it in
+/// `unsolicited` when it is unsolicited.
 #[inline]
-fn classify<'l>(line: &'l [u8], expect: &mut Expect<'_>) -> Event<'l> {
-    if matches!(expect.waiting, Waiting::Command) && !expect.done {
-        if !expect.echo_seen && !expect.sent.is_empty() && same_bytes(line, expect.sent) {
+fn classify<'l>(line: &'l [u8], expect: &mut Expect<'_>, unsolicited: &mut u32) -> Event<'l> {
+    let phase = expect.phase;
+    if phase != 0 {
+        // `line` is not empty, so it never equals an empty `sent`.
+        if phase & PHASE_ECHO != 0 && same_bytes(line, expect.sent) {
             expect.echo_seen = true;
+            expect.phase = (phase & !PHASE_ECHO) | PHASE_ANSWER;
             return Event::Echo(line);
         }
-        if expect.echo_seen || !expect.require_echo {
-            // Only `+NAME:<params>` can be an information line of the command, and a final
-            // result starts with `O`, `E` or `+`: look at the first byte before anything dearer.
-            // `+NAME:` (alphanumeric name) and `+CME ERROR:` never both match one line.
+        if phase & PHASE_ANSWER != 0 {
+            // The commonest line first; then only `+NAME:<params>` can be an information line of
+            // the command, and a final result starts with `O`, `E` or `+`. `+NAME:`
+            // (alphanumeric name) and `+CME ERROR:` never both match one line.
+            if let [b'O', b'K'] = *line {
+                expect.finish();
+                return Event::Final(FinalResult::Ok);
+            }
             let first = line.first().copied().unwrap_or(0);
             if first == b'+' {
-                if let Some(info) = info_of(line, expect.name) {
+                if let Some(name_len) = info_name_len(line, expect.name) {
                     expect.info_seen = true;
-                    return Event::Info(info);
+                    if expect.multi_line {
+                        expect.phase = phase | PHASE_MORE;
+                    }
+                    return Event::Info(InfoLine { line, name_len });
                 }
             }
-            if matches!(first, b'O' | b'E' | b'+') {
+            if matches!(first, b'E' | b'+') {
                 if let Some(result) = FinalResult::parse(line) {
-                    expect.done = true;
+                    expect.finish();
                     return Event::Final(result);
                 }
             }
-            if first != b'+' && expect.multi_line && expect.info_seen {
-                return Event::Info(InfoLine {
-                    line,
-                    name: &[],
-                    params: line,
-                    continuation: true,
-                });
+            if first != b'+' && phase & PHASE_MORE != 0 {
+                return Event::Info(InfoLine::continuation(line));
             }
         }
     }
+    *unsolicited = unsolicited.wrapping_add(1);
     Event::Unsolicited(line)
 }

@@ -21,6 +21,17 @@ pub enum LineEvent<'a> {
     },
 }
 
+/// What [`LineBuffer::scan`] found.
+pub(crate) enum Scan {
+    /// A line of this length ended ([`LineBuffer::line`]); the bytes of the input consumed
+    /// with it.
+    Line(usize, usize),
+    /// All of the input was taken in.
+    Partial,
+    /// The line is too long: drop the input from this byte on ([`LineBuffer::discard`]).
+    Discard(usize),
+}
+
 /// An incremental line splitter over an owned buffer of `N` bytes.
 ///
 /// Cost is linear in the bytes fed: each byte is looked at once, and a completed line is handed
@@ -75,92 +86,128 @@ impl<const N: usize> LineBuffer<N> {
     /// completing one. Call again with the rest of the input.
     #[inline]
     pub fn feed(&mut self, input: &[u8]) -> Status<LineEvent<'_>> {
-        // One pass: each byte is looked at and stored once. At the start of a line, a run of line
-        // ends (empty lines, the LF of a CR LF, a storm of them) is skipped first.
-        if let Some(b) = input.first() {
-            let len = self.len;
-            if is_line_end(b) && len != 0 && len != DISCARDING {
-                // The line ends here (the usual case when bytes come one at a time).
-                self.len = 0;
-                return Status::Complete(LineEvent::Line(self.buf.get(..len).unwrap_or(&[])), 1);
+        match self.scan(input) {
+            Scan::Line(len, consumed) => {
+                Status::Complete(LineEvent::Line(self.line(len)), consumed)
             }
+            Scan::Partial => Status::Partial,
+            Scan::Discard(from) => match self.discard(input, from) {
+                Status::Complete(dropped, consumed) => {
+                    Status::Complete(LineEvent::Overflow { dropped }, consumed)
+                }
+                Status::Partial => Status::Partial,
+            },
         }
-        let start = if self.len == 0 {
-            input.iter().take_while(|b| is_line_end(b)).count()
-        } else {
-            0
-        };
-        let rest = input.get(start..).unwrap_or(&[]);
-        let Some(end) = self.take_line(rest) else {
-            return Status::Partial;
-        };
-        // Bounded by `input.len()`: wrapping arithmetic never wraps here.
-        let consumed = start.wrapping_add(end).wrapping_add(1);
-        let len = self.len;
-        self.len = 0;
-        if len == DISCARDING {
-            let dropped = self.discarding;
-            self.discarding = 0;
-            return Status::Complete(LineEvent::Overflow { dropped }, consumed);
-        }
-        // Not empty: `rest` started with a line byte (the run of line ends was skipped).
-        Status::Complete(
-            LineEvent::Line(self.buf.get(..len).unwrap_or(&[])),
-            consumed,
-        )
     }
 
-    /// Takes in one byte when that completes nothing (a line byte that fits, or the end of an
-    /// empty line) and returns `true`; otherwise changes nothing and returns `false`, and the byte
-    /// must go through [`Self::feed`]. The cheap path for input that comes a byte at a time.
+    /// [`Self::feed`] up to an over-long line: the line completed, or everything taken in, or
+    /// the input from which bytes are being dropped (see [`Self::discard`]).
     #[inline(always)]
-    pub(crate) fn absorb_byte(&mut self, b: u8) -> bool {
-        if b <= b'\r' && is_line_end(&b) {
-            // Ignored if it ends an empty line; otherwise it completes something.
-            return self.len == 0;
+    pub(crate) fn scan(&mut self, input: &[u8]) -> Scan {
+        // One pass: each byte is looked at and stored once. At the start of a line, a run of line
+        // ends (empty lines, the LF of a CR LF, a storm of them) is skipped first.
+        let len = self.len;
+        let mut rest = input;
+        if len == 0 {
+            while let [b'\r' | b'\n', tail @ ..] = rest {
+                rest = tail;
+            }
         }
-        match self.buf.get_mut(self.len) {
+        // `None` while discarding (`len` is `DISCARDING`).
+        let Some(room) = self.buf.get_mut(len..) else {
+            return Scan::Discard(0);
+        };
+        // Scan and copy in one loop (a byte at a time: lines are short, and this keeps tiny
+        // copies from becoming memcpy calls).
+        let mut taken: usize = 0;
+        for (slot, &b) in room.iter_mut().zip(rest) {
+            if b <= b'\r' && is_line_end(&b) {
+                break;
+            }
+            *slot = b;
+            taken = taken.wrapping_add(1);
+        }
+        // `len + taken` is at most `N`, `taken` at most `rest.len()`: nothing wraps.
+        let end = len.wrapping_add(taken);
+        // Bytes of `input` before the first one not taken in.
+        let before = input.len().wrapping_sub(rest.len()).wrapping_add(taken);
+        match rest.get(taken) {
+            None => {
+                self.len = end;
+                Scan::Partial
+            }
+            Some(b) if is_line_end(b) => {
+                self.len = 0;
+                // Not empty: the run of line ends was skipped, or the line had bytes already.
+                Scan::Line(end, before.wrapping_add(1))
+            }
+            Some(_) => {
+                // No room for this byte: the line overflows.
+                self.len = end;
+                self.start_discarding();
+                Scan::Discard(before)
+            }
+        }
+    }
+
+    /// The first `len` bytes of the buffer: the line [`Self::scan`] completed.
+    #[inline(always)]
+    pub(crate) fn line(&self, len: usize) -> &[u8] {
+        self.buf.get(..len).unwrap_or(&[])
+    }
+
+    /// Drops `input` from byte `from` on, up to the first line end, as part of an over-long line
+    /// (after [`Self::scan`] said so). Returns the length of the whole line and the bytes of
+    /// `input` consumed when its end is there.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn discard(&mut self, input: &[u8], from: usize) -> Status<usize> {
+        let rest = input.get(from..).unwrap_or(&[]);
+        let end = rest.iter().position(is_line_end);
+        let dropped = end.unwrap_or(rest.len());
+        self.discarding = self.discarding.saturating_add(dropped);
+        self.bytes_dropped = self.bytes_dropped.saturating_add(dropped as u64);
+        let Some(end) = end else {
+            return Status::Partial;
+        };
+        self.len = 0;
+        let dropped = self.discarding;
+        self.discarding = 0;
+        // Bounded by the input's length: nothing wraps.
+        Status::Complete(dropped, from.wrapping_add(end).wrapping_add(1))
+    }
+
+    /// Bytes of the line being assembled, or `usize::MAX` while discarding.
+    #[inline(always)]
+    pub(crate) fn pending_len(&self) -> usize {
+        self.len
+    }
+
+    /// Stores a byte that is not a line end at `len` (which is [`Self::pending_len`]) when there
+    /// is room; `false` when there is not (or while discarding), and nothing changed.
+    #[inline(always)]
+    pub(crate) fn push_fast(&mut self, b: u8, len: usize) -> bool {
+        match self.buf.get_mut(len) {
             Some(slot) => {
                 *slot = b;
-                self.len = self.len.wrapping_add(1);
+                self.len = len.wrapping_add(1);
                 true
             }
             None => false,
         }
     }
 
-    /// Appends the line bytes at the start of `rest` (or counts them as dropped while
-    /// discarding) up to the first line end, and returns that line end's index; `None` when
-    /// `rest` holds no line end (all of it was taken in). Switches to discarding on overflow.
+    /// A line end arrived with `len` (which is [`Self::pending_len`], not 0) bytes pending:
+    /// the line is complete ([`Self::line`]) unless they are being discarded (`None`, nothing
+    /// changed).
     #[inline(always)]
-    fn take_line(&mut self, rest: &[u8]) -> Option<usize> {
-        let mut taken = 0;
-        if self.len != DISCARDING {
-            // Scan and copy in one loop (a byte at a time: lines are short, and this keeps
-            // tiny copies from becoming memcpy calls).
-            let room = self.buf.get_mut(self.len..).unwrap_or(&mut []);
-            for (slot, &b) in room.iter_mut().zip(rest) {
-                if b <= b'\r' && is_line_end(&b) {
-                    self.len = self.len.wrapping_add(taken);
-                    return Some(taken);
-                }
-                *slot = b;
-                taken = taken.wrapping_add(1);
-            }
-            // `len + taken` is at most `N`, `taken` at most `rest.len()`: nothing wraps.
-            self.len = self.len.wrapping_add(taken);
-            match rest.get(taken) {
-                None => return None,
-                Some(b) if is_line_end(b) => return Some(taken),
-                Some(_) => self.start_discarding(),
-            }
+    pub(crate) fn end_line(&mut self, len: usize) -> Option<usize> {
+        if len <= N {
+            self.len = 0;
+            Some(len)
+        } else {
+            None
         }
-        let rest = rest.get(taken..).unwrap_or(&[]);
-        let end = rest.iter().position(is_line_end);
-        let dropped = end.unwrap_or(rest.len());
-        self.discarding = self.discarding.saturating_add(dropped);
-        self.bytes_dropped = self.bytes_dropped.saturating_add(dropped as u64);
-        end.map(|i| i.wrapping_add(taken))
     }
 
     /// The line is too long: it is dropped whole, including what is already buffered.
@@ -173,17 +220,11 @@ impl<const N: usize> LineBuffer<N> {
         self.len = DISCARDING;
     }
 
-    /// Appends bytes that hold no line end to the line being assembled (a line end among them
-    /// would be ignored), switching to discarding on overflow.
-    pub(crate) fn push_bytes(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            if is_line_end(&b) || self.absorb_byte(b) {
-                continue;
-            }
-            // No room, or discarding already: the byte is dropped with its line.
-            if self.len != DISCARDING {
-                self.start_discarding();
-            }
+    /// Appends one byte that is not a line end to the line being assembled (not discarding),
+    /// switching to discarding when there is no room.
+    pub(crate) fn push_one(&mut self, b: u8) {
+        if !self.push_fast(b, self.len) {
+            self.start_discarding();
             self.discarding = self.discarding.saturating_add(1);
             self.bytes_dropped = self.bytes_dropped.saturating_add(1);
         }

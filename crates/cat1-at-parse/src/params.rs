@@ -61,33 +61,31 @@ pub struct ParamIter<'a> {
 impl<'a> Iterator for ParamIter<'a> {
     type Item = &'a [u8];
 
+    #[inline]
     fn next(&mut self) -> Option<&'a [u8]> {
         if self.done {
             return None;
         }
+        let rest = self.rest;
         let mut quoted = false;
-        let mut split = None;
-        for (i, &b) in self.rest.iter().enumerate() {
-            match b {
-                b'"' => quoted = !quoted,
-                b',' if !quoted => {
-                    split = Some(i);
-                    break;
+        let mut i = 0;
+        // One test per byte in the usual case: `,` and `"` are the only bytes up to `,` that
+        // matter, and digits and letters are above it.
+        while let Some(&b) = rest.get(i) {
+            if b <= b',' {
+                if b == b',' && !quoted {
+                    let (head, tail) = rest.split_at(i);
+                    self.rest = tail.get(1..).unwrap_or(&[]);
+                    return Some(head);
                 }
-                _ => {}
+                if b == b'"' {
+                    quoted = !quoted;
+                }
             }
+            i = i.wrapping_add(1);
         }
-        match split {
-            Some(i) => {
-                let (head, tail) = self.rest.split_at(i);
-                self.rest = tail.get(1..).unwrap_or(&[]);
-                Some(head)
-            }
-            None => {
-                self.done = true;
-                Some(self.rest)
-            }
-        }
+        self.done = true;
+        Some(rest)
     }
 }
 
@@ -95,22 +93,29 @@ impl<'a> Iterator for ParamIter<'a> {
 ///
 /// Empty gives [`ParamError::Missing`]; anything else that is not a number, or a number beyond
 /// `u32`, gives [`ParamError::NotANumber`] (errata #35: code 3).
+#[inline]
 pub fn parse_int(text: &[u8]) -> Result<u32, ParamError> {
-    if text.is_empty() {
-        return Err(ParamError::Missing);
-    }
     if text.len() <= 9 {
+        if text.is_empty() {
+            return Err(ParamError::Missing);
+        }
         // Nine digits cannot overflow a u32: no checks in the loop.
         let mut value: u32 = 0;
         for &b in text {
-            let digit = b.wrapping_sub(b'0');
+            let digit = u32::from(b).wrapping_sub(u32::from(b'0'));
             if digit > 9 {
                 return Err(ParamError::NotANumber);
             }
-            value = value.wrapping_mul(10).wrapping_add(u32::from(digit));
+            value = value.wrapping_mul(10).wrapping_add(digit);
         }
         return Ok(value);
     }
+    parse_long(text)
+}
+
+/// [`parse_int`] for ten digits or more, which may overflow.
+#[inline(never)]
+fn parse_long(text: &[u8]) -> Result<u32, ParamError> {
     let mut value: u32 = 0;
     for &b in text {
         let digit = b.wrapping_sub(b'0');

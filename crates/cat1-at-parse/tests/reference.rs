@@ -1,0 +1,285 @@
+//! The optimised framer against a plain reference model, on random streams and chunkings.
+//!
+//! The model is written from the module documentation of `framer.rs` and `line.rs`, as simply as
+//! possible: cut the whole stream into lines first (a line ends at CR or LF, empty lines are
+//! ignored, a line longer than the buffer is dropped and reported with its length), then
+//! classify each line in order:
+//!
+//! 1. the first line equal to the command sent (its line ends trimmed) is its echo;
+//! 2. with the echo required and not seen yet, anything else is unsolicited;
+//! 3. `+NAME:<params>` with the command's name (any case, alphanumeric) is an information line;
+//! 4. `OK`, `ERROR`, `+CME ERROR:<n>` as a whole line end the exchange;
+//! 5. for a multi-line answer, after the first information line, a line not starting with `+`
+//!    continues it;
+//! 6. anything else, and everything once the exchange has ended or when nothing is in flight,
+//!    is unsolicited.
+
+mod common;
+
+use cat1_at_parse::{Expect, FinalResult, Framer};
+use common::{Owned, feed_chunked};
+use proptest::prelude::*;
+
+/// The buffer size of the framers under test: small, so that overflows happen.
+const N: usize = 24;
+
+/// What the test sends: `None` for nothing in flight.
+#[derive(Debug, Clone)]
+struct Command {
+    sent: Vec<u8>,
+    name: Vec<u8>,
+    echo_required: bool,
+    multi_line: Option<bool>,
+}
+
+fn is_line_end(b: u8) -> bool {
+    b == b'\r' || b == b'\n'
+}
+
+/// Splits the whole stream into lines (the line layer, errata #1), and the bytes of a last line
+/// that has no end yet.
+fn lines(stream: &[u8]) -> (Vec<Vec<u8>>, Vec<u8>) {
+    let mut out = Vec::new();
+    let mut current = Vec::new();
+    for &b in stream {
+        if is_line_end(b) {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+        } else {
+            current.push(b);
+        }
+    }
+    (out, current)
+}
+
+fn final_result(line: &[u8]) -> Option<FinalResult> {
+    match line {
+        b"OK" => return Some(FinalResult::Ok),
+        b"ERROR" => return Some(FinalResult::Error),
+        _ => {}
+    }
+    let digits = line.strip_prefix(b"+CME ERROR:")?.trim_ascii_start();
+    if digits.is_empty() || digits.len() > 5 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n: u32 = std::str::from_utf8(digits).ok()?.parse().ok()?;
+    u16::try_from(n).ok().map(FinalResult::CmeError)
+}
+
+/// `+NAME:<params>` with an alphanumeric name: the name and the parameters.
+fn info(line: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let body = line.strip_prefix(b"+")?;
+    let colon = body.iter().position(|&b| b == b':')?;
+    let name = &body[..colon];
+    if name.is_empty() || !name.iter().all(u8::is_ascii_alphanumeric) {
+        return None;
+    }
+    Some((name.to_vec(), body[colon + 1..].trim_ascii_start().to_vec()))
+}
+
+/// The reference model: the events, the counters (lines, unsolicited, overflows, bytes
+/// dropped) and whether the exchange is done.
+fn model(stream: &[u8], command: Option<&Command>) -> (Vec<Owned>, [u64; 4], bool) {
+    let (all, tail) = lines(stream);
+    let mut events = Vec::new();
+    let (mut lines_seen, mut unsolicited, mut overflows, mut dropped) = (0u64, 0u64, 0u64, 0u64);
+    let (mut echo_seen, mut info_seen, mut done) = (false, false, false);
+    for line in all {
+        if line.len() > N {
+            overflows += 1;
+            dropped += line.len() as u64;
+            events.push(Owned::Overflow(line.len()));
+            continue;
+        }
+        lines_seen += 1;
+        let event = match command {
+            Some(c) if !done => {
+                let mut sent: &[u8] = &c.sent;
+                while let [rest @ .., b'\r' | b'\n'] = sent {
+                    sent = rest;
+                }
+                let multi_line = c.multi_line.unwrap_or_else(|| {
+                    cat1_at_parse::MULTI_LINE_ANSWERS
+                        .iter()
+                        .any(|m| m.eq_ignore_ascii_case(&c.name))
+                });
+                if !echo_seen && line == sent {
+                    echo_seen = true;
+                    Some(Owned::Echo(line.clone()))
+                } else if c.echo_required && !echo_seen {
+                    None
+                } else if let Some((name, params)) =
+                    info(&line).filter(|(n, _)| n.eq_ignore_ascii_case(&c.name))
+                {
+                    info_seen = true;
+                    Some(Owned::Info {
+                        name,
+                        params,
+                        continuation: false,
+                    })
+                } else if let Some(result) = final_result(&line) {
+                    done = true;
+                    Some(Owned::Final(result))
+                } else if multi_line && info_seen && line.first() != Some(&b'+') {
+                    Some(Owned::Info {
+                        name: Vec::new(),
+                        params: line.clone(),
+                        continuation: true,
+                    })
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        };
+        events.push(event.unwrap_or_else(|| {
+            unsolicited += 1;
+            Owned::Unsolicited(line)
+        }));
+    }
+    if tail.len() > N {
+        // An over-long line without its end yet: already counted as dropped.
+        overflows += 1;
+        dropped += tail.len() as u64;
+    }
+    let is_done = match command {
+        Some(_) => done,
+        None => true,
+    };
+    (
+        events,
+        [lines_seen, unsolicited, overflows, dropped],
+        is_done,
+    )
+}
+
+fn expect_of(command: Option<&Command>) -> Expect<'_> {
+    match command {
+        None => Expect::nothing(),
+        Some(c) => {
+            let mut e = Expect::command(&c.sent, &c.name);
+            if c.echo_required {
+                e = e.echo_required();
+            }
+            if let Some(m) = c.multi_line {
+                e = e.multi_line(m);
+            }
+            e
+        }
+    }
+}
+
+/// The framer under test, fed with chunks of the sizes in `cuts` (in turn).
+fn framer(
+    stream: &[u8],
+    command: Option<&Command>,
+    cuts: &[usize],
+) -> (Vec<Owned>, [u64; 4], bool) {
+    let mut framer = Framer::<N>::new();
+    let mut expect = expect_of(command);
+    let mut events = Vec::new();
+    let mut rest = stream;
+    let mut i = 0;
+    while !rest.is_empty() {
+        let take = cuts[i % cuts.len()].min(rest.len());
+        events.extend(feed_chunked(&mut framer, &mut expect, &rest[..take], 0));
+        rest = &rest[take..];
+        i += 1;
+    }
+    let c = framer.counters();
+    (
+        events,
+        [
+            u64::from(c.lines),
+            u64::from(c.unsolicited),
+            u64::from(c.overflows),
+            c.bytes_dropped,
+        ],
+        expect.is_done(),
+    )
+}
+
+/// Names the modem answers with, in several cases, and some that cannot be names.
+fn name() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        Just(b"CSQ".to_vec()),
+        Just(b"csq".to_vec()),
+        Just(b"LBSN".to_vec()),
+        Just(b"SysInfo".to_vec()),
+        Just(b"CGDCONT".to_vec()),
+        Just(b"".to_vec()),
+        Just(b"C Q".to_vec()),
+        Just(b"C:Q".to_vec()),
+        Just(b"C_Q".to_vec()),
+        proptest::collection::vec(prop_oneof![b'A'..=b'Z', b'a'..=b'z', b'0'..=b'9'], 1..6),
+    ]
+}
+
+fn command() -> impl Strategy<Value = Option<Command>> {
+    let sent = prop_oneof![
+        Just(b"AT+CSQ".to_vec()),
+        Just(b"AT+CSQ\r".to_vec()),
+        Just(b"AT+CSQ\r\n".to_vec()),
+        Just(b"AT+LBSN?".to_vec()),
+        Just(b"".to_vec()),
+        Just(b"OK".to_vec()),
+        Just(b"\r".to_vec()),
+    ];
+    proptest::option::weighted(
+        0.85,
+        (
+            sent,
+            name(),
+            any::<bool>(),
+            proptest::option::of(any::<bool>()),
+        )
+            .prop_map(|(sent, name, echo_required, multi_line)| Command {
+                sent,
+                name,
+                echo_required,
+                multi_line,
+            }),
+    )
+}
+
+/// A byte stream of answer-like pieces, line ends and noise.
+fn stream() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        Just(b"\r\n".to_vec()),
+        Just(b"\r".to_vec()),
+        Just(b"\n".to_vec()),
+        Just(b"OK".to_vec()),
+        Just(b"ERROR".to_vec()),
+        Just(b"+CME ERROR: 58".to_vec()),
+        Just(b"+CME ERROR:65536".to_vec()),
+        Just(b"+CSQ:27,99".to_vec()),
+        Just(b"+csq: \t27,99".to_vec()),
+        Just(b"+LBSN:".to_vec()),
+        Just(b"+SYSINFO:4,LTE".to_vec()),
+        Just(b"+CGDCONT: 1,\"IP\",\"internet\"".to_vec()),
+        Just(b"AT+CSQ".to_vec()),
+        Just(b"TAC1=5a30,CellID1=b2114b1".to_vec()),
+        Just(b"+C Q:1".to_vec()),
+        Just(b"\t\x0c\0\xff".to_vec()),
+        proptest::collection::vec(any::<u8>(), 0..40),
+    ];
+    proptest::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    #[test]
+    fn framer_matches_the_reference_model(
+        input in stream(),
+        command in command(),
+        cuts in proptest::collection::vec(1usize..40, 1..8),
+    ) {
+        let want = model(&input, command.as_ref());
+        for fixed in [1usize, 2, 3, 16, 64, usize::MAX] {
+            prop_assert_eq!(&framer(&input, command.as_ref(), &[fixed]), &want, "chunks of {}", fixed);
+        }
+        prop_assert_eq!(&framer(&input, command.as_ref(), &cuts), &want, "chunks {:?}", cuts);
+    }
+}
