@@ -12,7 +12,7 @@ use cat1_at_parse::{InfoLine, MAX_LINE};
 use cat1_hal_traits::time::{Duration, Instant};
 use embedded_io_async::{Read, Write};
 
-use crate::procedures::{Finished, dispatch, find_line, maybe_await, procedures};
+use crate::procedures::{Carry, Finished, dispatch, find_line, maybe_await, procedures};
 use crate::{ClientCounters, Core, Listener, Output, Timing};
 
 /// Time for the async adapter: the current instant, and a future that completes at a deadline.
@@ -70,6 +70,7 @@ pub struct Modem<U, T, L = ()> {
     core: Core<MAX_LINE>,
     timing: Timing,
     swallow_lf: bool,
+    carry: Carry,
 }
 
 impl<U, T, L, E> Modem<U, T, L>
@@ -87,6 +88,7 @@ where
             core: Core::new(),
             timing: Timing::DEFAULT,
             swallow_lf: false,
+            carry: Carry::new(),
         }
     }
 
@@ -131,23 +133,30 @@ where
             let Some(deadline) = self.core.poll_at() else {
                 return Ok(Finished::TimedOut);
             };
-            let Some(read) = read_before(&mut self.uart, &mut self.timer, deadline, &mut buf).await
-            else {
+            let Some(read) = self.read_until(deadline, &mut buf).await else {
                 continue;
             };
             let input = buf.get(..read?).unwrap_or(&[]);
-            if let Some(f) = dispatch(&mut self.core, &mut self.listener, input, on_info) {
+            if let (Some(f), used) = dispatch(&mut self.core, &mut self.listener, input, on_info) {
+                self.carry.put(input.get(used..).unwrap_or(&[]));
                 return Ok(f);
             }
         }
+    }
+
+    /// Reads kept bytes first, then the UART until `deadline`.
+    async fn read_until(&mut self, deadline: Instant, buf: &mut [u8]) -> Option<Result<usize, E>> {
+        if !self.carry.is_empty() {
+            return Some(Ok(self.carry.take(buf)));
+        }
+        read_before(&mut self.uart, &mut self.timer, deadline, buf).await
     }
 
     async fn drain(&mut self, duration: Duration, lines: bool) -> Result<(), E> {
         let mut buf = [0u8; 64];
         loop {
             let deadline = self.timer.now().saturating_add(duration);
-            let Some(read) = read_before(&mut self.uart, &mut self.timer, deadline, &mut buf).await
-            else {
+            let Some(read) = self.read_until(deadline, &mut buf).await else {
                 return Ok(());
             };
             let input = buf.get(..read?).unwrap_or(&[]);
@@ -171,8 +180,7 @@ where
         let mut buf = [0u8; 64];
         let deadline = self.timer.now().saturating_add(timeout);
         loop {
-            let Some(read) = read_before(&mut self.uart, &mut self.timer, deadline, &mut buf).await
-            else {
+            let Some(read) = self.read_until(deadline, &mut buf).await else {
                 return Ok(false);
             };
             let input = buf.get(..read?).unwrap_or(&[]);
@@ -191,7 +199,7 @@ where
     /// `timeout` passes (then 0).
     pub async fn read_data(&mut self, buf: &mut [u8], timeout: Duration) -> Result<usize, E> {
         let deadline = self.timer.now().saturating_add(timeout);
-        match read_before(&mut self.uart, &mut self.timer, deadline, buf).await {
+        match self.read_until(deadline, buf).await {
             Some(r) => Ok(crate::procedures::drop_banner_lf(
                 &mut self.swallow_lf,
                 buf,

@@ -7,7 +7,7 @@ use cat1_at_parse::{InfoLine, MAX_LINE};
 use cat1_hal_traits::time::{Clock, Duration, Instant};
 use embedded_io::{Read, ReadReady, Write};
 
-use crate::procedures::{Finished, dispatch, find_line, maybe_await, procedures};
+use crate::procedures::{Carry, Finished, dispatch, find_line, maybe_await, procedures};
 use crate::{ClientCounters, Core, Listener, Output, Timing};
 
 /// A modem on a blocking UART.
@@ -19,6 +19,7 @@ pub struct Modem<U, C, L = ()> {
     core: Core<MAX_LINE>,
     timing: Timing,
     swallow_lf: bool,
+    carry: Carry,
 }
 
 impl<U, C, L, E> Modem<U, C, L>
@@ -36,6 +37,7 @@ where
             core: Core::new(),
             timing: Timing::DEFAULT,
             swallow_lf: false,
+            carry: Carry::new(),
         }
     }
 
@@ -72,6 +74,9 @@ where
     }
 
     fn read_some(&mut self, buf: &mut [u8]) -> Result<usize, E> {
+        if !self.carry.is_empty() {
+            return Ok(self.carry.take(buf));
+        }
         if self.uart.read_ready()? {
             self.uart.read(buf)
         } else {
@@ -87,7 +92,8 @@ where
             }
             let n = self.read_some(&mut buf)?;
             let input = buf.get(..n).unwrap_or(&[]);
-            if let Some(f) = dispatch(&mut self.core, &mut self.listener, input, on_info) {
+            if let (Some(f), used) = dispatch(&mut self.core, &mut self.listener, input, on_info) {
+                self.carry.put(input.get(used..).unwrap_or(&[]));
                 return Ok(f);
             }
         }

@@ -364,31 +364,88 @@ pub(crate) fn result_of<E>(finished: Finished) -> Result<(), crate::CommandError
 }
 
 /// Feeds `input` to the core; information lines go to `on_info`, everything unsolicited to the
-/// listener. Returns how the exchange ended, if it did within `input`. Bytes after the end are
-/// still fed (as unsolicited), so nothing read is lost.
+/// listener. Stops right after the exchange ends and returns how it ended with the bytes consumed;
+/// the caller keeps the rest (a banner right after `OK` belongs to the next phase, not to the
+/// listener).
 pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
     core: &mut crate::Core<N>,
     listener: &mut L,
     input: &[u8],
     on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
-) -> Option<Finished> {
+) -> (Option<Finished>, usize) {
     use crate::Output;
     use cat1_at_parse::Status;
-    let mut finished = None;
     let mut rest = input;
+    let mut consumed = 0usize;
     while let Status::Complete(output, used) = core.receive(rest) {
         rest = rest.get(used..).unwrap_or(&[]);
-        match output {
-            Output::Echo | Output::TimedOut => {}
-            Output::Info(info) => on_info(info),
-            Output::Done(result) => finished = Some(Finished::Done(result)),
-            Output::HandshakeA => finished = Some(Finished::HandshakeA),
-            Output::HandshakeOk => finished = Some(Finished::HandshakeOk),
-            Output::Unsolicited(line) => listener.line(line),
-            Output::Overflow { dropped } => listener.overflow(dropped),
+        consumed = consumed.saturating_add(used);
+        let finished = match output {
+            Output::Echo | Output::TimedOut => None,
+            Output::Info(info) => {
+                on_info(info);
+                None
+            }
+            Output::Done(result) => Some(Finished::Done(result)),
+            Output::HandshakeA => Some(Finished::HandshakeA),
+            Output::HandshakeOk => Some(Finished::HandshakeOk),
+            Output::Unsolicited(line) => {
+                listener.line(line);
+                None
+            }
+            Output::Overflow { dropped } => {
+                listener.overflow(dropped);
+                None
+            }
+        };
+        if finished.is_some() {
+            return (finished, consumed);
         }
     }
-    finished
+    (None, input.len())
+}
+
+/// Bytes read but not yet fed: what followed the end of an exchange in the same read.
+#[derive(Debug)]
+pub(crate) struct Carry {
+    buf: [u8; 64],
+    start: usize,
+    end: usize,
+}
+
+impl Carry {
+    pub(crate) const fn new() -> Self {
+        Carry {
+            buf: [0; 64],
+            start: 0,
+            end: 0,
+        }
+    }
+
+    /// Keeps `bytes` (at most one read's worth, 64 bytes, which is what the adapters read).
+    pub(crate) fn put(&mut self, bytes: &[u8]) {
+        let n = bytes.len().min(self.buf.len());
+        if let (Some(dst), Some(src)) = (self.buf.get_mut(..n), bytes.get(..n)) {
+            dst.copy_from_slice(src);
+        }
+        self.start = 0;
+        self.end = n;
+    }
+
+    /// Moves kept bytes into `out`; returns how many.
+    pub(crate) fn take(&mut self, out: &mut [u8]) -> usize {
+        let kept = self.buf.get(self.start..self.end).unwrap_or(&[]);
+        let n = kept.len().min(out.len());
+        if let (Some(dst), Some(src)) = (out.get_mut(..n), kept.get(..n)) {
+            dst.copy_from_slice(src);
+        }
+        self.start = self.start.saturating_add(n);
+        n
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.start >= self.end
+    }
 }
 
 /// Feeds `input` as lines until one equals `wanted`; returns the bytes after that line (the

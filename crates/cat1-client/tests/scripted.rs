@@ -334,3 +334,26 @@ fn data_goes_out_as_one_sdp_frame_per_send() {
         .unwrap();
     assert!(m.release().0.finished());
 }
+
+#[test]
+fn a_banner_in_the_same_read_as_ok_is_not_lost() {
+    // A fast module restarts at once: OK and the banner arrive in one read.
+    for chunk in [64, 7, 1] {
+        let (mut m, _) = modem(
+            chunk,
+            vec![step(
+                b"AT+S\r",
+                &[(5, b"\r\nOK\r\n\r\nWH-LTE-7S1\r\nhello")],
+            )],
+        );
+        m.save_and_restart(b"WH-LTE-7S1").unwrap();
+        assert!(m.listener().lines.is_empty(), "chunk {chunk}");
+        let mut data = m.listener().data.clone();
+        let mut buf = [0u8; 16];
+        for _ in 0..100 {
+            let n = m.read_data(&mut buf).unwrap();
+            data.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(data, b"hello", "chunk {chunk}");
+    }
+}
