@@ -30,7 +30,7 @@
 use core::hint::black_box;
 use core::ptr::{read_volatile, write_volatile};
 
-use cat1_at_parse::{Event, Expect, FinalResult, Framer, MAX_LINE, Status, parse_int};
+use cat1_at_parse::{Event, Expect, FinalResult, Framer, MAX_LINE, Status};
 // Linked for its single-core `critical-section` implementation (semihosting output uses it).
 use cortex_m as _;
 use cortex_m_rt::entry;
@@ -149,11 +149,13 @@ type Fr = Framer<MAX_LINE>;
 fn decode(ev: &Event<'_>) -> u32 {
     match ev {
         Event::Info(info) => {
+            // `params()` then `parse_int` on each, in one pass (`ParamIter::next_number`).
             let mut acc = 0u32;
-            for p in info.params() {
-                match parse_int(p) {
+            let mut params = info.params().iter();
+            while let Some(p) = params.next_number() {
+                match p {
                     Ok(v) => acc = acc.wrapping_add(v),
-                    Err(_) => acc = acc.wrapping_add(p.len() as u32),
+                    Err(p) => acc = acc.wrapping_add(p.len() as u32),
                 }
             }
             acc
@@ -176,32 +178,24 @@ fn consume(ev: &Event<'_>) -> u32 {
     }
 }
 
-/// [`decode`] (or [`consume`]) out of line, so that the byte loop around it keeps its registers.
-#[inline(never)]
-fn handle<const DECODE: bool>(ev: Event<'_>) -> u32 {
-    if DECODE { decode(&ev) } else { consume(&ev) }
-}
-
 /// One response, a byte per call, as a UART receive interrupt feeds it. An event from one byte
-/// has consumed it (nothing is left to feed again).
+/// has consumed it (nothing is left to feed again); it is decoded (or consumed) on the spot.
 #[inline(never)]
 fn run_bytes<const DECODE: bool>(framer: &mut Fr, case: &Case) -> u32 {
     let mut expect = Expect::command(case.sent, case.name);
     let mut acc = 0u32;
     for b in case.response {
         if let Status::Complete(ev, _) = framer.feed(core::slice::from_ref(b), &mut expect) {
-            acc = acc.wrapping_add(handle::<DECODE>(ev));
+            acc = acc.wrapping_add(if DECODE { decode(&ev) } else { consume(&ev) });
         }
     }
     acc
 }
 
-/// One response through the framer (and the decoder when `DECODE`), `chunk` bytes at a time.
+/// One response through the framer (and the decoder when `DECODE`), `chunk` (more than 1)
+/// bytes at a time: every event of a chunk is taken before the next chunk is fed.
 #[inline(never)]
-fn run_case<const DECODE: bool>(framer: &mut Fr, case: &Case, chunk: usize) -> u32 {
-    if chunk == 1 {
-        return run_bytes::<DECODE>(framer, case);
-    }
+fn run_chunks<const DECODE: bool>(framer: &mut Fr, case: &Case, chunk: usize) -> u32 {
     let mut expect = Expect::command(case.sent, case.name);
     let mut acc = 0u32;
     for piece in case.response.chunks(chunk) {
@@ -212,6 +206,16 @@ fn run_case<const DECODE: bool>(framer: &mut Fr, case: &Case, chunk: usize) -> u
         }
     }
     acc
+}
+
+/// One response, `chunk` bytes at a time: [`run_bytes`] or [`run_chunks`].
+#[inline(always)]
+fn run_case<const DECODE: bool>(framer: &mut Fr, case: &Case, chunk: usize) -> u32 {
+    if chunk == 1 {
+        run_bytes::<DECODE>(framer, case)
+    } else {
+        run_chunks::<DECODE>(framer, case, chunk)
+    }
 }
 
 /// Checks a case gives what it should: at most one echo, info lines of the command, one final

@@ -542,7 +542,6 @@ impl<const N: usize> Framer<N> {
         input: &[u8],
         expect: &mut Expect<'_>,
     ) -> Status<Event<'f>> {
-        const OK: &[u8] = b"+ok";
         let want_ok = matches!(expect.waiting, Waiting::HandshakeOk);
         let mut i: usize = 0;
         while let Some(&b) = input.get(i) {
@@ -550,29 +549,32 @@ impl<const N: usize> Framer<N> {
                 break;
             }
             let pending = self.lines.pending();
-            let len = pending.len();
-            if len == 0 && is_line_end(&b) {
+            if pending.is_empty() && is_line_end(&b) {
                 i = i.wrapping_add(1);
                 continue;
             }
             if !want_ok {
-                if len == 0 && b == b'a' {
+                if pending.is_empty() && b == b'a' {
                     expect.finish();
                     return Status::Complete(Event::HandshakeA, i.wrapping_add(1));
                 }
                 break;
             }
-            let matches_so_far = OK
-                .get(..len)
-                .is_some_and(|p| p.eq_ignore_ascii_case(pending));
-            let next = OK.get(len).copied().unwrap_or(0);
-            if !matches_so_far || is_line_end(&b) || !b.eq_ignore_ascii_case(&next) {
+            // The byte of `+ok` (any case) that follows what is pending, when that is a start
+            // of it (only `+` is compared exactly: 0x0B | 0x20 is `+`).
+            let next = match *pending {
+                [] => b'+',
+                [b'+'] => b'o',
+                [b'+', o] if o | 0x20 == b'o' => b'k',
+                _ => break,
+            };
+            if b != next && (next == b'+' || b | 0x20 != next) {
                 break;
             }
             // Not a line end, and not discarding (checked above).
             self.lines.push_one(b);
             i = i.wrapping_add(1);
-            if self.lines.pending().len() == OK.len() {
+            if self.lines.pending().len() == 3 {
                 self.lines.clear_pending();
                 expect.finish();
                 return Status::Complete(Event::HandshakeOk, i);
@@ -640,7 +642,8 @@ impl<const N: usize> Framer<N> {
 #[inline]
 const fn trim_start(mut bytes: &[u8]) -> &[u8] {
     while let [b, rest @ ..] = bytes {
-        if *b > b' ' || !matches!(*b, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r') {
+        // The space first (the one byte usually skipped), then anything above it.
+        if *b != b' ' && (*b > b' ' || !matches!(*b, b'\t' | b'\n' | b'\x0c' | b'\r')) {
             break;
         }
         bytes = rest;
@@ -648,31 +651,57 @@ const fn trim_start(mut bytes: &[u8]) -> &[u8] {
     bytes
 }
 
-/// The length of the name when `line` (which starts with `+`) is `+NAME:<params>` for this
-/// `name` (any case), as [`InfoLine::parse`] followed by a name comparison would find it, in one
-/// pass over the name.
+/// Whether `line` (which starts with `+`) is `+NAME:<params>` for this `name` (any case), as
+/// [`InfoLine::parse`] followed by a name comparison would find it, in one pass over the name.
 #[inline]
-fn info_name_len(line: &[u8], name: &[u8]) -> Option<usize> {
-    let n = name.len();
-    // `+`, the name, then the colon: the line is at least `n + 2` long.
-    let head = line.get(1..n.wrapping_add(2))?;
-    let (colon, head) = head.split_last()?;
-    if n == 0 || *colon != b':' {
+fn is_info_of(line: &[u8], name: &[u8]) -> bool {
+    // `+`, the name, then the colon: the line is at least `name.len() + 2` long.
+    let Some((head, _)) = line.split_at_checked(name.len().wrapping_add(2)) else {
+        return false;
+    };
+    let [_, body @ .., b':'] = head else {
+        return false;
+    };
+    if name.is_empty() {
+        return false;
+    }
+    // InfoLine::parse takes the name up to the first colon and wants it alphanumeric. Letters
+    // first (the usual name byte): the same letter in any case; then a digit, the same one.
+    body.iter().zip(name).all(|(&a, &b)| {
+        let folded = a | 0x20;
+        if folded.wrapping_sub(b'a') < 26 {
+            folded == b | 0x20
+        } else {
+            a == b && a.wrapping_sub(b'0') < 10
+        }
+    })
+}
+
+/// `+CME ERROR:<n>` after its `+` (`rest`), as [`FinalResult::parse`] reads it.
+#[inline]
+fn cme_error(rest: &[u8]) -> Option<FinalResult> {
+    // Compared as words, not byte by byte.
+    let (head, digits) = rest.split_first_chunk::<10>()?;
+    let [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9] = *head;
+    if u32::from_le_bytes([c0, c1, c2, c3]) != u32::from_le_bytes(*b"CME ")
+        || u32::from_le_bytes([c4, c5, c6, c7]) != u32::from_le_bytes(*b"ERRO")
+        || u16::from_le_bytes([c8, c9]) != u16::from_le_bytes(*b"R:")
+    {
         return None;
     }
-    // InfoLine::parse takes the name up to the first colon and wants it alphanumeric.
-    for (&a, &b) in head.iter().zip(name) {
-        if a == b {
-            // The usual case (the same byte): it must be alphanumeric.
-            if (a | 0x20).wrapping_sub(b'a') >= 26 && a.wrapping_sub(b'0') >= 10 {
-                return None;
-            }
-        } else if (a ^ b) != 0x20 || (a | 0x20).wrapping_sub(b'a') >= 26 {
-            // Not the same letter in the other case.
+    let digits = trim_start(digits);
+    if digits.is_empty() || digits.len() > 5 {
+        return None;
+    }
+    let mut n: u32 = 0;
+    for &b in digits {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
             return None;
         }
+        n = n.wrapping_mul(10).wrapping_add(u32::from(d));
     }
-    Some(n)
+    u16::try_from(n).ok().map(FinalResult::CmeError)
 }
 
 /// Classifies one complete (non-empty) line against the exchange in flight; counts it in
@@ -688,31 +717,40 @@ fn classify<'l>(line: &'l [u8], expect: &mut Expect<'_>, unsolicited: &mut u32) 
             return Event::Echo(line);
         }
         if phase & PHASE_ANSWER != 0 {
-            // The commonest line first; then only `+NAME:<params>` can be an information line of
-            // the command, and a final result starts with `O`, `E` or `+`. `+NAME:`
-            // (alphanumeric name) and `+CME ERROR:` never both match one line.
-            if let [b'O', b'K'] = *line {
-                expect.finish();
-                return Event::Final(FinalResult::Ok);
-            }
-            let first = line.first().copied().unwrap_or(0);
-            if first == b'+' {
-                if let Some(name_len) = info_name_len(line, expect.name) {
-                    expect.info_seen = true;
-                    if expect.multi_line {
-                        expect.phase = phase | PHASE_MORE;
+            // By length and first byte: `OK` (the commonest line), `ERROR`, then `+NAME:` of the
+            // command or `+CME ERROR:` (an alphanumeric name never matches both), then a
+            // continuation line.
+            let result = match *line {
+                [b'O', b'K'] => Some(FinalResult::Ok),
+                [e0, e1, e2, e3, b'R']
+                    if u32::from_le_bytes([e0, e1, e2, e3]) == u32::from_le_bytes(*b"ERRO") =>
+                {
+                    Some(FinalResult::Error)
+                }
+                [b'+', ref rest @ ..] => {
+                    let name = expect.name;
+                    if is_info_of(line, name) {
+                        expect.info_seen = true;
+                        if expect.multi_line {
+                            expect.phase = phase | PHASE_MORE;
+                        }
+                        return Event::Info(InfoLine {
+                            line,
+                            name_len: name.len(),
+                        });
                     }
-                    return Event::Info(InfoLine { line, name_len });
+                    cme_error(rest)
                 }
-            }
-            if matches!(first, b'E' | b'+') {
-                if let Some(result) = FinalResult::parse(line) {
-                    expect.finish();
-                    return Event::Final(result);
+                _ => {
+                    if phase & PHASE_MORE != 0 {
+                        return Event::Info(InfoLine::continuation(line));
+                    }
+                    None
                 }
-            }
-            if first != b'+' && phase & PHASE_MORE != 0 {
-                return Event::Info(InfoLine::continuation(line));
+            };
+            if let Some(result) = result {
+                expect.finish();
+                return Event::Final(result);
             }
         }
     }

@@ -153,7 +153,8 @@ impl<const N: usize> LineBuffer<N> {
     /// The first `len` bytes of the buffer: the line [`Self::scan`] completed.
     #[inline(always)]
     pub(crate) fn line(&self, len: usize) -> &[u8] {
-        self.buf.get(..len).unwrap_or(&[])
+        // `len` is at most `N` (clamped all the same: no fallback to select, nothing to panic).
+        self.buf.split_at(len.min(N)).0
     }
 
     /// Drops `input` from byte `from` on, up to the first line end, as part of an over-long line

@@ -58,6 +58,46 @@ pub struct ParamIter<'a> {
     done: bool,
 }
 
+impl<'a> ParamIter<'a> {
+    /// The next parameter, as the number [`parse_int`] reads in it (`Ok`), or as written when
+    /// it is not one (`Err`, empty ones included). The same as `next()` followed by
+    /// [`parse_int`], in one pass over the digits of a number.
+    #[inline]
+    pub fn next_number(&mut self) -> Option<Result<u32, &'a [u8]>> {
+        if self.done {
+            return None;
+        }
+        let rest = self.rest;
+        // Up to nine digits, which cannot overflow a u32, then a comma or the end.
+        let mut value: u32 = 0;
+        let mut i: usize = 0;
+        while let Some(&b) = rest.get(i) {
+            let digit = u32::from(b).wrapping_sub(u32::from(b'0'));
+            if digit > 9 || i >= 9 {
+                break;
+            }
+            value = value.wrapping_mul(10).wrapping_add(digit);
+            i = i.wrapping_add(1);
+        }
+        if i != 0 {
+            match rest.get(i) {
+                None => {
+                    self.done = true;
+                    return Some(Ok(value));
+                }
+                Some(b',') => {
+                    self.rest = rest.get(i.wrapping_add(1)..).unwrap_or(&[]);
+                    return Some(Ok(value));
+                }
+                Some(_) => {}
+            }
+        }
+        // Anything else: the general way.
+        let param = self.next()?;
+        Some(parse_int(param).map_err(|_| param))
+    }
+}
+
 impl<'a> Iterator for ParamIter<'a> {
     type Item = &'a [u8];
 
