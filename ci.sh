@@ -34,6 +34,9 @@ for lib in crates/*/src/lib.rs; do
   done
 done
 
+step "host-configure against the simulator"
+bash examples/host-configure/smoke.sh
+
 if [ "$mode" = quick ]; then
   echo "quick mode: fuzzing and benchmarks skipped"
   exit 0
@@ -53,5 +56,11 @@ if [ -f benches/qemu/run.sh ]; then
   step "Cortex-M4 instruction counts (QEMU icount)"
   bash benches/qemu/run.sh
 fi
+
+step "reference firmware: size budget"
+bash examples/stm32l475-firmware/size-check.sh
+
+step "reference firmware under QEMU against the modem (end to end)"
+bash examples/stm32l475-firmware/e2e.sh
 
 step "all green"

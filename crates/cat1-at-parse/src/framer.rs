@@ -471,7 +471,7 @@ impl<const N: usize> Framer<N> {
 
     /// Feeds bytes; returns the next event and the bytes consumed, or [`Status::Partial`] when all
     /// of `input` was taken in. Call again with the rest until it returns `Partial`.
-    #[inline]
+    #[inline(always)]
     pub fn feed<'f>(&'f mut self, input: &[u8], expect: &mut Expect<'_>) -> Status<Event<'f>> {
         // The cheap path for input that comes a byte at a time (a UART interrupt): a byte that
         // completes nothing is stored here, inline, without a call.
@@ -495,8 +495,23 @@ impl<const N: usize> Framer<N> {
                     return self.line_done(len, 1, expect);
                 }
             }
+            return self.feed_any(input, expect);
         }
-        self.feed_any(input, expect)
+        // Several bytes: the line layer's scan, inline (no call for a chunk that completes
+        // nothing), with the bytes that need a look told by `slow_below`.
+        match self.lines.scan_below(input, expect.slow_below) {
+            Scan::Line(len, n) => self.line_done(len, n, expect),
+            Scan::Partial => Status::Partial,
+            Scan::Discard(from) => {
+                // A byte that needs a look (or no room for it): the general way from there.
+                let rest = input.get(from..).unwrap_or(&[]);
+                let mut status = self.feed_any(rest, expect);
+                if let Status::Complete(_, n) = &mut status {
+                    *n = n.wrapping_add(from);
+                }
+                status
+            }
+        }
     }
 
     /// [`Self::feed`] for any input.

@@ -150,6 +150,52 @@ impl<const N: usize> LineBuffer<N> {
         }
     }
 
+    /// [`Self::scan`] for the framer's fast path: stores the bytes from `slow_below` up (none of
+    /// them a line end) and completes a line at a line end; stops, without taking it, at any
+    /// other byte, at a byte with no room for it, or while discarding (`Scan::Discard` with the
+    /// bytes of `input` taken in before it, state updated up to there: the caller hands the rest
+    /// to the general path).
+    #[inline(always)]
+    pub(crate) fn scan_below(&mut self, input: &[u8], slow_below: u8) -> Scan {
+        let len = self.len;
+        let mut rest = input;
+        if len == 0 {
+            while let [b'\r' | b'\n', tail @ ..] = rest {
+                rest = tail;
+            }
+        }
+        let skipped = input.len().wrapping_sub(rest.len());
+        let Some(room) = self.buf.get_mut(len..) else {
+            return Scan::Discard(skipped);
+        };
+        let mut taken: usize = 0;
+        for (slot, &b) in room.iter_mut().zip(rest) {
+            if b < slow_below {
+                break;
+            }
+            *slot = b;
+            taken = taken.wrapping_add(1);
+        }
+        // `len + taken` is at most `N`, `taken` at most `rest.len()`: nothing wraps.
+        let end = len.wrapping_add(taken);
+        let before = skipped.wrapping_add(taken);
+        match rest.get(taken) {
+            None => {
+                self.len = end;
+                Scan::Partial
+            }
+            // Not empty: the run of line ends was skipped, or the line had bytes already.
+            Some(b) if is_line_end(b) && end != 0 => {
+                self.len = 0;
+                Scan::Line(end, before.wrapping_add(1))
+            }
+            Some(_) => {
+                self.len = end;
+                Scan::Discard(before)
+            }
+        }
+    }
+
     /// The first `len` bytes of the buffer: the line [`Self::scan`] completed.
     #[inline(always)]
     pub(crate) fn line(&self, len: usize) -> &[u8] {

@@ -199,7 +199,14 @@ macro_rules! procedures {
                 return Ok(0);
             }
             maybe_await!($mode, self.save_and_restart(banner.as_bytes())).map_err(ProfileError::Command)?;
-            maybe_await!($mode, self.enter_command_mode()).map_err(ProfileError::Enter)?;
+            // After the banner the module is in its saved work mode: a transparent mode needs the
+            // handshake (a probe would go to the network as data), CMD mode answers at once.
+            if wanted.work_mode == cat1_config::keywords::WorkMode::Cmd {
+                maybe_await!($mode, self.enter_command_mode()).map_err(ProfileError::Enter)?;
+            } else {
+                maybe_await!($mode, self.enter_command_mode_without_probe())
+                    .map_err(ProfileError::Enter)?;
+            }
             *scratch = cat1_config::Config::factory(model);
             maybe_await!($mode, self.read_config(scratch)).map_err(ProfileError::Command)?;
             if cat1_config::diff::diff(scratch, wanted).next().is_some() {

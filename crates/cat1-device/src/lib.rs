@@ -21,6 +21,11 @@
 //!   `AT+SIGNINAT=<password>`; [`LOGIN_ATTEMPTS`] wrong passwords lock logins out for
 //!   [`LOCKOUT`], refused with `+CME ERROR:73` and counted ([`Counters`]).
 //! - **Password-prefixed AT** on serial in the transparent modes (`AT+UATEN`).
+//! - **NET mode** (`net.rs`): sockets A-D through cat1-socket's machines (packing, SDP,
+//!   cache, registration, heartbeat, reconnect/backup/short connection, no-data restart,
+//!   network AT); sockets stay up in temporary command mode, network data held until
+//!   `AT+ENTM` (protocol-notes §1). Memory: the four 20 x 4096 caches (320 KB) are shared by
+//!   serial packets waiting for a link and network data held during command mode.
 //!
 //! # Design
 //!
@@ -58,7 +63,7 @@ mod services;
 
 pub use engine::{Counters, Engine, LOCKOUT, LOGIN_ATTEMPTS, Options};
 pub use handshake::REPLY_WINDOW;
-pub use net::Net;
+pub use net::{Net, NetCounters};
 pub use reply::MAX_REPLY;
 pub use services::{Coordinate, Event, Position, Positioning, Services, Sink};
 

@@ -124,6 +124,11 @@ pub enum Event {
         /// Bytes dropped.
         len: usize,
     },
+    /// A packet could not be sent on a socket and was dropped.
+    SendFailed(SocketId),
+    /// The cache of a socket dropped a serial packet (full: the oldest; `CACHEN=OFF`: the new
+    /// one).
+    CacheDropped(SocketId),
 }
 
 /// Where the engine's output goes: bytes for the serial line, and events.

@@ -4,6 +4,7 @@ mod common;
 
 use cat1_config::keywords::WorkMode;
 use cat1_device::Event;
+use cat1_hal_traits::net::SocketId;
 use cat1_hal_traits::restart::RestartReason;
 use common::Rig;
 
@@ -37,14 +38,15 @@ fn failed_handshakes_forward_their_bytes() {
     rig.advance(3100);
     assert!(!rig.engine.is_command_mode());
     assert!(rig.out.events.contains(&Event::HandshakeFailed));
-    // NET has no sockets in this version: the three bytes went on as a packet and were dropped.
-    assert!(rig.out.events.contains(&Event::SerialDropped { len: 3 }));
+    // The three bytes went on as a packet: socket A cannot connect (the fake network refuses),
+    // so it waits in the cache (CACHEN=ON).
+    assert_eq!(rig.engine.net().cached(SocketId::A), 1);
     // `+++a` in one write is data
     rig.advance(1000);
     rig.send(b"+++a");
     rig.advance(200);
     assert_eq!(rig.take(), "");
-    assert!(rig.out.events.contains(&Event::SerialDropped { len: 4 }));
+    assert_eq!(rig.engine.net().cached(SocketId::A), 2);
 }
 
 #[test]
@@ -217,7 +219,7 @@ fn password_prefixed_at_on_serial() {
     rig.send(b"usr.cn#AT+VER?\r");
     rig.advance(100);
     assert_eq!(rig.take(), "");
-    assert!(rig.out.events.contains(&Event::SerialDropped { len: 15 }));
+    assert_eq!(rig.engine.net().cached(SocketId::A), 1);
 }
 
 #[test]

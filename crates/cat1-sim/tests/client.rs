@@ -106,3 +106,52 @@ fn blocking_client_configures_the_simulator() {
         .expect("STMSG?");
     assert_eq!(banner, b"CLIENT");
 }
+
+/// The full flow with the driver: command mode, socket A to a local server, `AT+S`, then data
+/// both ways in NET mode.
+#[test]
+fn blocking_client_full_net_flow() {
+    let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port();
+    let sim = Sim::start(&["--time-scale", "10"]);
+    let stream = TcpStream::connect(("127.0.0.1", sim.port)).unwrap();
+    stream.set_nonblocking(true).unwrap();
+    let uart = TcpUart {
+        stream,
+        buf: Vec::new(),
+    };
+    let mut modem = Modem::new(uart, HostClock(std::time::Instant::now()), ());
+    modem.enter_command_mode().expect("command mode");
+    let socka = format!("TCP,127.0.0.1,{port}");
+    modem
+        .command(&CommandLine::set(b"SOCKA", socka.as_bytes()), |_| {})
+        .expect("SOCKA");
+    modem
+        .command(&CommandLine::set(b"HEARTEN", b"OFF"), |_| {})
+        .expect("HEARTEN");
+    modem.save_and_restart(b"WH-LTE-7S1").expect("restart");
+    let (mut peer, _) = server.accept().unwrap();
+    peer.set_read_timeout(Some(common::DEADLINE)).unwrap();
+    modem.write_data(b"from the MCU").expect("write");
+    let mut got = Vec::new();
+    while !got.ends_with(b"from the MCU") {
+        let mut chunk = [0u8; 256];
+        let n = peer.read(&mut chunk).expect("server read");
+        assert!(n > 0, "module closed");
+        got.extend_from_slice(&chunk[..n]);
+    }
+    assert_eq!(got, b"from the MCU");
+    peer.write_all(b"from the server").unwrap();
+    let until = std::time::Instant::now() + common::DEADLINE;
+    let mut data = Vec::new();
+    while !data.ends_with(b"from the server") {
+        assert!(std::time::Instant::now() < until, "have {data:?}");
+        let mut chunk = [0u8; 256];
+        let n = modem.read_data(&mut chunk).expect("read");
+        data.extend_from_slice(&chunk[..n]);
+        if n == 0 {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+    assert_eq!(data, b"from the server");
+}

@@ -45,6 +45,16 @@ impl NoDataWatchdog {
         }
     }
 
+    /// A watchdog started at `now` with the timeout given as a span: `None` is off. For callers
+    /// that scale time (a simulator running timers faster than `AT+RSTIM` says).
+    pub const fn with_timeout(timeout: Option<Duration>, now: Instant) -> Self {
+        NoDataWatchdog {
+            timeout,
+            last_data: now,
+            fired: false,
+        }
+    }
+
     /// Handles an event; at most one action. After it asked for a restart it stays quiet (the
     /// module is restarting; a new watchdog is made at boot).
     pub fn handle(&mut self, event: NoDataEvent, now: Instant) -> Option<NoDataAction> {
@@ -79,6 +89,22 @@ impl NoDataWatchdog {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn with_timeout_matches_new() {
+        let now = Instant::from_millis(5);
+        assert_eq!(
+            NoDataWatchdog::with_timeout(Some(Duration::from_secs(60)), now),
+            NoDataWatchdog::new(60, now)
+        );
+        assert_eq!(NoDataWatchdog::with_timeout(None, now).poll_at(), None);
+        let mut w = NoDataWatchdog::with_timeout(Some(Duration::from_millis(100)), now);
+        assert_eq!(w.handle(NoDataEvent::Tick, Instant::from_millis(104)), None);
+        assert_eq!(
+            w.handle(NoDataEvent::Tick, Instant::from_millis(105)),
+            Some(NoDataAction::Restart)
+        );
+    }
     use super::*;
 
     #[test]

@@ -1,0 +1,82 @@
+//! The full client exchange both client binaries run: enter command mode (the `AT` probe, and
+//! the `+++` / `a` / `+ok` handshake when the probe is not answered), a typed query and a typed set
+//! through cat1-config's `requests`, a read-only value decoded with `info::Csq::parse`, leaving
+//! command mode, one SDP frame sent on socket A and whatever arrives decoded by `sdp::Receiver`.
+
+use cat1_client::blocking::Modem;
+use cat1_client::sdp::{Receiver, SocketEvent, SocketId};
+use cat1_config::{Value, info::Csq, requests};
+use cat1_hal_traits::time::Clock;
+use embedded_io::{Read, ReadReady, Write};
+
+/// Receive buffer of the SDP receiver: the default `AT+UARTFL` (1024) plus 8 bytes of framing.
+pub const RX_N: usize = 1032;
+
+/// Runs the exchange; returns a checksum of what came back (0 when a step failed).
+#[inline(never)]
+pub fn exchange<U, C, E>(modem: &mut Modem<U, C, ()>, rx: &mut Receiver<RX_N>) -> u32
+where
+    U: Read<Error = E> + ReadReady + Write,
+    C: Clock,
+{
+    let mut acc = 0u32;
+    if modem.enter_command_mode().is_err() {
+        return 0;
+    }
+    let ok = modem
+        .query::<requests::Apn>(|values| acc = acc.wrapping_add(values.len() as u32))
+        .is_ok();
+    if !ok {
+        return 0;
+    }
+    let apn = [
+        Value::Text(b"CMNET"),
+        Value::Text(b""),
+        Value::Text(b""),
+        Value::Int(0),
+    ];
+    if modem.set::<requests::Apn>(&apn).is_err() {
+        return 0;
+    }
+    let mut dbm = 0i16;
+    let ok = modem
+        .read::<requests::Csq>(|line| {
+            if let Some(d) = Csq::parse(line).ok().and_then(|c| c.dbm()) {
+                dbm = d;
+            }
+        })
+        .is_ok();
+    if !ok || dbm == 0 {
+        return 0;
+    }
+    acc = acc.wrapping_add(dbm as u32);
+    if modem.leave_command_mode().is_err() {
+        return 0;
+    }
+    if modem.send_on(SocketId::A, b"hello").is_err() {
+        return 0;
+    }
+    let mut buf = [0u8; 64];
+    let mut frames = 0u32;
+    for _ in 0..64 {
+        let Ok(n) = modem.read_data(&mut buf) else {
+            return 0;
+        };
+        let mut input = &buf[..n];
+        while let cat1_at_parse::Status::Complete(ev, used) = rx.feed(input) {
+            match ev {
+                SocketEvent::Data { data, .. } => {
+                    frames += 1;
+                    acc = acc.wrapping_add(data.len() as u32);
+                }
+                SocketEvent::Failed { code, .. } => acc = acc.wrapping_add(u32::from(code.to_byte())),
+                SocketEvent::Dropped(_) => acc = acc.wrapping_add(1),
+            }
+            input = input.get(used..).unwrap_or(&[]);
+        }
+        if frames > 0 {
+            break;
+        }
+    }
+    if frames == 0 { 0 } else { acc }
+}

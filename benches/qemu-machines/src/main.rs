@@ -1,0 +1,666 @@
+//! Cortex-M4 instruction counts of the machines above the framer, under QEMU
+//! (`-M mps2-an386 -icount shift=0`), with the method of `benches/qemu` (see its README):
+//! instructions counted on the CMSDK timer, calibrated on a 2-instruction loop, `R` and `2R`
+//! repetitions subtracted so that the timer reads cancel, the empty-loop overhead subtracted.
+//!
+//! - **SDP** (issue 4): `cat1_socket::sdp::encode_data` of a payload (1, 16, 64, 256, 1024
+//!   bytes) into a buffer, then the frame fed to a `Decoder` in chunks of 1, 16, 64 bytes or all
+//!   at once until it hands the frame out (its data consumed). Encode alone is measured too.
+//! - **Packing** (issue 4): the payload fed to a `cat1_socket::packing::Packer` (UARTFL 1024,
+//!   UARTFT 50 ms) in the same chunks, 1 ms apart, then `poll` after the silence: one packet.
+//! - **Client** (issue 6): one full command/response cycle of `cat1_client::Core` per corpus case
+//!   (`benches/corpus.rs`): `Core::start` with the command line (parsed beforehand: a firmware's
+//!   typed request is known at compile time), the answer fed to `Core::receive` in chunks of 1,
+//!   16, 64 bytes or all at once, every output taken; with typed decoding, each information line
+//!   goes to cat1-config's parser for its command (`info::Csq::parse`, `SysInfo`, `Clock`,
+//!   `Cnum`, `LbsCell`/`LbsPosition`, `NeighbourCell`, `LinkState`, `TextInfo`), or, for a
+//!   setting's query, is decoded against the command's description as
+//!   `Request::decode_query` does (body, parameters, `validate::validate_value` of each).
+//!
+//! Output (semihosting, `|`-separated, instructions x1000 per repetition), read by `run.sh`:
+//! `CALIB|<insns per tick x1000>|<loop overhead x1000>`,
+//! `SDP|<payload>|<wire bytes>|<encode>|<c1>|<c16>|<c64>|<call>`,
+//! `PACK|<payload>|<c1>|<c16>|<c64>|<call>`,
+//! `CASE|<set>|<label>|<bytes>|<d1>|<d16>|<d64>|<dall>|<f1>|<f16>|<f64>|<fall>` and
+//! `TOTAL|<set>|<responses>|<bytes>|...` (`d` with typed decoding, `f` core only),
+//! `DECODED|<typed ok>|<typed failed>|<generic>`, then `DONE`.
+#![no_std]
+#![no_main]
+
+use core::hint::black_box;
+use core::ptr::{read_volatile, write_volatile};
+
+use cat1_at_parse::{CommandLine, Params, Status, parse_int};
+use cat1_client::{Core, Output};
+use cat1_config::info;
+use cat1_config::spec::{CommandSpec, DefaultValue};
+use cat1_hal_traits::time::{Duration, Instant};
+use cat1_socket::SocketId;
+use cat1_socket::packing::{Packer, PackingSettings};
+use cat1_socket::sdp::{self, Direction, Event as SdpEvent, Frame, Payload};
+use cortex_m as _;
+use cortex_m_rt::entry;
+use cortex_m_semihosting::{debug, hprintln};
+
+#[allow(dead_code)]
+mod corpus {
+    include!("../../corpus.rs");
+}
+use corpus::{ANCHORS, Case, MANUAL};
+
+/// Chunk sizes; `usize::MAX` is the whole input at once.
+const CHUNKS: [usize; 4] = [1, 16, 64, usize::MAX];
+/// Payload sizes of the SDP and packing figures.
+const SIZES: [usize; 5] = [1, 16, 64, 256, 1024];
+/// The largest payload.
+const MAX_PAYLOAD: usize = 1024;
+/// Decoder buffer: the largest frame after its header (length 2, socket, parameter, data, sum).
+const DEC_N: usize = MAX_PAYLOAD + 5;
+/// A measurement spans at least this many instructions.
+const MIN_INSNS: u64 = 400_000;
+
+type Dec = sdp::Decoder<DEC_N>;
+type Pack = Packer<{ cat1_socket::packing::MAX_PACKET }>;
+
+mod timer {
+    use super::*;
+    const BASE: usize = 0x4000_0000;
+    const CTRL: *mut u32 = BASE as *mut u32;
+    const VALUE: *mut u32 = (BASE + 4) as *mut u32;
+    const RELOAD: *mut u32 = (BASE + 8) as *mut u32;
+
+    pub fn start() {
+        // SAFETY: the board's timer registers, used by nobody else.
+        unsafe {
+            write_volatile(CTRL, 0);
+            write_volatile(RELOAD, u32::MAX);
+            write_volatile(VALUE, u32::MAX);
+            write_volatile(CTRL, 1);
+        }
+    }
+
+    #[inline(always)]
+    pub fn now() -> u32 {
+        // SAFETY: as above.
+        u32::MAX - unsafe { read_volatile(VALUE) }
+    }
+}
+
+/// Exactly `2 * n` instructions (plus a fixed few around the loop).
+#[inline(never)]
+fn spin(n: u32) {
+    if n == 0 {
+        return;
+    }
+    // SAFETY: register-only loop.
+    unsafe {
+        core::arch::asm!(
+            "2:",
+            "subs {n}, {n}, #1",
+            "bne 2b",
+            n = inout(reg) n => _,
+            options(nomem, nostack),
+        );
+    }
+}
+
+#[inline(never)]
+fn ticks<F: FnMut()>(reps: u32, f: &mut F) -> u64 {
+    let t0 = timer::now();
+    for _ in 0..reps {
+        f();
+    }
+    let t1 = timer::now();
+    u64::from(t1.wrapping_sub(t0))
+}
+
+struct Calib {
+    num: u64,
+    den: u64,
+    overhead_milli: u64,
+}
+
+impl Calib {
+    /// Instructions x 1000 per repetition of `f`: `2R` reps minus `R` reps, over `R`.
+    fn per_rep_milli<F: FnMut()>(&self, f: &mut F) -> u64 {
+        let one = ticks(4, f) * self.num / self.den / 4 + 1;
+        let reps = (MIN_INSNS / one).clamp(8, 100_000) as u32;
+        let a = ticks(reps, f);
+        let b = ticks(reps * 2, f);
+        let milli = (b.saturating_sub(a)) * self.num * 1000 / self.den / u64::from(reps);
+        milli.saturating_sub(self.overhead_milli)
+    }
+}
+
+fn calibrate() -> Calib {
+    const N1: u32 = 1_000_000;
+    const N2: u32 = 11_000_000;
+    let t1 = ticks(1, &mut || spin(black_box(N1)));
+    let t2 = ticks(1, &mut || spin(black_box(N2)));
+    let mut c = Calib {
+        num: 2 * u64::from(N2 - N1),
+        den: t2 - t1,
+        overhead_milli: 0,
+    };
+    let mut empty = || {
+        black_box(());
+    };
+    c.overhead_milli = c.per_rep_milli(&mut empty);
+    c
+}
+
+fn chunk_of(len: usize, chunk: usize) -> usize {
+    chunk.min(len).max(1)
+}
+
+// ---------------------------------------------------------------------------------------------
+// SDP and packing (issue 4)
+
+/// A deterministic payload (an LCG's high bytes: header bytes appear inside, as in real data).
+fn fill_payload(buf: &mut [u8]) {
+    let mut x: u32 = 0x1234_5678;
+    for b in buf.iter_mut() {
+        x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        *b = (x >> 24) as u8;
+    }
+}
+
+/// Encodes one data frame (module to MCU, socket B); returns its length.
+#[inline(never)]
+fn sdp_encode(payload: &[u8], wire: &mut [u8]) -> usize {
+    sdp::encode_data(Direction::ToHost, SocketId::B, payload, wire).unwrap_or(0)
+}
+
+/// Feeds `wire` to the decoder `chunk` bytes at a time, taking every event; returns the data
+/// bytes of the frames handed out.
+#[inline(never)]
+fn sdp_decode(dec: &mut Dec, wire: &[u8], chunk: usize) -> usize {
+    let mut got = 0usize;
+    for piece in wire.chunks(chunk) {
+        let mut input = piece;
+        while let Status::Complete(ev, used) = dec.feed(input) {
+            if let SdpEvent::Frame(Frame {
+                payload: Payload::Data(d),
+                ..
+            }) = ev
+            {
+                got += d.len();
+                black_box(d);
+            }
+            input = input.get(used..).unwrap_or(&[]);
+        }
+    }
+    got
+}
+
+/// Feeds `data` to the packer `chunk` bytes at a time (1 ms apart), then polls after the
+/// silence; returns the bytes handed out in packets.
+#[inline(never)]
+fn pack(p: &mut Pack, data: &[u8], chunk: usize, t: &mut u64) -> usize {
+    let mut got = 0usize;
+    for piece in data.chunks(chunk) {
+        let now = Instant::from_millis(*t);
+        *t += 1;
+        let mut input = piece;
+        while let Status::Complete(packet, used) = p.feed(input, now) {
+            got += packet.len();
+            black_box(packet);
+            input = input.get(used..).unwrap_or(&[]);
+        }
+    }
+    *t += 60;
+    if let Some(packet) = p.poll(Instant::from_millis(*t)) {
+        got += packet.len();
+        black_box(packet);
+    }
+    got
+}
+
+fn check_socket(payload: &mut [u8; MAX_PAYLOAD], wire: &mut [u8; MAX_PAYLOAD + 8]) -> bool {
+    let mut ok = true;
+    let mut dec = Dec::new(Direction::ToHost);
+    let mut p = Pack::new(PackingSettings::default());
+    let mut t = 0u64;
+    for &size in &SIZES {
+        for chunk in [1, 2, 3, 7, 16, 64, usize::MAX] {
+            let data = &payload[..size];
+            let n = sdp_encode(data, wire);
+            ok &= n == size + sdp::OVERHEAD;
+            // The frame must come out whole and equal to the payload.
+            let mut same = false;
+            let mut frames = 0;
+            for piece in wire[..n].chunks(chunk) {
+                let mut input = piece;
+                while let Status::Complete(ev, used) = dec.feed(input) {
+                    match ev {
+                        SdpEvent::Frame(Frame {
+                            socket: SocketId::B,
+                            payload: Payload::Data(d),
+                        }) => {
+                            frames += 1;
+                            same = d == data;
+                        }
+                        _ => ok = false,
+                    }
+                    input = &input[used..];
+                }
+            }
+            ok &= frames == 1 && same && !dec.is_mid_frame();
+            ok &= pack(&mut p, data, chunk, &mut t) == size && p.pending() == 0;
+        }
+    }
+    // Keep the payloads opaque to the optimiser.
+    black_box(payload);
+    ok
+}
+
+fn measure_socket(cal: &Calib) {
+    let mut payload = [0u8; MAX_PAYLOAD];
+    fill_payload(&mut payload);
+    let mut wire = [0u8; MAX_PAYLOAD + 8];
+    if !check_socket(&mut payload, &mut wire) {
+        hprintln!("BAD|socket round trip");
+        debug::exit(debug::EXIT_FAILURE);
+    }
+    let mut dec = Dec::new(Direction::ToHost);
+    let mut p = Pack::new(PackingSettings::default());
+    let mut t = 0u64;
+    for &size in &SIZES {
+        let data = &payload[..size];
+        let mut enc = || {
+            black_box(sdp_encode(black_box(data), &mut wire));
+        };
+        let e = cal.per_rep_milli(&mut enc);
+        let mut sdp_rows = [0u64; 4];
+        let mut pack_rows = [0u64; 4];
+        for (k, &chunk) in CHUNKS.iter().enumerate() {
+            let c = chunk_of(size + sdp::OVERHEAD, chunk);
+            let mut cycle = || {
+                let n = sdp_encode(black_box(data), &mut wire);
+                black_box(sdp_decode(&mut dec, &wire[..n], black_box(c)));
+            };
+            sdp_rows[k] = cal.per_rep_milli(&mut cycle);
+            let c = chunk_of(size, chunk);
+            let mut packing = || {
+                black_box(pack(&mut p, black_box(data), black_box(c), &mut t));
+            };
+            pack_rows[k] = cal.per_rep_milli(&mut packing);
+        }
+        hprintln!(
+            "SDP|{}|{}|{}|{}|{}|{}|{}",
+            size,
+            size + sdp::OVERHEAD,
+            e,
+            sdp_rows[0],
+            sdp_rows[1],
+            sdp_rows[2],
+            sdp_rows[3]
+        );
+        hprintln!(
+            "PACK|{}|{}|{}|{}|{}",
+            size,
+            pack_rows[0],
+            pack_rows[1],
+            pack_rows[2],
+            pack_rows[3]
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client cycles (issue 6)
+
+/// How a firmware decodes the information lines of a command (its type is known statically).
+#[derive(Clone, Copy)]
+enum Kind {
+    Csq,
+    SysInfo,
+    Clock,
+    Cnum,
+    Lbs,
+    Lbsn,
+    Link,
+    Imei,
+    Iccid,
+    Text(&'static str),
+    Setting(&'static CommandSpec),
+    /// `=?` answers and anything without a typed parser: parameters split, numbers parsed.
+    Generic,
+}
+
+#[derive(Clone, Copy)]
+struct Prepared {
+    line: CommandLine<'static>,
+    kind: Kind,
+    response: &'static [u8],
+}
+
+const N_CASES: usize = ANCHORS.len() + MANUAL.len();
+
+fn kind_of(case: &Case) -> Kind {
+    if case.sent.ends_with(b"=?") {
+        return Kind::Generic;
+    }
+    let spec = cat1_config::find(case.name);
+    let name = case.name;
+    match name {
+        b"CSQ" => Kind::Csq,
+        b"SYSINFO" => Kind::SysInfo,
+        b"CCLK" => Kind::Clock,
+        b"CNUM" => Kind::Cnum,
+        b"LBS" => Kind::Lbs,
+        b"LBSN" => Kind::Lbsn,
+        b"SOCKALK" | b"SOCKBLK" | b"SOCKCLK" | b"SOCKDLK" => Kind::Link,
+        b"IMEI" => Kind::Imei,
+        b"ICCID" => Kind::Iccid,
+        b"VER" | b"BUILD" | b"SN" | b"CIP" => match spec {
+            Some(s) => Kind::Text(s.name),
+            None => Kind::Generic,
+        },
+        _ => match spec {
+            Some(s) if s.setting && case.sent.ends_with(b"?") => Kind::Setting(s),
+            _ => Kind::Generic,
+        },
+    }
+}
+
+fn prepare(i: usize) -> Prepared {
+    let case = if i < ANCHORS.len() {
+        &ANCHORS[i]
+    } else {
+        &MANUAL[i - ANCHORS.len()]
+    };
+    let line = CommandLine::parse(case.sent).unwrap_or(CommandLine::bare());
+    Prepared {
+        line,
+        kind: kind_of(case),
+        response: case.response,
+    }
+}
+
+/// A setting's query answer decoded against its description, as `Request::decode_query` does.
+#[inline(always)]
+fn decode_setting(spec: &CommandSpec, line: &[u8]) -> Result<u32, ()> {
+    let text = info::body(line, spec.name).map_err(|_| ())?;
+    let params = Params::new(text);
+    let given = params.count();
+    if given > spec.params.len() || given < spec.required() {
+        return Err(());
+    }
+    let mut acc = 0u32;
+    let mut texts = params.iter();
+    for p in spec.params {
+        match texts.next().map(<[u8]>::trim_ascii) {
+            Some(b"") if matches!(p.default, DefaultValue::Unset) => acc += 1,
+            Some(t) => {
+                let v = cat1_config::validate::validate_value(p, t).map_err(|_| ())?;
+                black_box(&v);
+                acc += 2;
+            }
+            None => {}
+        }
+    }
+    Ok(acc)
+}
+
+/// Typed decoding of one information line. `Ok` when the typed parser accepted it, `Err` when
+/// it refused it (counted by the check, measured all the same).
+#[inline(always)]
+fn decode_line(kind: Kind, info: &cat1_at_parse::InfoLine<'_>) -> Result<u32, ()> {
+    let line = info.line();
+    let r = match kind {
+        Kind::Csq => info::Csq::parse(line).map(|v| black_box(v).dbm().unwrap_or(0) as u32),
+        Kind::SysInfo => info::SysInfo::parse(line, None).map(|v| {
+            black_box(v);
+            1
+        }),
+        Kind::Clock => info::Clock::parse(line).map(|v| {
+            black_box(v);
+            1
+        }),
+        Kind::Cnum => info::Cnum::parse(line).map(|v| {
+            black_box(v);
+            1
+        }),
+        Kind::Lbs => match info::LbsCell::parse(line) {
+            Ok(v) => {
+                black_box(v);
+                Ok(1)
+            }
+            Err(_) => info::LbsPosition::parse(line).map(|v| {
+                black_box(v);
+                1
+            }),
+        },
+        Kind::Lbsn => {
+            if info::NeighbourCell::is_header(line) {
+                Ok(0)
+            } else {
+                info::NeighbourCell::parse(line).map(|v| {
+                    black_box(v);
+                    1
+                })
+            }
+        }
+        Kind::Link => info::LinkState::parse(line).map(|v| {
+            black_box(v);
+            1
+        }),
+        Kind::Imei => info::TextInfo::parse_imei(line).map(|v| {
+            black_box(v);
+            1
+        }),
+        Kind::Iccid => info::TextInfo::parse_iccid(line).map(|v| {
+            black_box(v);
+            1
+        }),
+        Kind::Text(name) => info::TextInfo::parse(name, line).map(|v| {
+            black_box(v);
+            1
+        }),
+        Kind::Setting(spec) => {
+            if info.is_continuation() {
+                return Ok(0);
+            }
+            return decode_setting(spec, line);
+        }
+        Kind::Generic => {
+            let mut acc = 0u32;
+            for p in info.params() {
+                match parse_int(p) {
+                    Ok(v) => acc = acc.wrapping_add(v),
+                    Err(_) => acc = acc.wrapping_add(p.len() as u32),
+                }
+            }
+            return Ok(acc);
+        }
+    };
+    r.map_err(|_| ())
+}
+
+#[inline(always)]
+fn consume(out: &Output<'_>) -> u32 {
+    match out {
+        Output::Info(info) => info.raw_params().len() as u32,
+        Output::Done(_) => 1,
+        Output::Unsolicited(l) => l.len() as u32,
+        Output::Overflow { dropped } => *dropped as u32,
+        _ => 0,
+    }
+}
+
+const TIMEOUT: Duration = Duration::from_secs(5);
+
+/// One full cycle: start the command, feed the answer `chunk` bytes at a time, take every
+/// output (decoding information lines when `DECODE`).
+#[inline(never)]
+fn cycle<const DECODE: bool>(core: &mut Core, case: &Prepared, chunk: usize) -> u32 {
+    let mut acc = match core.start(&case.line, TIMEOUT, Instant::ZERO) {
+        Ok(tx) => {
+            black_box(tx);
+            tx.len() as u32
+        }
+        Err(_) => return 0,
+    };
+    for piece in case.response.chunks(chunk) {
+        let mut input = piece;
+        while let Status::Complete(out, used) = core.receive(input) {
+            acc = acc.wrapping_add(if DECODE {
+                match &out {
+                    Output::Info(info) => decode_line(case.kind, info).unwrap_or(7),
+                    other => consume(other),
+                }
+            } else {
+                consume(&out)
+            });
+            input = input.get(used..).unwrap_or(&[]);
+        }
+    }
+    acc
+}
+
+/// Checks one case in one chunking: one final result at the end, nothing unsolicited, the core
+/// idle after. Counts typed decodes that succeeded or failed.
+fn check_cycle(core: &mut Core, case: &Prepared, chunk: usize, tally: &mut [u32; 3]) -> bool {
+    if core.start(&case.line, TIMEOUT, Instant::ZERO).is_err() {
+        return false;
+    }
+    let mut finals = 0;
+    let mut ok = true;
+    for piece in case.response.chunks(chunk) {
+        let mut input = piece;
+        while let Status::Complete(out, used) = core.receive(input) {
+            match out {
+                Output::Done(_) => finals += 1,
+                Output::Echo => ok &= finals == 0,
+                Output::Info(info) => {
+                    ok &= finals == 0;
+                    if chunk == 1 {
+                        let r = decode_line(case.kind, &info);
+                        match (case.kind, r) {
+                            (Kind::Generic, _) => tally[2] += 1,
+                            (_, Ok(_)) => tally[0] += 1,
+                            (_, Err(_)) => tally[1] += 1,
+                        }
+                    }
+                }
+                _ => ok = false,
+            }
+            input = &input[used..];
+        }
+    }
+    ok && finals == 1 && !core.is_busy()
+}
+
+fn measure_cases(cal: &Calib, core: &mut Core, cases: &[Prepared]) -> [u64; 8] {
+    let mut out = [0u64; 8];
+    for (k, &chunk) in CHUNKS.iter().enumerate() {
+        let mut decoded = || {
+            let mut acc = 0u32;
+            for case in cases {
+                let c = black_box(chunk_of(case.response.len(), chunk));
+                acc = acc.wrapping_add(cycle::<true>(core, black_box(case), c));
+            }
+            black_box(acc);
+        };
+        out[k] = cal.per_rep_milli(&mut decoded);
+        let mut bare = || {
+            let mut acc = 0u32;
+            for case in cases {
+                let c = black_box(chunk_of(case.response.len(), chunk));
+                acc = acc.wrapping_add(cycle::<false>(core, black_box(case), c));
+            }
+            black_box(acc);
+        };
+        out[k + 4] = cal.per_rep_milli(&mut bare);
+    }
+    out
+}
+
+fn print_row(tag: &str, set: &str, label: &str, n: usize, bytes: usize, f: &[u64; 8]) {
+    hprintln!(
+        "{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}",
+        tag,
+        set,
+        label,
+        n,
+        bytes,
+        f[0],
+        f[1],
+        f[2],
+        f[3],
+        f[4],
+        f[5],
+        f[6],
+        f[7]
+    );
+}
+
+fn measure_client(cal: &Calib) {
+    let prepared: [Prepared; N_CASES] = core::array::from_fn(prepare);
+    let mut core: Core = Core::new();
+    let mut bad = 0u32;
+    let mut tally = [0u32; 3];
+    for (i, case) in prepared.iter().enumerate() {
+        for chunk in [1, 2, 3, 7, 16, 64, usize::MAX] {
+            if !check_cycle(&mut core, case, chunk_of(case.response.len(), chunk), &mut tally) {
+                let label = if i < ANCHORS.len() {
+                    ANCHORS[i].label
+                } else {
+                    MANUAL[i - ANCHORS.len()].label
+                };
+                hprintln!("BAD|{}|chunk {}", label, chunk);
+                bad += 1;
+            }
+        }
+    }
+    if bad != 0 {
+        debug::exit(debug::EXIT_FAILURE);
+    }
+    hprintln!("DECODED|{}|{}|{}", tally[0], tally[1], tally[2]);
+    let (anchors, manual) = prepared.split_at(ANCHORS.len());
+    for (case, p) in ANCHORS.iter().zip(anchors) {
+        let f = measure_cases(cal, &mut core, core::slice::from_ref(p));
+        print_row("CASE", "anchors", case.label, 1, p.response.len(), &f);
+    }
+    for (set, cases) in [("anchors", anchors), ("manual", manual)] {
+        let bytes: usize = cases.iter().map(|c| c.response.len()).sum();
+        let f = measure_cases(cal, &mut core, cases);
+        print_row("TOTAL", set, set, cases.len(), bytes, &f);
+    }
+    // The costliest single manual responses (per byte, decoded, 1 byte at a time) are found by
+    // run.sh from these rows.
+    for (case, p) in MANUAL.iter().zip(manual) {
+        let mut one = || {
+            let c = black_box(1usize);
+            black_box(cycle::<true>(&mut core, black_box(p), c));
+        };
+        let d1 = cal.per_rep_milli(&mut one);
+        hprintln!("ONE|{}|{}|{}", case.label, p.response.len(), d1);
+    }
+}
+
+#[entry]
+fn main() -> ! {
+    timer::start();
+    let cal = calibrate();
+    hprintln!(
+        "CALIB|{}|{}",
+        (cal.num * 1000 + cal.den / 2) / cal.den,
+        cal.overhead_milli
+    );
+    measure_socket(&cal);
+    measure_client(&cal);
+    hprintln!("DONE");
+    debug::exit(debug::EXIT_SUCCESS);
+    #[allow(clippy::empty_loop)]
+    loop {}
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo) -> ! {
+    hprintln!("PANIC|{}", info);
+    debug::exit(debug::EXIT_FAILURE);
+    #[allow(clippy::empty_loop)]
+    loop {}
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# End-to-end smoke test of host-configure against the simulator's TCP serial: the first run sends
+# the profile's differences and saves, the second finds nothing to change. Called by ci.sh.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+cargo build -q -p cat1-sim -p host-configure
+BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug"
+PORT=${SMOKE_PORT:-47311}
+LOG=$(mktemp)
+"$BIN/cat1-sim" --serial "tcp:127.0.0.1:$PORT" >"$LOG" 2>&1 &
+SIM=$!
+trap 'kill $SIM 2>/dev/null || true; rm -f "$LOG"' EXIT
+for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
+first=$(timeout 120 "$BIN/host-configure" --tcp "127.0.0.1:$PORT" examples/host-configure/profile.toml 2>&1) || { echo "$first"; cat "$LOG"; exit 1; }
+echo "$first"
+grep -q "set commands sent, saved, restarted, verified" <<<"$first" || { echo "smoke: the first run did not apply the profile"; exit 1; }
+second=$(timeout 120 "$BIN/host-configure" --tcp "127.0.0.1:$PORT" examples/host-configure/profile.toml 2>&1) || { echo "$second"; cat "$LOG"; exit 1; }
+echo "$second"
+grep -q "already has this profile" <<<"$second" || { echo "smoke: the second run changed something"; exit 1; }
+echo "smoke: host-configure against cat1-sim passed"
