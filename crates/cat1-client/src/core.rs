@@ -146,6 +146,10 @@ enum Pending {
         deadline: Instant,
         progress: Progress,
         echo_required: bool,
+        /// Where the command's name sits in the transmit buffer, found once at the start so
+        /// that feeding a byte does not scan the line again.
+        name_start: u16,
+        name_len: u8,
     },
     HandshakeA {
         deadline: Instant,
@@ -301,10 +305,14 @@ impl<const N: usize> Core<N> {
         now: Instant,
     ) -> Result<&[u8], StartError> {
         self.tx_len = n;
+        let line = self.tx.get(..n).unwrap_or(&[]);
+        let (name_start, name_len) = name_position(line);
         self.pending = Pending::Command {
             deadline: now.saturating_add(timeout),
             progress: Progress::default(),
             echo_required,
+            name_start,
+            name_len,
         };
         Ok(self.tx.get(..n).unwrap_or(&[]))
     }
@@ -391,9 +399,15 @@ impl<const N: usize> Core<N> {
             Pending::Command {
                 progress,
                 echo_required,
+                name_start,
+                name_len,
                 ..
             } => {
-                let e = Expect::for_line(sent);
+                let start = usize::from(name_start);
+                let name = sent
+                    .get(start..start.saturating_add(usize::from(name_len)))
+                    .unwrap_or(&[]);
+                let e = Expect::command(sent, name);
                 if echo_required {
                     e.echo_required().resume(progress)
                 } else {
@@ -429,5 +443,40 @@ impl<const N: usize> Core<N> {
             }
         };
         Status::Complete(output, used)
+    }
+}
+
+/// The position and length of the command name after `AT+` (or `at+`, possibly after a password
+/// prefix) in a command line; `(0, 0)` for plain `AT` or a line that has none.
+fn name_position(line: &[u8]) -> (u16, u8) {
+    let Some(plus) = line
+        .windows(3)
+        .position(|w| w.eq_ignore_ascii_case(b"AT+"))
+        .map(|i| i.saturating_add(3))
+    else {
+        return (0, 0);
+    };
+    let len = line
+        .get(plus..)
+        .unwrap_or(&[])
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    match (u16::try_from(plus), u8::try_from(len)) {
+        (Ok(start), Ok(len)) => (start, len),
+        _ => (0, 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_name_is_found_once_after_at_plus() {
+        assert_eq!(name_position(b"AT+CSQ\r"), (3, 3));
+        assert_eq!(name_position(b"usr.cn#AT+VER?\r"), (10, 3));
+        assert_eq!(name_position(b"at+heart=ON\r"), (3, 5));
+        assert_eq!(name_position(b"AT\r"), (0, 0));
     }
 }
