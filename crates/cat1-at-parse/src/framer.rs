@@ -498,8 +498,11 @@ impl<const N: usize> Framer<N> {
             return self.feed_any(input, expect);
         }
         // Several bytes: the line layer's scan, inline (no call for a chunk that completes
-        // nothing), with the bytes that need a look told by `slow_below`.
-        match self.lines.scan_below(input, expect.slow_below) {
+        // nothing); a handshake reply awaited goes the general way.
+        if expect.handshake_pending() {
+            return self.feed_any(input, expect);
+        }
+        match self.lines.scan_plain(input) {
             Scan::Line(len, n) => self.line_done(len, n, expect),
             Scan::Partial => Status::Partial,
             Scan::Discard(from) => {

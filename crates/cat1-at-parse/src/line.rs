@@ -150,13 +150,12 @@ impl<const N: usize> LineBuffer<N> {
         }
     }
 
-    /// [`Self::scan`] for the framer's fast path: stores the bytes from `slow_below` up (none of
-    /// them a line end) and completes a line at a line end; stops, without taking it, at any
-    /// other byte, at a byte with no room for it, or while discarding (`Scan::Discard` with the
+    /// [`Self::scan`] for the framer's fast path: stores the bytes above CR and completes a line
+    /// at a line end; stops, without taking it, at any other byte (a control byte), at a byte with no room for it, or while discarding (`Scan::Discard` with the
     /// bytes of `input` taken in before it, state updated up to there: the caller hands the rest
     /// to the general path).
     #[inline(always)]
-    pub(crate) fn scan_below(&mut self, input: &[u8], slow_below: u8) -> Scan {
+    pub(crate) fn scan_plain(&mut self, input: &[u8]) -> Scan {
         let len = self.len;
         let mut rest = input;
         if len == 0 {
@@ -170,7 +169,7 @@ impl<const N: usize> LineBuffer<N> {
         };
         let mut taken: usize = 0;
         for (slot, &b) in room.iter_mut().zip(rest) {
-            if b < slow_below {
+            if b <= b'\r' {
                 break;
             }
             *slot = b;
