@@ -407,6 +407,67 @@ impl<'c> Expect<'c> {
     }
 }
 
+impl<'c> Expect<'c> {
+    /// The line sent, as matched against the echo (line ends trimmed).
+    pub const fn sent(&self) -> &'c [u8] {
+        self.sent
+    }
+
+    /// Everything but the borrowed lines, to keep between feeds: a driver that owns its transmit
+    /// buffer stores this and [`attach`](Expect::attach)es it again for each feed, at the cost of
+    /// a copy (no line is scanned again, unlike rebuilding with [`Expect::command`]).
+    pub const fn detach(&self) -> Detached {
+        Detached {
+            waiting: self.waiting,
+            require_echo: self.require_echo,
+            multi_line: self.multi_line,
+            echo_seen: self.echo_seen,
+            info_seen: self.info_seen,
+            done: self.done,
+            slow_below: self.slow_below,
+            phase: self.phase,
+        }
+    }
+
+    /// The exchange `detached` came from, around `sent` and `name`: pass the same lines as the
+    /// original (`sent` as [`Expect::sent`] returned it). Other lines give another exchange
+    /// with the same progress.
+    pub const fn attach(sent: &'c [u8], name: &'c [u8], detached: Detached) -> Self {
+        Expect {
+            waiting: detached.waiting,
+            sent,
+            name,
+            require_echo: detached.require_echo,
+            multi_line: detached.multi_line,
+            echo_seen: detached.echo_seen,
+            info_seen: detached.info_seen,
+            done: detached.done,
+            slow_below: detached.slow_below,
+            phase: detached.phase,
+        }
+    }
+}
+
+/// An [`Expect`] without its borrowed lines (see [`Expect::detach`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Detached {
+    waiting: Waiting,
+    require_echo: bool,
+    multi_line: bool,
+    echo_seen: bool,
+    info_seen: bool,
+    done: bool,
+    slow_below: u8,
+    phase: u8,
+}
+
+impl Detached {
+    /// Whether the exchange has ended.
+    pub const fn is_done(&self) -> bool {
+        self.done || matches!(self.waiting, Waiting::Nothing)
+    }
+}
+
 /// The changing part of an [`Expect`]: whether the echo, an information line and the end of the
 /// exchange have been seen. [`Progress::default`] is a fresh exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

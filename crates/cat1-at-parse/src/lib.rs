@@ -89,7 +89,9 @@ mod writer;
 
 pub use command::{CommandLine, Form};
 pub use error::{EncodeError, EscapeError, HexError, LineError, ParamError};
-pub use framer::{Counters, Event, Expect, Framer, InfoLine, MULTI_LINE_ANSWERS, Progress};
+pub use framer::{
+    Counters, Detached, Event, Expect, Framer, InfoLine, MULTI_LINE_ANSWERS, Progress,
+};
 pub use line::{LineBuffer, LineEvent};
 pub use params::{
     Params, decode_hex, encode_hex, expand_escapes, match_keyword, parse_int, parse_int_in, unquote,

@@ -400,3 +400,28 @@ fn continuation_lines_only_for_multi_line_answers() {
         [info("CSQ", "1"), cont("2"), OK]
     );
 }
+
+#[test]
+fn a_detached_exchange_attaches_again_with_its_progress() {
+    let sent = b"AT+LBSN?\r";
+    let input = b"AT+LBSN?\r\r\n+LBSN:\r\nTAC1=5a30\r\n\r\nOK\r\n\r\nOK\r\n";
+    let whole = {
+        let mut framer = Framer::<64>::new();
+        let mut expect = Expect::command(sent, b"LBSN").echo_required();
+        feed_chunked(&mut framer, &mut expect, input, 0)
+    };
+    let mut framer = Framer::<64>::new();
+    let first = Expect::command(sent, b"LBSN").echo_required();
+    let trimmed = first.sent();
+    assert_eq!(trimmed, b"AT+LBSN?");
+    let mut detached = first.detach();
+    let mut events = Vec::new();
+    for chunk in input.chunks(1) {
+        let mut expect = Expect::attach(trimmed, b"LBSN", detached);
+        events.extend(feed_chunked(&mut framer, &mut expect, chunk, 0));
+        detached = expect.detach();
+    }
+    assert!(detached.is_done());
+    assert_eq!(events, whole);
+    assert_eq!(events.len(), 5);
+}

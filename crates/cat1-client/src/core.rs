@@ -15,7 +15,7 @@
 //!   counted in [`ClientCounters`].
 
 use cat1_at_parse::{
-    CommandLine, EncodeError, Event, Expect, FinalResult, Framer, InfoLine, MAX_LINE, Progress,
+    CommandLine, Detached, EncodeError, Event, Expect, FinalResult, Framer, InfoLine, MAX_LINE,
     Status, Writer,
 };
 use cat1_hal_traits::time::{Duration, Instant};
@@ -144,8 +144,10 @@ enum Pending {
     Idle,
     Command {
         deadline: Instant,
-        progress: Progress,
-        echo_required: bool,
+        /// The exchange's state, kept without the lines it borrows (see `Expect::detach`).
+        expect: Detached,
+        /// Length of the sent line as matched against the echo (its CR trimmed).
+        sent_len: u16,
         /// Where the command's name sits in the transmit buffer, found once at the start so
         /// that feeding a byte does not scan the line again.
         name_start: u16,
@@ -307,10 +309,18 @@ impl<const N: usize> Core<N> {
         self.tx_len = n;
         let line = self.tx.get(..n).unwrap_or(&[]);
         let (name_start, name_len) = name_position(line);
+        let start = usize::from(name_start);
+        let name = line
+            .get(start..start.saturating_add(usize::from(name_len)))
+            .unwrap_or(&[]);
+        let mut expect = Expect::command(line, name);
+        if echo_required {
+            expect = expect.echo_required();
+        }
         self.pending = Pending::Command {
             deadline: now.saturating_add(timeout),
-            progress: Progress::default(),
-            echo_required,
+            expect: expect.detach(),
+            sent_len: u16::try_from(expect.sent().len()).unwrap_or(0),
             name_start,
             name_len,
         };
@@ -397,22 +407,21 @@ impl<const N: usize> Core<N> {
         let mut expect = match *pending {
             Pending::Idle => Expect::nothing(),
             Pending::Command {
-                progress,
-                echo_required,
+                expect,
+                sent_len,
                 name_start,
                 name_len,
                 ..
             } => {
                 let start = usize::from(name_start);
-                let name = sent
+                let name = tx
                     .get(start..start.saturating_add(usize::from(name_len)))
                     .unwrap_or(&[]);
-                let e = Expect::command(sent, name);
-                if echo_required {
-                    e.echo_required().resume(progress)
-                } else {
-                    e.resume(progress)
-                }
+                Expect::attach(
+                    sent.get(..usize::from(sent_len)).unwrap_or(&[]),
+                    name,
+                    expect,
+                )
             }
             Pending::HandshakeA { .. } => Expect::handshake_a(),
             Pending::HandshakeOk { .. } => Expect::handshake_ok(),
@@ -421,8 +430,8 @@ impl<const N: usize> Core<N> {
             Status::Partial => return Status::Partial,
             Status::Complete(event, used) => (event, used),
         };
-        if let Pending::Command { progress, .. } = pending {
-            *progress = expect.progress();
+        if let Pending::Command { expect: kept, .. } = pending {
+            *kept = expect.detach();
         }
         if expect.is_done() {
             *pending = Pending::Idle;
