@@ -10,6 +10,7 @@ use cat1_socket::netat::network_at_command;
 use cat1_socket::packing::{MAX_PACKET, Packer, PackingSettings};
 
 use crate::handshake::{Handshake, Step};
+use crate::httpd::{HttpCounters, Httpd};
 use crate::net::Net;
 use crate::reply::Reply;
 use crate::services::{Event, Services, Sink};
@@ -72,6 +73,12 @@ pub struct Counters {
     pub login_refusals: u32,
     /// Serial packets the work mode could not take.
     pub serial_dropped: u32,
+    /// SMS sent (SMS mode packets and SMS AT answers).
+    pub sms_sent: u32,
+    /// SMS received.
+    pub sms_received: u32,
+    /// Received SMS dropped (see `sms.rs`).
+    pub sms_dropped: u32,
 }
 
 /// Where a command line came from: decides login, echo and where the answer goes.
@@ -83,6 +90,8 @@ pub(crate) enum Origin {
     SerialPassword,
     /// `<password>AT…\r` from a socket (NATEN).
     Network,
+    /// `<password>AT…` by SMS.
+    Sms,
 }
 
 /// What to do once the answer is out.
@@ -126,6 +135,7 @@ pub struct Engine {
     handshake: Handshake,
     packer: Packer<MAX_PACKET>,
     pub(crate) net: Net,
+    httpd: Httpd,
     pub(crate) counters: Counters,
 }
 
@@ -150,6 +160,7 @@ impl Engine {
                 max_len: 1024,
             }),
             net: Net::new(),
+            httpd: Httpd::new(),
             counters: Counters::default(),
         }
     }
@@ -191,6 +202,7 @@ impl Engine {
     /// Powers the module off: sockets closed, nothing more is written.
     pub fn power_off<S: Services>(&mut self, svc: &mut S) {
         self.net.stop(svc);
+        self.httpd.stop(svc);
         self.powered = false;
         self.booting_until = None;
     }
@@ -225,6 +237,11 @@ impl Engine {
         &self.net
     }
 
+    /// The totals of HTTPD mode.
+    pub fn http_counters(&self) -> HttpCounters {
+        self.httpd.counters()
+    }
+
     /// Whether the serial session is logged in (meaningful with `AT+SAFEATEN=ON`).
     pub fn is_logged_in(&self) -> bool {
         self.login.logged_in
@@ -247,10 +264,15 @@ impl Engine {
 
     fn start_work_mode<S: Services, O: Sink>(&mut self, now: Instant, svc: &mut S, out: &mut O) {
         self.net.stop(svc);
-        if self.saved.work_mode == WorkMode::Net {
-            let cfg = self.saved.clone();
-            let divisor = self.options.timer_divisor;
-            self.net.start(&cfg, divisor, now, svc, out);
+        self.httpd.stop(svc);
+        let divisor = self.options.timer_divisor;
+        match self.saved.work_mode {
+            WorkMode::Net => {
+                let cfg = self.saved.clone();
+                self.net.start(&cfg, divisor, now, svc, out);
+            }
+            WorkMode::Httpd => self.httpd.start(divisor),
+            WorkMode::Cmd | WorkMode::Sms => {}
         }
     }
 
@@ -296,6 +318,13 @@ impl Engine {
             .net
             .poll(&self.saved, now, svc, out, !self.command_mode);
         self.after_net(action, now, svc, out);
+        if self.powered {
+            self.poll_sms(now, svc, out);
+        }
+        if self.powered {
+            self.httpd
+                .poll(&self.saved, now, svc, out, !self.command_mode);
+        }
     }
 
     /// When [`Engine::poll`] must be called next (it may be called more often).
@@ -310,6 +339,7 @@ impl Engine {
             self.handshake.poll_at(self.silence()),
             self.packer.poll_at(),
             self.net.poll_at(),
+            self.httpd.poll_at(),
         ]
         .into_iter()
         .flatten()
@@ -419,6 +449,7 @@ impl Engine {
                     out.event(Event::WorkMode(self.saved.work_mode));
                     // Data kept from the network while in command mode goes out now.
                     self.net.flush_held(out);
+                    self.httpd.flush_held(&self.saved, out);
                 }
             }
         }
@@ -566,11 +597,68 @@ impl Engine {
                 let cfg = &self.saved;
                 self.net.serial_packet(cfg, packet, now, svc, out)
             }
-            WorkMode::Cmd | WorkMode::Httpd | WorkMode::Sms => false,
+            WorkMode::Httpd => {
+                let cfg = &self.saved;
+                self.httpd.serial_packet(cfg, packet, now, svc, out)
+            }
+            WorkMode::Sms => {
+                let sent =
+                    crate::sms::send(svc.sms(), self.saved.sms.destination.as_bytes(), packet);
+                if sent {
+                    self.counters.sms_sent = self.counters.sms_sent.saturating_add(1);
+                    out.event(Event::SmsSent);
+                }
+                sent
+            }
+            WorkMode::Cmd => false,
         };
         if !taken {
             self.counters.serial_dropped = self.counters.serial_dropped.saturating_add(1);
             out.event(Event::SerialDropped { len: packet.len() });
+        }
+    }
+}
+
+impl Engine {
+    /// Received SMS: SMS AT, or the SMS work mode's data (decisions in `sms.rs`).
+    fn poll_sms<S: Services, O: Sink>(&mut self, now: Instant, svc: &mut S, out: &mut O) {
+        use crate::sms::{MAX_NUMBER, MAX_SMS_TEXT, SMS_PER_POLL, sms_at_command};
+        use cat1_hal_traits::sms::Sms as _;
+        for _ in 0..SMS_PER_POLL {
+            if !self.powered {
+                return;
+            }
+            let mut number = [0u8; MAX_NUMBER];
+            let mut text = [0u8; MAX_SMS_TEXT];
+            let got = match svc.sms().receive(&mut number, &mut text) {
+                Ok(Some(got)) => got,
+                Ok(None) | Err(_) => return,
+            };
+            self.counters.sms_received = self.counters.sms_received.saturating_add(1);
+            out.event(Event::SmsReceived);
+            let number = number.get(..got.sender_len.min(MAX_NUMBER)).unwrap_or(&[]);
+            let text = text.get(..got.text_len.min(MAX_SMS_TEXT)).unwrap_or(&[]);
+            let password = self.saved.command_password.clone();
+            if let Some(line) = sms_at_command(text, password.as_bytes()) {
+                let mut reply = Reply::new();
+                let after = self.run_line(line, Origin::Sms, now, svc, out, &mut reply);
+                if crate::sms::send(svc.sms(), number, reply.as_bytes()) {
+                    self.counters.sms_sent = self.counters.sms_sent.saturating_add(1);
+                    out.event(Event::SmsSent);
+                }
+                self.finish(after, now, svc, out);
+                continue;
+            }
+            let sms = &self.saved.sms;
+            let wanted = self.saved.work_mode == WorkMode::Sms
+                && !self.command_mode
+                && (!sms.filter || number == sms.destination.as_bytes());
+            if wanted {
+                out.serial(text);
+            } else {
+                self.counters.sms_dropped = self.counters.sms_dropped.saturating_add(1);
+                out.event(Event::SmsDropped);
+            }
         }
     }
 }

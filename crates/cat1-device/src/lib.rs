@@ -24,7 +24,11 @@
 //! - **NET mode** (`net.rs`): sockets A-D through cat1-socket's machines (packing, SDP,
 //!   cache, registration, heartbeat, reconnect/backup/short connection, no-data restart,
 //!   network AT); sockets stay up in temporary command mode, network data held until
-//!   `AT+ENTM` (protocol-notes §1). Memory: the four 20 x 4096 caches (320 KB) are shared by
+//!   `AT+ENTM` (protocol-notes §1).
+//! - **HTTPD mode** (`httpd.rs`): each serial packet one HTTP/1.1 request to `HTPSV`
+//!   (GET or POST, `HTPHD` escapes expanded), the response filtered per `HTPPK`, `HTPTIM`.
+//! - **SMS mode and SMS AT** (`sms.rs`): serial packets to `DSTNUM`, received SMS to serial
+//!   (`SMSFLT`), `<password>AT…` by SMS answered by SMS. Memory: the four 20 x 4096 caches (320 KB) are shared by
 //!   serial packets waiting for a link and network data held during command mode.
 //!
 //! # Design
@@ -57,15 +61,19 @@
 mod command;
 mod engine;
 mod handshake;
+mod httpd;
 mod net;
 mod reply;
 mod services;
+mod sms;
 
 pub use engine::{Counters, Engine, LOCKOUT, LOGIN_ATTEMPTS, Options};
 pub use handshake::REPLY_WINDOW;
+pub use httpd::{HttpCounters, MAX_RESPONSE};
 pub use net::{Net, NetCounters};
 pub use reply::MAX_REPLY;
 pub use services::{Coordinate, Event, Position, Positioning, Services, Sink};
+pub use sms::{MAX_NUMBER, MAX_SMS_TEXT, SMS_PER_POLL};
 
 /// The `+CME ERROR` codes the engine answers itself (errata #35); the others come from
 /// cat1-config's validation.

@@ -129,6 +129,23 @@ pub enum Event {
     /// The cache of a socket dropped a serial packet (full: the oldest; `CACHEN=OFF`: the new
     /// one).
     CacheDropped(SocketId),
+    /// HTTPD mode: a serial packet started an HTTP request.
+    HttpRequest,
+    /// HTTPD mode: a response arrived (written to serial, or held in command mode).
+    HttpResponse {
+        /// Its length, status line and headers included.
+        len: usize,
+    },
+    /// HTTPD mode: the request failed (refused, send failed, no response); nothing written.
+    HttpFailed,
+    /// HTTPD mode: no complete response within `HTPTIM`; nothing written.
+    HttpTimedOut,
+    /// An SMS was sent (SMS mode, or an SMS AT answer).
+    SmsSent,
+    /// An SMS arrived.
+    SmsReceived,
+    /// A received SMS was not written to serial (filtered, wrong mode, command mode).
+    SmsDropped,
 }
 
 /// Where the engine's output goes: bytes for the serial line, and events.

@@ -33,6 +33,8 @@ pub struct Args {
     pub sms: Option<String>,
     /// `--log`.
     pub log: LogLevel,
+    /// `--ntp-port`: the UDP port of the NTP servers (123).
+    pub ntp_port: u16,
     /// Identity and radio values (`--profile FILE` and the value flags).
     pub profile: Profile,
 }
@@ -41,6 +43,7 @@ pub struct Args {
 pub const USAGE: &str = "\
 usage: cat1-sim [--model 7s1|dr502|g771] [--serial stdio | --serial tcp:HOST:PORT | --serial pty]
                 [--state FILE] [--time-scale N] [--sms tcp:HOST:PORT] [--log off|error|info|debug]
+                [--ntp-port N]
                 [--profile FILE] [--sn S] [--imei S] [--iccid S] [--ver S] [--build S] [--csq R,B]
                 [--sysinfo LTE|GSM|NONE] [--cip A.B.C.D] [--cnum S] [--lac HEX] [--cid N]
                 [--lng X] [--lat Y] [--address S] [--gps-fix true|false]
@@ -56,6 +59,7 @@ impl Args {
             time_scale: 1,
             sms: None,
             log: LogLevel::Info,
+            ntp_port: 123,
             profile: Profile::default(),
         };
         let mut it = args.into_iter();
@@ -102,6 +106,13 @@ impl Args {
                         .strip_prefix("tcp:")
                         .ok_or_else(|| format!("bad --sms {value:?}"))?;
                     out.sms = Some(addr.into());
+                }
+                "ntp-port" => {
+                    out.ntp_port = value
+                        .parse()
+                        .ok()
+                        .filter(|&n| n >= 1)
+                        .ok_or_else(|| format!("bad --ntp-port {value:?}"))?
                 }
                 "log" => {
                     out.log =

@@ -15,6 +15,7 @@ use cat1_hal_traits::wallclock::{DateTime, WallClock};
 
 use crate::network::HostNetwork;
 use crate::profile::Profile;
+use crate::sms::SmsCentre;
 
 /// The two configuration slots: in memory, and mirrored to a file with `--state`.
 ///
@@ -129,6 +130,8 @@ pub struct HostServices {
     zone_quarters: i8,
     /// Restarts asked for, with their reasons (the engine boots again by itself).
     pub restarts: Vec<RestartReason>,
+    /// The SMS centre (`--sms`); without it, sending fails and nothing arrives.
+    pub sms: Option<SmsCentre>,
 }
 
 impl HostServices {
@@ -141,7 +144,21 @@ impl HostServices {
             clock_offset_s: 0,
             zone_quarters: 32,
             restarts: Vec::new(),
+            sms: None,
         }
+    }
+
+    /// Sets the clock to `unix` seconds UTC (NTP); the zone stays.
+    pub fn set_utc(&mut self, unix: i64) {
+        if let Ok(d) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+            self.clock_offset_s = unix - d.as_secs() as i64;
+        }
+    }
+
+    /// With an SMS centre.
+    pub fn with_sms(mut self, centre: SmsCentre) -> Self {
+        self.sms = Some(centre);
+        self
     }
 }
 
@@ -302,11 +319,33 @@ impl Restart for HostServices {
 }
 
 impl Sms for HostServices {
-    fn send(&mut self, _number: &str, _text: &[u8]) -> Result<(), ErrorKind> {
-        Err(ErrorKind::Unsupported)
+    fn send(&mut self, number: &str, text: &[u8]) -> Result<(), ErrorKind> {
+        match &self.sms {
+            // Sent even when no client is connected to see it (a phone that is off).
+            Some(centre) => {
+                centre.send(number, text);
+                Ok(())
+            }
+            None => Err(ErrorKind::Unsupported),
+        }
     }
-    fn receive(&mut self, _: &mut [u8], _: &mut [u8]) -> Result<Option<Received>, ErrorKind> {
-        Ok(None)
+    fn receive(
+        &mut self,
+        sender: &mut [u8],
+        text: &mut [u8],
+    ) -> Result<Option<Received>, ErrorKind> {
+        let Some((number, body)) = self.sms.as_ref().and_then(SmsCentre::receive) else {
+            return Ok(None);
+        };
+        // Too long a sender or text is cut to the buffers.
+        let sender_len = number.len().min(sender.len());
+        sender[..sender_len].copy_from_slice(&number.as_bytes()[..sender_len]);
+        let text_len = body.len().min(text.len());
+        text[..text_len].copy_from_slice(&body[..text_len]);
+        Ok(Some(Received {
+            sender_len,
+            text_len,
+        }))
     }
 }
 

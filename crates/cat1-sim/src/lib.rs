@@ -7,8 +7,10 @@
 //! | [`profile`] | identity, radio and position values (the manual's examples by default) |
 //! | [`host`] | the services: file or memory storage, wall clock, identity, radio |
 //! | [`network`] | host sockets |
+//! | [`ntp`] | the SNTP client behind `AT+NTPEN` |
 //! | [`module`] | one module and its serial session loop |
 //! | [`serial`] | the transports: TCP listener, stdio, pty |
+//! | [`sms`] | the simulated SMS centre (`--sms`) |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -16,5 +18,7 @@ pub mod args;
 pub mod host;
 pub mod module;
 pub mod network;
+pub mod ntp;
 pub mod profile;
 pub mod serial;
+pub mod sms;

@@ -72,6 +72,11 @@ pub struct Module {
     pub services: HostServices,
     epoch: std::time::Instant,
     log: LogLevel,
+    /// NTP (see [`crate::ntp`]): the UDP port, the next query, the one under way.
+    ntp_port: u16,
+    ntp_next: Option<std::time::Instant>,
+    ntp_pending: Option<crate::ntp::Pending>,
+    time_scale: u32,
 }
 
 /// How long a restart of the simulated module takes before its banner (real modules take
@@ -91,7 +96,51 @@ impl Module {
             services,
             epoch: std::time::Instant::now(),
             log,
+            ntp_port: 123,
+            ntp_next: None,
+            ntp_pending: None,
+            time_scale: options.timer_divisor.max(1),
         }
+    }
+
+    /// The UDP port of the NTP servers (`--ntp-port`).
+    pub fn set_ntp_port(&mut self, port: u16) {
+        self.ntp_port = port;
+    }
+
+    /// NTP: applies a finished query; starts one when due (at power-on, then every `NTPTM`
+    /// minutes divided by the time scale) while `NTPEN=ON` runs.
+    fn poll_ntp(&mut self) {
+        if let Some(p) = &self.ntp_pending {
+            if let Some(result) = p.poll() {
+                self.ntp_pending = None;
+                match result {
+                    Some(unix) => {
+                        self.services.set_utc(unix);
+                        log(self.log, LogLevel::Info, format_args!("NTP: clock set"));
+                    }
+                    None => log(self.log, LogLevel::Error, format_args!("NTP: no answer")),
+                }
+            }
+        }
+        let ntp = &self.engine.saved_config().ntp;
+        if !self.engine.is_powered() || !ntp.enabled {
+            self.ntp_next = None;
+            return;
+        }
+        let now = std::time::Instant::now();
+        if self.ntp_pending.is_some() || self.ntp_next.is_some_and(|t| now < t) {
+            return;
+        }
+        let period =
+            StdDuration::from_secs(u64::from(ntp.interval_min.max(1)) * 60) / self.time_scale;
+        self.ntp_next = Some(now + period);
+        let servers = std::iter::once(&ntp.server)
+            .chain(ntp.more_servers.iter().flatten())
+            .map(|t| String::from_utf8_lossy(t.as_bytes()).into_owned())
+            .filter(|s| !s.is_empty())
+            .collect();
+        self.ntp_pending = Some(crate::ntp::Pending::start(servers, self.ntp_port));
     }
 
     /// The engine, to inspect.
@@ -121,6 +170,7 @@ impl Module {
     /// Powers off.
     pub fn power_off(&mut self) {
         self.engine.power_off(&mut self.services);
+        self.ntp_next = None;
         log(self.log, LogLevel::Info, format_args!("powered off"));
     }
 
@@ -143,6 +193,7 @@ impl Module {
         let mut out = self.collect();
         let now = self.now();
         self.engine.poll(now, &mut self.services, &mut out);
+        self.poll_ntp();
         out.bytes
     }
 

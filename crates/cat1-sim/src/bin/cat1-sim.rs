@@ -9,6 +9,7 @@ use cat1_sim::host::{FileStorage, HostServices};
 use cat1_sim::module::Module;
 use cat1_sim::network::HostNetwork;
 use cat1_sim::serial;
+use cat1_sim::sms::SmsCentre;
 
 fn main() -> ExitCode {
     let args = match Args::parse(std::env::args().skip(1)) {
@@ -32,13 +33,20 @@ fn run(args: Args) -> Result<(), String> {
         Some(path) => FileStorage::file(path.clone())?,
         None => FileStorage::memory(),
     };
-    let services = HostServices::new(args.profile.clone(), storage, HostNetwork::new());
+    let mut services = HostServices::new(args.profile.clone(), storage, HostNetwork::new());
+    if let Some(addr) = &args.sms {
+        let centre = SmsCentre::bind(addr).map_err(|e| format!("--sms {addr}: {e}"))?;
+        // Always printed, like the serial port: with port 0 it is the only way to know.
+        eprintln!("cat1-sim: sms on tcp:{}", centre.local_addr());
+        services = services.with_sms(centre);
+    }
     let options = Options {
         model: args.model,
         timer_divisor: args.time_scale,
         boot_delay: cat1_sim::module::BOOT_DELAY,
     };
     let mut module = Module::new(options, services, args.log);
+    module.set_ntp_port(args.ntp_port);
     match &args.serial {
         SerialSpec::Tcp(addr) => {
             let listener = TcpListener::bind(addr).map_err(|e| format!("{addr}: {e}"))?;

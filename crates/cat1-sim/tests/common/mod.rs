@@ -13,6 +13,8 @@ pub const DEADLINE: Duration = Duration::from_secs(10);
 pub struct Sim {
     child: Child,
     pub port: u16,
+    /// The SMS centre's port, with `--sms`.
+    pub sms_port: Option<u16>,
 }
 
 impl Sim {
@@ -31,17 +33,34 @@ impl Sim {
             for line in BufReader::new(stderr).lines() {
                 let Ok(line) = line else { return };
                 if let Some(addr) = line.strip_prefix("cat1-sim: serial on tcp:") {
-                    let _ = tx.send(addr.rsplit(':').next().unwrap().parse::<u16>().unwrap());
+                    let port = addr.rsplit(':').next().unwrap().parse::<u16>().unwrap();
+                    let _ = tx.send((true, port));
+                }
+                // Printed before the serial port's line.
+                if let Some(addr) = line.strip_prefix("cat1-sim: sms on tcp:") {
+                    let port = addr.rsplit(':').next().unwrap().parse::<u16>().unwrap();
+                    let _ = tx.send((false, port));
                 }
                 if std::env::var_os("CAT1_SIM_LOG").is_some() {
                     eprintln!("{line}");
                 }
             }
         });
-        let port = rx
-            .recv_timeout(DEADLINE)
-            .expect("simulator reports its port");
-        Sim { child, port }
+        let mut sms_port = None;
+        let port = loop {
+            match rx
+                .recv_timeout(DEADLINE)
+                .expect("simulator reports its port")
+            {
+                (true, port) => break port,
+                (false, port) => sms_port = Some(port),
+            }
+        };
+        Sim {
+            child,
+            port,
+            sms_port,
+        }
     }
 
     /// Connects to the serial port: the module powers on and prints its banner.
