@@ -603,7 +603,12 @@ fn measure_client(cal: &Calib) {
     let mut tally = [0u32; 3];
     for (i, case) in prepared.iter().enumerate() {
         for chunk in [1, 2, 3, 7, 16, 64, usize::MAX] {
-            if !check_cycle(&mut core, case, chunk_of(case.response.len(), chunk), &mut tally) {
+            if !check_cycle(
+                &mut core,
+                case,
+                chunk_of(case.response.len(), chunk),
+                &mut tally,
+            ) {
                 let label = if i < ANCHORS.len() {
                     ANCHORS[i].label
                 } else {
@@ -640,8 +645,50 @@ fn measure_client(cal: &Calib) {
     }
 }
 
+/// `--features profile`: `CAT1_PROFILE_REPS` (default 100) SDP cycles (or packing cycles with
+/// `CAT1_PROFILE_PACK` set) of a `CAT1_PROFILE_SIZE`-byte payload (default 1024),
+/// `CAT1_PROFILE_CHUNK` bytes at a time (default all), and nothing else, for an instruction trace
+/// (see `profile.sh`).
+#[cfg(feature = "profile")]
+fn profile() {
+    fn num(s: Option<&str>) -> Option<usize> {
+        s.map(|s| {
+            s.bytes()
+                .fold(0usize, |n, d| n * 10 + usize::from(d.wrapping_sub(b'0')))
+        })
+    }
+    let size = num(option_env!("CAT1_PROFILE_SIZE"))
+        .unwrap_or(1024)
+        .min(MAX_PAYLOAD);
+    let chunk = num(option_env!("CAT1_PROFILE_CHUNK")).unwrap_or(usize::MAX);
+    let reps = num(option_env!("CAT1_PROFILE_REPS")).unwrap_or(100);
+    let mut payload = [0u8; MAX_PAYLOAD];
+    fill_payload(&mut payload);
+    let mut wire = [0u8; MAX_PAYLOAD + 8];
+    let data = &payload[..size];
+    let mut acc = 0usize;
+    if option_env!("CAT1_PROFILE_PACK").is_some() {
+        let mut p = Pack::new(PackingSettings::default());
+        let mut t = 0u64;
+        for _ in 0..reps {
+            acc += pack(&mut p, black_box(data), chunk_of(size, chunk), &mut t);
+        }
+    } else {
+        let mut dec = Dec::new(Direction::ToHost);
+        for _ in 0..reps {
+            let n = sdp_encode(black_box(data), &mut wire);
+            acc += sdp_decode(&mut dec, &wire[..n], chunk_of(n, chunk));
+        }
+    }
+    hprintln!("PROFILE|{}", acc);
+    hprintln!("DONE");
+    debug::exit(debug::EXIT_SUCCESS);
+}
+
 #[entry]
 fn main() -> ! {
+    #[cfg(feature = "profile")]
+    profile();
     timer::start();
     let cal = calibrate();
     hprintln!(

@@ -4,7 +4,7 @@
 //!
 //! [`Packer`] is fed bytes with the time they arrived and hands out whole packets; between feeds
 //! the caller asks [`Packer::poll_at`] when the silence timer ends and calls [`Packer::poll`]
-//! then. Bytes are copied in chunks (one `memcpy` per feed), never one call per byte.
+//! then. Bytes are copied in chunks (small ones without a `memcpy` call), never one call per byte.
 
 use crate::{Duration, Instant};
 use cat1_at_parse::Status;
@@ -93,6 +93,23 @@ impl<const N: usize> Packer<N> {
     /// `Partial`. A packet whose silence had already run out before `now` is handed out first (with
     /// 0 bytes used), so a late caller never merges two packets.
     pub fn feed(&mut self, input: &[u8], now: Instant) -> Status<&[u8]> {
+        // One byte into a packet that neither times out nor fills: store it.
+        if let [b] = *input {
+            let len = self.len;
+            let next = len.wrapping_add(1);
+            if !self.handed_out
+                && len > 0
+                && next < self.limit()
+                && now < self.last_byte.saturating_add(self.settings.silence)
+            {
+                if let Some(slot) = self.buf.get_mut(len) {
+                    *slot = b;
+                    self.len = next;
+                    self.last_byte = now;
+                    return Status::Partial;
+                }
+            }
+        }
         self.clear_handed_out();
         if self.len > 0 && now >= self.last_byte.saturating_add(self.settings.silence) {
             return Status::Complete(self.hand_out(), 0);
@@ -100,15 +117,16 @@ impl<const N: usize> Packer<N> {
         if input.is_empty() {
             return Status::Partial;
         }
-        let room = self.limit().saturating_sub(self.len);
+        let limit = self.limit();
+        let room = limit.saturating_sub(self.len);
         let take = room.min(input.len());
         let end = self.len.saturating_add(take);
         if let (Some(dst), Some(src)) = (self.buf.get_mut(self.len..end), input.get(..take)) {
-            dst.copy_from_slice(src);
+            copy(dst, src);
         }
         self.len = end;
         self.last_byte = now;
-        if self.len >= self.limit() {
+        if end >= limit {
             Status::Complete(self.hand_out(), take)
         } else {
             Status::Partial
@@ -128,6 +146,51 @@ impl<const N: usize> Packer<N> {
         } else {
             None
         }
+    }
+}
+
+/// Copies `src` into `dst` (the same length): pieces of 16, 8, 4, 2 and 1 bytes below 32 bytes,
+/// `memcpy` above (whose fixed cost would dominate a small copy).
+#[inline(always)]
+fn copy(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    if n >= 32 || dst.len() != n {
+        dst.copy_from_slice(src);
+        return;
+    }
+    let (Some((d16, dst)), Some((s16, src))) = (
+        dst.split_at_mut_checked(n & 16),
+        src.split_at_checked(n & 16),
+    ) else {
+        return;
+    };
+    piece::<16>(d16, s16);
+    let (Some((d8, dst)), Some((s8, src))) =
+        (dst.split_at_mut_checked(n & 8), src.split_at_checked(n & 8))
+    else {
+        return;
+    };
+    piece::<8>(d8, s8);
+    let (Some((d4, dst)), Some((s4, src))) =
+        (dst.split_at_mut_checked(n & 4), src.split_at_checked(n & 4))
+    else {
+        return;
+    };
+    piece::<4>(d4, s4);
+    let (Some((d2, d1)), Some((s2, s1))) =
+        (dst.split_at_mut_checked(n & 2), src.split_at_checked(n & 2))
+    else {
+        return;
+    };
+    piece::<2>(d2, s2);
+    piece::<1>(d1, s1);
+}
+
+/// Copies exactly `K` bytes; nothing when either length differs.
+#[inline(always)]
+fn piece<const K: usize>(dst: &mut [u8], src: &[u8]) {
+    if let (Ok(d), Ok(s)) = (<&mut [u8; K]>::try_from(dst), <&[u8; K]>::try_from(src)) {
+        *d = *s;
     }
 }
 
