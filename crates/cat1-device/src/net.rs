@@ -444,9 +444,7 @@ impl Net {
             match action {
                 HeartbeatAction::SendToSocket(socket) => {
                     let mut buf = [0u8; MAX_PAYLOAD];
-                    let n = payload(cfg, svc, &mut buf, |src, b| {
-                        write_heartbeat(heartbeat_kind(cfg.heartbeat.source), src, b).ok()
-                    });
+                    let n = heartbeat_bytes(cfg, svc, &mut buf);
                     if let Some(n) = n {
                         self.send_raw(socket, buf.get(..n).unwrap_or(&[]), svc, out);
                     }
@@ -454,9 +452,7 @@ impl Net {
                 HeartbeatAction::WriteToSerial => {
                     if to_serial {
                         let mut buf = [0u8; MAX_PAYLOAD];
-                        let n = payload(cfg, svc, &mut buf, |src, b| {
-                            write_heartbeat(heartbeat_kind(cfg.heartbeat.source), src, b).ok()
-                        });
+                        let n = heartbeat_bytes(cfg, svc, &mut buf);
                         if let Some(n) = n {
                             out.serial(buf.get(..n).unwrap_or(&[]));
                         }
@@ -960,6 +956,31 @@ fn open<S: Services>(
 
 /// Builds a registration or heartbeat payload into `buf` from the configuration and the
 /// identity and radio services.
+/// The heartbeat packet. With `AT+GPS=ON` and `AT+GPSOUT=ON`, an LBS heartbeat carries the GPS
+/// position after the cell (decision, protocol-notes §12: `,LNG=<lng>,LAT=<lat>` in the style of
+/// `AT+LBS=1`); without a fix it is the plain LBS heartbeat.
+fn heartbeat_bytes<S: Services>(cfg: &Config, svc: &mut S, buf: &mut [u8]) -> Option<usize> {
+    let kind = heartbeat_kind(cfg.heartbeat.source);
+    let n = payload(cfg, svc, buf, |src, b| write_heartbeat(kind, src, b).ok())?;
+    if kind != HeartbeatKind::Lbs || !cfg.gps.enabled || !cfg.gps.append_to_heartbeat {
+        return Some(n);
+    }
+    let Ok(Some(fix)) = crate::services::Positioning::gps_fix(svc.positioning()) else {
+        return Some(n);
+    };
+    let (_, rest) = buf.split_at_mut_checked(n)?;
+    let mut w = cat1_at_parse::Writer::new(rest);
+    w.put(b",LNG=");
+    w.put(&fix.longitude);
+    w.put(b",LAT=");
+    w.put(&fix.latitude);
+    match w.finish() {
+        Ok(extra) => Some(n.saturating_add(extra)),
+        // Too long for the packet: the plain LBS heartbeat, never a cut one.
+        Err(_) => Some(n),
+    }
+}
+
 fn payload<S: Services>(
     cfg: &Config,
     svc: &mut S,

@@ -377,3 +377,44 @@ fn password_prefixed_at_on_serial_in_net_mode() {
     s.send(b"data");
     assert_eq!(peer.read_until(b"data"), b"data");
 }
+
+/// LBS heartbeats, with the GPS position appended when `AT+GPS=ON` and `AT+GPSOUT=ON`
+/// (protocol-notes §12) and the module has a fix.
+fn lbs_heartbeat(gps_out: &str) -> Vec<u8> {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let sim = Sim::start(&["--time-scale", "10", "--gps-fix", "true"]);
+    let mut s = sim.connect();
+    configure(
+        &mut s,
+        &[
+            format!("AT+SOCKA=TCP,127.0.0.1,{}", port(&server)),
+            "AT+HEARTEN=ON".into(),
+            "AT+HEARTTP=NET".into(),
+            "AT+HEARTSORT=LBS".into(),
+            "AT+HEARTTM=10".into(),
+            "AT+GPS=ON".into(),
+            format!("AT+GPSOUT={gps_out}"),
+        ],
+    );
+    let mut peer = Peer::accept(&server);
+    // Up to the start of the second heartbeat: the first one whole.
+    let first = peer.read_until(b"LAC=");
+    let mut rest = peer.read_until(b"LAC=");
+    rest.truncate(rest.len().saturating_sub(4));
+    drop(s);
+    [first, rest].concat()
+}
+
+#[test]
+fn lbs_heartbeats_carry_the_gps_position_with_gpsout_on() {
+    let on = String::from_utf8(lbs_heartbeat("ON")).unwrap();
+    assert!(
+        on.contains("CID=3357906,LNG=114.43350220,LAT=30.49159431"),
+        "{on:?}"
+    );
+    let off = String::from_utf8(lbs_heartbeat("OFF")).unwrap();
+    assert!(
+        off.contains("CID=3357906") && !off.contains("LNG="),
+        "{off:?}"
+    );
+}
