@@ -191,7 +191,10 @@ fn run_socket(job: Job) {
                         if !alive.load(Ordering::SeqCst) {
                             return;
                         }
-                        queue.lock().unwrap().push_back(buf[..n].to_vec());
+                        queue
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .push_back(buf[..n].to_vec());
                         if !report(Report::Readable) {
                             return;
                         }
@@ -227,7 +230,10 @@ fn run_socket(job: Job) {
             while alive.load(Ordering::SeqCst) {
                 // Errors (timeouts, port unreachable, interrupts) just go round again.
                 if let Ok(n) = reader.recv(&mut buf) {
-                    queue.lock().unwrap().push_back(buf[..n].to_vec());
+                    queue
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push_back(buf[..n].to_vec());
                     if !report(Report::Readable) {
                         return;
                     }
@@ -288,7 +294,10 @@ impl Network for HostNetwork {
 
     fn receive(&mut self, socket: SocketId, buf: &mut [u8]) -> Result<usize, ErrorKind> {
         let slot = &self.slots[socket.index()];
-        let mut queue = slot.queue.lock().unwrap();
+        let mut queue = slot
+            .queue
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let Some(mut packet) = queue.pop_front() else {
             return Err(ErrorKind::WouldBlock);
         };

@@ -44,7 +44,10 @@ impl SmsCentre {
                 for stream in listener.incoming() {
                     let Ok(stream) = stream else { continue };
                     if let Ok(w) = stream.try_clone() {
-                        clients.lock().unwrap().push(w);
+                        clients
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .push(w);
                     }
                     let inbox = inbox.clone();
                     let _ = std::thread::Builder::new()
@@ -62,7 +65,10 @@ impl SmsCentre {
 
     /// The next SMS for the module: sender and text.
     pub fn receive(&self) -> Option<(String, Vec<u8>)> {
-        self.inbox.lock().unwrap().pop_front()
+        self.inbox
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pop_front()
     }
 
     /// An SMS from the module; `false` when no client got it.
@@ -72,7 +78,10 @@ impl SmsCentre {
         line.push(b':');
         line.extend_from_slice(&escape(text));
         line.push(b'\n');
-        let mut clients = self.clients.lock().unwrap();
+        let mut clients = self
+            .clients
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         clients.retain_mut(|c| c.write_all(&line).is_ok());
         !clients.is_empty()
     }
@@ -89,7 +98,10 @@ fn read_client(stream: TcpStream, inbox: &Inbox) {
         };
         let number = String::from_utf8_lossy(&line[..colon]).into_owned();
         let text = unescape(&line[colon + 1..]);
-        inbox.lock().unwrap().push_back((number, text));
+        inbox
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push_back((number, text));
     }
 }
 
