@@ -74,8 +74,11 @@ impl Default for Timing {
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub struct ClientCounters {
-    /// Exchanges that timed out.
+    /// Exchanges that timed out (the `AT` probe of a module in a transparent mode is counted in
+    /// `probes_unanswered` instead: that silence is expected).
     pub timeouts: u32,
+    /// `AT` probes nobody answered: the module was in a transparent mode.
+    pub probes_unanswered: u32,
     /// Exchanges abandoned with [`Core::abort`].
     pub aborted: u32,
     /// Final results that arrived with no exchange to belong to (answers after a timeout).
@@ -192,6 +195,7 @@ impl<const N: usize> Core<N> {
             unsynchronised: false,
             counters: ClientCounters {
                 timeouts: 0,
+                probes_unanswered: 0,
                 aborted: 0,
                 late_responses: 0,
                 unsolicited: 0,
@@ -219,6 +223,12 @@ impl<const N: usize> Core<N> {
     /// Whether the core waits for quiet after a timeout (echo off only).
     pub const fn is_unsynchronised(&self) -> bool {
         self.unsynchronised
+    }
+
+    /// The last timeout was an unanswered `AT` probe: counted apart from real timeouts.
+    pub(crate) fn probe_unanswered(&mut self) {
+        self.counters.timeouts = self.counters.timeouts.saturating_sub(1);
+        self.counters.probes_unanswered = self.counters.probes_unanswered.saturating_add(1);
     }
 
     /// The adapter saw the line quiet for [`Timing::settle`] after a timeout: commands may start.

@@ -225,6 +225,10 @@ macro_rules! procedures {
             )) {
                 Ok(()) => Ok(true),
                 Err($crate::CommandError::Io(e)) => Err(e),
+                Err($crate::CommandError::Timeout) => {
+                    self.core.probe_unanswered();
+                    Ok(false)
+                }
                 Err(_) => Ok(false),
             }
         }

@@ -139,6 +139,11 @@ fn entering_command_mode_from_net_mode() {
         ],
     );
     m.enter_command_mode().unwrap();
+    // The unanswered probe is expected in NET mode: not a timeout.
+    assert_eq!(
+        (m.counters().timeouts, m.counters().probes_unanswered),
+        (0, 1)
+    );
     let (uart, _, _) = m.release();
     assert!(uart.finished());
 }

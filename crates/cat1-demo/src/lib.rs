@@ -340,8 +340,12 @@ pub fn run(deadline: StdDuration) -> Result<Outcome, String> {
             say(
                 "demo",
                 format!(
-                    "done: counters {} unsolicited, {} late, {} timeouts (the probe in NET mode), {} bytes dropped",
-                    c.unsolicited, c.late_responses, c.timeouts, c.bytes_dropped
+                    "done: counters {} unsolicited, {} late, {} timeouts, {} unanswered AT probes (NET mode), {} bytes dropped",
+                    c.unsolicited,
+                    c.late_responses,
+                    c.timeouts,
+                    c.probes_unanswered,
+                    c.bytes_dropped
                 ),
             );
             return Ok(outcome);

@@ -219,8 +219,8 @@ fn run(args: &Args) -> Result<(), String> {
     }
     let c = modem.counters();
     eprintln!(
-        "counters: {} unsolicited, {} late, {} timeouts, {} bytes dropped",
-        c.unsolicited, c.late_responses, c.timeouts, c.bytes_dropped
+        "counters: {} unsolicited, {} late, {} timeouts, {} unanswered AT probes, {} bytes dropped",
+        c.unsolicited, c.late_responses, c.timeouts, c.probes_unanswered, c.bytes_dropped
     );
     Ok(())
 }
