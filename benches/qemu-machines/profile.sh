@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Instruction profile of CAT1_PROFILE_REPS (default 100) SDP encode+decode cycles (or packing
 # cycles with PACK=1) of a SIZE-byte payload fed CHUNK bytes at a time: QEMU executes one
-# instruction per translation block and logs each, profile.py counts them per function and per
+# instruction per translation block and logs each, ../qemu/profile.py counts them per function and per
 # instruction. Needs python3 and `rustup component add llvm-tools`.
 # Usage: benches/qemu-machines/profile.sh [SIZE] [CHUNK] [TOP] [PACK]   (CHUNK default: all)
 set -euo pipefail
@@ -19,4 +19,4 @@ trap 'rm -f "$trace"' EXIT
 timeout 300 qemu-system-arm -M mps2-an386 -icount shift=0 -accel tcg,one-insn-per-tb=on \
   -d exec,nochain -D "$trace" -nographic -monitor none -serial none \
   -semihosting-config enable=on,target=native -kernel "$elf"
-python3 profile.py "$trace" "$elf" "$top"
+python3 ../qemu/profile.py "$trace" "$elf" "$top"
