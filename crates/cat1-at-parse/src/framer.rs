@@ -530,6 +530,20 @@ impl<const N: usize> Framer<N> {
         }
     }
 
+    /// Stores one byte that cannot complete anything (above CR) without an [`Expect`]: the
+    /// cheapest path for a driver fed a byte at a time that keeps its exchange detached. Only
+    /// while no handshake reply (`a`, `+ok`) is awaited: those end without a line end. Returns
+    /// `false`, with nothing changed, when the byte needs [`Framer::feed`] (a line end, no room
+    /// left, an over-long line being dropped).
+    #[inline]
+    pub fn push_plain(&mut self, byte: u8) -> bool {
+        if byte < LINE_END_BELOW {
+            return false;
+        }
+        let len = self.lines.pending_len();
+        self.lines.push_fast(byte, len)
+    }
+
     /// Feeds bytes; returns the next event and the bytes consumed, or [`Status::Partial`] when all
     /// of `input` was taken in. Call again with the rest until it returns `Partial`.
     #[inline(always)]

@@ -425,3 +425,31 @@ fn a_detached_exchange_attaches_again_with_its_progress() {
     assert_eq!(events, whole);
     assert_eq!(events.len(), 5);
 }
+
+#[test]
+fn push_plain_then_feed_gives_the_same_events_as_feed_alone() {
+    let mut input = b"\r\n+URC:1\r\nAT+CSQ\r\r\n+CSQ:27,99\r\n\r\nOK\r\n".to_vec();
+    input.extend(std::iter::repeat_n(b'Z', 100));
+    input.extend_from_slice(b"\r\nlate\r\n");
+    let reference = {
+        let mut framer = Framer::<64>::new();
+        let mut expect = Expect::command(b"AT+CSQ", b"CSQ").echo_required();
+        feed_chunked(&mut framer, &mut expect, &input, 1)
+    };
+    let mut framer = Framer::<64>::new();
+    let mut detached = Expect::command(b"AT+CSQ", b"CSQ").echo_required().detach();
+    let mut events = Vec::new();
+    let mut pushed = 0;
+    for &b in &input {
+        if framer.push_plain(b) {
+            pushed += 1;
+            continue;
+        }
+        let mut expect = Expect::attach(b"AT+CSQ", b"CSQ", detached);
+        events.extend(feed_chunked(&mut framer, &mut expect, &[b], 0));
+        detached = expect.detach();
+    }
+    assert_eq!(events, reference);
+    assert!(pushed > 0);
+    assert_eq!(framer.counters().overflows, 1);
+}

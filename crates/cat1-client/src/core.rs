@@ -405,6 +405,17 @@ impl<const N: usize> Core<N> {
     /// Feeds received bytes; returns the next output and the bytes consumed, or
     /// [`Status::Partial`] when all were taken in. Call again with the rest.
     pub fn receive(&mut self, input: &[u8]) -> Status<Output<'_>> {
+        // A byte at a time (a UART interrupt): most bytes complete nothing; store them without
+        // rebuilding the exchange.
+        if let [b] = *input {
+            let handshake = matches!(
+                self.pending,
+                Pending::HandshakeA { .. } | Pending::HandshakeOk { .. }
+            );
+            if !handshake && self.framer.push_plain(b) {
+                return Status::Partial;
+            }
+        }
         let Core {
             framer,
             tx,
