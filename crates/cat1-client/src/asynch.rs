@@ -210,5 +210,3 @@ where
     }
 }
 
-#[allow(unused_imports)]
-use maybe_await as _;

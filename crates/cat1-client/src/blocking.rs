@@ -161,6 +161,3 @@ where
     }
 }
 
-// `maybe_await!` is used by the expansion of `procedures!`.
-#[allow(unused_imports)]
-use maybe_await as _;

@@ -39,19 +39,30 @@ impl core::error::Error for Code {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[allow(missing_docs)]
 pub enum Chapter {
+    /// General commands (AT, Z, S, E, WKMOD, ...).
     General,
+    /// Information inquiry (VER, IMEI, CSQ, LBS, CCLK, ...).
     Information,
+    /// Security (SAFEATEN, SIGNINAT).
     Security,
+    /// Serial interface (UART, UARTFL, UARTFT).
     Serial,
+    /// Network connection (APN, sockets A-D, keepalive, reconnect).
     Network,
+    /// Socket backup servers.
     SocketBackup,
+    /// Registration packet.
     Registration,
+    /// Heartbeat packet.
     Heartbeat,
+    /// HTTPD client.
     Httpd,
+    /// SMS.
     Sms,
+    /// SNTP.
     Ntp,
+    /// GPS (protocol-notes §12).
     Gps,
 }
 
