@@ -6,11 +6,11 @@
 mod common;
 
 use cat1_at_parse::{CommandLine, Expect, FinalResult, Form, Framer, MAX_LINE, Response};
-use common::{Owned, feed_chunked, manual_vectors, wire};
+use common::{Owned, feed_chunked, vectors, wire};
 
 #[test]
 fn there_are_212_vectors_covering_85_commands() {
-    let vectors = manual_vectors();
+    let vectors = vectors();
     assert_eq!(vectors.len(), 212);
     let mut names: Vec<&str> = vectors.iter().map(|v| v.name.as_str()).collect();
     names.sort();
@@ -20,10 +20,10 @@ fn there_are_212_vectors_covering_85_commands() {
 
 #[test]
 fn command_lines_parse_and_encode_back() {
-    for v in manual_vectors() {
+    for v in vectors() {
         let cmd = CommandLine::parse(v.send.as_bytes())
-            .unwrap_or_else(|e| panic!("{}: {:?} does not parse: {e}", v.label, v.send));
-        assert_eq!(cmd.name(), v.name.as_bytes(), "{}", v.label);
+            .unwrap_or_else(|e| panic!("{}: {:?} does not parse: {e}", v.section, v.send));
+        assert_eq!(cmd.name(), v.name.as_bytes(), "{}", v.section);
         let form = match cmd.form() {
             Form::Bare => "bare",
             Form::Execute => "execute",
@@ -31,7 +31,7 @@ fn command_lines_parse_and_encode_back() {
             Form::Test => "test",
             Form::Set(_) => "set",
         };
-        assert_eq!(form, v.form, "{}", v.label);
+        assert_eq!(form, v.form, "{}", v.section);
         let params: Vec<String> = cmd
             .params()
             .map(|p| {
@@ -40,11 +40,16 @@ fn command_lines_parse_and_encode_back() {
                     .collect()
             })
             .unwrap_or_default();
-        assert_eq!(params, v.params, "{}", v.label);
+        assert_eq!(params, v.params, "{}", v.section);
 
         let mut buf = [0u8; MAX_LINE];
         let n = cmd.emit(&mut buf).unwrap();
-        assert_eq!(&buf[..n], format!("{}\r", v.send).as_bytes(), "{}", v.label);
+        assert_eq!(
+            &buf[..n],
+            format!("{}\r", v.send).as_bytes(),
+            "{}",
+            v.section
+        );
         assert_eq!(cmd.buffer_len(), n);
     }
 }
@@ -91,7 +96,7 @@ fn expected_events(v: &common::Vector, echo: bool) -> Vec<Owned> {
 
 #[test]
 fn answers_come_out_of_the_framer_in_any_chunking() {
-    for v in manual_vectors() {
+    for v in vectors() {
         for echo in [false, true] {
             let mut input = Vec::new();
             if echo {
@@ -107,9 +112,9 @@ fn answers_come_out_of_the_framer_in_any_chunking() {
                     expect = expect.echo_required();
                 }
                 let got = feed_chunked(&mut framer, &mut expect, &input, chunk);
-                assert_eq!(got, want, "{} echo={echo} chunk={chunk}", v.label);
-                assert!(expect.is_done(), "{}", v.label);
-                assert_eq!(framer.counters().unsolicited, 0, "{}", v.label);
+                assert_eq!(got, want, "{} echo={echo} chunk={chunk}", v.section);
+                assert!(expect.is_done(), "{}", v.section);
+                assert_eq!(framer.counters().unsolicited, 0, "{}", v.section);
                 // `for_line` finds the same name in the line itself.
                 let mut by_line = Expect::for_line(v.send.as_bytes());
                 let mut framer = Framer::<MAX_LINE>::new();
@@ -117,7 +122,7 @@ fn answers_come_out_of_the_framer_in_any_chunking() {
                     feed_chunked(&mut framer, &mut by_line, &input, chunk),
                     want,
                     "{} (for_line)",
-                    v.label
+                    v.section
                 );
             }
         }
@@ -126,11 +131,11 @@ fn answers_come_out_of_the_framer_in_any_chunking() {
 
 #[test]
 fn the_modem_side_encoder_writes_each_answer_byte_for_byte() {
-    for v in manual_vectors() {
+    for v in vectors() {
         let (last, info) = v.recv.split_last().unwrap();
         let mut buf = [0u8; MAX_LINE];
         let n = if let Some((first, more)) = info.split_first() {
-            assert_eq!(last, "OK", "{}", v.label);
+            assert_eq!(last, "OK", "{}", v.section);
             let (name, params) = first.strip_prefix('+').unwrap().split_once(':').unwrap();
             let more: Vec<&[u8]> = more.iter().map(|l| l.as_bytes()).collect();
             Response::Info {
@@ -146,6 +151,6 @@ fn the_modem_side_encoder_writes_each_answer_byte_for_byte() {
             let code = last.strip_prefix("+CME ERROR:").unwrap().parse().unwrap();
             Response::CmeError(code).emit(&mut buf).unwrap()
         };
-        assert_eq!(&buf[..n], wire(&v.recv).as_slice(), "{}", v.label);
+        assert_eq!(&buf[..n], wire(&v.recv).as_slice(), "{}", v.section);
     }
 }

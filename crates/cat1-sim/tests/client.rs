@@ -3,85 +3,17 @@
 mod common;
 
 use std::io::{Read as _, Write as _};
-use std::net::TcpStream;
 
 use cat1_at_parse::CommandLine;
 use cat1_client::blocking::Modem;
-use cat1_hal_traits::time::{Clock, Instant};
 use common::Sim;
-use embedded_io::{ErrorKind, ErrorType, Read, ReadReady, Write};
-
-/// A TCP stream as an embedded-io UART with a readiness flag.
-struct TcpUart {
-    stream: TcpStream,
-    buf: Vec<u8>,
-}
-
-impl ErrorType for TcpUart {
-    type Error = ErrorKind;
-}
-
-impl ReadReady for TcpUart {
-    fn read_ready(&mut self) -> Result<bool, ErrorKind> {
-        if self.buf.is_empty() {
-            let mut chunk = [0u8; 1024];
-            match self.stream.read(&mut chunk) {
-                Ok(0) => return Err(ErrorKind::BrokenPipe),
-                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
-                Err(_) => return Err(ErrorKind::Other),
-            }
-        }
-        Ok(!self.buf.is_empty())
-    }
-}
-
-impl Read for TcpUart {
-    fn read(&mut self, out: &mut [u8]) -> Result<usize, ErrorKind> {
-        while !self.read_ready()? {
-            std::thread::sleep(std::time::Duration::from_millis(1));
-        }
-        let n = out.len().min(self.buf.len());
-        out[..n].copy_from_slice(&self.buf[..n]);
-        self.buf.drain(..n);
-        Ok(n)
-    }
-}
-
-impl Write for TcpUart {
-    fn write(&mut self, data: &[u8]) -> Result<usize, ErrorKind> {
-        self.stream
-            .set_nonblocking(false)
-            .map_err(|_| ErrorKind::Other)?;
-        let r = self.stream.write(data).map_err(|_| ErrorKind::Other);
-        self.stream
-            .set_nonblocking(true)
-            .map_err(|_| ErrorKind::Other)?;
-        r
-    }
-    fn flush(&mut self) -> Result<(), ErrorKind> {
-        Ok(())
-    }
-}
-
-struct HostClock(std::time::Instant);
-
-impl Clock for HostClock {
-    fn now(&self) -> Instant {
-        Instant::from_millis(self.0.elapsed().as_millis() as u64)
-    }
-}
+use common::uart::{HostClock, TcpUart};
 
 #[test]
 fn blocking_client_configures_the_simulator() {
     let sim = Sim::start(&[]);
-    let stream = TcpStream::connect(("127.0.0.1", sim.port)).unwrap();
-    stream.set_nonblocking(true).unwrap();
-    let uart = TcpUart {
-        stream,
-        buf: Vec::new(),
-    };
-    let mut modem = Modem::new(uart, HostClock(std::time::Instant::now()), ());
+    let (uart, _) = TcpUart::connect(sim.port);
+    let mut modem = Modem::new(uart, HostClock::start(), ());
     // the banner arrives first and goes to the listener; then the handshake
     modem.enter_command_mode().expect("command mode");
     let mut imei = Vec::new();
@@ -114,13 +46,8 @@ fn blocking_client_full_net_flow() {
     let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = server.local_addr().unwrap().port();
     let sim = Sim::start(&["--time-scale", "10"]);
-    let stream = TcpStream::connect(("127.0.0.1", sim.port)).unwrap();
-    stream.set_nonblocking(true).unwrap();
-    let uart = TcpUart {
-        stream,
-        buf: Vec::new(),
-    };
-    let mut modem = Modem::new(uart, HostClock(std::time::Instant::now()), ());
+    let (uart, _) = TcpUart::connect(sim.port);
+    let mut modem = Modem::new(uart, HostClock::start(), ());
     modem.enter_command_mode().expect("command mode");
     let socka = format!("TCP,127.0.0.1,{port}");
     modem

@@ -15,77 +15,11 @@ use cat1_client::{CommandError, Listener};
 use cat1_config::request::{Request, RequestError};
 use cat1_config::spec::Forms;
 use cat1_config::{Config, Model, ParamKind, Value, requests};
-use cat1_hal_traits::time::{Clock, Instant};
+use common::uart::{HostClock, TcpUart};
 use common::{DEADLINE, Sim, vectors};
-use embedded_io::{ErrorKind, ErrorType, Read, ReadReady, Write};
+use embedded_io::ErrorKind;
 
 const BANNER: &[u8] = b"WH-LTE-7S1";
-
-/// A TCP stream as an embedded-io UART with a readiness flag; everything written is logged.
-struct TcpUart {
-    stream: TcpStream,
-    buf: Vec<u8>,
-    written: Arc<Mutex<Vec<u8>>>,
-}
-
-impl ErrorType for TcpUart {
-    type Error = ErrorKind;
-}
-
-impl ReadReady for TcpUart {
-    fn read_ready(&mut self) -> Result<bool, ErrorKind> {
-        if self.buf.is_empty() {
-            let mut chunk = [0u8; 1024];
-            match self.stream.read(&mut chunk) {
-                Ok(0) => return Err(ErrorKind::BrokenPipe),
-                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                    // a host UART is not a busy loop
-                    std::thread::sleep(Duration::from_micros(200));
-                }
-                Err(_) => return Err(ErrorKind::Other),
-            }
-        }
-        Ok(!self.buf.is_empty())
-    }
-}
-
-impl Read for TcpUart {
-    fn read(&mut self, out: &mut [u8]) -> Result<usize, ErrorKind> {
-        while !self.read_ready()? {}
-        let n = out.len().min(self.buf.len());
-        out[..n].copy_from_slice(&self.buf[..n]);
-        self.buf.drain(..n);
-        Ok(n)
-    }
-}
-
-impl Write for TcpUart {
-    fn write(&mut self, data: &[u8]) -> Result<usize, ErrorKind> {
-        self.stream
-            .set_nonblocking(false)
-            .map_err(|_| ErrorKind::Other)?;
-        let r = self.stream.write(data).map_err(|_| ErrorKind::Other);
-        self.stream
-            .set_nonblocking(true)
-            .map_err(|_| ErrorKind::Other)?;
-        if let Ok(n) = r {
-            self.written.lock().unwrap().extend_from_slice(&data[..n]);
-        }
-        r
-    }
-    fn flush(&mut self) -> Result<(), ErrorKind> {
-        Ok(())
-    }
-}
-
-struct HostClock(std::time::Instant);
-
-impl Clock for HostClock {
-    fn now(&self) -> Instant {
-        Instant::from_millis(self.0.elapsed().as_millis() as u64)
-    }
-}
 
 /// Keeps what the client hands out as unsolicited.
 #[derive(Default)]
@@ -112,20 +46,8 @@ struct Client {
 
 impl Client {
     fn connect(sim: &Sim) -> Client {
-        let stream = TcpStream::connect(("127.0.0.1", sim.port)).unwrap();
-        stream.set_nodelay(true).unwrap();
-        stream.set_nonblocking(true).unwrap();
-        let written = Arc::new(Mutex::new(Vec::new()));
-        let uart = TcpUart {
-            stream,
-            buf: Vec::new(),
-            written: written.clone(),
-        };
-        let modem = M::new(
-            uart,
-            HostClock(std::time::Instant::now()),
-            Events::default(),
-        );
+        let (uart, written) = TcpUart::connect(sim.port);
+        let modem = M::new(uart, HostClock::start(), Events::default());
         Client { modem, written }
     }
 

@@ -3,46 +3,10 @@
 
 use cat1_at_parse::{Event, Expect, FinalResult, Framer, Status};
 
-/// One example of the manual (see `vectors/manual.vectors`).
-#[derive(Debug, Clone, Default)]
-pub struct Vector {
-    pub label: String,
-    pub send: String,
-    pub name: String,
-    pub form: String,
-    pub params: Vec<String>,
-    pub recv: Vec<String>,
-}
-
-pub fn manual_vectors() -> Vec<Vector> {
-    let text = include_str!("../vectors/manual.vectors");
-    let mut out: Vec<Vector> = Vec::new();
-    for line in text.lines() {
-        if line.starts_with('#') || line.is_empty() {
-            continue;
-        }
-        if let Some(label) = line.strip_prefix("== ") {
-            out.push(Vector {
-                label: label.to_string(),
-                ..Vector::default()
-            });
-            continue;
-        }
-        let v = out.last_mut().expect("a field before the first block");
-        let (key, value) = line
-            .split_once(": ")
-            .unwrap_or((line.trim_end_matches(':'), ""));
-        match key {
-            "send" => v.send = value.to_string(),
-            "name" => v.name = value.to_string(),
-            "form" => v.form = value.to_string(),
-            "param" => v.params.push(value.to_string()),
-            "recv" => v.recv.push(value.to_string()),
-            other => panic!("unknown key {other:?} in {line:?}"),
-        }
-    }
-    out
-}
+#[path = "../vectors/manual.rs"]
+mod manual;
+#[allow(unused_imports)] // not every test binary reads the vectors
+pub use manual::{Vector, vectors};
 
 /// The bytes the module writes for a vector's answer lines (chapter 3.1, errata #3, #7): the
 /// first line after CR LF, each line ended by CR LF, a blank line before the final result.

@@ -4,46 +4,10 @@
 use cat1_at_parse::{CommandLine, Writer};
 use cat1_config::{Config, spec::ParamKind, spec::ParamSpec};
 
-/// One example of cat1-at-parse's `manual.vectors` (the manual's examples).
-#[derive(Debug, Default, Clone)]
-pub struct Vector {
-    pub section: String,
-    pub send: String,
-    pub name: String,
-    pub form: String,
-    pub params: Vec<String>,
-    pub recv: Vec<String>,
-}
-
-pub fn vectors() -> Vec<Vector> {
-    let text = include_str!("../../../cat1-at-parse/tests/vectors/manual.vectors");
-    let mut out: Vec<Vector> = Vec::new();
-    for line in text.lines() {
-        if line.starts_with('#') || line.is_empty() {
-            continue;
-        }
-        if let Some(rest) = line.strip_prefix("== ") {
-            out.push(Vector {
-                section: rest.to_string(),
-                ..Vector::default()
-            });
-            continue;
-        }
-        let v = out.last_mut().expect("block header first");
-        let (key, value) = line
-            .split_once(": ")
-            .unwrap_or((line.trim_end_matches(':'), ""));
-        match key {
-            "send" => v.send = value.to_string(),
-            "name" => v.name = value.to_string(),
-            "form" => v.form = value.to_string(),
-            "param" => v.params.push(value.to_string()),
-            "recv" => v.recv.push(value.to_string()),
-            other => panic!("unknown key {other}"),
-        }
-    }
-    out
-}
+#[path = "../../../cat1-at-parse/tests/vectors/manual.rs"]
+mod manual;
+#[allow(unused_imports)] // not every test binary reads the vectors
+pub use manual::{Vector, vectors};
 
 pub fn query(cfg: &Config, name: &str) -> String {
     let mut buf = [0u8; 1024];

@@ -1,6 +1,8 @@
 //! Starts the simulator binary and speaks raw bytes to its TCP serial port.
 #![allow(dead_code)]
 
+pub mod uart;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -201,44 +203,10 @@ impl Serial {
     }
 }
 
-/// One block of cat1-at-parse's `manual.vectors`.
-#[derive(Debug, Default, Clone)]
-pub struct Vector {
-    pub section: String,
-    pub send: String,
-    pub name: String,
-    pub form: String,
-    pub recv: Vec<String>,
-}
-
-pub fn vectors() -> Vec<Vector> {
-    let text = include_str!("../../../cat1-at-parse/tests/vectors/manual.vectors");
-    let mut out: Vec<Vector> = Vec::new();
-    for line in text.lines() {
-        if line.starts_with('#') || line.is_empty() {
-            continue;
-        }
-        if let Some(rest) = line.strip_prefix("== ") {
-            out.push(Vector {
-                section: rest.to_string(),
-                ..Vector::default()
-            });
-            continue;
-        }
-        let v = out.last_mut().unwrap();
-        let (key, value) = line
-            .split_once(": ")
-            .unwrap_or((line.trim_end_matches(':'), ""));
-        match key {
-            "send" => v.send = value.to_string(),
-            "name" => v.name = value.to_string(),
-            "form" => v.form = value.to_string(),
-            "recv" => v.recv.push(value.to_string()),
-            _ => {}
-        }
-    }
-    out
-}
+#[path = "../../../cat1-at-parse/tests/vectors/manual.rs"]
+mod manual;
+#[allow(unused_imports)] // not every test binary reads the vectors
+pub use manual::{Vector, vectors};
 
 pub fn temp_path(name: &str) -> std::path::PathBuf {
     std::env::temp_dir().join(format!("cat1-sim-test-{}-{name}", std::process::id()))
