@@ -230,6 +230,140 @@ def chapter_module(ch, cmds):
     return "\n".join(out)
 
 
+def config_structs():
+    """The struct definitions of src/config/mod.rs (the one source of the layout): name to
+    [(field, type)] in declaration order."""
+    src = (CRATE / "src/config/mod.rs").read_text(encoding="utf-8")
+    structs = {}
+    for m in re.finditer(r"pub struct (\w+) \{(.*?)\n\}", src, re.S):
+        structs[m.group(1)] = re.findall(r"^\s*pub (\w+): (.+),$", m.group(2), re.M)
+    return structs
+
+
+STRUCTS = config_structs()
+ENUM_NAMES = {name for name, _ in ENUMS.values()}
+
+
+def leaf_kind(ty):
+    """The `FieldRef` variant of a leaf type, or None for a struct or an array."""
+    if ty == "Option<Text<100>>":
+        return "OptText"
+    if re.fullmatch(r"Text<\d+>", ty):
+        return "Text"
+    if ty in ("bool", "u8", "u16", "u32"):
+        return {"bool": "Bool", "u8": "U8", "u16": "U16", "u32": "U32"}[ty]
+    if ty in ENUM_NAMES:
+        return "Keyword"
+    if ty in STRUCTS or re.fullmatch(r"\[(.+); (\d+)\]", ty):
+        return None
+    raise SystemExit(f"no field kind for {ty}")
+
+
+def config_fields(path="", ty="Config"):
+    """The leaf fields of `ty` in declaration order (serde's, so postcard's), as (path, kind)."""
+    arr = re.fullmatch(r"\[(.+); (\d+)\]", ty)
+    if arr:
+        return [f for i in range(int(arr.group(2))) for f in config_fields(f"{path}[{i}]", arr.group(1))]
+    if ty in STRUCTS:
+        return [f for name, t in STRUCTS[ty] for f in config_fields(f"{path}.{name}" if path else name, t)]
+    return [(path, leaf_kind(ty))]
+
+
+def snake(name):
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
+
+
+def accessors(shared):
+    """`field` (or `field_mut`) of `Config` and of every struct type kept in an array: one arm
+    per leaf, except that an array is one arm (its element's accessor, or `get`)."""
+    ref, get, sfx, ret = ("&", "get", "", "FieldRef") if shared else ("&mut ", "get_mut", "_mut", "FieldMut")
+    view = "view" if shared else "view_mut"
+    todo, done, fns = ["Config"], set(), []
+    while todo:
+        top = todo.pop(0)
+        if top in done:
+            continue
+        done.add(top)
+        arms = []
+
+        def walk(expr, ty, start):
+            arr = re.fullmatch(r"\[(.+); (\d+)\]", ty)
+            k = leaf_kind(ty)
+            if arr:
+                elem, n = arr.group(1), int(arr.group(2))
+                size = len(config_fields("", elem))
+                last = start + n * size - 1
+                if leaf_kind(elem):
+                    tail = f".{view}()" if leaf_kind(elem) == "Text" else ""
+                    arms.append(f"        {start}..={last} => {ret}::{leaf_kind(elem)}({expr}.{get}(i - {start})?{tail}),")
+                else:
+                    todo.append(elem)
+                    arms.append(f"        {start}..={last} => {{")
+                    arms.append(f"            let j = i - {start};")
+                    arms.append(f"            return {snake(elem)}_field{sfx}({expr}.{get}(j / {size})?, j % {size});")
+                    arms.append("        }")
+                return start + n * size
+            if k is None:
+                for name, t in STRUCTS[ty]:
+                    start = walk(f"{expr}.{name}", t, start)
+                return start
+            if k == "Text":
+                arms.append(f"        {start} => {ret}::Text({expr}.{view}()),")
+            else:
+                arms.append(f"        {start} => {ret}::{k}({ref}{expr}),")
+            return start + 1
+
+        walk("cfg", top, 0)
+        name = "field" if top == "Config" else f"{snake(top)}_field"
+        if top == "Config":
+            fns.append(f"/// Leaf field `i` of `cfg`{', writable' if not shared else ''}.")
+            fns.append("#[inline(never)]")
+        else:
+            fns.append(f"/// Leaf field `i` of one `{top}`.")
+        fns.append(f"pub(crate) fn {name}{sfx}(cfg: {ref}{top}, i: usize) -> Option<{ret}<'_>> {{")
+        fns.append("    Some(match i {")
+        fns += arms
+        fns += ["        _ => return None,", "    })", "}", ""]
+    return fns
+
+
+def glue():
+    fields = config_fields()
+    index = {path: i for i, (path, _) in enumerate(fields)}
+    used = set()
+    first, params = [], []
+    for c in CMDS:
+        first.append(len(params))
+        if not is_setting(c):
+            continue
+        fs = FIELDS[c["name"]]
+        assert len(fs) == len(c["params"]), c["name"]
+        for f in fs:
+            params.append(index[f])
+            used.add(f)
+    first.append(len(params))
+    missing = [p for p, _ in fields if p not in used]
+    assert not missing, f"fields no command writes: {missing}"
+    assert len(fields) < 256 and len(params) < 256
+
+    out = ["//! Where the settings are stored: every leaf field of `Config` in declaration order (the",
+           "//! order postcard, through serde, writes them, which persistence keeps), and which of them",
+           "//! each setting command's parameters are.", HEADER,
+           "use super::field::{FieldMut, FieldRef};",
+           "use super::{" + ", ".join(sorted(set(re.findall(r"cfg: &(\w+)", "\n".join(accessors(True)))))) + "};",
+           "use crate::commands::COUNT;", "",
+           "/// The number of leaf fields.",
+           f"pub(crate) const FIELDS: usize = {len(fields)};", "",
+           "/// The field of every setting parameter, command after command.",
+           f"pub(crate) static PARAM_FIELDS: [u8; {len(params)}] = [" + ", ".join(map(str, params)) + "];", "",
+           "/// Where each command's entries in [`PARAM_FIELDS`] start, by `CommandId as usize` (the next",
+           "/// entry is where they end; none for a command that is not a setting).",
+           "pub(crate) static FIRST_PARAM: [u8; COUNT + 1] = [" + ", ".join(map(str, first)) + "];", ""]
+    out += accessors(True)
+    out += accessors(False)
+    return "\n".join(out)
+
+
 def main():
     by_ch = {}
     for c in CMDS:
@@ -277,7 +411,7 @@ def main():
 
     # keywords.rs
     out = ["//! The enumerations a `Config` stores; keywords in the manual's spelling.", HEADER,
-           "use crate::config::field::Keyword;", ""]
+           "use crate::config::field::{Keyword, KeywordSlot};", ""]
     seen = set()
     for c in CMDS:
         if not is_setting(c):
@@ -312,59 +446,24 @@ def main():
             out.append("    }")
             out.append("}")
             out.append("")
+            out.append(f"impl KeywordSlot for {tname} {{")
+            out.append("    fn index(&self) -> usize {")
+            out.append("        *self as usize")
+            out.append("    }")
+            out.append("    fn set_index(&mut self, index: usize) {")
+            out.append("        if let Some(&v) = Self::ALL.get(index) {")
+            out.append("            *self = v;")
+            out.append("        }")
+            out.append("    }")
+            out.append("    fn keywords(&self) -> &'static [&'static str] {")
+            out.append("        &[" + ", ".join(rs(v) for v in p["values"]) + "]")
+            out.append("    }")
+            out.append("}")
+            out.append("")
     write("src/keywords.rs", "\n".join(out))
 
     # config/glue.rs
-    out = ["//! Which `Config` fields each setting command reads and writes.", HEADER,
-           "use super::field::Field;", "use super::Config;", "use crate::CommandId;",
-           "use crate::spec::{Value, Values};", "",
-           "/// The current values of a setting command's parameters, or `None` for a command that",
-           "/// is not a setting.",
-           "pub(crate) fn get(cfg: &Config, id: CommandId) -> Option<Values<'_>> {",
-           "    let v = match id {"]
-    for c in CMDS:
-        if not is_setting(c):
-            continue
-        fs = FIELDS[c["name"]]
-        assert len(fs) == len(c["params"]), c["name"]
-        vals = ", ".join(f"cfg.{f}.value()" for f in fs)
-        out.append(f"        CommandId::{variant(c['name'])} => Values::from_slice(&[{vals}]),")
-    out.append("        _ => return None,")
-    out.append("    };")
-    out.append("    Some(v)")
-    out.append("}")
-    out.append("")
-    out.append("/// Checks that validated `values` fit the fields of setting `id` (all or nothing).")
-    out.append("pub(crate) fn check(cfg: &Config, id: CommandId, values: &Values<'_>) -> bool {")
-    out.append("    let v = |i: usize| values.get(i).unwrap_or(Value::Keep);")
-    out.append("    match id {")
-    for c in CMDS:
-        if not is_setting(c):
-            continue
-        fs = FIELDS[c["name"]]
-        conds = " && ".join(f"cfg.{f}.fits(&v({i}))" for i, f in enumerate(fs))
-        out.append(f"        CommandId::{variant(c['name'])} => {conds},")
-    out.append("        _ => false,")
-    out.append("    }")
-    out.append("}")
-    out.append("")
-    out.append("/// Stores validated `values` of setting `id`; call [`check`] first.")
-    out.append("pub(crate) fn put(cfg: &mut Config, id: CommandId, values: &Values<'_>) {")
-    out.append("    let v = |i: usize| values.get(i).unwrap_or(Value::Keep);")
-    out.append("    match id {")
-    for c in CMDS:
-        if not is_setting(c):
-            continue
-        fs = FIELDS[c["name"]]
-        out.append(f"        CommandId::{variant(c['name'])} => {{")
-        for i, f in enumerate(fs):
-            out.append(f"            cfg.{f}.assign(&v({i}));")
-        out.append("        }")
-    out.append("        _ => {}")
-    out.append("    }")
-    out.append("}")
-    out.append("")
-    write("src/config/glue.rs", "\n".join(out))
+    write("src/config/glue.rs", glue())
 
     # requests.rs: one type per command
     out = ["//! One type per command, for the MCU side: see [`crate::request::Request`].", HEADER,

@@ -21,11 +21,23 @@
 //! instead such a record is skipped, and when no slot holds a current record, [`load`] says
 //! [`LoadError::UnsupportedVersion`] with the version found. There is no older format to migrate
 //! yet; when the layout of `Config` changes, bump the version and add the migration here.
+//!
+//! The payload is postcard's encoding of `Config` through its serde derive: every leaf field in
+//! declaration order, `bool` and `u8` as one byte, `u16`, `u32` and enumerations (the variant
+//! index) as varints, text as a varint length and the bytes, an absent list entry as `0` and a
+//! present one as `1` and the text. Decision (flash, issue 3): it is written and read by one loop
+//! over the field table (`config/glue.rs`) instead of serde's code for the nested struct, which
+//! cost about 9 KB on a Cortex-M; the bytes are the same, so [`FORMAT_VERSION`] stays 1 (a test
+//! compares them with postcard's). Decoding keeps postcard's rules: a `bool` other than 0 or 1, a
+//! variant or length out of range, a varint longer than its type allows, or bytes left over make
+//! the record [`DecodeError::Invalid`].
 
 use cat1_hal_traits::storage::{Slot, Storage};
 use core::fmt;
 
 use crate::Config;
+use crate::config::field::{FieldMut, FieldRef};
+use crate::config::{LEAVES, Text, leaf, leaf_mut};
 
 /// The format version this crate writes and reads.
 pub const FORMAT_VERSION: u16 = 1;
@@ -144,9 +156,7 @@ pub fn encode(config: &Config, sequence: u32, buf: &mut [u8]) -> Result<usize, S
         let payload = buf
             .get_mut(HEADER..HEADER + payload_room)
             .ok_or(too_small)?;
-        postcard::to_slice(config, payload)
-            .map_err(|_| too_small)?
-            .len()
+        write_payload(config, payload).ok_or(too_small)?
     };
     let len = u16::try_from(n).map_err(|_| too_small)?;
     let mut header = [0u8; HEADER];
@@ -197,9 +207,146 @@ pub fn decode(bytes: &[u8]) -> Result<(u32, Config), DecodeError> {
         return Err(DecodeError::UnsupportedVersion(version));
     }
     let payload = body.get(HEADER..).ok_or(DecodeError::Corrupt)?;
-    match postcard::take_from_bytes::<Config>(payload) {
-        Ok((config, [])) if config.is_valid() => Ok((sequence, config)),
+    match read_payload(payload) {
+        Some(config) if config.is_valid() => Ok((sequence, config)),
         _ => Err(DecodeError::Invalid),
+    }
+}
+
+/// Writes the payload, every leaf field of `config` in declaration order (see the module
+/// documentation); returns its length, or `None` when `buf` is too short.
+fn write_payload(config: &Config, buf: &mut [u8]) -> Option<usize> {
+    let mut out = Out { buf, n: 0 };
+    for i in 0..LEAVES {
+        match leaf(config, i)? {
+            FieldRef::Bool(b) => out.byte(u8::from(*b)),
+            FieldRef::U8(n) => out.byte(*n),
+            FieldRef::U16(n) => out.varint(u32::from(*n)),
+            FieldRef::U32(n) => out.varint(*n),
+            FieldRef::Keyword(k) => out.varint(u32::try_from(k.index()).ok()?),
+            FieldRef::Text(t) => out.text(t.as_slice()),
+            FieldRef::OptText(None) => out.byte(0),
+            FieldRef::OptText(Some(t)) => {
+                out.byte(1)?;
+                out.text(t.as_bytes())
+            }
+        }?;
+    }
+    Some(out.n)
+}
+
+/// Reads a payload written by [`write_payload`]: `None` unless it is exactly one `Config`, every
+/// field within its type (the caller then checks [`Config::is_valid`]).
+fn read_payload(bytes: &[u8]) -> Option<Config> {
+    let mut config = Config::default();
+    let mut input = In(bytes);
+    for i in 0..LEAVES {
+        match leaf_mut(&mut config, i)? {
+            FieldMut::Bool(b) => *b = input.flag()?,
+            FieldMut::U8(n) => *n = input.byte()?,
+            FieldMut::U16(n) => *n = u16::try_from(input.varint(16)?).ok()?,
+            FieldMut::U32(n) => *n = input.varint(32)?,
+            FieldMut::Keyword(k) => {
+                let index = usize::try_from(input.varint(32)?).ok()?;
+                if index >= k.keywords().len() {
+                    return None;
+                }
+                k.set_index(index);
+            }
+            FieldMut::Text(t) => {
+                let text = input.text()?;
+                t.clear();
+                t.extend_from_slice(text).ok()?;
+            }
+            FieldMut::OptText(t) => {
+                *t = match input.flag()? {
+                    false => None,
+                    true => Some(Text::from_bytes(input.text()?)?),
+                }
+            }
+        }
+    }
+    input.0.is_empty().then_some(config)
+}
+
+/// A payload being written; every method returns `None` when the buffer is full.
+struct Out<'a> {
+    buf: &'a mut [u8],
+    n: usize,
+}
+
+impl Out<'_> {
+    fn byte(&mut self, b: u8) -> Option<()> {
+        *self.buf.get_mut(self.n)? = b;
+        self.n = self.n.checked_add(1)?;
+        Some(())
+    }
+
+    /// Postcard's varint: seven bits a byte, least significant first, the top bit set on every
+    /// byte but the last.
+    fn varint(&mut self, mut v: u32) -> Option<()> {
+        while v >= 0x80 {
+            self.byte((v & 0x7f) as u8 | 0x80)?;
+            v >>= 7;
+        }
+        self.byte(v as u8)
+    }
+
+    /// Postcard's sequence of bytes: the length as a varint, then the bytes.
+    fn text(&mut self, t: &[u8]) -> Option<()> {
+        self.varint(u32::try_from(t.len()).ok()?)?;
+        let end = self.n.checked_add(t.len())?;
+        self.buf.get_mut(self.n..end)?.copy_from_slice(t);
+        self.n = end;
+        Some(())
+    }
+}
+
+/// A payload being read; every method returns `None` on a short or malformed input.
+struct In<'a>(&'a [u8]);
+
+impl<'a> In<'a> {
+    fn byte(&mut self) -> Option<u8> {
+        let (&b, rest) = self.0.split_first()?;
+        self.0 = rest;
+        Some(b)
+    }
+
+    /// Postcard's `bool`: 0 or 1.
+    fn flag(&mut self) -> Option<bool> {
+        match self.byte()? {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+
+    /// A varint of a `bits`-bit integer, with postcard's limits: at most `ceil(bits / 7)` bytes,
+    /// the last of them holding only the bits that remain (longer encodings of small values are
+    /// accepted, as postcard does).
+    fn varint(&mut self, bits: u32) -> Option<u32> {
+        let mut out = 0u32;
+        let mut shift = 0;
+        loop {
+            let b = self.byte()?;
+            let remaining = bits.checked_sub(shift)?;
+            if remaining <= 7 && u32::from(b) >> remaining != 0 {
+                return None;
+            }
+            out |= u32::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some(out);
+            }
+            shift += 7;
+        }
+    }
+
+    /// Postcard's sequence of bytes.
+    fn text(&mut self) -> Option<&'a [u8]> {
+        let len = usize::try_from(self.varint(32)?).ok()?;
+        let (text, rest) = self.0.split_at_checked(len)?;
+        self.0 = rest;
+        Some(text)
     }
 }
 

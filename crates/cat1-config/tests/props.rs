@@ -153,6 +153,40 @@ proptest! {
     }
 
     #[test]
+    fn the_payload_is_postcards_encoding(cfg in config(), seq in any::<u32>()) {
+        // the format of version 1, written by serde and postcard before the field table: the
+        // records that firmware stored still load, and new ones are the same bytes
+        let mut buf = [0u8; MAX_RECORD];
+        let n = encode(&cfg, seq, &mut buf).unwrap();
+        let old = postcard_record(&cfg, seq);
+        prop_assert_eq!(&buf[..n], &old[..]);
+        prop_assert_eq!(decode(&old), Ok((seq, cfg)));
+    }
+
+    #[test]
+    fn damaged_payloads_decode_as_postcard_decodes_them(
+        cfg in config(),
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4),
+        cut in 0usize..3,
+        extra in prop::collection::vec(any::<u8>(), 0..2),
+    ) {
+        // a payload with a good CRC but changed bytes (as a bug in an older writer could leave):
+        // accepted exactly when postcard accepts it and the result is valid, with the same result
+        let mut payload = postcard_payload(&cfg);
+        for (at, byte) in edits {
+            let i = at.index(payload.len());
+            payload[i] = byte;
+        }
+        payload.truncate(payload.len().saturating_sub(cut));
+        payload.extend_from_slice(&extra);
+        let expected = match postcard::take_from_bytes::<Config>(&payload) {
+            Ok((c, [])) if c.is_valid() => Ok((7, c)),
+            _ => Err(DecodeError::Invalid),
+        };
+        prop_assert_eq!(decode(&record_of(&payload, 7)), expected);
+    }
+
+    #[test]
     fn decoding_garbage_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
         let _ = decode(&bytes);
     }
@@ -209,6 +243,71 @@ fn unset_values_are_unreachable() {
             command: CommandId::Sockcbk
         })]
     );
+}
+
+/// postcard's encoding of `cfg` (through serde).
+fn postcard_payload(cfg: &Config) -> Vec<u8> {
+    let mut buf = vec![0u8; MAX_RECORD];
+    let n = postcard::to_slice(cfg, &mut buf).unwrap().len();
+    buf.truncate(n);
+    buf
+}
+
+/// A record as the serde and postcard code before the field table wrote it.
+fn postcard_record(cfg: &Config, sequence: u32) -> Vec<u8> {
+    record_of(&postcard_payload(cfg), sequence)
+}
+
+/// A record around `payload`: header, payload, CRC (the layout of `persist`'s documentation).
+fn record_of(payload: &[u8], sequence: u32) -> Vec<u8> {
+    let mut r = b"C1CF".to_vec();
+    r.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    r.extend_from_slice(&sequence.to_le_bytes());
+    r.extend_from_slice(&u16::try_from(payload.len()).unwrap().to_le_bytes());
+    r.extend_from_slice(payload);
+    let crc = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC).checksum(&r);
+    r.extend_from_slice(&crc.to_le_bytes());
+    r
+}
+
+#[test]
+fn postcards_varint_limits_are_kept() {
+    // `AT+RSTIM`'s u16 (after echo, work mode, command password and startup message) is the
+    // first varint: 0 written in 3 bytes is accepted as postcard accepts it; a third byte above
+    // 3 (beyond 16 bits) or a fourth byte is not
+    let mut cfg = Config::factory(Model::WhLte7s1);
+    cfg.no_data_restart_s = 0;
+    let payload = postcard_payload(&cfg);
+    let at = 4 + cfg.command_password.as_bytes().len() + cfg.startup_message.as_bytes().len();
+    let with = |varint: &[u8]| {
+        let mut p = payload[..at].to_vec();
+        p.extend_from_slice(varint);
+        p.extend_from_slice(&payload[at + 1..]);
+        decode(&record_of(&p, 1))
+    };
+    assert_eq!(payload[at], 0);
+    assert_eq!(with(&[0x80, 0x80, 0x00]), Ok((1, cfg.clone())));
+    assert_eq!(
+        with(&[0xbc, 0x80, 0x00]).map(|(_, c)| c.no_data_restart_s),
+        Ok(60)
+    );
+    assert_eq!(
+        with(&[0xff, 0xff, 0x03]).map(|(_, c)| c.no_data_restart_s),
+        Ok(65535)
+    );
+    assert_eq!(with(&[0x80, 0x80, 0x04]), Err(DecodeError::Invalid));
+    assert_eq!(with(&[0x80, 0x80, 0x80, 0x00]), Err(DecodeError::Invalid));
+    for bad in [[0x80, 0x80, 0x04], [0xff, 0xff, 0x03]] {
+        let mut p = payload[..at].to_vec();
+        p.extend_from_slice(&bad);
+        p.extend_from_slice(&payload[at + 1..]);
+        assert_eq!(
+            postcard::from_bytes::<Config>(&p)
+                .ok()
+                .map(|c| c.no_data_restart_s),
+            if bad[2] == 3 { Some(65535) } else { None }
+        );
+    }
 }
 
 #[test]

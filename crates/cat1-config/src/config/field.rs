@@ -3,6 +3,8 @@
 
 use core::fmt;
 
+use heapless::VecView;
+
 use crate::spec::Value;
 
 /// An enumeration the configuration stores, with its keywords in the manual's spelling.
@@ -45,6 +47,16 @@ impl<const N: usize> Text<N> {
         self.0.is_empty()
     }
 
+    /// The text with its capacity erased, for the field table.
+    pub(crate) fn view(&self) -> &VecView<u8> {
+        self.0.as_view()
+    }
+
+    /// The text with its capacity erased, writable.
+    pub(crate) fn view_mut(&mut self) -> &mut VecView<u8> {
+        self.0.as_mut_view()
+    }
+
     /// Replaces the contents; returns false (unchanged) when `bytes` is longer than `N`.
     pub fn set(&mut self, bytes: &[u8]) -> bool {
         match heapless::Vec::from_slice(bytes) {
@@ -73,130 +85,143 @@ impl<const N: usize> defmt::Format for Text<N> {
     }
 }
 
-/// A stored field of [`crate::Config`].
-pub(crate) trait Field {
+/// The enumerations as the field table sees them, one implementation per type (generated in
+/// `keywords.rs`): an index into the type's keyword list, so that one copy of the code serves every
+/// enumeration.
+pub(crate) trait KeywordSlot {
+    /// The variant's index in [`KeywordSlot::keywords`].
+    fn index(&self) -> usize;
+    /// Sets the variant at `index`; does nothing out of range.
+    fn set_index(&mut self, index: usize);
+    /// The keywords of the type, in variant order.
+    fn keywords(&self) -> &'static [&'static str];
+}
+
+/// A leaf field of [`crate::Config`], read-only (`glue::field`). Text is seen through heapless's
+/// `VecView`, so one copy of the code serves every capacity.
+pub(crate) enum FieldRef<'a> {
+    /// `ON`/`OFF`.
+    Bool(&'a bool),
+    /// An integer of at most 8 bits.
+    U8(&'a u8),
+    /// An integer of at most 16 bits.
+    U16(&'a u16),
+    /// An integer of at most 32 bits.
+    U32(&'a u32),
+    /// An enumeration.
+    Keyword(&'a dyn KeywordSlot),
+    /// Text.
+    Text(&'a VecView<u8>),
+    /// A list entry that may be absent (`AT+NTPSVR`'s second to fourth server).
+    OptText(&'a Option<Text<100>>),
+}
+
+/// A leaf field of [`crate::Config`], writable (`glue::field_mut`).
+pub(crate) enum FieldMut<'a> {
+    /// `ON`/`OFF`.
+    Bool(&'a mut bool),
+    /// An integer of at most 8 bits.
+    U8(&'a mut u8),
+    /// An integer of at most 16 bits.
+    U16(&'a mut u16),
+    /// An integer of at most 32 bits.
+    U32(&'a mut u32),
+    /// An enumeration.
+    Keyword(&'a mut dyn KeywordSlot),
+    /// Text.
+    Text(&'a mut VecView<u8>),
+    /// A list entry that may be absent.
+    OptText(&'a mut Option<Text<100>>),
+}
+
+impl<'a> FieldRef<'a> {
     /// The current value.
-    fn value(&self) -> Value<'_>;
-    /// Whether `value` can be stored ([`Value::Keep`] always can).
-    fn fits(&self, value: &Value<'_>) -> bool;
-    /// Stores `value`; does nothing for [`Value::Keep`] or a value that does not fit.
-    fn assign(&mut self, value: &Value<'_>);
-}
-
-impl<K: Keyword> Field for K {
-    fn value(&self) -> Value<'_> {
-        Value::Keyword(self.keyword())
-    }
-    fn fits(&self, value: &Value<'_>) -> bool {
-        match value {
-            Value::Keep => true,
-            Value::Keyword(k) => K::from_keyword(k).is_some(),
-            _ => false,
-        }
-    }
-    fn assign(&mut self, value: &Value<'_>) {
-        if let Value::Keyword(k) = value {
-            if let Some(v) = K::from_keyword(k) {
-                *self = v;
-            }
-        }
-    }
-}
-
-/// `ON`/`OFF` settings are stored as `bool`.
-impl Field for bool {
-    fn value(&self) -> Value<'_> {
-        Value::Keyword(if *self { "ON" } else { "OFF" })
-    }
-    fn fits(&self, value: &Value<'_>) -> bool {
-        matches!(value, Value::Keep | Value::Keyword("ON" | "OFF"))
-    }
-    fn assign(&mut self, value: &Value<'_>) {
-        match value {
-            Value::Keyword("ON") => *self = true,
-            Value::Keyword("OFF") => *self = false,
-            _ => {}
-        }
-    }
-}
-
-macro_rules! int_field {
-    ($($t:ty),*) => {$(
-        impl Field for $t {
-            fn value(&self) -> Value<'_> {
-                Value::Int(u32::from(*self))
-            }
-            fn fits(&self, value: &Value<'_>) -> bool {
-                match value {
-                    Value::Keep => true,
-                    Value::Int(n) => <$t>::try_from(*n).is_ok(),
-                    _ => false,
-                }
-            }
-            fn assign(&mut self, value: &Value<'_>) {
-                if let Value::Int(n) = value {
-                    if let Ok(n) = <$t>::try_from(*n) {
-                        *self = n;
-                    }
-                }
-            }
-        }
-    )*};
-}
-int_field!(u8, u16);
-
-impl Field for u32 {
-    fn value(&self) -> Value<'_> {
-        Value::Int(*self)
-    }
-    fn fits(&self, value: &Value<'_>) -> bool {
-        matches!(value, Value::Keep | Value::Int(_))
-    }
-    fn assign(&mut self, value: &Value<'_>) {
-        if let Value::Int(n) = value {
-            *self = *n;
-        }
-    }
-}
-
-impl<const N: usize> Field for Text<N> {
-    fn value(&self) -> Value<'_> {
-        Value::Text(&self.0)
-    }
-    fn fits(&self, value: &Value<'_>) -> bool {
-        match value {
-            Value::Keep => true,
-            Value::Text(t) => t.len() <= N,
-            _ => false,
-        }
-    }
-    fn assign(&mut self, value: &Value<'_>) {
-        if let Value::Text(t) = value {
-            self.set(t);
-        }
-    }
-}
-
-/// A list entry that may be absent (`AT+NTPSVR`'s second to fourth server).
-impl<const N: usize> Field for Option<Text<N>> {
-    fn value(&self) -> Value<'_> {
+    pub(crate) fn value(self) -> Value<'a> {
         match self {
-            Some(t) => Value::Text(t.as_bytes()),
-            None => Value::Absent,
+            FieldRef::Bool(b) => Value::Keyword(if *b { "ON" } else { "OFF" }),
+            FieldRef::U8(n) => Value::Int(u32::from(*n)),
+            FieldRef::U16(n) => Value::Int(u32::from(*n)),
+            FieldRef::U32(n) => Value::Int(*n),
+            FieldRef::Keyword(k) => match k.keywords().get(k.index()) {
+                Some(s) => Value::Keyword(s),
+                None => Value::Absent,
+            },
+            FieldRef::Text(t) => Value::Text(t.as_slice()),
+            FieldRef::OptText(Some(t)) => Value::Text(t.as_bytes()),
+            FieldRef::OptText(None) => Value::Absent,
         }
     }
-    fn fits(&self, value: &Value<'_>) -> bool {
-        match value {
-            Value::Keep | Value::Absent => true,
-            Value::Text(t) => t.len() <= N,
+}
+
+impl FieldMut<'_> {
+    /// Whether `value` can be stored ([`Value::Keep`] always can); stores it too when `store`.
+    /// Nothing is stored for [`Value::Keep`] or a value that does not fit. One function for
+    /// both, so that the check and the store cannot disagree.
+    pub(crate) fn assign(self, value: &Value<'_>, store: bool) -> bool {
+        match (self, *value) {
+            (_, Value::Keep) => true,
+            (FieldMut::Bool(b), Value::Keyword(k @ ("ON" | "OFF"))) => {
+                if store {
+                    *b = k == "ON";
+                }
+                true
+            }
+            (FieldMut::U8(f), Value::Int(n)) => int(f, n, store),
+            (FieldMut::U16(f), Value::Int(n)) => int(f, n, store),
+            (FieldMut::U32(f), Value::Int(n)) => {
+                if store {
+                    *f = n;
+                }
+                true
+            }
+            (FieldMut::Keyword(f), Value::Keyword(k)) => {
+                match f.keywords().iter().position(|&w| w == k) {
+                    Some(i) => {
+                        if store {
+                            f.set_index(i);
+                        }
+                        true
+                    }
+                    None => false,
+                }
+            }
+            (FieldMut::Text(f), Value::Text(t)) => {
+                let fits = t.len() <= f.capacity();
+                if fits && store {
+                    f.clear();
+                    // Cannot fail: the length was checked.
+                    let _ = f.extend_from_slice(t);
+                }
+                fits
+            }
+            (FieldMut::OptText(f), Value::Absent) => {
+                if store {
+                    *f = None;
+                }
+                true
+            }
+            (FieldMut::OptText(f), Value::Text(t)) => match Text::from_bytes(t) {
+                Some(t) => {
+                    if store {
+                        *f = Some(t);
+                    }
+                    true
+                }
+                None => false,
+            },
             _ => false,
         }
     }
-    fn assign(&mut self, value: &Value<'_>) {
-        match value {
-            Value::Absent => *self = None,
-            Value::Text(t) => *self = Text::from_bytes(t),
-            _ => {}
+}
+
+fn int<T: TryFrom<u32>>(f: &mut T, n: u32, store: bool) -> bool {
+    match T::try_from(n) {
+        Ok(n) => {
+            if store {
+                *f = n;
+            }
+            true
         }
+        Err(_) => false,
     }
 }

@@ -4,6 +4,13 @@
 //! is generated from the descriptions (`glue.rs`); validation, defaults and rendering come from
 //! the descriptions too, so this file only says how the values are laid out.
 //!
+//! Decision (flash, issue 3): every access goes through one table. `glue.rs` numbers the leaf
+//! fields in declaration order and lists, per setting command, the field of each parameter;
+//! `glue::field`/`glue::field_mut` turn a number into a typed reference ([`field::FieldRef`]).
+//! Reading, checking, storing, the factory settings, validation and persistence are then each
+//! one loop, instead of one match arm per command and field (which cost about 4 KB of code per
+//! operation on a Cortex-M).
+//!
 //! The pending/saved split of errata #36 belongs to the modem engine: it keeps two `Config`s.
 
 pub(crate) mod field;
@@ -304,11 +311,11 @@ impl Config {
     pub fn factory(model: Model) -> Config {
         let mut cfg = Config::default();
         for spec in crate::commands::ALL.iter().filter(|s| s.setting) {
-            let mut values = Values::new();
-            for p in spec.params {
-                values.push(p.default_value());
+            for (&f, p) in param_fields(spec.id).iter().zip(spec.params) {
+                if let Some(field) = glue::field_mut(&mut cfg, usize::from(f)) {
+                    field.assign(&p.default_value(), true);
+                }
             }
-            glue::put(&mut cfg, spec.id, &values);
         }
         if let Some((_, banner)) = MODEL_DIFFERENCES.iter().find(|(m, _)| *m == model) {
             cfg.startup_message.set(banner.as_bytes());
@@ -333,18 +340,15 @@ impl Config {
 
     /// Stores validated values of a setting (from [`crate::validate::validate_params`]).
     pub fn store(&mut self, spec: &CommandSpec, values: &Values<'_>) -> Result<Change, Code> {
-        if !spec.setting || !glue::check(self, spec.id, values) {
+        let fields = param_fields(spec.id);
+        if !spec.setting || fields.is_empty() || !self.put(fields, values, false) {
             return Err(Code::BAD_VALUE);
         }
-        let changed = match glue::get(self, spec.id) {
-            Some(current) => values
-                .as_slice()
-                .iter()
-                .zip(current.as_slice())
-                .any(|(new, old)| *new != Value::Keep && new != old),
-            None => false,
-        };
-        glue::put(self, spec.id, values);
+        let changed = fields.iter().zip(values.as_slice()).any(|(&f, new)| {
+            *new != Value::Keep
+                && glue::field(self, usize::from(f)).map(field::FieldRef::value) != Some(*new)
+        });
+        self.put(fields, values, true);
         Ok(Change::Set {
             command: spec.id,
             changed,
@@ -353,7 +357,24 @@ impl Config {
 
     /// The current values of a setting's parameters, or `None` for a command that is not one.
     pub fn values(&self, id: CommandId) -> Option<Values<'_>> {
-        glue::get(self, id)
+        let fields = param_fields(id);
+        if fields.is_empty() {
+            return None;
+        }
+        let mut values = Values::new();
+        for &f in fields {
+            values.push(glue::field(self, usize::from(f))?.value());
+        }
+        Some(values)
+    }
+
+    /// Checks (`store` false) or stores `values` into `fields`: all or nothing when checked first.
+    /// A missing value is [`Value::Keep`].
+    fn put(&mut self, fields: &[u8], values: &Values<'_>, store: bool) -> bool {
+        fields.iter().enumerate().all(|(i, &f)| {
+            let value = values.get(i).unwrap_or(Value::Keep);
+            glue::field_mut(self, usize::from(f)).is_some_and(|field| field.assign(&value, store))
+        })
     }
 
     /// Writes the query answer line of setting `name` (`+E:ON`), without line ends.
@@ -402,6 +423,32 @@ impl Config {
             })
     }
 }
+
+/// The fields of setting `id`'s parameters, in order; empty for a command that is not a setting.
+fn param_fields(id: CommandId) -> &'static [u8] {
+    let i = id as usize;
+    let range = match (
+        glue::FIRST_PARAM.get(i),
+        glue::FIRST_PARAM.get(i.wrapping_add(1)),
+    ) {
+        (Some(&a), Some(&b)) => usize::from(a)..usize::from(b),
+        _ => 0..0,
+    };
+    glue::PARAM_FIELDS.get(range).unwrap_or(&[])
+}
+
+/// Leaf field `i` of `cfg` (for persistence, which walks them all in order).
+pub(crate) fn leaf(cfg: &Config, i: usize) -> Option<field::FieldRef<'_>> {
+    glue::field(cfg, i)
+}
+
+/// Leaf field `i` of `cfg`, writable.
+pub(crate) fn leaf_mut(cfg: &mut Config, i: usize) -> Option<field::FieldMut<'_>> {
+    glue::field_mut(cfg, i)
+}
+
+/// The number of leaf fields.
+pub(crate) const LEAVES: usize = glue::FIELDS;
 
 /// Writes the `=?` answer line of `name`, or returns [`QueryError::NoQuery`] when the command
 /// has no test form.
