@@ -323,27 +323,32 @@ impl<'a> In<'a> {
 
     /// A varint of a `bits`-bit integer, with postcard's limits: at most `ceil(bits / 7)` bytes,
     /// the last of them holding only the bits that remain (longer encodings of small values are
-    /// accepted, as postcard does).
+    /// accepted, as postcard does). A value beyond 32 bits (only a `usize` length on a 64-bit
+    /// host can be one) is refused: no field holds it.
     fn varint(&mut self, bits: u32) -> Option<u32> {
         let mut out = 0u32;
-        let mut shift = 0;
+        let mut shift = 0u32;
         loop {
             let b = self.byte()?;
             let remaining = bits.checked_sub(shift)?;
             if remaining <= 7 && u32::from(b) >> remaining != 0 {
                 return None;
             }
-            out |= u32::from(b & 0x7f) << shift;
+            let low = u32::from(b & 0x7f);
+            if low != 0 {
+                out |= low.checked_shl(shift).filter(|v| v >> shift == low)?;
+            }
             if b & 0x80 == 0 {
                 return Some(out);
             }
-            shift += 7;
+            shift = shift.checked_add(7)?;
         }
     }
 
     /// Postcard's sequence of bytes.
     fn text(&mut self) -> Option<&'a [u8]> {
-        let len = usize::try_from(self.varint(32)?).ok()?;
+        // postcard writes a length as a `usize`
+        let len = usize::try_from(self.varint(usize::BITS)?).ok()?;
         let (text, rest) = self.0.split_at_checked(len)?;
         self.0 = rest;
         Some(text)

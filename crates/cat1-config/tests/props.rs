@@ -308,6 +308,22 @@ fn postcards_varint_limits_are_kept() {
             if bad[2] == 3 { Some(65535) } else { None }
         );
     }
+    // a text length is a `usize` varint: overlong forms as long as postcard reads on this
+    // machine are accepted, one byte more is not
+    let len = payload[2];
+    assert!(len < 0x80);
+    let max = usize::BITS.div_ceil(7) as usize;
+    for bytes in [2, max, max + 1] {
+        let mut varint = vec![0x80; bytes];
+        varint[0] |= len;
+        varint[bytes - 1] = 0;
+        let mut p = payload[..2].to_vec();
+        p.extend_from_slice(&varint);
+        p.extend_from_slice(&payload[3..]);
+        let ours = decode(&record_of(&p, 1)).ok().map(|(_, c)| c);
+        assert_eq!(ours, postcard::from_bytes::<Config>(&p).ok(), "{bytes} bytes");
+        assert_eq!(ours.is_some(), bytes <= max);
+    }
 }
 
 #[test]
