@@ -321,7 +321,11 @@ fn postcards_varint_limits_are_kept() {
         p.extend_from_slice(&varint);
         p.extend_from_slice(&payload[3..]);
         let ours = decode(&record_of(&p, 1)).ok().map(|(_, c)| c);
-        assert_eq!(ours, postcard::from_bytes::<Config>(&p).ok(), "{bytes} bytes");
+        assert_eq!(
+            ours,
+            postcard::from_bytes::<Config>(&p).ok(),
+            "{bytes} bytes"
+        );
         assert_eq!(ours.is_some(), bytes <= max);
     }
 }
