@@ -1,5 +1,6 @@
-//! How a stored field turns into a [`Value`] and back: the generated glue calls these, so that
-//! the per-command code is only a list of field paths.
+//! How a stored field turns into a [`Value`] and back: the generated glue maps a field number to
+//! a [`FieldRef`] or [`FieldMut`], and the code here, one copy for every field of a kind, does
+//! the rest.
 
 use core::fmt;
 
