@@ -26,10 +26,12 @@
 //! declaration order, `bool` and `u8` as one byte, `u16`, `u32` and enumerations (the variant
 //! index) as varints, text as a varint length and the bytes, an absent list entry as `0` and a
 //! present one as `1` and the text. Decision (flash, issue 3): it is written and read by one loop
-//! over the field table (`config/glue.rs`) instead of serde's code for the nested struct, which
-//! cost about 9 KB on a Cortex-M; the bytes are the same, so [`FORMAT_VERSION`] stays 1 (a test
-//! compares them with postcard's). Decoding keeps postcard's rules: a `bool` other than 0 or 1, a
-//! variant or length out of range, a varint longer than its type allows, or bytes left over make
+//! over the field table (`config/glue.rs`), each value through postcard's own serializer and
+//! deserializer, instead of serde's code for the whole nested struct, which cost about 9 KB on a
+//! Cortex-M; the bytes are the same, so [`FORMAT_VERSION`] stays 1 (a test compares them with
+//! postcard's encoding of the whole `Config`). Decoding keeps postcard's rules (they are its
+//! rules: postcard reads every value): a `bool` other than 0 or 1, a varint longer than its type
+//! allows, a variant or length out of range, or bytes left over make
 //! the record [`DecodeError::Invalid`].
 
 use cat1_hal_traits::storage::{Slot, Storage};
@@ -244,10 +246,10 @@ fn read_payload(bytes: &[u8]) -> Option<Config> {
         match leaf_mut(&mut config, i)? {
             FieldMut::Bool(b) => *b = input.flag()?,
             FieldMut::U8(n) => *n = input.byte()?,
-            FieldMut::U16(n) => *n = u16::try_from(input.varint(16)?).ok()?,
-            FieldMut::U32(n) => *n = input.varint(32)?,
+            FieldMut::U16(n) => *n = input.varint16()?,
+            FieldMut::U32(n) => *n = input.varint32()?,
             FieldMut::Keyword(k) => {
-                let index = usize::try_from(input.varint(32)?).ok()?;
+                let index = usize::try_from(input.varint32()?).ok()?;
                 if index >= k.keywords().len() {
                     return None;
                 }
@@ -269,32 +271,33 @@ fn read_payload(bytes: &[u8]) -> Option<Config> {
     input.0.is_empty().then_some(config)
 }
 
-/// A payload being written; every method returns `None` when the buffer is full.
+/// A payload being written with postcard's own serializer, one value at a time; every method
+/// returns `None` when the buffer is full.
 struct Out<'a> {
     buf: &'a mut [u8],
     n: usize,
 }
 
 impl Out<'_> {
-    fn byte(&mut self, b: u8) -> Option<()> {
-        *self.buf.get_mut(self.n)? = b;
-        self.n = self.n.checked_add(1)?;
+    fn put<T: serde::Serialize>(&mut self, value: &T) -> Option<()> {
+        let rest = self.buf.get_mut(self.n..)?;
+        let written = postcard::to_slice(value, rest).ok()?.len();
+        self.n = self.n.checked_add(written)?;
         Some(())
     }
 
-    /// Postcard's varint: seven bits a byte, least significant first, the top bit set on every
-    /// byte but the last.
-    fn varint(&mut self, mut v: u32) -> Option<()> {
-        while v >= 0x80 {
-            self.byte((v & 0x7f) as u8 | 0x80)?;
-            v >>= 7;
-        }
-        self.byte(v as u8)
+    fn byte(&mut self, b: u8) -> Option<()> {
+        self.put(&b)
     }
 
-    /// Postcard's sequence of bytes: the length as a varint, then the bytes.
+    fn varint(&mut self, v: u32) -> Option<()> {
+        self.put(&v)
+    }
+
+    /// A sequence of bytes, as postcard writes a `heapless::Vec<u8, N>`: the length, then the
+    /// bytes.
     fn text(&mut self, t: &[u8]) -> Option<()> {
-        self.varint(u32::try_from(t.len()).ok()?)?;
+        self.put(&t.len())?;
         let end = self.n.checked_add(t.len())?;
         self.buf.get_mut(self.n..end)?.copy_from_slice(t);
         self.n = end;
@@ -302,53 +305,37 @@ impl Out<'_> {
     }
 }
 
-/// A payload being read; every method returns `None` on a short or malformed input.
+/// A payload being read with postcard's own deserializer, one value at a time; every method
+/// returns `None` on a short or malformed input.
 struct In<'a>(&'a [u8]);
 
 impl<'a> In<'a> {
-    fn byte(&mut self) -> Option<u8> {
-        let (&b, rest) = self.0.split_first()?;
+    fn take<T: serde::de::DeserializeOwned>(&mut self) -> Option<T> {
+        let (value, rest) = postcard::take_from_bytes::<T>(self.0).ok()?;
         self.0 = rest;
-        Some(b)
+        Some(value)
+    }
+
+    fn byte(&mut self) -> Option<u8> {
+        self.take()
     }
 
     /// Postcard's `bool`: 0 or 1.
     fn flag(&mut self) -> Option<bool> {
-        match self.byte()? {
-            0 => Some(false),
-            1 => Some(true),
-            _ => None,
-        }
+        self.take()
     }
 
-    /// A varint of a `bits`-bit integer, with postcard's limits: at most `ceil(bits / 7)` bytes,
-    /// the last of them holding only the bits that remain (longer encodings of small values are
-    /// accepted, as postcard does). A value beyond 32 bits (only a `usize` length on a 64-bit
-    /// host can be one) is refused: no field holds it.
-    fn varint(&mut self, bits: u32) -> Option<u32> {
-        let mut out = 0u32;
-        let mut shift = 0u32;
-        loop {
-            let b = self.byte()?;
-            let remaining = bits.checked_sub(shift)?;
-            if remaining <= 7 && u32::from(b) >> remaining != 0 {
-                return None;
-            }
-            let low = u32::from(b & 0x7f);
-            if low != 0 {
-                out |= low.checked_shl(shift).filter(|v| v >> shift == low)?;
-            }
-            if b & 0x80 == 0 {
-                return Some(out);
-            }
-            shift = shift.checked_add(7)?;
-        }
+    fn varint16(&mut self) -> Option<u16> {
+        self.take()
     }
 
-    /// Postcard's sequence of bytes.
+    fn varint32(&mut self) -> Option<u32> {
+        self.take()
+    }
+
+    /// A sequence of bytes, as postcard reads a `heapless::Vec<u8, N>`.
     fn text(&mut self) -> Option<&'a [u8]> {
-        // postcard writes a length as a `usize`
-        let len = usize::try_from(self.varint(usize::BITS)?).ok()?;
+        let len: usize = self.take()?;
         let (text, rest) = self.0.split_at_checked(len)?;
         self.0 = rest;
         Some(text)
