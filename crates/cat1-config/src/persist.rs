@@ -333,10 +333,11 @@ impl<'a> In<'a> {
         self.take()
     }
 
-    /// A sequence of bytes, as postcard reads a `heapless::Vec<u8, N>`.
+    /// A sequence of bytes, as postcard reads a `heapless::Vec<u8, N>`: the length as a
+    /// `usize` of the target (at most 5 varint bytes on a 32-bit MCU), which `&[u8]` reads too
+    /// (a plain `usize` would allow 10 everywhere).
     fn text(&mut self) -> Option<&'a [u8]> {
-        let len: usize = self.take()?;
-        let (text, rest) = self.0.split_at_checked(len)?;
+        let (text, rest) = postcard::take_from_bytes::<&'a [u8]>(self.0).ok()?;
         self.0 = rest;
         Some(text)
     }
