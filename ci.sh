@@ -14,6 +14,11 @@ step() { printf '\n==> %s\n' "$*"; }
 step "format"
 cargo fmt --all -- --check
 
+step "generated code is up to date (cat1-config from its commands.json)"
+python3 crates/cat1-config/gen/gen.py
+cargo fmt -p cat1-config
+git diff --exit-code --stat -- crates/cat1-config
+
 step "clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
