@@ -598,6 +598,12 @@ impl<const N: usize> Framer<N> {
         if expect.handshake_pending() {
             return self.feed_handshake(input, expect);
         }
+        self.feed_lines(input, expect)
+    }
+
+    /// The line layer and the classification, without the handshake replies.
+    #[inline(never)]
+    fn feed_lines<'f>(&'f mut self, input: &[u8], expect: &mut Expect<'_>) -> Status<Event<'f>> {
         match self.lines.scan(input) {
             Scan::Line(len, n) => self.line_done(len, n, expect),
             Scan::Partial => Status::Partial,
@@ -664,8 +670,11 @@ impl<const N: usize> Framer<N> {
             if b != next && (next == b'+' || b | 0x20 != next) {
                 break;
             }
-            // Not a line end, and not discarding (checked above).
-            self.lines.push_one(b);
+            // Not a line end, and not discarding (checked above). With no room for it (a buffer
+            // of fewer than 3 bytes), the line layer takes it from here, as it takes any byte.
+            if !self.lines.push_fast(b, pending.len()) {
+                break;
+            }
             i = i.wrapping_add(1);
             if self.lines.pending().len() == 3 {
                 self.lines.clear_pending();
@@ -692,18 +701,12 @@ impl<const N: usize> Framer<N> {
             .iter()
             .position(is_line_end)
             .map_or(input.len(), |i| i.saturating_add(1));
-        // Nothing in flight (what `sync` gives for it): every line is unsolicited.
-        let mut normal = Expect {
-            waiting: Waiting::Nothing,
-            slow_below: LINE_END_BELOW,
-            phase: 0,
-            ..*expect
-        };
+        // A line that ends here is unsolicited: `phase` is 0 while a handshake reply is awaited.
         let limited = input.get(..cut).unwrap_or(input);
         // `limited` ends at a line end or at the end of the input, so a partial result means all
         // of `input` was taken in. The status is adjusted in place rather than rebuilt, so the
         // event is not copied (a copy that can cost a `memcpy` call).
-        let mut status = self.feed_any(limited, &mut normal);
+        let mut status = self.feed_lines(limited, expect);
         if let Status::Complete(_, n) = &mut status {
             *n = n.saturating_add(skipped);
         }

@@ -266,16 +266,6 @@ impl<const N: usize> LineBuffer<N> {
         self.len = DISCARDING;
     }
 
-    /// Appends one byte that is not a line end to the line being assembled (not discarding),
-    /// switching to discarding when there is no room.
-    pub(crate) fn push_one(&mut self, b: u8) {
-        if !self.push_fast(b, self.len) {
-            self.start_discarding();
-            self.discarding = self.discarding.saturating_add(1);
-            self.bytes_dropped = self.bytes_dropped.saturating_add(1);
-        }
-    }
-
     /// The bytes of the line being assembled (not yet ended). Empty while discarding.
     pub fn pending(&self) -> &[u8] {
         self.buf.get(..self.len).unwrap_or(&[])
