@@ -59,6 +59,13 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
+/// Whether one of the four bytes of `word` is below `n` (at most 128): the classic test, a few
+/// operations for four bytes, exact as a whole (a borrow only comes from a byte below `n`).
+#[inline(always)]
+const fn has_byte_below(word: u32, n: u8) -> bool {
+    word.wrapping_sub(n as u32 * 0x0101_0101) & !word & 0x8080_8080 != 0
+}
+
 fn is_line_end(b: &u8) -> bool {
     *b == b'\r' || *b == b'\n'
 }
@@ -167,12 +174,30 @@ impl<const N: usize> LineBuffer<N> {
         let Some(room) = self.buf.get_mut(len..) else {
             return Scan::Discard(skipped);
         };
+        // The bytes that can be taken in: what fits, of what came.
+        let limit = room.len().min(rest.len());
+        let src = rest.get(..limit).unwrap_or_default();
+        let dst = room.get_mut(..limit).unwrap_or_default();
         let mut taken: usize = 0;
-        for (slot, &b) in room.iter_mut().zip(rest) {
+        // Four bytes at a time (one load, one test, one store) while none of them is CR or
+        // below, then a byte at a time up to the one that stops the line.
+        while let Some(&[b0, b1, b2, b3]) = src.get(taken..taken.wrapping_add(4)) {
+            let word = u32::from_le_bytes([b0, b1, b2, b3]);
+            if has_byte_below(word, b'\r' + 1) {
+                break;
+            }
+            if let Some(slot) = dst.get_mut(taken..taken.wrapping_add(4)) {
+                slot.copy_from_slice(&word.to_le_bytes());
+            }
+            taken = taken.wrapping_add(4);
+        }
+        while let Some(&b) = src.get(taken) {
             if b <= b'\r' {
                 break;
             }
-            *slot = b;
+            if let Some(slot) = dst.get_mut(taken) {
+                *slot = b;
+            }
             taken = taken.wrapping_add(1);
         }
         // `len + taken` is at most `N`, `taken` at most `rest.len()`: nothing wraps.
