@@ -570,7 +570,8 @@ impl<const N: usize> Framer<N> {
                     return self.line_done(len, 1, expect);
                 }
             }
-            return self.feed_any(input, expect);
+            // By value: the loop that feeds byte after byte keeps no pointer for this path.
+            return self.feed_byte(b, expect);
         }
         // Several bytes: the line layer's scan, inline (no call for a chunk that completes
         // nothing); a handshake reply awaited goes the general way.
@@ -590,6 +591,12 @@ impl<const N: usize> Framer<N> {
                 status
             }
         }
+    }
+
+    /// [`Self::feed`] for one byte that needs a look.
+    #[inline(never)]
+    fn feed_byte<'f>(&'f mut self, b: u8, expect: &mut Expect<'_>) -> Status<Event<'f>> {
+        self.feed_any(&[b], expect)
     }
 
     /// [`Self::feed`] for any input.
