@@ -36,6 +36,22 @@ use crate::{FinalResult, LineBuffer, Params, Status};
 /// cell; `+SYSINFO:` then `<n>,<mode>` on older firmware, errata #6).
 pub const MULTI_LINE_ANSWERS: &[&[u8]] = &[b"LBSN", b"SYSINFO"];
 
+/// Whether `name` is one of [`MULTI_LINE_ANSWERS`] in any case, compared as words: a few
+/// instructions per command instead of two byte loops. Their bytes are all letters, for which
+/// setting bit 5 folds the case exactly (`x | 0x20 == t` only for `t` and its capital).
+#[inline]
+const fn is_multi_line(name: &[u8]) -> bool {
+    const FOLD: u32 = 0x2020_2020;
+    match *name {
+        [a, b, c, d] => u32::from_le_bytes([a, b, c, d]) | FOLD == u32::from_le_bytes(*b"lbsn"),
+        [a, b, c, d, e, f, g] => {
+            u32::from_le_bytes([a, b, c, d]) | FOLD == u32::from_le_bytes(*b"sysi")
+                && u32::from_le_bytes([d, e, f, g]) | FOLD == u32::from_le_bytes(*b"info")
+        }
+        _ => false,
+    }
+}
+
 /// What the framer hands out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -322,9 +338,7 @@ impl<'c> Expect<'c> {
             sent = line;
         }
         let mut e = Self::new(Waiting::Command, sent, name);
-        e.multi_line = MULTI_LINE_ANSWERS
-            .iter()
-            .any(|m| m.eq_ignore_ascii_case(name));
+        e.multi_line = is_multi_line(name);
         // `info_seen` is false: `phase` is right.
         e
     }
@@ -567,6 +581,9 @@ impl<const N: usize> Framer<N> {
                 }
                 if let Some(len) = self.lines.end_line(len) {
                     // The line ends here.
+                    if let Some(status) = self.ok_done(len, 1, expect) {
+                        return status;
+                    }
                     return self.line_done(len, 1, expect);
                 }
             }
@@ -579,7 +596,10 @@ impl<const N: usize> Framer<N> {
             return self.feed_any(input, expect);
         }
         match self.lines.scan_plain(input) {
-            Scan::Line(len, n) => self.line_done(len, n, expect),
+            Scan::Line(len, n) => match self.ok_done(len, n, expect) {
+                Some(status) => status,
+                None => self.line_done(len, n, expect),
+            },
             Scan::Partial => Status::Partial,
             Scan::Discard(from) => {
                 // A byte that needs a look (or no room for it): the general way from there.
@@ -619,6 +639,28 @@ impl<const N: usize> Framer<N> {
                 Status::Partial => Status::Partial,
             },
         }
+    }
+
+    /// [`Self::line_done`] for the commonest line, inline: `OK` that ends the exchange (an
+    /// answer is taken, and the line cannot be the echo). `None` for any other line, which
+    /// `line_done` classifies (it gives the same for this one: this is only the short way).
+    #[inline(always)]
+    fn ok_done<'f>(
+        &mut self,
+        len: usize,
+        n: usize,
+        expect: &mut Expect<'_>,
+    ) -> Option<Status<Event<'f>>> {
+        let phase = expect.phase;
+        if phase & PHASE_ANSWER != 0
+            && self.lines.line_is_ok(len)
+            && (phase & PHASE_ECHO == 0 || expect.sent.len() != 2)
+        {
+            self.lines_seen = self.lines_seen.wrapping_add(1);
+            expect.finish();
+            return Some(Status::Complete(Event::Final(FinalResult::Ok), n));
+        }
+        None
     }
 
     /// A line of `len` bytes ended after `n` bytes of input: classifies it.
@@ -859,4 +901,99 @@ fn classify<'l>(line: &'l [u8], expect: &mut Expect<'_>, unsolicited: &mut u32) 
     }
     *unsolicited = unsolicited.wrapping_add(1);
     Event::Unsolicited(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `is_multi_line` against its definition: equal to a name of [`MULTI_LINE_ANSWERS`],
+    /// ignoring ASCII case.
+    fn multi_line_as_defined(name: &[u8]) -> bool {
+        MULTI_LINE_ANSWERS
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case(name))
+    }
+
+    #[test]
+    fn multi_line_names_in_any_case_only() {
+        for name in [
+            &b"LBSN"[..],
+            b"lbsn",
+            b"LbSn",
+            b"SYSINFO",
+            b"sysinfo",
+            b"SysInfo",
+            b"LBS",
+            b"LBSNX",
+            b"SYSINF",
+            b"SYSINFOO",
+            b"SYSJNFO",
+            b"",
+            b"CSQ",
+            // Bytes that differ from a letter by bit 5 only, but are not that letter.
+            b"\x0c\x02\x13\x0e",
+            b"l\x02sn",
+            b"sys\x09nfo",
+            b"sysi\x0efo",
+        ] {
+            assert_eq!(is_multi_line(name), multi_line_as_defined(name), "{name:?}");
+        }
+        // Every byte in every position of both names.
+        for m in MULTI_LINE_ANSWERS {
+            for i in 0..m.len() {
+                for b in 0..=255u8 {
+                    let mut name = [0u8; 8];
+                    name[..m.len()].copy_from_slice(m);
+                    name[i] = b;
+                    let name = &name[..m.len()];
+                    assert_eq!(is_multi_line(name), multi_line_as_defined(name), "{name:?}");
+                }
+            }
+        }
+    }
+
+    /// What `feed` hands out for `input`, fed `chunk` bytes at a time, as short strings.
+    fn events(input: &[u8], mut expect: Expect<'_>, chunk: usize) -> [u8; 8] {
+        let mut framer = Framer::<16>::new();
+        let mut out = [b'.'; 8];
+        let mut k = 0;
+        for piece in input.chunks(chunk) {
+            let mut rest = piece;
+            while let Status::Complete(ev, n) = framer.feed(rest, &mut expect) {
+                out[k] = match ev {
+                    Event::Echo(_) => b'E',
+                    Event::Final(FinalResult::Ok) => b'K',
+                    Event::Unsolicited(_) => b'U',
+                    Event::Info(_) => b'I',
+                    _ => b'?',
+                };
+                k += 1;
+                rest = &rest[n..];
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn ok_is_the_echo_when_it_was_sent() {
+        for chunk in [1, 2, 3, 64] {
+            // `OK` sent: the first `OK` is its echo (echo not seen yet), the second ends it.
+            let sent_ok = Expect::command(b"OK", b"X");
+            assert_eq!(&events(b"OK\r\nOK\r\nOK\r\n", sent_ok, chunk), b"EKU.....");
+            let required = Expect::command(b"OK", b"X").echo_required();
+            assert_eq!(&events(b"OK\r\nOK\r\n", required, chunk), b"EK......");
+            // Echo required and another line sent: `OK` before the echo is unsolicited.
+            let other = Expect::command(b"AT", b"").echo_required();
+            assert_eq!(&events(b"OK\r\nAT\r\nOK\r\n", other, chunk), b"UEK.....");
+            assert_eq!(&events(b"OK\r\n", Expect::nothing(), chunk), b"U.......");
+            assert_eq!(
+                &events(b"OK\r\n", Expect::handshake_ok(), chunk),
+                b"U......."
+            );
+            // Not `OK`: `OKAY`, `O`, `ok`.
+            let csq = Expect::command(b"AT+CSQ", b"CSQ");
+            assert_eq!(&events(b"OKAY\rO\rok\rOK\r", csq, chunk), b"UUUK....");
+        }
+    }
 }

@@ -227,6 +227,12 @@ impl<const N: usize> LineBuffer<N> {
         self.buf.split_at(len.min(N)).0
     }
 
+    /// Whether the line [`Self::scan`] completed, `len` bytes long, is `OK`.
+    #[inline(always)]
+    pub(crate) fn line_is_ok(&self, len: usize) -> bool {
+        len == 2 && matches!(self.buf.first_chunk::<2>(), Some(b"OK"))
+    }
+
     /// Drops `input` from byte `from` on, up to the first line end, as part of an over-long line
     /// (after [`Self::scan`] said so). Returns the length of the whole line and the bytes of
     /// `input` consumed when its end is there.
