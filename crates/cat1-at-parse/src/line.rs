@@ -59,11 +59,12 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
-/// Whether one of the four bytes of `word` is below `n` (at most 128): the classic test, a few
-/// operations for four bytes, exact as a whole (a borrow only comes from a byte below `n`).
+/// Bit 7 set in the bytes of `word` that are below `n` (at most 128), in a few operations for
+/// four bytes: the classic test. Exact for the first such byte (the lowest), which is what is
+/// used: a borrow only comes from a byte below `n`, so only bytes after it may be marked wrongly.
 #[inline(always)]
-const fn has_byte_below(word: u32, n: u8) -> bool {
-    word.wrapping_sub(n as u32 * 0x0101_0101) & !word & 0x8080_8080 != 0
+const fn bytes_below(word: u32, n: u8) -> u32 {
+    word.wrapping_sub(n as u32 * 0x0101_0101) & !word & 0x8080_8080
 }
 
 fn is_line_end(b: &u8) -> bool {
@@ -179,26 +180,33 @@ impl<const N: usize> LineBuffer<N> {
         let src = rest.get(..limit).unwrap_or_default();
         let dst = room.get_mut(..limit).unwrap_or_default();
         let mut taken: usize = 0;
-        // Four bytes at a time (one load, one test, one store) while none of them is CR or
-        // below, then a byte at a time up to the one that stops the line.
-        while let Some(&[b0, b1, b2, b3]) = src.get(taken..taken.wrapping_add(4)) {
-            let word = u32::from_le_bytes([b0, b1, b2, b3]);
-            if has_byte_below(word, b'\r' + 1) {
+        // Four bytes at a time (one load, one test, one store), up to the first that is CR or
+        // below; the last (fewer than four) a byte at a time. A word is stored whole: bytes
+        // after the one that stops the line land beyond it, where nothing reads them.
+        loop {
+            let Some(&[b0, b1, b2, b3]) = src.get(taken..taken.wrapping_add(4)) else {
+                while let Some(&b) = src.get(taken) {
+                    if b <= b'\r' {
+                        break;
+                    }
+                    if let Some(slot) = dst.get_mut(taken) {
+                        *slot = b;
+                    }
+                    taken = taken.wrapping_add(1);
+                }
                 break;
-            }
+            };
+            let word = u32::from_le_bytes([b0, b1, b2, b3]);
             if let Some(slot) = dst.get_mut(taken..taken.wrapping_add(4)) {
                 slot.copy_from_slice(&word.to_le_bytes());
             }
-            taken = taken.wrapping_add(4);
-        }
-        while let Some(&b) = src.get(taken) {
-            if b <= b'\r' {
+            let low = bytes_below(word, b'\r' + 1);
+            if low != 0 {
+                // The first byte below: bytes are in memory order, the first the lowest.
+                taken = taken.wrapping_add((low.trailing_zeros() / 8) as usize);
                 break;
             }
-            if let Some(slot) = dst.get_mut(taken) {
-                *slot = b;
-            }
-            taken = taken.wrapping_add(1);
+            taken = taken.wrapping_add(4);
         }
         // `len + taken` is at most `N`, `taken` at most `rest.len()`: nothing wraps.
         let end = len.wrapping_add(taken);
