@@ -862,35 +862,36 @@ fn classify<'l>(line: &'l [u8], expect: &mut Expect<'_>, unsolicited: &mut u32) 
             return Event::Echo(line);
         }
         if phase & PHASE_ANSWER != 0 {
-            // By length and first byte: `OK` (the commonest line), `ERROR`, then `+NAME:` of the
-            // command or `+CME ERROR:` (an alphanumeric name never matches both), then a
-            // continuation line.
-            let result = match *line {
-                [b'O', b'K'] => Some(FinalResult::Ok),
-                [e0, e1, e2, e3, b'R']
-                    if u32::from_le_bytes([e0, e1, e2, e3]) == u32::from_le_bytes(*b"ERRO") =>
-                {
-                    Some(FinalResult::Error)
+            // By first byte, then length: `+NAME:` of the command or `+CME ERROR:` (an
+            // alphanumeric name never matches both), then `OK`, `ERROR` and a continuation line.
+            // (`OK` that ends the exchange seldom comes here: `Framer::ok_done` takes it.)
+            let result = if let [b'+', ref rest @ ..] = *line {
+                let name = expect.name;
+                if is_info_of(line, name) {
+                    expect.info_seen = true;
+                    if expect.multi_line {
+                        expect.phase = phase | PHASE_MORE;
+                    }
+                    return Event::Info(InfoLine {
+                        line,
+                        name_len: name.len(),
+                    });
                 }
-                [b'+', ref rest @ ..] => {
-                    let name = expect.name;
-                    if is_info_of(line, name) {
-                        expect.info_seen = true;
-                        if expect.multi_line {
-                            expect.phase = phase | PHASE_MORE;
+                cme_error(rest)
+            } else {
+                match *line {
+                    [b'O', b'K'] => Some(FinalResult::Ok),
+                    [e0, e1, e2, e3, b'R']
+                        if u32::from_le_bytes([e0, e1, e2, e3]) == u32::from_le_bytes(*b"ERRO") =>
+                    {
+                        Some(FinalResult::Error)
+                    }
+                    _ => {
+                        if phase & PHASE_MORE != 0 {
+                            return Event::Info(InfoLine::continuation(line));
                         }
-                        return Event::Info(InfoLine {
-                            line,
-                            name_len: name.len(),
-                        });
+                        None
                     }
-                    cme_error(rest)
-                }
-                _ => {
-                    if phase & PHASE_MORE != 0 {
-                        return Event::Info(InfoLine::continuation(line));
-                    }
-                    None
                 }
             };
             if let Some(result) = result {
