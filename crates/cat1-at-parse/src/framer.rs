@@ -592,6 +592,10 @@ impl<const N: usize> Framer<N> {
         }
         // Several bytes: the line layer's scan, inline (no call for a chunk that completes
         // nothing); a handshake reply awaited goes the general way.
+        if input.is_empty() {
+            // What is left of a chunk whose last line was handed out: nothing to do.
+            return Status::Partial;
+        }
         if expect.handshake_pending() {
             return self.feed_any(input, expect);
         }

@@ -217,9 +217,13 @@ impl<const N: usize> LineBuffer<N> {
                 Scan::Partial
             }
             // Not empty: the run of line ends was skipped, or the line had bytes already.
-            Some(b) if is_line_end(b) && end != 0 => {
+            Some(&b) if is_line_end(&b) && end != 0 => {
                 self.len = 0;
-                Scan::Line(end, before.wrapping_add(1))
+                // The LF of a CR LF is taken with the line when it is there: it would only end
+                // an empty line, which every later call skips (the same events), and the next
+                // call starts at the next line.
+                let lf = b == b'\r' && rest.get(taken.wrapping_add(1)) == Some(&b'\n');
+                Scan::Line(end, before.wrapping_add(1).wrapping_add(usize::from(lf)))
             }
             Some(_) => {
                 self.len = end;
