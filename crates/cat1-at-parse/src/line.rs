@@ -56,7 +56,25 @@ const DISCARDING: usize = usize::MAX;
 /// long, and this keeps `memcmp` out of a firmware's flash.
 #[inline]
 pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+    if a.len() != b.len() {
+        return false;
+    }
+    // Four to eight bytes (a command line as echoed, `AT+CSQ`): the first four and the last
+    // four, two word compares (they overlap below eight bytes). Otherwise a byte at a time.
+    let n = a.len();
+    if n.wrapping_sub(4) <= 4 {
+        let last = n.wrapping_sub(4);
+        if let (Some(&[a0, a1, a2, a3]), Some(&[a4, a5, a6, a7])) = (a.get(..4), a.get(last..)) {
+            if let (Some(&[b0, b1, b2, b3]), Some(&[b4, b5, b6, b7])) = (b.get(..4), b.get(last..))
+            {
+                return u32::from_le_bytes([a0, a1, a2, a3])
+                    == u32::from_le_bytes([b0, b1, b2, b3])
+                    && u32::from_le_bytes([a4, a5, a6, a7])
+                        == u32::from_le_bytes([b4, b5, b6, b7]);
+            }
+        }
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// Bit 7 set in the bytes of `word` that are below `n` (at most 128), in a few operations for
@@ -360,6 +378,23 @@ mod tests {
             input = &input[n..];
         }
         out
+    }
+
+    #[test]
+    fn same_bytes_is_equality() {
+        let text = b"AT+CGDCONT=1,\"IP\"";
+        for n in 0..text.len() {
+            for m in 0..text.len() {
+                let a = &text[..n];
+                let mut b: Vec<u8> = text[..m].to_vec();
+                assert_eq!(same_bytes(a, &b), a == &b[..]);
+                for i in 0..m {
+                    b[i] ^= 0x20;
+                    assert_eq!(same_bytes(a, &b), a == &b[..], "{n} {m} {i}");
+                    b[i] ^= 0x20;
+                }
+            }
+        }
     }
 
     #[test]
