@@ -203,6 +203,27 @@ impl<const N: usize> LineBuffer<N> {
         // after the one that stops the line land beyond it, where nothing reads them.
         loop {
             let Some(&[b0, b1, b2, b3]) = src.get(taken..taken.wrapping_add(4)) else {
+                // Fewer than four left: the last four bytes, when there are four, as one word
+                // (the first of them taken already, so none of those is below CR: no borrow
+                // comes from them, and they are masked out).
+                let last = limit.wrapping_sub(4);
+                if let (Some(&[b0, b1, b2, b3]), Some(slot)) =
+                    (src.get(last..), dst.get_mut(last..))
+                {
+                    if taken != limit {
+                        let word = u32::from_le_bytes([b0, b1, b2, b3]);
+                        slot.copy_from_slice(&word.to_le_bytes());
+                        // `limit - taken` is 1 to 3: the new bytes are the high ones.
+                        let new = u32::MAX << (limit.wrapping_sub(taken).wrapping_neg() & 3) * 8;
+                        let low = bytes_below(word, b'\r' + 1) & new;
+                        taken = if low != 0 {
+                            last.wrapping_add((low.trailing_zeros() / 8) as usize)
+                        } else {
+                            limit
+                        };
+                    }
+                    break;
+                }
                 while let Some(&b) = src.get(taken) {
                     if b <= b'\r' {
                         break;
