@@ -334,8 +334,13 @@ impl<'c> Expect<'c> {
     /// against `+NAME:` lines.
     pub fn command(sent: &'c [u8], name: &'c [u8]) -> Self {
         let mut sent = sent;
-        while let [line @ .., b'\r' | b'\n'] = sent {
-            sent = line;
+        // One test for the usual line without line ends (both are below 14).
+        if let [.., last] = *sent {
+            if last <= b'\r' {
+                while let [line @ .., b'\r' | b'\n'] = sent {
+                    sent = line;
+                }
+            }
         }
         let mut e = Self::new(Waiting::Command, sent, name);
         e.multi_line = is_multi_line(name);
