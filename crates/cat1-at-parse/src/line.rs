@@ -185,6 +185,12 @@ impl<const N: usize> LineBuffer<N> {
         let len = self.len;
         let mut rest = input;
         if len == 0 {
+            // Usually CR LF (a blank line, or what ends the line before): as a halfword.
+            if let [c, l, ref tail @ ..] = *rest {
+                if u16::from_le_bytes([c, l]) == u16::from_le_bytes(*b"\r\n") {
+                    rest = tail;
+                }
+            }
             while let [b'\r' | b'\n', tail @ ..] = rest {
                 rest = tail;
             }
