@@ -232,39 +232,61 @@ fn chunk_of(case: &Case, chunk: usize) -> usize {
     chunk.min(case.response.len()).max(1)
 }
 
-/// One pass over `cases`, `chunk` bytes at a time: what one repetition measures. The chunking
-/// is chosen once per pass, not per response (a firmware does not choose it per response), and
-/// `chunk` goes through `black_box` once, so that nothing is specialised on its value; the call
-/// per response stays, as a firmware's call of its response handler.
+/// One pass over `cases`, a byte at a time: what one repetition measures. The call per
+/// response stays, as a firmware's call of its response handler.
 #[inline(always)]
-fn pass<const DECODE: bool>(framer: &mut Fr, cases: &[Case], chunk: usize) -> u32 {
-    let chunk = black_box(chunk);
+fn pass_bytes<const DECODE: bool>(framer: &mut Fr, cases: &[Case]) -> u32 {
     let mut acc = 0u32;
-    if chunk == 1 {
-        for case in cases {
-            acc = acc.wrapping_add(run_bytes::<DECODE>(framer, case));
-        }
-    } else {
-        // Whole responses when `chunk` is larger (`chunks` gives the one piece).
-        for case in cases {
-            acc = acc.wrapping_add(run_chunks::<DECODE>(framer, case, chunk));
-        }
+    for case in cases {
+        acc = acc.wrapping_add(run_bytes::<DECODE>(framer, case));
     }
     acc
 }
 
+/// One pass over `cases`, `chunk` bytes at a time (whole responses when `chunk` is larger:
+/// `chunks` gives the one piece).
+#[inline(always)]
+fn pass_chunks<const DECODE: bool>(framer: &mut Fr, cases: &[Case], chunk: usize) -> u32 {
+    let mut acc = 0u32;
+    for case in cases {
+        acc = acc.wrapping_add(run_chunks::<DECODE>(framer, case, chunk));
+    }
+    acc
+}
+
+/// One pass over `cases`, `chunk` bytes at a time, outside the measurements (profile).
+#[cfg(feature = "profile")]
+fn pass<const DECODE: bool>(framer: &mut Fr, cases: &[Case], chunk: usize) -> u32 {
+    if chunk == 1 {
+        pass_bytes::<DECODE>(framer, cases)
+    } else {
+        pass_chunks::<DECODE>(framer, cases, chunk)
+    }
+}
+
 /// Instructions x 1000 per pass over `cases`, for every chunk size, decoded then framer only.
+/// The chunking is chosen once per measurement, not per repetition or per response (a firmware
+/// does not choose it per response), and `chunk` goes through `black_box` once, so that nothing
+/// is specialised on its value.
 fn measure(cal: &Calib, framer: &mut Fr, cases: &[Case]) -> [u64; 8] {
     let mut out = [0u64; 8];
     for (k, &chunk) in CHUNKS.iter().enumerate() {
-        let mut decoded = || {
-            black_box(pass::<true>(framer, cases, chunk));
-        };
-        out[k] = cal.per_rep_milli(&mut decoded);
-        let mut framed = || {
-            black_box(pass::<false>(framer, cases, chunk));
-        };
-        out[k + 4] = cal.per_rep_milli(&mut framed);
+        let chunk = black_box(chunk);
+        if chunk == 1 {
+            out[k] = cal.per_rep_milli(&mut || {
+                black_box(pass_bytes::<true>(framer, cases));
+            });
+            out[k + 4] = cal.per_rep_milli(&mut || {
+                black_box(pass_bytes::<false>(framer, cases));
+            });
+        } else {
+            out[k] = cal.per_rep_milli(&mut || {
+                black_box(pass_chunks::<true>(framer, cases, chunk));
+            });
+            out[k + 4] = cal.per_rep_milli(&mut || {
+                black_box(pass_chunks::<false>(framer, cases, chunk));
+            });
+        }
     }
     out
 }
