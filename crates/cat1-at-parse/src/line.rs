@@ -287,7 +287,8 @@ impl<const N: usize> LineBuffer<N> {
     /// Whether the line [`Self::scan`] completed, `len` bytes long, is `OK`.
     #[inline(always)]
     pub(crate) fn line_is_ok(&self, len: usize) -> bool {
-        len == 2 && matches!(self.buf.first_chunk::<2>(), Some(b"OK"))
+        len == 2
+            && matches!(self.buf.first_chunk::<2>(), Some(ok) if u16::from_le_bytes(*ok) == u16::from_le_bytes(*b"OK"))
     }
 
     /// Drops `input` from byte `from` on, up to the first line end, as part of an over-long line
