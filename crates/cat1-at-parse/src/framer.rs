@@ -589,7 +589,7 @@ impl<const N: usize> Framer<N> {
                     if let Some(status) = self.ok_done(len, 1, expect) {
                         return status;
                     }
-                    return self.line_done(len, 1, expect);
+                    return Status::Complete(self.line_done(len, expect), 1);
                 }
             }
             // By value: the loop that feeds byte after byte keeps no pointer for this path.
@@ -607,7 +607,7 @@ impl<const N: usize> Framer<N> {
         match self.lines.scan_plain(input) {
             Scan::Line(len, n) => match self.ok_done(len, n, expect) {
                 Some(status) => status,
-                None => self.line_done(len, n, expect),
+                None => Status::Complete(self.line_done(len, expect), n),
             },
             Scan::Partial => Status::Partial,
             Scan::Discard(from) => {
@@ -641,7 +641,7 @@ impl<const N: usize> Framer<N> {
     #[inline(never)]
     fn feed_lines<'f>(&'f mut self, input: &[u8], expect: &mut Expect<'_>) -> Status<Event<'f>> {
         match self.lines.scan(input) {
-            Scan::Line(len, n) => self.line_done(len, n, expect),
+            Scan::Line(len, n) => Status::Complete(self.line_done(len, expect), n),
             Scan::Partial => Status::Partial,
             Scan::Discard(from) => match self.lines.discard(input, from) {
                 Status::Complete(dropped, n) => Status::Complete(Event::Overflow { dropped }, n),
@@ -672,21 +672,17 @@ impl<const N: usize> Framer<N> {
         None
     }
 
-    /// A line of `len` bytes ended after `n` bytes of input: classifies it.
+    /// A line of `len` bytes ended: classifies it. (Three arguments, all in registers; the
+    /// caller adds the bytes consumed.)
     #[inline(never)]
-    fn line_done<'f>(
-        &'f mut self,
-        len: usize,
-        n: usize,
-        expect: &mut Expect<'_>,
-    ) -> Status<Event<'f>> {
+    fn line_done<'f>(&'f mut self, len: usize, expect: &mut Expect<'_>) -> Event<'f> {
         let Framer {
             lines,
             lines_seen,
             unsolicited,
         } = self;
         *lines_seen = lines_seen.wrapping_add(1);
-        Status::Complete(classify(lines.line(len), expect, unsolicited), n)
+        classify(lines.line(len), expect, unsolicited)
     }
 
     /// A handshake reply is awaited: `a` or `+ok`, which come without a line end. At the start
