@@ -663,7 +663,7 @@ impl<const N: usize> Framer<N> {
         let phase = expect.phase;
         if phase & PHASE_ANSWER != 0
             && self.lines.line_is_ok(len)
-            && (phase & PHASE_ECHO == 0 || expect.sent.len() != 2)
+            && (expect.sent.len() != 2 || phase & PHASE_ECHO == 0)
         {
             self.lines_seen = self.lines_seen.wrapping_add(1);
             expect.finish();
@@ -859,50 +859,49 @@ fn cme_error(rest: &[u8]) -> Option<FinalResult> {
 #[inline]
 fn classify<'l>(line: &'l [u8], expect: &mut Expect<'_>, unsolicited: &mut u32) -> Event<'l> {
     let phase = expect.phase;
-    if phase != 0 {
-        // `line` is not empty, so it never equals an empty `sent`.
-        if phase & PHASE_ECHO != 0 && same_bytes(line, expect.sent) {
-            expect.echo_seen = true;
-            expect.phase = (phase & !PHASE_ECHO) | PHASE_ANSWER;
-            return Event::Echo(line);
-        }
-        if phase & PHASE_ANSWER != 0 {
-            // By first byte, then length: `+NAME:` of the command or `+CME ERROR:` (an
-            // alphanumeric name never matches both), then `OK`, `ERROR` and a continuation line.
-            // (`OK` that ends the exchange seldom comes here: `Framer::ok_done` takes it.)
-            let result = if let [b'+', ref rest @ ..] = *line {
-                let name = expect.name;
-                if is_info_of(line, name) {
-                    expect.info_seen = true;
-                    if expect.multi_line {
-                        expect.phase = phase | PHASE_MORE;
-                    }
-                    return Event::Info(InfoLine {
-                        line,
-                        name_len: name.len(),
-                    });
+    // Phase 0 (nothing to take) has neither of the two bits tested below: unsolicited.
+    // `line` is not empty, so it never equals an empty `sent`.
+    if phase & PHASE_ECHO != 0 && same_bytes(line, expect.sent) {
+        expect.echo_seen = true;
+        expect.phase = (phase & !PHASE_ECHO) | PHASE_ANSWER;
+        return Event::Echo(line);
+    }
+    if phase & PHASE_ANSWER != 0 {
+        // By first byte, then length: `+NAME:` of the command or `+CME ERROR:` (an
+        // alphanumeric name never matches both), then `OK`, `ERROR` and a continuation line.
+        // (`OK` that ends the exchange seldom comes here: `Framer::ok_done` takes it.)
+        let result = if let [b'+', ref rest @ ..] = *line {
+            let name = expect.name;
+            if is_info_of(line, name) {
+                expect.info_seen = true;
+                if expect.multi_line {
+                    expect.phase = phase | PHASE_MORE;
                 }
-                cme_error(rest)
-            } else {
-                match *line {
-                    [b'O', b'K'] => Some(FinalResult::Ok),
-                    [e0, e1, e2, e3, b'R']
-                        if u32::from_le_bytes([e0, e1, e2, e3]) == u32::from_le_bytes(*b"ERRO") =>
-                    {
-                        Some(FinalResult::Error)
-                    }
-                    _ => {
-                        if phase & PHASE_MORE != 0 {
-                            return Event::Info(InfoLine::continuation(line));
-                        }
-                        None
-                    }
-                }
-            };
-            if let Some(result) = result {
-                expect.finish();
-                return Event::Final(result);
+                return Event::Info(InfoLine {
+                    line,
+                    name_len: name.len(),
+                });
             }
+            cme_error(rest)
+        } else {
+            match *line {
+                [b'O', b'K'] => Some(FinalResult::Ok),
+                [e0, e1, e2, e3, b'R']
+                    if u32::from_le_bytes([e0, e1, e2, e3]) == u32::from_le_bytes(*b"ERRO") =>
+                {
+                    Some(FinalResult::Error)
+                }
+                _ => {
+                    if phase & PHASE_MORE != 0 {
+                        return Event::Info(InfoLine::continuation(line));
+                    }
+                    None
+                }
+            }
+        };
+        if let Some(result) = result {
+            expect.finish();
+            return Event::Final(result);
         }
     }
     *unsolicited = unsolicited.wrapping_add(1);
