@@ -564,7 +564,9 @@ impl<const N: usize> Framer<N> {
     }
 
     /// Feeds bytes; returns the next event and the bytes consumed, or [`Status::Partial`] when all
-    /// of `input` was taken in. Call again with the rest until it returns `Partial`.
+    /// of `input` was taken in. Call again with the rest until it returns `Partial`. The LF of a
+    /// CR LF that ends a line may be consumed with the line (it only ends an empty line, which
+    /// is skipped in every state), so the count depends on the chunking; the events do not.
     #[inline(always)]
     pub fn feed<'f>(&'f mut self, input: &[u8], expect: &mut Expect<'_>) -> Status<Event<'f>> {
         // The cheap path for input that comes a byte at a time (a UART interrupt): a byte that

@@ -176,10 +176,11 @@ impl<const N: usize> LineBuffer<N> {
         }
     }
 
-    /// [`Self::scan`] for the framer's fast path: stores the bytes above CR and completes a line
-    /// at a line end; stops, without taking it, at any other byte (a control byte), at a byte with no room for it, or while discarding (`Scan::Discard` with the
-    /// bytes of `input` taken in before it, state updated up to there: the caller hands the rest
-    /// to the general path).
+    /// [`Self::scan`] for the framer's fast path: stores the bytes above CR (four at a time) and
+    /// completes a line at a line end, taking the LF of a CR LF with it; stops, without taking
+    /// it, at any other byte (a control byte), at a byte with no room for it, or while
+    /// discarding (`Scan::Discard` with the bytes of `input` taken in before it, state updated
+    /// up to there: the caller hands the rest to the general path).
     #[inline(always)]
     pub(crate) fn scan_plain(&mut self, input: &[u8]) -> Scan {
         let len = self.len;
@@ -220,7 +221,7 @@ impl<const N: usize> LineBuffer<N> {
                         let word = u32::from_le_bytes([b0, b1, b2, b3]);
                         slot.copy_from_slice(&word.to_le_bytes());
                         // `limit - taken` is 1 to 3: the new bytes are the high ones.
-                        let new = u32::MAX << (limit.wrapping_sub(taken).wrapping_neg() & 3) * 8;
+                        let new = u32::MAX << ((limit.wrapping_sub(taken).wrapping_neg() & 3) * 8);
                         let low = bytes_below(word, b'\r' + 1) & new;
                         taken = if low != 0 {
                             last.wrapping_add((low.trailing_zeros() / 8) as usize)
@@ -287,8 +288,10 @@ impl<const N: usize> LineBuffer<N> {
     /// Whether the line [`Self::scan`] completed, `len` bytes long, is `OK`.
     #[inline(always)]
     pub(crate) fn line_is_ok(&self, len: usize) -> bool {
+        // Compared as a halfword, not byte by byte.
+        let ok = u16::from_le_bytes(*b"OK");
         len == 2
-            && matches!(self.buf.first_chunk::<2>(), Some(ok) if u16::from_le_bytes(*ok) == u16::from_le_bytes(*b"OK"))
+            && matches!(self.buf.first_chunk::<2>(), Some(line) if u16::from_le_bytes(*line) == ok)
     }
 
     /// Drops `input` from byte `from` on, up to the first line end, as part of an over-long line
