@@ -863,7 +863,8 @@ fn classify<'l>(line: &'l [u8], expect: &mut Expect<'_>, unsolicited: &mut u32) 
     let phase = expect.phase;
     // Phase 0 (nothing to take) has neither of the two bits tested below: unsolicited.
     // `line` is not empty, so it never equals an empty `sent`.
-    if phase & PHASE_ECHO != 0 && same_bytes(line, expect.sent) {
+    // The lengths first: they differ for almost every line but the echo.
+    if line.len() == expect.sent.len() && phase & PHASE_ECHO != 0 && same_bytes(line, expect.sent) {
         expect.echo_seen = true;
         expect.phase = (phase & !PHASE_ECHO) | PHASE_ANSWER;
         return Event::Echo(line);
