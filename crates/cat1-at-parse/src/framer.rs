@@ -877,9 +877,8 @@ fn classify<'l>(line: &'l [u8], expect: &mut Expect<'_>, unsolicited: &mut u32) 
             let name = expect.name;
             if is_info_of(line, name) {
                 expect.info_seen = true;
-                if expect.multi_line {
-                    expect.phase = phase | PHASE_MORE;
-                }
+                // Continuation lines from now on for a multi-line answer (no branch).
+                expect.phase = phase | (PHASE_MORE * expect.multi_line as u8);
                 return Event::Info(InfoLine {
                     line,
                     name_len: name.len(),
