@@ -684,7 +684,7 @@ impl<const N: usize> Framer<N> {
             unsolicited,
         } = self;
         *lines_seen = lines_seen.wrapping_add(1);
-        classify(lines.line(len), expect, unsolicited)
+        classify(lines.line(len), lines.first_byte(), expect, unsolicited)
     }
 
     /// A handshake reply is awaited: `a` or `+ok`, which come without a line end. At the start
@@ -859,7 +859,12 @@ fn cme_error(rest: &[u8]) -> Option<FinalResult> {
 /// Classifies one complete (non-empty) line against the exchange in flight; counts it in
 /// `unsolicited` when it is unsolicited.
 #[inline]
-fn classify<'l>(line: &'l [u8], expect: &mut Expect<'_>, unsolicited: &mut u32) -> Event<'l> {
+fn classify<'l>(
+    line: &'l [u8],
+    first: u8,
+    expect: &mut Expect<'_>,
+    unsolicited: &mut u32,
+) -> Event<'l> {
     let phase = expect.phase;
     // Phase 0 (nothing to take) has neither of the two bits tested below: unsolicited.
     // `line` is not empty, so it never equals an empty `sent`.
@@ -873,7 +878,9 @@ fn classify<'l>(line: &'l [u8], expect: &mut Expect<'_>, unsolicited: &mut u32) 
         // By first byte, then length: `+NAME:` of the command or `+CME ERROR:` (an
         // alphanumeric name never matches both), then `OK`, `ERROR` and a continuation line.
         // (`OK` that ends the exchange seldom comes here: `Framer::ok_done` takes it.)
-        let result = if let [b'+', ref rest @ ..] = *line {
+        // `first` is the line's first byte, read without a length test (the line is never
+        // empty).
+        let result = if first == b'+' {
             let name = expect.name;
             if is_info_of(line, name) {
                 expect.info_seen = true;
@@ -884,7 +891,7 @@ fn classify<'l>(line: &'l [u8], expect: &mut Expect<'_>, unsolicited: &mut u32) 
                     name_len: name.len(),
                 });
             }
-            cme_error(rest)
+            cme_error(line.get(1..).unwrap_or(&[]))
         } else {
             match *line {
                 [b'O', b'K'] => Some(FinalResult::Ok),

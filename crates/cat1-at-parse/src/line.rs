@@ -285,6 +285,13 @@ impl<const N: usize> LineBuffer<N> {
         self.buf.split_at(len.min(N)).0
     }
 
+    /// The first byte of the buffer: of the line [`Self::scan`] completed, which is never empty
+    /// (no length test: the buffer's own length is known).
+    #[inline(always)]
+    pub(crate) fn first_byte(&self) -> u8 {
+        self.buf.first().copied().unwrap_or(0)
+    }
+
     /// Whether the line [`Self::scan`] completed, `len` bytes long, is `OK`.
     #[inline(always)]
     pub(crate) fn line_is_ok(&self, len: usize) -> bool {
