@@ -569,59 +569,62 @@ impl<const N: usize> Framer<N> {
     /// is skipped in every state), so the count depends on the chunking; the events do not.
     #[inline(always)]
     pub fn feed<'f>(&'f mut self, input: &[u8], expect: &mut Expect<'_>) -> Status<Event<'f>> {
-        // The cheap path for input that comes a byte at a time (a UART interrupt): a byte that
-        // completes nothing is stored here, inline, without a call.
-        if let [b] = *input {
+        // Both ways to a complete line (a byte at a time, several) meet below, so that the
+        // line is classified at one place: one copy of the inline `OK`, one call.
+        let (len, n) = if let [b] = *input {
+            // The cheap path for input that comes a byte at a time (a UART interrupt): a byte
+            // that completes nothing is stored here, inline, without a call.
             let len = self.lines.pending_len();
             if b >= expect.slow_below {
                 // Not a line end, and no handshake reply awaited: stored when there is room.
                 if self.lines.push_fast(b, len) {
                     return Status::Partial;
                 }
-            } else if is_line_end(&b) {
-                // Whether a handshake reply is awaited or not: the end of an empty line is
-                // skipped, and a line that ends is handed out (unsolicited during a handshake:
-                // `phase` is 0).
-                if len == 0 {
-                    // The end of an empty line: ignored.
-                    return Status::Partial;
-                }
-                if let Some(len) = self.lines.end_line(len) {
-                    // The line ends here.
-                    if let Some(status) = self.ok_done(len, 1, expect) {
-                        return status;
+                return self.feed_byte(b, expect);
+            }
+            if !is_line_end(&b) {
+                // By value: the loop that feeds byte after byte keeps no pointer for this path.
+                return self.feed_byte(b, expect);
+            }
+            // Whether a handshake reply is awaited or not: the end of an empty line is skipped,
+            // and a line that ends is handed out (unsolicited during a handshake: `phase` is 0).
+            if len == 0 {
+                // The end of an empty line: ignored.
+                return Status::Partial;
+            }
+            match self.lines.end_line(len) {
+                // The line ends here.
+                Some(len) => (len, 1),
+                None => return self.feed_byte(b, expect),
+            }
+        } else {
+            // Several bytes: the line layer's scan, inline (no call for a chunk that completes
+            // nothing); a handshake reply awaited goes the general way.
+            if input.is_empty() {
+                // What is left of a chunk whose last line was handed out: nothing to do.
+                return Status::Partial;
+            }
+            if expect.handshake_pending() {
+                return self.feed_any(input, expect);
+            }
+            match self.lines.scan_plain(input) {
+                Scan::Line(len, n) => (len, n),
+                Scan::Partial => return Status::Partial,
+                Scan::Discard(from) => {
+                    // A byte that needs a look (or no room for it): the general way from there.
+                    let rest = input.get(from..).unwrap_or(&[]);
+                    let mut status = self.feed_any(rest, expect);
+                    if let Status::Complete(_, n) = &mut status {
+                        *n = n.wrapping_add(from);
                     }
-                    return Status::Complete(self.line_done(len, expect), 1);
+                    return status;
                 }
             }
-            // By value: the loop that feeds byte after byte keeps no pointer for this path.
-            return self.feed_byte(b, expect);
+        };
+        if let Some(status) = self.ok_done(len, n, expect) {
+            return status;
         }
-        // Several bytes: the line layer's scan, inline (no call for a chunk that completes
-        // nothing); a handshake reply awaited goes the general way.
-        if input.is_empty() {
-            // What is left of a chunk whose last line was handed out: nothing to do.
-            return Status::Partial;
-        }
-        if expect.handshake_pending() {
-            return self.feed_any(input, expect);
-        }
-        match self.lines.scan_plain(input) {
-            Scan::Line(len, n) => match self.ok_done(len, n, expect) {
-                Some(status) => status,
-                None => Status::Complete(self.line_done(len, expect), n),
-            },
-            Scan::Partial => Status::Partial,
-            Scan::Discard(from) => {
-                // A byte that needs a look (or no room for it): the general way from there.
-                let rest = input.get(from..).unwrap_or(&[]);
-                let mut status = self.feed_any(rest, expect);
-                if let Status::Complete(_, n) = &mut status {
-                    *n = n.wrapping_add(from);
-                }
-                status
-            }
-        }
+        Status::Complete(self.line_done(len, expect), n)
     }
 
     /// [`Self::feed`] for one byte that needs a look.
