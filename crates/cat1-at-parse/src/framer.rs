@@ -36,6 +36,22 @@ use crate::{FinalResult, LineBuffer, Params, Status};
 /// cell; `+SYSINFO:` then `<n>,<mode>` on older firmware, errata #6).
 pub const MULTI_LINE_ANSWERS: &[&[u8]] = &[b"LBSN", b"SYSINFO"];
 
+/// Whether `name` is one of [`MULTI_LINE_ANSWERS`] in any case, compared as words: a few
+/// instructions per command instead of two byte loops. Their bytes are all letters, for which
+/// setting bit 5 folds the case exactly (`x | 0x20 == t` only for `t` and its capital).
+#[inline]
+const fn is_multi_line(name: &[u8]) -> bool {
+    const FOLD: u32 = 0x2020_2020;
+    match *name {
+        [a, b, c, d] => u32::from_le_bytes([a, b, c, d]) | FOLD == u32::from_le_bytes(*b"lbsn"),
+        [a, b, c, d, e, f, g] => {
+            u32::from_le_bytes([a, b, c, d]) | FOLD == u32::from_le_bytes(*b"sysi")
+                && u32::from_le_bytes([d, e, f, g]) | FOLD == u32::from_le_bytes(*b"info")
+        }
+        _ => false,
+    }
+}
+
 /// What the framer hands out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -318,13 +334,16 @@ impl<'c> Expect<'c> {
     /// against `+NAME:` lines.
     pub fn command(sent: &'c [u8], name: &'c [u8]) -> Self {
         let mut sent = sent;
-        while let [line @ .., b'\r' | b'\n'] = sent {
-            sent = line;
+        // One test for the usual line without line ends (both are below 14).
+        if let [.., last] = *sent {
+            if last <= b'\r' {
+                while let [line @ .., b'\r' | b'\n'] = sent {
+                    sent = line;
+                }
+            }
         }
         let mut e = Self::new(Waiting::Command, sent, name);
-        e.multi_line = MULTI_LINE_ANSWERS
-            .iter()
-            .any(|m| m.eq_ignore_ascii_case(name));
+        e.multi_line = is_multi_line(name);
         // `info_seen` is false: `phase` is right.
         e
     }
@@ -545,51 +564,73 @@ impl<const N: usize> Framer<N> {
     }
 
     /// Feeds bytes; returns the next event and the bytes consumed, or [`Status::Partial`] when all
-    /// of `input` was taken in. Call again with the rest until it returns `Partial`.
+    /// of `input` was taken in. Call again with the rest until it returns `Partial`. The LF of a
+    /// CR LF that ends a line may be consumed with the line (it only ends an empty line, which
+    /// is skipped in every state), so the count depends on the chunking; the events do not.
     #[inline(always)]
     pub fn feed<'f>(&'f mut self, input: &[u8], expect: &mut Expect<'_>) -> Status<Event<'f>> {
-        // The cheap path for input that comes a byte at a time (a UART interrupt): a byte that
-        // completes nothing is stored here, inline, without a call.
-        if let [b] = *input {
+        // Both ways to a complete line (a byte at a time, several) meet below, so that the
+        // line is classified at one place: one copy of the inline `OK`, one call.
+        let (len, n) = if let [b] = *input {
+            // The cheap path for input that comes a byte at a time (a UART interrupt): a byte
+            // that completes nothing is stored here, inline, without a call.
             let len = self.lines.pending_len();
             if b >= expect.slow_below {
                 // Not a line end, and no handshake reply awaited: stored when there is room.
                 if self.lines.push_fast(b, len) {
                     return Status::Partial;
                 }
-            } else if is_line_end(&b) {
-                // Whether a handshake reply is awaited or not: the end of an empty line is
-                // skipped, and a line that ends is handed out (unsolicited during a handshake:
-                // `phase` is 0).
-                if len == 0 {
-                    // The end of an empty line: ignored.
-                    return Status::Partial;
-                }
-                if let Some(len) = self.lines.end_line(len) {
-                    // The line ends here.
-                    return self.line_done(len, 1, expect);
+                return self.feed_byte(b, expect);
+            }
+            if !is_line_end(&b) {
+                // By value: the loop that feeds byte after byte keeps no pointer for this path.
+                return self.feed_byte(b, expect);
+            }
+            // Whether a handshake reply is awaited or not: the end of an empty line is skipped,
+            // and a line that ends is handed out (unsolicited during a handshake: `phase` is 0).
+            if len == 0 {
+                // The end of an empty line: ignored.
+                return Status::Partial;
+            }
+            match self.lines.end_line(len) {
+                // The line ends here.
+                Some(len) => (len, 1),
+                None => return self.feed_byte(b, expect),
+            }
+        } else {
+            // Several bytes: the line layer's scan, inline (no call for a chunk that completes
+            // nothing); a handshake reply awaited goes the general way.
+            if input.is_empty() {
+                // What is left of a chunk whose last line was handed out: nothing to do.
+                return Status::Partial;
+            }
+            if expect.handshake_pending() {
+                return self.feed_any(input, expect);
+            }
+            match self.lines.scan_plain(input) {
+                Scan::Line(len, n) => (len, n),
+                Scan::Partial => return Status::Partial,
+                Scan::Discard(from) => {
+                    // A byte that needs a look (or no room for it): the general way from there.
+                    let rest = input.get(from..).unwrap_or(&[]);
+                    let mut status = self.feed_any(rest, expect);
+                    if let Status::Complete(_, n) = &mut status {
+                        *n = n.wrapping_add(from);
+                    }
+                    return status;
                 }
             }
-            return self.feed_any(input, expect);
+        };
+        if let Some(status) = self.ok_done(len, n, expect) {
+            return status;
         }
-        // Several bytes: the line layer's scan, inline (no call for a chunk that completes
-        // nothing); a handshake reply awaited goes the general way.
-        if expect.handshake_pending() {
-            return self.feed_any(input, expect);
-        }
-        match self.lines.scan_plain(input) {
-            Scan::Line(len, n) => self.line_done(len, n, expect),
-            Scan::Partial => Status::Partial,
-            Scan::Discard(from) => {
-                // A byte that needs a look (or no room for it): the general way from there.
-                let rest = input.get(from..).unwrap_or(&[]);
-                let mut status = self.feed_any(rest, expect);
-                if let Status::Complete(_, n) = &mut status {
-                    *n = n.wrapping_add(from);
-                }
-                status
-            }
-        }
+        Status::Complete(self.line_done(len, expect), n)
+    }
+
+    /// [`Self::feed`] for one byte that needs a look.
+    #[inline(never)]
+    fn feed_byte<'f>(&'f mut self, b: u8, expect: &mut Expect<'_>) -> Status<Event<'f>> {
+        self.feed_any(&[b], expect)
     }
 
     /// [`Self::feed`] for any input.
@@ -598,8 +639,14 @@ impl<const N: usize> Framer<N> {
         if expect.handshake_pending() {
             return self.feed_handshake(input, expect);
         }
+        self.feed_lines(input, expect)
+    }
+
+    /// The line layer and the classification, without the handshake replies.
+    #[inline(never)]
+    fn feed_lines<'f>(&'f mut self, input: &[u8], expect: &mut Expect<'_>) -> Status<Event<'f>> {
         match self.lines.scan(input) {
-            Scan::Line(len, n) => self.line_done(len, n, expect),
+            Scan::Line(len, n) => Status::Complete(self.line_done(len, expect), n),
             Scan::Partial => Status::Partial,
             Scan::Discard(from) => match self.lines.discard(input, from) {
                 Status::Complete(dropped, n) => Status::Complete(Event::Overflow { dropped }, n),
@@ -608,21 +655,39 @@ impl<const N: usize> Framer<N> {
         }
     }
 
-    /// A line of `len` bytes ended after `n` bytes of input: classifies it.
-    #[inline(never)]
-    fn line_done<'f>(
-        &'f mut self,
+    /// [`Self::line_done`] for the commonest line, inline: `OK` that ends the exchange (an
+    /// answer is taken, and the line cannot be the echo). `None` for any other line, which
+    /// `line_done` classifies (it gives the same for this one: this is only the short way).
+    #[inline(always)]
+    fn ok_done<'f>(
+        &mut self,
         len: usize,
         n: usize,
         expect: &mut Expect<'_>,
-    ) -> Status<Event<'f>> {
+    ) -> Option<Status<Event<'f>>> {
+        let phase = expect.phase;
+        if phase & PHASE_ANSWER != 0
+            && self.lines.line_is_ok(len)
+            && (expect.sent.len() != 2 || phase & PHASE_ECHO == 0)
+        {
+            self.lines_seen = self.lines_seen.wrapping_add(1);
+            expect.finish();
+            return Some(Status::Complete(Event::Final(FinalResult::Ok), n));
+        }
+        None
+    }
+
+    /// A line of `len` bytes ended: classifies it. (Three arguments, all in registers; the
+    /// caller adds the bytes consumed.)
+    #[inline(never)]
+    fn line_done<'f>(&'f mut self, len: usize, expect: &mut Expect<'_>) -> Event<'f> {
         let Framer {
             lines,
             lines_seen,
             unsolicited,
         } = self;
         *lines_seen = lines_seen.wrapping_add(1);
-        Status::Complete(classify(lines.line(len), expect, unsolicited), n)
+        classify(lines.line(len), lines.first_byte(), expect, unsolicited)
     }
 
     /// A handshake reply is awaited: `a` or `+ok`, which come without a line end. At the start
@@ -664,8 +729,11 @@ impl<const N: usize> Framer<N> {
             if b != next && (next == b'+' || b | 0x20 != next) {
                 break;
             }
-            // Not a line end, and not discarding (checked above).
-            self.lines.push_one(b);
+            // Not a line end, and not discarding (checked above). With no room for it (a buffer
+            // of fewer than 3 bytes), the line layer takes it from here, as it takes any byte.
+            if !self.lines.push_fast(b, pending.len()) {
+                break;
+            }
             i = i.wrapping_add(1);
             if self.lines.pending().len() == 3 {
                 self.lines.clear_pending();
@@ -692,18 +760,12 @@ impl<const N: usize> Framer<N> {
             .iter()
             .position(is_line_end)
             .map_or(input.len(), |i| i.saturating_add(1));
-        // Nothing in flight (what `sync` gives for it): every line is unsolicited.
-        let mut normal = Expect {
-            waiting: Waiting::Nothing,
-            slow_below: LINE_END_BELOW,
-            phase: 0,
-            ..*expect
-        };
+        // A line that ends here is unsolicited: `phase` is 0 while a handshake reply is awaited.
         let limited = input.get(..cut).unwrap_or(input);
         // `limited` ends at a line end or at the end of the input, so a partial result means all
         // of `input` was taken in. The status is adjusted in place rather than rebuilt, so the
         // event is not copied (a copy that can cost a `memcpy` call).
-        let mut status = self.feed_any(limited, &mut normal);
+        let mut status = self.feed_lines(limited, expect);
         if let Status::Complete(_, n) = &mut status {
             *n = n.saturating_add(skipped);
         }
@@ -800,39 +862,46 @@ fn cme_error(rest: &[u8]) -> Option<FinalResult> {
 /// Classifies one complete (non-empty) line against the exchange in flight; counts it in
 /// `unsolicited` when it is unsolicited.
 #[inline]
-fn classify<'l>(line: &'l [u8], expect: &mut Expect<'_>, unsolicited: &mut u32) -> Event<'l> {
+fn classify<'l>(
+    line: &'l [u8],
+    first: u8,
+    expect: &mut Expect<'_>,
+    unsolicited: &mut u32,
+) -> Event<'l> {
     let phase = expect.phase;
-    if phase != 0 {
-        // `line` is not empty, so it never equals an empty `sent`.
-        if phase & PHASE_ECHO != 0 && same_bytes(line, expect.sent) {
-            expect.echo_seen = true;
-            expect.phase = (phase & !PHASE_ECHO) | PHASE_ANSWER;
-            return Event::Echo(line);
-        }
-        if phase & PHASE_ANSWER != 0 {
-            // By length and first byte: `OK` (the commonest line), `ERROR`, then `+NAME:` of the
-            // command or `+CME ERROR:` (an alphanumeric name never matches both), then a
-            // continuation line.
-            let result = match *line {
+    // Phase 0 (nothing to take) has neither of the two bits tested below: unsolicited.
+    // `line` is not empty, so it never equals an empty `sent`.
+    // The lengths first: they differ for almost every line but the echo.
+    if line.len() == expect.sent.len() && phase & PHASE_ECHO != 0 && same_bytes(line, expect.sent) {
+        expect.echo_seen = true;
+        expect.phase = (phase & !PHASE_ECHO) | PHASE_ANSWER;
+        return Event::Echo(line);
+    }
+    if phase & PHASE_ANSWER != 0 {
+        // By first byte, then length: `+NAME:` of the command or `+CME ERROR:` (an
+        // alphanumeric name never matches both), then `OK`, `ERROR` and a continuation line.
+        // (`OK` that ends the exchange seldom comes here: `Framer::ok_done` takes it.)
+        // `first` is the line's first byte, read without a length test (the line is never
+        // empty).
+        let result = if first == b'+' {
+            let name = expect.name;
+            if is_info_of(line, name) {
+                expect.info_seen = true;
+                // Continuation lines from now on for a multi-line answer (no branch).
+                expect.phase = phase | (PHASE_MORE * expect.multi_line as u8);
+                return Event::Info(InfoLine {
+                    line,
+                    name_len: name.len(),
+                });
+            }
+            cme_error(line.get(1..).unwrap_or(&[]))
+        } else {
+            match *line {
                 [b'O', b'K'] => Some(FinalResult::Ok),
                 [e0, e1, e2, e3, b'R']
                     if u32::from_le_bytes([e0, e1, e2, e3]) == u32::from_le_bytes(*b"ERRO") =>
                 {
                     Some(FinalResult::Error)
-                }
-                [b'+', ref rest @ ..] => {
-                    let name = expect.name;
-                    if is_info_of(line, name) {
-                        expect.info_seen = true;
-                        if expect.multi_line {
-                            expect.phase = phase | PHASE_MORE;
-                        }
-                        return Event::Info(InfoLine {
-                            line,
-                            name_len: name.len(),
-                        });
-                    }
-                    cme_error(rest)
                 }
                 _ => {
                     if phase & PHASE_MORE != 0 {
@@ -840,13 +909,108 @@ fn classify<'l>(line: &'l [u8], expect: &mut Expect<'_>, unsolicited: &mut u32) 
                     }
                     None
                 }
-            };
-            if let Some(result) = result {
-                expect.finish();
-                return Event::Final(result);
             }
+        };
+        if let Some(result) = result {
+            expect.finish();
+            return Event::Final(result);
         }
     }
     *unsolicited = unsolicited.wrapping_add(1);
     Event::Unsolicited(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `is_multi_line` against its definition: equal to a name of [`MULTI_LINE_ANSWERS`],
+    /// ignoring ASCII case.
+    fn multi_line_as_defined(name: &[u8]) -> bool {
+        MULTI_LINE_ANSWERS
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case(name))
+    }
+
+    #[test]
+    fn multi_line_names_in_any_case_only() {
+        for name in [
+            &b"LBSN"[..],
+            b"lbsn",
+            b"LbSn",
+            b"SYSINFO",
+            b"sysinfo",
+            b"SysInfo",
+            b"LBS",
+            b"LBSNX",
+            b"SYSINF",
+            b"SYSINFOO",
+            b"SYSJNFO",
+            b"",
+            b"CSQ",
+            // Bytes that differ from a letter by bit 5 only, but are not that letter.
+            b"\x0c\x02\x13\x0e",
+            b"l\x02sn",
+            b"sys\x09nfo",
+            b"sysi\x0efo",
+        ] {
+            assert_eq!(is_multi_line(name), multi_line_as_defined(name), "{name:?}");
+        }
+        // Every byte in every position of both names.
+        for m in MULTI_LINE_ANSWERS {
+            for i in 0..m.len() {
+                for b in 0..=255u8 {
+                    let mut name = [0u8; 8];
+                    name[..m.len()].copy_from_slice(m);
+                    name[i] = b;
+                    let name = &name[..m.len()];
+                    assert_eq!(is_multi_line(name), multi_line_as_defined(name), "{name:?}");
+                }
+            }
+        }
+    }
+
+    /// What `feed` hands out for `input`, fed `chunk` bytes at a time, as short strings.
+    fn events(input: &[u8], mut expect: Expect<'_>, chunk: usize) -> [u8; 8] {
+        let mut framer = Framer::<16>::new();
+        let mut out = [b'.'; 8];
+        let mut k = 0;
+        for piece in input.chunks(chunk) {
+            let mut rest = piece;
+            while let Status::Complete(ev, n) = framer.feed(rest, &mut expect) {
+                out[k] = match ev {
+                    Event::Echo(_) => b'E',
+                    Event::Final(FinalResult::Ok) => b'K',
+                    Event::Unsolicited(_) => b'U',
+                    Event::Info(_) => b'I',
+                    _ => b'?',
+                };
+                k += 1;
+                rest = &rest[n..];
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn ok_is_the_echo_when_it_was_sent() {
+        for chunk in [1, 2, 3, 64] {
+            // `OK` sent: the first `OK` is its echo (echo not seen yet), the second ends it.
+            let sent_ok = Expect::command(b"OK", b"X");
+            assert_eq!(&events(b"OK\r\nOK\r\nOK\r\n", sent_ok, chunk), b"EKU.....");
+            let required = Expect::command(b"OK", b"X").echo_required();
+            assert_eq!(&events(b"OK\r\nOK\r\n", required, chunk), b"EK......");
+            // Echo required and another line sent: `OK` before the echo is unsolicited.
+            let other = Expect::command(b"AT", b"").echo_required();
+            assert_eq!(&events(b"OK\r\nAT\r\nOK\r\n", other, chunk), b"UEK.....");
+            assert_eq!(&events(b"OK\r\n", Expect::nothing(), chunk), b"U.......");
+            assert_eq!(
+                &events(b"OK\r\n", Expect::handshake_ok(), chunk),
+                b"U......."
+            );
+            // Not `OK`: `OKAY`, `O`, `ok`.
+            let csq = Expect::command(b"AT+CSQ", b"CSQ");
+            assert_eq!(&events(b"OKAY\rO\rok\rOK\r", csq, chunk), b"UUUK....");
+        }
+    }
 }

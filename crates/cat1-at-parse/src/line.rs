@@ -56,7 +56,33 @@ const DISCARDING: usize = usize::MAX;
 /// long, and this keeps `memcmp` out of a firmware's flash.
 #[inline]
 pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+    if a.len() != b.len() {
+        return false;
+    }
+    // Four to eight bytes (a command line as echoed, `AT+CSQ`): the first four and the last
+    // four, two word compares (they overlap below eight bytes). Otherwise a byte at a time.
+    let n = a.len();
+    if n.wrapping_sub(4) <= 4 {
+        let last = n.wrapping_sub(4);
+        if let (Some(&[a0, a1, a2, a3]), Some(&[a4, a5, a6, a7])) = (a.get(..4), a.get(last..)) {
+            if let (Some(&[b0, b1, b2, b3]), Some(&[b4, b5, b6, b7])) = (b.get(..4), b.get(last..))
+            {
+                return u32::from_le_bytes([a0, a1, a2, a3])
+                    == u32::from_le_bytes([b0, b1, b2, b3])
+                    && u32::from_le_bytes([a4, a5, a6, a7])
+                        == u32::from_le_bytes([b4, b5, b6, b7]);
+            }
+        }
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// Bit 7 set in the bytes of `word` that are below `n` (at most 128), in a few operations for
+/// four bytes: the classic test. Exact for the first such byte (the lowest), which is what is
+/// used: a borrow only comes from a byte below `n`, so only bytes after it may be marked wrongly.
+#[inline(always)]
+const fn bytes_below(word: u32, n: u8) -> u32 {
+    word.wrapping_sub(n as u32 * 0x0101_0101) & !word & 0x8080_8080
 }
 
 fn is_line_end(b: &u8) -> bool {
@@ -150,15 +176,22 @@ impl<const N: usize> LineBuffer<N> {
         }
     }
 
-    /// [`Self::scan`] for the framer's fast path: stores the bytes above CR and completes a line
-    /// at a line end; stops, without taking it, at any other byte (a control byte), at a byte with no room for it, or while discarding (`Scan::Discard` with the
-    /// bytes of `input` taken in before it, state updated up to there: the caller hands the rest
-    /// to the general path).
+    /// [`Self::scan`] for the framer's fast path: stores the bytes above CR (four at a time) and
+    /// completes a line at a line end, taking the LF of a CR LF with it; stops, without taking
+    /// it, at any other byte (a control byte), at a byte with no room for it, or while
+    /// discarding (`Scan::Discard` with the bytes of `input` taken in before it, state updated
+    /// up to there: the caller hands the rest to the general path).
     #[inline(always)]
     pub(crate) fn scan_plain(&mut self, input: &[u8]) -> Scan {
         let len = self.len;
         let mut rest = input;
         if len == 0 {
+            // Usually CR LF (a blank line, or what ends the line before): as a halfword.
+            if let [c, l, ref tail @ ..] = *rest {
+                if u16::from_le_bytes([c, l]) == u16::from_le_bytes(*b"\r\n") {
+                    rest = tail;
+                }
+            }
             while let [b'\r' | b'\n', tail @ ..] = rest {
                 rest = tail;
             }
@@ -167,13 +200,59 @@ impl<const N: usize> LineBuffer<N> {
         let Some(room) = self.buf.get_mut(len..) else {
             return Scan::Discard(skipped);
         };
+        // The bytes that can be taken in: what fits, of what came.
+        let limit = room.len().min(rest.len());
+        let src = rest.get(..limit).unwrap_or_default();
+        let dst = room.get_mut(..limit).unwrap_or_default();
         let mut taken: usize = 0;
-        for (slot, &b) in room.iter_mut().zip(rest) {
-            if b <= b'\r' {
+        // Four bytes at a time (one load, one test, one store), up to the first that is CR or
+        // below; the last (fewer than four) a byte at a time. A word is stored whole: bytes
+        // after the one that stops the line land beyond it, where nothing reads them.
+        loop {
+            let Some(&[b0, b1, b2, b3]) = src.get(taken..taken.wrapping_add(4)) else {
+                // Fewer than four left: the last four bytes, when there are four, as one word
+                // (the first of them taken already, so none of those is below CR: no borrow
+                // comes from them, and they are masked out).
+                let last = limit.wrapping_sub(4);
+                if let (Some(&[b0, b1, b2, b3]), Some(slot)) =
+                    (src.get(last..), dst.get_mut(last..))
+                {
+                    if taken != limit {
+                        let word = u32::from_le_bytes([b0, b1, b2, b3]);
+                        slot.copy_from_slice(&word.to_le_bytes());
+                        // `limit - taken` is 1 to 3: the new bytes are the high ones.
+                        let new = u32::MAX << ((limit.wrapping_sub(taken).wrapping_neg() & 3) * 8);
+                        let low = bytes_below(word, b'\r' + 1) & new;
+                        taken = if low != 0 {
+                            last.wrapping_add((low.trailing_zeros() / 8) as usize)
+                        } else {
+                            limit
+                        };
+                    }
+                    break;
+                }
+                while let Some(&b) = src.get(taken) {
+                    if b <= b'\r' {
+                        break;
+                    }
+                    if let Some(slot) = dst.get_mut(taken) {
+                        *slot = b;
+                    }
+                    taken = taken.wrapping_add(1);
+                }
+                break;
+            };
+            let word = u32::from_le_bytes([b0, b1, b2, b3]);
+            if let Some(slot) = dst.get_mut(taken..taken.wrapping_add(4)) {
+                slot.copy_from_slice(&word.to_le_bytes());
+            }
+            let low = bytes_below(word, b'\r' + 1);
+            if low != 0 {
+                // The first byte below: bytes are in memory order, the first the lowest.
+                taken = taken.wrapping_add((low.trailing_zeros() / 8) as usize);
                 break;
             }
-            *slot = b;
-            taken = taken.wrapping_add(1);
+            taken = taken.wrapping_add(4);
         }
         // `len + taken` is at most `N`, `taken` at most `rest.len()`: nothing wraps.
         let end = len.wrapping_add(taken);
@@ -184,9 +263,13 @@ impl<const N: usize> LineBuffer<N> {
                 Scan::Partial
             }
             // Not empty: the run of line ends was skipped, or the line had bytes already.
-            Some(b) if is_line_end(b) && end != 0 => {
+            Some(&b) if is_line_end(&b) && end != 0 => {
                 self.len = 0;
-                Scan::Line(end, before.wrapping_add(1))
+                // The LF of a CR LF is taken with the line when it is there: it would only end
+                // an empty line, which every later call skips (the same events), and the next
+                // call starts at the next line.
+                let lf = b == b'\r' && rest.get(taken.wrapping_add(1)) == Some(&b'\n');
+                Scan::Line(end, before.wrapping_add(1).wrapping_add(usize::from(lf)))
             }
             Some(_) => {
                 self.len = end;
@@ -200,6 +283,22 @@ impl<const N: usize> LineBuffer<N> {
     pub(crate) fn line(&self, len: usize) -> &[u8] {
         // `len` is at most `N` (clamped all the same: no fallback to select, nothing to panic).
         self.buf.split_at(len.min(N)).0
+    }
+
+    /// The first byte of the buffer: of the line [`Self::scan`] completed, which is never empty
+    /// (no length test: the buffer's own length is known).
+    #[inline(always)]
+    pub(crate) fn first_byte(&self) -> u8 {
+        self.buf.first().copied().unwrap_or(0)
+    }
+
+    /// Whether the line [`Self::scan`] completed, `len` bytes long, is `OK`.
+    #[inline(always)]
+    pub(crate) fn line_is_ok(&self, len: usize) -> bool {
+        // Compared as a halfword, not byte by byte.
+        let ok = u16::from_le_bytes(*b"OK");
+        len == 2
+            && matches!(self.buf.first_chunk::<2>(), Some(line) if u16::from_le_bytes(*line) == ok)
     }
 
     /// Drops `input` from byte `from` on, up to the first line end, as part of an over-long line
@@ -266,16 +365,6 @@ impl<const N: usize> LineBuffer<N> {
         self.len = DISCARDING;
     }
 
-    /// Appends one byte that is not a line end to the line being assembled (not discarding),
-    /// switching to discarding when there is no room.
-    pub(crate) fn push_one(&mut self, b: u8) {
-        if !self.push_fast(b, self.len) {
-            self.start_discarding();
-            self.discarding = self.discarding.saturating_add(1);
-            self.bytes_dropped = self.bytes_dropped.saturating_add(1);
-        }
-    }
-
     /// The bytes of the line being assembled (not yet ended). Empty while discarding.
     pub fn pending(&self) -> &[u8] {
         self.buf.get(..self.len).unwrap_or(&[])
@@ -327,6 +416,23 @@ mod tests {
             input = &input[n..];
         }
         out
+    }
+
+    #[test]
+    fn same_bytes_is_equality() {
+        let text = b"AT+CGDCONT=1,\"IP\"";
+        for n in 0..text.len() {
+            for m in 0..text.len() {
+                let a = &text[..n];
+                let mut b: Vec<u8> = text[..m].to_vec();
+                assert_eq!(same_bytes(a, &b), a == &b[..]);
+                for i in 0..m {
+                    b[i] ^= 0x20;
+                    assert_eq!(same_bytes(a, &b), a == &b[..], "{n} {m} {i}");
+                    b[i] ^= 0x20;
+                }
+            }
+        }
     }
 
     #[test]

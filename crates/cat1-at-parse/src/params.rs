@@ -79,22 +79,25 @@ impl<'a> ParamIter<'a> {
             value = value.wrapping_mul(10).wrapping_add(digit);
             i = i.wrapping_add(1);
         }
-        if i != 0 {
-            match rest.get(i) {
-                None => {
-                    self.done = true;
-                    return Some(Ok(value));
-                }
-                Some(b',') => {
-                    self.rest = rest.get(i.wrapping_add(1)..).unwrap_or(&[]);
-                    return Some(Ok(value));
-                }
-                Some(_) => {}
+        match rest.get(i) {
+            None if i != 0 => {
+                self.done = true;
+                return Some(Ok(value));
             }
+            Some(b',') if i != 0 => {
+                self.rest = rest.get(i.wrapping_add(1)..).unwrap_or(&[]);
+                return Some(Ok(value));
+            }
+            // Ten digits or more: the general way (it may still be a number).
+            Some(_) if i >= 9 => {
+                let param = self.next()?;
+                return Some(parse_int(param).map_err(|_| param));
+            }
+            _ => {}
         }
-        // Anything else: the general way.
-        let param = self.next()?;
-        Some(parse_int(param).map_err(|_| param))
+        // Empty, or a byte that is not a digit within the first nine: not a number, whatever
+        // follows (`parse_int` would refuse it), so no second look at it.
+        self.next().map(Err)
     }
 }
 
@@ -296,6 +299,77 @@ mod tests {
     #[test]
     fn escapes_are_not_split_or_expanded() {
         assert_eq!(split(b"a[2C]b,c"), [&b"a[2C]b"[..], b"c"]);
+    }
+
+    /// `next_number` against its definition: `next()` followed by `parse_int`.
+    fn numbers_as_defined(raw: &[u8]) {
+        let mut fast = Params::new(raw).iter();
+        let mut slow = Params::new(raw).iter();
+        loop {
+            let want = slow.next().map(|p| parse_int(p).map_err(|_| p));
+            assert_eq!(fast.next_number(), want, "{raw:?}");
+            if want.is_none() {
+                break;
+            }
+        }
+    }
+
+    #[test]
+    fn next_number_is_next_then_parse_int() {
+        for raw in [
+            &b""[..],
+            b",",
+            b"27,99",
+            b"0,,1",
+            b"123456789,1234567890,4294967295,4294967296,99999999999",
+            b"12a,a12,\"1,2\",3",
+            b"1\"2,3\",4",
+            b"<0,60~65535(s)>",
+            b"internet.example,\"10.64.12.7\",0,0",
+            b" 1,-1,+1",
+            b"\x80\xff,1\x00",
+        ] {
+            numbers_as_defined(raw);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn next_number_matches_on_any_text(raw in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::prelude::Just(b','),
+                proptest::prelude::Just(b'"'),
+                b'0'..=b'9',
+                proptest::prelude::any::<u8>(),
+            ],
+            0..48,
+        )) {
+            numbers_as_defined(&raw);
+        }
+
+        #[test]
+        fn split_matches_a_byte_at_a_time(raw in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::prelude::Just(b','),
+                proptest::prelude::Just(b'"'),
+                proptest::prelude::any::<u8>(),
+            ],
+            0..48,
+        )) {
+            // The rule, one byte at a time: split on a comma outside double quotes.
+            let mut want: Vec<&[u8]> = Vec::new();
+            let (mut start, mut quoted) = (0, false);
+            for (i, &b) in raw.iter().enumerate() {
+                if b == b',' && !quoted {
+                    want.push(&raw[start..i]);
+                    start = i + 1;
+                } else if b == b'"' {
+                    quoted = !quoted;
+                }
+            }
+            want.push(&raw[start..]);
+            proptest::prop_assert_eq!(split(&raw), want);
+        }
     }
 
     #[test]
