@@ -497,7 +497,12 @@ pub(crate) fn drop_banner_lf(swallow_lf: &mut bool, buf: &mut [u8], n: usize) ->
     }
     let swallow = core::mem::take(swallow_lf);
     if swallow && buf.first() == Some(&b'\n') {
-        buf.copy_within(1..n.min(buf.len()), 0);
+        // The LF is swapped to the end rather than the data moved down: `copy_within` would link
+        // `memmove` (1.5 KB of flash) for this one byte. Once per restart, so the cost is nil.
+        let data = buf.get_mut(..n).unwrap_or(&mut []);
+        for i in 1..data.len() {
+            data.swap(i.saturating_sub(1), i);
+        }
         return n.saturating_sub(1);
     }
     n

@@ -823,12 +823,23 @@ impl<const N: usize> Decoder<N> {
         self.need = 2;
         self.recheck = false;
         if matched == 3 {
+            // Moves `buf[start..filled]` to the front in pieces of at most `start` bytes, which
+            // cannot overlap (`copy_within` would link `memmove`, 1.5 KB of flash, for this path
+            // alone). `start` is at least 3: the header was used.
             let start = from.saturating_add(used);
-            if start <= filled {
-                self.buf.copy_within(start..filled, 0);
-                self.filled = filled.saturating_sub(start);
+            let len = filled.saturating_sub(start);
+            let mut done = 0usize;
+            while done < len {
+                let step = start.min(len.saturating_sub(done));
+                let (front, back) = self.buf.split_at_mut(done.saturating_add(start).min(N));
+                match (front.get_mut(done..done.saturating_add(step)), back.get(..step)) {
+                    (Some(dst), Some(src)) if step > 0 => dst.copy_from_slice(src),
+                    _ => break,
+                }
+                done = done.saturating_add(step);
             }
-            self.recheck = self.filled > 0;
+            self.filled = done;
+            self.recheck = done > 0;
         }
         self.sum = sum8(self.buf.get(..self.filled).unwrap_or(&[]));
     }
