@@ -18,6 +18,7 @@ use cat1_at_parse::{
     CommandLine, Detached, EncodeError, Event, Expect, FinalResult, Framer, InfoLine, MAX_LINE,
     Status, Writer,
 };
+use cat1_config::request::RequestError;
 use cat1_hal_traits::time::{Duration, Instant};
 
 /// What the module does with echo (`AT+E`), as far as the client knows.
@@ -265,9 +266,8 @@ impl<const N: usize> Core<N> {
     ) -> Result<&[u8], StartError> {
         self.check_idle()?;
         let n = command.emit(&mut self.tx).map_err(StartError::Encode)?;
-        // A password-prefixed command runs in a transparent mode, where nothing is echoed.
         let echo_required = self.echo == Echo::On && command.password().is_none();
-        self.begin_command(n, echo_required, timeout, now)
+        self.begin_command(n, echo_required, name_of(command), timeout, now)
     }
 
     /// Starts a raw line (`line` without its CR) for anything the typed API does not cover.
@@ -278,16 +278,8 @@ impl<const N: usize> Core<N> {
         now: Instant,
     ) -> Result<&[u8], StartError> {
         self.check_idle()?;
-        if line.iter().any(|&b| b == b'\r' || b == b'\n') {
-            return Err(StartError::Encode(EncodeError::LineEndInPayload));
-        }
-        let mut w = Writer::new(&mut self.tx);
-        w.put(line);
-        w.put_byte(b'\r');
-        let n = w.finish().map_err(StartError::Encode)?;
-        let echo_required =
-            self.echo == Echo::On && (line.starts_with(b"AT") || line.starts_with(b"at"));
-        self.begin_command(n, echo_required, timeout, now)
+        let n = emit_raw(line, &mut self.tx)?;
+        self.begin_encoded(n, timeout, now)
     }
 
     /// Starts a command that `encode` writes into the transmit buffer (a typed request of
@@ -300,25 +292,58 @@ impl<const N: usize> Core<N> {
     ) -> Result<Result<&[u8], X>, StartError> {
         self.check_idle()?;
         let n = match encode(&mut self.tx) {
-            Ok(n) => n.min(N),
+            Ok(n) => n,
             Err(e) => return Ok(Err(e)),
         };
+        self.begin_encoded(n, timeout, now).map(Ok)
+    }
+
+    /// The transmit buffer, to encode a command into, when a command may start. The adapters
+    /// encode there and call [`Core::start_encoded`]: one copy of the exchange in flash, not one
+    /// per request type, and no closure in between.
+    pub(crate) fn idle_tx(&mut self) -> Result<&mut [u8], StartError> {
+        self.check_idle()?;
+        Ok(&mut self.tx)
+    }
+
+    /// Starts the command an encoder wrote into [`Core::idle_tx`] ([`encode_command`],
+    /// [`encode_raw`], [`encode_typed`]).
+    pub(crate) fn start_encoded(
+        &mut self,
+        encoded: Encoded,
+        timeout: Duration,
+        now: Instant,
+    ) -> Result<&[u8], StartError> {
+        self.check_idle()?;
+        let Encoded { len, name, echoed } = encoded;
+        let echo_required = echoed && self.echo == Echo::On;
+        self.begin_command(len.min(N), echo_required, name, timeout, now)
+    }
+
+    /// A line written by an encoder (typed or raw) without a known name.
+    fn begin_encoded(
+        &mut self,
+        n: usize,
+        timeout: Duration,
+        now: Instant,
+    ) -> Result<&[u8], StartError> {
+        let n = n.min(N);
         let line = self.tx.get(..n).unwrap_or(&[]);
-        let echo_required =
-            self.echo == Echo::On && (line.starts_with(b"AT") || line.starts_with(b"at"));
-        self.begin_command(n, echo_required, timeout, now).map(Ok)
+        let echo_required = self.echo == Echo::On && is_at(line);
+        let position = name_position(line);
+        self.begin_command(n, echo_required, position, timeout, now)
     }
 
     fn begin_command(
         &mut self,
         n: usize,
         echo_required: bool,
+        (name_start, name_len): (u16, u8),
         timeout: Duration,
         now: Instant,
     ) -> Result<&[u8], StartError> {
         self.tx_len = n;
         let line = self.tx.get(..n).unwrap_or(&[]);
-        let (name_start, name_len) = name_position(line);
         let start = usize::from(name_start);
         let name = line
             .get(start..start.saturating_add(usize::from(name_len)))
@@ -334,7 +359,7 @@ impl<const N: usize> Core<N> {
             name_start,
             name_len,
         };
-        Ok(self.tx.get(..n).unwrap_or(&[]))
+        Ok(line)
     }
 
     /// Starts the escape: returns `+++` (write it in one go, after the guard silence), then waits
@@ -474,6 +499,115 @@ impl<const N: usize> Core<N> {
         };
         Status::Complete(output, used)
     }
+}
+
+/// A line an encoder wrote into the transmit buffer (see [`Core::start_encoded`]).
+pub(crate) struct Encoded {
+    /// Its length, CR included.
+    len: usize,
+    /// Where the command name sits in it, and its length.
+    name: (u16, u8),
+    /// Whether the module echoes it when echo is on.
+    echoed: bool,
+}
+
+/// Why [`Core::start_encoded`] sent nothing.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Refused {
+    /// The exchange could not start.
+    Start(StartError),
+    /// The typed request could not be encoded.
+    Request(RequestError),
+}
+
+impl From<StartError> for Refused {
+    fn from(e: StartError) -> Self {
+        Refused::Start(e)
+    }
+}
+
+/// Writes `command` (as [`Core::start`]): a password-prefixed command runs in a transparent
+/// mode, where nothing is echoed; the name's place is known from the command.
+pub(crate) fn encode_command(command: &CommandLine<'_>, tx: &mut [u8]) -> Result<Encoded, Refused> {
+    let len = command.emit(tx).map_err(StartError::Encode)?;
+    Ok(Encoded {
+        len,
+        name: name_of(command),
+        echoed: command.password().is_none(),
+    })
+}
+
+/// Writes a raw line (as [`Core::start_raw`]); its name is found in it.
+pub(crate) fn encode_raw(line: &[u8], tx: &mut [u8]) -> Result<Encoded, Refused> {
+    let len = emit_raw(line, tx)?;
+    let line = tx.get(..len).unwrap_or(&[]);
+    Ok(Encoded {
+        len,
+        name: name_position(line),
+        echoed: is_at(line),
+    })
+}
+
+/// What a typed request's encoder wrote: `AT+` and `name` (plain `AT` for an empty name).
+pub(crate) fn encode_typed(
+    written: Result<usize, RequestError>,
+    name: &[u8],
+    tx: &[u8],
+) -> Result<Encoded, Refused> {
+    let len = written.map_err(Refused::Request)?.min(tx.len());
+    let name = match u8::try_from(name.len()) {
+        Ok(0) | Err(_) => (0, 0),
+        Ok(n) => (3, n),
+    };
+    Ok(Encoded {
+        len,
+        name,
+        echoed: is_at(tx.get(..len).unwrap_or(&[])),
+    })
+}
+
+/// What an encoder wrote whose name is not known (a step of a profile): found in the line.
+pub(crate) fn encode_typed_line(
+    written: Result<usize, RequestError>,
+    tx: &[u8],
+) -> Result<Encoded, Refused> {
+    let len = written.map_err(Refused::Request)?.min(tx.len());
+    let line = tx.get(..len).unwrap_or(&[]);
+    Ok(Encoded {
+        len,
+        name: name_position(line),
+        echoed: is_at(line),
+    })
+}
+
+/// Whether the line is an AT command (echoed when echo is on).
+fn is_at(line: &[u8]) -> bool {
+    line.starts_with(b"AT") || line.starts_with(b"at")
+}
+
+/// Where `command.emit` writes the name: after the password and `AT+` (none for plain `AT`).
+/// Known from the command, so the line is not scanned for it.
+fn name_of(command: &CommandLine<'_>) -> (u16, u8) {
+    let name = command.name();
+    if name.is_empty() {
+        return (0, 0);
+    }
+    let start = command.password().map_or(0, <[u8]>::len).saturating_add(3);
+    match (u16::try_from(start), u8::try_from(name.len())) {
+        (Ok(start), Ok(len)) => (start, len),
+        _ => (0, 0),
+    }
+}
+
+/// Writes `line` and its CR into `tx`; a line end inside it is refused.
+fn emit_raw(line: &[u8], tx: &mut [u8]) -> Result<usize, StartError> {
+    if line.iter().any(|&b| b == b'\r' || b == b'\n') {
+        return Err(StartError::Encode(EncodeError::LineEndInPayload));
+    }
+    let mut w = Writer::new(tx);
+    w.put(line);
+    w.put_byte(b'\r');
+    w.finish().map_err(StartError::Encode)
 }
 
 /// The position and length of the command name after `AT+` (or `at+`, possibly after a password

@@ -46,16 +46,9 @@ macro_rules! procedures {
             timeout: cat1_hal_traits::time::Duration,
             on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
-            maybe_await!($mode, self.settle_if_needed()).map_err($crate::CommandError::Io)?;
-            let now = self.now();
-            let bytes = self
-                .core
-                .start(command, timeout, now)
-                .map_err($crate::CommandError::Start)?;
-            maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
-            maybe_await!($mode, self.uart.flush()).map_err($crate::CommandError::Io)?;
-            let finished = maybe_await!($mode, self.pump(on_info)).map_err($crate::CommandError::Io)?;
-            $crate::procedures::result_of(finished)
+            let tx = maybe_await!($mode, self.idle_tx())?;
+            let encoded = $crate::core::encode_command(command, tx);
+            maybe_await!($mode, self.run(encoded, timeout, on_info))
         }
 
         /// Sends a raw line (without its CR) and waits for its final result.
@@ -64,33 +57,34 @@ macro_rules! procedures {
             line: &[u8],
             on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
-            maybe_await!($mode, self.settle_if_needed()).map_err($crate::CommandError::Io)?;
-            let now = self.now();
             let timeout = self.timing.command;
-            let bytes = self
-                .core
-                .start_raw(line, timeout, now)
-                .map_err($crate::CommandError::Start)?;
-            maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
-            maybe_await!($mode, self.uart.flush()).map_err($crate::CommandError::Io)?;
-            let finished = maybe_await!($mode, self.pump(on_info)).map_err($crate::CommandError::Io)?;
-            $crate::procedures::result_of(finished)
+            let tx = maybe_await!($mode, self.idle_tx())?;
+            let encoded = $crate::core::encode_raw(line, tx);
+            maybe_await!($mode, self.run(encoded, timeout, on_info))
         }
 
-        /// Sends a typed request that `encode` writes (see [`Self::set`]) and waits for its result.
-        $($asyncness)? fn typed(
+        /// The transmit buffer to encode a command into, once any wait for quiet is over and
+        /// no exchange is in flight.
+        $($asyncness)? fn idle_tx(&mut self) -> Result<&mut [u8], $crate::CommandError<E>> {
+            maybe_await!($mode, self.settle_if_needed()).map_err($crate::CommandError::Io)?;
+            self.core.idle_tx().map_err($crate::CommandError::Start)
+        }
+
+        /// Every command exchange: starts the line encoded into [`Self::idle_tx`], writes it and
+        /// waits for the final result. One function, not generic over the request, so that each
+        /// typed request adds only its encoder and decoder to the flash.
+        $($asyncness)? fn run(
             &mut self,
-            encode: impl FnOnce(&mut [u8]) -> Result<usize, cat1_config::request::RequestError>,
+            encoded: Result<$crate::core::Encoded, $crate::core::Refused>,
+            timeout: cat1_hal_traits::time::Duration,
             on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
-            maybe_await!($mode, self.settle_if_needed()).map_err($crate::CommandError::Io)?;
+            let encoded = encoded.map_err($crate::procedures::refused)?;
             let now = self.now();
-            let timeout = self.timing.command;
             let bytes = self
                 .core
-                .start_with(timeout, now, encode)
-                .map_err($crate::CommandError::Start)?
-                .map_err($crate::CommandError::Request)?;
+                .start_encoded(encoded, timeout, now)
+                .map_err($crate::CommandError::Start)?;
             maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
             maybe_await!($mode, self.uart.flush()).map_err($crate::CommandError::Io)?;
             let finished = maybe_await!($mode, self.pump(on_info)).map_err($crate::CommandError::Io)?;
@@ -104,7 +98,10 @@ macro_rules! procedures {
             mut on_values: impl FnMut(cat1_config::Values<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
             let mut malformed = false;
-            maybe_await!($mode, self.typed(R::query, &mut |info| {
+            let tx = maybe_await!($mode, self.idle_tx())?;
+            let encoded = $crate::core::encode_typed(R::query(tx), R::SPEC.name.as_bytes(), tx);
+            let timeout = self.timing.command;
+            maybe_await!($mode, self.run(encoded, timeout, &mut |info| {
                 if info.is_continuation() {
                     return;
                 }
@@ -122,7 +119,10 @@ macro_rules! procedures {
             &mut self,
             values: &[cat1_config::Value<'_>],
         ) -> Result<(), $crate::CommandError<E>> {
-            maybe_await!($mode, self.typed(|buf| R::set(values, buf), &mut |_| {}))
+            let tx = maybe_await!($mode, self.idle_tx())?;
+            let encoded = $crate::core::encode_typed(R::set(values, tx), R::SPEC.name.as_bytes(), tx);
+            let timeout = self.timing.command;
+            maybe_await!($mode, self.run(encoded, timeout, &mut |_| {}))
         }
 
         /// Runs a bare action (`AT+NAME`), e.g. `requests::Csq`; information lines (whole, to
@@ -131,7 +131,10 @@ macro_rules! procedures {
             &mut self,
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
-            maybe_await!($mode, self.typed(R::execute, &mut |info| on_line(info.line())))
+            let tx = maybe_await!($mode, self.idle_tx())?;
+            let encoded = $crate::core::encode_typed(R::execute(tx), R::SPEC.name.as_bytes(), tx);
+            let timeout = self.timing.command;
+            maybe_await!($mode, self.run(encoded, timeout, &mut |info| on_line(info.line())))
         }
 
         /// Reads a read-only value (`AT+CSQ`, `AT+VER`, ...) with the bare form, which the manual
@@ -188,10 +191,10 @@ macro_rules! procedures {
             let mut sent = 0usize;
             for step in cat1_config::diff::diff(scratch, wanted) {
                 let step = step.map_err(|u| ProfileError::Unreachable(u.command))?;
-                maybe_await!($mode, self.typed(
-                    |buf| step.emit(wanted, buf).map_err(Into::into),
-                    &mut |_| {},
-                ))
+                let tx = maybe_await!($mode, self.idle_tx()).map_err(ProfileError::Command)?;
+                let encoded = $crate::core::encode_typed_line(step.emit(wanted, tx).map_err(Into::into), tx);
+                let timeout = self.timing.command;
+                maybe_await!($mode, self.run(encoded, timeout, &mut |_| {}))
                 .map_err(ProfileError::Command)?;
                 sent = sent.saturating_add(1);
             }
@@ -360,6 +363,14 @@ macro_rules! procedures {
 }
 
 pub(crate) use {maybe_await, procedures};
+
+/// The error for a command that was not sent.
+pub(crate) fn refused<E>(r: crate::core::Refused) -> crate::CommandError<E> {
+    match r {
+        crate::core::Refused::Start(e) => crate::CommandError::Start(e),
+        crate::core::Refused::Request(e) => crate::CommandError::Request(e),
+    }
+}
 
 /// The result of a command exchange.
 pub(crate) fn result_of<E>(finished: Finished) -> Result<(), crate::CommandError<E>> {
