@@ -186,6 +186,9 @@ impl<const N: usize> Default for Core<N> {
 
 impl<const N: usize> Core<N> {
     /// An idle core. `const`, so it can live in a `static`.
+    // Not inlined: built in its caller's place (the adapter's `Modem`) instead of in a temporary
+    // copied there afterwards (a `memcpy` of the whole core, and its size again on the stack).
+    #[inline(never)]
     pub const fn new() -> Self {
         Core {
             framer: Framer::new(),

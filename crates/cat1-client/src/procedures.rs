@@ -427,7 +427,9 @@ pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
     (None, input.len())
 }
 
-/// Bytes read but not yet fed: what followed the end of an exchange in the same read.
+/// The adapters' read buffer: bytes read from the UART and not yet fed. What follows the end of
+/// an exchange in the same read stays here for the next phase. The UART reads into it in place:
+/// no buffer on the stack to zero for every read, and no copy of the rest.
 #[derive(Debug)]
 pub(crate) struct Carry {
     buf: [u8; 64],
@@ -444,29 +446,46 @@ impl Carry {
         }
     }
 
-    /// Keeps `bytes` (at most one read's worth, 64 bytes, which is what the adapters read).
-    pub(crate) fn put(&mut self, bytes: &[u8]) {
-        let n = bytes.len().min(self.buf.len());
-        if let (Some(dst), Some(src)) = (self.buf.get_mut(..n), bytes.get(..n)) {
-            dst.copy_from_slice(src);
-        }
-        self.start = 0;
-        self.end = n;
-    }
-
-    /// Moves kept bytes into `out`; returns how many.
-    pub(crate) fn take(&mut self, out: &mut [u8]) -> usize {
-        let kept = self.buf.get(self.start..self.end).unwrap_or(&[]);
-        let n = kept.len().min(out.len());
-        if let (Some(dst), Some(src)) = (out.get_mut(..n), kept.get(..n)) {
-            dst.copy_from_slice(src);
-        }
-        self.start = self.start.saturating_add(n);
-        n
-    }
-
     pub(crate) fn is_empty(&self) -> bool {
         self.start >= self.end
+    }
+
+    /// The bytes read and not yet fed.
+    pub(crate) fn pending(&self) -> &[u8] {
+        self.buf.get(self.start..self.end).unwrap_or(&[])
+    }
+
+    /// `n` pending bytes were fed.
+    pub(crate) fn consume(&mut self, n: usize) {
+        self.start = self.start.saturating_add(n).min(self.end);
+    }
+
+    /// Drops what is pending.
+    pub(crate) fn clear(&mut self) {
+        self.start = 0;
+        self.end = 0;
+    }
+
+    /// The whole buffer, to read into (what was pending is dropped); then [`Carry::filled`].
+    pub(crate) fn space(&mut self) -> &mut [u8] {
+        self.clear();
+        &mut self.buf
+    }
+
+    /// `n` bytes were read into [`Carry::space`].
+    pub(crate) fn filled(&mut self, n: usize) {
+        self.start = 0;
+        self.end = n.min(self.buf.len());
+    }
+
+    /// Moves pending bytes into `out`; returns how many. (A `Writer`: its loop is not turned
+    /// into a `memcpy` call.)
+    pub(crate) fn take(&mut self, out: &mut [u8]) -> usize {
+        let kept = self.pending();
+        let n = kept.len().min(out.len());
+        cat1_at_parse::Writer::new(out).put(kept.get(..n).unwrap_or(&[]));
+        self.consume(n);
+        n
     }
 }
 
