@@ -667,7 +667,22 @@ fn profile() {
     let mut wire = [0u8; MAX_PAYLOAD + 8];
     let data = &payload[..size];
     let mut acc = 0usize;
-    if option_env!("CAT1_PROFILE_PACK").is_some() {
+    if option_env!("CAT1_PROFILE_CLIENT").is_some() {
+        // Client cycles instead: every manual case, `CAT1_PROFILE_CHUNK` bytes at a time, core
+        // only (typed decoding too with `CAT1_PROFILE_DECODE` set).
+        let prepared: [Prepared; N_CASES] = core::array::from_fn(prepare);
+        let mut core: Core = Core::new();
+        for _ in 0..reps {
+            for case in &prepared[ANCHORS.len()..] {
+                let c = chunk_of(case.response.len(), chunk);
+                acc += if option_env!("CAT1_PROFILE_DECODE").is_some() {
+                    cycle::<true>(&mut core, black_box(case), c)
+                } else {
+                    cycle::<false>(&mut core, black_box(case), c)
+                } as usize;
+            }
+        }
+    } else if option_env!("CAT1_PROFILE_PACK").is_some() {
         let mut p = Pack::new(PackingSettings::default());
         let mut t = 0u64;
         for _ in 0..reps {

@@ -175,6 +175,10 @@ pub struct Core<const N: usize = MAX_LINE> {
     pending: Pending,
     echo: Echo,
     unsynchronised: bool,
+    /// The framer is known to hold no byte of a line (and to drop none): right after an
+    /// output, every one of which ends a line or a handshake reply. A line end then ends an
+    /// empty line, which the framer ignores: [`Core::receive`] skips it without a call.
+    line_start: bool,
     counters: ClientCounters,
 }
 
@@ -197,6 +201,7 @@ impl<const N: usize> Core<N> {
             pending: Pending::Idle,
             echo: Echo::Unknown,
             unsynchronised: false,
+            line_start: true,
             counters: ClientCounters {
                 timeouts: 0,
                 probes_unanswered: 0,
@@ -432,24 +437,39 @@ impl<const N: usize> Core<N> {
 
     /// Feeds received bytes; returns the next output and the bytes consumed, or
     /// [`Status::Partial`] when all were taken in. Call again with the rest.
+    #[inline]
     pub fn receive(&mut self, input: &[u8]) -> Status<Output<'_>> {
         // A byte at a time (a UART interrupt): most bytes complete nothing; store them without
-        // rebuilding the exchange.
-        if let [b] = *input {
-            let handshake = matches!(
+        // rebuilding the exchange, inline in the caller (no call, no frame).
+        match *input {
+            // Nothing can come out of no input (the framer holds no event).
+            [] => return Status::Partial,
+            // The LF after a CR, or any line end at the start of a line: the framer would skip
+            // it (during a handshake too).
+            [b'\r' | b'\n'] if self.line_start => return Status::Partial,
+            [b] if !matches!(
                 self.pending,
                 Pending::HandshakeA { .. } | Pending::HandshakeOk { .. }
-            );
-            if !handshake && self.framer.push_plain(b) {
+            ) && self.framer.push_plain(b) =>
+            {
+                self.line_start = false;
                 return Status::Partial;
             }
+            _ => {}
         }
+        self.receive_any(input)
+    }
+
+    /// [`Core::receive`] past its one-byte path.
+    #[inline(never)]
+    fn receive_any(&mut self, input: &[u8]) -> Status<Output<'_>> {
         let Core {
             framer,
             tx,
             tx_len,
             pending,
             counters,
+            line_start,
             ..
         } = self;
         let sent = tx.get(..*tx_len).unwrap_or(&[]);
@@ -476,9 +496,17 @@ impl<const N: usize> Core<N> {
             Pending::HandshakeOk { .. } => Expect::handshake_ok(),
         };
         let (event, used) = match framer.feed(input, &mut expect) {
-            Status::Partial => return Status::Partial,
+            Status::Partial => {
+                // Not known (the input may end inside a line), unless there was none.
+                if !input.is_empty() {
+                    *line_start = false;
+                }
+                return Status::Partial;
+            }
             Status::Complete(event, used) => (event, used),
         };
+        // Every event ends a line (or a handshake reply, which the framer does not keep).
+        *line_start = true;
         if let Pending::Command { expect: kept, .. } = pending {
             *kept = expect.detach();
         }
