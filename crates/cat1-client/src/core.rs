@@ -460,6 +460,15 @@ impl<const N: usize> Core<N> {
         self.receive_any(input)
     }
 
+    /// [`Core::receive`] for the adapters, which read chunks: without the one-byte path inline
+    /// (a single byte still takes the framer's own), for flash.
+    pub(crate) fn receive_chunk(&mut self, input: &[u8]) -> Status<Output<'_>> {
+        if input.is_empty() {
+            return Status::Partial;
+        }
+        self.receive_any(input)
+    }
+
     /// [`Core::receive`] past its one-byte path.
     #[inline(never)]
     fn receive_any(&mut self, input: &[u8]) -> Status<Output<'_>> {

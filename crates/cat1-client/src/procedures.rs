@@ -399,7 +399,7 @@ pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
     use cat1_at_parse::Status;
     let mut rest = input;
     let mut consumed = 0usize;
-    while let Status::Complete(output, used) = core.receive(rest) {
+    while let Status::Complete(output, used) = core.receive_chunk(rest) {
         rest = rest.get(used..).unwrap_or(&[]);
         consumed = consumed.saturating_add(used);
         let finished = match output {
@@ -500,7 +500,7 @@ pub(crate) fn find_line<'i, const N: usize, L: crate::Listener>(
     use crate::Output;
     use cat1_at_parse::Status;
     let mut rest = input;
-    while let Status::Complete(output, used) = core.receive(rest) {
+    while let Status::Complete(output, used) = core.receive_chunk(rest) {
         rest = rest.get(used..).unwrap_or(&[]);
         match output {
             Output::Unsolicited(line) if line == wanted => {
