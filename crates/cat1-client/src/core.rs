@@ -442,19 +442,22 @@ impl<const N: usize> Core<N> {
         // A byte at a time (a UART interrupt): most bytes complete nothing; store them without
         // rebuilding the exchange, inline in the caller (no call, no frame).
         match *input {
-            // Nothing can come out of no input (the framer holds no event).
-            [] => return Status::Partial,
-            // The LF after a CR, or any line end at the start of a line: the framer would skip
-            // it (during a handshake too).
-            [b'\r' | b'\n'] if self.line_start => return Status::Partial,
-            [b] if !matches!(
-                self.pending,
-                Pending::HandshakeA { .. } | Pending::HandshakeOk { .. }
-            ) && self.framer.push_plain(b) =>
+            // Above CR: stored, unless a handshake reply (which has no line end) is awaited.
+            [b] if b > b'\r'
+                && !matches!(
+                    self.pending,
+                    Pending::HandshakeA { .. } | Pending::HandshakeOk { .. }
+                )
+                && self.framer.push_plain(b) =>
             {
                 self.line_start = false;
                 return Status::Partial;
             }
+            // The LF after a CR, or any line end at the start of a line: the framer would skip
+            // it (during a handshake too).
+            [b'\r' | b'\n'] if self.line_start => return Status::Partial,
+            // Nothing can come out of no input (the framer holds no event).
+            [] => return Status::Partial,
             _ => {}
         }
         self.receive_any(input)
