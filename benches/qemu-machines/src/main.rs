@@ -672,7 +672,11 @@ fn measure_echo(cal: &Calib, manual: &[Prepared]) {
             return;
         };
         let line_sent = &sent[..m.saturating_sub(1)];
-        let echo: &[u8] = if p.response.starts_with(line_sent) { b"" } else { line_sent };
+        let echo: &[u8] = if p.response.starts_with(line_sent) {
+            b""
+        } else {
+            line_sent
+        };
         let len = echo.len() + usize::from(!echo.is_empty()) + p.response.len();
         if len > rest.len() || n == MAX_MANUAL {
             hprintln!("BAD|echo room|{}", n);
@@ -686,7 +690,10 @@ fn measure_echo(cal: &Calib, manual: &[Prepared]) {
             *cr = b'\r';
         }
         body.copy_from_slice(p.response);
-        cases[n] = Prepared { response: line, ..*p };
+        cases[n] = Prepared {
+            response: line,
+            ..*p
+        };
         n += 1;
         rest = tail;
     }
@@ -699,7 +706,11 @@ fn measure_echo(cal: &Calib, manual: &[Prepared]) {
         for chunk in [1, 2, 3, 7, 16, 64, usize::MAX] {
             let c = chunk_of(case.response.len(), chunk);
             if !check_cycle(&mut core, case, c, &mut tally) {
-                hprintln!("BAD|echo {}|chunk {}", MANUAL.get(i).map_or("?", |c| c.label), chunk);
+                hprintln!(
+                    "BAD|echo {}|chunk {}",
+                    MANUAL.get(i).map_or("?", |c| c.label),
+                    chunk
+                );
                 bad += 1;
             }
         }
@@ -709,7 +720,14 @@ fn measure_echo(cal: &Calib, manual: &[Prepared]) {
     }
     let bytes: usize = cases.iter().map(|c| c.response.len()).sum();
     let f = measure_cases(cal, &mut core, cases);
-    print_row("TOTAL", "manual-echo", "manual-echo", cases.len(), bytes, &f);
+    print_row(
+        "TOTAL",
+        "manual-echo",
+        "manual-echo",
+        cases.len(),
+        bytes,
+        &f,
+    );
 }
 
 /// `--features profile`: `CAT1_PROFILE_REPS` (default 100) SDP cycles (or packing cycles with
