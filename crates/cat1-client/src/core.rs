@@ -274,6 +274,7 @@ impl<const N: usize> Core<N> {
     ) -> Result<&[u8], StartError> {
         self.check_idle()?;
         let n = command.emit(&mut self.tx).map_err(StartError::Encode)?;
+        // A password-prefixed command runs in a transparent mode, where nothing is echoed.
         let echo_required = self.echo == Echo::On && command.password().is_none();
         self.begin_command(n, echo_required, name_of(command), timeout, now)
     }
@@ -685,5 +686,66 @@ mod tests {
         assert_eq!(name_position(b"usr.cn#AT+VER?\r"), (10, 3));
         assert_eq!(name_position(b"at+heart=ON\r"), (3, 5));
         assert_eq!(name_position(b"AT\r"), (0, 0));
+    }
+
+    #[test]
+    fn the_name_comes_from_the_command_where_emit_writes_it() {
+        let mut tx = [0u8; 64];
+        for command in [
+            CommandLine::execute(b"CSQ"),
+            CommandLine::query(b"VER").with_password(b"usr.cn#"),
+            CommandLine::set(b"HEART", b"ON"),
+            CommandLine::bare(),
+        ] {
+            let n = command.emit(&mut tx).unwrap();
+            assert_eq!(name_of(&command), name_position(&tx[..n]), "{command:?}");
+        }
+    }
+
+    extern crate std;
+    use std::vec::Vec;
+
+    /// Every output of `input` fed `chunk` bytes at a time, owned.
+    fn outputs<const N: usize>(echo: Echo, input: &[u8], chunk: usize) -> Vec<std::string::String> {
+        let mut core = Core::<N>::new();
+        core.set_echo(echo);
+        let mut out = Vec::new();
+        let line = CommandLine::execute(b"CSQ");
+        if core
+            .start(&line, Duration::from_secs(5), Instant::ZERO)
+            .is_err()
+        {
+            out.push("busy".into());
+        }
+        for piece in input.chunks(chunk.max(1)) {
+            let mut rest = piece;
+            while let Status::Complete(o, used) = core.receive(rest) {
+                out.push(std::format!("{o:?}"));
+                rest = &rest[used..];
+            }
+        }
+        out.push(std::format!("{:?} {:?}", core.is_busy(), core.counters()));
+        out
+    }
+
+    proptest::proptest! {
+        /// The one-byte path (line ends at the start of a line skipped without the framer) gives
+        /// what feeding the framer gives: over-long lines, empty lines, the echo, answers, late
+        /// results, in any chunking.
+        #[test]
+        fn any_chunking_gives_the_same_outputs(
+            pieces in proptest::collection::vec(0usize..8, 0..24),
+            chunk in 1usize..9,
+            echo_on in proptest::bool::ANY,
+        ) {
+            const TOKENS: [&[u8]; 8] = [
+                b"\r", b"\n", b"\r\n", b"AT+CSQ\r", b"+CSQ: 27,99\r\n", b"OK\r\n",
+                b"a much longer line than the buffer holds\r\n", b"+ok",
+            ];
+            let input: Vec<u8> = pieces.iter().flat_map(|&i| TOKENS[i].iter().copied()).collect();
+            let echo = if echo_on { Echo::On } else { Echo::Unknown };
+            let whole = outputs::<16>(echo, &input, input.len());
+            proptest::prop_assert_eq!(outputs::<16>(echo, &input, chunk), whole);
+        }
     }
 }
