@@ -171,7 +171,6 @@ enum Pending {
 pub struct Core<const N: usize = MAX_LINE> {
     framer: Framer<N>,
     tx: [u8; N],
-    tx_len: usize,
     pending: Pending,
     echo: Echo,
     unsynchronised: bool,
@@ -197,7 +196,6 @@ impl<const N: usize> Core<N> {
         Core {
             framer: Framer::new(),
             tx: [0; N],
-            tx_len: 0,
             pending: Pending::Idle,
             echo: Echo::Unknown,
             unsynchronised: false,
@@ -351,7 +349,6 @@ impl<const N: usize> Core<N> {
         timeout: Duration,
         now: Instant,
     ) -> Result<&[u8], StartError> {
-        self.tx_len = n;
         let line = self.tx.get(..n).unwrap_or(&[]);
         let start = usize::from(name_start);
         let name = line
@@ -479,13 +476,11 @@ impl<const N: usize> Core<N> {
         let Core {
             framer,
             tx,
-            tx_len,
             pending,
             counters,
             line_start,
             ..
         } = self;
-        let sent = tx.get(..*tx_len).unwrap_or(&[]);
         let mut expect = match *pending {
             Pending::Idle => Expect::nothing(),
             Pending::Command {
@@ -499,11 +494,9 @@ impl<const N: usize> Core<N> {
                 let name = tx
                     .get(start..start.saturating_add(usize::from(name_len)))
                     .unwrap_or(&[]);
-                Expect::attach(
-                    sent.get(..usize::from(sent_len)).unwrap_or(&[]),
-                    name,
-                    expect,
-                )
+                // `sent_len` is within the line written, which is within `tx`.
+                let sent = tx.get(..usize::from(sent_len)).unwrap_or(&[]);
+                Expect::attach(sent, name, expect)
             }
             Pending::HandshakeA { .. } => Expect::handshake_a(),
             Pending::HandshakeOk { .. } => Expect::handshake_ok(),
@@ -520,11 +513,10 @@ impl<const N: usize> Core<N> {
         };
         // Every event ends a line (or a handshake reply, which the framer does not keep).
         *line_start = true;
-        if let Pending::Command { expect: kept, .. } = pending {
-            *kept = expect.detach();
-        }
         if expect.is_done() {
             *pending = Pending::Idle;
+        } else if let Pending::Command { expect: kept, .. } = pending {
+            *kept = expect.detach();
         }
         let output = match event {
             Event::Echo(_) => Output::Echo,
