@@ -823,35 +823,24 @@ impl<const N: usize> Decoder<N> {
         self.need = 2;
         self.recheck = false;
         if matched == 3 {
-            // Moves `buf[start..filled]` to the front in pieces of at most `start` bytes, which
-            // cannot overlap, a byte at a time (`copy_within` would link `memmove`, and
-            // `copy_from_slice` `memcpy`, 1.5 KB and 0.7 KB of flash, for this rare path alone).
-            // `start` is at least 3: the header was used.
+            // Moves `buf[start..filled]` to the front a byte at a time, storing only where the
+            // byte differs: LLVM does not turn this loop into a `memmove` call (`copy_within`
+            // would link `memmove`, 1.5 KB of flash, for this rare path alone).
             let start = from.saturating_add(used);
-            let len = filled.saturating_sub(start);
-            let mut done = 0usize;
-            while done < len {
-                let step = start.min(len.saturating_sub(done));
-                let (front, back) = self.buf.split_at_mut(done.saturating_add(start).min(N));
-                match (
-                    front.get_mut(done..done.saturating_add(step)),
-                    back.get(..step),
-                ) {
-                    (Some(dst), Some(src)) if step > 0 => {
-                        for (d, &b) in dst.iter_mut().zip(src) {
-                            // A store only where the byte differs: LLVM does not turn this loop
-                            // into a `memcpy` call (as `cat1_at_parse::Writer::put` does).
-                            if *d != b {
-                                *d = b;
-                            }
-                        }
+            let mut moved = 0usize;
+            while moved < filled.saturating_sub(start) {
+                let Some(&b) = self.buf.get(moved.saturating_add(start)) else {
+                    break;
+                };
+                if let Some(d) = self.buf.get_mut(moved) {
+                    if *d != b {
+                        *d = b;
                     }
-                    _ => break,
                 }
-                done = done.saturating_add(step);
+                moved = moved.saturating_add(1);
             }
-            self.filled = done;
-            self.recheck = done > 0;
+            self.filled = moved;
+            self.recheck = moved > 0;
         }
         self.sum = sum8(self.buf.get(..self.filled).unwrap_or(&[]));
     }
