@@ -573,6 +573,36 @@ pub(crate) fn encode_command(command: &CommandLine<'_>, tx: &mut [u8]) -> Result
     })
 }
 
+/// Writes `AT` (`name` `None`), `AT+NAME` or (`query`) `AT+NAME?`, as `CommandLine::emit`
+/// writes them (an empty name is refused as it refuses it; the names given are valid).
+pub(crate) fn encode_plain(
+    name: Option<&[u8]>,
+    query: bool,
+    tx: &mut [u8],
+) -> Result<Encoded, Refused> {
+    let mut w = Writer::new(tx);
+    w.put(b"AT");
+    let position = match name {
+        None => (0, 0),
+        Some([]) => return Err(StartError::Encode(EncodeError::InvalidName).into()),
+        Some(name) => {
+            w.put_byte(b'+');
+            w.put(name);
+            if query {
+                w.put_byte(b'?');
+            }
+            (3, u8::try_from(name.len()).unwrap_or(0))
+        }
+    };
+    w.put_byte(b'\r');
+    let len = w.finish().map_err(StartError::Encode)?;
+    Ok(Encoded {
+        len,
+        name: position,
+        echoed: true,
+    })
+}
+
 /// Writes a raw line (as [`Core::start_raw`]); its name is found in it.
 pub(crate) fn encode_raw(line: &[u8], tx: &mut [u8]) -> Result<Encoded, Refused> {
     let len = emit_raw(line, tx)?;
@@ -692,6 +722,34 @@ mod tests {
             let n = command.emit(&mut tx).unwrap();
             assert_eq!(name_of(&command), name_position(&tx[..n]), "{command:?}");
         }
+    }
+
+    #[test]
+    fn plain_lines_are_what_command_line_writes() {
+        let mut tx = [0u8; 64];
+        let mut expected = [0u8; 64];
+        for (name, query, command) in [
+            (None, false, CommandLine::bare()),
+            (Some(&b"CSQ"[..]), false, CommandLine::execute(b"CSQ")),
+            (Some(&b"ENTM"[..]), false, CommandLine::execute(b"ENTM")),
+            (Some(&b"APN"[..]), true, CommandLine::query(b"APN")),
+        ] {
+            let e = encode_plain(name, query, &mut tx).unwrap();
+            let n = command.emit(&mut expected).unwrap();
+            assert_eq!(&tx[..e.len], &expected[..n]);
+            assert_eq!(e.name, name_of(&command));
+            assert!(e.echoed);
+        }
+        assert!(matches!(
+            encode_plain(Some(b""), false, &mut tx),
+            Err(Refused::Start(StartError::Encode(EncodeError::InvalidName)))
+        ));
+        assert!(matches!(
+            encode_plain(Some(b"CSQ"), false, &mut tx[..4]),
+            Err(Refused::Start(StartError::Encode(
+                EncodeError::BufferTooSmall { needed: 7 }
+            )))
+        ));
     }
 
     extern crate std;

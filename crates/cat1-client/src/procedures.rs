@@ -63,6 +63,21 @@ macro_rules! procedures {
             maybe_await!($mode, self.run(encoded, timeout, on_info))
         }
 
+        /// `AT` (`name` `None`), `AT+NAME` or `AT+NAME?`: the commands the procedures send
+        /// themselves, with names known to be valid, written without `CommandLine`'s checks
+        /// (the same line, in less flash).
+        $($asyncness)? fn plain(
+            &mut self,
+            name: Option<&[u8]>,
+            query: bool,
+            timeout: cat1_hal_traits::time::Duration,
+            on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+        ) -> Result<(), $crate::CommandError<E>> {
+            let tx = maybe_await!($mode, self.idle_tx())?;
+            let encoded = $crate::core::encode_plain(name, query, tx);
+            maybe_await!($mode, self.run(encoded, timeout, on_info))
+        }
+
         /// The transmit buffer to encode a command into, once any wait for quiet is over and
         /// no exchange is in flight.
         $($asyncness)? fn idle_tx(&mut self) -> Result<&mut [u8], $crate::CommandError<E>> {
@@ -145,7 +160,8 @@ macro_rules! procedures {
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
             let name = R::SPEC.name.as_bytes();
-            maybe_await!($mode, self.command(&cat1_at_parse::CommandLine::execute(name), |info| {
+            let timeout = self.timing.command;
+            maybe_await!($mode, self.plain(Some(name), false, timeout, &mut |info| {
                 on_line(info.line())
             }))
         }
@@ -163,7 +179,8 @@ macro_rules! procedures {
                     continue;
                 }
                 let name = spec.name.as_bytes();
-                maybe_await!($mode, self.command(&cat1_at_parse::CommandLine::query(name), |info| {
+                let timeout = self.timing.command;
+                maybe_await!($mode, self.plain(Some(name), true, timeout, &mut |info| {
                     if !info.is_continuation() {
                         let _ = config.apply(&cat1_at_parse::CommandLine::set(name, info.raw_params()));
                     }
@@ -221,11 +238,7 @@ macro_rules! procedures {
         /// Probes with `AT`: `true` when the module answers `OK` (it is in command mode).
         pub $($asyncness)? fn probe(&mut self) -> Result<bool, E> {
             let timeout = self.timing.probe;
-            match maybe_await!($mode, self.command_within(
-                &cat1_at_parse::CommandLine::bare(),
-                timeout,
-                &mut |_| {},
-            )) {
+            match maybe_await!($mode, self.plain(None, false, timeout, &mut |_| {})) {
                 Ok(()) => Ok(true),
                 Err($crate::CommandError::Io(e)) => Err(e),
                 Err($crate::CommandError::Timeout) => {
@@ -284,18 +297,15 @@ macro_rules! procedures {
             // After a handshake, echo is whatever the saved configuration says: factory default on,
             // but a module configured with AT+E=OFF does not echo. Accept either.
             self.core.set_echo($crate::Echo::Unknown);
-            maybe_await!($mode, self.command_within(
-                &cat1_at_parse::CommandLine::bare(),
-                handshake,
-                &mut |_| {},
-            ))
-            .map_err(EnterError::Confirm)
+            maybe_await!($mode, self.plain(None, false, handshake, &mut |_| {}))
+                .map_err(EnterError::Confirm)
         }
 
         /// Leaves command mode (`AT+ENTM`): the module returns to its saved work mode without
         /// saving (protocol-notes §1).
         pub $($asyncness)? fn leave_command_mode(&mut self) -> Result<(), $crate::CommandError<E>> {
-            maybe_await!($mode, self.command(&cat1_at_parse::CommandLine::execute(b"ENTM"), |_| {}))
+            let timeout = self.timing.command;
+            maybe_await!($mode, self.plain(Some(b"ENTM"), false, timeout, &mut |_| {}))
         }
 
         /// Sends `command` (`AT+S`, `AT+Z` or `AT+CLEAR`), then waits for the module's banner
