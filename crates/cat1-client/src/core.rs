@@ -615,12 +615,12 @@ pub(crate) fn encode_raw(line: &[u8], tx: &mut [u8]) -> Result<Encoded, Refused>
 }
 
 /// What a typed request's encoder wrote: `AT+` and `name` (plain `AT` for an empty name).
+/// cat1-config's requests always start with `AT`, so the line is echoed when echo is on.
 pub(crate) fn encode_typed(
     written: Result<usize, RequestError>,
     name: &[u8],
-    tx: &[u8],
 ) -> Result<Encoded, Refused> {
-    let len = written.map_err(Refused::Request)?.min(tx.len());
+    let len = written.map_err(Refused::Request)?;
     let name = match u8::try_from(name.len()) {
         Ok(0) | Err(_) => (0, 0),
         Ok(n) => (3, n),
@@ -628,7 +628,7 @@ pub(crate) fn encode_typed(
     Ok(Encoded {
         len,
         name,
-        echoed: is_at(tx.get(..len).unwrap_or(&[])),
+        echoed: true,
     })
 }
 

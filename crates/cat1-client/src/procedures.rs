@@ -114,7 +114,7 @@ macro_rules! procedures {
         ) -> Result<(), $crate::CommandError<E>> {
             let mut malformed = false;
             let tx = maybe_await!($mode, self.idle_tx())?;
-            let encoded = $crate::core::encode_typed(R::query(tx), R::SPEC.name.as_bytes(), tx);
+            let encoded = $crate::core::encode_typed(R::query(tx), R::SPEC.name.as_bytes());
             let timeout = self.timing.command;
             maybe_await!($mode, self.run(encoded, timeout, &mut |info| {
                 if info.is_continuation() {
@@ -135,7 +135,7 @@ macro_rules! procedures {
             values: &[cat1_config::Value<'_>],
         ) -> Result<(), $crate::CommandError<E>> {
             let tx = maybe_await!($mode, self.idle_tx())?;
-            let encoded = $crate::core::encode_typed(R::set(values, tx), R::SPEC.name.as_bytes(), tx);
+            let encoded = $crate::core::encode_typed(R::set(values, tx), R::SPEC.name.as_bytes());
             let timeout = self.timing.command;
             maybe_await!($mode, self.run(encoded, timeout, &mut |_| {}))
         }
@@ -147,7 +147,7 @@ macro_rules! procedures {
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
             let tx = maybe_await!($mode, self.idle_tx())?;
-            let encoded = $crate::core::encode_typed(R::execute(tx), R::SPEC.name.as_bytes(), tx);
+            let encoded = $crate::core::encode_typed(R::execute(tx), R::SPEC.name.as_bytes());
             let timeout = self.timing.command;
             maybe_await!($mode, self.run(encoded, timeout, &mut |info| on_line(info.line())))
         }
