@@ -265,7 +265,6 @@ macro_rules! procedures {
         pub $($asyncness)? fn enter_command_mode_without_probe(
             &mut self,
         ) -> Result<(), $crate::EnterError<E>> {
-            use $crate::procedures::Finished;
             use $crate::{EnterError, EnterStep};
             let guard = self.timing.guard;
             let handshake = self.timing.handshake;
@@ -274,24 +273,10 @@ macro_rules! procedures {
             self.core.abort();
             maybe_await!($mode, self.quiet(guard)).map_err(EnterError::Io)?;
             self.core.settled();
-            let now = self.now();
-            let escape = self
-                .core
-                .start_escape(handshake, now)
-                .map_err(|_| EnterError::Handshake(EnterStep::WaitingForA))?;
-            maybe_await!($mode, self.uart.write_all(escape)).map_err(EnterError::Io)?;
-            maybe_await!($mode, self.uart.flush()).map_err(EnterError::Io)?;
-            if maybe_await!($mode, self.pump(&mut |_| {})).map_err(EnterError::Io)? != Finished::HandshakeA {
+            if !maybe_await!($mode, self.handshake_step(true)).map_err(EnterError::Io)? {
                 return Err(EnterError::Handshake(EnterStep::WaitingForA));
             }
-            let now = self.now();
-            let confirm = self
-                .core
-                .start_confirm(handshake, now)
-                .map_err(|_| EnterError::Handshake(EnterStep::WaitingForOk))?;
-            maybe_await!($mode, self.uart.write_all(confirm)).map_err(EnterError::Io)?;
-            maybe_await!($mode, self.uart.flush()).map_err(EnterError::Io)?;
-            if maybe_await!($mode, self.pump(&mut |_| {})).map_err(EnterError::Io)? != Finished::HandshakeOk {
+            if !maybe_await!($mode, self.handshake_step(false)).map_err(EnterError::Io)? {
                 return Err(EnterError::Handshake(EnterStep::WaitingForOk));
             }
             // After a handshake, echo is whatever the saved configuration says: factory default on,
@@ -299,6 +284,26 @@ macro_rules! procedures {
             self.core.set_echo($crate::Echo::Unknown);
             maybe_await!($mode, self.plain(None, false, handshake, &mut |_| {}))
                 .map_err(EnterError::Confirm)
+        }
+
+        /// One step of the handshake: `+++` then its `a` (`escape`), or `a` then its `+ok`;
+        /// `false` when the reply did not come (or the step could not start). One function for
+        /// both steps, for flash.
+        $($asyncness)? fn handshake_step(&mut self, escape: bool) -> Result<bool, E> {
+            use $crate::procedures::Finished;
+            let timeout = self.timing.handshake;
+            let now = self.now();
+            let (started, want) = if escape {
+                (self.core.start_escape(timeout, now), Finished::HandshakeA)
+            } else {
+                (self.core.start_confirm(timeout, now), Finished::HandshakeOk)
+            };
+            let Ok(bytes) = started else {
+                return Ok(false);
+            };
+            maybe_await!($mode, self.uart.write_all(bytes))?;
+            maybe_await!($mode, self.uart.flush())?;
+            Ok(maybe_await!($mode, self.pump(&mut |_| {}))? == want)
         }
 
         /// Leaves command mode (`AT+ENTM`): the module returns to its saved work mode without
