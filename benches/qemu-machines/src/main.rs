@@ -31,7 +31,7 @@ use core::hint::black_box;
 use core::ptr::{read_volatile, write_volatile};
 
 use cat1_at_parse::{CommandLine, Params, Status, parse_int};
-use cat1_client::{Core, Output};
+use cat1_client::{Core, Echo, Output};
 use cat1_config::info;
 use cat1_config::spec::{CommandSpec, DefaultValue};
 use cat1_hal_traits::time::{Duration, Instant};
@@ -633,6 +633,7 @@ fn measure_client(cal: &Calib) {
         let f = measure_cases(cal, &mut core, cases);
         print_row("TOTAL", set, set, cases.len(), bytes, &f);
     }
+    measure_echo(cal, manual);
     // The costliest single manual responses (per byte, decoded, 1 byte at a time) are found by
     // run.sh from these rows.
     for (case, p) in MANUAL.iter().zip(manual) {
@@ -643,6 +644,90 @@ fn measure_client(cal: &Calib) {
         let d1 = cal.per_rep_milli(&mut one);
         hprintln!("ONE|{}|{}|{}", case.label, p.response.len(), d1);
     }
+}
+
+/// Room for the manual's responses with the echo in front.
+const ECHO_ROOM: usize = 16 * 1024;
+/// Manual cases, at most.
+const MAX_MANUAL: usize = 256;
+
+/// The manual set again as a module with its factory default (echo on, `AT+E`) sends it: the
+/// command line echoed (`<sent>` CR) before each response, unless the response already starts
+/// with it; the core knows echo is on ([`Echo::On`]), so the answer must follow the echo. Checked
+/// as the other sets (the echo first, one final result), then measured. Its own rows: the
+/// manual rows above are measured without the echo, as the manual prints them.
+fn measure_echo(cal: &Calib, manual: &[Prepared]) {
+    let Some(room) = cortex_m::singleton!(: [u8; ECHO_ROOM] = [0; ECHO_ROOM]) else {
+        return;
+    };
+    let mut cases = [prepare(ANCHORS.len()); MAX_MANUAL];
+    let mut n = 0;
+    let mut rest: &'static mut [u8] = room;
+    let mut sent = [0u8; cat1_at_parse::MAX_LINE];
+    for p in manual {
+        // The module echoes the line it received: the one `Core::start` writes, CR included.
+        let Ok(m) = p.line.emit(&mut sent) else {
+            hprintln!("BAD|echo emit|{}", n);
+            debug::exit(debug::EXIT_FAILURE);
+            return;
+        };
+        let line_sent = &sent[..m.saturating_sub(1)];
+        let echo: &[u8] = if p.response.starts_with(line_sent) {
+            b""
+        } else {
+            line_sent
+        };
+        let len = echo.len() + usize::from(!echo.is_empty()) + p.response.len();
+        if len > rest.len() || n == MAX_MANUAL {
+            hprintln!("BAD|echo room|{}", n);
+            debug::exit(debug::EXIT_FAILURE);
+            return;
+        }
+        let (line, tail) = core::mem::take(&mut rest).split_at_mut(len);
+        let (head, body) = line.split_at_mut(len - p.response.len());
+        if let Some((cr, sent)) = head.split_last_mut() {
+            sent.copy_from_slice(echo);
+            *cr = b'\r';
+        }
+        body.copy_from_slice(p.response);
+        cases[n] = Prepared {
+            response: line,
+            ..*p
+        };
+        n += 1;
+        rest = tail;
+    }
+    let cases = &cases[..n];
+    let mut core: Core = Core::new();
+    core.set_echo(Echo::On);
+    let mut bad = 0u32;
+    let mut tally = [0u32; 3];
+    for (i, case) in cases.iter().enumerate() {
+        for chunk in [1, 2, 3, 7, 16, 64, usize::MAX] {
+            let c = chunk_of(case.response.len(), chunk);
+            if !check_cycle(&mut core, case, c, &mut tally) {
+                hprintln!(
+                    "BAD|echo {}|chunk {}",
+                    MANUAL.get(i).map_or("?", |c| c.label),
+                    chunk
+                );
+                bad += 1;
+            }
+        }
+    }
+    if bad != 0 {
+        debug::exit(debug::EXIT_FAILURE);
+    }
+    let bytes: usize = cases.iter().map(|c| c.response.len()).sum();
+    let f = measure_cases(cal, &mut core, cases);
+    print_row(
+        "TOTAL",
+        "manual-echo",
+        "manual-echo",
+        cases.len(),
+        bytes,
+        &f,
+    );
 }
 
 /// `--features profile`: `CAT1_PROFILE_REPS` (default 100) SDP cycles (or packing cycles with
@@ -667,7 +752,22 @@ fn profile() {
     let mut wire = [0u8; MAX_PAYLOAD + 8];
     let data = &payload[..size];
     let mut acc = 0usize;
-    if option_env!("CAT1_PROFILE_PACK").is_some() {
+    if option_env!("CAT1_PROFILE_CLIENT").is_some() {
+        // Client cycles instead: every manual case, `CAT1_PROFILE_CHUNK` bytes at a time, core
+        // only (typed decoding too with `CAT1_PROFILE_DECODE` set).
+        let prepared: [Prepared; N_CASES] = core::array::from_fn(prepare);
+        let mut core: Core = Core::new();
+        for _ in 0..reps {
+            for case in &prepared[ANCHORS.len()..] {
+                let c = chunk_of(case.response.len(), chunk);
+                acc += if option_env!("CAT1_PROFILE_DECODE").is_some() {
+                    cycle::<true>(&mut core, black_box(case), c)
+                } else {
+                    cycle::<false>(&mut core, black_box(case), c)
+                } as usize;
+            }
+        }
+    } else if option_env!("CAT1_PROFILE_PACK").is_some() {
         let mut p = Pack::new(PackingSettings::default());
         let mut t = 0u64;
         for _ in 0..reps {

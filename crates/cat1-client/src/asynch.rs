@@ -125,7 +125,6 @@ where
     }
 
     async fn pump(&mut self, on_info: &mut dyn FnMut(InfoLine<'_>)) -> Result<Finished, E> {
-        let mut buf = [0u8; 64];
         loop {
             if let Some(Output::TimedOut) = self.core.poll(self.timer.now()) {
                 return Ok(Finished::TimedOut);
@@ -133,14 +132,38 @@ where
             let Some(deadline) = self.core.poll_at() else {
                 return Ok(Finished::TimedOut);
             };
-            let Some(read) = self.read_until(deadline, &mut buf).await else {
+            if !self.refill(deadline).await? {
                 continue;
-            };
-            let input = buf.get(..read?).unwrap_or(&[]);
-            if let (Some(f), used) = dispatch(&mut self.core, &mut self.listener, input, on_info) {
-                self.carry.put(input.get(used..).unwrap_or(&[]));
+            }
+            let input = self.carry.pending();
+            let (finished, used) = dispatch(&mut self.core, &mut self.listener, input, on_info);
+            // What follows the end of the exchange stays for the next phase.
+            self.carry.consume(used);
+            if let Some(f) = finished {
                 return Ok(f);
             }
+        }
+    }
+
+    /// Reads into the read buffer when it is empty, unless `deadline` passes first: `false` on
+    /// the deadline.
+    async fn refill(&mut self, deadline: Instant) -> Result<bool, E> {
+        if !self.carry.is_empty() {
+            return Ok(true);
+        }
+        match read_before(
+            &mut self.uart,
+            &mut self.timer,
+            deadline,
+            self.carry.space(),
+        )
+        .await
+        {
+            Some(n) => {
+                self.carry.filled(n?);
+                Ok(true)
+            }
+            None => Ok(false),
         }
     }
 
@@ -153,18 +176,18 @@ where
     }
 
     async fn drain(&mut self, duration: Duration, lines: bool) -> Result<(), E> {
-        let mut buf = [0u8; 64];
         loop {
             let deadline = self.timer.now().saturating_add(duration);
-            let Some(read) = self.read_until(deadline, &mut buf).await else {
+            if !self.refill(deadline).await? {
                 return Ok(());
-            };
-            let input = buf.get(..read?).unwrap_or(&[]);
+            }
+            let input = self.carry.pending();
             if lines {
                 dispatch(&mut self.core, &mut self.listener, input, &mut |_| {});
             } else {
                 self.listener.data(input);
             }
+            self.carry.clear();
         }
     }
 
@@ -177,21 +200,22 @@ where
     }
 
     async fn wait_for_line(&mut self, wanted: &[u8], timeout: Duration) -> Result<bool, E> {
-        let mut buf = [0u8; 64];
         let deadline = self.timer.now().saturating_add(timeout);
         loop {
-            let Some(read) = self.read_until(deadline, &mut buf).await else {
+            if !self.refill(deadline).await? {
                 return Ok(false);
-            };
-            let input = buf.get(..read?).unwrap_or(&[]);
+            }
+            let input = self.carry.pending();
             if let Some(after) = find_line(&mut self.core, &mut self.listener, input, wanted) {
                 // The banner's CR may have ended the chunk: its LF is not data.
                 self.swallow_lf = after.is_empty();
                 if !after.is_empty() {
                     self.listener.data(after);
                 }
+                self.carry.clear();
                 return Ok(true);
             }
+            self.carry.clear();
         }
     }
 

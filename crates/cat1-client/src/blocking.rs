@@ -73,6 +73,7 @@ where
         self.clock.now()
     }
 
+    /// Reads into `buf` what is pending, or else what the UART has (0 when nothing is there).
     fn read_some(&mut self, buf: &mut [u8]) -> Result<usize, E> {
         if !self.carry.is_empty() {
             return Ok(self.carry.take(buf));
@@ -84,16 +85,30 @@ where
         }
     }
 
+    /// Reads into the read buffer when it is empty.
+    fn refill(&mut self) -> Result<(), E> {
+        if self.carry.is_empty() {
+            let n = if self.uart.read_ready()? {
+                self.uart.read(self.carry.space())?
+            } else {
+                0
+            };
+            self.carry.filled(n);
+        }
+        Ok(())
+    }
+
     fn pump(&mut self, on_info: &mut dyn FnMut(InfoLine<'_>)) -> Result<Finished, E> {
-        let mut buf = [0u8; 64];
         loop {
             if let Some(Output::TimedOut) = self.core.poll(self.clock.now()) {
                 return Ok(Finished::TimedOut);
             }
-            let n = self.read_some(&mut buf)?;
-            let input = buf.get(..n).unwrap_or(&[]);
-            if let (Some(f), used) = dispatch(&mut self.core, &mut self.listener, input, on_info) {
-                self.carry.put(input.get(used..).unwrap_or(&[]));
+            self.refill()?;
+            let input = self.carry.pending();
+            let (finished, used) = dispatch(&mut self.core, &mut self.listener, input, on_info);
+            // What follows the end of the exchange stays for the next phase.
+            self.carry.consume(used);
+            if let Some(f) = finished {
                 return Ok(f);
             }
         }
@@ -102,24 +117,24 @@ where
     /// Reads until the line has been silent for `duration`, handing bytes to the listener as
     /// data (`lines = false`) or as lines through the framer (`lines = true`).
     fn drain(&mut self, duration: Duration, lines: bool) -> Result<(), E> {
-        let mut buf = [0u8; 64];
         let mut last = self.clock.now();
         loop {
             let now = self.clock.now();
             if now.saturating_duration_since(last) >= duration {
                 return Ok(());
             }
-            let n = self.read_some(&mut buf)?;
-            if n == 0 {
+            self.refill()?;
+            let input = self.carry.pending();
+            if input.is_empty() {
                 continue;
             }
             last = now;
-            let input = buf.get(..n).unwrap_or(&[]);
             if lines {
                 dispatch(&mut self.core, &mut self.listener, input, &mut |_| {});
             } else {
                 self.listener.data(input);
             }
+            self.carry.clear();
         }
     }
 
@@ -132,19 +147,20 @@ where
     }
 
     fn wait_for_line(&mut self, wanted: &[u8], timeout: Duration) -> Result<bool, E> {
-        let mut buf = [0u8; 64];
         let deadline = self.clock.now().saturating_add(timeout);
         while self.clock.now() < deadline {
-            let n = self.read_some(&mut buf)?;
-            let input = buf.get(..n).unwrap_or(&[]);
+            self.refill()?;
+            let input = self.carry.pending();
             if let Some(after) = find_line(&mut self.core, &mut self.listener, input, wanted) {
                 // The banner's CR may have ended the chunk: its LF is not data.
                 self.swallow_lf = after.is_empty();
                 if !after.is_empty() {
                     self.listener.data(after);
                 }
+                self.carry.clear();
                 return Ok(true);
             }
+            self.carry.clear();
         }
         Ok(false)
     }

@@ -18,6 +18,7 @@ use cat1_at_parse::{
     CommandLine, Detached, EncodeError, Event, Expect, FinalResult, Framer, InfoLine, MAX_LINE,
     Status, Writer,
 };
+use cat1_config::request::RequestError;
 use cat1_hal_traits::time::{Duration, Instant};
 
 /// What the module does with echo (`AT+E`), as far as the client knows.
@@ -170,10 +171,13 @@ enum Pending {
 pub struct Core<const N: usize = MAX_LINE> {
     framer: Framer<N>,
     tx: [u8; N],
-    tx_len: usize,
     pending: Pending,
     echo: Echo,
     unsynchronised: bool,
+    /// The framer is known to hold no byte of a line (and to drop none): right after an
+    /// output, every one of which ends a line or a handshake reply. A line end then ends an
+    /// empty line, which the framer ignores: [`Core::receive`] skips it without a call.
+    line_start: bool,
     counters: ClientCounters,
 }
 
@@ -185,14 +189,17 @@ impl<const N: usize> Default for Core<N> {
 
 impl<const N: usize> Core<N> {
     /// An idle core. `const`, so it can live in a `static`.
+    // Not inlined: built in its caller's place (the adapter's `Modem`) instead of in a temporary
+    // copied there afterwards (a `memcpy` of the whole core, and its size again on the stack).
+    #[inline(never)]
     pub const fn new() -> Self {
         Core {
             framer: Framer::new(),
             tx: [0; N],
-            tx_len: 0,
             pending: Pending::Idle,
             echo: Echo::Unknown,
             unsynchronised: false,
+            line_start: true,
             counters: ClientCounters {
                 timeouts: 0,
                 probes_unanswered: 0,
@@ -267,7 +274,7 @@ impl<const N: usize> Core<N> {
         let n = command.emit(&mut self.tx).map_err(StartError::Encode)?;
         // A password-prefixed command runs in a transparent mode, where nothing is echoed.
         let echo_required = self.echo == Echo::On && command.password().is_none();
-        self.begin_command(n, echo_required, timeout, now)
+        self.begin_command(n, echo_required, name_of(command), timeout, now)
     }
 
     /// Starts a raw line (`line` without its CR) for anything the typed API does not cover.
@@ -278,16 +285,8 @@ impl<const N: usize> Core<N> {
         now: Instant,
     ) -> Result<&[u8], StartError> {
         self.check_idle()?;
-        if line.iter().any(|&b| b == b'\r' || b == b'\n') {
-            return Err(StartError::Encode(EncodeError::LineEndInPayload));
-        }
-        let mut w = Writer::new(&mut self.tx);
-        w.put(line);
-        w.put_byte(b'\r');
-        let n = w.finish().map_err(StartError::Encode)?;
-        let echo_required =
-            self.echo == Echo::On && (line.starts_with(b"AT") || line.starts_with(b"at"));
-        self.begin_command(n, echo_required, timeout, now)
+        let n = emit_raw(line, &mut self.tx)?;
+        self.begin_encoded(n, timeout, now)
     }
 
     /// Starts a command that `encode` writes into the transmit buffer (a typed request of
@@ -300,25 +299,57 @@ impl<const N: usize> Core<N> {
     ) -> Result<Result<&[u8], X>, StartError> {
         self.check_idle()?;
         let n = match encode(&mut self.tx) {
-            Ok(n) => n.min(N),
+            Ok(n) => n,
             Err(e) => return Ok(Err(e)),
         };
+        self.begin_encoded(n, timeout, now).map(Ok)
+    }
+
+    /// The transmit buffer, to encode a command into, when a command may start. The adapters
+    /// encode there and call [`Core::start_encoded`]: one copy of the exchange in flash, not one
+    /// per request type, and no closure in between.
+    pub(crate) fn idle_tx(&mut self) -> Result<&mut [u8], StartError> {
+        self.check_idle()?;
+        Ok(&mut self.tx)
+    }
+
+    /// Starts the command an encoder wrote into [`Core::idle_tx`] ([`encode_command`],
+    /// [`encode_raw`], [`encode_typed`]).
+    pub(crate) fn start_encoded(
+        &mut self,
+        encoded: Encoded,
+        timeout: Duration,
+        now: Instant,
+    ) -> Result<&[u8], StartError> {
+        self.check_idle()?;
+        let Encoded { len, name, echoed } = encoded;
+        let echo_required = echoed && self.echo == Echo::On;
+        self.begin_command(len.min(N), echo_required, name, timeout, now)
+    }
+
+    /// A line written by an encoder (typed or raw) without a known name.
+    fn begin_encoded(
+        &mut self,
+        n: usize,
+        timeout: Duration,
+        now: Instant,
+    ) -> Result<&[u8], StartError> {
+        let n = n.min(N);
         let line = self.tx.get(..n).unwrap_or(&[]);
-        let echo_required =
-            self.echo == Echo::On && (line.starts_with(b"AT") || line.starts_with(b"at"));
-        self.begin_command(n, echo_required, timeout, now).map(Ok)
+        let echo_required = self.echo == Echo::On && is_at(line);
+        let position = name_position(line);
+        self.begin_command(n, echo_required, position, timeout, now)
     }
 
     fn begin_command(
         &mut self,
         n: usize,
         echo_required: bool,
+        (name_start, name_len): (u16, u8),
         timeout: Duration,
         now: Instant,
     ) -> Result<&[u8], StartError> {
-        self.tx_len = n;
         let line = self.tx.get(..n).unwrap_or(&[]);
-        let (name_start, name_len) = name_position(line);
         let start = usize::from(name_start);
         let name = line
             .get(start..start.saturating_add(usize::from(name_len)))
@@ -334,7 +365,7 @@ impl<const N: usize> Core<N> {
             name_start,
             name_len,
         };
-        Ok(self.tx.get(..n).unwrap_or(&[]))
+        Ok(line)
     }
 
     /// Starts the escape: returns `+++` (write it in one go, after the guard silence), then waits
@@ -404,27 +435,52 @@ impl<const N: usize> Core<N> {
 
     /// Feeds received bytes; returns the next output and the bytes consumed, or
     /// [`Status::Partial`] when all were taken in. Call again with the rest.
+    #[inline]
     pub fn receive(&mut self, input: &[u8]) -> Status<Output<'_>> {
         // A byte at a time (a UART interrupt): most bytes complete nothing; store them without
-        // rebuilding the exchange.
-        if let [b] = *input {
-            let handshake = matches!(
-                self.pending,
-                Pending::HandshakeA { .. } | Pending::HandshakeOk { .. }
-            );
-            if !handshake && self.framer.push_plain(b) {
+        // rebuilding the exchange, inline in the caller (no call, no frame).
+        match *input {
+            // Above CR: stored, unless a handshake reply (which has no line end) is awaited.
+            [b] if b > b'\r'
+                && !matches!(
+                    self.pending,
+                    Pending::HandshakeA { .. } | Pending::HandshakeOk { .. }
+                )
+                && self.framer.push_plain(b) =>
+            {
+                self.line_start = false;
                 return Status::Partial;
             }
+            // The LF after a CR, or any line end at the start of a line: the framer would skip
+            // it (during a handshake too).
+            [b'\r' | b'\n'] if self.line_start => return Status::Partial,
+            // Nothing can come out of no input (the framer holds no event).
+            [] => return Status::Partial,
+            _ => {}
         }
+        self.receive_any(input)
+    }
+
+    /// [`Core::receive`] for the adapters, which read chunks: without the one-byte path inline
+    /// (a single byte still takes the framer's own), for flash.
+    pub(crate) fn receive_chunk(&mut self, input: &[u8]) -> Status<Output<'_>> {
+        if input.is_empty() {
+            return Status::Partial;
+        }
+        self.receive_any(input)
+    }
+
+    /// [`Core::receive`] past its one-byte path.
+    #[inline(never)]
+    fn receive_any(&mut self, input: &[u8]) -> Status<Output<'_>> {
         let Core {
             framer,
             tx,
-            tx_len,
             pending,
             counters,
+            line_start,
             ..
         } = self;
-        let sent = tx.get(..*tx_len).unwrap_or(&[]);
         let mut expect = match *pending {
             Pending::Idle => Expect::nothing(),
             Pending::Command {
@@ -438,24 +494,29 @@ impl<const N: usize> Core<N> {
                 let name = tx
                     .get(start..start.saturating_add(usize::from(name_len)))
                     .unwrap_or(&[]);
-                Expect::attach(
-                    sent.get(..usize::from(sent_len)).unwrap_or(&[]),
-                    name,
-                    expect,
-                )
+                // `sent_len` is within the line written, which is within `tx`.
+                let sent = tx.get(..usize::from(sent_len)).unwrap_or(&[]);
+                Expect::attach(sent, name, expect)
             }
             Pending::HandshakeA { .. } => Expect::handshake_a(),
             Pending::HandshakeOk { .. } => Expect::handshake_ok(),
         };
         let (event, used) = match framer.feed(input, &mut expect) {
-            Status::Partial => return Status::Partial,
+            Status::Partial => {
+                // Not known (the input may end inside a line), unless there was none.
+                if !input.is_empty() {
+                    *line_start = false;
+                }
+                return Status::Partial;
+            }
             Status::Complete(event, used) => (event, used),
         };
-        if let Pending::Command { expect: kept, .. } = pending {
-            *kept = expect.detach();
-        }
+        // Every event ends a line (or a handshake reply, which the framer does not keep).
+        *line_start = true;
         if expect.is_done() {
             *pending = Pending::Idle;
+        } else if let Pending::Command { expect: kept, .. } = pending {
+            *kept = expect.detach();
         }
         let output = match event {
             Event::Echo(_) => Output::Echo,
@@ -474,6 +535,145 @@ impl<const N: usize> Core<N> {
         };
         Status::Complete(output, used)
     }
+}
+
+/// A line an encoder wrote into the transmit buffer (see [`Core::start_encoded`]).
+pub(crate) struct Encoded {
+    /// Its length, CR included.
+    len: usize,
+    /// Where the command name sits in it, and its length.
+    name: (u16, u8),
+    /// Whether the module echoes it when echo is on.
+    echoed: bool,
+}
+
+/// Why [`Core::start_encoded`] sent nothing.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Refused {
+    /// The exchange could not start.
+    Start(StartError),
+    /// The typed request could not be encoded.
+    Request(RequestError),
+}
+
+impl From<StartError> for Refused {
+    fn from(e: StartError) -> Self {
+        Refused::Start(e)
+    }
+}
+
+/// Writes `command` (as [`Core::start`]): a password-prefixed command runs in a transparent
+/// mode, where nothing is echoed; the name's place is known from the command.
+pub(crate) fn encode_command(command: &CommandLine<'_>, tx: &mut [u8]) -> Result<Encoded, Refused> {
+    let len = command.emit(tx).map_err(StartError::Encode)?;
+    Ok(Encoded {
+        len,
+        name: name_of(command),
+        echoed: command.password().is_none(),
+    })
+}
+
+/// Writes `AT` (`name` `None`), `AT+NAME` or (`query`) `AT+NAME?`, as `CommandLine::emit`
+/// writes them (an empty name is refused as it refuses it; the names given are valid).
+pub(crate) fn encode_plain(
+    name: Option<&[u8]>,
+    query: bool,
+    tx: &mut [u8],
+) -> Result<Encoded, Refused> {
+    let mut w = Writer::new(tx);
+    w.put(b"AT");
+    let position = match name {
+        None => (0, 0),
+        Some([]) => return Err(StartError::Encode(EncodeError::InvalidName).into()),
+        Some(name) => {
+            w.put_byte(b'+');
+            w.put(name);
+            if query {
+                w.put_byte(b'?');
+            }
+            (3, u8::try_from(name.len()).unwrap_or(0))
+        }
+    };
+    w.put_byte(b'\r');
+    let len = w.finish().map_err(StartError::Encode)?;
+    Ok(Encoded {
+        len,
+        name: position,
+        echoed: true,
+    })
+}
+
+/// Writes a raw line (as [`Core::start_raw`]); its name is found in it.
+pub(crate) fn encode_raw(line: &[u8], tx: &mut [u8]) -> Result<Encoded, Refused> {
+    let len = emit_raw(line, tx)?;
+    let line = tx.get(..len).unwrap_or(&[]);
+    Ok(Encoded {
+        len,
+        name: name_position(line),
+        echoed: is_at(line),
+    })
+}
+
+/// What a typed request's encoder wrote: `AT+` and `name` (plain `AT` for an empty name).
+/// cat1-config's requests always start with `AT`, so the line is echoed when echo is on.
+pub(crate) fn encode_typed(
+    written: Result<usize, RequestError>,
+    name: &[u8],
+) -> Result<Encoded, Refused> {
+    let len = written.map_err(Refused::Request)?;
+    let name = match u8::try_from(name.len()) {
+        Ok(0) | Err(_) => (0, 0),
+        Ok(n) => (3, n),
+    };
+    Ok(Encoded {
+        len,
+        name,
+        echoed: true,
+    })
+}
+
+/// What an encoder wrote whose name is not known (a step of a profile): found in the line.
+pub(crate) fn encode_typed_line(
+    written: Result<usize, RequestError>,
+    tx: &[u8],
+) -> Result<Encoded, Refused> {
+    let len = written.map_err(Refused::Request)?.min(tx.len());
+    let line = tx.get(..len).unwrap_or(&[]);
+    Ok(Encoded {
+        len,
+        name: name_position(line),
+        echoed: is_at(line),
+    })
+}
+
+/// Whether the line is an AT command (echoed when echo is on).
+fn is_at(line: &[u8]) -> bool {
+    line.starts_with(b"AT") || line.starts_with(b"at")
+}
+
+/// Where `command.emit` writes the name: after the password and `AT+` (none for plain `AT`).
+/// Known from the command, so the line is not scanned for it.
+fn name_of(command: &CommandLine<'_>) -> (u16, u8) {
+    let name = command.name();
+    if name.is_empty() {
+        return (0, 0);
+    }
+    let start = command.password().map_or(0, <[u8]>::len).saturating_add(3);
+    match (u16::try_from(start), u8::try_from(name.len())) {
+        (Ok(start), Ok(len)) => (start, len),
+        _ => (0, 0),
+    }
+}
+
+/// Writes `line` and its CR into `tx`; a line end inside it is refused.
+fn emit_raw(line: &[u8], tx: &mut [u8]) -> Result<usize, StartError> {
+    if line.iter().any(|&b| b == b'\r' || b == b'\n') {
+        return Err(StartError::Encode(EncodeError::LineEndInPayload));
+    }
+    let mut w = Writer::new(tx);
+    w.put(line);
+    w.put_byte(b'\r');
+    w.finish().map_err(StartError::Encode)
 }
 
 /// The position and length of the command name after `AT+` (or `at+`, possibly after a password
@@ -508,5 +708,94 @@ mod tests {
         assert_eq!(name_position(b"usr.cn#AT+VER?\r"), (10, 3));
         assert_eq!(name_position(b"at+heart=ON\r"), (3, 5));
         assert_eq!(name_position(b"AT\r"), (0, 0));
+    }
+
+    #[test]
+    fn the_name_comes_from_the_command_where_emit_writes_it() {
+        let mut tx = [0u8; 64];
+        for command in [
+            CommandLine::execute(b"CSQ"),
+            CommandLine::query(b"VER").with_password(b"usr.cn#"),
+            CommandLine::set(b"HEART", b"ON"),
+            CommandLine::bare(),
+        ] {
+            let n = command.emit(&mut tx).unwrap();
+            assert_eq!(name_of(&command), name_position(&tx[..n]), "{command:?}");
+        }
+    }
+
+    #[test]
+    fn plain_lines_are_what_command_line_writes() {
+        let mut tx = [0u8; 64];
+        let mut expected = [0u8; 64];
+        for (name, query, command) in [
+            (None, false, CommandLine::bare()),
+            (Some(&b"CSQ"[..]), false, CommandLine::execute(b"CSQ")),
+            (Some(&b"ENTM"[..]), false, CommandLine::execute(b"ENTM")),
+            (Some(&b"APN"[..]), true, CommandLine::query(b"APN")),
+        ] {
+            let e = encode_plain(name, query, &mut tx).unwrap();
+            let n = command.emit(&mut expected).unwrap();
+            assert_eq!(&tx[..e.len], &expected[..n]);
+            assert_eq!(e.name, name_of(&command));
+            assert!(e.echoed);
+        }
+        assert!(matches!(
+            encode_plain(Some(b""), false, &mut tx),
+            Err(Refused::Start(StartError::Encode(EncodeError::InvalidName)))
+        ));
+        assert!(matches!(
+            encode_plain(Some(b"CSQ"), false, &mut tx[..4]),
+            Err(Refused::Start(StartError::Encode(
+                EncodeError::BufferTooSmall { needed: 7 }
+            )))
+        ));
+    }
+
+    extern crate std;
+    use std::vec::Vec;
+
+    /// Every output of `input` fed `chunk` bytes at a time, owned.
+    fn outputs<const N: usize>(echo: Echo, input: &[u8], chunk: usize) -> Vec<std::string::String> {
+        let mut core = Core::<N>::new();
+        core.set_echo(echo);
+        let mut out = Vec::new();
+        let line = CommandLine::execute(b"CSQ");
+        if core
+            .start(&line, Duration::from_secs(5), Instant::ZERO)
+            .is_err()
+        {
+            out.push("busy".into());
+        }
+        for piece in input.chunks(chunk.max(1)) {
+            let mut rest = piece;
+            while let Status::Complete(o, used) = core.receive(rest) {
+                out.push(std::format!("{o:?}"));
+                rest = &rest[used..];
+            }
+        }
+        out.push(std::format!("{:?} {:?}", core.is_busy(), core.counters()));
+        out
+    }
+
+    proptest::proptest! {
+        /// The one-byte path (line ends at the start of a line skipped without the framer) gives
+        /// what feeding the framer gives: over-long lines, empty lines, the echo, answers, late
+        /// results, in any chunking.
+        #[test]
+        fn any_chunking_gives_the_same_outputs(
+            pieces in proptest::collection::vec(0usize..8, 0..24),
+            chunk in 1usize..9,
+            echo_on in proptest::bool::ANY,
+        ) {
+            const TOKENS: [&[u8]; 8] = [
+                b"\r", b"\n", b"\r\n", b"AT+CSQ\r", b"+CSQ: 27,99\r\n", b"OK\r\n",
+                b"a much longer line than the buffer holds\r\n", b"+ok",
+            ];
+            let input: Vec<u8> = pieces.iter().flat_map(|&i| TOKENS[i].iter().copied()).collect();
+            let echo = if echo_on { Echo::On } else { Echo::Unknown };
+            let whole = outputs::<16>(echo, &input, input.len());
+            proptest::prop_assert_eq!(outputs::<16>(echo, &input, chunk), whole);
+        }
     }
 }

@@ -46,16 +46,9 @@ macro_rules! procedures {
             timeout: cat1_hal_traits::time::Duration,
             on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
-            maybe_await!($mode, self.settle_if_needed()).map_err($crate::CommandError::Io)?;
-            let now = self.now();
-            let bytes = self
-                .core
-                .start(command, timeout, now)
-                .map_err($crate::CommandError::Start)?;
-            maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
-            maybe_await!($mode, self.uart.flush()).map_err($crate::CommandError::Io)?;
-            let finished = maybe_await!($mode, self.pump(on_info)).map_err($crate::CommandError::Io)?;
-            $crate::procedures::result_of(finished)
+            let tx = maybe_await!($mode, self.idle_tx())?;
+            let encoded = $crate::core::encode_command(command, tx);
+            maybe_await!($mode, self.run(encoded, timeout, on_info))
         }
 
         /// Sends a raw line (without its CR) and waits for its final result.
@@ -64,33 +57,49 @@ macro_rules! procedures {
             line: &[u8],
             on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
-            maybe_await!($mode, self.settle_if_needed()).map_err($crate::CommandError::Io)?;
-            let now = self.now();
             let timeout = self.timing.command;
-            let bytes = self
-                .core
-                .start_raw(line, timeout, now)
-                .map_err($crate::CommandError::Start)?;
-            maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
-            maybe_await!($mode, self.uart.flush()).map_err($crate::CommandError::Io)?;
-            let finished = maybe_await!($mode, self.pump(on_info)).map_err($crate::CommandError::Io)?;
-            $crate::procedures::result_of(finished)
+            let tx = maybe_await!($mode, self.idle_tx())?;
+            let encoded = $crate::core::encode_raw(line, tx);
+            maybe_await!($mode, self.run(encoded, timeout, on_info))
         }
 
-        /// Sends a typed request that `encode` writes (see [`Self::set`]) and waits for its result.
-        $($asyncness)? fn typed(
+        /// `AT` (`name` `None`), `AT+NAME` or `AT+NAME?`: the commands the procedures send
+        /// themselves, with names known to be valid, written without `CommandLine`'s checks
+        /// (the same line, in less flash).
+        $($asyncness)? fn plain(
             &mut self,
-            encode: impl FnOnce(&mut [u8]) -> Result<usize, cat1_config::request::RequestError>,
+            name: Option<&[u8]>,
+            query: bool,
+            timeout: cat1_hal_traits::time::Duration,
             on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
+            let tx = maybe_await!($mode, self.idle_tx())?;
+            let encoded = $crate::core::encode_plain(name, query, tx);
+            maybe_await!($mode, self.run(encoded, timeout, on_info))
+        }
+
+        /// The transmit buffer to encode a command into, once any wait for quiet is over and
+        /// no exchange is in flight.
+        $($asyncness)? fn idle_tx(&mut self) -> Result<&mut [u8], $crate::CommandError<E>> {
             maybe_await!($mode, self.settle_if_needed()).map_err($crate::CommandError::Io)?;
+            self.core.idle_tx().map_err($crate::CommandError::Start)
+        }
+
+        /// Every command exchange: starts the line encoded into [`Self::idle_tx`], writes it and
+        /// waits for the final result. One function, not generic over the request, so that each
+        /// typed request adds only its encoder and decoder to the flash.
+        $($asyncness)? fn run(
+            &mut self,
+            encoded: Result<$crate::core::Encoded, $crate::core::Refused>,
+            timeout: cat1_hal_traits::time::Duration,
+            on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+        ) -> Result<(), $crate::CommandError<E>> {
+            let encoded = encoded.map_err($crate::procedures::refused)?;
             let now = self.now();
-            let timeout = self.timing.command;
             let bytes = self
                 .core
-                .start_with(timeout, now, encode)
-                .map_err($crate::CommandError::Start)?
-                .map_err($crate::CommandError::Request)?;
+                .start_encoded(encoded, timeout, now)
+                .map_err($crate::CommandError::Start)?;
             maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
             maybe_await!($mode, self.uart.flush()).map_err($crate::CommandError::Io)?;
             let finished = maybe_await!($mode, self.pump(on_info)).map_err($crate::CommandError::Io)?;
@@ -104,7 +113,10 @@ macro_rules! procedures {
             mut on_values: impl FnMut(cat1_config::Values<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
             let mut malformed = false;
-            maybe_await!($mode, self.typed(R::query, &mut |info| {
+            let tx = maybe_await!($mode, self.idle_tx())?;
+            let encoded = $crate::core::encode_typed(R::query(tx), R::SPEC.name.as_bytes());
+            let timeout = self.timing.command;
+            maybe_await!($mode, self.run(encoded, timeout, &mut |info| {
                 if info.is_continuation() {
                     return;
                 }
@@ -122,7 +134,10 @@ macro_rules! procedures {
             &mut self,
             values: &[cat1_config::Value<'_>],
         ) -> Result<(), $crate::CommandError<E>> {
-            maybe_await!($mode, self.typed(|buf| R::set(values, buf), &mut |_| {}))
+            let tx = maybe_await!($mode, self.idle_tx())?;
+            let encoded = $crate::core::encode_typed(R::set(values, tx), R::SPEC.name.as_bytes());
+            let timeout = self.timing.command;
+            maybe_await!($mode, self.run(encoded, timeout, &mut |_| {}))
         }
 
         /// Runs a bare action (`AT+NAME`), e.g. `requests::Csq`; information lines (whole, to
@@ -131,7 +146,10 @@ macro_rules! procedures {
             &mut self,
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
-            maybe_await!($mode, self.typed(R::execute, &mut |info| on_line(info.line())))
+            let tx = maybe_await!($mode, self.idle_tx())?;
+            let encoded = $crate::core::encode_typed(R::execute(tx), R::SPEC.name.as_bytes());
+            let timeout = self.timing.command;
+            maybe_await!($mode, self.run(encoded, timeout, &mut |info| on_line(info.line())))
         }
 
         /// Reads a read-only value (`AT+CSQ`, `AT+VER`, ...) with the bare form, which the manual
@@ -142,7 +160,8 @@ macro_rules! procedures {
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
             let name = R::SPEC.name.as_bytes();
-            maybe_await!($mode, self.command(&cat1_at_parse::CommandLine::execute(name), |info| {
+            let timeout = self.timing.command;
+            maybe_await!($mode, self.plain(Some(name), false, timeout, &mut |info| {
                 on_line(info.line())
             }))
         }
@@ -160,7 +179,8 @@ macro_rules! procedures {
                     continue;
                 }
                 let name = spec.name.as_bytes();
-                maybe_await!($mode, self.command(&cat1_at_parse::CommandLine::query(name), |info| {
+                let timeout = self.timing.command;
+                maybe_await!($mode, self.plain(Some(name), true, timeout, &mut |info| {
                     if !info.is_continuation() {
                         let _ = config.apply(&cat1_at_parse::CommandLine::set(name, info.raw_params()));
                     }
@@ -188,10 +208,10 @@ macro_rules! procedures {
             let mut sent = 0usize;
             for step in cat1_config::diff::diff(scratch, wanted) {
                 let step = step.map_err(|u| ProfileError::Unreachable(u.command))?;
-                maybe_await!($mode, self.typed(
-                    |buf| step.emit(wanted, buf).map_err(Into::into),
-                    &mut |_| {},
-                ))
+                let tx = maybe_await!($mode, self.idle_tx()).map_err(ProfileError::Command)?;
+                let encoded = $crate::core::encode_typed_line(step.emit(wanted, tx).map_err(Into::into), tx);
+                let timeout = self.timing.command;
+                maybe_await!($mode, self.run(encoded, timeout, &mut |_| {}))
                 .map_err(ProfileError::Command)?;
                 sent = sent.saturating_add(1);
             }
@@ -218,11 +238,7 @@ macro_rules! procedures {
         /// Probes with `AT`: `true` when the module answers `OK` (it is in command mode).
         pub $($asyncness)? fn probe(&mut self) -> Result<bool, E> {
             let timeout = self.timing.probe;
-            match maybe_await!($mode, self.command_within(
-                &cat1_at_parse::CommandLine::bare(),
-                timeout,
-                &mut |_| {},
-            )) {
+            match maybe_await!($mode, self.plain(None, false, timeout, &mut |_| {})) {
                 Ok(()) => Ok(true),
                 Err($crate::CommandError::Io(e)) => Err(e),
                 Err($crate::CommandError::Timeout) => {
@@ -249,7 +265,6 @@ macro_rules! procedures {
         pub $($asyncness)? fn enter_command_mode_without_probe(
             &mut self,
         ) -> Result<(), $crate::EnterError<E>> {
-            use $crate::procedures::Finished;
             use $crate::{EnterError, EnterStep};
             let guard = self.timing.guard;
             let handshake = self.timing.handshake;
@@ -258,41 +273,44 @@ macro_rules! procedures {
             self.core.abort();
             maybe_await!($mode, self.quiet(guard)).map_err(EnterError::Io)?;
             self.core.settled();
-            let now = self.now();
-            let escape = self
-                .core
-                .start_escape(handshake, now)
-                .map_err(|_| EnterError::Handshake(EnterStep::WaitingForA))?;
-            maybe_await!($mode, self.uart.write_all(escape)).map_err(EnterError::Io)?;
-            maybe_await!($mode, self.uart.flush()).map_err(EnterError::Io)?;
-            if maybe_await!($mode, self.pump(&mut |_| {})).map_err(EnterError::Io)? != Finished::HandshakeA {
+            if !maybe_await!($mode, self.handshake_step(true)).map_err(EnterError::Io)? {
                 return Err(EnterError::Handshake(EnterStep::WaitingForA));
             }
-            let now = self.now();
-            let confirm = self
-                .core
-                .start_confirm(handshake, now)
-                .map_err(|_| EnterError::Handshake(EnterStep::WaitingForOk))?;
-            maybe_await!($mode, self.uart.write_all(confirm)).map_err(EnterError::Io)?;
-            maybe_await!($mode, self.uart.flush()).map_err(EnterError::Io)?;
-            if maybe_await!($mode, self.pump(&mut |_| {})).map_err(EnterError::Io)? != Finished::HandshakeOk {
+            if !maybe_await!($mode, self.handshake_step(false)).map_err(EnterError::Io)? {
                 return Err(EnterError::Handshake(EnterStep::WaitingForOk));
             }
             // After a handshake, echo is whatever the saved configuration says: factory default on,
             // but a module configured with AT+E=OFF does not echo. Accept either.
             self.core.set_echo($crate::Echo::Unknown);
-            maybe_await!($mode, self.command_within(
-                &cat1_at_parse::CommandLine::bare(),
-                handshake,
-                &mut |_| {},
-            ))
-            .map_err(EnterError::Confirm)
+            maybe_await!($mode, self.plain(None, false, handshake, &mut |_| {}))
+                .map_err(EnterError::Confirm)
+        }
+
+        /// One step of the handshake: `+++` then its `a` (`escape`), or `a` then its `+ok`;
+        /// `false` when the reply did not come (or the step could not start). One function for
+        /// both steps, for flash.
+        $($asyncness)? fn handshake_step(&mut self, escape: bool) -> Result<bool, E> {
+            use $crate::procedures::Finished;
+            let timeout = self.timing.handshake;
+            let now = self.now();
+            let (started, want) = if escape {
+                (self.core.start_escape(timeout, now), Finished::HandshakeA)
+            } else {
+                (self.core.start_confirm(timeout, now), Finished::HandshakeOk)
+            };
+            let Ok(bytes) = started else {
+                return Ok(false);
+            };
+            maybe_await!($mode, self.uart.write_all(bytes))?;
+            maybe_await!($mode, self.uart.flush())?;
+            Ok(maybe_await!($mode, self.pump(&mut |_| {}))? == want)
         }
 
         /// Leaves command mode (`AT+ENTM`): the module returns to its saved work mode without
         /// saving (protocol-notes §1).
         pub $($asyncness)? fn leave_command_mode(&mut self) -> Result<(), $crate::CommandError<E>> {
-            maybe_await!($mode, self.command(&cat1_at_parse::CommandLine::execute(b"ENTM"), |_| {}))
+            let timeout = self.timing.command;
+            maybe_await!($mode, self.plain(Some(b"ENTM"), false, timeout, &mut |_| {}))
         }
 
         /// Sends `command` (`AT+S`, `AT+Z` or `AT+CLEAR`), then waits for the module's banner
@@ -361,6 +379,14 @@ macro_rules! procedures {
 
 pub(crate) use {maybe_await, procedures};
 
+/// The error for a command that was not sent.
+pub(crate) fn refused<E>(r: crate::core::Refused) -> crate::CommandError<E> {
+    match r {
+        crate::core::Refused::Start(e) => crate::CommandError::Start(e),
+        crate::core::Refused::Request(e) => crate::CommandError::Request(e),
+    }
+}
+
 /// The result of a command exchange.
 pub(crate) fn result_of<E>(finished: Finished) -> Result<(), crate::CommandError<E>> {
     use cat1_at_parse::FinalResult;
@@ -388,7 +414,7 @@ pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
     use cat1_at_parse::Status;
     let mut rest = input;
     let mut consumed = 0usize;
-    while let Status::Complete(output, used) = core.receive(rest) {
+    while let Status::Complete(output, used) = core.receive_chunk(rest) {
         rest = rest.get(used..).unwrap_or(&[]);
         consumed = consumed.saturating_add(used);
         let finished = match output {
@@ -416,7 +442,9 @@ pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
     (None, input.len())
 }
 
-/// Bytes read but not yet fed: what followed the end of an exchange in the same read.
+/// The adapters' read buffer: bytes read from the UART and not yet fed. What follows the end of
+/// an exchange in the same read stays here for the next phase. The UART reads into it in place:
+/// no buffer on the stack to zero for every read, and no copy of the rest.
 #[derive(Debug)]
 pub(crate) struct Carry {
     buf: [u8; 64],
@@ -433,29 +461,46 @@ impl Carry {
         }
     }
 
-    /// Keeps `bytes` (at most one read's worth, 64 bytes, which is what the adapters read).
-    pub(crate) fn put(&mut self, bytes: &[u8]) {
-        let n = bytes.len().min(self.buf.len());
-        if let (Some(dst), Some(src)) = (self.buf.get_mut(..n), bytes.get(..n)) {
-            dst.copy_from_slice(src);
-        }
-        self.start = 0;
-        self.end = n;
-    }
-
-    /// Moves kept bytes into `out`; returns how many.
-    pub(crate) fn take(&mut self, out: &mut [u8]) -> usize {
-        let kept = self.buf.get(self.start..self.end).unwrap_or(&[]);
-        let n = kept.len().min(out.len());
-        if let (Some(dst), Some(src)) = (out.get_mut(..n), kept.get(..n)) {
-            dst.copy_from_slice(src);
-        }
-        self.start = self.start.saturating_add(n);
-        n
-    }
-
     pub(crate) fn is_empty(&self) -> bool {
         self.start >= self.end
+    }
+
+    /// The bytes read and not yet fed.
+    pub(crate) fn pending(&self) -> &[u8] {
+        self.buf.get(self.start..self.end).unwrap_or(&[])
+    }
+
+    /// `n` pending bytes were fed.
+    pub(crate) fn consume(&mut self, n: usize) {
+        self.start = self.start.saturating_add(n).min(self.end);
+    }
+
+    /// Drops what is pending.
+    pub(crate) fn clear(&mut self) {
+        self.start = 0;
+        self.end = 0;
+    }
+
+    /// The whole buffer, to read into (what was pending is dropped); then [`Carry::filled`].
+    pub(crate) fn space(&mut self) -> &mut [u8] {
+        self.clear();
+        &mut self.buf
+    }
+
+    /// `n` bytes were read into [`Carry::space`].
+    pub(crate) fn filled(&mut self, n: usize) {
+        self.start = 0;
+        self.end = n.min(self.buf.len());
+    }
+
+    /// Moves pending bytes into `out`; returns how many. (A `Writer`: its loop is not turned
+    /// into a `memcpy` call.)
+    pub(crate) fn take(&mut self, out: &mut [u8]) -> usize {
+        let kept = self.pending();
+        let n = kept.len().min(out.len());
+        cat1_at_parse::Writer::new(out).put(kept.get(..n).unwrap_or(&[]));
+        self.consume(n);
+        n
     }
 }
 
@@ -470,7 +515,7 @@ pub(crate) fn find_line<'i, const N: usize, L: crate::Listener>(
     use crate::Output;
     use cat1_at_parse::Status;
     let mut rest = input;
-    while let Status::Complete(output, used) = core.receive(rest) {
+    while let Status::Complete(output, used) = core.receive_chunk(rest) {
         rest = rest.get(used..).unwrap_or(&[]);
         match output {
             Output::Unsolicited(line) if line == wanted => {
@@ -497,7 +542,12 @@ pub(crate) fn drop_banner_lf(swallow_lf: &mut bool, buf: &mut [u8], n: usize) ->
     }
     let swallow = core::mem::take(swallow_lf);
     if swallow && buf.first() == Some(&b'\n') {
-        buf.copy_within(1..n.min(buf.len()), 0);
+        // The LF is swapped to the end rather than the data moved down: `copy_within` would link
+        // `memmove` (1.5 KB of flash) for this one byte. Once per restart, so the cost is nil.
+        let data = buf.get_mut(..n).unwrap_or(&mut []);
+        for i in 1..data.len() {
+            data.swap(i.saturating_sub(1), i);
+        }
         return n.saturating_sub(1);
     }
     n
