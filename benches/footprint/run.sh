@@ -115,7 +115,7 @@ case "$g_cfg_text$g_cli_text$g_cli_ram$g_cli_stack$g_cfg_ram" in *"**"*) fail=1 
   echo "- Worst-case stack of the whole exchange: **$stack** bytes, by stack painting under QEMU mps2-an386"
   echo "  (\`client-stack\`: the same \`exchange\` against a scripted module, the handshake included). It includes"
   echo "  the \`Modem\` itself ($modem_size bytes: the core's 616-byte receive and transmit buffers), which the"
-  echo "  binary keeps on \`main\`'s stack, and the 64-byte read buffers."
+  echo "  binary keeps on \`main\`'s stack (the adapters read into the carry buffer inside it, in place)."
   echo
   echo "## Budget (\`benches/footprint/budget.txt\`, checked by \`run.sh --check\` in CI)"
   echo
