@@ -86,7 +86,7 @@ where
             timer,
             listener,
             core: Core::new(),
-            timing: Timing::DEFAULT,
+            timing: crate::procedures::default_timing(),
             swallow_lf: false,
             carry: Carry::new(),
         }

@@ -35,7 +35,7 @@ where
             clock,
             listener,
             core: Core::new(),
-            timing: Timing::DEFAULT,
+            timing: crate::procedures::default_timing(),
             swallow_lf: false,
             carry: Carry::new(),
         }

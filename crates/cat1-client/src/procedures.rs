@@ -552,3 +552,26 @@ pub(crate) fn drop_banner_lf(swallow_lf: &mut bool, buf: &mut [u8], n: usize) ->
     }
     n
 }
+
+/// [`crate::Timing::DEFAULT`], built field by field in place: the constant as a whole is copied
+/// from flash with a `memcpy` call, and on a firmware whose only large copy this is, that links
+/// the 730-byte `memcpy`. Kept equal to the constant by a test.
+pub(crate) fn default_timing() -> crate::Timing {
+    use cat1_hal_traits::time::Duration;
+    crate::Timing {
+        command: Duration::from_secs(5),
+        guard: Duration::from_millis(1000),
+        handshake: Duration::from_secs(3),
+        probe: Duration::from_millis(300),
+        restart: Duration::from_secs(30),
+        settle: Duration::from_millis(200),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_default_timing_built_in_place_is_the_constant() {
+        assert_eq!(super::default_timing(), crate::Timing::DEFAULT);
+    }
+}
