@@ -33,11 +33,15 @@ impl From<EncodeError> for RequestError {
     }
 }
 
+/// Writes `AT+NAME`, `tail`, the `values` when there are some, and `\r`. One function, not generic
+/// over the tail, so that the typed requests a firmware uses share one copy.
+#[inline(never)]
 fn line(
     spec: &CommandSpec,
     form: Forms,
     buf: &mut [u8],
-    tail: impl FnOnce(&mut Writer<'_>),
+    tail: &[u8],
+    values: Option<&[Value<'_>]>,
 ) -> Result<usize, RequestError> {
     if !spec.has(form) {
         return Err(RequestError::NoSuchForm);
@@ -48,7 +52,10 @@ fn line(
         w.put_byte(b'+');
         w.put(spec.name.as_bytes());
     }
-    tail(&mut w);
+    w.put(tail);
+    if let Some(values) = values {
+        write_values(values, &mut w);
+    }
     w.put_byte(b'\r');
     Ok(w.finish()?)
 }
@@ -60,12 +67,12 @@ pub trait Request {
 
     /// Writes `AT+NAME?\r`.
     fn query(buf: &mut [u8]) -> Result<usize, RequestError> {
-        line(Self::SPEC, Forms::QUERY, buf, |w| w.put_byte(b'?'))
+        line(Self::SPEC, Forms::QUERY, buf, b"?", None)
     }
 
     /// Writes `AT+NAME=?\r`.
     fn test(buf: &mut [u8]) -> Result<usize, RequestError> {
-        line(Self::SPEC, Forms::TEST, buf, |w| w.put(b"=?"))
+        line(Self::SPEC, Forms::TEST, buf, b"=?", None)
     }
 
     /// Writes the bare action `AT+NAME\r` (plain `AT\r` for [`crate::requests::At`]).
@@ -73,7 +80,7 @@ pub trait Request {
         if !Self::SPEC.params.is_empty() {
             return Err(RequestError::NoSuchForm);
         }
-        line(Self::SPEC, Forms::EXECUTE, buf, |_| {})
+        line(Self::SPEC, Forms::EXECUTE, buf, b"", None)
     }
 
     /// Writes `AT+NAME=<values>\r` (a setting or a parameterised action), after checking every
@@ -99,10 +106,7 @@ pub trait Request {
         if !valid {
             return Err(RequestError::InvalidValue);
         }
-        line(spec, form, buf, |w| {
-            w.put_byte(b'=');
-            write_values(values, w);
-        })
+        line(spec, form, buf, b"=", Some(values))
     }
 
     /// Decodes the answer line of a setting's query (`+NAME: v1,v2`), tolerantly: spaces after

@@ -246,7 +246,7 @@ impl core::error::Error for EncodeError {}
 /// below 65,536.
 const LANE_BLOCK: usize = 1024;
 
-/// Folds the lane accumulators of [`copy_sum`] and [`sum8`]: `lo` holds bytes 0 and 2 of each word
+/// Folds the lane accumulators of [`copy_sum`]: `lo` holds bytes 0 and 2 of each word
 /// in 16-bit lanes, `all` the plain word sum (so `all - lo` holds bytes 1 and 3).
 #[inline(always)]
 fn fold_lanes(lo: u32, all: u32) -> u8 {
@@ -256,27 +256,12 @@ fn fold_lanes(lo: u32, all: u32) -> u8 {
     l0.wrapping_add(l2).wrapping_add(h1).wrapping_add(h3)
 }
 
-/// The low 8 bits of the sum of `bytes`, four bytes at a time.
-#[inline]
+/// The low 8 bits of the sum of `bytes`, a byte at a time: only error recovery needs it (a
+/// resync, and judging a frame found among bytes held after one), so it is kept small; the paths
+/// every good frame takes sum while they copy ([`copy_sum`]).
+#[inline(never)]
 fn sum8(bytes: &[u8]) -> u8 {
-    let mut sum = 0u8;
-    for block in bytes.chunks(LANE_BLOCK) {
-        let words = block.chunks_exact(4);
-        let tail = words.remainder();
-        let (mut lo, mut all) = (0u32, 0u32);
-        for word in words {
-            if let Ok(w) = <[u8; 4]>::try_from(word) {
-                let w = u32::from_le_bytes(w);
-                lo = lo.wrapping_add(w & 0x00FF_00FF);
-                all = all.wrapping_add(w);
-            }
-        }
-        sum = sum.wrapping_add(fold_lanes(lo, all));
-        for &b in tail {
-            sum = sum.wrapping_add(b);
-        }
-    }
-    sum
+    bytes.iter().fold(0u8, |s, &b| s.wrapping_add(b))
 }
 
 /// Copies `src` into `dst` (the same length; a shorter one bounds the copy) and returns the low 8
