@@ -47,9 +47,10 @@ fn line(
         return Err(RequestError::NoSuchForm);
     }
     let mut w = Writer::new(buf);
-    w.put(b"AT");
-    if !spec.name.is_empty() {
-        w.put_byte(b'+');
+    if spec.name.is_empty() {
+        w.put(b"AT");
+    } else {
+        w.put(b"AT+");
         w.put(spec.name.as_bytes());
     }
     w.put(tail);
