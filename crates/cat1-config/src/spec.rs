@@ -267,30 +267,32 @@ impl CommandSpec {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-// `Absent` is tag 0 (the order, and so serde's variant indices, unchanged): an empty `Values` is
-// then all zero bytes, which the compiler writes with a memset instead of copying a constant or a
-// temporary with a `memcpy` call (730 bytes of flash on a firmware whose only copy this is).
-#[repr(u32)]
 pub enum Value<'a> {
     /// A keyword in its canonical spelling (from the description, whatever case was sent).
-    Keyword(&'static str) = 1,
+    Keyword(&'static str),
     /// An integer.
-    Int(u32) = 2,
+    Int(u32),
     /// Text or hex text, exactly as sent.
-    Text(&'a [u8]) = 3,
+    Text(&'a [u8]),
     /// Left out; keeps the current value ([`Omitted::KeepCurrent`]).
-    Keep = 4,
+    Keep,
     /// Not present ([`Omitted::Absent`]).
-    Absent = 0,
+    Absent,
+}
+
+/// `MAX_PARAMS` absent values, written in place by the caller's destination. Not inlined: a
+/// `[Value::Absent; MAX_PARAMS]` built inline is a store loop into a temporary, then a `memcpy`
+/// call to move it into the `Values` (730 bytes of flash on a firmware whose only copy this is);
+/// a call returning the array is given the destination itself.
+#[inline(never)]
+const fn absent_items<'a>() -> [Value<'a>; MAX_PARAMS] {
+    [Value::Absent; MAX_PARAMS]
 }
 
 /// The values of one command's parameters, in order; no allocation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-// Aligned to 8 (its size stays 64): clearing it is then `__aeabi_memclr8`, which the client's
-// buffers already link, not a second 174-byte `__aeabi_memclr4`.
-#[repr(align(8))]
 pub struct Values<'a> {
     items: [Value<'a>; MAX_PARAMS],
     len: u8,
@@ -299,12 +301,8 @@ pub struct Values<'a> {
 impl<'a> Values<'a> {
     /// No values.
     pub const fn new() -> Self {
-        // A constant, not `[Value::Absent; MAX_PARAMS]` in place: the repeat is a store loop
-        // into a temporary copied with a `memcpy` call; a copy of this all-zero constant becomes
-        // a memset (see [`Value`]).
-        const EMPTY: [Value<'static>; MAX_PARAMS] = [Value::Absent; MAX_PARAMS];
         Values {
-            items: EMPTY,
+            items: absent_items(),
             len: 0,
         }
     }
