@@ -110,8 +110,9 @@ case "$g_cfg_text$g_cli_text$g_cli_ram$g_cli_stack$g_cfg_ram" in *"**"*) fail=1 
   echo '`send_on` (an SDP frame) and an `sdp::Receiver<1032>` fed with `read_data` (`src/exchange.rs`).'
   echo
   echo "- \`.text\` over \`empty\`: **$cli_text** bytes. Target: at most 6 KB (6,144): $(verdict "$cli_text" 6144). atat with its client: +13.2 KB."
+  if [ "${size[client.data]}" -gt 0 ]; then rx_where='`.data`, whose initial image takes flash too'; else rx_where='`.bss`: a new receiver is all zero bytes, so no initial image in flash'; fi
   echo "- Static RAM (\`.data\` + \`.bss\` + \`.uninit\`): **$cli_ram** bytes: the \`sdp::Receiver<1032>\` ($receiver_size bytes; in"
-  echo "  \`.data\` because its header bytes are not zero)."
+  echo "  $rx_where)."
   echo "- Worst-case stack of the whole exchange: **$stack** bytes, by stack painting under QEMU mps2-an386"
   echo "  (\`client-stack\`: the same \`exchange\` against a scripted module, the handshake included). It includes"
   echo "  the \`Modem\` itself ($modem_size bytes: the core's 616-byte receive and transmit buffers), which the"

@@ -430,15 +430,20 @@ pub struct Counters {
 /// bad frame's bytes can be searched again for a header. Data is copied in chunks and summed while
 /// it is copied (four bytes at a time), so that judging a complete frame costs no second pass; a
 /// single byte in the middle of a frame takes a short path of its own.
+///
+/// A new decoder for [`Direction::ToHost`] is all zero bytes (the header is derived from
+/// `to_module`, and `need` is only read while collecting, which finding a header starts by setting
+/// it): a `static` receiver then lives in `.bss` rather than `.data`, whose initial image would take
+/// its whole size again in flash.
 #[derive(Debug, Clone)]
 pub struct Decoder<const N: usize> {
-    header: [u8; 3],
     to_module: bool,
     buf: [u8; N],
     /// Bytes of `buf` in use.
     filled: usize,
     /// While collecting (and not `recheck`): the bytes of `buf` needed before the next judgement
-    /// (2 for the length, 4 for socket and parameter, then the whole frame).
+    /// (2 for the length, 4 for socket and parameter, then the whole frame). Not read while
+    /// hunting.
     need: usize,
     /// The low 8 bits of the sum of `buf[..filled]`.
     sum: u8,
@@ -463,11 +468,10 @@ impl<const N: usize> Decoder<N> {
             )
         };
         Decoder {
-            header: direction.header(),
             to_module: matches!(direction, Direction::ToModule),
             buf: [0; N],
             filled: 0,
-            need: 2,
+            need: 0,
             sum: 0,
             matched: 0,
             skipped: 0,
@@ -601,7 +605,7 @@ impl<const N: usize> Decoder<N> {
                 return (Outcome::Partial, pos);
             }
             if self.matched < 3 {
-                let (matched, garbage, used) = hunt(self.header, self.matched, rest);
+                let (matched, garbage, used) = hunt(self.to_module, self.matched, rest);
                 self.matched = matched;
                 if garbage > 0 {
                     self.note_garbage(garbage);
@@ -660,7 +664,7 @@ impl<const N: usize> Decoder<N> {
     #[inline(always)]
     fn whole_frame(&mut self, input: &[u8]) -> Option<usize> {
         let (&[h0, h1, h2, hi, lo, sock, param], rest) = input.split_first_chunk::<7>()?;
-        if [h0, h1, h2] != self.header {
+        if [h0, h1, h2] != header_of(self.to_module) {
             return None;
         }
         let n = usize::from(u16::from_be_bytes([hi, lo])).checked_sub(2)?;
@@ -801,7 +805,7 @@ impl<const N: usize> Decoder<N> {
     fn resync(&mut self, from: usize) {
         let filled = self.filled;
         let region = self.buf.get(from..filled).unwrap_or(&[]);
-        let (matched, garbage, used) = hunt(self.header, 0, region);
+        let (matched, garbage, used) = hunt(self.to_module, 0, region);
         self.note_garbage(garbage);
         self.matched = matched;
         self.filled = 0;
@@ -841,12 +845,23 @@ enum Outcome {
     Frame,
 }
 
-/// Searches `input` for `header`, `matched` bytes of it already seen. Returns the header bytes
+/// The header of frames to the module (`to_module`) or from it.
+#[inline]
+const fn header_of(to_module: bool) -> [u8; 3] {
+    if to_module {
+        Direction::ToModule.header()
+    } else {
+        Direction::ToHost.header()
+    }
+}
+
+/// Searches `input` for the header of its direction (`to_module`), `matched` bytes of it already
+/// seen. Returns the header bytes
 /// matched (3: found), the garbage bytes skipped, and the input bytes used (up to and including
 /// the header, or all of them). One tight loop: this is the hot path between frames.
 #[inline]
-fn hunt(header: [u8; 3], mut matched: usize, input: &[u8]) -> (usize, usize, usize) {
-    let [h0, h1, h2] = header;
+fn hunt(to_module: bool, mut matched: usize, input: &[u8]) -> (usize, usize, usize) {
+    let [h0, h1, h2] = header_of(to_module);
     let mut garbage = 0usize;
     let mut used = 0usize;
     for &b in input {
