@@ -140,6 +140,7 @@ where
             // What follows the end of the exchange stays for the next phase.
             self.carry.consume(used);
             if let Some(f) = finished {
+                crate::procedures::end_of_answer(&mut self.carry, &mut self.swallow_lf, &f);
                 return Ok(f);
             }
         }

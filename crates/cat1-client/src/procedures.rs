@@ -442,6 +442,24 @@ pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
     (None, input.len())
 }
 
+/// After an exchange ended with a final result: the LF that ends its line is the module's, not the
+/// next phase's (after `AT+ENTM` the bytes that follow are data). The framer may or may not have
+/// taken it with the line (it takes it when it is in the same chunk), so it is dropped here when
+/// it is the next byte, or, when the read ended right after the CR, from the front of the next
+/// data read ([`drop_banner_lf`]). Every exchange's end sets that flag afresh, so a flag left by an
+/// earlier answer (or banner) never eats a LF of later data.
+pub(crate) fn end_of_answer(carry: &mut Carry, swallow_lf: &mut bool, finished: &Finished) {
+    *swallow_lf = false;
+    if !matches!(finished, Finished::Done(_)) || !carry.after_cr() {
+        return;
+    }
+    match carry.pending().first() {
+        Some(b'\n') => carry.consume(1),
+        Some(_) => {}
+        None => *swallow_lf = true,
+    }
+}
+
 /// The adapters' read buffer: bytes read from the UART and not yet fed. What follows the end of
 /// an exchange in the same read stays here for the next phase. The UART reads into it in place:
 /// no buffer on the stack to zero for every read, and no copy of the rest.
@@ -468,6 +486,14 @@ impl Carry {
     /// The bytes read and not yet fed.
     pub(crate) fn pending(&self) -> &[u8] {
         self.buf.get(self.start..self.end).unwrap_or(&[])
+    }
+
+    /// Whether the last byte fed was a CR.
+    pub(crate) fn after_cr(&self) -> bool {
+        self.start
+            .checked_sub(1)
+            .and_then(|i| self.buf.get(i))
+            .is_some_and(|&b| b == b'\r')
     }
 
     /// `n` pending bytes were fed.
