@@ -666,8 +666,11 @@ enum Piece {
     Sent(usize, u8, usize),
     /// `+NAME:` of the exchange at this index (its case flipped when true), then parameters.
     Info(usize, bool, &'static [u8]),
-    /// `+CME ERROR:`, spaces, a number.
-    Cme(&'static [u8], u32),
+    /// `+CME ERROR:`, spaces, a number with this many zeros before it.
+    Cme(&'static [u8], u32, usize),
+    /// The line sent of the exchange at this index with one byte changed (bit `1 << (k % 8)`
+    /// flipped), for each byte in turn, each on its own line: the echo is compared as words.
+    Misses(usize, u8),
     /// Bytes.
     Raw(Vec<u8>),
     /// A run of one byte (line ends replaced).
@@ -747,6 +750,16 @@ fn build(pieces: &[(Piece, u8)], exps: &[Ex], cap: usize) -> Vec<u8> {
                 out.extend_from_slice(&near_miss(sent, how >> 3, *at));
                 out.extend_from_slice([&b""[..], b"\r", b"\n", b"\r\n"][usize::from(how >> 1 & 3)]);
             }
+            Piece::Misses(i, k) => {
+                let ex = &exps[i % exps.len()];
+                let sent = trim_line_ends(ex.sent());
+                for j in 0..sent.len() {
+                    let mut miss = sent.to_vec();
+                    miss[j] ^= 1 << (k % 8);
+                    out.extend_from_slice(&miss);
+                    out.extend_from_slice(b"\r\n");
+                }
+            }
             Piece::Info(i, flip, params) => {
                 let ex = &exps[i % exps.len()];
                 let name = match ex {
@@ -764,9 +777,10 @@ fn build(pieces: &[(Piece, u8)], exps: &[Ex], cap: usize) -> Vec<u8> {
                 out.push(b':');
                 out.extend_from_slice(params);
             }
-            Piece::Cme(spaces, n) => {
+            Piece::Cme(spaces, n, zeros) => {
                 out.extend_from_slice(b"+CME ERROR:");
                 out.extend_from_slice(spaces);
+                out.extend(std::iter::repeat_n(b'0', *zeros));
                 out.extend_from_slice(n.to_string().as_bytes());
             }
         }
@@ -814,7 +828,8 @@ fn sent() -> impl Strategy<Value = Vec<u8>> {
     ];
     prop_oneof![
         3 => proptest::sample::select(fixed).prop_map(<[u8]>::to_vec),
-        2 => proptest::collection::vec(byte, 0..=12),
+        2 => proptest::collection::vec(byte.clone(), 0..=12),
+        1 => proptest::collection::vec(byte, 4..=9),
     ]
 }
 
@@ -937,7 +952,13 @@ fn piece() -> impl Strategy<Value = Piece> {
         4 => (any::<usize>(), any::<u8>(), any::<usize>()).prop_map(|(i, h, a)| Piece::Sent(i, h, a)),
         3 => (any::<usize>(), any::<bool>(), proptest::sample::select(params))
             .prop_map(|(i, f, p)| Piece::Info(i, f, p)),
-        2 => (proptest::sample::select(spaces), number).prop_map(|(s, n)| Piece::Cme(s, n)),
+        2 => (
+            proptest::sample::select(spaces),
+            number,
+            prop_oneof![3 => Just(0usize), 1 => 1usize..4],
+        )
+            .prop_map(|(s, n, z)| Piece::Cme(s, n, z)),
+        2 => (any::<usize>(), any::<u8>()).prop_map(|(i, k)| Piece::Misses(i, k)),
         2 => proptest::collection::vec(any::<u8>(), 0..12).prop_map(Piece::Raw),
         1 => proptest::collection::vec(
             prop_oneof![Just(b'\r'), Just(b'\n'), Just(b'x'), Just(0u8), Just(0x0Eu8), any::<u8>()],
