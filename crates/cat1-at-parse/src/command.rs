@@ -76,6 +76,51 @@ fn trim_line_end(line: &[u8]) -> &[u8] {
     line.get(..keep).unwrap_or(&[])
 }
 
+/// [`CommandLine::emit`]'s cursor: bytes that do not fit are counted, not written (as
+/// [`Writer`] does), and each piece is checked in the loop that writes it.
+struct Out<'b> {
+    buf: &'b mut [u8],
+    len: usize,
+}
+
+impl Out<'_> {
+    /// Writes `src` byte by byte (no `memcpy` call for a few bytes); `false` as soon as `keep`
+    /// refuses a byte, the rest unwritten.
+    #[inline(always)]
+    fn put_while(&mut self, src: &[u8], keep: impl Fn(u8) -> bool) -> bool {
+        let at = self.len;
+        let dst = self.buf.get_mut(at..).unwrap_or_default();
+        for (i, &b) in src.iter().enumerate() {
+            if !keep(b) {
+                return false;
+            }
+            if let Some(d) = dst.get_mut(i) {
+                *d = b;
+            }
+        }
+        self.len = at.saturating_add(src.len());
+        true
+    }
+
+    /// Writes a fixed piece.
+    #[inline(always)]
+    fn put(&mut self, src: &[u8]) {
+        self.put_while(src, |_| true);
+    }
+
+    /// Writes a name: letters and digits only.
+    #[inline(always)]
+    fn put_name(&mut self, src: &[u8]) -> bool {
+        self.put_while(src, |b| b.is_ascii_alphanumeric())
+    }
+
+    /// Writes a password or parameters: no line end.
+    #[inline(always)]
+    fn put_line(&mut self, src: &[u8]) -> bool {
+        self.put_while(src, |b| b != b'\r' && b != b'\n')
+    }
+}
+
 impl<'a> CommandLine<'a> {
     /// Plain `AT`.
     pub const fn bare() -> Self {
@@ -218,29 +263,44 @@ impl<'a> CommandLine<'a> {
     /// [`EncodeError::AmbiguousForm`] for a set whose parameters are exactly `?` (`AT+NAME=?` is
     /// the test form).
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, EncodeError> {
-        let name_ok = match self.form {
-            Form::Bare => self.name.is_empty(),
-            _ => {
-                !self.name.is_empty()
-                    && self.name.len() <= MAX_NAME
-                    && self.name.iter().all(u8::is_ascii_alphanumeric)
-            }
+        // One pass: each byte is checked as it is written (the errors keep their order: a bad
+        // name first, then a line end, then the lone `?`), instead of checking the pieces in
+        // passes of their own and writing them after.
+        let name = self.name;
+        let (tail, params): (&[u8], &[u8]) = match self.form {
+            Form::Bare | Form::Execute => (b"", b""),
+            Form::Query => (b"?", b""),
+            Form::Test => (b"=?", b""),
+            Form::Set(p) => (b"=", p.raw()),
         };
-        if !name_ok {
+        if matches!(self.form, Form::Bare) != name.is_empty() || name.len() > MAX_NAME {
             return Err(EncodeError::InvalidName);
         }
-        let has_line_end = |s: &[u8]| s.iter().any(|&b| b == b'\r' || b == b'\n');
-        if self.password.is_some_and(has_line_end)
-            || self.params().is_some_and(|p| has_line_end(p.raw()))
-        {
+        let mut out = Out { buf, len: 0 };
+        let mut clean = true;
+        if let Some(pw) = self.password {
+            clean = out.put_line(pw);
+        }
+        out.put(b"AT");
+        if !name.is_empty() {
+            out.put(b"+");
+            if !out.put_name(name) {
+                return Err(EncodeError::InvalidName);
+            }
+        }
+        out.put(tail);
+        if !(out.put_line(params) && clean) {
             return Err(EncodeError::LineEndInPayload);
         }
-        if self.params().is_some_and(|p| p.raw() == b"?") {
+        if params == b"?" {
             return Err(EncodeError::AmbiguousForm);
         }
-        let mut w = Writer::new(buf);
-        self.write(&mut w);
-        w.finish()
+        out.put(b"\r");
+        if out.len <= out.buf.len() {
+            Ok(out.len)
+        } else {
+            Err(EncodeError::BufferTooSmall { needed: out.len })
+        }
     }
 
     fn write(&self, w: &mut Writer<'_>) {
@@ -268,6 +328,7 @@ impl<'a> CommandLine<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    extern crate std;
 
     #[test]
     fn forms() {
@@ -365,6 +426,68 @@ mod tests {
             let c = CommandLine::set(b"STMSG", ok);
             let n = c.emit(&mut buf).unwrap();
             assert_eq!(CommandLine::parse(&buf[..n]), Ok(c));
+        }
+    }
+
+    /// The one-pass `emit` against the checks it replaced (name, then line ends, then the lone
+    /// `?`, then the room), on every form, with and without a password, in short buffers too.
+    #[test]
+    fn emit_gives_what_the_separate_checks_gave() {
+        fn reference(c: &CommandLine<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
+            let name_ok = match c.form {
+                Form::Bare => c.name.is_empty(),
+                _ => {
+                    !c.name.is_empty()
+                        && c.name.len() <= MAX_NAME
+                        && c.name.iter().all(u8::is_ascii_alphanumeric)
+                }
+            };
+            if !name_ok {
+                return Err(EncodeError::InvalidName);
+            }
+            let has_line_end = |s: &[u8]| s.iter().any(|&b| b == b'\r' || b == b'\n');
+            if c.password.is_some_and(has_line_end)
+                || c.params().is_some_and(|p| has_line_end(p.raw()))
+            {
+                return Err(EncodeError::LineEndInPayload);
+            }
+            if c.params().is_some_and(|p| p.raw() == b"?") {
+                return Err(EncodeError::AmbiguousForm);
+            }
+            let mut w = Writer::new(buf);
+            c.write(&mut w);
+            w.finish()
+        }
+        let names: [&[u8]; 6] = [
+            b"",
+            b"CSQ",
+            b"C-SQ",
+            b"A\rB",
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456",
+            b"x9",
+        ];
+        let params: [&[u8]; 6] = [b"", b"?", b"1,2", b"a\rb", b"\n", b"??"];
+        let passwords: [Option<&[u8]>; 4] = [None, Some(b""), Some(b"usr.cn#"), Some(b"p\nw")];
+        for name in names {
+            for pw in passwords {
+                let mut forms = std::vec![Form::Bare, Form::Execute, Form::Query, Form::Test];
+                forms.extend(params.iter().map(|p| Form::Set(Params::new(p))));
+                for form in forms {
+                    let mut c = CommandLine::with_form(name, form);
+                    if let Some(pw) = pw {
+                        c = c.with_password(pw);
+                    }
+                    for room in [0, 3, 8, 64] {
+                        let (mut a, mut b) = ([0u8; 64], [0u8; 64]);
+                        let got = c.emit(&mut a[..room]);
+                        assert_eq!(got, reference(&c, &mut b[..room]), "{c:?} {room}");
+                        if let Ok(n) = got {
+                            assert_eq!(a[..n], b[..n]);
+                            assert_eq!(c.buffer_len(), n);
+                        }
+                    }
+                }
+            }
         }
     }
 

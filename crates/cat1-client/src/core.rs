@@ -146,23 +146,9 @@ pub enum Output<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Pending {
     Idle,
-    Command {
-        deadline: Instant,
-        /// The exchange's state, kept without the lines it borrows (see `Expect::detach`).
-        expect: Detached,
-        /// Length of the sent line as matched against the echo (its CR trimmed).
-        sent_len: u16,
-        /// Where the command's name sits in the transmit buffer, found once at the start so
-        /// that feeding a byte does not scan the line again.
-        name_start: u16,
-        name_len: u8,
-    },
-    HandshakeA {
-        deadline: Instant,
-    },
-    HandshakeOk {
-        deadline: Instant,
-    },
+    Command { deadline: Instant },
+    HandshakeA { deadline: Instant },
+    HandshakeOk { deadline: Instant },
 }
 
 /// The client core with a receive line buffer and a transmit buffer of `N` bytes each
@@ -172,12 +158,19 @@ pub struct Core<const N: usize = MAX_LINE> {
     framer: Framer<N>,
     tx: [u8; N],
     pending: Pending,
+    /// The exchange's state without the lines it borrows (see `Expect::detach`), whatever is
+    /// pending: [`Detached::NOTHING`] when idle (a finished command's state is the same for
+    /// every line). Kept apart from `pending` so that feeding bytes reads it without a match.
+    state: Detached,
+    /// Length of the sent line as matched against the echo (its CR trimmed); 0 unless a
+    /// command is pending.
+    sent_len: u16,
+    /// Where the command's name sits in the transmit buffer, found once at the start so that
+    /// feeding bytes does not scan the line again.
+    name_start: u16,
+    name_len: u8,
     echo: Echo,
     unsynchronised: bool,
-    /// The framer is known to hold no byte of a line (and to drop none): right after an
-    /// output, every one of which ends a line or a handshake reply. A line end then ends an
-    /// empty line, which the framer ignores: [`Core::receive`] skips it without a call.
-    line_start: bool,
     counters: ClientCounters,
 }
 
@@ -197,9 +190,12 @@ impl<const N: usize> Core<N> {
             framer: Framer::new(),
             tx: [0; N],
             pending: Pending::Idle,
+            state: Detached::NOTHING,
+            sent_len: 0,
+            name_start: 0,
+            name_len: 0,
             echo: Echo::Unknown,
             unsynchronised: false,
-            line_start: true,
             counters: ClientCounters {
                 timeouts: 0,
                 probes_unanswered: 0,
@@ -360,11 +356,11 @@ impl<const N: usize> Core<N> {
         }
         self.pending = Pending::Command {
             deadline: now.saturating_add(timeout),
-            expect: expect.detach(),
-            sent_len: u16::try_from(expect.sent().len()).unwrap_or(0),
-            name_start,
-            name_len,
         };
+        self.state = expect.detach();
+        self.sent_len = u16::try_from(expect.sent().len()).unwrap_or(0);
+        self.name_start = name_start;
+        self.name_len = name_len;
         Ok(line)
     }
 
@@ -379,6 +375,7 @@ impl<const N: usize> Core<N> {
         self.pending = Pending::HandshakeA {
             deadline: now.saturating_add(timeout),
         };
+        self.wait_for(Expect::handshake_a());
         Ok(b"+++")
     }
 
@@ -392,6 +389,7 @@ impl<const N: usize> Core<N> {
         self.pending = Pending::HandshakeOk {
             deadline: now.saturating_add(timeout),
         };
+        self.wait_for(Expect::handshake_ok());
         Ok(b"a")
     }
 
@@ -410,6 +408,14 @@ impl<const N: usize> Core<N> {
             }
         }
         self.pending = Pending::Idle;
+        self.wait_for(Expect::nothing());
+    }
+
+    /// Awaits what `expect` (without lines) says: a handshake reply, or nothing.
+    fn wait_for(&mut self, expect: Expect<'static>) {
+        self.state = expect.detach();
+        self.sent_len = 0;
+        self.name_len = 0;
     }
 
     /// When the exchange in flight times out, if one is.
@@ -437,28 +443,15 @@ impl<const N: usize> Core<N> {
     /// [`Status::Partial`] when all were taken in. Call again with the rest.
     #[inline]
     pub fn receive(&mut self, input: &[u8]) -> Status<Output<'_>> {
-        // A byte at a time (a UART interrupt): most bytes complete nothing; store them without
-        // rebuilding the exchange, inline in the caller (no call, no frame).
+        // A byte at a time (a UART interrupt): most bytes complete nothing; the framer stores
+        // them (or skips a line end at the start of a line) without the exchange's lines,
+        // inline in the caller (no call, no frame).
         match *input {
-            // Above CR: stored, unless a handshake reply (which has no line end) is awaited.
-            [b] if b > b'\r'
-                && !matches!(
-                    self.pending,
-                    Pending::HandshakeA { .. } | Pending::HandshakeOk { .. }
-                )
-                && self.framer.push_plain(b) =>
-            {
-                self.line_start = false;
-                return Status::Partial;
-            }
-            // The LF after a CR, or any line end at the start of a line: the framer would skip
-            // it (during a handshake too).
-            [b'\r' | b'\n'] if self.line_start => return Status::Partial,
+            [b] if self.framer.take_byte(b, &self.state) => Status::Partial,
             // Nothing can come out of no input (the framer holds no event).
-            [] => return Status::Partial,
-            _ => {}
+            [] => Status::Partial,
+            _ => self.receive_any(input),
         }
-        self.receive_any(input)
     }
 
     /// [`Core::receive`] for the adapters, which read chunks: without the one-byte path inline
@@ -477,46 +470,29 @@ impl<const N: usize> Core<N> {
             framer,
             tx,
             pending,
+            state,
+            sent_len,
+            name_start,
+            name_len,
             counters,
-            line_start,
             ..
         } = self;
-        let mut expect = match *pending {
-            Pending::Idle => Expect::nothing(),
-            Pending::Command {
-                expect,
-                sent_len,
-                name_start,
-                name_len,
-                ..
-            } => {
-                let start = usize::from(name_start);
-                let name = tx
-                    .get(start..start.saturating_add(usize::from(name_len)))
-                    .unwrap_or(&[]);
-                // `sent_len` is within the line written, which is within `tx`.
-                let sent = tx.get(..usize::from(sent_len)).unwrap_or(&[]);
-                Expect::attach(sent, name, expect)
-            }
-            Pending::HandshakeA { .. } => Expect::handshake_a(),
-            Pending::HandshakeOk { .. } => Expect::handshake_ok(),
-        };
-        let (event, used) = match framer.feed(input, &mut expect) {
-            Status::Partial => {
-                // Not known (the input may end inside a line), unless there was none.
-                if !input.is_empty() {
-                    *line_start = false;
-                }
-                return Status::Partial;
-            }
+        // The lines are empty unless a command is pending: then they are where `start` put
+        // them, within the transmit buffer.
+        let start = usize::from(*name_start);
+        let name = tx
+            .get(start..start.saturating_add(usize::from(*name_len)))
+            .unwrap_or(&[]);
+        let sent = tx.get(..usize::from(*sent_len)).unwrap_or(&[]);
+        let mut expect = Expect::attach(sent, name, *state);
+        let status = framer.feed(input, &mut expect);
+        *state = expect.detach();
+        let (event, used) = match status {
+            Status::Partial => return Status::Partial,
             Status::Complete(event, used) => (event, used),
         };
-        // Every event ends a line (or a handshake reply, which the framer does not keep).
-        *line_start = true;
-        if expect.is_done() {
+        if state.is_done() {
             *pending = Pending::Idle;
-        } else if let Pending::Command { expect: kept, .. } = pending {
-            *kept = expect.detach();
         }
         let output = match event {
             Event::Echo(_) => Output::Echo,
@@ -779,7 +755,8 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The one-byte path (line ends at the start of a line skipped without the framer) gives
+        /// The one-byte path (`Framer::take_byte`: bytes stored, line ends at the start of a line
+        /// skipped, without the exchange attached) gives
         /// what feeding the framer gives: over-long lines, empty lines, the echo, answers, late
         /// results, in any chunking.
         #[test]
