@@ -76,49 +76,37 @@ fn trim_line_end(line: &[u8]) -> &[u8] {
     line.get(..keep).unwrap_or(&[])
 }
 
-/// [`CommandLine::emit`]'s cursor: bytes that do not fit are counted, not written (as
-/// [`Writer`] does), and each piece is checked in the loop that writes it.
-struct Out<'b> {
-    buf: &'b mut [u8],
-    len: usize,
-}
-
-impl Out<'_> {
-    /// Writes `src` byte by byte (no `memcpy` call for a few bytes); `false` as soon as `keep`
-    /// refuses a byte, the rest unwritten.
-    #[inline(always)]
-    fn put_while(&mut self, src: &[u8], keep: impl Fn(u8) -> bool) -> bool {
-        let at = self.len;
-        let dst = self.buf.get_mut(at..).unwrap_or_default();
-        for (i, &b) in src.iter().enumerate() {
-            if !keep(b) {
-                return false;
-            }
-            if let Some(d) = dst.get_mut(i) {
+/// Copies `src` to `dst` from `at` on, checking each byte with `keep` in the same loop (a byte
+/// loop: no `memcpy` call for a few bytes); `false` at the first byte `keep` refuses. Where
+/// `src` does not fit (`dst` is empty when the line does not fit), its bytes are only checked.
+#[inline(always)]
+fn copy_checked(dst: &mut [u8], at: usize, src: &[u8], keep: impl Fn(u8) -> bool) -> bool {
+    match dst.get_mut(at..).and_then(|d| d.get_mut(..src.len())) {
+        Some(d) => {
+            for (d, &b) in d.iter_mut().zip(src) {
+                if !keep(b) {
+                    return false;
+                }
                 *d = b;
             }
+            true
         }
-        self.len = at.saturating_add(src.len());
-        true
+        None => src.iter().all(|&b| keep(b)),
     }
+}
 
-    /// Writes a fixed piece.
-    #[inline(always)]
-    fn put(&mut self, src: &[u8]) {
-        self.put_while(src, |_| true);
+/// Copies a fixed piece (`AT`, `=?`) to `dst` at `at`, where it fits.
+#[inline(always)]
+fn copy_fixed<const K: usize>(dst: &mut [u8], at: usize, piece: &[u8; K]) {
+    if let Some(d) = dst.get_mut(at..).and_then(|d| d.first_chunk_mut::<K>()) {
+        *d = *piece;
     }
+}
 
-    /// Writes a name: letters and digits only.
-    #[inline(always)]
-    fn put_name(&mut self, src: &[u8]) -> bool {
-        self.put_while(src, |b| b.is_ascii_alphanumeric())
-    }
-
-    /// Writes a password or parameters: no line end.
-    #[inline(always)]
-    fn put_line(&mut self, src: &[u8]) -> bool {
-        self.put_while(src, |b| b != b'\r' && b != b'\n')
-    }
+/// Whether `b` may be in a password or parameters (no line end).
+#[inline(always)]
+fn not_line_end(b: u8) -> bool {
+    b != b'\r' && b != b'\n'
 }
 
 impl<'a> CommandLine<'a> {
@@ -263,9 +251,9 @@ impl<'a> CommandLine<'a> {
     /// [`EncodeError::AmbiguousForm`] for a set whose parameters are exactly `?` (`AT+NAME=?` is
     /// the test form).
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, EncodeError> {
-        // One pass: each byte is checked as it is written (the errors keep their order: a bad
-        // name first, then a line end, then the lone `?`), instead of checking the pieces in
-        // passes of their own and writing them after.
+        // One pass: the length is known first (each piece's), so each piece is checked in the
+        // loop that writes it into its place, with one bounds check per piece; the errors keep
+        // their order (a bad name first, then a line end, then the lone `?`, then the room).
         let name = self.name;
         let (tail, params): (&[u8], &[u8]) = match self.form {
             Form::Bare | Form::Execute => (b"", b""),
@@ -276,31 +264,42 @@ impl<'a> CommandLine<'a> {
         if matches!(self.form, Form::Bare) != name.is_empty() || name.len() > MAX_NAME {
             return Err(EncodeError::InvalidName);
         }
-        let mut out = Out { buf, len: 0 };
-        let mut clean = true;
-        if let Some(pw) = self.password {
-            clean = out.put_line(pw);
-        }
-        out.put(b"AT");
+        let password = self.password.unwrap_or_default();
+        // `AT`, then `+` and the name (at most 33 bytes), then the form (at most 2), then CR.
+        let head = password.len().saturating_add(2);
+        let named = head.saturating_add(usize::from(!name.is_empty()) + name.len());
+        let at_params = named.saturating_add(tail.len());
+        let needed = at_params.saturating_add(params.len()).saturating_add(1);
+        // Nothing is written when the line does not fit: the pieces are only checked.
+        let fits = needed <= buf.len();
+        let dst: &mut [u8] = if fits { buf } else { &mut [] };
+        let clean = copy_checked(dst, 0, password, not_line_end);
+        copy_fixed(dst, password.len(), b"AT");
         if !name.is_empty() {
-            out.put(b"+");
-            if !out.put_name(name) {
+            copy_fixed(dst, head, b"+");
+            if !copy_checked(dst, head.saturating_add(1), name, |b| {
+                b.is_ascii_alphanumeric()
+            }) {
                 return Err(EncodeError::InvalidName);
             }
         }
-        out.put(tail);
-        if !(out.put_line(params) && clean) {
+        match *tail {
+            [b'?'] => copy_fixed(dst, named, b"?"),
+            [b'='] => copy_fixed(dst, named, b"="),
+            [b'=', b'?'] => copy_fixed(dst, named, b"=?"),
+            _ => {}
+        }
+        if !(copy_checked(dst, at_params, params, not_line_end) && clean) {
             return Err(EncodeError::LineEndInPayload);
         }
         if params == b"?" {
             return Err(EncodeError::AmbiguousForm);
         }
-        out.put(b"\r");
-        if out.len <= out.buf.len() {
-            Ok(out.len)
-        } else {
-            Err(EncodeError::BufferTooSmall { needed: out.len })
+        if !fits {
+            return Err(EncodeError::BufferTooSmall { needed });
         }
+        copy_fixed(dst, needed.wrapping_sub(1), b"\r");
+        Ok(needed)
     }
 
     fn write(&self, w: &mut Writer<'_>) {
@@ -482,7 +481,8 @@ mod tests {
                         let got = c.emit(&mut a[..room]);
                         assert_eq!(got, reference(&c, &mut b[..room]), "{c:?} {room}");
                         if let Ok(n) = got {
-                            assert_eq!(a[..n], b[..n]);
+                            // The line, and nothing after it.
+                            assert_eq!(a, b);
                             assert_eq!(c.buffer_len(), n);
                         }
                     }
