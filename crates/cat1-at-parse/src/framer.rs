@@ -632,6 +632,75 @@ impl<const N: usize> Framer<N> {
         Status::Complete(self.line_done(len, expect), n)
     }
 
+    /// [`Framer::feed`] for a driver that keeps its exchange detached ([`Expect::detach`]):
+    /// `lines` gives the line sent and the command name, as [`Expect::attach`] takes them, and
+    /// is called only when a line completes (or a byte needs a look), so that bytes which
+    /// complete nothing (a chunk that ends inside a line) cost no `Expect` to build. The same
+    /// events and counts as `feed` with the attached `Expect`; `state` is updated as its
+    /// state would be.
+    #[inline(always)]
+    pub fn feed_detached<'f, 'c>(
+        &'f mut self,
+        input: &[u8],
+        state: &mut Detached,
+        lines: impl FnOnce() -> (&'c [u8], &'c [u8]),
+    ) -> Status<Event<'f>> {
+        // `feed`'s two ways to a complete line, without the lines; what needs them (a byte or a
+        // chunk for the general way, a line to classify) attaches them first.
+        let (len, n) = if let [b] = *input {
+            if self.take_byte(b, state) {
+                return Status::Partial;
+            }
+            // Not taken: a line end after bytes of the line, or a byte that needs a look.
+            let len = self.lines.pending_len();
+            match is_line_end(&b).then(|| self.lines.end_line(len)).flatten() {
+                // The line ends here (not one being dropped).
+                Some(len) => (len, 1),
+                None => {
+                    let (sent, name) = lines();
+                    let mut expect = Expect::attach(sent, name, *state);
+                    let status = self.feed_byte(b, &mut expect);
+                    *state = expect.state;
+                    return status;
+                }
+            }
+        } else {
+            if input.is_empty() {
+                return Status::Partial;
+            }
+            if state.slow_below == HANDSHAKE_BELOW {
+                let (sent, name) = lines();
+                let mut expect = Expect::attach(sent, name, *state);
+                let status = self.feed_any(input, &mut expect);
+                *state = expect.state;
+                return status;
+            }
+            match self.lines.scan_plain(input) {
+                Scan::Line(len, n) => (len, n),
+                Scan::Partial => return Status::Partial,
+                Scan::Discard(from) => {
+                    let rest = input.get(from..).unwrap_or(&[]);
+                    let (sent, name) = lines();
+                    let mut expect = Expect::attach(sent, name, *state);
+                    let mut status = self.feed_any(rest, &mut expect);
+                    *state = expect.state;
+                    if let Status::Complete(_, n) = &mut status {
+                        *n = n.wrapping_add(from);
+                    }
+                    return status;
+                }
+            }
+        };
+        let (sent, name) = lines();
+        let mut expect = Expect::attach(sent, name, *state);
+        let status = match self.ok_done(len, n, &mut expect) {
+            Some(status) => status,
+            None => Status::Complete(self.line_done(len, &mut expect), n),
+        };
+        *state = expect.state;
+        status
+    }
+
     /// [`Self::feed`] for one byte that needs a look.
     #[inline(never)]
     fn feed_byte<'f>(&'f mut self, b: u8, expect: &mut Expect<'_>) -> Status<Event<'f>> {

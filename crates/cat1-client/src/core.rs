@@ -478,15 +478,14 @@ impl<const N: usize> Core<N> {
             ..
         } = self;
         // The lines are empty unless a command is pending: then they are where `start` put
-        // them, within the transmit buffer.
-        let start = usize::from(*name_start);
-        let name = tx
-            .get(start..start.saturating_add(usize::from(*name_len)))
-            .unwrap_or(&[]);
-        let sent = tx.get(..usize::from(*sent_len)).unwrap_or(&[]);
-        let mut expect = Expect::attach(sent, name, *state);
-        let status = framer.feed(input, &mut expect);
-        *state = expect.detach();
+        // them, within the transmit buffer. Cut only when a line completes.
+        let status = framer.feed_detached(input, state, || {
+            let start = usize::from(*name_start);
+            let name = tx
+                .get(start..start.saturating_add(usize::from(*name_len)))
+                .unwrap_or(&[]);
+            (tx.get(..usize::from(*sent_len)).unwrap_or(&[]), name)
+        });
         let (event, used) = match status {
             Status::Partial => return Status::Partial,
             Status::Complete(event, used) => (event, used),
