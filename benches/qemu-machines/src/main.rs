@@ -502,7 +502,7 @@ fn cycle<const DECODE: bool>(core: &mut Core, case: &Prepared, chunk: usize) -> 
         }
         Err(_) => return 0,
     };
-    let mut take = |out: &Output<'_>| {
+    let take = |out: &Output<'_>| {
         if DECODE {
             match out {
                 Output::Info(info) => decode_line(case.kind, info).unwrap_or(7),

@@ -457,13 +457,18 @@ mod tests {
             c.write(&mut w);
             w.finish()
         }
-        let names: [&[u8]; 6] = [
+        let names: [&[u8]; 11] = [
             b"",
             b"CSQ",
             b"C-SQ",
             b"A\rB",
             b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456",
             b"x9",
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345",
+            b"WKMOD",
+            b"ABC-EFGH",
+            b"ABCDEFG\xc1",
+            b"Sysinfo9",
         ];
         let params: [&[u8]; 6] = [b"", b"?", b"1,2", b"a\rb", b"\n", b"??"];
         let passwords: [Option<&[u8]>; 4] = [None, Some(b""), Some(b"usr.cn#"), Some(b"p\nw")];

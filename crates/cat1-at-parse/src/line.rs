@@ -245,10 +245,7 @@ impl<const N: usize> LineBuffer<N> {
                 break;
             };
             let word = u32::from_le_bytes(four);
-            if let Some(slot) = dst
-                .get_mut(taken..)
-                .and_then(<[u8]>::first_chunk_mut::<4>)
-            {
+            if let Some(slot) = dst.get_mut(taken..).and_then(<[u8]>::first_chunk_mut::<4>) {
                 *slot = four;
             }
             let low = bytes_below(word, b'\r' + 1);
