@@ -475,6 +475,11 @@ impl Detached {
     pub const fn is_done(&self) -> bool {
         self.done || matches!(self.waiting, Waiting::Nothing)
     }
+
+    /// Whether a handshake reply (`a` or `+ok`) is still awaited.
+    pub const fn handshake_pending(&self) -> bool {
+        self.slow_below == HANDSHAKE_BELOW
+    }
 }
 
 /// The changing part of an [`Expect`]: whether the echo, an information line and the end of the
@@ -508,6 +513,16 @@ pub struct Counters {
     pub overflows: u32,
     /// Bytes dropped with those lines.
     pub bytes_dropped: u64,
+}
+
+/// What [`Framer::feed_detached`] does once the exchange's lines are attached.
+enum Next {
+    /// Classify the line of this length that ended; the bytes consumed.
+    Line(usize, usize),
+    /// Feed this one byte the general way.
+    Byte(u8),
+    /// Feed the input from this byte on the general way.
+    Rest(usize),
 }
 
 /// The response framer, with a line buffer of `N` bytes ([`crate::MAX_LINE`] holds every line of
@@ -645,9 +660,9 @@ impl<const N: usize> Framer<N> {
         state: &mut Detached,
         lines: impl FnOnce() -> (&'c [u8], &'c [u8]),
     ) -> Status<Event<'f>> {
-        // `feed`'s two ways to a complete line, without the lines; what needs them (a byte or a
-        // chunk for the general way, a line to classify) attaches them first.
-        let (len, n) = if let [b] = *input {
+        // `feed`'s two ways to a complete line, without the lines; what needs them (a line to
+        // classify, a byte or a chunk for the general way) attaches them first, at one place.
+        let next = if let [b] = *input {
             if self.take_byte(b, state) {
                 return Status::Partial;
             }
@@ -655,47 +670,36 @@ impl<const N: usize> Framer<N> {
             let len = self.lines.pending_len();
             match is_line_end(&b).then(|| self.lines.end_line(len)).flatten() {
                 // The line ends here (not one being dropped).
-                Some(len) => (len, 1),
-                None => {
-                    let (sent, name) = lines();
-                    let mut expect = Expect::attach(sent, name, *state);
-                    let status = self.feed_byte(b, &mut expect);
-                    *state = expect.state;
-                    return status;
-                }
+                Some(len) => Next::Line(len, 1),
+                None => Next::Byte(b),
             }
+        } else if input.is_empty() {
+            return Status::Partial;
+        } else if state.slow_below == HANDSHAKE_BELOW {
+            Next::Rest(0)
         } else {
-            if input.is_empty() {
-                return Status::Partial;
-            }
-            if state.slow_below == HANDSHAKE_BELOW {
-                let (sent, name) = lines();
-                let mut expect = Expect::attach(sent, name, *state);
-                let status = self.feed_any(input, &mut expect);
-                *state = expect.state;
-                return status;
-            }
             match self.lines.scan_plain(input) {
-                Scan::Line(len, n) => (len, n),
+                Scan::Line(len, n) => Next::Line(len, n),
                 Scan::Partial => return Status::Partial,
-                Scan::Discard(from) => {
-                    let rest = input.get(from..).unwrap_or(&[]);
-                    let (sent, name) = lines();
-                    let mut expect = Expect::attach(sent, name, *state);
-                    let mut status = self.feed_any(rest, &mut expect);
-                    *state = expect.state;
-                    if let Status::Complete(_, n) = &mut status {
-                        *n = n.wrapping_add(from);
-                    }
-                    return status;
-                }
+                Scan::Discard(from) => Next::Rest(from),
             }
         };
         let (sent, name) = lines();
         let mut expect = Expect::attach(sent, name, *state);
-        let status = match self.ok_done(len, n, &mut expect) {
-            Some(status) => status,
-            None => Status::Complete(self.line_done(len, &mut expect), n),
+        let status = match next {
+            Next::Line(len, n) => match self.ok_done(len, n, &mut expect) {
+                Some(status) => status,
+                None => Status::Complete(self.line_done(len, &mut expect), n),
+            },
+            Next::Byte(b) => self.feed_byte(b, &mut expect),
+            Next::Rest(from) => {
+                let rest = input.get(from..).unwrap_or(&[]);
+                let mut status = self.feed_any(rest, &mut expect);
+                if let Status::Complete(_, n) = &mut status {
+                    *n = n.wrapping_add(from);
+                }
+                status
+            }
         };
         *state = expect.state;
         status

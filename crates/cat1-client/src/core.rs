@@ -143,13 +143,10 @@ pub enum Output<'a> {
     TimedOut,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Pending {
-    Idle,
-    Command { deadline: Instant },
-    HandshakeA { deadline: Instant },
-    HandshakeOk { deadline: Instant },
-}
+/// `+++` was sent: the `a` is awaited.
+const HANDSHAKE_A: Detached = Expect::handshake_a().detach();
+/// `a` was sent: the `+ok` is awaited.
+const HANDSHAKE_OK: Detached = Expect::handshake_ok().detach();
 
 /// The client core with a receive line buffer and a transmit buffer of `N` bytes each
 /// ([`MAX_LINE`] holds every line of the command set).
@@ -157,13 +154,15 @@ enum Pending {
 pub struct Core<const N: usize = MAX_LINE> {
     framer: Framer<N>,
     tx: [u8; N],
-    pending: Pending,
-    /// The exchange's state without the lines it borrows (see `Expect::detach`), whatever is
-    /// pending: [`Detached::NOTHING`] when idle (a finished command's state is the same for
-    /// every line). Kept apart from `pending` so that feeding bytes reads it without a match.
+    /// The exchange in flight (a command or a handshake reply), without the lines it borrows
+    /// (see `Expect::detach`): [`Detached::NOTHING`], or an exchange done, when idle. Whether
+    /// one is in flight is read from it: no second record of it to keep in step.
     state: Detached,
-    /// Length of the sent line as matched against the echo (its CR trimmed); 0 unless a
-    /// command is pending.
+    /// When the exchange in flight times out.
+    deadline: Instant,
+    /// Length of the sent line as matched against the echo (its CR trimmed). The line and the
+    /// name are read only while `state` is a command in flight; they are left as they are
+    /// after it.
     sent_len: u16,
     /// Where the command's name sits in the transmit buffer, found once at the start so that
     /// feeding bytes does not scan the line again.
@@ -189,8 +188,8 @@ impl<const N: usize> Core<N> {
         Core {
             framer: Framer::new(),
             tx: [0; N],
-            pending: Pending::Idle,
             state: Detached::NOTHING,
+            deadline: Instant::ZERO,
             sent_len: 0,
             name_start: 0,
             name_len: 0,
@@ -220,7 +219,7 @@ impl<const N: usize> Core<N> {
 
     /// Whether an exchange is in flight.
     pub const fn is_busy(&self) -> bool {
-        !matches!(self.pending, Pending::Idle)
+        !self.state.is_done()
     }
 
     /// Whether the core waits for quiet after a timeout (echo off only).
@@ -354,9 +353,7 @@ impl<const N: usize> Core<N> {
         if echo_required {
             expect = expect.echo_required();
         }
-        self.pending = Pending::Command {
-            deadline: now.saturating_add(timeout),
-        };
+        self.deadline = now.saturating_add(timeout);
         self.state = expect.detach();
         self.sent_len = u16::try_from(expect.sent().len()).unwrap_or(0);
         self.name_start = name_start;
@@ -372,10 +369,8 @@ impl<const N: usize> Core<N> {
         now: Instant,
     ) -> Result<&'static [u8], StartError> {
         self.check_idle()?;
-        self.pending = Pending::HandshakeA {
-            deadline: now.saturating_add(timeout),
-        };
-        self.wait_for(Expect::handshake_a());
+        self.deadline = now.saturating_add(timeout);
+        self.state = HANDSHAKE_A;
         Ok(b"+++")
     }
 
@@ -386,10 +381,8 @@ impl<const N: usize> Core<N> {
         now: Instant,
     ) -> Result<&'static [u8], StartError> {
         self.check_idle()?;
-        self.pending = Pending::HandshakeOk {
-            deadline: now.saturating_add(timeout),
-        };
-        self.wait_for(Expect::handshake_ok());
+        self.deadline = now.saturating_add(timeout);
+        self.state = HANDSHAKE_OK;
         Ok(b"a")
     }
 
@@ -401,31 +394,18 @@ impl<const N: usize> Core<N> {
         }
     }
 
+    /// The exchange in flight (see [`Core::is_busy`]) is lost. The lines of the last command
+    /// stay: the framer reads them only while a command is in flight.
     fn after_loss(&mut self) {
-        if let Pending::Command { .. } = self.pending {
-            if self.echo != Echo::On {
-                self.unsynchronised = true;
-            }
+        if !self.state.handshake_pending() && self.echo != Echo::On {
+            self.unsynchronised = true;
         }
-        self.pending = Pending::Idle;
-        self.wait_for(Expect::nothing());
-    }
-
-    /// Awaits what `expect` (without lines) says: a handshake reply, or nothing.
-    fn wait_for(&mut self, expect: Expect<'static>) {
-        self.state = expect.detach();
-        self.sent_len = 0;
-        self.name_len = 0;
+        self.state = Detached::NOTHING;
     }
 
     /// When the exchange in flight times out, if one is.
     pub fn poll_at(&self) -> Option<Instant> {
-        match self.pending {
-            Pending::Idle => None,
-            Pending::Command { deadline, .. }
-            | Pending::HandshakeA { deadline }
-            | Pending::HandshakeOk { deadline } => Some(deadline),
-        }
+        self.is_busy().then_some(self.deadline)
     }
 
     /// Ends the exchange in flight with [`Output::TimedOut`] once `now` reaches its deadline.
@@ -469,7 +449,6 @@ impl<const N: usize> Core<N> {
         let Core {
             framer,
             tx,
-            pending,
             state,
             sent_len,
             name_start,
@@ -477,9 +456,9 @@ impl<const N: usize> Core<N> {
             counters,
             ..
         } = self;
-        // The lines are empty unless a command is pending: then they are where `start` put
-        // them, within the transmit buffer. Cut only when a line completes.
-        let status = framer.feed_detached(input, state, || {
+        // The lines of the last command, where `start` put them, within the transmit buffer
+        // (read only while it is in flight). Cut only when a line completes.
+        let status = framer.feed_detached(input, state, #[inline(always)] || {
             let start = usize::from(*name_start);
             let name = tx
                 .get(start..start.saturating_add(usize::from(*name_len)))
@@ -490,9 +469,6 @@ impl<const N: usize> Core<N> {
             Status::Partial => return Status::Partial,
             Status::Complete(event, used) => (event, used),
         };
-        if state.is_done() {
-            *pending = Pending::Idle;
-        }
         let output = match event {
             Event::Echo(_) => Output::Echo,
             Event::Info(info) => Output::Info(info),
