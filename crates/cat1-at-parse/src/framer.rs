@@ -663,13 +663,14 @@ impl<const N: usize> Framer<N> {
         // `feed`'s two ways to a complete line, without the lines; what needs them (a line to
         // classify, a byte or a chunk for the general way) attaches them first, at one place.
         let next = if let [b] = *input {
-            if self.take_byte(b, state) {
-                return Status::Partial;
-            }
-            // Not taken: a line end after bytes of the line, or a byte that needs a look.
+            // A line end after bytes of the line ends it here (not one being dropped); any
+            // other byte goes the general way. (A driver fed a byte at a time calls
+            // `take_byte` first: the bytes that come here are mostly line ends.)
             let len = self.lines.pending_len();
-            match is_line_end(&b).then(|| self.lines.end_line(len)).flatten() {
-                // The line ends here (not one being dropped).
+            match (is_line_end(&b) && len != 0)
+                .then(|| self.lines.end_line(len))
+                .flatten()
+            {
                 Some(len) => Next::Line(len, 1),
                 None => Next::Byte(b),
             }

@@ -437,9 +437,6 @@ impl<const N: usize> Core<N> {
     /// [`Core::receive`] for the adapters, which read chunks: without the one-byte path inline
     /// (a single byte still takes the framer's own), for flash.
     pub(crate) fn receive_chunk(&mut self, input: &[u8]) -> Status<Output<'_>> {
-        if input.is_empty() {
-            return Status::Partial;
-        }
         self.receive_any(input)
     }
 
@@ -458,13 +455,18 @@ impl<const N: usize> Core<N> {
         } = self;
         // The lines of the last command, where `start` put them, within the transmit buffer
         // (read only while it is in flight). Cut only when a line completes.
-        let status = framer.feed_detached(input, state, #[inline(always)] || {
-            let start = usize::from(*name_start);
-            let name = tx
-                .get(start..start.saturating_add(usize::from(*name_len)))
-                .unwrap_or(&[]);
-            (tx.get(..usize::from(*sent_len)).unwrap_or(&[]), name)
-        });
+        let status = framer.feed_detached(
+            input,
+            state,
+            #[inline(always)]
+            || {
+                let start = usize::from(*name_start);
+                let name = tx
+                    .get(start..start.saturating_add(usize::from(*name_len)))
+                    .unwrap_or(&[]);
+                (tx.get(..usize::from(*sent_len)).unwrap_or(&[]), name)
+            },
+        );
         let (event, used) = match status {
             Status::Partial => return Status::Partial,
             Status::Complete(event, used) => (event, used),
