@@ -274,20 +274,21 @@ impl<'a> CommandLine<'a> {
         let fits = needed <= buf.len();
         let dst: &mut [u8] = if fits { buf } else { &mut [] };
         let clean = copy_checked(dst, 0, password, not_line_end);
-        copy_fixed(dst, password.len(), b"AT");
-        if !name.is_empty() {
-            copy_fixed(dst, head, b"+");
+        if name.is_empty() {
+            copy_fixed(dst, password.len(), b"AT");
+        } else {
+            copy_fixed(dst, password.len(), b"AT+");
             if !copy_checked(dst, head.saturating_add(1), name, |b| {
                 b.is_ascii_alphanumeric()
             }) {
                 return Err(EncodeError::InvalidName);
             }
         }
-        match *tail {
-            [b'?'] => copy_fixed(dst, named, b"?"),
-            [b'='] => copy_fixed(dst, named, b"="),
-            [b'=', b'?'] => copy_fixed(dst, named, b"=?"),
-            _ => {}
+        match self.form {
+            Form::Query => copy_fixed(dst, named, b"?"),
+            Form::Set(_) => copy_fixed(dst, named, b"="),
+            Form::Test => copy_fixed(dst, named, b"=?"),
+            Form::Bare | Form::Execute => {}
         }
         if !(copy_checked(dst, at_params, params, not_line_end) && clean) {
             return Err(EncodeError::LineEndInPayload);
