@@ -76,6 +76,39 @@ fn trim_line_end(line: &[u8]) -> &[u8] {
     line.get(..keep).unwrap_or(&[])
 }
 
+/// Copies `src` to `dst` from `at` on, checking each byte with `keep` in the same loop (a byte
+/// loop: no `memcpy` call for a few bytes); `false` at the first byte `keep` refuses. Where
+/// `src` does not fit (`dst` is empty when the line does not fit), its bytes are only checked.
+#[inline(always)]
+fn copy_checked(dst: &mut [u8], at: usize, src: &[u8], keep: impl Fn(u8) -> bool) -> bool {
+    match dst.get_mut(at..).and_then(|d| d.get_mut(..src.len())) {
+        Some(d) => {
+            for (d, &b) in d.iter_mut().zip(src) {
+                if !keep(b) {
+                    return false;
+                }
+                *d = b;
+            }
+            true
+        }
+        None => src.iter().all(|&b| keep(b)),
+    }
+}
+
+/// Copies a fixed piece (`AT`, `=?`) to `dst` at `at`, where it fits.
+#[inline(always)]
+fn copy_fixed<const K: usize>(dst: &mut [u8], at: usize, piece: &[u8; K]) {
+    if let Some(d) = dst.get_mut(at..).and_then(|d| d.first_chunk_mut::<K>()) {
+        *d = *piece;
+    }
+}
+
+/// Whether `b` may be in a password or parameters (no line end).
+#[inline(always)]
+fn not_line_end(b: u8) -> bool {
+    b != b'\r' && b != b'\n'
+}
+
 impl<'a> CommandLine<'a> {
     /// Plain `AT`.
     pub const fn bare() -> Self {
@@ -218,29 +251,56 @@ impl<'a> CommandLine<'a> {
     /// [`EncodeError::AmbiguousForm`] for a set whose parameters are exactly `?` (`AT+NAME=?` is
     /// the test form).
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, EncodeError> {
-        let name_ok = match self.form {
-            Form::Bare => self.name.is_empty(),
-            _ => {
-                !self.name.is_empty()
-                    && self.name.len() <= MAX_NAME
-                    && self.name.iter().all(u8::is_ascii_alphanumeric)
-            }
+        // One pass: the length is known first (each piece's), so each piece is checked in the
+        // loop that writes it into its place, with one bounds check per piece; the errors keep
+        // their order (a bad name first, then a line end, then the lone `?`, then the room).
+        let name = self.name;
+        let (tail, params): (&[u8], &[u8]) = match self.form {
+            Form::Bare | Form::Execute => (b"", b""),
+            Form::Query => (b"?", b""),
+            Form::Test => (b"=?", b""),
+            Form::Set(p) => (b"=", p.raw()),
         };
-        if !name_ok {
+        if matches!(self.form, Form::Bare) != name.is_empty() || name.len() > MAX_NAME {
             return Err(EncodeError::InvalidName);
         }
-        let has_line_end = |s: &[u8]| s.iter().any(|&b| b == b'\r' || b == b'\n');
-        if self.password.is_some_and(has_line_end)
-            || self.params().is_some_and(|p| has_line_end(p.raw()))
-        {
+        let password = self.password.unwrap_or_default();
+        // `AT`, then `+` and the name (at most 33 bytes), then the form (at most 2), then CR.
+        let head = password.len().saturating_add(2);
+        let named = head.saturating_add(usize::from(!name.is_empty()) + name.len());
+        let at_params = named.saturating_add(tail.len());
+        let needed = at_params.saturating_add(params.len()).saturating_add(1);
+        // Nothing is written when the line does not fit: the pieces are only checked.
+        let fits = needed <= buf.len();
+        let dst: &mut [u8] = if fits { buf } else { &mut [] };
+        let clean = copy_checked(dst, 0, password, not_line_end);
+        if name.is_empty() {
+            copy_fixed(dst, password.len(), b"AT");
+        } else {
+            copy_fixed(dst, password.len(), b"AT+");
+            if !copy_checked(dst, head.saturating_add(1), name, |b| {
+                b.is_ascii_alphanumeric()
+            }) {
+                return Err(EncodeError::InvalidName);
+            }
+        }
+        match self.form {
+            Form::Query => copy_fixed(dst, named, b"?"),
+            Form::Set(_) => copy_fixed(dst, named, b"="),
+            Form::Test => copy_fixed(dst, named, b"=?"),
+            Form::Bare | Form::Execute => {}
+        }
+        if !(copy_checked(dst, at_params, params, not_line_end) && clean) {
             return Err(EncodeError::LineEndInPayload);
         }
-        if self.params().is_some_and(|p| p.raw() == b"?") {
+        if params == b"?" {
             return Err(EncodeError::AmbiguousForm);
         }
-        let mut w = Writer::new(buf);
-        self.write(&mut w);
-        w.finish()
+        if !fits {
+            return Err(EncodeError::BufferTooSmall { needed });
+        }
+        copy_fixed(dst, needed.wrapping_sub(1), b"\r");
+        Ok(needed)
     }
 
     fn write(&self, w: &mut Writer<'_>) {
@@ -268,6 +328,7 @@ impl<'a> CommandLine<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    extern crate std;
 
     #[test]
     fn forms() {
@@ -365,6 +426,74 @@ mod tests {
             let c = CommandLine::set(b"STMSG", ok);
             let n = c.emit(&mut buf).unwrap();
             assert_eq!(CommandLine::parse(&buf[..n]), Ok(c));
+        }
+    }
+
+    /// The one-pass `emit` against the checks it replaced (name, then line ends, then the lone
+    /// `?`, then the room), on every form, with and without a password, in short buffers too.
+    #[test]
+    fn emit_gives_what_the_separate_checks_gave() {
+        fn reference(c: &CommandLine<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
+            let name_ok = match c.form {
+                Form::Bare => c.name.is_empty(),
+                _ => {
+                    !c.name.is_empty()
+                        && c.name.len() <= MAX_NAME
+                        && c.name.iter().all(u8::is_ascii_alphanumeric)
+                }
+            };
+            if !name_ok {
+                return Err(EncodeError::InvalidName);
+            }
+            let has_line_end = |s: &[u8]| s.iter().any(|&b| b == b'\r' || b == b'\n');
+            if c.password.is_some_and(has_line_end)
+                || c.params().is_some_and(|p| has_line_end(p.raw()))
+            {
+                return Err(EncodeError::LineEndInPayload);
+            }
+            if c.params().is_some_and(|p| p.raw() == b"?") {
+                return Err(EncodeError::AmbiguousForm);
+            }
+            let mut w = Writer::new(buf);
+            c.write(&mut w);
+            w.finish()
+        }
+        let names: [&[u8]; 11] = [
+            b"",
+            b"CSQ",
+            b"C-SQ",
+            b"A\rB",
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456",
+            b"x9",
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345",
+            b"WKMOD",
+            b"ABC-EFGH",
+            b"ABCDEFG\xc1",
+            b"Sysinfo9",
+        ];
+        let params: [&[u8]; 6] = [b"", b"?", b"1,2", b"a\rb", b"\n", b"??"];
+        let passwords: [Option<&[u8]>; 4] = [None, Some(b""), Some(b"usr.cn#"), Some(b"p\nw")];
+        for name in names {
+            for pw in passwords {
+                let mut forms = std::vec![Form::Bare, Form::Execute, Form::Query, Form::Test];
+                forms.extend(params.iter().map(|p| Form::Set(Params::new(p))));
+                for form in forms {
+                    let mut c = CommandLine::with_form(name, form);
+                    if let Some(pw) = pw {
+                        c = c.with_password(pw);
+                    }
+                    for room in [0, 3, 8, 64] {
+                        let (mut a, mut b) = ([0u8; 64], [0u8; 64]);
+                        let got = c.emit(&mut a[..room]);
+                        assert_eq!(got, reference(&c, &mut b[..room]), "{c:?} {room}");
+                        if let Ok(n) = got {
+                            // The line, and nothing after it.
+                            assert_eq!(a, b);
+                            assert_eq!(c.buffer_len(), n);
+                        }
+                    }
+                }
+            }
         }
     }
 

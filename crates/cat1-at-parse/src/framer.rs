@@ -202,20 +202,11 @@ enum Waiting {
 // `defmt::Format` show the fields only, as their derived forms did.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Expect<'c> {
-    waiting: Waiting,
     sent: &'c [u8],
     name: &'c [u8],
-    require_echo: bool,
-    multi_line: bool,
-    echo_seen: bool,
-    info_seen: bool,
-    done: bool,
-    /// A byte below this one cannot be stored without a look by [`Framer::feed`]: the line ends
-    /// (`LINE_END_BELOW`), or every byte but 0xFF while a handshake reply (`a`, `+ok`) is awaited.
-    slow_below: u8,
-    /// How a complete line is classified: 0 when it can only be unsolicited (nothing in flight,
-    /// a handshake, the exchange done), otherwise the `PHASE_*` bits.
-    phase: u8,
+    /// Everything but the lines, kept as one value so that [`Expect::attach`] and
+    /// [`Expect::detach`] copy two words, not eight fields one by one.
+    state: Detached,
 }
 
 /// `slow_below` when no handshake reply is awaited: CR and LF are below it.
@@ -236,14 +227,14 @@ const PHASE_MORE: u8 = 8;
 impl core::fmt::Debug for Expect<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Expect")
-            .field("waiting", &self.waiting)
+            .field("waiting", &self.state.waiting)
             .field("sent", &self.sent)
             .field("name", &self.name)
-            .field("require_echo", &self.require_echo)
-            .field("multi_line", &self.multi_line)
-            .field("echo_seen", &self.echo_seen)
-            .field("info_seen", &self.info_seen)
-            .field("done", &self.done)
+            .field("require_echo", &self.state.require_echo)
+            .field("multi_line", &self.state.multi_line)
+            .field("echo_seen", &self.state.echo_seen)
+            .field("info_seen", &self.state.info_seen)
+            .field("done", &self.state.done)
             .finish()
     }
 }
@@ -255,14 +246,14 @@ impl defmt::Format for Expect<'_> {
             f,
             "Expect {{ waiting: {=?}, sent: {=?}, name: {=?}, require_echo: {=bool}, \
              multi_line: {=bool}, echo_seen: {=bool}, info_seen: {=bool}, done: {=bool} }}",
-            self.waiting,
+            self.state.waiting,
             self.sent,
             self.name,
-            self.require_echo,
-            self.multi_line,
-            self.echo_seen,
-            self.info_seen,
-            self.done
+            self.state.require_echo,
+            self.state.multi_line,
+            self.state.echo_seen,
+            self.state.info_seen,
+            self.state.done
         );
     }
 }
@@ -270,21 +261,23 @@ impl defmt::Format for Expect<'_> {
 impl<'c> Expect<'c> {
     const fn new(waiting: Waiting, sent: &'c [u8], name: &'c [u8]) -> Self {
         Expect {
-            waiting,
             sent,
             name,
-            require_echo: false,
-            multi_line: false,
-            echo_seen: false,
-            info_seen: false,
-            done: false,
-            slow_below: match waiting {
-                Waiting::HandshakeA | Waiting::HandshakeOk => HANDSHAKE_BELOW,
-                Waiting::Nothing | Waiting::Command => LINE_END_BELOW,
-            },
-            phase: match waiting {
-                Waiting::Command => PHASE_ACTIVE | PHASE_ECHO | PHASE_ANSWER,
-                _ => 0,
+            state: Detached {
+                waiting,
+                require_echo: false,
+                multi_line: false,
+                echo_seen: false,
+                info_seen: false,
+                done: false,
+                slow_below: match waiting {
+                    Waiting::HandshakeA | Waiting::HandshakeOk => HANDSHAKE_BELOW,
+                    Waiting::Nothing | Waiting::Command => LINE_END_BELOW,
+                },
+                phase: match waiting {
+                    Waiting::Command => PHASE_ACTIVE | PHASE_ECHO | PHASE_ANSWER,
+                    _ => 0,
+                },
             },
         }
     }
@@ -292,21 +285,24 @@ impl<'c> Expect<'c> {
     /// Recomputes `slow_below` and `phase` from the fields.
     #[inline]
     const fn sync(mut self) -> Self {
-        let handshake = matches!(self.waiting, Waiting::HandshakeA | Waiting::HandshakeOk);
-        self.slow_below = if handshake && !self.done {
+        let handshake = matches!(
+            self.state.waiting,
+            Waiting::HandshakeA | Waiting::HandshakeOk
+        );
+        self.state.slow_below = if handshake && !self.state.done {
             HANDSHAKE_BELOW
         } else {
             LINE_END_BELOW
         };
-        self.phase = if matches!(self.waiting, Waiting::Command) && !self.done {
+        self.state.phase = if matches!(self.state.waiting, Waiting::Command) && !self.state.done {
             let mut phase = PHASE_ACTIVE;
-            if !self.echo_seen {
+            if !self.state.echo_seen {
                 phase |= PHASE_ECHO;
             }
-            if self.echo_seen || !self.require_echo {
+            if self.state.echo_seen || !self.state.require_echo {
                 phase |= PHASE_ANSWER;
             }
-            if self.multi_line && self.info_seen {
+            if self.state.multi_line && self.state.info_seen {
                 phase |= PHASE_MORE;
             }
             phase
@@ -319,9 +315,9 @@ impl<'c> Expect<'c> {
     /// The exchange ended (a final result, or the handshake reply).
     #[inline(always)]
     fn finish(&mut self) {
-        self.done = true;
-        self.slow_below = LINE_END_BELOW;
-        self.phase = 0;
+        self.state.done = true;
+        self.state.slow_below = LINE_END_BELOW;
+        self.state.phase = 0;
     }
 
     /// Nothing in flight: every line is unsolicited.
@@ -343,7 +339,7 @@ impl<'c> Expect<'c> {
             }
         }
         let mut e = Self::new(Waiting::Command, sent, name);
-        e.multi_line = is_multi_line(name);
+        e.state.multi_line = is_multi_line(name);
         // `info_seen` is false: `phase` is right.
         e
     }
@@ -351,7 +347,7 @@ impl<'c> Expect<'c> {
     /// Overrides whether lines without `+NAME:` after the first information line continue the
     /// answer (by default only for [`MULTI_LINE_ANSWERS`]).
     pub const fn multi_line(mut self, multi_line: bool) -> Self {
-        self.multi_line = multi_line;
+        self.state.multi_line = multi_line;
         self.sync()
     }
 
@@ -386,32 +382,32 @@ impl<'c> Expect<'c> {
     /// Requires the echo before the answer: anything that comes before it is unsolicited. Use it
     /// when echo is known to be on (`AT+E=ON`, the factory default).
     pub const fn echo_required(mut self) -> Self {
-        self.require_echo = true;
+        self.state.require_echo = true;
         self.sync()
     }
 
     /// Whether a handshake reply (`a` or `+ok`, no line end) is still awaited.
     #[inline(always)]
     const fn handshake_pending(&self) -> bool {
-        self.slow_below == HANDSHAKE_BELOW
+        self.state.slow_below == HANDSHAKE_BELOW
     }
 
     /// Whether the exchange has ended (a final result or the handshake reply arrived).
     pub const fn is_done(&self) -> bool {
-        self.done || matches!(self.waiting, Waiting::Nothing)
+        self.state.done || matches!(self.state.waiting, Waiting::Nothing)
     }
 
     /// Whether the echo was seen.
     pub const fn echo_seen(&self) -> bool {
-        self.echo_seen
+        self.state.echo_seen
     }
 
     /// How far the exchange has gone, without the borrowed lines.
     pub const fn progress(&self) -> Progress {
         Progress {
-            echo_seen: self.echo_seen,
-            info_seen: self.info_seen,
-            done: self.done,
+            echo_seen: self.state.echo_seen,
+            info_seen: self.state.info_seen,
+            done: self.state.done,
         }
     }
 
@@ -419,9 +415,9 @@ impl<'c> Expect<'c> {
     /// keeps the [`Progress`] between feeds and rebuilds the `Expect` around the buffer each time,
     /// instead of storing a value that borrows from itself.
     pub const fn resume(mut self, progress: Progress) -> Self {
-        self.echo_seen = progress.echo_seen;
-        self.info_seen = progress.info_seen;
-        self.done = progress.done;
+        self.state.echo_seen = progress.echo_seen;
+        self.state.info_seen = progress.info_seen;
+        self.state.done = progress.done;
         self.sync()
     }
 }
@@ -436,16 +432,7 @@ impl<'c> Expect<'c> {
     /// buffer stores this and [`attach`](Expect::attach)es it again for each feed, at the cost of
     /// a copy (no line is scanned again, unlike rebuilding with [`Expect::command`]).
     pub const fn detach(&self) -> Detached {
-        Detached {
-            waiting: self.waiting,
-            require_echo: self.require_echo,
-            multi_line: self.multi_line,
-            echo_seen: self.echo_seen,
-            info_seen: self.info_seen,
-            done: self.done,
-            slow_below: self.slow_below,
-            phase: self.phase,
-        }
+        self.state
     }
 
     /// The exchange `detached` came from, around `sent` and `name`: pass the same lines as the
@@ -453,21 +440,17 @@ impl<'c> Expect<'c> {
     /// with the same progress.
     pub const fn attach(sent: &'c [u8], name: &'c [u8], detached: Detached) -> Self {
         Expect {
-            waiting: detached.waiting,
             sent,
             name,
-            require_echo: detached.require_echo,
-            multi_line: detached.multi_line,
-            echo_seen: detached.echo_seen,
-            info_seen: detached.info_seen,
-            done: detached.done,
-            slow_below: detached.slow_below,
-            phase: detached.phase,
+            state: detached,
         }
     }
 }
 
 /// An [`Expect`] without its borrowed lines (see [`Expect::detach`]).
+// Besides what it says (`waiting` to `done`), it keeps two bytes derived from it, for the hot
+// paths of the framer: `slow_below` and `phase` (see `Expect::sync`). `PartialEq` compares them
+// too, which changes nothing (equal fields give equal derived bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Detached {
     waiting: Waiting,
@@ -476,14 +459,26 @@ pub struct Detached {
     echo_seen: bool,
     info_seen: bool,
     done: bool,
+    /// A byte below this one cannot be stored without a look by [`Framer::feed`]: the line ends
+    /// (`LINE_END_BELOW`), or every byte but 0xFF while a handshake reply (`a`, `+ok`) is awaited.
     slow_below: u8,
+    /// How a complete line is classified: 0 when it can only be unsolicited (nothing in flight,
+    /// a handshake, the exchange done), otherwise the `PHASE_*` bits.
     phase: u8,
 }
 
 impl Detached {
+    /// Nothing in flight (as [`Expect::nothing`]).
+    pub const NOTHING: Detached = Expect::nothing().state;
+
     /// Whether the exchange has ended.
     pub const fn is_done(&self) -> bool {
         self.done || matches!(self.waiting, Waiting::Nothing)
+    }
+
+    /// Whether a handshake reply (`a` or `+ok`) is still awaited.
+    pub const fn handshake_pending(&self) -> bool {
+        self.slow_below == HANDSHAKE_BELOW
     }
 }
 
@@ -518,6 +513,16 @@ pub struct Counters {
     pub overflows: u32,
     /// Bytes dropped with those lines.
     pub bytes_dropped: u64,
+}
+
+/// What [`Framer::feed_detached`] does once the exchange's lines are attached.
+enum Next {
+    /// Classify the line of this length that ended; the bytes consumed.
+    Line(usize, usize),
+    /// Feed this one byte the general way.
+    Byte(u8),
+    /// Feed the input from this byte on the general way.
+    Rest(usize),
 }
 
 /// The response framer, with a line buffer of `N` bytes ([`crate::MAX_LINE`] holds every line of
@@ -563,6 +568,21 @@ impl<const N: usize> Framer<N> {
         self.lines.push_fast(byte, len)
     }
 
+    /// [`Framer::feed`]'s one-byte path up to where it needs the lines of the exchange: stores a
+    /// byte that completes nothing, or skips a line end at the start of a line (it would end
+    /// an empty line, which is ignored), and returns `true`; returns `false`, with nothing
+    /// changed, when the byte needs [`Framer::feed`] with the [`Expect`] `state` came from. For
+    /// a driver fed a byte at a time that keeps its exchange detached: no `Expect` to attach
+    /// for most bytes, and no flag of its own to know where a line starts.
+    #[inline(always)]
+    pub fn take_byte(&mut self, byte: u8, state: &Detached) -> bool {
+        let len = self.lines.pending_len();
+        if byte >= state.slow_below {
+            return self.lines.push_fast(byte, len);
+        }
+        len == 0 && is_line_end(&byte)
+    }
+
     /// Feeds bytes; returns the next event and the bytes consumed, or [`Status::Partial`] when all
     /// of `input` was taken in. Call again with the rest until it returns `Partial`. The LF of a
     /// CR LF that ends a line may be consumed with the line (it only ends an empty line, which
@@ -575,7 +595,7 @@ impl<const N: usize> Framer<N> {
             // The cheap path for input that comes a byte at a time (a UART interrupt): a byte
             // that completes nothing is stored here, inline, without a call.
             let len = self.lines.pending_len();
-            if b >= expect.slow_below {
+            if b >= expect.state.slow_below {
                 // Not a line end, and no handshake reply awaited: stored when there is room.
                 if self.lines.push_fast(b, len) {
                     return Status::Partial;
@@ -627,6 +647,65 @@ impl<const N: usize> Framer<N> {
         Status::Complete(self.line_done(len, expect), n)
     }
 
+    /// [`Framer::feed`] for a driver that keeps its exchange detached ([`Expect::detach`]):
+    /// `lines` gives the line sent and the command name, as [`Expect::attach`] takes them, and
+    /// is called only when a line completes (or a byte needs a look), so that bytes which
+    /// complete nothing (a chunk that ends inside a line) cost no `Expect` to build. The same
+    /// events and counts as `feed` with the attached `Expect`; `state` is updated as its
+    /// state would be.
+    #[inline(always)]
+    pub fn feed_detached<'f, 'c>(
+        &'f mut self,
+        input: &[u8],
+        state: &mut Detached,
+        lines: impl FnOnce() -> (&'c [u8], &'c [u8]),
+    ) -> Status<Event<'f>> {
+        // `feed`'s two ways to a complete line, without the lines; what needs them (a line to
+        // classify, a byte or a chunk for the general way) attaches them first, at one place.
+        let next = if let [b] = *input {
+            // A line end after bytes of the line ends it here (not one being dropped); any
+            // other byte goes the general way. (A driver fed a byte at a time calls
+            // `take_byte` first: the bytes that come here are mostly line ends.)
+            let len = self.lines.pending_len();
+            match (is_line_end(&b) && len != 0)
+                .then(|| self.lines.end_line(len))
+                .flatten()
+            {
+                Some(len) => Next::Line(len, 1),
+                None => Next::Byte(b),
+            }
+        } else if input.is_empty() {
+            return Status::Partial;
+        } else if state.slow_below == HANDSHAKE_BELOW {
+            Next::Rest(0)
+        } else {
+            match self.lines.scan_plain(input) {
+                Scan::Line(len, n) => Next::Line(len, n),
+                Scan::Partial => return Status::Partial,
+                Scan::Discard(from) => Next::Rest(from),
+            }
+        };
+        let (sent, name) = lines();
+        let mut expect = Expect::attach(sent, name, *state);
+        let status = match next {
+            Next::Line(len, n) => match self.ok_done(len, n, &mut expect) {
+                Some(status) => status,
+                None => Status::Complete(self.line_done(len, &mut expect), n),
+            },
+            Next::Byte(b) => self.feed_byte(b, &mut expect),
+            Next::Rest(from) => {
+                let rest = input.get(from..).unwrap_or(&[]);
+                let mut status = self.feed_any(rest, &mut expect);
+                if let Status::Complete(_, n) = &mut status {
+                    *n = n.wrapping_add(from);
+                }
+                status
+            }
+        };
+        *state = expect.state;
+        status
+    }
+
     /// [`Self::feed`] for one byte that needs a look.
     #[inline(never)]
     fn feed_byte<'f>(&'f mut self, b: u8, expect: &mut Expect<'_>) -> Status<Event<'f>> {
@@ -665,7 +744,7 @@ impl<const N: usize> Framer<N> {
         n: usize,
         expect: &mut Expect<'_>,
     ) -> Option<Status<Event<'f>>> {
-        let phase = expect.phase;
+        let phase = expect.state.phase;
         if phase & PHASE_ANSWER != 0
             && self.lines.line_is_ok(len)
             && (expect.sent.len() != 2 || phase & PHASE_ECHO == 0)
@@ -700,7 +779,7 @@ impl<const N: usize> Framer<N> {
         input: &[u8],
         expect: &mut Expect<'_>,
     ) -> Status<Event<'f>> {
-        let want_ok = matches!(expect.waiting, Waiting::HandshakeOk);
+        let want_ok = matches!(expect.state.waiting, Waiting::HandshakeOk);
         let mut i: usize = 0;
         while let Some(&b) = input.get(i) {
             if self.lines.is_discarding() {
@@ -868,13 +947,13 @@ fn classify<'l>(
     expect: &mut Expect<'_>,
     unsolicited: &mut u32,
 ) -> Event<'l> {
-    let phase = expect.phase;
+    let phase = expect.state.phase;
     // Phase 0 (nothing to take) has neither of the two bits tested below: unsolicited.
     // `line` is not empty, so it never equals an empty `sent`.
     // The lengths first: they differ for almost every line but the echo.
     if line.len() == expect.sent.len() && phase & PHASE_ECHO != 0 && same_bytes(line, expect.sent) {
-        expect.echo_seen = true;
-        expect.phase = (phase & !PHASE_ECHO) | PHASE_ANSWER;
+        expect.state.echo_seen = true;
+        expect.state.phase = (phase & !PHASE_ECHO) | PHASE_ANSWER;
         return Event::Echo(line);
     }
     if phase & PHASE_ANSWER != 0 {
@@ -886,9 +965,9 @@ fn classify<'l>(
         let result = if first == b'+' {
             let name = expect.name;
             if is_info_of(line, name) {
-                expect.info_seen = true;
+                expect.state.info_seen = true;
                 // Continuation lines from now on for a multi-line answer (no branch).
-                expect.phase = phase | (PHASE_MORE * expect.multi_line as u8);
+                expect.state.phase = phase | (PHASE_MORE * expect.state.multi_line as u8);
                 return Event::Info(InfoLine {
                     line,
                     name_len: name.len(),

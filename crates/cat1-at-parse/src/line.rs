@@ -209,17 +209,19 @@ impl<const N: usize> LineBuffer<N> {
         // below; the last (fewer than four) a byte at a time. A word is stored whole: bytes
         // after the one that stops the line land beyond it, where nothing reads them.
         loop {
-            let Some(&[b0, b1, b2, b3]) = src.get(taken..taken.wrapping_add(4)) else {
+            // As one `[u8; 4]` (not four bytes): one load, and one store below.
+            let Some(&four) = src.get(taken..).and_then(<[u8]>::first_chunk::<4>) else {
                 // Fewer than four left: the last four bytes, when there are four, as one word
                 // (the first of them taken already, so none of those is below CR: no borrow
                 // comes from them, and they are masked out).
                 let last = limit.wrapping_sub(4);
-                if let (Some(&[b0, b1, b2, b3]), Some(slot)) =
-                    (src.get(last..), dst.get_mut(last..))
-                {
+                if let (Some(&four), Some(slot)) = (
+                    src.get(last..).and_then(<[u8]>::first_chunk::<4>),
+                    dst.get_mut(last..).and_then(<[u8]>::first_chunk_mut::<4>),
+                ) {
                     if taken != limit {
-                        let word = u32::from_le_bytes([b0, b1, b2, b3]);
-                        slot.copy_from_slice(&word.to_le_bytes());
+                        let word = u32::from_le_bytes(four);
+                        *slot = four;
                         // `limit - taken` is 1 to 3: the new bytes are the high ones.
                         let new = u32::MAX << ((limit.wrapping_sub(taken).wrapping_neg() & 3) * 8);
                         let low = bytes_below(word, b'\r' + 1) & new;
@@ -242,9 +244,9 @@ impl<const N: usize> LineBuffer<N> {
                 }
                 break;
             };
-            let word = u32::from_le_bytes([b0, b1, b2, b3]);
-            if let Some(slot) = dst.get_mut(taken..taken.wrapping_add(4)) {
-                slot.copy_from_slice(&word.to_le_bytes());
+            let word = u32::from_le_bytes(four);
+            if let Some(slot) = dst.get_mut(taken..).and_then(<[u8]>::first_chunk_mut::<4>) {
+                *slot = four;
             }
             let low = bytes_below(word, b'\r' + 1);
             if low != 0 {

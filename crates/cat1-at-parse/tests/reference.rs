@@ -16,7 +16,7 @@
 
 mod common;
 
-use cat1_at_parse::{Expect, FinalResult, Framer};
+use cat1_at_parse::{Detached, Expect, FinalResult, Framer, Status};
 use common::{Owned, feed_chunked};
 use proptest::prelude::*;
 
@@ -281,5 +281,88 @@ proptest! {
             prop_assert_eq!(&framer(&input, command.as_ref(), &[fixed]), &want, "chunks of {}", fixed);
         }
         prop_assert_eq!(&framer(&input, command.as_ref(), &cuts), &want, "chunks {:?}", cuts);
+    }
+}
+
+/// Every event (with the bytes it consumed), the counters and the exchange's state after
+/// feeding `stream` in the chunks `cuts`: through `feed` with `expect`, or (`detached`) through
+/// `feed_detached` with `expect` detached and its lines given back on demand.
+fn events_and_state(
+    stream: &[u8],
+    (expect, name): (Expect<'_>, &[u8]),
+    cuts: &[usize],
+    detached: bool,
+) -> (Vec<(Owned, usize)>, [u64; 4], Detached) {
+    let mut framer = Framer::<N>::new();
+    let sent = expect.sent();
+    let mut expect = expect;
+    let mut state = expect.detach();
+    let mut events = Vec::new();
+    let mut rest = stream;
+    let mut i = 0;
+    while !rest.is_empty() {
+        let take = cuts[i % cuts.len()].min(rest.len());
+        let mut piece = &rest[..take];
+        loop {
+            let status = if detached {
+                framer.feed_detached(piece, &mut state, || (sent, name))
+            } else {
+                framer.feed(piece, &mut expect)
+            };
+            let Status::Complete(ev, used) = status else {
+                break;
+            };
+            assert!(used >= 1 && used <= piece.len());
+            events.push((Owned::from(ev), used));
+            piece = &piece[used..];
+        }
+        rest = &rest[take..];
+        i += 1;
+    }
+    if !detached {
+        state = expect.detach();
+    }
+    let c = framer.counters();
+    (
+        events,
+        [
+            u64::from(c.lines),
+            u64::from(c.unsolicited),
+            u64::from(c.overflows),
+            c.bytes_dropped,
+        ],
+        state,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// `feed_detached` is `feed` with the exchange attached: the same events, bytes consumed,
+    /// counters and state, for a command, nothing, or a handshake reply awaited (with `a` and
+    /// `+ok` in the stream), in any chunking.
+    #[test]
+    fn feed_detached_is_feed(
+        input in proptest::collection::vec(
+            prop_oneof![stream(), Just(b"a".to_vec()), Just(b"+ok".to_vec()), Just(b"+OK\r".to_vec())],
+            1..4,
+        ),
+        command in command(),
+        kind in 0u8..3,
+        cuts in proptest::collection::vec(1usize..40, 1..8),
+    ) {
+        let input = input.concat();
+        let expect = match kind {
+            0 => (expect_of(command.as_ref()), command.as_ref().map_or(&b""[..], |c| &c.name[..])),
+            1 => (Expect::handshake_a(), &b""[..]),
+            _ => (Expect::handshake_ok(), &b""[..]),
+        };
+        for fixed in [&[1usize][..], &[2], &[3], &[16], &[usize::MAX], &cuts] {
+            prop_assert_eq!(
+                events_and_state(&input, expect, fixed, true),
+                events_and_state(&input, expect, fixed, false),
+                "chunks {:?}", fixed
+            );
+        }
     }
 }

@@ -143,27 +143,10 @@ pub enum Output<'a> {
     TimedOut,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Pending {
-    Idle,
-    Command {
-        deadline: Instant,
-        /// The exchange's state, kept without the lines it borrows (see `Expect::detach`).
-        expect: Detached,
-        /// Length of the sent line as matched against the echo (its CR trimmed).
-        sent_len: u16,
-        /// Where the command's name sits in the transmit buffer, found once at the start so
-        /// that feeding a byte does not scan the line again.
-        name_start: u16,
-        name_len: u8,
-    },
-    HandshakeA {
-        deadline: Instant,
-    },
-    HandshakeOk {
-        deadline: Instant,
-    },
-}
+/// `+++` was sent: the `a` is awaited.
+const HANDSHAKE_A: Detached = Expect::handshake_a().detach();
+/// `a` was sent: the `+ok` is awaited.
+const HANDSHAKE_OK: Detached = Expect::handshake_ok().detach();
 
 /// The client core with a receive line buffer and a transmit buffer of `N` bytes each
 /// ([`MAX_LINE`] holds every line of the command set).
@@ -171,13 +154,22 @@ enum Pending {
 pub struct Core<const N: usize = MAX_LINE> {
     framer: Framer<N>,
     tx: [u8; N],
-    pending: Pending,
+    /// The exchange in flight (a command or a handshake reply), without the lines it borrows
+    /// (see `Expect::detach`): [`Detached::NOTHING`], or an exchange done, when idle. Whether
+    /// one is in flight is read from it: no second record of it to keep in step.
+    state: Detached,
+    /// When the exchange in flight times out.
+    deadline: Instant,
+    /// Length of the sent line as matched against the echo (its CR trimmed). The line and the
+    /// name are read only while `state` is a command in flight; they are left as they are
+    /// after it.
+    sent_len: u16,
+    /// Where the command's name sits in the transmit buffer, found once at the start so that
+    /// feeding bytes does not scan the line again.
+    name_start: u16,
+    name_len: u8,
     echo: Echo,
     unsynchronised: bool,
-    /// The framer is known to hold no byte of a line (and to drop none): right after an
-    /// output, every one of which ends a line or a handshake reply. A line end then ends an
-    /// empty line, which the framer ignores: [`Core::receive`] skips it without a call.
-    line_start: bool,
     counters: ClientCounters,
 }
 
@@ -196,10 +188,13 @@ impl<const N: usize> Core<N> {
         Core {
             framer: Framer::new(),
             tx: [0; N],
-            pending: Pending::Idle,
+            state: Detached::NOTHING,
+            deadline: Instant::ZERO,
+            sent_len: 0,
+            name_start: 0,
+            name_len: 0,
             echo: Echo::Unknown,
             unsynchronised: false,
-            line_start: true,
             counters: ClientCounters {
                 timeouts: 0,
                 probes_unanswered: 0,
@@ -224,7 +219,7 @@ impl<const N: usize> Core<N> {
 
     /// Whether an exchange is in flight.
     pub const fn is_busy(&self) -> bool {
-        !matches!(self.pending, Pending::Idle)
+        !self.state.is_done()
     }
 
     /// Whether the core waits for quiet after a timeout (echo off only).
@@ -358,13 +353,11 @@ impl<const N: usize> Core<N> {
         if echo_required {
             expect = expect.echo_required();
         }
-        self.pending = Pending::Command {
-            deadline: now.saturating_add(timeout),
-            expect: expect.detach(),
-            sent_len: u16::try_from(expect.sent().len()).unwrap_or(0),
-            name_start,
-            name_len,
-        };
+        self.deadline = now.saturating_add(timeout);
+        self.state = expect.detach();
+        self.sent_len = u16::try_from(expect.sent().len()).unwrap_or(0);
+        self.name_start = name_start;
+        self.name_len = name_len;
         Ok(line)
     }
 
@@ -376,9 +369,8 @@ impl<const N: usize> Core<N> {
         now: Instant,
     ) -> Result<&'static [u8], StartError> {
         self.check_idle()?;
-        self.pending = Pending::HandshakeA {
-            deadline: now.saturating_add(timeout),
-        };
+        self.deadline = now.saturating_add(timeout);
+        self.state = HANDSHAKE_A;
         Ok(b"+++")
     }
 
@@ -389,9 +381,8 @@ impl<const N: usize> Core<N> {
         now: Instant,
     ) -> Result<&'static [u8], StartError> {
         self.check_idle()?;
-        self.pending = Pending::HandshakeOk {
-            deadline: now.saturating_add(timeout),
-        };
+        self.deadline = now.saturating_add(timeout);
+        self.state = HANDSHAKE_OK;
         Ok(b"a")
     }
 
@@ -403,23 +394,18 @@ impl<const N: usize> Core<N> {
         }
     }
 
+    /// The exchange in flight (see [`Core::is_busy`]) is lost. The lines of the last command
+    /// stay: the framer reads them only while a command is in flight.
     fn after_loss(&mut self) {
-        if let Pending::Command { .. } = self.pending {
-            if self.echo != Echo::On {
-                self.unsynchronised = true;
-            }
+        if !self.state.handshake_pending() && self.echo != Echo::On {
+            self.unsynchronised = true;
         }
-        self.pending = Pending::Idle;
+        self.state = Detached::NOTHING;
     }
 
     /// When the exchange in flight times out, if one is.
     pub fn poll_at(&self) -> Option<Instant> {
-        match self.pending {
-            Pending::Idle => None,
-            Pending::Command { deadline, .. }
-            | Pending::HandshakeA { deadline }
-            | Pending::HandshakeOk { deadline } => Some(deadline),
-        }
+        self.is_busy().then_some(self.deadline)
     }
 
     /// Ends the exchange in flight with [`Output::TimedOut`] once `now` reaches its deadline.
@@ -437,36 +423,20 @@ impl<const N: usize> Core<N> {
     /// [`Status::Partial`] when all were taken in. Call again with the rest.
     #[inline]
     pub fn receive(&mut self, input: &[u8]) -> Status<Output<'_>> {
-        // A byte at a time (a UART interrupt): most bytes complete nothing; store them without
-        // rebuilding the exchange, inline in the caller (no call, no frame).
+        // A byte at a time (a UART interrupt): most bytes complete nothing; the framer stores
+        // them (or skips a line end at the start of a line) without the exchange's lines,
+        // inline in the caller (no call, no frame).
         match *input {
-            // Above CR: stored, unless a handshake reply (which has no line end) is awaited.
-            [b] if b > b'\r'
-                && !matches!(
-                    self.pending,
-                    Pending::HandshakeA { .. } | Pending::HandshakeOk { .. }
-                )
-                && self.framer.push_plain(b) =>
-            {
-                self.line_start = false;
-                return Status::Partial;
-            }
-            // The LF after a CR, or any line end at the start of a line: the framer would skip
-            // it (during a handshake too).
-            [b'\r' | b'\n'] if self.line_start => return Status::Partial,
+            [b] if self.framer.take_byte(b, &self.state) => Status::Partial,
             // Nothing can come out of no input (the framer holds no event).
-            [] => return Status::Partial,
-            _ => {}
+            [] => Status::Partial,
+            _ => self.receive_any(input),
         }
-        self.receive_any(input)
     }
 
     /// [`Core::receive`] for the adapters, which read chunks: without the one-byte path inline
     /// (a single byte still takes the framer's own), for flash.
     pub(crate) fn receive_chunk(&mut self, input: &[u8]) -> Status<Output<'_>> {
-        if input.is_empty() {
-            return Status::Partial;
-        }
         self.receive_any(input)
     }
 
@@ -476,48 +446,31 @@ impl<const N: usize> Core<N> {
         let Core {
             framer,
             tx,
-            pending,
+            state,
+            sent_len,
+            name_start,
+            name_len,
             counters,
-            line_start,
             ..
         } = self;
-        let mut expect = match *pending {
-            Pending::Idle => Expect::nothing(),
-            Pending::Command {
-                expect,
-                sent_len,
-                name_start,
-                name_len,
-                ..
-            } => {
-                let start = usize::from(name_start);
+        // The lines of the last command, where `start` put them, within the transmit buffer
+        // (read only while it is in flight). Cut only when a line completes.
+        let status = framer.feed_detached(
+            input,
+            state,
+            #[inline(always)]
+            || {
+                let start = usize::from(*name_start);
                 let name = tx
-                    .get(start..start.saturating_add(usize::from(name_len)))
+                    .get(start..start.saturating_add(usize::from(*name_len)))
                     .unwrap_or(&[]);
-                // `sent_len` is within the line written, which is within `tx`.
-                let sent = tx.get(..usize::from(sent_len)).unwrap_or(&[]);
-                Expect::attach(sent, name, expect)
-            }
-            Pending::HandshakeA { .. } => Expect::handshake_a(),
-            Pending::HandshakeOk { .. } => Expect::handshake_ok(),
-        };
-        let (event, used) = match framer.feed(input, &mut expect) {
-            Status::Partial => {
-                // Not known (the input may end inside a line), unless there was none.
-                if !input.is_empty() {
-                    *line_start = false;
-                }
-                return Status::Partial;
-            }
+                (tx.get(..usize::from(*sent_len)).unwrap_or(&[]), name)
+            },
+        );
+        let (event, used) = match status {
+            Status::Partial => return Status::Partial,
             Status::Complete(event, used) => (event, used),
         };
-        // Every event ends a line (or a handshake reply, which the framer does not keep).
-        *line_start = true;
-        if expect.is_done() {
-            *pending = Pending::Idle;
-        } else if let Pending::Command { expect: kept, .. } = pending {
-            *kept = expect.detach();
-        }
         let output = match event {
             Event::Echo(_) => Output::Echo,
             Event::Info(info) => Output::Info(info),
@@ -779,7 +732,8 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The one-byte path (line ends at the start of a line skipped without the framer) gives
+        /// The one-byte path (`Framer::take_byte`: bytes stored, line ends at the start of a line
+        /// skipped, without the exchange attached) gives
         /// what feeding the framer gives: over-long lines, empty lines, the echo, answers, late
         /// results, in any chunking.
         #[test]
