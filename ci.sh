@@ -42,6 +42,15 @@ done
 step "host-configure against the simulator"
 bash examples/host-configure/smoke.sh
 
+step "the library crates on the workspace's rust-version"
+msrv=$(sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)
+libs=()
+for lib in crates/*/src/lib.rs; do
+  grep -q '^#!\[no_std\]' "$lib" || continue
+  libs+=(-p "$(basename "$(dirname "$(dirname "$lib")")")")
+done
+CARGO_TARGET_DIR=target/msrv cargo "+$msrv" check --quiet --all-features "${libs[@]}"
+
 if [ "$mode" = quick ]; then
   echo "quick mode: fuzzing and benchmarks skipped"
   exit 0
