@@ -2,7 +2,8 @@
 # The one CI entry point: runs locally exactly as in CI. `./ci.sh` runs everything; `./ci.sh quick`
 # skips the fuzz runs and the benchmark figures.
 #
-# Needs: the stable toolchain with the thumbv7em-none-eabihf and thumbv6m-none-eabi targets, a nightly
+# Needs: the stable toolchain with the thumbv7em-none-eabihf and thumbv6m-none-eabi targets, the toolchain
+# of the workspace's rust-version, a nightly
 # toolchain and cargo-fuzz (fuzzing), qemu-system-arm 10 and python3 (benchmarks). `.ci/run` installs them.
 set -euo pipefail
 cd "$(dirname "$0")"
