@@ -249,7 +249,8 @@ impl<'a> CommandLine<'a> {
     /// when the name is not 1-32 letters and digits (or not empty for [`Form::Bare`]);
     /// [`EncodeError::LineEndInPayload`] when the password or a parameter holds CR or LF;
     /// [`EncodeError::AmbiguousForm`] for a set whose parameters are exactly `?` (`AT+NAME=?` is
-    /// the test form).
+    /// the test form). After an error the contents of `buf` are unspecified: the line is checked
+    /// as it is copied (one pass), so part of it may have been written.
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, EncodeError> {
         // One pass: the length is known first (each piece's), so each piece is checked in the
         // loop that writes it into its place, with one bounds check per piece; the errors keep

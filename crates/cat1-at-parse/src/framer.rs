@@ -571,9 +571,12 @@ impl<const N: usize> Framer<N> {
     /// [`Framer::feed`]'s one-byte path up to where it needs the lines of the exchange: stores a
     /// byte that completes nothing, or skips a line end at the start of a line (it would end
     /// an empty line, which is ignored), and returns `true`; returns `false`, with nothing
-    /// changed, when the byte needs [`Framer::feed`] with the [`Expect`] `state` came from. For
-    /// a driver fed a byte at a time that keeps its exchange detached: no `Expect` to attach
-    /// for most bytes, and no flag of its own to know where a line starts.
+    /// changed, when the byte needs [`Framer::feed_detached`] with the same `state`. For a driver
+    /// fed a byte at a time that keeps its exchange detached: no `Expect` to attach for most
+    /// bytes, and no flag of its own to know where a line starts. `state` must be the exchange's
+    /// current state, the one [`Framer::feed_detached`] keeps up to date: a stale one (say
+    /// [`Detached::NOTHING`] while a handshake reply is awaited) would store the reply's `a` as
+    /// line data.
     #[inline(always)]
     pub fn take_byte(&mut self, byte: u8, state: &Detached) -> bool {
         let len = self.lines.pending_len();
@@ -652,7 +655,9 @@ impl<const N: usize> Framer<N> {
     /// is called only when a line completes (or a byte needs a look), so that bytes which
     /// complete nothing (a chunk that ends inside a line) cost no `Expect` to build. The same
     /// events and counts as `feed` with the attached `Expect`; `state` is updated as its
-    /// state would be.
+    /// state would be. One byte alone that is not the end of a line goes the general way
+    /// (`lines` called): a driver fed a byte at a time calls [`Framer::take_byte`] first, which
+    /// stores such bytes without the lines.
     #[inline(always)]
     pub fn feed_detached<'f, 'c>(
         &'f mut self,

@@ -207,7 +207,7 @@ pub fn unquote(text: &[u8]) -> &[u8] {
 
 /// Decodes a hex string (two digits per byte, either case) into `out`; returns the byte count.
 pub fn decode_hex(text: &[u8], out: &mut [u8]) -> Result<usize, HexError> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return Err(HexError::OddLength);
     }
     let needed = text.len() / 2;

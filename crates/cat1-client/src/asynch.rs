@@ -182,10 +182,11 @@ where
             if !self.refill(deadline).await? {
                 return Ok(());
             }
-            let input = self.carry.pending();
+            let input =
+                crate::procedures::skip_answer_lf(&mut self.swallow_lf, self.carry.pending());
             if lines {
                 dispatch(&mut self.core, &mut self.listener, input, &mut |_| {});
-            } else {
+            } else if !input.is_empty() {
                 self.listener.data(input);
             }
             self.carry.clear();

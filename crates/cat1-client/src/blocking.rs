@@ -130,9 +130,10 @@ where
                 continue;
             }
             last = now;
+            let input = crate::procedures::skip_answer_lf(&mut self.swallow_lf, input);
             if lines {
                 dispatch(&mut self.core, &mut self.listener, input, &mut |_| {});
-            } else {
+            } else if !input.is_empty() {
                 self.listener.data(input);
             }
             self.carry.clear();

@@ -434,8 +434,8 @@ impl<const N: usize> Core<N> {
         }
     }
 
-    /// [`Core::receive`] for the adapters, which read chunks: without the one-byte path inline
-    /// (a single byte still takes the framer's own), for flash.
+    /// [`Core::receive`] for the adapters, which read chunks: without the one-byte path inline,
+    /// for flash (a read of a single byte goes the framer's general way: correct, slower).
     pub(crate) fn receive_chunk(&mut self, input: &[u8]) -> Status<Output<'_>> {
         self.receive_any(input)
     }

@@ -460,6 +460,19 @@ pub(crate) fn end_of_answer(carry: &mut Carry, swallow_lf: &mut bool, finished: 
     }
 }
 
+/// Bytes read while draining (the guard times of the escape): without the LF that ends the
+/// last answer's line or the banner when the read before ended at its CR ([`end_of_answer`]).
+/// The flag is spent by the first bytes read.
+pub(crate) fn skip_answer_lf<'a>(swallow_lf: &mut bool, input: &'a [u8]) -> &'a [u8] {
+    if input.is_empty() || !core::mem::take(swallow_lf) {
+        return input;
+    }
+    match input {
+        [b'\n', rest @ ..] => rest,
+        _ => input,
+    }
+}
+
 /// The adapters' read buffer: bytes read from the UART and not yet fed. What follows the end of
 /// an exchange in the same read stays here for the next phase. The UART reads into it in place:
 /// no buffer on the stack to zero for every read, and no copy of the rest.

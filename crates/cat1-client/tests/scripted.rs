@@ -402,3 +402,24 @@ fn data_after_entm_never_starts_with_the_ok_lines_lf() {
         }
     }
 }
+
+/// The same LF when the next phase is the escape's guard time (a reviewer's case): the bytes the
+/// guard time drains are data, and the LF of `AT+ENTM`'s `OK` is not among them.
+#[test]
+fn the_ok_lines_lf_is_not_data_during_the_guard_time() {
+    for chunk in 1..=16 {
+        let (mut m, _) = modem(
+            chunk,
+            vec![
+                step(b"AT+ENTM\r", &[(5, b"AT+ENTM\r\r\nOK\r\n")]),
+                step(b"+++", &[(20, b"a")]),
+                step(b"a", &[(20, b"+ok")]),
+                step(b"AT\r", &[(5, b"\r\nOK\r\n")]),
+            ],
+        );
+        m.core().set_echo(Echo::On);
+        m.leave_command_mode().unwrap();
+        m.enter_command_mode_without_probe().unwrap();
+        assert!(m.listener().data.is_empty(), "chunk {chunk}");
+    }
+}

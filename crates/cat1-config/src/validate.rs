@@ -142,7 +142,7 @@ pub fn validate_value<'a>(p: &ParamSpec, text: &'a [u8]) -> Result<Value<'a>, Co
             max_bytes,
         } => {
             let bytes = text.len() / 2;
-            let ok = text.len() % 2 == 0
+            let ok = text.len().is_multiple_of(2)
                 && text.iter().all(u8::is_ascii_hexdigit)
                 && (usize::from(min_bytes)..=usize::from(max_bytes)).contains(&bytes);
             if ok {

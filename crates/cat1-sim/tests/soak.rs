@@ -546,7 +546,7 @@ fn soak(cycles: u32) -> Report {
         }
         // Send this tick's frames.
         for i in 0..4 {
-            if i == 3 && tick % SLOW_EVERY != 0 {
+            if i == 3 && !tick.is_multiple_of(SLOW_EVERY) {
                 continue;
             }
             let class = match phases[i] {

@@ -501,7 +501,7 @@ impl<const N: usize> Decoder<N> {
     /// Forgets any partial frame (not counted: use [`Decoder::flush`] to have it reported).
     pub fn reset(&mut self) {
         self.filled = 0;
-        self.need = 2;
+        self.need = 0;
         self.sum = 0;
         self.matched = 0;
         self.skipped = 0;
