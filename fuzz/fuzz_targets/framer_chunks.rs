@@ -17,6 +17,10 @@
 //! stream    the rest: the bytes the modem sends
 //! ```
 //!
+//! Every stream is also fed the way a driver that keeps its exchange detached feeds it
+//! (`Framer::feed_detached`, single bytes through `Framer::take_byte` first), in the fuzzer's
+//! chunking and byte by byte: the same results are required.
+//!
 //! Checks: no panic; progress (every `Complete` consumes at least one byte and at most what it was
 //! given, and the number of `feed` calls is bounded); the same event sequence, final `Expect`
 //! state, counters and pending bytes whatever the chunking; counters monotone and consistent with
@@ -113,16 +117,21 @@ fn check_info(info: &InfoLine<'_>, name: Option<&[u8]>) {
     let _ = info.params().count();
 }
 
-/// Feeds `stream` in chunks of the given sizes (cycled), draining each chunk until `Partial`.
+/// Feeds `stream` in chunks of the given sizes (cycled), draining each chunk until `Partial`;
+/// `detached`: through `feed_detached` and `take_byte` with the exchange kept detached.
 fn run(
     stream: &[u8],
     sizes: &[usize],
     expect0: Expect<'_>,
     sent: &[u8],
     name: Option<&[u8]>,
+    detached: bool,
 ) -> Run {
     let mut framer = Framer::<N>::new();
     let mut expect = expect0;
+    let mut state = expect0.detach();
+    let lines_sent = expect0.sent();
+    let lines_name = name.unwrap_or(b"");
     let mut events = Vec::new();
     let mut prev = framer.counters();
     let mut reported_overflows = 0u32;
@@ -148,7 +157,14 @@ fn run(
                 stream.len()
             );
             let given = chunk.len();
-            match framer.feed(chunk, &mut expect) {
+            let status = if !detached {
+                framer.feed(chunk, &mut expect)
+            } else if matches!(*chunk, [b] if framer.take_byte(b, &state)) {
+                Status::Partial
+            } else {
+                framer.feed_detached(chunk, &mut state, || (lines_sent, lines_name))
+            };
+            match status {
                 Status::Partial => break,
                 Status::Complete(event, n) => {
                     assert!(n >= 1, "Complete consumed nothing");
@@ -167,7 +183,11 @@ fn run(
                         Owned::HandshakeA | Owned::HandshakeOk => {}
                     }
                     if matches!(ev, Owned::Final(_) | Owned::HandshakeA | Owned::HandshakeOk) {
-                        assert!(expect.is_done());
+                        assert!(if detached {
+                            state.is_done()
+                        } else {
+                            expect.is_done()
+                        });
                     }
                     events.push(ev);
                     chunk = &chunk[n..];
@@ -189,6 +209,9 @@ fn run(
     let counters = framer.counters();
     assert!(counters.bytes_dropped <= stream.len() as u64);
     assert!(framer.pending().len() <= N);
+    if detached {
+        expect = Expect::attach(lines_sent, lines_name, state);
+    }
     Run {
         events,
         done: expect.is_done(),
@@ -258,11 +281,15 @@ fuzz_target!(|input: &[u8]| {
     }
     let stream = data;
 
-    let chunked = run(stream, &sizes, expect, sent, name);
-    let whole = run(stream, &[stream.len().max(1)], expect, sent, name);
-    let bytewise = run(stream, &[1], expect, sent, name);
+    let chunked = run(stream, &sizes, expect, sent, name, false);
+    let whole = run(stream, &[stream.len().max(1)], expect, sent, name, false);
+    let bytewise = run(stream, &[1], expect, sent, name, false);
     assert_eq!(chunked, whole, "chunked {sizes:?} versus all at once");
     assert_eq!(bytewise, whole, "byte by byte versus all at once");
+    let detached_chunked = run(stream, &sizes, expect, sent, name, true);
+    let detached_bytewise = run(stream, &[1], expect, sent, name, true);
+    assert_eq!(detached_chunked, whole, "detached, chunked {sizes:?}");
+    assert_eq!(detached_bytewise, whole, "detached, byte by byte");
 
     // The events account for every overflow that ended, and an overflow still in progress is the
     // only difference.
