@@ -16,8 +16,8 @@
 
 mod common;
 
-use cat1_at_parse::{Detached, Expect, FinalResult, Framer, Status};
-use common::{Owned, feed_chunked};
+use cat1_at_parse::{Detached, Expect, Framer, Status};
+use common::{Owned, feed_chunked, final_result, info};
 use proptest::prelude::*;
 
 /// The buffer size of the framers under test: small, so that overflows happen.
@@ -51,31 +51,6 @@ fn lines(stream: &[u8]) -> (Vec<Vec<u8>>, Vec<u8>) {
         }
     }
     (out, current)
-}
-
-fn final_result(line: &[u8]) -> Option<FinalResult> {
-    match line {
-        b"OK" => return Some(FinalResult::Ok),
-        b"ERROR" => return Some(FinalResult::Error),
-        _ => {}
-    }
-    let digits = line.strip_prefix(b"+CME ERROR:")?.trim_ascii_start();
-    if digits.is_empty() || digits.len() > 5 || !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let n: u32 = std::str::from_utf8(digits).ok()?.parse().ok()?;
-    u16::try_from(n).ok().map(FinalResult::CmeError)
-}
-
-/// `+NAME:<params>` with an alphanumeric name: the name and the parameters.
-fn info(line: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
-    let body = line.strip_prefix(b"+")?;
-    let colon = body.iter().position(|&b| b == b':')?;
-    let name = &body[..colon];
-    if name.is_empty() || !name.iter().all(u8::is_ascii_alphanumeric) {
-        return None;
-    }
-    Some((name.to_vec(), body[colon + 1..].trim_ascii_start().to_vec()))
 }
 
 /// The reference model: the events, the counters (lines, unsolicited, overflows, bytes

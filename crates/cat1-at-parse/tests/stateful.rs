@@ -45,7 +45,10 @@
 //! CR and the next byte of the input is a LF (the model then consumes that LF too, which must
 //! change nothing). Never a LF after a LF, never any other byte, never two.
 
+mod common;
+
 use cat1_at_parse::{Event, Expect, FinalResult, Framer, Status};
+use common::{final_result, info};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
@@ -249,31 +252,6 @@ impl MExpect {
     fn handshake_pending(&self) -> bool {
         matches!(self.waiting, Waiting::HandshakeA | Waiting::HandshakeOk) && !self.done
     }
-}
-
-fn final_result(line: &[u8]) -> Option<FinalResult> {
-    match line {
-        b"OK" => return Some(FinalResult::Ok),
-        b"ERROR" => return Some(FinalResult::Error),
-        _ => {}
-    }
-    let digits = line.strip_prefix(b"+CME ERROR:")?.trim_ascii_start();
-    if digits.is_empty() || digits.len() > 5 || !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let n: u32 = std::str::from_utf8(digits).ok()?.parse().ok()?;
-    u16::try_from(n).ok().map(FinalResult::CmeError)
-}
-
-/// `+NAME:<params>` with an alphanumeric name: the name and the parameters (spaces skipped).
-fn info(line: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
-    let body = line.strip_prefix(b"+")?;
-    let colon = body.iter().position(|&b| b == b':')?;
-    let name = &body[..colon];
-    if name.is_empty() || !name.iter().all(u8::is_ascii_alphanumeric) {
-        return None;
-    }
-    Some((name.to_vec(), body[colon + 1..].trim_ascii_start().to_vec()))
 }
 
 /// The framer, as simply as it can be said.

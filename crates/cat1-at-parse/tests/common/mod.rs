@@ -90,3 +90,30 @@ pub fn feed_chunked<const N: usize>(
     }
     events
 }
+
+/// What the reference models take for a final result: `OK`, `ERROR`, `+CME ERROR:<n>` (n up to
+/// 65535, spaces before it allowed).
+pub fn final_result(line: &[u8]) -> Option<FinalResult> {
+    match line {
+        b"OK" => return Some(FinalResult::Ok),
+        b"ERROR" => return Some(FinalResult::Error),
+        _ => {}
+    }
+    let digits = line.strip_prefix(b"+CME ERROR:")?.trim_ascii_start();
+    if digits.is_empty() || digits.len() > 5 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n: u32 = std::str::from_utf8(digits).ok()?.parse().ok()?;
+    u16::try_from(n).ok().map(FinalResult::CmeError)
+}
+
+/// `+NAME:<params>` with an alphanumeric name: the name and the parameters (spaces skipped).
+pub fn info(line: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let body = line.strip_prefix(b"+")?;
+    let colon = body.iter().position(|&b| b == b':')?;
+    let name = &body[..colon];
+    if name.is_empty() || !name.iter().all(u8::is_ascii_alphanumeric) {
+        return None;
+    }
+    Some((name.to_vec(), body[colon + 1..].trim_ascii_start().to_vec()))
+}
