@@ -56,13 +56,12 @@ where
     if modem.send_on(SocketId::A, b"hello").is_err() {
         return 0;
     }
-    let mut buf = [0u8; 64];
     let mut frames = 0u32;
     for _ in 0..64 {
-        let Ok(n) = modem.read_data(&mut buf) else {
+        // In place: no buffer of its own to zero and copy into.
+        let Ok(mut input) = modem.read_data_in_place() else {
             return 0;
         };
-        let mut input = &buf[..n];
         while let cat1_at_parse::Status::Complete(ev, used) = rx.feed(input) {
             match ev {
                 SocketEvent::Data { data, .. } => {

@@ -234,4 +234,18 @@ where
             None => Ok(0),
         }
     }
+
+    /// [`Self::read_data`] in place: the bytes received (empty when `timeout` passed first),
+    /// borrowed from the modem's read buffer until the next call. No buffer of the caller's to
+    /// zero and copy into: feed them straight to an [`crate::sdp::Receiver`], for example.
+    pub async fn read_data_in_place(&mut self, timeout: Duration) -> Result<&[u8], E> {
+        let deadline = self.timer.now().saturating_add(timeout);
+        if !self.refill(deadline).await? {
+            return Ok(&[]);
+        }
+        Ok(crate::procedures::data_in_place(
+            &mut self.carry,
+            &mut self.swallow_lf,
+        ))
+    }
 }

@@ -177,4 +177,15 @@ where
             n,
         ))
     }
+
+    /// [`Self::read_data`] in place: the bytes received (empty when nothing is there), borrowed
+    /// from the modem's read buffer until the next call. No buffer of the caller's to zero and
+    /// copy into: feed them straight to an [`crate::sdp::Receiver`], for example.
+    pub fn read_data_in_place(&mut self) -> Result<&[u8], E> {
+        self.refill()?;
+        Ok(crate::procedures::data_in_place(
+            &mut self.carry,
+            &mut self.swallow_lf,
+        ))
+    }
 }

@@ -532,6 +532,13 @@ impl Carry {
         self.end = n.min(self.buf.len());
     }
 
+    /// Takes every pending byte, in place.
+    pub(crate) fn take_all(&mut self) -> &[u8] {
+        let start = self.start;
+        self.start = self.end;
+        self.buf.get(start..self.end).unwrap_or(&[])
+    }
+
     /// Moves pending bytes into `out`; returns how many. (A `Writer`: its loop is not turned
     /// into a `memcpy` call.)
     pub(crate) fn take(&mut self, out: &mut [u8]) -> usize {
@@ -571,6 +578,16 @@ pub(crate) fn find_line<'i, const N: usize, L: crate::Listener>(
         }
     }
     None
+}
+
+/// The pending bytes of `carry` as data, taken in place (see `read_data_in_place`): without the LF
+/// that ends the banner or the last answer when it is the first byte read after it (as
+/// [`drop_banner_lf`]; the flag is spent by the first bytes read).
+pub(crate) fn data_in_place<'c>(carry: &'c mut Carry, swallow_lf: &mut bool) -> &'c [u8] {
+    if !carry.is_empty() && core::mem::take(swallow_lf) && carry.pending().first() == Some(&b'\n') {
+        carry.consume(1);
+    }
+    carry.take_all()
 }
 
 /// Drops the LF that ends the banner when it arrives as the first byte of the first data read;

@@ -403,6 +403,59 @@ fn data_after_entm_never_starts_with_the_ok_lines_lf() {
     }
 }
 
+/// `read_data_in_place` gives what `read_data` gives, blocking and async: the LF that ends
+/// `AT+ENTM`'s `OK` (or the banner) is not data, a LF the data starts with is, in any chunking.
+#[test]
+fn data_read_in_place_is_what_read_data_gives() {
+    for chunk in 1..=24 {
+        for (reply, later, want) in [
+            (&b"AT+ENTM\r\r\nOK\r\nhello"[..], &b""[..], &b"hello"[..]),
+            (b"AT+ENTM\r\r\nOK\r\n", b"\nhi", b"\nhi"),
+            (b"AT+ENTM\r\r\nOK\r", b"\nhi", b"hi"),
+        ] {
+            let script = || vec![step(b"AT+ENTM\r", &[(5, reply), (50, later)])];
+            let (mut m, _) = modem(chunk, script());
+            m.core().set_echo(Echo::On);
+            m.leave_command_mode().unwrap();
+            let mut data = m.listener().data.clone();
+            for _ in 0..200 {
+                data.extend_from_slice(m.read_data_in_place().unwrap());
+            }
+            assert_eq!(data, want, "blocking, chunk {chunk}");
+
+            let clock = VirtualClock::default();
+            let uart = MockUart::new(&clock, chunk, script());
+            let mut m = asynch::Modem::new(uart, clock.clone(), Recorder::default());
+            m.core().set_echo(Echo::On);
+            block_on(m.leave_command_mode()).unwrap();
+            let mut data = m.listener().data.clone();
+            for _ in 0..200 {
+                let got =
+                    block_on(m.read_data_in_place(cat1_hal_traits::time::Duration::from_millis(1)))
+                        .unwrap();
+                data.extend_from_slice(got);
+            }
+            assert_eq!(data, want, "async, chunk {chunk}");
+        }
+    }
+    // After a banner whose CR ended the read.
+    for chunk in [64, 7, 1] {
+        let (mut m, _) = modem(
+            chunk,
+            vec![step(
+                b"AT+S\r",
+                &[(5, b"\r\nOK\r\n\r\nWH-LTE-7S1\r"), (50, b"\nhello")],
+            )],
+        );
+        m.save_and_restart(b"WH-LTE-7S1").unwrap();
+        let mut data = m.listener().data.clone();
+        for _ in 0..100 {
+            data.extend_from_slice(m.read_data_in_place().unwrap());
+        }
+        assert_eq!(data, b"hello", "chunk {chunk}");
+    }
+}
+
 /// The same LF when the next phase is the escape's guard time (a reviewer's case): the bytes the
 /// guard time drains are data, and the LF of `AT+ENTM`'s `OK` is not among them.
 #[test]
