@@ -113,10 +113,7 @@ macro_rules! procedures {
             mut on_values: impl FnMut(cat1_config::Values<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
             let mut malformed = false;
-            let tx = maybe_await!($mode, self.idle_tx())?;
-            let encoded = $crate::core::encode_typed(R::query(tx), R::SPEC.name.as_bytes());
-            let timeout = self.timing.command;
-            maybe_await!($mode, self.run(encoded, timeout, &mut |info| {
+            let mut on_info = |info: cat1_at_parse::InfoLine<'_>| {
                 if info.is_continuation() {
                     return;
                 }
@@ -124,7 +121,20 @@ macro_rules! procedures {
                     Ok(values) => on_values(values),
                     Err(_) => malformed = true,
                 }
-            }))?;
+            };
+            let timeout = self.timing.command;
+            let spec = R::SPEC;
+            // `AT+NAME?` as `R::query` writes it, by `plain` (which `read` shares), when the form
+            // exists; otherwise `R::query` (and its error). Decided per request at compile time:
+            // one path each, and no second encoder in the flash.
+            if spec.has(cat1_config::spec::Forms::QUERY) && !spec.name.is_empty() {
+                let name = spec.name.as_bytes();
+                maybe_await!($mode, self.plain(Some(name), true, timeout, &mut on_info))?;
+            } else {
+                let tx = maybe_await!($mode, self.idle_tx())?;
+                let encoded = $crate::core::encode_typed(R::query(tx), spec.name.as_bytes());
+                maybe_await!($mode, self.run(encoded, timeout, &mut on_info))?;
+            }
             if malformed { Err($crate::CommandError::Malformed) } else { Ok(()) }
         }
 
@@ -146,10 +156,20 @@ macro_rules! procedures {
             &mut self,
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
-            let tx = maybe_await!($mode, self.idle_tx())?;
-            let encoded = $crate::core::encode_typed(R::execute(tx), R::SPEC.name.as_bytes());
             let timeout = self.timing.command;
-            maybe_await!($mode, self.run(encoded, timeout, &mut |info| on_line(info.line())))
+            let spec = R::SPEC;
+            let mut on_info = |info: cat1_at_parse::InfoLine<'_>| on_line(info.line());
+            // `AT+NAME` (or `AT`) as `R::execute` writes it, by `plain`, when the form exists;
+            // otherwise `R::execute` (and its error), as in `query`.
+            if spec.params.is_empty() && spec.has(cat1_config::spec::Forms::EXECUTE) {
+                let name = spec.name.as_bytes();
+                let name = if name.is_empty() { None } else { Some(name) };
+                maybe_await!($mode, self.plain(name, false, timeout, &mut on_info))
+            } else {
+                let tx = maybe_await!($mode, self.idle_tx())?;
+                let encoded = $crate::core::encode_typed(R::execute(tx), spec.name.as_bytes());
+                maybe_await!($mode, self.run(encoded, timeout, &mut on_info))
+            }
         }
 
         /// Reads a read-only value (`AT+CSQ`, `AT+VER`, ...) with the bare form, which the manual

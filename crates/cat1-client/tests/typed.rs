@@ -3,11 +3,11 @@
 mod fake;
 mod mock;
 
-use cat1_client::{CommandError, blocking};
+use cat1_client::{CommandError, asynch, blocking};
 use cat1_config::request::RequestError;
 use cat1_config::{Config, Model, Value, requests};
 use fake::FakeModem;
-use mock::{MockUart, Recorder, VirtualClock, step};
+use mock::{MockUart, Recorder, VirtualClock, block_on, step};
 
 #[test]
 fn a_query_decodes_tolerantly_into_typed_values() {
@@ -94,6 +94,21 @@ fn read_only_values_parse_with_the_config_info_types() {
     let mut m = blocking::Modem::new(uart, clock, ());
     assert_eq!(
         m.execute::<requests::Csq>(|_| {}),
+        Err(CommandError::Request(RequestError::NoSuchForm))
+    );
+    // So is a query where the command has no query form (nothing is sent: the script is empty).
+    assert_eq!(
+        m.query::<requests::Z>(|_| {}),
+        Err(CommandError::Request(RequestError::NoSuchForm))
+    );
+    let clock = VirtualClock::default();
+    let mut m = asynch::Modem::new(MockUart::new(&clock, 2, vec![]), clock.clone(), ());
+    assert_eq!(
+        block_on(m.query::<requests::Z>(|_| {})),
+        Err(CommandError::Request(RequestError::NoSuchForm))
+    );
+    assert_eq!(
+        block_on(m.execute::<requests::Csq>(|_| {})),
         Err(CommandError::Request(RequestError::NoSuchForm))
     );
 }
