@@ -718,85 +718,84 @@ impl<const N: usize> Decoder<N> {
             .saturating_add(u64::try_from(bytes).unwrap_or(u64::MAX));
     }
 
-    /// The data length `n` from the length field, once it is in.
-    fn data_len(&self) -> Option<usize> {
-        match self.buf.get(..2) {
-            Some(&[hi, lo]) if self.filled >= 2 => {
-                Some(usize::from(u16::from_be_bytes([hi, lo])).saturating_sub(2))
-            }
-            _ => None,
-        }
+    /// The length field, socket and parameter bytes at the front of the buffer (as they are:
+    /// the caller knows from `filled` which are in), and the data length the field gives.
+    #[inline(always)]
+    fn head(&self) -> ([u8; 4], usize) {
+        let head = self.buf.first_chunk::<4>().copied().unwrap_or([0; 4]);
+        let [hi, lo, _, _] = head;
+        (
+            head,
+            usize::from(u16::from_be_bytes([hi, lo])).saturating_sub(2),
+        )
     }
 
-    /// Judges what is in the buffer; when more is needed, sets `need`.
+    /// Judges what is in the buffer; when more is needed, sets `need`. The three errors share
+    /// one resync.
     fn judge(&mut self) -> Outcome {
-        let Some(n) = self.data_len() else {
+        let filled = self.filled;
+        let ([hi, lo, sock, param], n) = self.head();
+        if filled < 2 {
             self.need = 2;
             return Outcome::Partial;
-        };
-        if n == 0 || n.saturating_add(5) > N {
+        }
+        // `n` is below 65,536: the sums below cannot overflow.
+        let error = if n == 0 || n.wrapping_add(5) > N {
             self.counters.length_errors = self.counters.length_errors.saturating_add(1);
-            let field = u16::try_from(n.saturating_add(2)).unwrap_or(u16::MAX);
-            self.resync(0);
-            return Outcome::Error(DecodeError::Length { field });
-        }
-        let filled = self.filled;
-        let (Some(&sock), Some(&param)) = (self.buf.get(2), self.buf.get(3)) else {
+            // As `n + 2`: a field below 2 is reported as 2.
+            DecodeError::Length {
+                field: u16::from_be_bytes([hi, lo]).max(2),
+            }
+        } else if filled < 4 {
             self.need = 4;
             return Outcome::Partial;
-        };
-        if filled < 4 {
-            self.need = 4;
-            return Outcome::Partial;
-        }
-        let param_ok = if self.to_module {
-            param == PARAM_DATA
-        } else {
-            param == PARAM_DATA || (param & PARAM_STATUS != 0 && n == 1)
-        };
-        let Some(socket) = SocketId::from_letter(sock).filter(|_| param_ok) else {
-            self.counters.parameter_errors = self.counters.parameter_errors.saturating_add(1);
-            self.resync(0);
-            return Outcome::Error(DecodeError::Parameter {
-                socket: sock,
-                param,
-            });
-        };
-        let end = n.saturating_add(4);
-        if filled <= end {
-            self.need = end.saturating_add(1);
-            return Outcome::Partial;
-        }
-        let received = self.buf.get(end).copied().unwrap_or(0);
-        let computed = if filled == end.saturating_add(1) {
-            // The running sum covers the length field and the checksum too.
-            let [hi, lo] = [
-                self.buf.first().copied().unwrap_or(0),
-                self.buf.get(1).copied().unwrap_or(0),
-            ];
-            self.sum
-                .wrapping_sub(hi)
-                .wrapping_sub(lo)
-                .wrapping_sub(received)
-        } else {
-            sum8(self.buf.get(2..end).unwrap_or(&[]))
-        };
-        if computed != received {
+        } else if let Some(socket) = SocketId::from_letter(sock).filter(|_| {
+            if self.to_module {
+                param == PARAM_DATA
+            } else {
+                param == PARAM_DATA || (param & PARAM_STATUS != 0 && n == 1)
+            }
+        }) {
+            let end = n.wrapping_add(4);
+            if filled <= end {
+                self.need = end.wrapping_add(1);
+                return Outcome::Partial;
+            }
+            let received = self.buf.get(end).copied().unwrap_or(0);
+            let computed = if filled == end.wrapping_add(1) {
+                // The running sum covers the length field and the checksum too.
+                self.sum
+                    .wrapping_sub(hi)
+                    .wrapping_sub(lo)
+                    .wrapping_sub(received)
+            } else {
+                sum8(self.buf.get(2..end).unwrap_or(&[]))
+            };
+            if computed == received {
+                return Outcome::Frame;
+            }
             self.counters.checksum_errors = self.counters.checksum_errors.saturating_add(1);
-            self.resync(0);
-            return Outcome::Error(DecodeError::Checksum {
+            DecodeError::Checksum {
                 socket,
                 computed,
                 received,
-            });
-        }
-        Outcome::Frame
+            }
+        } else {
+            self.counters.parameter_errors = self.counters.parameter_errors.saturating_add(1);
+            DecodeError::Parameter {
+                socket: sock,
+                param,
+            }
+        };
+        self.resync(0);
+        Outcome::Error(error)
     }
 
     /// Hands out the judged frame and arranges for anything behind it to be searched next.
     fn take_frame(&mut self) -> Event<'_> {
-        let n = self.data_len().unwrap_or(0);
-        let frame_end = n.saturating_add(5);
+        let ([_, _, sock, param], n) = self.head();
+        // `n` is below 65,536: no overflow.
+        let frame_end = n.wrapping_add(5);
         self.counters.frames = self.counters.frames.saturating_add(1);
         self.matched = 0;
         if self.filled > frame_end {
@@ -805,10 +804,8 @@ impl<const N: usize> Decoder<N> {
             self.filled = 0;
             self.sum = 0;
         }
-        let sock = self.buf.get(2).copied().unwrap_or(0);
-        let param = self.buf.get(3).copied().unwrap_or(0);
         let socket = SocketId::from_letter(sock).unwrap_or(SocketId::A);
-        let data = self.buf.get(4..n.saturating_add(4)).unwrap_or(&[]);
+        let data = self.buf.get(4..n.wrapping_add(4)).unwrap_or(&[]);
         let payload = if param & PARAM_STATUS != 0 {
             Payload::Status(StatusCode::from_byte(data.first().copied().unwrap_or(0)))
         } else {
