@@ -631,27 +631,14 @@ impl<const N: usize> Decoder<N> {
             }
             // Collecting: copy up to the next point where something can be judged.
             let filled = self.filled;
-            if filled == 0 {
-                // Length, socket and parameter at hand, the length good: take all four at once
-                // (what the two steps below would do, judging the length in between).
-                if let (Some(&[hi, lo, sock, param]), Some(dst)) =
-                    (rest.first_chunk::<4>(), self.buf.first_chunk_mut::<4>())
-                {
-                    let n = usize::from(u16::from_be_bytes([hi, lo])).saturating_sub(2);
-                    if n != 0 && n.saturating_add(5) <= N {
-                        *dst = [hi, lo, sock, param];
-                        self.sum = hi.wrapping_add(lo).wrapping_add(sock).wrapping_add(param);
-                        self.filled = 4;
-                        pos = pos.saturating_add(4);
-                        match self.judge() {
-                            Outcome::Partial => {}
-                            done => return (done, pos),
-                        }
-                        continue;
-                    }
-                }
+            let mut want = self.need.saturating_sub(filled);
+            // Length, socket and parameter at hand: take all four at once (one judgement, not
+            // one for the length and one for the rest). A bad length is then judged with the two
+            // bytes after it held, which the resync searches again as it would have searched
+            // them in the input: the same events.
+            if filled == 0 && rest.len() >= 4 {
+                want = 4;
             }
-            let want = self.need.saturating_sub(filled);
             // A lane block at most per step (the loop takes the rest).
             let take = want.min(rest.len()).min(LANE_BLOCK);
             let end = filled.saturating_add(take);
