@@ -22,7 +22,9 @@
 
 use cat1_at_parse::{CommandLine, Form, Params, match_keyword, parse_int};
 
-use crate::spec::{Code, CommandSpec, Forms, Omitted, ParamKind, ParamSpec, Value, Values, find};
+use crate::spec::{
+    Charset, Code, CommandSpec, Forms, Omitted, ParamKind, ParamSpec, Value, Values, find,
+};
 
 /// What a valid command line asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,32 +127,21 @@ pub fn validate_value<'a>(p: &ParamSpec, text: &'a [u8]) -> Result<Value<'a>, Co
                 Err(Code::BAD_VALUE)
             }
         }
+        // Hex is text of hex digits, two per byte: one check for both (no quote or line end is a
+        // hex digit, so those tests pass for it as they should).
         ParamKind::Text { min, max, charset } => {
-            let len_ok = (usize::from(min)..=usize::from(max)).contains(&text.len());
-            let quotes = text.iter().filter(|&&b| b == b'"').count();
-            let chars_ok = text
-                .iter()
-                .all(|&b| charset.allows(b) && b != b'\r' && b != b'\n');
-            if len_ok && chars_ok && quotes % 2 == 0 {
-                Ok(Value::Text(text))
-            } else {
-                Err(Code::BAD_VALUE)
-            }
+            checked_text(text, usize::from(min), usize::from(max), charset)
         }
         ParamKind::Hex {
             min_bytes,
             max_bytes,
-        } => {
-            let bytes = text.len() / 2;
-            let ok = text.len().is_multiple_of(2)
-                && text.iter().all(u8::is_ascii_hexdigit)
-                && (usize::from(min_bytes)..=usize::from(max_bytes)).contains(&bytes);
-            if ok {
-                Ok(Value::Text(text))
-            } else {
-                Err(Code::BAD_VALUE)
-            }
-        }
+        } if text.len().is_multiple_of(2) => checked_text(
+            text,
+            usize::from(min_bytes).saturating_mul(2),
+            usize::from(max_bytes).saturating_mul(2),
+            Charset::HexDigits,
+        ),
+        ParamKind::Hex { .. } => Err(Code::BAD_VALUE),
         ParamKind::Template(template) => {
             let ok = template.len() == text.len()
                 && template.bytes().zip(text).all(|(t, &b)| match t {
@@ -164,6 +155,20 @@ pub fn validate_value<'a>(p: &ParamSpec, text: &'a [u8]) -> Result<Value<'a>, Co
                 Err(Code::BAD_VALUE)
             }
         }
+    }
+}
+
+/// Text of `min..=max` bytes, all in `charset`, no line end, and an even number of `"`.
+fn checked_text(text: &[u8], min: usize, max: usize, charset: Charset) -> Result<Value<'_>, Code> {
+    let mut quotes = 0usize;
+    let chars_ok = text.iter().all(|&b| {
+        quotes ^= usize::from(b == b'"');
+        charset.allows(b) && b != b'\r' && b != b'\n'
+    });
+    if (min..=max).contains(&text.len()) && chars_ok && quotes == 0 {
+        Ok(Value::Text(text))
+    } else {
+        Err(Code::BAD_VALUE)
     }
 }
 
