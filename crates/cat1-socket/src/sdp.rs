@@ -697,6 +697,8 @@ impl<const N: usize> Decoder<N> {
         total.checked_add(3)
     }
 
+    // Not inlined: a resync and the hunt both count garbage (off the paths good frames take).
+    #[inline(never)]
     fn note_garbage(&mut self, bytes: usize) {
         self.skipped = self.skipped.saturating_add(bytes);
         self.counters.garbage_bytes = self
