@@ -20,7 +20,8 @@ impl<'b> Writer<'b> {
     }
 
     /// Appends `bytes`, or counts them when they do not fit.
-    #[inline]
+    // Not `#[inline]`: an inline function is copied into every crate that calls it, and the
+    // copies stay apart after LTO (cat1-client and cat1-config each had one: 64 bytes twice).
     pub fn put(&mut self, bytes: &[u8]) {
         let end = self.len.saturating_add(bytes.len());
         if let Some(dst) = self.buf.get_mut(self.len..end) {
