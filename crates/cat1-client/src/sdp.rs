@@ -4,8 +4,9 @@
 //! Sending needs no buffer: [`frame_parts`] gives the 7 header bytes and the checksum, and the
 //! adapters write header, data and checksum back to back (one burst, as the module requires).
 //! Receiving goes through a [`Receiver`] the firmware owns and feeds with what
-//! `read_data_in_place` (no copy) or `read_data` returns; status frames from the module come out as [`SocketEvent::Failed`], so a
-//! send the module could not deliver is an error the firmware sees, not a silent loss.
+//! `read_data_in_place` (no copy) or `read_data` returns; status frames from the module come out
+//! as [`SocketEvent::Failed`], so a send the module could not deliver is an error the firmware
+//! sees, not a silent loss.
 
 use cat1_at_parse::Status;
 pub use cat1_hal_traits::net::SocketId;
