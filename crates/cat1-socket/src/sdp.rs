@@ -523,7 +523,8 @@ impl<const N: usize> Decoder<N> {
         // Bytes in the middle of a frame that do not reach the next judgement: store them.
         // (`matched == 3` implies no leftover: a frame handed out resets `matched`.)
         let filled = self.filled;
-        let end = filled.saturating_add(input.len());
+        // Bounded by the buffer and the input (both slices): no overflow, so a plain add.
+        let end = filled.wrapping_add(input.len());
         // (At most one lane block: for a buffer that holds no more, known at compile time.)
         if self.matched == 3
             && end < self.need
@@ -626,7 +627,8 @@ impl<const N: usize> Decoder<N> {
                     self.need = 2;
                     self.sum = 0;
                 }
-                pos = pos.saturating_add(used);
+                // Positions stay within `input` (and `buf`): plain adds, no overflow.
+                pos = pos.wrapping_add(used);
                 continue;
             }
             // Collecting: copy up to the next point where something can be judged.
@@ -641,12 +643,12 @@ impl<const N: usize> Decoder<N> {
             }
             // A lane block at most per step (the loop takes the rest).
             let take = want.min(rest.len()).min(LANE_BLOCK);
-            let end = filled.saturating_add(take);
+            let end = filled.wrapping_add(take);
             if let (Some(dst), Some(src)) = (self.buf.get_mut(filled..end), rest.get(..take)) {
                 self.sum = self.sum.wrapping_add(copy_sum_block(dst, src));
             }
             self.filled = end;
-            pos = pos.saturating_add(take);
+            pos = pos.wrapping_add(take);
             if take == want {
                 match self.judge() {
                     Outcome::Partial => {}
@@ -818,10 +820,11 @@ impl<const N: usize> Decoder<N> {
             // Moves `buf[start..filled]` to the front a byte at a time, storing only where the
             // byte differs: LLVM does not turn this loop into a `memmove` call (`copy_within`
             // would link `memmove`, 1.5 KB of flash, for this rare path alone).
-            let start = from.saturating_add(used);
+            // Indices within `buf[..filled]`: plain adds, no overflow.
+            let start = from.wrapping_add(used);
             let mut moved = 0usize;
             while moved < filled.saturating_sub(start) {
-                let Some(&b) = self.buf.get(moved.saturating_add(start)) else {
+                let Some(&b) = self.buf.get(moved.wrapping_add(start)) else {
                     break;
                 };
                 if let Some(d) = self.buf.get_mut(moved) {
@@ -829,7 +832,7 @@ impl<const N: usize> Decoder<N> {
                         *d = b;
                     }
                 }
-                moved = moved.saturating_add(1);
+                moved = moved.wrapping_add(1);
             }
             self.filled = moved;
             self.recheck = moved > 0;
@@ -868,23 +871,24 @@ fn hunt(to_module: bool, mut matched: usize, input: &[u8]) -> (usize, usize, usi
     let mut garbage = 0usize;
     let mut used = 0usize;
     for &b in input {
-        used = used.saturating_add(1);
+        // Counts within `input` (and 3 for `matched`): plain adds, no overflow.
+        used = used.wrapping_add(1);
         let expected = match matched {
             0 => h0,
             1 => h1,
             _ => h2,
         };
         if b == expected {
-            matched = matched.saturating_add(1);
+            matched = matched.wrapping_add(1);
             if matched == 3 {
                 break;
             }
         } else if b == h0 {
             // The header's three bytes all differ, so a mismatch can only restart at `b`.
-            garbage = garbage.saturating_add(matched);
+            garbage = garbage.wrapping_add(matched);
             matched = 1;
         } else {
-            garbage = garbage.saturating_add(matched).saturating_add(1);
+            garbage = garbage.wrapping_add(matched).wrapping_add(1);
             matched = 0;
         }
     }
