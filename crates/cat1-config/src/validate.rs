@@ -137,8 +137,9 @@ pub fn validate_value<'a>(p: &ParamSpec, text: &'a [u8]) -> Result<Value<'a>, Co
             max_bytes,
         } if text.len().is_multiple_of(2) => checked_text(
             text,
-            usize::from(min_bytes).saturating_mul(2),
-            usize::from(max_bytes).saturating_mul(2),
+            // 16-bit counts doubled: no overflow.
+            usize::from(min_bytes).wrapping_mul(2),
+            usize::from(max_bytes).wrapping_mul(2),
             Charset::HexDigits,
         ),
         ParamKind::Hex { .. } => Err(Code::BAD_VALUE),
