@@ -18,7 +18,7 @@ use cat1_at_parse::{
     CommandLine, Detached, EncodeError, Event, Expect, FinalResult, Framer, InfoLine, MAX_LINE,
     Status, Writer,
 };
-use cat1_config::request::RequestError;
+use cat1_config::request::{FIXED_MAX, FixedLine, RequestError};
 use cat1_hal_traits::time::{Duration, Instant};
 
 /// What the module does with echo (`AT+E`), as far as the client knows.
@@ -300,6 +300,25 @@ impl<const N: usize> Core<N> {
         self.begin_encoded(n, timeout, now).map(Ok)
     }
 
+    /// Starts a typed request whose line is known at compile time (cat1-config's
+    /// [`Request::QUERY_LINE`](cat1_config::request::Request::QUERY_LINE) and the like): the
+    /// line is copied, not encoded, and where its name sits is known. The adapters' `query`,
+    /// `execute` and `read` start this way ([`encode_fixed`] into [`Core::idle_tx`], then
+    /// [`Core::start_encoded`], as here). The inner error: the command has no such form.
+    pub fn start_fixed(
+        &mut self,
+        line: &FixedLine,
+        timeout: Duration,
+        now: Instant,
+    ) -> Result<Result<&[u8], RequestError>, StartError> {
+        let tx = self.idle_tx()?;
+        match encode_fixed(line, tx) {
+            Ok(encoded) => self.start_encoded(encoded, timeout, now).map(Ok),
+            Err(Refused::Request(e)) => Ok(Err(e)),
+            Err(Refused::Start(e)) => Err(e),
+        }
+    }
+
     /// The transmit buffer, to encode a command into, when a command may start. The adapters
     /// encode there and call [`Core::start_encoded`]: one copy of the exchange in flash, not one
     /// per request type, and no closure in between.
@@ -567,6 +586,45 @@ pub(crate) fn encode_raw(line: &[u8], tx: &mut [u8]) -> Result<Encoded, Refused>
     })
 }
 
+/// Copies a line fixed at compile time (see [`Core::start_fixed`]): a typed request's line is
+/// always echoed when echo is on (it starts with `AT`), and its name follows `AT+`.
+#[inline]
+pub(crate) fn encode_fixed(line: &FixedLine, tx: &mut [u8]) -> Result<Encoded, Refused> {
+    let (padded, len) = line.padded();
+    if len == 0 {
+        return Err(Refused::Request(RequestError::NoSuchForm));
+    }
+    if tx.len() >= FIXED_MAX {
+        // All FIXED_MAX bytes, a word at a time, each stored only where it differs: a few word
+        // moves, not a `memcpy` call (which would bring about 700 bytes of flash, as
+        // `Writer::put` says).
+        let mut rest: &mut [u8] = tx;
+        for &word in padded {
+            if let Some((d, tail)) = core::mem::take(&mut rest).split_first_chunk_mut::<4>() {
+                if *d != word {
+                    *d = word;
+                }
+                rest = tail;
+            }
+        }
+    } else {
+        // Only the line in a buffer shorter than that.
+        let mut w = Writer::new(tx);
+        w.put(padded.as_flattened().get(..len).unwrap_or(&[]));
+        w.finish()
+            .map_err(|e| Refused::Request(RequestError::from(e)))?;
+    }
+    let name = match u8::try_from(line.name_len()) {
+        Ok(0) | Err(_) => (0, 0),
+        Ok(n) => (3, n),
+    };
+    Ok(Encoded {
+        len,
+        name,
+        echoed: true,
+    })
+}
+
 /// What a typed request's encoder wrote: `AT+` and `name` (plain `AT` for an empty name).
 /// cat1-config's requests always start with `AT`, so the line is echoed when echo is on.
 pub(crate) fn encode_typed(
@@ -678,6 +736,37 @@ mod tests {
     }
 
     #[test]
+    fn a_fixed_line_is_refused_as_the_encoders_refuse_it() {
+        let spec = &cat1_config::commands::general::RSTIM;
+        let mut core = Core::<8>::new();
+        let t = Duration::from_secs(5);
+        // No such form: nothing starts.
+        assert_eq!(
+            core.start_fixed(&FixedLine::execute(spec), t, Instant::ZERO),
+            Ok(Err(RequestError::NoSuchForm))
+        );
+        assert!(!core.is_busy());
+        // A buffer shorter than FIXED_MAX takes a line that fits, and refuses one that does not.
+        let at = FixedLine::bare(&cat1_config::commands::general::AT);
+        assert_eq!(
+            core.start_fixed(&at, t, Instant::ZERO),
+            Ok(Ok(&b"AT\r"[..]))
+        );
+        let mut core = Core::<8>::new();
+        assert_eq!(
+            core.start_fixed(&FixedLine::query(spec), t, Instant::ZERO),
+            Ok(Err(RequestError::BufferTooSmall { needed: 10 }))
+        );
+        // Busy is told first.
+        let mut core = Core::<64>::new();
+        core.start_fixed(&at, t, Instant::ZERO).unwrap().unwrap();
+        assert_eq!(
+            core.start_fixed(&FixedLine::query(spec), t, Instant::ZERO),
+            Err(StartError::Busy)
+        );
+    }
+
+    #[test]
     fn plain_lines_are_what_command_line_writes() {
         let mut tx = [0u8; 64];
         let mut expected = [0u8; 64];
@@ -731,7 +820,84 @@ mod tests {
         out
     }
 
+    /// Every output of `input` fed `chunk` bytes at a time after `start`, owned; the line it
+    /// wrote first.
+    fn outputs_after(
+        echo: Echo,
+        start: impl FnOnce(&mut Core<64>) -> Result<Vec<u8>, std::string::String>,
+        input: &[u8],
+        chunk: usize,
+    ) -> Vec<std::string::String> {
+        let mut core = Core::<64>::new();
+        core.set_echo(echo);
+        let mut out = Vec::new();
+        match start(&mut core) {
+            Ok(line) => out.push(std::format!("{line:?}")),
+            Err(e) => out.push(e),
+        }
+        for piece in input.chunks(chunk.max(1)) {
+            let mut rest = piece;
+            while let Status::Complete(o, used) = core.receive(rest) {
+                out.push(std::format!("{o:?}"));
+                rest = &rest[used..];
+            }
+        }
+        out.push(std::format!("{:?} {:?}", core.is_busy(), core.counters()));
+        out
+    }
+
     proptest::proptest! {
+        /// A line fixed at compile time starts the same exchange as the command line it is:
+        /// the same bytes written, the same echo, information lines and results, for every
+        /// command and form (and the same refusal when the command has no such form).
+        #[test]
+        fn a_fixed_line_starts_what_the_command_line_starts(
+            command in 0usize..cat1_config::commands::COUNT,
+            form in 0usize..3,
+            pieces in proptest::collection::vec(0usize..8, 0..16),
+            chunk in 1usize..9,
+            echo_on in proptest::bool::ANY,
+        ) {
+            let spec = cat1_config::commands::ALL[command];
+            let name = spec.name.as_bytes();
+            let (fixed, line) = match form {
+                0 => (FixedLine::query(spec), CommandLine::query(name)),
+                1 => (FixedLine::test(spec), CommandLine::test(name)),
+                _ if name.is_empty() => (FixedLine::bare(spec), CommandLine::bare()),
+                _ => (FixedLine::bare(spec), CommandLine::execute(name)),
+            };
+            // The echo and the answer of this command, and lines of others.
+            let mut echo = Vec::from(fixed.line().unwrap_or(b"AT\r"));
+            echo.push(b'\n');
+            let mut info = std::format!("+{}: 1,\"a\"\r\n", spec.name).into_bytes();
+            if name.is_empty() {
+                info = b"+X: 1\r\n".to_vec();
+            }
+            let tokens: [&[u8]; 8] = [
+                &echo, &info, b"OK\r\n", b"\r\n", b"+CME ERROR: 3\r\n", b"ERROR\r\n",
+                b"+OTHER: 2\r\n", b"continued\r\n",
+            ];
+            let input: Vec<u8> = pieces.iter().flat_map(|&i| tokens[i].iter().copied()).collect();
+            let echo = if echo_on { Echo::On } else { Echo::Off };
+            let refused = fixed.line().is_err();
+            let by_fixed = outputs_after(echo, |core| {
+                match core.start_fixed(&fixed, Duration::from_secs(5), Instant::ZERO) {
+                    Ok(Ok(bytes)) => Ok(bytes.to_vec()),
+                    Ok(Err(e)) => Err(std::format!("{e:?}")),
+                    Err(e) => Err(std::format!("{e:?}")),
+                }
+            }, &input, chunk);
+            let by_line = outputs_after(echo, |core| {
+                if refused {
+                    return Err(std::format!("{:?}", RequestError::NoSuchForm));
+                }
+                core.start(&line, Duration::from_secs(5), Instant::ZERO)
+                    .map(<[u8]>::to_vec)
+                    .map_err(|e| std::format!("{e:?}"))
+            }, &input, chunk);
+            proptest::prop_assert_eq!(by_fixed, by_line);
+        }
+
         /// The one-byte path (`Framer::take_byte`: bytes stored, line ends at the start of a line
         /// skipped, without the exchange attached) gives
         /// what feeding the framer gives: over-long lines, empty lines, the echo, answers, late

@@ -114,7 +114,7 @@ macro_rules! procedures {
         ) -> Result<(), $crate::CommandError<E>> {
             let mut malformed = false;
             let tx = maybe_await!($mode, self.idle_tx())?;
-            let encoded = $crate::core::encode_typed(R::query(tx), R::SPEC.name.as_bytes());
+            let encoded = $crate::core::encode_fixed(R::QUERY_LINE, tx);
             let timeout = self.timing.command;
             maybe_await!($mode, self.run(encoded, timeout, &mut |info| {
                 if info.is_continuation() {
@@ -147,7 +147,19 @@ macro_rules! procedures {
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
             let tx = maybe_await!($mode, self.idle_tx())?;
-            let encoded = $crate::core::encode_typed(R::execute(tx), R::SPEC.name.as_bytes());
+            let encoded = $crate::core::encode_fixed(R::EXECUTE_LINE, tx);
+            let timeout = self.timing.command;
+            maybe_await!($mode, self.run(encoded, timeout, &mut |info| on_line(info.line())))
+        }
+
+        /// Asks for the values a command takes (`AT+NAME=?`); information lines (whole)
+        /// go to `on_line`.
+        pub $($asyncness)? fn test<R: cat1_config::request::Request>(
+            &mut self,
+            mut on_line: impl FnMut(&[u8]),
+        ) -> Result<(), $crate::CommandError<E>> {
+            let tx = maybe_await!($mode, self.idle_tx())?;
+            let encoded = $crate::core::encode_fixed(R::TEST_LINE, tx);
             let timeout = self.timing.command;
             maybe_await!($mode, self.run(encoded, timeout, &mut |info| on_line(info.line())))
         }
@@ -159,11 +171,10 @@ macro_rules! procedures {
             &mut self,
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
-            let name = R::SPEC.name.as_bytes();
+            let tx = maybe_await!($mode, self.idle_tx())?;
+            let encoded = $crate::core::encode_fixed(R::BARE_LINE, tx);
             let timeout = self.timing.command;
-            maybe_await!($mode, self.plain(Some(name), false, timeout, &mut |info| {
-                on_line(info.line())
-            }))
+            maybe_await!($mode, self.run(encoded, timeout, &mut |info| on_line(info.line())))
         }
 
         /// Reads every setting of the module into `config` (which should start as the factory
