@@ -311,6 +311,16 @@ impl<const N: usize> Core<N> {
         timeout: Duration,
         now: Instant,
     ) -> Result<Result<&[u8], RequestError>, StartError> {
+        if N < FIXED_MAX {
+            // A buffer shorter than any fixed line's padding (known at compile time): the line
+            // written as an encoder writes it, where it fits.
+            return self.start_with(timeout, now, |tx| {
+                let bytes = line.line()?;
+                let mut w = Writer::new(tx);
+                w.put(bytes);
+                Ok(w.finish()?)
+            });
+        }
         let tx = self.idle_tx()?;
         match encode_fixed(line, tx) {
             Ok(encoded) => self.start_encoded(encoded, timeout, now).map(Ok),
@@ -331,14 +341,19 @@ impl<const N: usize> Core<N> {
     /// [`encode_raw`], [`encode_typed`]).
     pub(crate) fn start_encoded(
         &mut self,
-        encoded: Encoded,
+        encoded: Encoded<'_>,
         timeout: Duration,
         now: Instant,
     ) -> Result<&[u8], StartError> {
         self.check_idle()?;
-        let Encoded { len, name, echoed } = encoded;
+        let Encoded {
+            len,
+            fixed,
+            name,
+            echoed,
+        } = encoded;
         let echo_required = echoed && self.echo == Echo::On;
-        self.begin_command(len.min(N), echo_required, name, timeout, now)
+        self.begin_exchange(len.min(N), echo_required, name, fixed, timeout, now)
     }
 
     /// A line written by an encoder (typed or raw) without a known name.
@@ -359,22 +374,44 @@ impl<const N: usize> Core<N> {
         &mut self,
         n: usize,
         echo_required: bool,
+        name: (u16, u8),
+        timeout: Duration,
+        now: Instant,
+    ) -> Result<&[u8], StartError> {
+        self.begin_exchange(n, echo_required, name, None, timeout, now)
+    }
+
+    /// Starts the exchange of the `n`-byte line in the transmit buffer; `fixed`, when it is
+    /// that line, has the exchange built already.
+    fn begin_exchange(
+        &mut self,
+        n: usize,
+        echo_required: bool,
         (name_start, name_len): (u16, u8),
+        fixed: Option<&FixedLine>,
         timeout: Duration,
         now: Instant,
     ) -> Result<&[u8], StartError> {
         let line = self.tx.get(..n).unwrap_or(&[]);
-        let start = usize::from(name_start);
-        let name = line
-            .get(start..start.saturating_add(usize::from(name_len)))
-            .unwrap_or(&[]);
-        let mut expect = Expect::command(line, name);
-        if echo_required {
-            expect = expect.echo_required();
-        }
+        let (state, sent_len) = match fixed {
+            // Built at compile time as below (the line has one line end, its CR, which
+            // `Expect::command` trims).
+            Some(fixed) => (fixed.exchange(echo_required), n.saturating_sub(1)),
+            None => {
+                let start = usize::from(name_start);
+                let name = line
+                    .get(start..start.saturating_add(usize::from(name_len)))
+                    .unwrap_or(&[]);
+                let mut expect = Expect::command(line, name);
+                if echo_required {
+                    expect = expect.echo_required();
+                }
+                (expect.detach(), expect.sent().len())
+            }
+        };
         self.deadline = now.saturating_add(timeout);
-        self.state = expect.detach();
-        self.sent_len = u16::try_from(expect.sent().len()).unwrap_or(0);
+        self.state = state;
+        self.sent_len = u16::try_from(sent_len).unwrap_or(0);
         self.name_start = name_start;
         self.name_len = name_len;
         Ok(line)
@@ -510,9 +547,11 @@ impl<const N: usize> Core<N> {
 }
 
 /// A line an encoder wrote into the transmit buffer (see [`Core::start_encoded`]).
-pub(crate) struct Encoded {
+pub(crate) struct Encoded<'l> {
     /// Its length, CR included.
     len: usize,
+    /// The fixed line it is, whose exchange is built already ([`encode_fixed`]).
+    fixed: Option<&'l FixedLine>,
     /// Where the command name sits in it, and its length.
     name: (u16, u8),
     /// Whether the module echoes it when echo is on.
@@ -536,10 +575,14 @@ impl From<StartError> for Refused {
 
 /// Writes `command` (as [`Core::start`]): a password-prefixed command runs in a transparent
 /// mode, where nothing is echoed; the name's place is known from the command.
-pub(crate) fn encode_command(command: &CommandLine<'_>, tx: &mut [u8]) -> Result<Encoded, Refused> {
+pub(crate) fn encode_command(
+    command: &CommandLine<'_>,
+    tx: &mut [u8],
+) -> Result<Encoded<'static>, Refused> {
     let len = command.emit(tx).map_err(StartError::Encode)?;
     Ok(Encoded {
         len,
+        fixed: None,
         name: name_of(command),
         echoed: command.password().is_none(),
     })
@@ -551,7 +594,7 @@ pub(crate) fn encode_plain(
     name: Option<&[u8]>,
     query: bool,
     tx: &mut [u8],
-) -> Result<Encoded, Refused> {
+) -> Result<Encoded<'static>, Refused> {
     let mut w = Writer::new(tx);
     w.put(b"AT");
     let position = match name {
@@ -570,17 +613,19 @@ pub(crate) fn encode_plain(
     let len = w.finish().map_err(StartError::Encode)?;
     Ok(Encoded {
         len,
+        fixed: None,
         name: position,
         echoed: true,
     })
 }
 
 /// Writes a raw line (as [`Core::start_raw`]); its name is found in it.
-pub(crate) fn encode_raw(line: &[u8], tx: &mut [u8]) -> Result<Encoded, Refused> {
+pub(crate) fn encode_raw(line: &[u8], tx: &mut [u8]) -> Result<Encoded<'static>, Refused> {
     let len = emit_raw(line, tx)?;
     let line = tx.get(..len).unwrap_or(&[]);
     Ok(Encoded {
         len,
+        fixed: None,
         name: name_position(line),
         echoed: is_at(line),
     })
@@ -589,30 +634,29 @@ pub(crate) fn encode_raw(line: &[u8], tx: &mut [u8]) -> Result<Encoded, Refused>
 /// Copies a line fixed at compile time (see [`Core::start_fixed`]): a typed request's line is
 /// always echoed when echo is on (it starts with `AT`), and its name follows `AT+`.
 #[inline]
-pub(crate) fn encode_fixed(line: &FixedLine, tx: &mut [u8]) -> Result<Encoded, Refused> {
+pub(crate) fn encode_fixed<'l>(line: &'l FixedLine, tx: &mut [u8]) -> Result<Encoded<'l>, Refused> {
     let (padded, len) = line.padded();
     if len == 0 {
         return Err(Refused::Request(RequestError::NoSuchForm));
     }
-    if tx.len() >= FIXED_MAX {
-        // All FIXED_MAX bytes, a word at a time, each stored only where it differs: a few word
-        // moves, not a `memcpy` call (which would bring about 700 bytes of flash, as
-        // `Writer::put` says).
-        let mut rest: &mut [u8] = tx;
-        for &word in padded {
-            if let Some((d, tail)) = core::mem::take(&mut rest).split_first_chunk_mut::<4>() {
-                if *d != word {
-                    *d = word;
-                }
-                rest = tail;
+    if tx.len() < FIXED_MAX {
+        // Not for the adapters' buffer (`MAX_LINE`); `Core::start_fixed` writes the line
+        // another way into a buffer this short.
+        return Err(Refused::Request(RequestError::BufferTooSmall {
+            needed: FIXED_MAX,
+        }));
+    }
+    // All FIXED_MAX bytes, a word at a time, each stored only where it differs: a few word
+    // moves, not a `memcpy` call (which would bring about 700 bytes of flash, as `Writer::put`
+    // says).
+    let mut rest: &mut [u8] = tx;
+    for &word in padded {
+        if let Some((d, tail)) = core::mem::take(&mut rest).split_first_chunk_mut::<4>() {
+            if *d != word {
+                *d = word;
             }
+            rest = tail;
         }
-    } else {
-        // Only the line in a buffer shorter than that.
-        let mut w = Writer::new(tx);
-        w.put(padded.as_flattened().get(..len).unwrap_or(&[]));
-        w.finish()
-            .map_err(|e| Refused::Request(RequestError::from(e)))?;
     }
     let name = match u8::try_from(line.name_len()) {
         Ok(0) | Err(_) => (0, 0),
@@ -620,6 +664,7 @@ pub(crate) fn encode_fixed(line: &FixedLine, tx: &mut [u8]) -> Result<Encoded, R
     };
     Ok(Encoded {
         len,
+        fixed: Some(line),
         name,
         echoed: true,
     })
@@ -630,7 +675,7 @@ pub(crate) fn encode_fixed(line: &FixedLine, tx: &mut [u8]) -> Result<Encoded, R
 pub(crate) fn encode_typed(
     written: Result<usize, RequestError>,
     name: &[u8],
-) -> Result<Encoded, Refused> {
+) -> Result<Encoded<'static>, Refused> {
     let len = written.map_err(Refused::Request)?;
     let name = match u8::try_from(name.len()) {
         Ok(0) | Err(_) => (0, 0),
@@ -638,6 +683,7 @@ pub(crate) fn encode_typed(
     };
     Ok(Encoded {
         len,
+        fixed: None,
         name,
         echoed: true,
     })
@@ -647,11 +693,12 @@ pub(crate) fn encode_typed(
 pub(crate) fn encode_typed_line(
     written: Result<usize, RequestError>,
     tx: &[u8],
-) -> Result<Encoded, Refused> {
+) -> Result<Encoded<'static>, Refused> {
     let len = written.map_err(Refused::Request)?.min(tx.len());
     let line = tx.get(..len).unwrap_or(&[]);
     Ok(Encoded {
         len,
+        fixed: None,
         name: name_position(line),
         echoed: is_at(line),
     })

@@ -90,7 +90,7 @@ macro_rules! procedures {
         /// typed request adds only its encoder and decoder to the flash.
         $($asyncness)? fn run(
             &mut self,
-            encoded: Result<$crate::core::Encoded, $crate::core::Refused>,
+            encoded: Result<$crate::core::Encoded<'_>, $crate::core::Refused>,
             timeout: cat1_hal_traits::time::Duration,
             on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
         ) -> Result<(), $crate::CommandError<E>> {

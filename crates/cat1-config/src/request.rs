@@ -1,7 +1,7 @@
 //! Typed MCU-side requests: one type per command (generated in [`crate::requests`]), each of
 //! which encodes its lines and decodes its answer from the command's description.
 
-use cat1_at_parse::{EncodeError, Writer};
+use cat1_at_parse::{Detached, EncodeError, Expect, Writer};
 
 use crate::commands::ALL;
 use crate::info::body;
@@ -110,6 +110,11 @@ pub struct FixedLine {
     len: u8,
     /// The length of the name after `AT+` (0 for plain `AT`).
     name_len: u8,
+    /// The exchange it starts, as `Expect::command` of the line and name makes it: echo not
+    /// required, then required (the client picks one by what it knows of echo, instead of
+    /// building it each time).
+    exchange: Detached,
+    exchange_echoed: Detached,
 }
 
 impl FixedLine {
@@ -120,6 +125,8 @@ impl FixedLine {
             words: [[0; 4]; FIXED_WORDS],
             len: 0,
             name_len: 0,
+            exchange: Detached::NOTHING,
+            exchange_echoed: Detached::NOTHING,
         };
         let name = spec.name.as_bytes();
         // Every name fits (FIXED_MAX is computed from them); a test checks the tails.
@@ -137,6 +144,11 @@ impl FixedLine {
         let n = 2 + (!name.is_empty()) as usize + name.len() + tail.len();
         line.len = (n + 1) as u8;
         line.name_len = name.len() as u8;
+        if let Some((sent, _)) = line.words.as_flattened().split_at_checked(n) {
+            let expect = Expect::command(sent, name);
+            line.exchange = expect.detach();
+            line.exchange_echoed = expect.echo_required().detach();
+        }
         line
     }
 
@@ -182,6 +194,16 @@ impl FixedLine {
     /// The length of the command name, which starts after `AT+` (0 for plain `AT`).
     pub const fn name_len(&self) -> usize {
         self.name_len as usize
+    }
+
+    /// The exchange the line starts (`Expect::command(line, name)` detached), with
+    /// `echo_required` or not.
+    pub const fn exchange(&self, echo_required: bool) -> Detached {
+        if echo_required {
+            self.exchange_echoed
+        } else {
+            self.exchange
+        }
     }
 }
 
@@ -344,6 +366,10 @@ mod tests {
                         let (padded, len) = fixed.padded();
                         assert_eq!(len, line.len());
                         assert!(padded.as_flattened()[len..].iter().all(|&b| b == 0));
+                        // The exchange built at compile time is the one built at run time.
+                        let expect = Expect::command(line, spec.name.as_bytes());
+                        assert_eq!(fixed.exchange(false), expect.detach());
+                        assert_eq!(fixed.exchange(true), expect.echo_required().detach());
                     }
                 }
             }
