@@ -17,7 +17,7 @@
 //!   goes to cat1-config's parser for its command (`info::Csq::parse`, `SysInfo`, `Clock`,
 //!   `Cnum`, `LbsCell`/`LbsPosition`, `NeighbourCell`, `LinkState`, `TextInfo`), or, for a
 //!   setting's query, is decoded against the command's description as
-//!   `Request::decode_query` does (body, parameters, `validate::validate_value` of each).
+//!   `Request::decode_query` does (`request::decode_answer`: body, parameters, each validated).
 //!
 //! Output (semihosting, `|`-separated, instructions x1000 per repetition), read by `run.sh`:
 //! `CALIB|<insns per tick x1000>|<loop overhead x1000>`,
@@ -33,11 +33,11 @@
 use core::hint::black_box;
 use core::ptr::{read_volatile, write_volatile};
 
-use cat1_at_parse::{CommandLine, Params, Status, parse_int};
+use cat1_at_parse::{CommandLine, Status, parse_int};
 use cat1_client::{Core, Echo, Output};
 use cat1_config::info;
 use cat1_config::request::FixedLine;
-use cat1_config::spec::{CommandSpec, DefaultValue};
+use cat1_config::spec::CommandSpec;
 use cat1_hal_traits::time::{Duration, Instant};
 use cat1_socket::SocketId;
 use cat1_socket::packing::{Packer, PackingSettings};
@@ -455,31 +455,6 @@ fn check_lines(prepared: &[Prepared]) -> Option<usize> {
     Some(fixed)
 }
 
-/// A setting's query answer decoded against its description, as `Request::decode_query` does.
-#[inline(always)]
-fn decode_setting(spec: &CommandSpec, line: &[u8]) -> Result<u32, ()> {
-    let text = info::body(line, spec.name).map_err(|_| ())?;
-    let params = Params::new(text);
-    let given = params.count();
-    if given > spec.params.len() || given < spec.required() {
-        return Err(());
-    }
-    let mut acc = 0u32;
-    let mut texts = params.iter();
-    for p in spec.params {
-        match texts.next().map(<[u8]>::trim_ascii) {
-            Some(b"") if matches!(p.default, DefaultValue::Unset) => acc += 1,
-            Some(t) => {
-                let v = cat1_config::validate::validate_value(p, t).map_err(|_| ())?;
-                black_box(&v);
-                acc += 2;
-            }
-            None => {}
-        }
-    }
-    Ok(acc)
-}
-
 /// Typed decoding of one information line. `Ok` when the typed parser accepted it, `Err` when
 /// it refused it (counted by the check, measured all the same).
 #[inline(always)]
@@ -539,7 +514,10 @@ fn decode_line(kind: Kind, info: &cat1_at_parse::InfoLine<'_>) -> Result<u32, ()
             if info.is_continuation() {
                 return Ok(0);
             }
-            return decode_setting(spec, line);
+            // What `Request::decode_query` runs, for the command's description.
+            return cat1_config::request::decode_answer(spec, line)
+                .map(|v| black_box(v).as_slice().len() as u32)
+                .map_err(|_| ());
         }
         Kind::Generic => {
             let mut acc = 0u32;
