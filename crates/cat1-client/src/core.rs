@@ -302,9 +302,10 @@ impl<const N: usize> Core<N> {
 
     /// Starts a typed request whose line is known at compile time (cat1-config's
     /// [`Request::QUERY_LINE`](cat1_config::request::Request::QUERY_LINE) and the like): the
-    /// line is copied, not encoded, and where its name sits is known. The adapters' `query`,
-    /// `execute` and `read` start this way ([`encode_fixed`] into [`Core::idle_tx`], then
-    /// [`Core::start_encoded`], as here). The inner error: the command has no such form.
+    /// line is copied, not encoded, and its exchange was built with it. The adapters' `query`,
+    /// `test`, `execute` and `read` start this way (the same copy into the transmit buffer,
+    /// then the same start). The inner error: the command has no such form (or, in a buffer
+    /// too short, the line does not fit).
     pub fn start_fixed(
         &mut self,
         line: &FixedLine,
@@ -844,38 +845,33 @@ mod tests {
     extern crate std;
     use std::vec::Vec;
 
-    /// Every output of `input` fed `chunk` bytes at a time, owned.
+    /// Every output of `input` fed `chunk` bytes at a time after `AT+CSQ`, owned.
     fn outputs<const N: usize>(echo: Echo, input: &[u8], chunk: usize) -> Vec<std::string::String> {
-        let mut core = Core::<N>::new();
-        core.set_echo(echo);
-        let mut out = Vec::new();
-        let line = CommandLine::execute(b"CSQ");
-        if core
-            .start(&line, Duration::from_secs(5), Instant::ZERO)
-            .is_err()
-        {
-            out.push("busy".into());
-        }
-        for piece in input.chunks(chunk.max(1)) {
-            let mut rest = piece;
-            while let Status::Complete(o, used) = core.receive(rest) {
-                out.push(std::format!("{o:?}"));
-                rest = &rest[used..];
-            }
-        }
-        out.push(std::format!("{:?} {:?}", core.is_busy(), core.counters()));
-        out
+        outputs_after::<N>(
+            echo,
+            |core| {
+                core.start(
+                    &CommandLine::execute(b"CSQ"),
+                    Duration::from_secs(5),
+                    Instant::ZERO,
+                )
+                .map(<[u8]>::to_vec)
+                .map_err(|_| "busy".into())
+            },
+            input,
+            chunk,
+        )
     }
 
     /// Every output of `input` fed `chunk` bytes at a time after `start`, owned; the line it
     /// wrote first.
-    fn outputs_after(
+    fn outputs_after<const N: usize>(
         echo: Echo,
-        start: impl FnOnce(&mut Core<64>) -> Result<Vec<u8>, std::string::String>,
+        start: impl FnOnce(&mut Core<N>) -> Result<Vec<u8>, std::string::String>,
         input: &[u8],
         chunk: usize,
     ) -> Vec<std::string::String> {
-        let mut core = Core::<64>::new();
+        let mut core = Core::<N>::new();
         core.set_echo(echo);
         let mut out = Vec::new();
         match start(&mut core) {
@@ -927,14 +923,14 @@ mod tests {
             let input: Vec<u8> = pieces.iter().flat_map(|&i| tokens[i].iter().copied()).collect();
             let echo = if echo_on { Echo::On } else { Echo::Off };
             let refused = fixed.line().is_err();
-            let by_fixed = outputs_after(echo, |core| {
+            let by_fixed = outputs_after::<64>(echo, |core| {
                 match core.start_fixed(&fixed, Duration::from_secs(5), Instant::ZERO) {
                     Ok(Ok(bytes)) => Ok(bytes.to_vec()),
                     Ok(Err(e)) => Err(std::format!("{e:?}")),
                     Err(e) => Err(std::format!("{e:?}")),
                 }
             }, &input, chunk);
-            let by_line = outputs_after(echo, |core| {
+            let by_line = outputs_after::<64>(echo, |core| {
                 if refused {
                     return Err(std::format!("{:?}", RequestError::NoSuchForm));
                 }

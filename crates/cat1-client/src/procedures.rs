@@ -146,10 +146,7 @@ macro_rules! procedures {
             &mut self,
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
-            let tx = maybe_await!($mode, self.idle_tx())?;
-            let encoded = $crate::core::encode_fixed(R::EXECUTE_LINE, tx);
-            let timeout = self.timing.command;
-            maybe_await!($mode, self.run(encoded, timeout, &mut |info| on_line(info.line())))
+            maybe_await!($mode, self.fixed(R::EXECUTE_LINE, &mut on_line))
         }
 
         /// Asks for the values a command takes (`AT+NAME=?`); information lines (whole)
@@ -158,10 +155,7 @@ macro_rules! procedures {
             &mut self,
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
-            let tx = maybe_await!($mode, self.idle_tx())?;
-            let encoded = $crate::core::encode_fixed(R::TEST_LINE, tx);
-            let timeout = self.timing.command;
-            maybe_await!($mode, self.run(encoded, timeout, &mut |info| on_line(info.line())))
+            maybe_await!($mode, self.fixed(R::TEST_LINE, &mut on_line))
         }
 
         /// Reads a read-only value (`AT+CSQ`, `AT+VER`, ...) with the bare form, which the manual
@@ -171,8 +165,18 @@ macro_rules! procedures {
             &mut self,
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
+            maybe_await!($mode, self.fixed(R::BARE_LINE, &mut on_line))
+        }
+
+        /// The exchange of a line fixed at compile time; whole information lines go to
+        /// `on_line`. One function for `execute`, `test` and `read`, not one per request type.
+        $($asyncness)? fn fixed(
+            &mut self,
+            line: &cat1_config::request::FixedLine,
+            on_line: &mut impl FnMut(&[u8]),
+        ) -> Result<(), $crate::CommandError<E>> {
             let tx = maybe_await!($mode, self.idle_tx())?;
-            let encoded = $crate::core::encode_fixed(R::BARE_LINE, tx);
+            let encoded = $crate::core::encode_fixed(line, tx);
             let timeout = self.timing.command;
             maybe_await!($mode, self.run(encoded, timeout, &mut |info| on_line(info.line())))
         }
