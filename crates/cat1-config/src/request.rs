@@ -102,6 +102,10 @@ const fn put<'a>(mut rest: &'a mut [u8], mut bytes: &[u8]) -> &'a mut [u8] {
 /// from the command's description: what [`Request::query`], [`Request::test`] and
 /// [`Request::execute`] write, without writing it each time (the client starts a typed query
 /// or read by copying it; see [`Request::QUERY_LINE`]).
+///
+/// Sized for cat1-config's commands ([`FIXED_MAX`] bytes, from the longest name): a
+/// description of one's own with a longer name has no fixed line (it refuses with
+/// [`RequestError::NoSuchForm`]; its lines can still be sent with `cat1_at_parse::CommandLine`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FixedLine {
     /// The line, CR included, then zeros, in words (a copy of all of them is a few word moves).
