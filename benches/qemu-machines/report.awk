@@ -15,6 +15,7 @@ $1 == "PACK" {
   for (k = 0; k < 4; k++) { pv[np, k] = $(3 + k); v = $(3 + k) / 1000 / $2; if (v > pworst[k]) pworst[k] = v }
 }
 $1 == "DECODED" { dok = $2; dbad = $3; dgen = $4 }
+$1 == "FIXED" { fixed = $2; nfix = $3 }
 $1 == "CASE" { na++; alab[na] = $3; ab[na] = $5; for (k = 0; k < 8; k++) av[na, k] = $(6 + k) }
 $1 == "TOTAL" { tn[$2] = $4; tb[$2] = $5; for (k = 0; k < 8; k++) tv[$2, k] = $(6 + k) }
 $1 == "ONE" { v = $4 / 1000 / $3; if (v > oworst) { oworst = v; owho = $2 } }
@@ -56,8 +57,11 @@ END {
   print "" > o
   print "## Issue 6: full command/response cycles of `cat1_client::Core`" > o
   print "" > o
-  print "One cycle: `Core::start` with the command line (parsed once beforehand, as a typed request is" > o
-  print "known at compile time), the answer fed to `Core::receive` in chunks of the given size, every" > o
+  print "One cycle: the command started as the client's API starts it: a line without values (`AT+X?`," > o
+  print "`AT+X=?`, `AT+X`) by `Core::start_fixed` with the line a typed request has at compile time" > o
+  printf "(`Request::QUERY_LINE`, `TEST_LINE`, `BARE_LINE`, as `query`, `test` and `read` do; %d of %d\n", fixed, nfix > o
+  print "cases), a line with values by `Core::start` with its `CommandLine` (parsed beforehand, as" > o
+  print "`modem.command` takes it); the answer fed to `Core::receive` in chunks of the given size, every" > o
   print "output taken; *typed decoding*: each information line parsed by cat1-config (`info::Csq::parse`," > o
   print "`SysInfo`, `Clock`, `Cnum`, `LbsCell`/`LbsPosition`, `NeighbourCell`, `LinkState`, `TextInfo`;" > o
   print "a setting's query answer decoded against its description as `Request::decode_query` does;" > o
@@ -85,7 +89,7 @@ END {
   print "" > o
   if (b > 0) {
     print "*With the echo*: the same manual cycles as a module at its factory default (`AT+E` ON) sends" > o
-    print "them, the command line echoed (the line `Core::start` wrote, then CR) before each response that" > o
+    print "them, the command line echoed (the line the core wrote, then CR) before each response that" > o
     print "does not already start with it, the core told echo is on (`Echo::On`: the answer must follow the" > o
     print "echo). More bytes per cycle (the echo) for nearly the same fixed cost. Not the rows the target is" > o
     print "judged on above, which are measured without the echo, as the manual prints the responses." > o

@@ -9,13 +9,15 @@
 //! - **Packing** (issue 4): the payload fed to a `cat1_socket::packing::Packer` (UARTFL 1024,
 //!   UARTFT 50 ms) in the same chunks, 1 ms apart, then `poll` after the silence: one packet.
 //! - **Client** (issue 6): one full command/response cycle of `cat1_client::Core` per corpus case
-//!   (`benches/corpus.rs`): `Core::start` with the command line (parsed beforehand: a firmware's
-//!   typed request is known at compile time), the answer fed to `Core::receive` in chunks of 1,
+//!   (`benches/corpus.rs`): the command started as the client's API starts it (`Core::start_fixed`
+//!   with a typed request's compile-time line for a line without values, as `modem.query::<X>()`,
+//!   `test::<X>()`, `read::<X>()`; `Core::start` with the `CommandLine`, parsed beforehand, for a
+//!   line with values, as `modem.command`), the answer fed to `Core::receive` in chunks of 1,
 //!   16, 64 bytes or all at once, every output taken; with typed decoding, each information line
 //!   goes to cat1-config's parser for its command (`info::Csq::parse`, `SysInfo`, `Clock`,
 //!   `Cnum`, `LbsCell`/`LbsPosition`, `NeighbourCell`, `LinkState`, `TextInfo`), or, for a
 //!   setting's query, is decoded against the command's description as
-//!   `Request::decode_query` does (body, parameters, `validate::validate_value` of each).
+//!   `Request::decode_query` does (`request::decode_answer`: body, parameters, each validated).
 //!
 //! Output (semihosting, `|`-separated, instructions x1000 per repetition), read by `run.sh`:
 //! `CALIB|<insns per tick x1000>|<loop overhead x1000>`,
@@ -23,17 +25,19 @@
 //! `PACK|<payload>|<c1>|<c16>|<c64>|<call>`,
 //! `CASE|<set>|<label>|<bytes>|<d1>|<d16>|<d64>|<dall>|<f1>|<f16>|<f64>|<fall>` and
 //! `TOTAL|<set>|<responses>|<bytes>|...` (`d` with typed decoding, `f` core only),
-//! `DECODED|<typed ok>|<typed failed>|<generic>`, then `DONE`.
+//! `FIXED|<cases started with a fixed line>|<cases>`, `DECODED|<typed ok>|<typed failed>|<generic>`,
+//! then `DONE`.
 #![no_std]
 #![no_main]
 
 use core::hint::black_box;
 use core::ptr::{read_volatile, write_volatile};
 
-use cat1_at_parse::{CommandLine, Params, Status, parse_int};
+use cat1_at_parse::{CommandLine, Status, parse_int};
 use cat1_client::{Core, Echo, Output};
 use cat1_config::info;
-use cat1_config::spec::{CommandSpec, DefaultValue};
+use cat1_config::request::FixedLine;
+use cat1_config::spec::CommandSpec;
 use cat1_hal_traits::time::{Duration, Instant};
 use cat1_socket::SocketId;
 use cat1_socket::packing::{Packer, PackingSettings};
@@ -328,11 +332,44 @@ enum Kind {
     Generic,
 }
 
+/// How the firmware starts the command: what the client's API does for it.
+#[derive(Clone, Copy)]
+enum Start {
+    /// `modem.query::<R>()`, `test::<R>()`, `read::<R>()` (or `execute::<R>()`): the line fixed
+    /// at compile time (`Request::QUERY_LINE`, `TEST_LINE`, `BARE_LINE`), `Core::start_fixed`.
+    Fixed(FixedLine),
+    /// A line with values: `modem.command(&CommandLine)`, `Core::start`.
+    Line(CommandLine<'static>),
+}
+
 #[derive(Clone, Copy)]
 struct Prepared {
-    line: CommandLine<'static>,
+    start: Start,
     kind: Kind,
     response: &'static [u8],
+}
+
+impl Prepared {
+    /// Starts the command as the client's API does; the bytes to write.
+    #[inline(always)]
+    fn start<'c>(&self, core: &'c mut Core) -> Option<&'c [u8]> {
+        match &self.start {
+            Start::Fixed(line) => core.start_fixed(line, TIMEOUT, Instant::ZERO).ok()?.ok(),
+            Start::Line(line) => core.start(line, TIMEOUT, Instant::ZERO).ok(),
+        }
+    }
+
+    /// The line written (CR included) into `buf`; its length.
+    fn emit(&self, buf: &mut [u8]) -> Option<usize> {
+        match &self.start {
+            Start::Fixed(line) => {
+                let l = line.line().ok()?;
+                buf.get_mut(..l.len())?.copy_from_slice(l);
+                Some(l.len())
+            }
+            Start::Line(line) => line.emit(buf).ok(),
+        }
+    }
 }
 
 const N_CASES: usize = ANCHORS.len() + MANUAL.len();
@@ -371,36 +408,51 @@ fn prepare(i: usize) -> Prepared {
         &MANUAL[i - ANCHORS.len()]
     };
     let line = CommandLine::parse(case.sent).unwrap_or(CommandLine::bare());
+    // A line without values is a typed request's fixed line when the command has that form
+    // (as the typed API would send it); `check_lines` checks it is the line of the case.
+    let spec = if case.name.is_empty() {
+        Some(&cat1_config::commands::general::AT)
+    } else {
+        cat1_config::find(case.name)
+    };
+    let fixed = spec.and_then(|spec| {
+        [
+            FixedLine::test(spec),
+            FixedLine::query(spec),
+            FixedLine::bare(spec),
+        ]
+        .into_iter()
+        .find(|line| {
+            line.line()
+                .is_ok_and(|l| l.strip_suffix(b"\r") == Some(case.sent))
+        })
+    });
     Prepared {
-        line,
+        start: fixed.map_or(Start::Line(line), Start::Fixed),
         kind: kind_of(case),
         response: case.response,
     }
 }
 
-/// A setting's query answer decoded against its description, as `Request::decode_query` does.
-#[inline(always)]
-fn decode_setting(spec: &CommandSpec, line: &[u8]) -> Result<u32, ()> {
-    let text = info::body(line, spec.name).map_err(|_| ())?;
-    let params = Params::new(text);
-    let given = params.count();
-    if given > spec.params.len() || given < spec.required() {
-        return Err(());
-    }
-    let mut acc = 0u32;
-    let mut texts = params.iter();
-    for p in spec.params {
-        match texts.next().map(<[u8]>::trim_ascii) {
-            Some(b"") if matches!(p.default, DefaultValue::Unset) => acc += 1,
-            Some(t) => {
-                let v = cat1_config::validate::validate_value(p, t).map_err(|_| ())?;
-                black_box(&v);
-                acc += 2;
-            }
-            None => {}
+/// Every prepared case writes the line of its case (`sent` and CR); the number of fixed lines.
+fn check_lines(prepared: &[Prepared]) -> Option<usize> {
+    let mut fixed = 0;
+    for (i, p) in prepared.iter().enumerate() {
+        let case = if i < ANCHORS.len() {
+            &ANCHORS[i]
+        } else {
+            &MANUAL[i - ANCHORS.len()]
+        };
+        let mut buf = [0u8; cat1_at_parse::MAX_LINE];
+        let n = p.emit(&mut buf)?;
+        let (line, cr) = buf[..n].split_at(n.checked_sub(1)?);
+        if line != case.sent || cr != b"\r" {
+            hprintln!("BAD|{}|line", case.label);
+            return None;
         }
+        fixed += usize::from(matches!(p.start, Start::Fixed(_)));
     }
-    Ok(acc)
+    Some(fixed)
 }
 
 /// Typed decoding of one information line. `Ok` when the typed parser accepted it, `Err` when
@@ -462,7 +514,10 @@ fn decode_line(kind: Kind, info: &cat1_at_parse::InfoLine<'_>) -> Result<u32, ()
             if info.is_continuation() {
                 return Ok(0);
             }
-            return decode_setting(spec, line);
+            // What `Request::decode_query` runs, for the command's description.
+            return cat1_config::request::decode_answer(spec, line)
+                .map(|v| black_box(v).as_slice().len() as u32)
+                .map_err(|_| ());
         }
         Kind::Generic => {
             let mut acc = 0u32;
@@ -495,12 +550,12 @@ const TIMEOUT: Duration = Duration::from_secs(5);
 /// output (decoding information lines when `DECODE`).
 #[inline(never)]
 fn cycle<const DECODE: bool>(core: &mut Core, case: &Prepared, chunk: usize) -> u32 {
-    let mut acc = match core.start(&case.line, TIMEOUT, Instant::ZERO) {
-        Ok(tx) => {
+    let mut acc = match case.start(core) {
+        Some(tx) => {
             black_box(tx);
             tx.len() as u32
         }
-        Err(_) => return 0,
+        None => return 0,
     };
     let take = |out: &Output<'_>| {
         if DECODE {
@@ -536,7 +591,7 @@ fn cycle<const DECODE: bool>(core: &mut Core, case: &Prepared, chunk: usize) -> 
 /// Checks one case in one chunking: one final result at the end, nothing unsolicited, the core
 /// idle after. Counts typed decodes that succeeded or failed.
 fn check_cycle(core: &mut Core, case: &Prepared, chunk: usize, tally: &mut [u32; 3]) -> bool {
-    if core.start(&case.line, TIMEOUT, Instant::ZERO).is_err() {
+    if case.start(core).is_none() {
         return false;
     }
     let mut finals = 0;
@@ -615,6 +670,11 @@ fn print_row(tag: &str, set: &str, label: &str, n: usize, bytes: usize, f: &[u64
 fn measure_client(cal: &Calib) {
     let prepared: [Prepared; N_CASES] = core::array::from_fn(prepare);
     let mut core: Core = Core::new();
+    let Some(fixed) = check_lines(&prepared) else {
+        debug::exit(debug::EXIT_FAILURE);
+        return;
+    };
+    hprintln!("FIXED|{}|{}", fixed, prepared.len());
     let mut bad = 0u32;
     let mut tally = [0u32; 3];
     for (i, case) in prepared.iter().enumerate() {
@@ -681,8 +741,8 @@ fn measure_echo(cal: &Calib, manual: &[Prepared]) {
     let mut rest: &'static mut [u8] = room;
     let mut sent = [0u8; cat1_at_parse::MAX_LINE];
     for p in manual {
-        // The module echoes the line it received: the one `Core::start` writes, CR included.
-        let Ok(m) = p.line.emit(&mut sent) else {
+        // The module echoes the line it received: the one the core writes, CR included.
+        let Some(m) = p.emit(&mut sent) else {
             hprintln!("BAD|echo emit|{}", n);
             debug::exit(debug::EXIT_FAILURE);
             return;

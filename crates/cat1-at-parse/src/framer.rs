@@ -328,7 +328,7 @@ impl<'c> Expect<'c> {
     /// A command was sent. `sent` is the line as written (its line ends are ignored), matched
     /// exactly against the echo; `name` is the command name without `AT+`, matched in any case
     /// against `+NAME:` lines.
-    pub fn command(sent: &'c [u8], name: &'c [u8]) -> Self {
+    pub const fn command(sent: &'c [u8], name: &'c [u8]) -> Self {
         let mut sent = sent;
         // One test for the usual line without line ends (both are below 14).
         if let [.., last] = *sent {

@@ -18,7 +18,7 @@ use cat1_at_parse::{
     CommandLine, Detached, EncodeError, Event, Expect, FinalResult, Framer, InfoLine, MAX_LINE,
     Status, Writer,
 };
-use cat1_config::request::RequestError;
+use cat1_config::request::{FIXED_MAX, FixedLine, RequestError};
 use cat1_hal_traits::time::{Duration, Instant};
 
 /// What the module does with echo (`AT+E`), as far as the client knows.
@@ -300,6 +300,36 @@ impl<const N: usize> Core<N> {
         self.begin_encoded(n, timeout, now).map(Ok)
     }
 
+    /// Starts a typed request whose line is known at compile time (cat1-config's
+    /// [`Request::QUERY_LINE`](cat1_config::request::Request::QUERY_LINE) and the like): the
+    /// line is copied, not encoded, and its exchange was built with it. The adapters' `query`,
+    /// `test`, `execute` and `read` start this way (the same copy into the transmit buffer,
+    /// then the same start). The inner error: the command has no such form (or, in a buffer
+    /// too short, the line does not fit).
+    pub fn start_fixed(
+        &mut self,
+        line: &FixedLine,
+        timeout: Duration,
+        now: Instant,
+    ) -> Result<Result<&[u8], RequestError>, StartError> {
+        if N < FIXED_MAX {
+            // A buffer shorter than any fixed line's padding (known at compile time): the line
+            // written as an encoder writes it, where it fits.
+            return self.start_with(timeout, now, |tx| {
+                let bytes = line.line()?;
+                let mut w = Writer::new(tx);
+                w.put(bytes);
+                Ok(w.finish()?)
+            });
+        }
+        let tx = self.idle_tx()?;
+        match encode_fixed(line, tx) {
+            Ok(encoded) => self.start_encoded(encoded, timeout, now).map(Ok),
+            Err(Refused::Request(e)) => Ok(Err(e)),
+            Err(Refused::Start(e)) => Err(e),
+        }
+    }
+
     /// The transmit buffer, to encode a command into, when a command may start. The adapters
     /// encode there and call [`Core::start_encoded`]: one copy of the exchange in flash, not one
     /// per request type, and no closure in between.
@@ -312,14 +342,19 @@ impl<const N: usize> Core<N> {
     /// [`encode_raw`], [`encode_typed`]).
     pub(crate) fn start_encoded(
         &mut self,
-        encoded: Encoded,
+        encoded: Encoded<'_>,
         timeout: Duration,
         now: Instant,
     ) -> Result<&[u8], StartError> {
         self.check_idle()?;
-        let Encoded { len, name, echoed } = encoded;
+        let Encoded {
+            len,
+            fixed,
+            name,
+            echoed,
+        } = encoded;
         let echo_required = echoed && self.echo == Echo::On;
-        self.begin_command(len.min(N), echo_required, name, timeout, now)
+        self.begin_exchange(len.min(N), echo_required, name, fixed, timeout, now)
     }
 
     /// A line written by an encoder (typed or raw) without a known name.
@@ -340,22 +375,44 @@ impl<const N: usize> Core<N> {
         &mut self,
         n: usize,
         echo_required: bool,
+        name: (u16, u8),
+        timeout: Duration,
+        now: Instant,
+    ) -> Result<&[u8], StartError> {
+        self.begin_exchange(n, echo_required, name, None, timeout, now)
+    }
+
+    /// Starts the exchange of the `n`-byte line in the transmit buffer; `fixed`, when it is
+    /// that line, has the exchange built already.
+    fn begin_exchange(
+        &mut self,
+        n: usize,
+        echo_required: bool,
         (name_start, name_len): (u16, u8),
+        fixed: Option<&FixedLine>,
         timeout: Duration,
         now: Instant,
     ) -> Result<&[u8], StartError> {
         let line = self.tx.get(..n).unwrap_or(&[]);
-        let start = usize::from(name_start);
-        let name = line
-            .get(start..start.saturating_add(usize::from(name_len)))
-            .unwrap_or(&[]);
-        let mut expect = Expect::command(line, name);
-        if echo_required {
-            expect = expect.echo_required();
-        }
+        let (state, sent_len) = match fixed {
+            // Built at compile time as below (the line has one line end, its CR, which
+            // `Expect::command` trims).
+            Some(fixed) => (fixed.exchange(echo_required), n.saturating_sub(1)),
+            None => {
+                let start = usize::from(name_start);
+                let name = line
+                    .get(start..start.saturating_add(usize::from(name_len)))
+                    .unwrap_or(&[]);
+                let mut expect = Expect::command(line, name);
+                if echo_required {
+                    expect = expect.echo_required();
+                }
+                (expect.detach(), expect.sent().len())
+            }
+        };
         self.deadline = now.saturating_add(timeout);
-        self.state = expect.detach();
-        self.sent_len = u16::try_from(expect.sent().len()).unwrap_or(0);
+        self.state = state;
+        self.sent_len = u16::try_from(sent_len).unwrap_or(0);
         self.name_start = name_start;
         self.name_len = name_len;
         Ok(line)
@@ -491,9 +548,11 @@ impl<const N: usize> Core<N> {
 }
 
 /// A line an encoder wrote into the transmit buffer (see [`Core::start_encoded`]).
-pub(crate) struct Encoded {
+pub(crate) struct Encoded<'l> {
     /// Its length, CR included.
     len: usize,
+    /// The fixed line it is, whose exchange is built already ([`encode_fixed`]).
+    fixed: Option<&'l FixedLine>,
     /// Where the command name sits in it, and its length.
     name: (u16, u8),
     /// Whether the module echoes it when echo is on.
@@ -517,10 +576,14 @@ impl From<StartError> for Refused {
 
 /// Writes `command` (as [`Core::start`]): a password-prefixed command runs in a transparent
 /// mode, where nothing is echoed; the name's place is known from the command.
-pub(crate) fn encode_command(command: &CommandLine<'_>, tx: &mut [u8]) -> Result<Encoded, Refused> {
+pub(crate) fn encode_command(
+    command: &CommandLine<'_>,
+    tx: &mut [u8],
+) -> Result<Encoded<'static>, Refused> {
     let len = command.emit(tx).map_err(StartError::Encode)?;
     Ok(Encoded {
         len,
+        fixed: None,
         name: name_of(command),
         echoed: command.password().is_none(),
     })
@@ -532,7 +595,7 @@ pub(crate) fn encode_plain(
     name: Option<&[u8]>,
     query: bool,
     tx: &mut [u8],
-) -> Result<Encoded, Refused> {
+) -> Result<Encoded<'static>, Refused> {
     let mut w = Writer::new(tx);
     w.put(b"AT");
     let position = match name {
@@ -551,19 +614,60 @@ pub(crate) fn encode_plain(
     let len = w.finish().map_err(StartError::Encode)?;
     Ok(Encoded {
         len,
+        fixed: None,
         name: position,
         echoed: true,
     })
 }
 
 /// Writes a raw line (as [`Core::start_raw`]); its name is found in it.
-pub(crate) fn encode_raw(line: &[u8], tx: &mut [u8]) -> Result<Encoded, Refused> {
+pub(crate) fn encode_raw(line: &[u8], tx: &mut [u8]) -> Result<Encoded<'static>, Refused> {
     let len = emit_raw(line, tx)?;
     let line = tx.get(..len).unwrap_or(&[]);
     Ok(Encoded {
         len,
+        fixed: None,
         name: name_position(line),
         echoed: is_at(line),
+    })
+}
+
+/// Copies a line fixed at compile time (see [`Core::start_fixed`]): a typed request's line is
+/// always echoed when echo is on (it starts with `AT`), and its name follows `AT+`.
+#[inline]
+pub(crate) fn encode_fixed<'l>(line: &'l FixedLine, tx: &mut [u8]) -> Result<Encoded<'l>, Refused> {
+    let (padded, len) = line.padded();
+    if len == 0 {
+        return Err(Refused::Request(RequestError::NoSuchForm));
+    }
+    if tx.len() < FIXED_MAX {
+        // Not for the adapters' buffer (`MAX_LINE`); `Core::start_fixed` writes the line
+        // another way into a buffer this short.
+        return Err(Refused::Request(RequestError::BufferTooSmall {
+            needed: FIXED_MAX,
+        }));
+    }
+    // All FIXED_MAX bytes, a word at a time, each stored only where it differs: a few word
+    // moves, not a `memcpy` call (which would bring about 700 bytes of flash, as `Writer::put`
+    // says).
+    let mut rest: &mut [u8] = tx;
+    for &word in padded {
+        if let Some((d, tail)) = core::mem::take(&mut rest).split_first_chunk_mut::<4>() {
+            if *d != word {
+                *d = word;
+            }
+            rest = tail;
+        }
+    }
+    let name = match u8::try_from(line.name_len()) {
+        Ok(0) | Err(_) => (0, 0),
+        Ok(n) => (3, n),
+    };
+    Ok(Encoded {
+        len,
+        fixed: Some(line),
+        name,
+        echoed: true,
     })
 }
 
@@ -572,7 +676,7 @@ pub(crate) fn encode_raw(line: &[u8], tx: &mut [u8]) -> Result<Encoded, Refused>
 pub(crate) fn encode_typed(
     written: Result<usize, RequestError>,
     name: &[u8],
-) -> Result<Encoded, Refused> {
+) -> Result<Encoded<'static>, Refused> {
     let len = written.map_err(Refused::Request)?;
     let name = match u8::try_from(name.len()) {
         Ok(0) | Err(_) => (0, 0),
@@ -580,6 +684,7 @@ pub(crate) fn encode_typed(
     };
     Ok(Encoded {
         len,
+        fixed: None,
         name,
         echoed: true,
     })
@@ -589,11 +694,12 @@ pub(crate) fn encode_typed(
 pub(crate) fn encode_typed_line(
     written: Result<usize, RequestError>,
     tx: &[u8],
-) -> Result<Encoded, Refused> {
+) -> Result<Encoded<'static>, Refused> {
     let len = written.map_err(Refused::Request)?.min(tx.len());
     let line = tx.get(..len).unwrap_or(&[]);
     Ok(Encoded {
         len,
+        fixed: None,
         name: name_position(line),
         echoed: is_at(line),
     })
@@ -678,6 +784,37 @@ mod tests {
     }
 
     #[test]
+    fn a_fixed_line_is_refused_as_the_encoders_refuse_it() {
+        let spec = &cat1_config::commands::general::RSTIM;
+        let mut core = Core::<8>::new();
+        let t = Duration::from_secs(5);
+        // No such form: nothing starts.
+        assert_eq!(
+            core.start_fixed(&FixedLine::execute(spec), t, Instant::ZERO),
+            Ok(Err(RequestError::NoSuchForm))
+        );
+        assert!(!core.is_busy());
+        // A buffer shorter than FIXED_MAX takes a line that fits, and refuses one that does not.
+        let at = FixedLine::bare(&cat1_config::commands::general::AT);
+        assert_eq!(
+            core.start_fixed(&at, t, Instant::ZERO),
+            Ok(Ok(&b"AT\r"[..]))
+        );
+        let mut core = Core::<8>::new();
+        assert_eq!(
+            core.start_fixed(&FixedLine::query(spec), t, Instant::ZERO),
+            Ok(Err(RequestError::BufferTooSmall { needed: 10 }))
+        );
+        // Busy is told first.
+        let mut core = Core::<64>::new();
+        core.start_fixed(&at, t, Instant::ZERO).unwrap().unwrap();
+        assert_eq!(
+            core.start_fixed(&FixedLine::query(spec), t, Instant::ZERO),
+            Err(StartError::Busy)
+        );
+    }
+
+    #[test]
     fn plain_lines_are_what_command_line_writes() {
         let mut tx = [0u8; 64];
         let mut expected = [0u8; 64];
@@ -708,17 +845,38 @@ mod tests {
     extern crate std;
     use std::vec::Vec;
 
-    /// Every output of `input` fed `chunk` bytes at a time, owned.
+    /// Every output of `input` fed `chunk` bytes at a time after `AT+CSQ`, owned.
     fn outputs<const N: usize>(echo: Echo, input: &[u8], chunk: usize) -> Vec<std::string::String> {
+        outputs_after::<N>(
+            echo,
+            |core| {
+                core.start(
+                    &CommandLine::execute(b"CSQ"),
+                    Duration::from_secs(5),
+                    Instant::ZERO,
+                )
+                .map(<[u8]>::to_vec)
+                .map_err(|_| "busy".into())
+            },
+            input,
+            chunk,
+        )
+    }
+
+    /// Every output of `input` fed `chunk` bytes at a time after `start`, owned; the line it
+    /// wrote first.
+    fn outputs_after<const N: usize>(
+        echo: Echo,
+        start: impl FnOnce(&mut Core<N>) -> Result<Vec<u8>, std::string::String>,
+        input: &[u8],
+        chunk: usize,
+    ) -> Vec<std::string::String> {
         let mut core = Core::<N>::new();
         core.set_echo(echo);
         let mut out = Vec::new();
-        let line = CommandLine::execute(b"CSQ");
-        if core
-            .start(&line, Duration::from_secs(5), Instant::ZERO)
-            .is_err()
-        {
-            out.push("busy".into());
+        match start(&mut core) {
+            Ok(line) => out.push(std::format!("{line:?}")),
+            Err(e) => out.push(e),
         }
         for piece in input.chunks(chunk.max(1)) {
             let mut rest = piece;
@@ -732,6 +890,57 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// A line fixed at compile time starts the same exchange as the command line it is:
+        /// the same bytes written, the same echo, information lines and results, for every
+        /// command and form (and the same refusal when the command has no such form).
+        #[test]
+        fn a_fixed_line_starts_what_the_command_line_starts(
+            command in 0usize..cat1_config::commands::COUNT,
+            form in 0usize..3,
+            pieces in proptest::collection::vec(0usize..8, 0..16),
+            chunk in 1usize..9,
+            echo_on in proptest::bool::ANY,
+        ) {
+            let spec = cat1_config::commands::ALL[command];
+            let name = spec.name.as_bytes();
+            let (fixed, line) = match form {
+                0 => (FixedLine::query(spec), CommandLine::query(name)),
+                1 => (FixedLine::test(spec), CommandLine::test(name)),
+                _ if name.is_empty() => (FixedLine::bare(spec), CommandLine::bare()),
+                _ => (FixedLine::bare(spec), CommandLine::execute(name)),
+            };
+            // The echo and the answer of this command, and lines of others.
+            let mut echo = Vec::from(fixed.line().unwrap_or(b"AT\r"));
+            echo.push(b'\n');
+            let mut info = std::format!("+{}: 1,\"a\"\r\n", spec.name).into_bytes();
+            if name.is_empty() {
+                info = b"+X: 1\r\n".to_vec();
+            }
+            let tokens: [&[u8]; 8] = [
+                &echo, &info, b"OK\r\n", b"\r\n", b"+CME ERROR: 3\r\n", b"ERROR\r\n",
+                b"+OTHER: 2\r\n", b"continued\r\n",
+            ];
+            let input: Vec<u8> = pieces.iter().flat_map(|&i| tokens[i].iter().copied()).collect();
+            let echo = if echo_on { Echo::On } else { Echo::Off };
+            let refused = fixed.line().is_err();
+            let by_fixed = outputs_after::<64>(echo, |core| {
+                match core.start_fixed(&fixed, Duration::from_secs(5), Instant::ZERO) {
+                    Ok(Ok(bytes)) => Ok(bytes.to_vec()),
+                    Ok(Err(e)) => Err(std::format!("{e:?}")),
+                    Err(e) => Err(std::format!("{e:?}")),
+                }
+            }, &input, chunk);
+            let by_line = outputs_after::<64>(echo, |core| {
+                if refused {
+                    return Err(std::format!("{:?}", RequestError::NoSuchForm));
+                }
+                core.start(&line, Duration::from_secs(5), Instant::ZERO)
+                    .map(<[u8]>::to_vec)
+                    .map_err(|e| std::format!("{e:?}"))
+            }, &input, chunk);
+            proptest::prop_assert_eq!(by_fixed, by_line);
+        }
+
         /// The one-byte path (`Framer::take_byte`: bytes stored, line ends at the start of a line
         /// skipped, without the exchange attached) gives
         /// what feeding the framer gives: over-long lines, empty lines, the echo, answers, late

@@ -16,7 +16,8 @@
 //! - unsolicited input (banner, COM heartbeats, URCs, transparent data) handed to a [`Listener`],
 //!   never merged into an answer, never dropped without being counted ([`ClientCounters`]);
 //! - typed commands from cat1-config's model ([`blocking::Modem::query`], [`blocking::Modem::set`],
-//!   [`blocking::Modem::read`]) and a profile applied with one save
+//!   [`blocking::Modem::read`], [`blocking::Modem::test`]; a line without values is built at compile
+//!   time and copied, not encoded, see [`Core::start_fixed`]) and a profile applied with one save
 //!   ([`blocking::Modem::apply_profile`]);
 //! - data on sockets A-D with the socket distribution protocol ([`sdp`]).
 //!

@@ -90,7 +90,7 @@ macro_rules! procedures {
         /// typed request adds only its encoder and decoder to the flash.
         $($asyncness)? fn run(
             &mut self,
-            encoded: Result<$crate::core::Encoded, $crate::core::Refused>,
+            encoded: Result<$crate::core::Encoded<'_>, $crate::core::Refused>,
             timeout: cat1_hal_traits::time::Duration,
             on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
@@ -113,7 +113,10 @@ macro_rules! procedures {
             mut on_values: impl FnMut(cat1_config::Values<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
             let mut malformed = false;
-            let mut on_info = |info: cat1_at_parse::InfoLine<'_>| {
+            let tx = maybe_await!($mode, self.idle_tx())?;
+            let encoded = $crate::core::encode_fixed(R::QUERY_LINE, tx);
+            let timeout = self.timing.command;
+            maybe_await!($mode, self.run(encoded, timeout, &mut |info| {
                 if info.is_continuation() {
                     return;
                 }
@@ -121,20 +124,7 @@ macro_rules! procedures {
                     Ok(values) => on_values(values),
                     Err(_) => malformed = true,
                 }
-            };
-            let timeout = self.timing.command;
-            let spec = R::SPEC;
-            // `AT+NAME?` as `R::query` writes it, by `plain` (which `read` shares), when the form
-            // exists; otherwise `R::query` (and its error). Decided per request at compile time:
-            // one path each, and no second encoder in the flash.
-            if spec.has(cat1_config::spec::Forms::QUERY) && !spec.name.is_empty() {
-                let name = spec.name.as_bytes();
-                maybe_await!($mode, self.plain(Some(name), true, timeout, &mut on_info))?;
-            } else {
-                let tx = maybe_await!($mode, self.idle_tx())?;
-                let encoded = $crate::core::encode_typed(R::query(tx), spec.name.as_bytes());
-                maybe_await!($mode, self.run(encoded, timeout, &mut on_info))?;
-            }
+            }))?;
             if malformed { Err($crate::CommandError::Malformed) } else { Ok(()) }
         }
 
@@ -156,20 +146,16 @@ macro_rules! procedures {
             &mut self,
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
-            let timeout = self.timing.command;
-            let spec = R::SPEC;
-            let mut on_info = |info: cat1_at_parse::InfoLine<'_>| on_line(info.line());
-            // `AT+NAME` (or `AT`) as `R::execute` writes it, by `plain`, when the form exists;
-            // otherwise `R::execute` (and its error), as in `query`.
-            if spec.params.is_empty() && spec.has(cat1_config::spec::Forms::EXECUTE) {
-                let name = spec.name.as_bytes();
-                let name = if name.is_empty() { None } else { Some(name) };
-                maybe_await!($mode, self.plain(name, false, timeout, &mut on_info))
-            } else {
-                let tx = maybe_await!($mode, self.idle_tx())?;
-                let encoded = $crate::core::encode_typed(R::execute(tx), spec.name.as_bytes());
-                maybe_await!($mode, self.run(encoded, timeout, &mut on_info))
-            }
+            maybe_await!($mode, self.fixed(R::EXECUTE_LINE, &mut on_line))
+        }
+
+        /// Asks for the values a command takes (`AT+NAME=?`); information lines (whole)
+        /// go to `on_line`.
+        pub $($asyncness)? fn test<R: cat1_config::request::Request>(
+            &mut self,
+            mut on_line: impl FnMut(&[u8]),
+        ) -> Result<(), $crate::CommandError<E>> {
+            maybe_await!($mode, self.fixed(R::TEST_LINE, &mut on_line))
         }
 
         /// Reads a read-only value (`AT+CSQ`, `AT+VER`, ...) with the bare form, which the manual
@@ -179,11 +165,20 @@ macro_rules! procedures {
             &mut self,
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
-            let name = R::SPEC.name.as_bytes();
+            maybe_await!($mode, self.fixed(R::BARE_LINE, &mut on_line))
+        }
+
+        /// The exchange of a line fixed at compile time; whole information lines go to
+        /// `on_line`. One function for `execute`, `test` and `read`, not one per request type.
+        $($asyncness)? fn fixed(
+            &mut self,
+            line: &cat1_config::request::FixedLine,
+            on_line: &mut impl FnMut(&[u8]),
+        ) -> Result<(), $crate::CommandError<E>> {
+            let tx = maybe_await!($mode, self.idle_tx())?;
+            let encoded = $crate::core::encode_fixed(line, tx);
             let timeout = self.timing.command;
-            maybe_await!($mode, self.plain(Some(name), false, timeout, &mut |info| {
-                on_line(info.line())
-            }))
+            maybe_await!($mode, self.run(encoded, timeout, &mut |info| on_line(info.line())))
         }
 
         /// Reads every setting of the module into `config` (which should start as the factory

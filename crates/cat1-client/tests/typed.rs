@@ -178,3 +178,38 @@ fn a_profile_already_in_place_changes_nothing() {
     let (modem, _, _) = m.release();
     assert!(!modem.received.iter().any(|l| l == b"AT+S"));
 }
+
+#[test]
+fn the_allowed_values_come_from_the_test_form() {
+    let clock = VirtualClock::default();
+    let uart = MockUart::new(
+        &clock,
+        4,
+        vec![step(
+            b"AT+RSTIM=?\r",
+            &[(5, b"\r\n+RSTIM:<0,60~65535(s)>\r\n\r\nOK\r\n")],
+        )],
+    );
+    let mut m = blocking::Modem::new(uart, clock, ());
+    let mut lines = Vec::new();
+    m.test::<requests::Rstim>(|line| lines.push(line.to_vec()))
+        .unwrap();
+    assert_eq!(lines, [b"+RSTIM:<0,60~65535(s)>".to_vec()]);
+    // Refused, with nothing sent, where the command has no test form.
+    assert_eq!(
+        m.test::<requests::Csq>(|_| {}),
+        Err(CommandError::Request(RequestError::NoSuchForm))
+    );
+    let (uart, _, _) = m.release();
+    assert!(uart.finished());
+}
+
+#[test]
+fn the_bare_form_of_at_is_plain_at() {
+    let clock = VirtualClock::default();
+    let uart = MockUart::new(&clock, 4, vec![step(b"AT\r", &[(5, b"\r\nOK\r\n")])]);
+    let mut m = blocking::Modem::new(uart, clock, ());
+    m.read::<requests::At>(|_| {}).unwrap();
+    let (uart, _, _) = m.release();
+    assert!(uart.finished());
+}

@@ -26,11 +26,24 @@ impl core::error::Error for InfoError {}
 pub fn body<'a>(line: &'a [u8], name: &str) -> Result<&'a [u8], InfoError> {
     let rest = line.strip_prefix(b"+").ok_or(InfoError)?;
     let (n, rest) = rest.split_at_checked(name.len()).ok_or(InfoError)?;
-    if !n.eq_ignore_ascii_case(name.as_bytes()) {
+    if !same_name(n, name.as_bytes()) {
         return Err(InfoError);
     }
     let rest = rest.strip_prefix(b":").ok_or(InfoError)?;
     Ok(rest.trim_ascii())
+}
+
+/// `a.eq_ignore_ascii_case(b)` (equal lengths), with the usual byte, the same in both (the
+/// module answers with the name as sent), compared first: about half the instructions of
+/// folding both bytes every time.
+#[inline]
+fn same_name(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(&x, &y)| {
+            // Bytes that differ are the same letter in two cases only if they differ in bit 5
+            // alone and one of them is a lower-case letter.
+            x == y || (x ^ y == 0x20 && (x | 0x20).is_ascii_lowercase())
+        })
 }
 
 /// Splits at the first comma; trims spaces around both parts.
@@ -528,5 +541,29 @@ impl LinkState {
         } else {
             b"Disconnected"
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_name_is_eq_ignore_ascii_case_for_every_pair_of_bytes() {
+        for x in 0..=255u8 {
+            for y in 0..=255u8 {
+                assert_eq!(
+                    same_name(&[x], &[y]),
+                    [x].eq_ignore_ascii_case(&[y]),
+                    "{x} {y}"
+                );
+                assert_eq!(
+                    same_name(&[b'A', x, b'z'], &[b'a', y, b'Z']),
+                    [b'A', x, b'z'].eq_ignore_ascii_case(&[b'a', y, b'Z'])
+                );
+            }
+        }
+        assert!(!same_name(b"CSQ", b"CS"));
+        assert!(same_name(b"", b""));
     }
 }

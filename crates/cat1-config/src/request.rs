@@ -1,8 +1,9 @@
 //! Typed MCU-side requests: one type per command (generated in [`crate::requests`]), each of
 //! which encodes its lines and decodes its answer from the command's description.
 
-use cat1_at_parse::{EncodeError, Writer};
+use cat1_at_parse::{Detached, EncodeError, Expect, Writer};
 
+use crate::commands::ALL;
 use crate::info::body;
 use crate::render::write_values;
 use crate::spec::{Code, CommandSpec, DefaultValue, Forms, Value, Values};
@@ -61,10 +62,172 @@ fn line(
     Ok(w.finish()?)
 }
 
+/// Room for the longest line without values: `AT+`, the longest command name, `=?` and CR,
+/// rounded up to whole words (copied a word at a time).
+pub const FIXED_MAX: usize = FIXED_WORDS * 4;
+
+/// [`FIXED_MAX`] in words.
+pub const FIXED_WORDS: usize = (6 + longest_name()).div_ceil(4);
+
+/// The longest command name.
+const fn longest_name() -> usize {
+    let mut longest = 0;
+    let mut rest: &[&CommandSpec] = &ALL;
+    while let [spec, more @ ..] = rest {
+        if spec.name.len() > longest {
+            longest = spec.name.len();
+        }
+        rest = more;
+    }
+    longest
+}
+
+/// Writes `bytes` at the start of `rest`; what follows them (as much as fits: the caller has
+/// checked the room).
+const fn put<'a>(mut rest: &'a mut [u8], mut bytes: &[u8]) -> &'a mut [u8] {
+    while let [b, more @ ..] = bytes {
+        rest = match rest {
+            [first, tail @ ..] => {
+                *first = *b;
+                tail
+            }
+            other => other,
+        };
+        bytes = more;
+    }
+    rest
+}
+
+/// A request line without values (`AT+NAME?`, `AT+NAME=?`, `AT+NAME`), built at compile time
+/// from the command's description: what [`Request::query`], [`Request::test`] and
+/// [`Request::execute`] write, without writing it each time (the client starts a typed query
+/// or read by copying it; see [`Request::QUERY_LINE`]).
+///
+/// Sized for cat1-config's commands ([`FIXED_MAX`] bytes, from the longest name): a
+/// description of one's own with a longer name has no fixed line (it refuses with
+/// [`RequestError::NoSuchForm`]; its lines can still be sent with `cat1_at_parse::CommandLine`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FixedLine {
+    /// The line, CR included, then zeros, in words (a copy of all of them is a few word moves).
+    words: [[u8; 4]; FIXED_WORDS],
+    /// Its length; 0 when the command has no such form.
+    len: u8,
+    /// The length of the name after `AT+` (0 for plain `AT`).
+    name_len: u8,
+    /// The exchange it starts, as `Expect::command` of the line and name makes it: echo not
+    /// required, then required (the client picks one by what it knows of echo, instead of
+    /// building it each time).
+    exchange: Detached,
+    exchange_echoed: Detached,
+}
+
+impl FixedLine {
+    /// `AT+NAME<tail>\r` when `valid` (plain `AT<tail>\r` for an empty name), else a line
+    /// that refuses with [`RequestError::NoSuchForm`].
+    const fn new(spec: &CommandSpec, valid: bool, tail: &[u8]) -> FixedLine {
+        let mut line = FixedLine {
+            words: [[0; 4]; FIXED_WORDS],
+            len: 0,
+            name_len: 0,
+            exchange: Detached::NOTHING,
+            exchange_echoed: Detached::NOTHING,
+        };
+        let name = spec.name.as_bytes();
+        // Every name fits (FIXED_MAX is computed from them); a test checks the tails.
+        if !valid || name.len() + tail.len() + 4 > FIXED_MAX {
+            return line;
+        }
+        let rest: &mut [u8] = line.words.as_flattened_mut();
+        let rest = put(rest, b"AT");
+        let rest = if name.is_empty() {
+            rest
+        } else {
+            put(put(rest, b"+"), name)
+        };
+        put(put(rest, tail), b"\r");
+        let n = 2 + (!name.is_empty()) as usize + name.len() + tail.len();
+        line.len = (n + 1) as u8;
+        line.name_len = name.len() as u8;
+        if let Some((sent, _)) = line.words.as_flattened().split_at_checked(n) {
+            let expect = Expect::command(sent, name);
+            line.exchange = expect.detach();
+            line.exchange_echoed = expect.echo_required().detach();
+        }
+        line
+    }
+
+    /// `AT+NAME?\r`, as [`Request::query`] writes it (refused the same way).
+    pub const fn query(spec: &CommandSpec) -> FixedLine {
+        Self::new(spec, spec.has(Forms::QUERY), b"?")
+    }
+
+    /// `AT+NAME=?\r`, as [`Request::test`] writes it (refused the same way).
+    pub const fn test(spec: &CommandSpec) -> FixedLine {
+        Self::new(spec, spec.has(Forms::TEST), b"=?")
+    }
+
+    /// `AT+NAME\r`, as [`Request::execute`] writes it (refused the same way).
+    pub const fn execute(spec: &CommandSpec) -> FixedLine {
+        Self::new(
+            spec,
+            spec.params.is_empty() && spec.has(Forms::EXECUTE),
+            b"",
+        )
+    }
+
+    /// `AT+NAME\r` for any command (plain `AT\r` for [`crate::requests::At`]): the bare form,
+    /// which the manual defines as "executes or queries the current value" for every command.
+    pub const fn bare(spec: &CommandSpec) -> FixedLine {
+        Self::new(spec, true, b"")
+    }
+
+    /// The line, CR included.
+    pub fn line(&self) -> Result<&[u8], RequestError> {
+        match self.words.as_flattened().get(..usize::from(self.len)) {
+            Some([]) | None => Err(RequestError::NoSuchForm),
+            Some(line) => Ok(line),
+        }
+    }
+
+    /// The line padded with zeros to [`FIXED_MAX`] bytes, in words (a copy of fixed size), and
+    /// its length (0 when the command has no such form).
+    pub const fn padded(&self) -> (&[[u8; 4]; FIXED_WORDS], usize) {
+        (&self.words, self.len as usize)
+    }
+
+    /// The length of the command name, which starts after `AT+` (0 for plain `AT`).
+    pub const fn name_len(&self) -> usize {
+        self.name_len as usize
+    }
+
+    /// The exchange the line starts (`Expect::command(line, name)` detached), with
+    /// `echo_required` or not.
+    pub const fn exchange(&self, echo_required: bool) -> Detached {
+        if echo_required {
+            self.exchange_echoed
+        } else {
+            self.exchange
+        }
+    }
+}
+
 /// A command the MCU can send. Implemented by the generated types of [`crate::requests`].
 pub trait Request {
     /// The command's description.
     const SPEC: &'static CommandSpec;
+
+    /// `AT+NAME?\r`, built at compile time (what [`Request::query`] writes).
+    const QUERY_LINE: &'static FixedLine = &FixedLine::query(Self::SPEC);
+
+    /// `AT+NAME=?\r`, built at compile time (what [`Request::test`] writes).
+    const TEST_LINE: &'static FixedLine = &FixedLine::test(Self::SPEC);
+
+    /// `AT+NAME\r`, built at compile time (what [`Request::execute`] writes).
+    const EXECUTE_LINE: &'static FixedLine = &FixedLine::execute(Self::SPEC);
+
+    /// The bare form `AT+NAME\r` of any command, built at compile time (see
+    /// [`FixedLine::bare`]).
+    const BARE_LINE: &'static FixedLine = &FixedLine::bare(Self::SPEC);
 
     /// Writes `AT+NAME?\r`.
     fn query(buf: &mut [u8]) -> Result<usize, RequestError> {
@@ -113,7 +276,131 @@ pub trait Request {
     /// Decodes the answer line of a setting's query (`+NAME: v1,v2`), tolerantly: spaces after
     /// the colon, keywords in any case or quoted, empty "unset" values.
     fn decode_query(line: &[u8]) -> Result<Values<'_>, Code> {
-        let spec = Self::SPEC;
+        decode_answer(Self::SPEC, line)
+    }
+}
+
+/// [`Request::decode_query`] for the command `spec` describes.
+pub fn decode_answer<'a>(spec: &CommandSpec, line: &'a [u8]) -> Result<Values<'a>, Code> {
+    if !spec.setting {
+        return Err(Code::UNKNOWN);
+    }
+    let text = body(line, spec.name).map_err(|_| Code::UNKNOWN)?;
+    // One pass over the parameters (not a count first): each is validated as it comes; the
+    // count is judged after, and a wrong count is told before a bad value, as a count first
+    // would tell it.
+    let mut texts = cat1_at_parse::Params::new(text).iter();
+    let mut values = Values::new();
+    let mut given: usize = 0;
+    let mut bad = None;
+    for p in spec.params {
+        let v = match texts.next().map(<[u8]>::trim_ascii) {
+            Some(t) => {
+                given = given.saturating_add(1);
+                match t {
+                    b"" if matches!(p.default, DefaultValue::Unset) => Value::Text(b""),
+                    t => validate_value(p, t).unwrap_or_else(|e| {
+                        bad = bad.or(Some(e));
+                        Value::Absent
+                    }),
+                }
+            }
+            None => Value::Absent,
+        };
+        values.push(v);
+    }
+    // Too many, or too few (the required count is needed only when some were left out).
+    if texts.next().is_some() || (given < spec.params.len() && given < spec.required()) {
+        return Err(Code::BAD_VALUE);
+    }
+    match bad {
+        Some(e) => Err(e),
+        None => Ok(values),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use crate::requests::{At, Csq, Rstim, Z};
+
+    /// What `line` writes for `spec` in a buffer of `room` bytes, or its error.
+    fn written(
+        spec: &CommandSpec,
+        form: Forms,
+        tail: &[u8],
+        room: usize,
+    ) -> Result<([u8; 64], usize), RequestError> {
+        let mut buf = [0u8; 64];
+        let n = line(spec, form, &mut buf[..room], tail, None)?;
+        Ok((buf, n))
+    }
+
+    /// The fixed line copied into a buffer of `room` bytes as the client copies it.
+    fn copied(fixed: &FixedLine, room: usize) -> Result<([u8; 64], usize), RequestError> {
+        let line = fixed.line()?;
+        if line.len() > room {
+            return Err(RequestError::BufferTooSmall { needed: line.len() });
+        }
+        let mut buf = [0u8; 64];
+        buf[..line.len()].copy_from_slice(line);
+        Ok((buf, line.len()))
+    }
+
+    #[test]
+    fn fixed_lines_are_what_the_encoders_write_for_every_command() {
+        for spec in ALL {
+            for room in [0, 3, 6, 64] {
+                let execute = if spec.params.is_empty() {
+                    written(spec, Forms::EXECUTE, b"", room)
+                } else {
+                    Err(RequestError::NoSuchForm)
+                };
+                let bare = written(
+                    &CommandSpec {
+                        forms: Forms(15),
+                        ..*spec
+                    },
+                    Forms(0),
+                    b"",
+                    room,
+                );
+                for (fixed, general) in [
+                    (
+                        FixedLine::query(spec),
+                        written(spec, Forms::QUERY, b"?", room),
+                    ),
+                    (
+                        FixedLine::test(spec),
+                        written(spec, Forms::TEST, b"=?", room),
+                    ),
+                    (FixedLine::execute(spec), execute),
+                    (FixedLine::bare(spec), bare),
+                ] {
+                    let fixed_bytes = copied(&fixed, room);
+                    let strip = |r: Result<([u8; 64], usize), RequestError>| {
+                        r.map(|(b, n)| b[..n].to_vec())
+                    };
+                    assert_eq!(strip(fixed_bytes), strip(general), "{} {room}", spec.name);
+                    if let Ok(line) = fixed.line() {
+                        assert_eq!(fixed.name_len(), spec.name.len());
+                        assert_eq!(&line[..2], b"AT");
+                        let (padded, len) = fixed.padded();
+                        assert_eq!(len, line.len());
+                        assert!(padded.as_flattened()[len..].iter().all(|&b| b == 0));
+                        // The exchange built at compile time is the one built at run time.
+                        let expect = Expect::command(line, spec.name.as_bytes());
+                        assert_eq!(fixed.exchange(false), expect.detach());
+                        assert_eq!(fixed.exchange(true), expect.echo_required().detach());
+                    }
+                }
+            }
+        }
+    }
+
+    /// `decode_answer` as it was written first: the parameters counted, then validated.
+    fn decode_counted<'a>(spec: &CommandSpec, line: &'a [u8]) -> Result<Values<'a>, Code> {
         if !spec.setting {
             return Err(Code::UNKNOWN);
         }
@@ -134,5 +421,47 @@ pub trait Request {
             values.push(v);
         }
         Ok(values)
+    }
+
+    proptest::proptest! {
+        /// The one-pass decoder gives what counting first gave, on every command, for answers
+        /// with too few, too many, empty, bad and good values.
+        #[test]
+        fn one_pass_decoding_is_counting_first(
+            command in 0usize..crate::commands::COUNT,
+            pieces in proptest::collection::vec(0usize..12, 0..8),
+            name_case in proptest::bool::ANY,
+        ) {
+            const VALUES: [&str; 12] = [
+                "", "0", "1", "60", "65536", "ON", "off", "\"CMNET\"", "a.b", " 7 ", "NET",
+                "115200",
+            ];
+            let spec = ALL[command];
+            let name = if name_case {
+                spec.name.to_ascii_lowercase()
+            } else {
+                spec.name.into()
+            };
+            let body: std::vec::Vec<&str> = pieces.iter().map(|&i| VALUES[i]).collect();
+            let line = std::format!("+{}: {}", name, body.join(","));
+            proptest::prop_assert_eq!(
+                decode_answer(spec, line.as_bytes()),
+                decode_counted(spec, line.as_bytes())
+            );
+        }
+    }
+
+    #[test]
+    fn the_request_types_carry_their_lines() {
+        assert_eq!(Csq::BARE_LINE.line(), Ok(&b"AT+CSQ\r"[..]));
+        assert_eq!(Csq::EXECUTE_LINE.line(), Err(RequestError::NoSuchForm));
+        assert_eq!(Z::EXECUTE_LINE.line(), Ok(&b"AT+Z\r"[..]));
+        assert_eq!(Csq::TEST_LINE.line(), Err(RequestError::NoSuchForm));
+        assert_eq!(Rstim::QUERY_LINE.line(), Ok(&b"AT+RSTIM?\r"[..]));
+        assert_eq!(Rstim::TEST_LINE.line(), Ok(&b"AT+RSTIM=?\r"[..]));
+        assert_eq!(Rstim::EXECUTE_LINE.line(), Err(RequestError::NoSuchForm));
+        assert_eq!(Z::QUERY_LINE.line(), Err(RequestError::NoSuchForm));
+        assert_eq!(At::BARE_LINE.line(), Ok(&b"AT\r"[..]));
+        assert_eq!(At::BARE_LINE.name_len(), 0);
     }
 }
