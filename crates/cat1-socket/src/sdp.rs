@@ -1171,6 +1171,56 @@ mod tests {
     }
 
     #[test]
+    fn a_mid_frame_chunk_longer_than_a_lane_block_is_summed_right() {
+        // The header and length fed first, then 1,500 bytes that stay inside the frame: the
+        // one-step store of `feed` must not sum them as a single lane block (0xFF data would
+        // overflow the lanes and the frame would fail its checksum).
+        let data = vec![0xFFu8; 2100];
+        let mut wire = vec![0u8; data.len() + OVERHEAD];
+        let n = encode_data(Direction::ToHost, SocketId::B, &data, &mut wire).unwrap();
+        let mut dec = Decoder::<2105>::new(Direction::ToHost);
+        let mut events = Vec::new();
+        for piece in [&wire[..7], &wire[7..1507], &wire[1507..n]] {
+            let mut rest = piece;
+            while let Status::Complete(e, used) = dec.feed(rest) {
+                events.push(own(e));
+                rest = &rest[used..];
+            }
+        }
+        assert_eq!(events, [Owned::Data(SocketId::B, data)]);
+        assert_eq!(dec.counters().checksum_errors, 0);
+    }
+
+    #[test]
+    fn a_whole_frame_longer_than_a_lane_block_is_judged_by_its_true_sum() {
+        // A frame whose checksum byte is what one lane block's sum gives for its data (wrong:
+        // the lanes overflow past a block) must be reported, not handed out.
+        let data = vec![0xFFu8; 2048];
+        let mut wire = vec![0u8; data.len() + OVERHEAD];
+        let n = encode_data(Direction::ToHost, SocketId::C, &data, &mut wire).unwrap();
+        let mut scratch = vec![0u8; data.len()];
+        let overflowed = b'c'
+            .wrapping_add(PARAM_DATA)
+            .wrapping_add(copy_sum_block(&mut scratch, &data));
+        let right = wire[n - 1];
+        assert_ne!(overflowed, right, "the data must overflow the lanes");
+        wire[n - 1] = overflowed;
+        let mut dec = Decoder::<2105>::new(Direction::ToHost);
+        let mut events = decode_chunked(&mut dec, &wire[..n], n);
+        events.extend(flush_all(&mut dec));
+        assert_eq!(
+            events.first(),
+            Some(&Owned::Error(DecodeError::Checksum {
+                socket: SocketId::C,
+                computed: right,
+                received: overflowed,
+            }))
+        );
+        assert!(!events.iter().any(|e| matches!(e, Owned::Data(..))));
+        assert_eq!(dec.counters().frames, 0);
+    }
+
+    #[test]
     fn copy_sum_and_sum8_match_a_byte_loop() {
         // All 0xFF stresses the lanes; lengths cross the word, tail and block boundaries.
         for fill in [0xFFu8, 0x5A] {
