@@ -730,8 +730,10 @@ impl<const N: usize> Decoder<N> {
             self.need = 2;
             return Outcome::Partial;
         }
-        // `n` is below 65,536: the sums below cannot overflow.
-        let error = if n == 0 || n.wrapping_add(5) > N {
+        // Against `N - 5` (a constant; `N >= 6`), not as `n + 5 > N`: with a 16-bit `usize` that
+        // sum wraps for the largest fields (a field of 0xFFFD then set `need` to 0 and the loop
+        // spun). Past this test `n + 5 <= N`: the sums below cannot overflow on any target.
+        let error = if n == 0 || n > N.saturating_sub(5) {
             self.counters.length_errors = self.counters.length_errors.saturating_add(1);
             // As `n + 2`: a field below 2 is reported as 2.
             DecodeError::Length {
@@ -785,7 +787,7 @@ impl<const N: usize> Decoder<N> {
     /// Hands out the judged frame and arranges for anything behind it to be searched next.
     fn take_frame(&mut self) -> Event<'_> {
         let ([_, _, sock, param], n) = self.head();
-        // `n` is below 65,536: no overflow.
+        // A judged frame: `n + 5 <= N`, no overflow.
         let frame_end = n.wrapping_add(5);
         self.counters.frames = self.counters.frames.saturating_add(1);
         self.matched = 0;
