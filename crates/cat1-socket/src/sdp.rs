@@ -730,8 +730,10 @@ impl<const N: usize> Decoder<N> {
             self.need = 2;
             return Outcome::Partial;
         }
-        // `n` is below 65,536: the sums below cannot overflow.
-        let error = if n == 0 || n.wrapping_add(5) > N {
+        // Against `N - 5` (a constant; `N >= 6`), not as `n + 5 > N`: with a 16-bit `usize` that
+        // sum wraps for the largest fields (a field of 0xFFFD then set `need` to 0 and the loop
+        // spun). Past this test `n + 5 <= N`: the sums below cannot overflow on any target.
+        let error = if n == 0 || n > N.saturating_sub(5) {
             self.counters.length_errors = self.counters.length_errors.saturating_add(1);
             // As `n + 2`: a field below 2 is reported as 2.
             DecodeError::Length {
@@ -785,7 +787,7 @@ impl<const N: usize> Decoder<N> {
     /// Hands out the judged frame and arranges for anything behind it to be searched next.
     fn take_frame(&mut self) -> Event<'_> {
         let ([_, _, sock, param], n) = self.head();
-        // `n` is below 65,536: no overflow.
+        // A judged frame: `n + 5 <= N`, no overflow.
         let frame_end = n.wrapping_add(5);
         self.counters.frames = self.counters.frames.saturating_add(1);
         self.matched = 0;
@@ -1168,6 +1170,56 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_mid_frame_chunk_longer_than_a_lane_block_is_summed_right() {
+        // The header and length fed first, then 1,500 bytes that stay inside the frame: the
+        // one-step store of `feed` must not sum them as a single lane block (0xFF data would
+        // overflow the lanes and the frame would fail its checksum).
+        let data = vec![0xFFu8; 2100];
+        let mut wire = vec![0u8; data.len() + OVERHEAD];
+        let n = encode_data(Direction::ToHost, SocketId::B, &data, &mut wire).unwrap();
+        let mut dec = Decoder::<2105>::new(Direction::ToHost);
+        let mut events = Vec::new();
+        for piece in [&wire[..7], &wire[7..1507], &wire[1507..n]] {
+            let mut rest = piece;
+            while let Status::Complete(e, used) = dec.feed(rest) {
+                events.push(own(e));
+                rest = &rest[used..];
+            }
+        }
+        assert_eq!(events, [Owned::Data(SocketId::B, data)]);
+        assert_eq!(dec.counters().checksum_errors, 0);
+    }
+
+    #[test]
+    fn a_whole_frame_longer_than_a_lane_block_is_judged_by_its_true_sum() {
+        // A frame whose checksum byte is what one lane block's sum gives for its data (wrong:
+        // the lanes overflow past a block) must be reported, not handed out.
+        let data = vec![0xFFu8; 2048];
+        let mut wire = vec![0u8; data.len() + OVERHEAD];
+        let n = encode_data(Direction::ToHost, SocketId::C, &data, &mut wire).unwrap();
+        let mut scratch = vec![0u8; data.len()];
+        let overflowed = b'c'
+            .wrapping_add(PARAM_DATA)
+            .wrapping_add(copy_sum_block(&mut scratch, &data));
+        let right = wire[n - 1];
+        assert_ne!(overflowed, right, "the data must overflow the lanes");
+        wire[n - 1] = overflowed;
+        let mut dec = Decoder::<2105>::new(Direction::ToHost);
+        let mut events = decode_chunked(&mut dec, &wire[..n], n);
+        events.extend(flush_all(&mut dec));
+        assert_eq!(
+            events.first(),
+            Some(&Owned::Error(DecodeError::Checksum {
+                socket: SocketId::C,
+                computed: right,
+                received: overflowed,
+            }))
+        );
+        assert!(!events.iter().any(|e| matches!(e, Owned::Data(..))));
+        assert_eq!(dec.counters().frames, 0);
     }
 
     #[test]
