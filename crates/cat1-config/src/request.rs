@@ -221,6 +221,12 @@ impl FixedLine {
 }
 
 /// A command the MCU can send. Implemented by the generated types of [`crate::requests`].
+///
+/// cat1-client's typed methods send [`Request::QUERY_LINE`], [`Request::TEST_LINE`],
+/// [`Request::EXECUTE_LINE`] and [`Request::BARE_LINE`], built from [`Request::SPEC`], not what
+/// [`Request::query`], [`Request::test`] or [`Request::execute`] write: an implementation that
+/// overrides those changes what they write, not what the client sends (except for a name too
+/// long for a fixed line, see [`FixedLine::fits`]).
 pub trait Request {
     /// The command's description.
     const SPEC: &'static CommandSpec;
