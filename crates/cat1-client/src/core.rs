@@ -305,7 +305,10 @@ impl<const N: usize> Core<N> {
     /// line is copied, not encoded, and its exchange was built with it. The adapters' `query`,
     /// `test`, `execute` and `read` start this way (the same copy into the transmit buffer,
     /// then the same start). The inner error: the command has no such form (or, in a buffer
-    /// too short, the line does not fit).
+    /// too short, the line does not fit; or the command is a description of one's own whose
+    /// name is too long for a fixed line, see
+    /// [`FixedLine::fits`](cat1_config::request::FixedLine::fits): start it with
+    /// [`Core::start_with`] and `Request::query` or the like, as the adapters do).
     pub fn start_fixed(
         &mut self,
         line: &FixedLine,

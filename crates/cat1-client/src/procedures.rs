@@ -114,7 +114,13 @@ macro_rules! procedures {
         ) -> Result<(), $crate::CommandError<E>> {
             let mut malformed = false;
             let tx = maybe_await!($mode, self.idle_tx())?;
-            let encoded = $crate::core::encode_fixed(R::QUERY_LINE, tx);
+            // A description of one's own whose name is too long for a fixed line: written as
+            // any line (decided at compile time: nothing of it in a firmware without one).
+            let encoded = if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
+                $crate::core::encode_fixed(R::QUERY_LINE, tx)
+            } else {
+                $crate::core::encode_typed(R::query(tx), R::SPEC.name.as_bytes())
+            };
             let timeout = self.timing.command;
             maybe_await!($mode, self.run(encoded, timeout, &mut |info| {
                 if info.is_continuation() {
@@ -146,6 +152,11 @@ macro_rules! procedures {
             &mut self,
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
+            if const { !cat1_config::request::FixedLine::fits(R::SPEC) } {
+                return maybe_await!($mode, self.unfixed(&mut |tx| {
+                    $crate::core::encode_typed(R::execute(tx), R::SPEC.name.as_bytes())
+                }, &mut on_line));
+            }
             maybe_await!($mode, self.fixed(R::EXECUTE_LINE, &mut on_line))
         }
 
@@ -155,6 +166,11 @@ macro_rules! procedures {
             &mut self,
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
+            if const { !cat1_config::request::FixedLine::fits(R::SPEC) } {
+                return maybe_await!($mode, self.unfixed(&mut |tx| {
+                    $crate::core::encode_typed(R::test(tx), R::SPEC.name.as_bytes())
+                }, &mut on_line));
+            }
             maybe_await!($mode, self.fixed(R::TEST_LINE, &mut on_line))
         }
 
@@ -165,6 +181,11 @@ macro_rules! procedures {
             &mut self,
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
+            if const { !cat1_config::request::FixedLine::fits(R::SPEC) } {
+                return maybe_await!($mode, self.unfixed(&mut |tx| {
+                    $crate::core::encode_plain(Some(R::SPEC.name.as_bytes()), false, tx)
+                }, &mut on_line));
+            }
             maybe_await!($mode, self.fixed(R::BARE_LINE, &mut on_line))
         }
 
@@ -177,6 +198,19 @@ macro_rules! procedures {
         ) -> Result<(), $crate::CommandError<E>> {
             let tx = maybe_await!($mode, self.idle_tx())?;
             let encoded = $crate::core::encode_fixed(line, tx);
+            let timeout = self.timing.command;
+            maybe_await!($mode, self.run(encoded, timeout, &mut |info| on_line(info.line())))
+        }
+
+        /// [`Self::fixed`] for a description of one's own whose name is too long for a fixed
+        /// line ([`cat1_config::request::FixedLine::fits`]): `encode` writes the line.
+        $($asyncness)? fn unfixed(
+            &mut self,
+            encode: &mut dyn FnMut(&mut [u8]) -> Result<$crate::core::Encoded<'static>, $crate::core::Refused>,
+            on_line: &mut impl FnMut(&[u8]),
+        ) -> Result<(), $crate::CommandError<E>> {
+            let tx = maybe_await!($mode, self.idle_tx())?;
+            let encoded = encode(tx);
             let timeout = self.timing.command;
             maybe_await!($mode, self.run(encoded, timeout, &mut |info| on_line(info.line())))
         }

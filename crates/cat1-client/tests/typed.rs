@@ -213,3 +213,83 @@ fn the_bare_form_of_at_is_plain_at() {
     let (uart, _, _) = m.release();
     assert!(uart.finished());
 }
+
+/// A setting described by the application, as cat1-config's `RSTIM` but named with 12 bytes
+/// (`AT+` and 12 bytes and `=?`, CR: 18, past the longest line of cat1-config's commands).
+static LONG_SETTING: cat1_config::CommandSpec = cat1_config::CommandSpec {
+    name: "RSTIMEXTEND1",
+    ..cat1_config::commands::general::RSTIM
+};
+
+struct LongSetting;
+
+impl cat1_config::request::Request for LongSetting {
+    const SPEC: &'static cat1_config::CommandSpec = &LONG_SETTING;
+}
+
+/// An action described by the application, as `AT+Z` but named with 13 bytes.
+static LONG_ACTION: cat1_config::CommandSpec = cat1_config::CommandSpec {
+    name: "RESTARTMODULE",
+    ..cat1_config::commands::general::Z
+};
+
+struct LongAction;
+
+impl cat1_config::request::Request for LongAction {
+    const SPEC: &'static cat1_config::CommandSpec = &LONG_ACTION;
+}
+
+#[test]
+fn a_request_of_ones_own_with_a_long_name_is_sent_in_every_form() {
+    let clock = VirtualClock::default();
+    let uart = MockUart::new(
+        &clock,
+        64,
+        vec![
+            step(
+                b"AT+RSTIMEXTEND1?\r",
+                &[(5, b"\r\n+RSTIMEXTEND1: 60\r\n\r\nOK\r\n")],
+            ),
+            step(
+                b"AT+RSTIMEXTEND1=?\r",
+                &[(5, b"\r\n+RSTIMEXTEND1:<0,60~65535(s)>\r\n\r\nOK\r\n")],
+            ),
+            step(
+                b"AT+RSTIMEXTEND1\r",
+                &[(5, b"\r\n+RSTIMEXTEND1: 60\r\n\r\nOK\r\n")],
+            ),
+            step(b"AT+RESTARTMODULE\r", &[(5, b"\r\nOK\r\n")]),
+            step(b"AT+RESTARTMODULE\r", &[(5, b"\r\nOK\r\n")]),
+        ],
+    );
+    let mut m = blocking::Modem::new(uart, clock, ());
+    let mut got = Vec::new();
+    m.query::<LongSetting>(|values| got.push(format!("{:?}", values.as_slice())))
+        .unwrap();
+    assert_eq!(got, ["[Int(60)]"]);
+    let mut lines = Vec::new();
+    m.test::<LongSetting>(|line| lines.push(line.to_vec()))
+        .unwrap();
+    m.read::<LongSetting>(|line| lines.push(line.to_vec()))
+        .unwrap();
+    assert_eq!(
+        lines,
+        [
+            b"+RSTIMEXTEND1:<0,60~65535(s)>".to_vec(),
+            b"+RSTIMEXTEND1: 60".to_vec()
+        ]
+    );
+    // Forms the command does not have are still refused, with nothing sent.
+    assert_eq!(
+        m.execute::<LongSetting>(|_| {}),
+        Err(CommandError::Request(RequestError::NoSuchForm))
+    );
+    assert_eq!(
+        m.query::<LongAction>(|_| {}),
+        Err(CommandError::Request(RequestError::NoSuchForm))
+    );
+    m.execute::<LongAction>(|_| {}).unwrap();
+    m.read::<LongAction>(|_| {}).unwrap();
+    let (uart, _, _) = m.release();
+    assert!(uart.finished());
+}

@@ -104,8 +104,9 @@ const fn put<'a>(mut rest: &'a mut [u8], mut bytes: &[u8]) -> &'a mut [u8] {
 /// or read by copying it; see [`Request::QUERY_LINE`]).
 ///
 /// Sized for cat1-config's commands ([`FIXED_MAX`] bytes, from the longest name): a
-/// description of one's own with a longer name has no fixed line (it refuses with
-/// [`RequestError::NoSuchForm`]; its lines can still be sent with `cat1_at_parse::CommandLine`).
+/// description of one's own with a longer name may have no fixed line for a form it has (it
+/// refuses with [`RequestError::NoSuchForm`]); [`FixedLine::fits`] tells, and the client's
+/// typed methods then write its lines with [`Request::query`] and the like, as for any line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FixedLine {
     /// The line, CR included, then zeros, in words (a copy of all of them is a few word moves).
@@ -200,6 +201,14 @@ impl FixedLine {
         self.name_len as usize
     }
 
+    /// Whether every line without values of `spec` fits a fixed line (its name is no longer than
+    /// the longest of cat1-config's commands, so true for all of them). When not, a form the
+    /// command has may still have no fixed line: write the line with [`Request::query`],
+    /// [`Request::test`] or [`Request::execute`] instead.
+    pub const fn fits(spec: &CommandSpec) -> bool {
+        spec.name.len() <= FIXED_MAX - 6
+    }
+
     /// The exchange the line starts (`Expect::command(line, name)` detached), with
     /// `echo_required` or not.
     pub const fn exchange(&self, echo_required: bool) -> Detached {
@@ -212,6 +221,12 @@ impl FixedLine {
 }
 
 /// A command the MCU can send. Implemented by the generated types of [`crate::requests`].
+///
+/// cat1-client's typed methods send [`Request::QUERY_LINE`], [`Request::TEST_LINE`],
+/// [`Request::EXECUTE_LINE`] and [`Request::BARE_LINE`], built from [`Request::SPEC`], not what
+/// [`Request::query`], [`Request::test`] or [`Request::execute`] write: an implementation that
+/// overrides those changes what they write, not what the client sends (except for a name too
+/// long for a fixed line, see [`FixedLine::fits`]).
 pub trait Request {
     /// The command's description.
     const SPEC: &'static CommandSpec;
@@ -351,6 +366,7 @@ mod tests {
     #[test]
     fn fixed_lines_are_what_the_encoders_write_for_every_command() {
         for spec in ALL {
+            assert!(FixedLine::fits(spec), "{}", spec.name);
             for room in [0, 3, 6, 64] {
                 let execute = if spec.params.is_empty() {
                     written(spec, Forms::EXECUTE, b"", room)
@@ -449,6 +465,33 @@ mod tests {
                 decode_counted(spec, line.as_bytes())
             );
         }
+    }
+
+    #[test]
+    fn a_name_longer_than_the_models_does_not_fit() {
+        let longest = FIXED_MAX - 6;
+        let name = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+        let spec = |n: usize| CommandSpec {
+            name: &name[..n],
+            forms: Forms(15),
+            params: &[],
+            ..crate::commands::general::RSTIM
+        };
+        // Every form of a name that fits has its line.
+        let fits = spec(longest);
+        assert!(FixedLine::fits(&fits));
+        for fixed in [
+            FixedLine::query(&fits),
+            FixedLine::test(&fits),
+            FixedLine::execute(&fits),
+            FixedLine::bare(&fits),
+        ] {
+            assert!(fixed.line().is_ok());
+        }
+        // One byte longer: the test form has no line, although the command has it.
+        let long = spec(longest + 1);
+        assert!(!FixedLine::fits(&long));
+        assert_eq!(FixedLine::test(&long).line(), Err(RequestError::NoSuchForm));
     }
 
     #[test]
