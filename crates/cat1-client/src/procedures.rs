@@ -90,16 +90,13 @@ macro_rules! procedures {
         /// typed request adds only its encoder and decoder to the flash.
         $($asyncness)? fn run(
             &mut self,
-            encoded: Result<$crate::core::Encoded<'_>, $crate::core::Refused>,
+            encoded: Result<$crate::core::Encoded, $crate::core::Refused>,
             timeout: cat1_hal_traits::time::Duration,
             on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
             let encoded = encoded.map_err($crate::procedures::refused)?;
             let now = self.now();
-            let bytes = self
-                .core
-                .start_encoded(encoded, timeout, now)
-                .map_err($crate::CommandError::Start)?;
+            let bytes = self.core.start_encoded(encoded, timeout, now);
             maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
             maybe_await!($mode, self.uart.flush()).map_err($crate::CommandError::Io)?;
             let finished = maybe_await!($mode, self.pump(on_info)).map_err($crate::CommandError::Io)?;
@@ -113,10 +110,8 @@ macro_rules! procedures {
             mut on_values: impl FnMut(cat1_config::Values<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
             let mut malformed = false;
-            let tx = maybe_await!($mode, self.idle_tx())?;
-            let encoded = $crate::core::encode_fixed(R::QUERY_LINE, tx);
             let timeout = self.timing.command;
-            maybe_await!($mode, self.run(encoded, timeout, &mut |info| {
+            maybe_await!($mode, self.run_fixed(R::QUERY_LINE, timeout, &mut |info| {
                 if info.is_continuation() {
                     return;
                 }
@@ -135,7 +130,12 @@ macro_rules! procedures {
             values: &[cat1_config::Value<'_>],
         ) -> Result<(), $crate::CommandError<E>> {
             let tx = maybe_await!($mode, self.idle_tx())?;
-            let encoded = $crate::core::encode_typed(R::set(values, tx), R::SPEC.name.as_bytes());
+            let encoded = $crate::core::encode_typed(
+                R::set(values, tx),
+                R::SPEC.name.as_bytes(),
+                R::BARE_LINE,
+                tx,
+            );
             let timeout = self.timing.command;
             maybe_await!($mode, self.run(encoded, timeout, &mut |_| {}))
         }
@@ -175,10 +175,22 @@ macro_rules! procedures {
             line: &cat1_config::request::FixedLine,
             on_line: &mut impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
+            let timeout = self.timing.command;
+            maybe_await!($mode, self.run_fixed(line, timeout, &mut |info| on_line(info.line())))
+        }
+
+        /// The exchange of a line fixed at compile time, with its exchange built with it:
+        /// `query`, `read` and the rest, and the lines the procedures send themselves (`AT`,
+        /// `AT+ENTM`), which need no encoder then.
+        $($asyncness)? fn run_fixed(
+            &mut self,
+            line: &cat1_config::request::FixedLine,
+            timeout: cat1_hal_traits::time::Duration,
+            on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+        ) -> Result<(), $crate::CommandError<E>> {
             let tx = maybe_await!($mode, self.idle_tx())?;
             let encoded = $crate::core::encode_fixed(line, tx);
-            let timeout = self.timing.command;
-            maybe_await!($mode, self.run(encoded, timeout, &mut |info| on_line(info.line())))
+            maybe_await!($mode, self.run(encoded, timeout, on_info))
         }
 
         /// Reads every setting of the module into `config` (which should start as the factory
@@ -253,7 +265,7 @@ macro_rules! procedures {
         /// Probes with `AT`: `true` when the module answers `OK` (it is in command mode).
         pub $($asyncness)? fn probe(&mut self) -> Result<bool, E> {
             let timeout = self.timing.probe;
-            match maybe_await!($mode, self.plain(None, false, timeout, &mut |_| {})) {
+            match maybe_await!($mode, self.run_fixed($crate::procedures::AT, timeout, &mut |_| {})) {
                 Ok(()) => Ok(true),
                 Err($crate::CommandError::Io(e)) => Err(e),
                 Err($crate::CommandError::Timeout) => {
@@ -297,7 +309,7 @@ macro_rules! procedures {
             // After a handshake, echo is whatever the saved configuration says: factory default on,
             // but a module configured with AT+E=OFF does not echo. Accept either.
             self.core.set_echo($crate::Echo::Unknown);
-            maybe_await!($mode, self.plain(None, false, handshake, &mut |_| {}))
+            maybe_await!($mode, self.run_fixed($crate::procedures::AT, handshake, &mut |_| {}))
                 .map_err(EnterError::Confirm)
         }
 
@@ -325,7 +337,7 @@ macro_rules! procedures {
         /// saving (protocol-notes §1).
         pub $($asyncness)? fn leave_command_mode(&mut self) -> Result<(), $crate::CommandError<E>> {
             let timeout = self.timing.command;
-            maybe_await!($mode, self.plain(Some(b"ENTM"), false, timeout, &mut |_| {}))
+            maybe_await!($mode, self.run_fixed($crate::procedures::ENTM, timeout, &mut |_| {}))
         }
 
         /// Sends `command` (`AT+S`, `AT+Z` or `AT+CLEAR`), then waits for the module's banner
@@ -393,6 +405,14 @@ macro_rules! procedures {
 }
 
 pub(crate) use {maybe_await, procedures};
+
+/// `AT`, the probe and the handshake's confirmation, built at compile time with its exchange.
+pub(crate) const AT: &cat1_config::request::FixedLine =
+    &cat1_config::request::FixedLine::bare(&cat1_config::commands::general::AT);
+
+/// `AT+ENTM`, leaving command mode, built at compile time with its exchange.
+pub(crate) const ENTM: &cat1_config::request::FixedLine =
+    &cat1_config::request::FixedLine::execute(&cat1_config::commands::general::ENTM);
 
 /// The error for a command that was not sent.
 pub(crate) fn refused<E>(r: crate::core::Refused) -> crate::CommandError<E> {
