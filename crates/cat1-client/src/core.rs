@@ -453,6 +453,27 @@ impl<const N: usize> Core<N> {
         Ok(b"a")
     }
 
+    /// A step of the handshake for the adapters: `+++` (`escape`, awaiting `a`) or `a`
+    /// (awaiting `+ok`), as [`Core::start_escape`] and [`Core::start_confirm`] start them, but
+    /// without their idle check: the adapters start the escape right after [`Core::abort`] and
+    /// [`Core::settled`], and the `a` right after the escape's reply ended it, so the core is
+    /// always idle there (one check less in flash).
+    pub(crate) fn start_handshake(
+        &mut self,
+        escape: bool,
+        timeout: Duration,
+        now: Instant,
+    ) -> &'static [u8] {
+        self.deadline = now.saturating_add(timeout);
+        let (state, bytes) = if escape {
+            (HANDSHAKE_A, &b"+++"[..])
+        } else {
+            (HANDSHAKE_OK, &b"a"[..])
+        };
+        self.state = state;
+        bytes
+    }
+
     /// Abandons the exchange in flight; whatever it still answers is unsolicited (and late).
     pub fn abort(&mut self) {
         if self.is_busy() {

@@ -314,20 +314,14 @@ macro_rules! procedures {
         }
 
         /// One step of the handshake: `+++` then its `a` (`escape`), or `a` then its `+ok`;
-        /// `false` when the reply did not come (or the step could not start). One function for
-        /// both steps, for flash.
+        /// `false` when the reply did not come. One function for both steps, for flash. Called
+        /// only with the core idle (see `Core::start_handshake`).
         $($asyncness)? fn handshake_step(&mut self, escape: bool) -> Result<bool, E> {
             use $crate::procedures::Finished;
             let timeout = self.timing.handshake;
             let now = self.now();
-            let (started, want) = if escape {
-                (self.core.start_escape(timeout, now), Finished::HandshakeA)
-            } else {
-                (self.core.start_confirm(timeout, now), Finished::HandshakeOk)
-            };
-            let Ok(bytes) = started else {
-                return Ok(false);
-            };
+            let want = if escape { Finished::HandshakeA } else { Finished::HandshakeOk };
+            let bytes = self.core.start_handshake(escape, timeout, now);
             maybe_await!($mode, self.uart.write_all(bytes))?;
             maybe_await!($mode, self.uart.flush())?;
             Ok(maybe_await!($mode, self.pump(&mut |_| {}))? == want)
