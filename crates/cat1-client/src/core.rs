@@ -269,7 +269,7 @@ impl<const N: usize> Core<N> {
         let n = command.emit(&mut self.tx).map_err(StartError::Encode)?;
         // A password-prefixed command runs in a transparent mode, where nothing is echoed.
         let echo_required = self.echo == Echo::On && command.password().is_none();
-        self.begin_command(n, echo_required, name_of(command), timeout, now)
+        self.begin_exchange(n, echo_required, name_of(command), timeout, now)
     }
 
     /// Starts a raw line (`line` without its CR) for anything the typed API does not cover.
@@ -326,10 +326,23 @@ impl<const N: usize> Core<N> {
             });
         }
         let tx = self.idle_tx()?;
-        match encode_fixed(line, tx) {
-            Ok(encoded) => self.start_encoded(encoded, timeout, now).map(Ok),
-            Err(Refused::Request(e)) => Ok(Err(e)),
-            Err(Refused::Start(e)) => Err(e),
+        // Copied, and the exchange taken from the line, without an `Encoded` in between (the
+        // cycles bench starts most commands here).
+        match copy_fixed(line, tx) {
+            Ok(len) => {
+                let state = line.exchange(self.echo == Echo::On);
+                let sent_len = len.saturating_sub(1);
+                let name = fixed_name(line);
+                Ok(Ok(self.begin_built(
+                    len.min(N),
+                    state,
+                    sent_len,
+                    name,
+                    timeout,
+                    now,
+                )))
+            }
+            Err(e) => Ok(Err(e)),
         }
     }
 
@@ -342,22 +355,29 @@ impl<const N: usize> Core<N> {
     }
 
     /// Starts the command an encoder wrote into [`Core::idle_tx`] ([`encode_command`],
-    /// [`encode_raw`], [`encode_typed`]).
+    /// [`encode_raw`], [`encode_typed`], [`encode_fixed`]), with the exchange the encoder built:
+    /// no line is scanned here, so the adapters' one exchange loop carries no encoder's work.
+    /// Idle is not checked again: [`Core::idle_tx`] checked it, and nothing but the encoder ran
+    /// since.
     pub(crate) fn start_encoded(
         &mut self,
-        encoded: Encoded<'_>,
+        encoded: Encoded,
         timeout: Duration,
         now: Instant,
-    ) -> Result<&[u8], StartError> {
-        self.check_idle()?;
+    ) -> &[u8] {
         let Encoded {
             len,
-            fixed,
+            exchange,
+            exchange_echoed,
+            sent_len,
             name,
-            echoed,
         } = encoded;
-        let echo_required = echoed && self.echo == Echo::On;
-        self.begin_exchange(len.min(N), echo_required, name, fixed, timeout, now)
+        let state = if self.echo == Echo::On {
+            exchange_echoed
+        } else {
+            exchange
+        };
+        self.begin_built(len.min(N), state, sent_len, name, timeout, now)
     }
 
     /// A line written by an encoder (typed or raw) without a known name.
@@ -371,10 +391,11 @@ impl<const N: usize> Core<N> {
         let line = self.tx.get(..n).unwrap_or(&[]);
         let echo_required = self.echo == Echo::On && is_at(line);
         let position = name_position(line);
-        self.begin_command(n, echo_required, position, timeout, now)
+        self.begin_exchange(n, echo_required, position, timeout, now)
     }
 
-    fn begin_command(
+    /// Starts the exchange of the `n`-byte line in the transmit buffer.
+    fn begin_exchange(
         &mut self,
         n: usize,
         echo_required: bool,
@@ -382,43 +403,32 @@ impl<const N: usize> Core<N> {
         timeout: Duration,
         now: Instant,
     ) -> Result<&[u8], StartError> {
-        self.begin_exchange(n, echo_required, name, None, timeout, now)
+        let line = self.tx.get(..n).unwrap_or(&[]);
+        let mut expect = Expect::command(line, name_in(line, name));
+        if echo_required {
+            expect = expect.echo_required();
+        }
+        let sent_len = expect.sent().len();
+        Ok(self.begin_built(n, expect.detach(), sent_len, name, timeout, now))
     }
 
-    /// Starts the exchange of the `n`-byte line in the transmit buffer; `fixed`, when it is
-    /// that line, has the exchange built already.
-    fn begin_exchange(
+    /// Starts the exchange `state` of the `n`-byte line in the transmit buffer, `sent_len` of
+    /// which is matched against the echo, with its name at `name_start`.
+    fn begin_built(
         &mut self,
         n: usize,
-        echo_required: bool,
+        state: Detached,
+        sent_len: usize,
         (name_start, name_len): (u16, u8),
-        fixed: Option<&FixedLine>,
         timeout: Duration,
         now: Instant,
-    ) -> Result<&[u8], StartError> {
-        let line = self.tx.get(..n).unwrap_or(&[]);
-        let (state, sent_len) = match fixed {
-            // Built at compile time as below (the line has one line end, its CR, which
-            // `Expect::command` trims).
-            Some(fixed) => (fixed.exchange(echo_required), n.saturating_sub(1)),
-            None => {
-                let start = usize::from(name_start);
-                let name = line
-                    .get(start..start.saturating_add(usize::from(name_len)))
-                    .unwrap_or(&[]);
-                let mut expect = Expect::command(line, name);
-                if echo_required {
-                    expect = expect.echo_required();
-                }
-                (expect.detach(), expect.sent().len())
-            }
-        };
+    ) -> &[u8] {
         self.deadline = now.saturating_add(timeout);
         self.state = state;
         self.sent_len = u16::try_from(sent_len).unwrap_or(0);
         self.name_start = name_start;
         self.name_len = name_len;
-        Ok(line)
+        self.tx.get(..n).unwrap_or(&[])
     }
 
     /// Starts the escape: returns `+++` (write it in one go, after the guard silence), then waits
@@ -444,6 +454,27 @@ impl<const N: usize> Core<N> {
         self.deadline = now.saturating_add(timeout);
         self.state = HANDSHAKE_OK;
         Ok(b"a")
+    }
+
+    /// A step of the handshake for the adapters: `+++` (`escape`, awaiting `a`) or `a`
+    /// (awaiting `+ok`), as [`Core::start_escape`] and [`Core::start_confirm`] start them, but
+    /// without their idle check: the adapters start the escape right after [`Core::abort`] and
+    /// [`Core::settled`], and the `a` right after the escape's reply ended it, so the core is
+    /// always idle there (one check less in flash).
+    pub(crate) fn start_handshake(
+        &mut self,
+        escape: bool,
+        timeout: Duration,
+        now: Instant,
+    ) -> &'static [u8] {
+        self.deadline = now.saturating_add(timeout);
+        let (state, bytes) = if escape {
+            (HANDSHAKE_A, &b"+++"[..])
+        } else {
+            (HANDSHAKE_OK, &b"a"[..])
+        };
+        self.state = state;
+        bytes
     }
 
     /// Abandons the exchange in flight; whatever it still answers is unsolicited (and late).
@@ -550,16 +581,50 @@ impl<const N: usize> Core<N> {
     }
 }
 
-/// A line an encoder wrote into the transmit buffer (see [`Core::start_encoded`]).
-pub(crate) struct Encoded<'l> {
+/// A line an encoder wrote into the transmit buffer, with the exchange it starts (see
+/// [`Core::start_encoded`]).
+pub(crate) struct Encoded {
     /// Its length, CR included.
     len: usize,
-    /// The fixed line it is, whose exchange is built already ([`encode_fixed`]).
-    fixed: Option<&'l FixedLine>,
+    /// The exchange it starts when echo is not known to be on (`Expect::command` of the line
+    /// and its name, detached).
+    exchange: Detached,
+    /// ... and when it is: the echo required first (the same as `exchange` for a line the
+    /// module does not echo).
+    exchange_echoed: Detached,
+    /// The length of the line as matched against the echo (its line ends trimmed).
+    sent_len: usize,
     /// Where the command name sits in it, and its length.
     name: (u16, u8),
-    /// Whether the module echoes it when echo is on.
-    echoed: bool,
+}
+
+impl Encoded {
+    /// The `len`-byte line at the start of `tx`, its name at `name`: its exchange built from it
+    /// (`echoed`: whether the module echoes it when echo is on). For the lines not known at
+    /// compile time.
+    fn build(tx: &[u8], len: usize, name: (u16, u8), echoed: bool) -> Encoded {
+        let line = tx.get(..len).unwrap_or(&[]);
+        let expect = Expect::command(line, name_in(line, name));
+        let exchange = expect.detach();
+        Encoded {
+            len,
+            exchange,
+            exchange_echoed: if echoed {
+                expect.echo_required().detach()
+            } else {
+                exchange
+            },
+            sent_len: expect.sent().len(),
+            name,
+        }
+    }
+}
+
+/// The name at `(start, len)` in `line`.
+fn name_in(line: &[u8], (start, len): (u16, u8)) -> &[u8] {
+    let start = usize::from(start);
+    line.get(start..start.saturating_add(usize::from(len)))
+        .unwrap_or(&[])
 }
 
 /// Why [`Core::start_encoded`] sent nothing.
@@ -579,17 +644,14 @@ impl From<StartError> for Refused {
 
 /// Writes `command` (as [`Core::start`]): a password-prefixed command runs in a transparent
 /// mode, where nothing is echoed; the name's place is known from the command.
-pub(crate) fn encode_command(
-    command: &CommandLine<'_>,
-    tx: &mut [u8],
-) -> Result<Encoded<'static>, Refused> {
+pub(crate) fn encode_command(command: &CommandLine<'_>, tx: &mut [u8]) -> Result<Encoded, Refused> {
     let len = command.emit(tx).map_err(StartError::Encode)?;
-    Ok(Encoded {
+    Ok(Encoded::build(
+        tx,
         len,
-        fixed: None,
-        name: name_of(command),
-        echoed: command.password().is_none(),
-    })
+        name_of(command),
+        command.password().is_none(),
+    ))
 }
 
 /// Writes `AT` (`name` `None`), `AT+NAME` or (`query`) `AT+NAME?`, as `CommandLine::emit`
@@ -598,7 +660,7 @@ pub(crate) fn encode_plain(
     name: Option<&[u8]>,
     query: bool,
     tx: &mut [u8],
-) -> Result<Encoded<'static>, Refused> {
+) -> Result<Encoded, Refused> {
     let mut w = Writer::new(tx);
     w.put(b"AT");
     let position = match name {
@@ -615,40 +677,42 @@ pub(crate) fn encode_plain(
     };
     w.put_byte(b'\r');
     let len = w.finish().map_err(StartError::Encode)?;
-    Ok(Encoded {
-        len,
-        fixed: None,
-        name: position,
-        echoed: true,
-    })
+    Ok(Encoded::build(tx, len, position, true))
 }
 
 /// Writes a raw line (as [`Core::start_raw`]); its name is found in it.
-pub(crate) fn encode_raw(line: &[u8], tx: &mut [u8]) -> Result<Encoded<'static>, Refused> {
+pub(crate) fn encode_raw(line: &[u8], tx: &mut [u8]) -> Result<Encoded, Refused> {
     let len = emit_raw(line, tx)?;
-    let line = tx.get(..len).unwrap_or(&[]);
+    Ok(encoded_line(tx, len))
+}
+
+/// Copies a line fixed at compile time (see [`Core::start_fixed`]), whose exchange was built
+/// with it: a typed request's line is always echoed when echo is on (it starts with `AT`), and
+/// its name follows `AT+`.
+#[inline]
+pub(crate) fn encode_fixed(line: &FixedLine, tx: &mut [u8]) -> Result<Encoded, Refused> {
+    let len = copy_fixed(line, tx).map_err(Refused::Request)?;
     Ok(Encoded {
         len,
-        fixed: None,
-        name: name_position(line),
-        echoed: is_at(line),
+        exchange: line.exchange(false),
+        exchange_echoed: line.exchange(true),
+        // The line has one line end, its CR, which `Expect::command` trims.
+        sent_len: len.saturating_sub(1),
+        name: fixed_name(line),
     })
 }
 
-/// Copies a line fixed at compile time (see [`Core::start_fixed`]): a typed request's line is
-/// always echoed when echo is on (it starts with `AT`), and its name follows `AT+`.
-#[inline]
-pub(crate) fn encode_fixed<'l>(line: &'l FixedLine, tx: &mut [u8]) -> Result<Encoded<'l>, Refused> {
+/// Copies a line fixed at compile time into `tx`; returns its length (CR included).
+#[inline(always)]
+fn copy_fixed(line: &FixedLine, tx: &mut [u8]) -> Result<usize, RequestError> {
     let (padded, len) = line.padded();
     if len == 0 {
-        return Err(Refused::Request(RequestError::NoSuchForm));
+        return Err(RequestError::NoSuchForm);
     }
     if tx.len() < FIXED_MAX {
         // Not for the adapters' buffer (`MAX_LINE`); `Core::start_fixed` writes the line
         // another way into a buffer this short.
-        return Err(Refused::Request(RequestError::BufferTooSmall {
-            needed: FIXED_MAX,
-        }));
+        return Err(RequestError::BufferTooSmall { needed: FIXED_MAX });
     }
     // All FIXED_MAX bytes, a word at a time, each stored only where it differs: a few word
     // moves, not a `memcpy` call (which would bring about 700 bytes of flash, as `Writer::put`
@@ -662,34 +726,44 @@ pub(crate) fn encode_fixed<'l>(line: &'l FixedLine, tx: &mut [u8]) -> Result<Enc
             rest = tail;
         }
     }
-    let name = match u8::try_from(line.name_len()) {
-        Ok(0) | Err(_) => (0, 0),
-        Ok(n) => (3, n),
-    };
-    Ok(Encoded {
-        len,
-        fixed: Some(line),
-        name,
-        echoed: true,
-    })
+    Ok(len)
 }
 
-/// What a typed request's encoder wrote: `AT+` and `name` (plain `AT` for an empty name).
-/// cat1-config's requests always start with `AT`, so the line is echoed when echo is on.
+/// Where a fixed line's name sits: after `AT+`, none for plain `AT`.
+fn fixed_name(line: &FixedLine) -> (u16, u8) {
+    match u8::try_from(line.name_len()) {
+        Ok(0) | Err(_) => (0, 0),
+        Ok(n) => (3, n),
+    }
+}
+
+/// What a typed request's encoder wrote: `AT+NAME=<values>` and its CR, where `bare` is the
+/// request's bare line (`Request::BARE_LINE`), whose exchange is this line's too: the exchange
+/// of a command line depends on its name only (which lines continue its answer), and a typed
+/// line has one line end, its CR (no value holds a CR or LF: they are refused). So a typed set
+/// builds no exchange at run time. A command whose name is too long for a fixed line
+/// (a description of one's own) has its exchange built from the line instead.
+#[inline]
 pub(crate) fn encode_typed(
     written: Result<usize, RequestError>,
     name: &[u8],
-) -> Result<Encoded<'static>, Refused> {
+    bare: &FixedLine,
+    tx: &[u8],
+) -> Result<Encoded, Refused> {
     let len = written.map_err(Refused::Request)?;
     let name = match u8::try_from(name.len()) {
         Ok(0) | Err(_) => (0, 0),
         Ok(n) => (3, n),
     };
+    if bare.padded().1 == 0 {
+        return Ok(Encoded::build(tx, len, name, true));
+    }
     Ok(Encoded {
         len,
-        fixed: None,
+        exchange: bare.exchange(false),
+        exchange_echoed: bare.exchange(true),
+        sent_len: len.saturating_sub(1),
         name,
-        echoed: true,
     })
 }
 
@@ -697,15 +771,15 @@ pub(crate) fn encode_typed(
 pub(crate) fn encode_typed_line(
     written: Result<usize, RequestError>,
     tx: &[u8],
-) -> Result<Encoded<'static>, Refused> {
+) -> Result<Encoded, Refused> {
     let len = written.map_err(Refused::Request)?.min(tx.len());
+    Ok(encoded_line(tx, len))
+}
+
+/// The `len`-byte line at the start of `tx`, its name found in it.
+fn encoded_line(tx: &[u8], len: usize) -> Encoded {
     let line = tx.get(..len).unwrap_or(&[]);
-    Ok(Encoded {
-        len,
-        fixed: None,
-        name: name_position(line),
-        echoed: is_at(line),
-    })
+    Encoded::build(tx, len, name_position(line), is_at(line))
 }
 
 /// Whether the line is an AT command (echoed when echo is on).
@@ -831,7 +905,11 @@ mod tests {
             let n = command.emit(&mut expected).unwrap();
             assert_eq!(&tx[..e.len], &expected[..n]);
             assert_eq!(e.name, name_of(&command));
-            assert!(e.echoed);
+            // Echoed when echo is on: the echo is required then.
+            let expect = Expect::command(&expected[..n], command.name());
+            assert_eq!(e.exchange, expect.detach());
+            assert_eq!(e.exchange_echoed, expect.echo_required().detach());
+            assert_eq!(e.sent_len, n - 1);
         }
         assert!(matches!(
             encode_plain(Some(b""), false, &mut tx),
@@ -843,6 +921,52 @@ mod tests {
                 EncodeError::BufferTooSmall { needed: 7 }
             )))
         ));
+    }
+
+    /// The fields of an `Encoded`, to compare.
+    fn fields(e: &Encoded) -> (usize, Detached, Detached, usize, (u16, u8)) {
+        (e.len, e.exchange, e.exchange_echoed, e.sent_len, e.name)
+    }
+
+    #[test]
+    fn the_procedures_fixed_lines_start_what_their_plain_lines_start() {
+        let mut tx = [0u8; 64];
+        let mut plain = [0u8; 64];
+        for (fixed, name) in [
+            (crate::procedures::AT, None),
+            (crate::procedures::ENTM, Some(&b"ENTM"[..])),
+        ] {
+            let by_fixed = fields(&encode_fixed(fixed, &mut tx).unwrap());
+            let by_plain = fields(&encode_plain(name, false, &mut plain).unwrap());
+            assert_eq!(by_fixed, by_plain);
+            assert_eq!(tx[..by_fixed.0], plain[..by_plain.0]);
+        }
+    }
+
+    #[test]
+    fn a_typed_line_starts_the_exchange_its_line_starts() {
+        // The exchange a typed set takes from its bare line is the one built from the line
+        // itself, for every command (echo on and off).
+        let mut tx = [0u8; 64];
+        for spec in cat1_config::commands::ALL {
+            let name = spec.name.as_bytes();
+            let line = CommandLine::set(name, b"1,\"a b\"");
+            let len = if name.is_empty() {
+                tx[..5].copy_from_slice(b"AT=1\r");
+                5
+            } else {
+                line.emit(&mut tx).unwrap()
+            };
+            let bare = FixedLine::bare(spec);
+            let typed = fields(&encode_typed(Ok(len), name, &bare, &tx).unwrap());
+            let position = if name.is_empty() {
+                (0, 0)
+            } else {
+                (3, name.len() as u8)
+            };
+            let built = fields(&Encoded::build(&tx, len, position, true));
+            assert_eq!(typed, built, "{}", spec.name);
+        }
     }
 
     extern crate std;

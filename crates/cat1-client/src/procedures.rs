@@ -90,16 +90,13 @@ macro_rules! procedures {
         /// typed request adds only its encoder and decoder to the flash.
         $($asyncness)? fn run(
             &mut self,
-            encoded: Result<$crate::core::Encoded<'_>, $crate::core::Refused>,
+            encoded: Result<$crate::core::Encoded, $crate::core::Refused>,
             timeout: cat1_hal_traits::time::Duration,
             on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
             let encoded = encoded.map_err($crate::procedures::refused)?;
             let now = self.now();
-            let bytes = self
-                .core
-                .start_encoded(encoded, timeout, now)
-                .map_err($crate::CommandError::Start)?;
+            let bytes = self.core.start_encoded(encoded, timeout, now);
             maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
             maybe_await!($mode, self.uart.flush()).map_err($crate::CommandError::Io)?;
             let finished = maybe_await!($mode, self.pump(on_info)).map_err($crate::CommandError::Io)?;
@@ -113,16 +110,8 @@ macro_rules! procedures {
             mut on_values: impl FnMut(cat1_config::Values<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
             let mut malformed = false;
-            let tx = maybe_await!($mode, self.idle_tx())?;
-            // A description of one's own whose name is too long for a fixed line: written as
-            // any line (decided at compile time: nothing of it in a firmware without one).
-            let encoded = if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
-                $crate::core::encode_fixed(R::QUERY_LINE, tx)
-            } else {
-                $crate::core::encode_typed(R::query(tx), R::SPEC.name.as_bytes())
-            };
             let timeout = self.timing.command;
-            maybe_await!($mode, self.run(encoded, timeout, &mut |info| {
+            let mut on_info = |info: cat1_at_parse::InfoLine<'_>| {
                 if info.is_continuation() {
                     return;
                 }
@@ -130,7 +119,18 @@ macro_rules! procedures {
                     Ok(values) => on_values(values),
                     Err(_) => malformed = true,
                 }
-            }))?;
+            };
+            if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
+                maybe_await!($mode, self.run_fixed(R::QUERY_LINE, timeout, &mut on_info))?;
+            } else {
+                // A description of one's own whose name is too long for a fixed line: written as
+                // any line (decided at compile time: nothing of it in a firmware without one).
+                let tx = maybe_await!($mode, self.idle_tx())?;
+                let written = R::query(tx);
+                let encoded =
+                    $crate::core::encode_typed(written, R::SPEC.name.as_bytes(), R::BARE_LINE, tx);
+                maybe_await!($mode, self.run(encoded, timeout, &mut on_info))?;
+            }
             if malformed { Err($crate::CommandError::Malformed) } else { Ok(()) }
         }
 
@@ -141,7 +141,12 @@ macro_rules! procedures {
             values: &[cat1_config::Value<'_>],
         ) -> Result<(), $crate::CommandError<E>> {
             let tx = maybe_await!($mode, self.idle_tx())?;
-            let encoded = $crate::core::encode_typed(R::set(values, tx), R::SPEC.name.as_bytes());
+            let encoded = $crate::core::encode_typed(
+                R::set(values, tx),
+                R::SPEC.name.as_bytes(),
+                R::BARE_LINE,
+                tx,
+            );
             let timeout = self.timing.command;
             maybe_await!($mode, self.run(encoded, timeout, &mut |_| {}))
         }
@@ -154,7 +159,10 @@ macro_rules! procedures {
         ) -> Result<(), $crate::CommandError<E>> {
             if const { !cat1_config::request::FixedLine::fits(R::SPEC) } {
                 return maybe_await!($mode, self.unfixed(&mut |tx| {
-                    $crate::core::encode_typed(R::execute(tx), R::SPEC.name.as_bytes())
+                    {
+                    let written = R::execute(tx);
+                    $crate::core::encode_typed(written, R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
+                }
                 }, &mut on_line));
             }
             maybe_await!($mode, self.fixed(R::EXECUTE_LINE, &mut on_line))
@@ -168,7 +176,10 @@ macro_rules! procedures {
         ) -> Result<(), $crate::CommandError<E>> {
             if const { !cat1_config::request::FixedLine::fits(R::SPEC) } {
                 return maybe_await!($mode, self.unfixed(&mut |tx| {
-                    $crate::core::encode_typed(R::test(tx), R::SPEC.name.as_bytes())
+                    {
+                    let written = R::test(tx);
+                    $crate::core::encode_typed(written, R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
+                }
                 }, &mut on_line));
             }
             maybe_await!($mode, self.fixed(R::TEST_LINE, &mut on_line))
@@ -196,17 +207,29 @@ macro_rules! procedures {
             line: &cat1_config::request::FixedLine,
             on_line: &mut impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
+            let timeout = self.timing.command;
+            maybe_await!($mode, self.run_fixed(line, timeout, &mut |info| on_line(info.line())))
+        }
+
+        /// The exchange of a line fixed at compile time, with its exchange built with it:
+        /// `query`, `read` and the rest, and the lines the procedures send themselves (`AT`,
+        /// `AT+ENTM`), which need no encoder then.
+        $($asyncness)? fn run_fixed(
+            &mut self,
+            line: &cat1_config::request::FixedLine,
+            timeout: cat1_hal_traits::time::Duration,
+            on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+        ) -> Result<(), $crate::CommandError<E>> {
             let tx = maybe_await!($mode, self.idle_tx())?;
             let encoded = $crate::core::encode_fixed(line, tx);
-            let timeout = self.timing.command;
-            maybe_await!($mode, self.run(encoded, timeout, &mut |info| on_line(info.line())))
+            maybe_await!($mode, self.run(encoded, timeout, on_info))
         }
 
         /// [`Self::fixed`] for a description of one's own whose name is too long for a fixed
         /// line ([`cat1_config::request::FixedLine::fits`]): `encode` writes the line.
         $($asyncness)? fn unfixed(
             &mut self,
-            encode: &mut dyn FnMut(&mut [u8]) -> Result<$crate::core::Encoded<'static>, $crate::core::Refused>,
+            encode: &mut dyn FnMut(&mut [u8]) -> Result<$crate::core::Encoded, $crate::core::Refused>,
             on_line: &mut impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
             let tx = maybe_await!($mode, self.idle_tx())?;
@@ -287,7 +310,7 @@ macro_rules! procedures {
         /// Probes with `AT`: `true` when the module answers `OK` (it is in command mode).
         pub $($asyncness)? fn probe(&mut self) -> Result<bool, E> {
             let timeout = self.timing.probe;
-            match maybe_await!($mode, self.plain(None, false, timeout, &mut |_| {})) {
+            match maybe_await!($mode, self.run_fixed($crate::procedures::AT, timeout, &mut |_| {})) {
                 Ok(()) => Ok(true),
                 Err($crate::CommandError::Io(e)) => Err(e),
                 Err($crate::CommandError::Timeout) => {
@@ -331,25 +354,19 @@ macro_rules! procedures {
             // After a handshake, echo is whatever the saved configuration says: factory default on,
             // but a module configured with AT+E=OFF does not echo. Accept either.
             self.core.set_echo($crate::Echo::Unknown);
-            maybe_await!($mode, self.plain(None, false, handshake, &mut |_| {}))
+            maybe_await!($mode, self.run_fixed($crate::procedures::AT, handshake, &mut |_| {}))
                 .map_err(EnterError::Confirm)
         }
 
         /// One step of the handshake: `+++` then its `a` (`escape`), or `a` then its `+ok`;
-        /// `false` when the reply did not come (or the step could not start). One function for
-        /// both steps, for flash.
+        /// `false` when the reply did not come. One function for both steps, for flash. Called
+        /// only with the core idle (see `Core::start_handshake`).
         $($asyncness)? fn handshake_step(&mut self, escape: bool) -> Result<bool, E> {
             use $crate::procedures::Finished;
             let timeout = self.timing.handshake;
             let now = self.now();
-            let (started, want) = if escape {
-                (self.core.start_escape(timeout, now), Finished::HandshakeA)
-            } else {
-                (self.core.start_confirm(timeout, now), Finished::HandshakeOk)
-            };
-            let Ok(bytes) = started else {
-                return Ok(false);
-            };
+            let want = if escape { Finished::HandshakeA } else { Finished::HandshakeOk };
+            let bytes = self.core.start_handshake(escape, timeout, now);
             maybe_await!($mode, self.uart.write_all(bytes))?;
             maybe_await!($mode, self.uart.flush())?;
             Ok(maybe_await!($mode, self.pump(&mut |_| {}))? == want)
@@ -359,7 +376,7 @@ macro_rules! procedures {
         /// saving (protocol-notes §1).
         pub $($asyncness)? fn leave_command_mode(&mut self) -> Result<(), $crate::CommandError<E>> {
             let timeout = self.timing.command;
-            maybe_await!($mode, self.plain(Some(b"ENTM"), false, timeout, &mut |_| {}))
+            maybe_await!($mode, self.run_fixed($crate::procedures::ENTM, timeout, &mut |_| {}))
         }
 
         /// Sends `command` (`AT+S`, `AT+Z` or `AT+CLEAR`), then waits for the module's banner
@@ -427,6 +444,14 @@ macro_rules! procedures {
 }
 
 pub(crate) use {maybe_await, procedures};
+
+/// `AT`, the probe and the handshake's confirmation, built at compile time with its exchange.
+pub(crate) const AT: &cat1_config::request::FixedLine =
+    &cat1_config::request::FixedLine::bare(&cat1_config::commands::general::AT);
+
+/// `AT+ENTM`, leaving command mode, built at compile time with its exchange.
+pub(crate) const ENTM: &cat1_config::request::FixedLine =
+    &cat1_config::request::FixedLine::execute(&cat1_config::commands::general::ENTM);
 
 /// The error for a command that was not sent.
 pub(crate) fn refused<E>(r: crate::core::Refused) -> crate::CommandError<E> {
