@@ -269,7 +269,18 @@ impl<const N: usize> Core<N> {
         let n = command.emit(&mut self.tx).map_err(StartError::Encode)?;
         // A password-prefixed command runs in a transparent mode, where nothing is echoed.
         let echo_required = self.echo == Echo::On && command.password().is_none();
-        self.begin_command(n, echo_required, name_of(command), timeout, now)
+        // `emit` wrote the line and one CR, and no other line end (it refuses them in the
+        // password and the parameters): the echo is matched against the line without its CR,
+        // no trailing line ends to trim. The exchange keeps no line, so it is built with the
+        // command's own name, not the copy in the transmit buffer (only whether its answer
+        // spans lines is read from it).
+        let sent = self.tx.get(..n.saturating_sub(1)).unwrap_or(&[]);
+        let mut expect = Expect::command(sent, command.name());
+        if echo_required {
+            expect = expect.echo_required();
+        }
+        let sent_len = expect.sent().len();
+        self.begin(n, expect.detach(), sent_len, name_of(command), timeout, now)
     }
 
     /// Starts a raw line (`line` without its CR) for anything the typed API does not cover.
@@ -410,12 +421,27 @@ impl<const N: usize> Core<N> {
                 (expect.detach(), expect.sent().len())
             }
         };
+        self.begin(n, state, sent_len, (name_start, name_len), timeout, now)
+    }
+
+    /// Starts the exchange `state` of the `n`-byte line in the transmit buffer, whose echo is
+    /// its first `sent_len` bytes and whose name sits at `name`.
+    #[inline(always)]
+    fn begin(
+        &mut self,
+        n: usize,
+        state: Detached,
+        sent_len: usize,
+        (name_start, name_len): (u16, u8),
+        timeout: Duration,
+        now: Instant,
+    ) -> Result<&[u8], StartError> {
         self.deadline = now.saturating_add(timeout);
         self.state = state;
         self.sent_len = u16::try_from(sent_len).unwrap_or(0);
         self.name_start = name_start;
         self.name_len = name_len;
-        Ok(line)
+        Ok(self.tx.get(..n).unwrap_or(&[]))
     }
 
     /// Starts the escape: returns `+++` (write it in one go, after the guard silence), then waits
