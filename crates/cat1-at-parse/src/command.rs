@@ -103,6 +103,45 @@ const fn may_hold_line_end(w: u32) -> bool {
     w.wrapping_sub(0x0E0E_0E0E) & !w & 0x8080_8080 != 0
 }
 
+/// Whether the four bytes of `w` are all ASCII letters or digits, in one test for the four.
+/// With bit 7 clear in every byte, adding a constant below 0x80 to a byte carries into no other
+/// byte, so each range test is an add whose bit 7 tells: `b + (0x80 - lo)` sets it when
+/// `b >= lo`, `b + (0x7F - hi)` when `b > hi`. Letters are tested with bit 5 set (`A`-`Z` fold
+/// onto `a`-`z`, and only they do), digits as they are.
+#[inline(always)]
+fn all_alphanumeric(w: u32) -> bool {
+    const ONES: u32 = 0x0101_0101;
+    const HIGH: u32 = 0x8080_8080;
+    if w & HIGH != 0 {
+        return false;
+    }
+    let at_least = |x: u32, lo: u8| x.wrapping_add((0x80 - lo as u32).wrapping_mul(ONES));
+    let above = |x: u32, hi: u8| x.wrapping_add((0x7F - hi as u32).wrapping_mul(ONES));
+    let digit = at_least(w, b'0') & !above(w, b'9');
+    let folded = w | 0x2020_2020;
+    let letter = at_least(folded, b'a') & !above(folded, b'z');
+    (digit | letter) & HIGH == HIGH
+}
+
+/// Copies the name `src` into `dst` (as long as it), refusing any byte that is not an ASCII
+/// letter or digit (`false`): four bytes at a time, then byte by byte.
+#[inline(always)]
+fn copy_alphanumeric(mut dst: &mut [u8], mut src: &[u8]) -> bool {
+    while let Some((word, src_rest)) = src.split_first_chunk::<4>() {
+        if !all_alphanumeric(u32::from_ne_bytes(*word)) {
+            return false;
+        }
+        let Some((to, dst_rest)) = core::mem::take(&mut dst).split_first_chunk_mut::<4>() else {
+            // `dst` is as long as `src`: not reached.
+            return src.iter().all(u8::is_ascii_alphanumeric);
+        };
+        *to = *word;
+        dst = dst_rest;
+        src = src_rest;
+    }
+    copy_checked(dst, src, |b| b.is_ascii_alphanumeric())
+}
+
 /// Copies `src` into `dst` (as long as it), refusing CR and LF (`false` at the first): four
 /// bytes at a time (one test for the four) while no word may hold one, then byte by byte. The
 /// test that can end the loop keeps LLVM from making a `memcpy` call of it.
@@ -317,7 +356,7 @@ impl<'a> CommandLine<'a> {
             *at = *b"AT";
             if let Some((plus, name_to)) = plus_name.split_first_mut() {
                 *plus = b'+';
-                if !copy_checked(name_to, name, |b| b.is_ascii_alphanumeric()) {
+                if !copy_alphanumeric(name_to, name) {
                     return Err(EncodeError::InvalidName);
                 }
             }
@@ -502,7 +541,16 @@ mod tests {
     /// `?`, then the room), on every form, with and without a password, in short buffers too.
     #[test]
     fn emit_gives_what_the_separate_checks_gave() {
-        let names: [&[u8]; 11] = [
+        // Names of one word and more, with a refused byte in either word, at its edges (`@`,
+        // `[`, `` ` ``, `{`, `/`, `:` are next to the letters and digits).
+        let names: [&[u8]; 18] = [
+            b"KEEPALIVEA",
+            b"SOCKA1",
+            b"abcd@fgh",
+            b"ABCD[",
+            b"abcdefg`",
+            b"/BCD",
+            b"ABC:EFGH{",
             b"",
             b"CSQ",
             b"C-SQ",
@@ -582,6 +630,28 @@ mod tests {
             CommandLine::parse_with_password(b"AT+VER\r", b"\r"),
             Ok(CommandLine::execute(b"VER"))
         );
+    }
+
+    /// The word test is `is_ascii_alphanumeric` of its four bytes: every byte value in every
+    /// place, beside bytes that pass and bytes that fail.
+    #[test]
+    fn all_alphanumeric_is_the_byte_test() {
+        for b in 0..=255u8 {
+            for others in [*b"aZ9", *b"0zA", *b" a1", *b"\xe1Qq", *b"[`@"] {
+                for place in 0..4 {
+                    let mut word = [0u8; 4];
+                    let mut rest = others.iter();
+                    for (i, slot) in word.iter_mut().enumerate() {
+                        *slot = if i == place { b } else { *rest.next().unwrap() };
+                    }
+                    assert_eq!(
+                        all_alphanumeric(u32::from_ne_bytes(word)),
+                        word.iter().all(u8::is_ascii_alphanumeric),
+                        "{word:?}"
+                    );
+                }
+            }
+        }
     }
 
     proptest::proptest! {
