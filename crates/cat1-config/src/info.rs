@@ -89,14 +89,23 @@ fn split_comma(text: &[u8]) -> (&[u8], Option<&[u8]>) {
     }
 }
 
+/// The index after `TAC` or `tac` (not mixed case) in a neighbour cell's key, spaces around it
+/// trimmed; matched as a pattern, with no `memcmp` call.
+fn tac_index(key: &[u8]) -> Option<&[u8]> {
+    match trim(key) {
+        [b'T', b'A', b'C', index @ ..] | [b't', b'a', b'c', index @ ..] => Some(index),
+        _ => None,
+    }
+}
+
 /// `KEY=value` (spaces around `=` allowed, key in any case) -> value.
 fn keyed<'a>(item: &'a [u8], key: &str) -> Result<&'a [u8], InfoError> {
     let eq = item.iter().position(|&b| b == b'=').ok_or(InfoError)?;
     let (k, v) = item.split_at(eq);
-    if !k.trim_ascii().eq_ignore_ascii_case(key.as_bytes()) {
+    if !same_name(trim(k), key.as_bytes()) {
         return Err(InfoError);
     }
-    Ok(v.get(1..).unwrap_or(&[]).trim_ascii())
+    Ok(trim(v.get(1..).unwrap_or(&[])))
 }
 
 fn int(text: &[u8]) -> Result<u32, InfoError> {
@@ -399,11 +408,7 @@ impl NeighbourCell {
     pub fn parse(line: &[u8]) -> Result<Self, InfoError> {
         let (a, b) = split_comma(line);
         let (ka, va) = a.split_at(a.iter().position(|&b| b == b'=').ok_or(InfoError)?);
-        let index = ka
-            .trim_ascii()
-            .strip_prefix(b"TAC")
-            .or_else(|| ka.trim_ascii().strip_prefix(b"tac"))
-            .ok_or(InfoError)?;
+        let index = tac_index(ka).ok_or(InfoError)?;
         let idx = int(index)?;
         let mut key = [0u8; 16];
         let mut kw = Writer::new(&mut key);
@@ -622,6 +627,33 @@ mod tests {
             }
             let b = if use_other { b_other } else { b };
             proptest::prop_assert_eq!(same_name(&a, &b), a.eq_ignore_ascii_case(&b));
+        }
+
+        /// `keyed` and `tac_index` (the key compared four bytes at a time, one-test trims, the
+        /// prefix as a pattern) accept what they accepted, with the same results.
+        #[test]
+        fn keyed_and_tac_index_are_what_they_were(
+            item in proptest::collection::vec(
+                proptest::sample::select(&[b' ', b'\t', b'=', b'L', b'a', b'c', b'C', b'T', b'A', b'1', b'i', b'D', b'd'][..]),
+                0..14,
+            ),
+            key in proptest::sample::select(&["LAC", "CID", "LNG", "CellID1", "ADDINFO", ""][..]),
+        ) {
+            fn keyed_before<'a>(item: &'a [u8], key: &str) -> Result<&'a [u8], InfoError> {
+                let eq = item.iter().position(|&b| b == b'=').ok_or(InfoError)?;
+                let (k, v) = item.split_at(eq);
+                if !k.trim_ascii().eq_ignore_ascii_case(key.as_bytes()) {
+                    return Err(InfoError);
+                }
+                Ok(v.get(1..).unwrap_or(&[]).trim_ascii())
+            }
+            fn tac_before(ka: &[u8]) -> Option<&[u8]> {
+                ka.trim_ascii()
+                    .strip_prefix(b"TAC")
+                    .or_else(|| ka.trim_ascii().strip_prefix(b"tac"))
+            }
+            proptest::prop_assert_eq!(keyed(&item, key), keyed_before(&item, key));
+            proptest::prop_assert_eq!(tac_index(&item), tac_before(&item));
         }
 
         /// `trim` is `trim_ascii`.
