@@ -76,37 +76,90 @@ fn trim_line_end(line: &[u8]) -> &[u8] {
     line.get(..keep).unwrap_or(&[])
 }
 
-/// Copies `src` to `dst` from `at` on, checking each byte with `keep` in the same loop (a byte
-/// loop: no `memcpy` call for a few bytes); `false` at the first byte `keep` refuses. Where
-/// `src` does not fit (`dst` is empty when the line does not fit), its bytes are only checked.
+/// Copies `src` into `dst` (as long as it), checking each byte with `keep` in the same loop (a
+/// byte loop: no `memcpy` call for a few bytes); `false` at the first byte `keep` refuses.
 #[inline(always)]
-fn copy_checked(dst: &mut [u8], at: usize, src: &[u8], keep: impl Fn(u8) -> bool) -> bool {
-    match dst.get_mut(at..).and_then(|d| d.get_mut(..src.len())) {
-        Some(d) => {
-            for (d, &b) in d.iter_mut().zip(src) {
-                if !keep(b) {
-                    return false;
-                }
-                *d = b;
-            }
-            true
+fn copy_checked(dst: &mut [u8], src: &[u8], keep: impl Fn(u8) -> bool) -> bool {
+    for (d, &b) in dst.iter_mut().zip(src) {
+        if !keep(b) {
+            return false;
         }
-        None => src.iter().all(|&b| keep(b)),
+        *d = b;
     }
-}
-
-/// Copies a fixed piece (`AT`, `=?`) to `dst` at `at`, where it fits.
-#[inline(always)]
-fn copy_fixed<const K: usize>(dst: &mut [u8], at: usize, piece: &[u8; K]) {
-    if let Some(d) = dst.get_mut(at..).and_then(|d| d.first_chunk_mut::<K>()) {
-        *d = *piece;
-    }
+    true
 }
 
 /// Whether `b` may be in a password or parameters (no line end).
 #[inline(always)]
 fn not_line_end(b: u8) -> bool {
     b != b'\r' && b != b'\n'
+}
+
+/// Whether a word may hold a byte below 14 (CR is 13, LF 10): exact when it holds none, so a
+/// word without a hit needs no look at its bytes (a hit may be false: they are then looked at one
+/// by one).
+#[inline(always)]
+const fn may_hold_line_end(w: u32) -> bool {
+    w.wrapping_sub(0x0E0E_0E0E) & !w & 0x8080_8080 != 0
+}
+
+/// Whether the four bytes of `w` are all ASCII letters or digits, in one test for the four.
+/// With bit 7 clear in every byte, adding a constant below 0x80 to a byte carries into no other
+/// byte, so each range test is an add whose bit 7 tells: `b + (0x80 - lo)` sets it when
+/// `b >= lo`, `b + (0x7F - hi)` when `b > hi`. Letters are tested with bit 5 set (`A`-`Z` fold
+/// onto `a`-`z`, and only they do), digits as they are.
+#[inline(always)]
+fn all_alphanumeric(w: u32) -> bool {
+    const ONES: u32 = 0x0101_0101;
+    const HIGH: u32 = 0x8080_8080;
+    if w & HIGH != 0 {
+        return false;
+    }
+    let at_least = |x: u32, lo: u8| x.wrapping_add((0x80 - lo as u32).wrapping_mul(ONES));
+    let above = |x: u32, hi: u8| x.wrapping_add((0x7F - hi as u32).wrapping_mul(ONES));
+    let digit = at_least(w, b'0') & !above(w, b'9');
+    let folded = w | 0x2020_2020;
+    let letter = at_least(folded, b'a') & !above(folded, b'z');
+    (digit | letter) & HIGH == HIGH
+}
+
+/// Copies the name `src` into `dst` (as long as it), refusing any byte that is not an ASCII
+/// letter or digit (`false`): four bytes at a time, then byte by byte.
+#[inline(always)]
+fn copy_alphanumeric(mut dst: &mut [u8], mut src: &[u8]) -> bool {
+    while let Some((word, src_rest)) = src.split_first_chunk::<4>() {
+        if !all_alphanumeric(u32::from_ne_bytes(*word)) {
+            return false;
+        }
+        let Some((to, dst_rest)) = core::mem::take(&mut dst).split_first_chunk_mut::<4>() else {
+            // `dst` is as long as `src`: not reached.
+            return src.iter().all(u8::is_ascii_alphanumeric);
+        };
+        *to = *word;
+        dst = dst_rest;
+        src = src_rest;
+    }
+    copy_checked(dst, src, |b| b.is_ascii_alphanumeric())
+}
+
+/// Copies `src` into `dst` (as long as it), refusing CR and LF (`false` at the first): four
+/// bytes at a time (one test for the four) while no word may hold one, then byte by byte. The
+/// test that can end the loop keeps LLVM from making a `memcpy` call of it.
+#[inline(always)]
+fn copy_no_line_end(mut dst: &mut [u8], mut src: &[u8]) -> bool {
+    while let Some((word, src_rest)) = src.split_first_chunk::<4>() {
+        if may_hold_line_end(u32::from_ne_bytes(*word)) {
+            break;
+        }
+        let Some((to, dst_rest)) = core::mem::take(&mut dst).split_first_chunk_mut::<4>() else {
+            // `dst` is as long as `src`: not reached.
+            return copy_checked(&mut [], src, not_line_end);
+        };
+        *to = *word;
+        dst = dst_rest;
+        src = src_rest;
+    }
+    copy_checked(dst, src, not_line_end)
 }
 
 impl<'a> CommandLine<'a> {
@@ -253,54 +306,82 @@ impl<'a> CommandLine<'a> {
     /// as it is copied (one pass), so part of it may have been written.
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, EncodeError> {
         // One pass: the length is known first (each piece's), so each piece is checked in the
-        // loop that writes it into its place, with one bounds check per piece; the errors keep
-        // their order (a bad name first, then a line end, then the lone `?`, then the room).
+        // loop that writes it into its place, the buffer cut into the pieces once; the errors
+        // keep their order (a bad name first, then a line end, then the lone `?`, then the
+        // room).
         let name = self.name;
-        let (tail, params): (&[u8], &[u8]) = match self.form {
-            Form::Bare | Form::Execute => (b"", b""),
-            Form::Query => (b"?", b""),
-            Form::Test => (b"=?", b""),
-            Form::Set(p) => (b"=", p.raw()),
+        let params: &[u8] = match self.form {
+            Form::Set(p) => p.raw(),
+            _ => b"",
+        };
+        // `=` or `?` and a second `?`: the form after the name (`""`, `?`, `=?` or `=`).
+        let tail_len: usize = match self.form {
+            Form::Bare | Form::Execute => 0,
+            Form::Query | Form::Set(_) => 1,
+            Form::Test => 2,
         };
         if matches!(self.form, Form::Bare) != name.is_empty() || name.len() > MAX_NAME {
             return Err(EncodeError::InvalidName);
         }
         let password = self.password.unwrap_or_default();
-        // `AT`, then `+` and the name (at most 33 bytes), then the form (at most 2), then CR.
-        let head = password.len().saturating_add(2);
-        let named = head.saturating_add(usize::from(!name.is_empty()) + name.len());
-        let at_params = named.saturating_add(tail.len());
-        let needed = at_params.saturating_add(params.len()).saturating_add(1);
-        // Nothing is written when the line does not fit: the pieces are only checked.
-        let fits = needed <= buf.len();
-        let dst: &mut [u8] = if fits { buf } else { &mut [] };
-        let clean = copy_checked(dst, 0, password, not_line_end);
-        if name.is_empty() {
-            copy_fixed(dst, password.len(), b"AT");
-        } else {
-            copy_fixed(dst, password.len(), b"AT+");
-            if !copy_checked(dst, head.saturating_add(1), name, |b| {
-                b.is_ascii_alphanumeric()
-            }) {
-                return Err(EncodeError::InvalidName);
+        // `AT`, then `+` and the name (at most 33 bytes), the form (at most 2) and CR: at most
+        // 38, plain adds; the two slices' lengths added with saturation.
+        let head = if name.is_empty() { 2 } else { 3 + name.len() };
+        let needed = password
+            .len()
+            .saturating_add(params.len())
+            .saturating_add(head + tail_len + 1);
+        let pieces = buf
+            .get_mut(..needed)
+            .and_then(|line| line.split_at_mut_checked(password.len()))
+            .and_then(|(pw, rest)| Some((pw, rest.split_at_mut_checked(head)?)))
+            .and_then(|(pw, (at, rest))| Some((pw, at, rest.split_at_mut_checked(tail_len)?)))
+            .and_then(|(pw, at, (tail, rest))| {
+                Some((pw, at, tail, rest.split_at_mut_checked(params.len())?))
+            });
+        let Some((pw_to, at_to, tail_to, (params_to, cr_to))) = pieces else {
+            // Does not fit: nothing written, the pieces only checked.
+            let has_line_end = |s: &[u8]| !s.iter().all(|&b| not_line_end(b));
+            return Err(if !name.iter().all(u8::is_ascii_alphanumeric) {
+                EncodeError::InvalidName
+            } else if has_line_end(password) || has_line_end(params) {
+                EncodeError::LineEndInPayload
+            } else if params == b"?" {
+                EncodeError::AmbiguousForm
+            } else {
+                EncodeError::BufferTooSmall { needed }
+            });
+        };
+        if let Some((at, plus_name)) = at_to.split_first_chunk_mut::<2>() {
+            *at = *b"AT";
+            if let Some((plus, name_to)) = plus_name.split_first_mut() {
+                *plus = b'+';
+                if !copy_alphanumeric(name_to, name) {
+                    return Err(EncodeError::InvalidName);
+                }
             }
         }
-        match self.form {
-            Form::Query => copy_fixed(dst, named, b"?"),
-            Form::Set(_) => copy_fixed(dst, named, b"="),
-            Form::Test => copy_fixed(dst, named, b"=?"),
-            Form::Bare | Form::Execute => {}
+        // `?` (a query) or `=`, then `?` (a test).
+        if let Some(first) = tail_to.first_mut() {
+            *first = if matches!(self.form, Form::Query) {
+                b'?'
+            } else {
+                b'='
+            };
         }
-        if !(copy_checked(dst, at_params, params, not_line_end) && clean) {
+        if let [_, second] = tail_to {
+            *second = b'?';
+        }
+        let clean = copy_no_line_end(pw_to, password);
+        if !(copy_no_line_end(params_to, params) && clean) {
             return Err(EncodeError::LineEndInPayload);
         }
         if params == b"?" {
             return Err(EncodeError::AmbiguousForm);
         }
-        if !fits {
-            return Err(EncodeError::BufferTooSmall { needed });
+        if let Some(cr) = cr_to.first_mut() {
+            *cr = b'\r';
         }
-        copy_fixed(dst, needed.wrapping_sub(1), b"\r");
         Ok(needed)
     }
 
@@ -430,36 +511,46 @@ mod tests {
         }
     }
 
+    /// `emit` as the separate checks wrote it: the name, then line ends, then the lone `?`,
+    /// then the room.
+    fn reference(c: &CommandLine<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
+        let name_ok = match c.form {
+            Form::Bare => c.name.is_empty(),
+            _ => {
+                !c.name.is_empty()
+                    && c.name.len() <= MAX_NAME
+                    && c.name.iter().all(u8::is_ascii_alphanumeric)
+            }
+        };
+        if !name_ok {
+            return Err(EncodeError::InvalidName);
+        }
+        let has_line_end = |s: &[u8]| s.iter().any(|&b| b == b'\r' || b == b'\n');
+        if c.password.is_some_and(has_line_end) || c.params().is_some_and(|p| has_line_end(p.raw()))
+        {
+            return Err(EncodeError::LineEndInPayload);
+        }
+        if c.params().is_some_and(|p| p.raw() == b"?") {
+            return Err(EncodeError::AmbiguousForm);
+        }
+        let mut w = Writer::new(buf);
+        c.write(&mut w);
+        w.finish()
+    }
     /// The one-pass `emit` against the checks it replaced (name, then line ends, then the lone
     /// `?`, then the room), on every form, with and without a password, in short buffers too.
     #[test]
     fn emit_gives_what_the_separate_checks_gave() {
-        fn reference(c: &CommandLine<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
-            let name_ok = match c.form {
-                Form::Bare => c.name.is_empty(),
-                _ => {
-                    !c.name.is_empty()
-                        && c.name.len() <= MAX_NAME
-                        && c.name.iter().all(u8::is_ascii_alphanumeric)
-                }
-            };
-            if !name_ok {
-                return Err(EncodeError::InvalidName);
-            }
-            let has_line_end = |s: &[u8]| s.iter().any(|&b| b == b'\r' || b == b'\n');
-            if c.password.is_some_and(has_line_end)
-                || c.params().is_some_and(|p| has_line_end(p.raw()))
-            {
-                return Err(EncodeError::LineEndInPayload);
-            }
-            if c.params().is_some_and(|p| p.raw() == b"?") {
-                return Err(EncodeError::AmbiguousForm);
-            }
-            let mut w = Writer::new(buf);
-            c.write(&mut w);
-            w.finish()
-        }
-        let names: [&[u8]; 11] = [
+        // Names of one word and more, with a refused byte in either word, at its edges (`@`,
+        // `[`, `` ` ``, `{`, `/`, `:` are next to the letters and digits).
+        let names: [&[u8]; 18] = [
+            b"KEEPALIVEA",
+            b"SOCKA1",
+            b"abcd@fgh",
+            b"ABCD[",
+            b"abcdefg`",
+            b"/BCD",
+            b"ABC:EFGH{",
             b"",
             b"CSQ",
             b"C-SQ",
@@ -472,8 +563,33 @@ mod tests {
             b"ABCDEFG\xc1",
             b"Sysinfo9",
         ];
-        let params: [&[u8]; 6] = [b"", b"?", b"1,2", b"a\rb", b"\n", b"??"];
-        let passwords: [Option<&[u8]>; 4] = [None, Some(b""), Some(b"usr.cn#"), Some(b"p\nw")];
+        // Four bytes at a time in the copy of a password or parameters: line ends in every
+        // place of a word and after one, bytes below 14 that are not line ends (a tab, 0x0B),
+        // bytes above 0x7F.
+        let params: [&[u8]; 14] = [
+            b"",
+            b"?",
+            b"1,2",
+            b"a\rb",
+            b"\n",
+            b"??",
+            b"CMNET,,,0",
+            b"abcdefg\rh",
+            b"abc\nefgh",
+            b"abcdefgh\n",
+            b"\tabc\x0bdefgh,\x0c",
+            b"\x80\xff\x8d\x8a\xee\x0d",
+            b"0123456789abcdef",
+            b"\x0e\x0e\x0e\x0e\x0e\x0f\x10",
+        ];
+        let passwords: [Option<&[u8]>; 6] = [
+            None,
+            Some(b""),
+            Some(b"usr.cn#"),
+            Some(b"p\nw"),
+            Some(b"long password\t#"),
+            Some(b"passw\rrd#"),
+        ];
         for name in names {
             for pw in passwords {
                 let mut forms = std::vec![Form::Bare, Form::Execute, Form::Query, Form::Test];
@@ -483,7 +599,7 @@ mod tests {
                     if let Some(pw) = pw {
                         c = c.with_password(pw);
                     }
-                    for room in [0, 3, 8, 64] {
+                    for room in [0, 3, 8, 20, 64] {
                         let (mut a, mut b) = ([0u8; 64], [0u8; 64]);
                         let got = c.emit(&mut a[..room]);
                         assert_eq!(got, reference(&c, &mut b[..room]), "{c:?} {room}");
@@ -514,5 +630,55 @@ mod tests {
             CommandLine::parse_with_password(b"AT+VER\r", b"\r"),
             Ok(CommandLine::execute(b"VER"))
         );
+    }
+
+    /// The word test is `is_ascii_alphanumeric` of its four bytes: every byte value in every
+    /// place, beside bytes that pass and bytes that fail.
+    #[test]
+    fn all_alphanumeric_is_the_byte_test() {
+        for b in 0..=255u8 {
+            for others in [*b"aZ9", *b"0zA", *b" a1", *b"\xe1Qq", *b"[`@"] {
+                for place in 0..4 {
+                    let mut word = [0u8; 4];
+                    let mut rest = others.iter();
+                    for (i, slot) in word.iter_mut().enumerate() {
+                        *slot = if i == place { b } else { *rest.next().unwrap() };
+                    }
+                    assert_eq!(
+                        all_alphanumeric(u32::from_ne_bytes(word)),
+                        word.iter().all(u8::is_ascii_alphanumeric),
+                        "{word:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// `emit` against the separate checks for passwords and parameters of any length made
+        /// of line ends, other bytes below 14, bytes above 0x7F and plain ones, in any room.
+        #[test]
+        fn emit_checks_any_payload_as_the_separate_checks(
+            params in proptest::collection::vec(
+                proptest::sample::select(&[b'a', b'\r', b'\n', b'\t', 0x0b, 0x8d, 0x8a, b',', b'?', 0x0e][..]),
+                0..24,
+            ),
+            password in proptest::option::of(proptest::collection::vec(
+                proptest::sample::select(&[b'p', b'\r', b'\n', 0x0c, 0xff, b'#'][..]),
+                0..12,
+            )),
+            room in 0usize..64,
+        ) {
+            let mut c = CommandLine::set(b"STMSG", &params);
+            if let Some(pw) = &password {
+                c = c.with_password(pw);
+            }
+            let (mut a, mut b) = ([0u8; 64], [0u8; 64]);
+            let got = c.emit(&mut a[..room]);
+            proptest::prop_assert_eq!(got, reference(&c, &mut b[..room]));
+            if got.is_ok() {
+                proptest::prop_assert_eq!(a, b);
+            }
+        }
     }
 }

@@ -315,9 +315,7 @@ impl<'c> Expect<'c> {
     /// The exchange ended (a final result, or the handshake reply).
     #[inline(always)]
     fn finish(&mut self) {
-        self.state.done = true;
-        self.state.slow_below = LINE_END_BELOW;
-        self.state.phase = 0;
+        self.state.finish();
     }
 
     /// Nothing in flight: every line is unsolicited.
@@ -479,6 +477,14 @@ impl Detached {
     /// Whether a handshake reply (`a` or `+ok`) is still awaited.
     pub const fn handshake_pending(&self) -> bool {
         self.slow_below == HANDSHAKE_BELOW
+    }
+
+    /// The exchange ended (a final result, or the handshake reply).
+    #[inline(always)]
+    fn finish(&mut self) {
+        self.done = true;
+        self.slow_below = LINE_END_BELOW;
+        self.phase = 0;
     }
 }
 
@@ -691,12 +697,23 @@ impl<const N: usize> Framer<N> {
             }
         };
         let (sent, name) = lines();
+        // `ok_done` on the detached state, before the exchange is attached: the commonest line
+        // (`OK` ending the exchange) then costs no `Expect` built on the stack and copied back.
+        if let Next::Line(len, n) = next {
+            let phase = state.phase;
+            if phase & PHASE_ANSWER != 0
+                && self.lines.line_is_ok(len)
+                && (sent.len() != 2 || phase & PHASE_ECHO == 0)
+            {
+                self.lines_seen = self.lines_seen.wrapping_add(1);
+                state.finish();
+                return Status::Complete(Event::Final(FinalResult::Ok), n);
+            }
+        }
         let mut expect = Expect::attach(sent, name, *state);
         let status = match next {
-            Next::Line(len, n) => match self.ok_done(len, n, &mut expect) {
-                Some(status) => status,
-                None => Status::Complete(self.line_done(len, &mut expect), n),
-            },
+            // Not `OK` ending the exchange (above): classified.
+            Next::Line(len, n) => Status::Complete(self.line_done(len, &mut expect), n),
             Next::Byte(b) => self.feed_byte(b, &mut expect),
             Next::Rest(from) => {
                 let rest = input.get(from..).unwrap_or(&[]);

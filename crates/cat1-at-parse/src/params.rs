@@ -193,8 +193,21 @@ pub fn match_keyword(text: &[u8], keywords: &[&str]) -> Result<usize, ParamError
     }
     keywords
         .iter()
-        .position(|k| k.as_bytes().eq_ignore_ascii_case(text))
+        .position(|k| same_ignoring_case(k.as_bytes(), text))
         .ok_or(ParamError::NotInSet)
+}
+
+/// `a.eq_ignore_ascii_case(b)`, with the usual bytes, the same in both (a keyword as the
+/// manual spells it), compared first: about half the instructions of folding both bytes every
+/// time.
+#[inline]
+fn same_ignoring_case(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(&x, &y)| {
+            // Bytes that differ are the same letter in two cases only if they differ in bit 5
+            // alone and one of them is a lower-case letter.
+            x == y || (x ^ y == 0x20 && (x | 0x20).is_ascii_lowercase())
+        })
 }
 
 /// Strips one pair of surrounding double quotes, if both are there.
@@ -268,6 +281,21 @@ const fn hex_val(b: u8) -> Option<u8> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn same_ignoring_case_is_eq_ignore_ascii_case_for_every_pair_of_bytes() {
+        for x in 0..=255u8 {
+            for y in 0..=255u8 {
+                assert_eq!(
+                    super::same_ignoring_case(&[b'o', x], &[b'O', y]),
+                    [b'o', x].eq_ignore_ascii_case(&[b'O', y]),
+                    "{x} {y}"
+                );
+            }
+        }
+        assert!(!super::same_ignoring_case(b"ON", b"O"));
+        assert!(super::same_ignoring_case(b"", b""));
+    }
+
     extern crate std;
     use super::*;
     use std::vec::Vec;

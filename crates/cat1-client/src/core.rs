@@ -269,7 +269,18 @@ impl<const N: usize> Core<N> {
         let n = command.emit(&mut self.tx).map_err(StartError::Encode)?;
         // A password-prefixed command runs in a transparent mode, where nothing is echoed.
         let echo_required = self.echo == Echo::On && command.password().is_none();
-        self.begin_exchange(n, echo_required, name_of(command), timeout, now)
+        // `emit` wrote the line and one CR, and no other line end (it refuses them in the
+        // password and the parameters): the echo is matched against the line without its CR,
+        // no trailing line ends to trim. The exchange keeps no line, so it is built with the
+        // command's own name, not the copy in the transmit buffer (only whether its answer
+        // spans lines is read from it).
+        let sent = self.tx.get(..n.saturating_sub(1)).unwrap_or(&[]);
+        let mut expect = Expect::command(sent, command.name());
+        if echo_required {
+            expect = expect.echo_required();
+        }
+        let sent_len = expect.sent().len();
+        Ok(self.begin_built(n, expect.detach(), sent_len, name_of(command), timeout, now))
     }
 
     /// Starts a raw line (`line` without its CR) for anything the typed API does not cover.

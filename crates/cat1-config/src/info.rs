@@ -23,6 +23,7 @@ impl core::fmt::Display for InfoError {
 impl core::error::Error for InfoError {}
 
 /// The text after `+NAME:` (name in any case, spaces after the colon skipped).
+#[inline(always)]
 pub fn body<'a>(line: &'a [u8], name: &str) -> Result<&'a [u8], InfoError> {
     let rest = line.strip_prefix(b"+").ok_or(InfoError)?;
     let (n, rest) = rest.split_at_checked(name.len()).ok_or(InfoError)?;
@@ -30,30 +31,70 @@ pub fn body<'a>(line: &'a [u8], name: &str) -> Result<&'a [u8], InfoError> {
         return Err(InfoError);
     }
     let rest = rest.strip_prefix(b":").ok_or(InfoError)?;
-    Ok(rest.trim_ascii())
+    Ok(trim(rest))
 }
 
-/// `a.eq_ignore_ascii_case(b)` (equal lengths), with the usual byte, the same in both (the
-/// module answers with the name as sent), compared first: about half the instructions of
-/// folding both bytes every time.
+/// `bytes.trim_ascii()`, with one test for the usual byte at each end (above the space, which
+/// no ASCII whitespace is).
 #[inline]
-fn same_name(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len()
-        && a.iter().zip(b).all(|(&x, &y)| {
-            // Bytes that differ are the same letter in two cases only if they differ in bit 5
-            // alone and one of them is a lower-case letter.
-            x == y || (x ^ y == 0x20 && (x | 0x20).is_ascii_lowercase())
-        })
+pub(crate) fn trim(mut bytes: &[u8]) -> &[u8] {
+    while let [first, rest @ ..] = bytes {
+        if *first > b' ' || !first.is_ascii_whitespace() {
+            break;
+        }
+        bytes = rest;
+    }
+    while let [rest @ .., last] = bytes {
+        if *last > b' ' || !last.is_ascii_whitespace() {
+            break;
+        }
+        bytes = rest;
+    }
+    bytes
+}
+
+/// `a.eq_ignore_ascii_case(b)` (equal lengths), with the usual bytes, the same in both (the
+/// module answers with the name as sent), compared first, four at a time: a word compare where
+/// the byte loop took six instructions a byte.
+#[inline]
+fn same_name(mut a: &[u8], mut b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    while let (Some((x, more_a)), Some((y, more_b))) =
+        (a.split_first_chunk::<4>(), b.split_first_chunk::<4>())
+    {
+        if u32::from_ne_bytes(*x) != u32::from_ne_bytes(*y) {
+            // The bytes that differ are compared one by one below, from this word on.
+            break;
+        }
+        a = more_a;
+        b = more_b;
+    }
+    a.iter().zip(b).all(|(&x, &y)| {
+        // Bytes that differ are the same letter in two cases only if they differ in bit 5
+        // alone and one of them is a lower-case letter.
+        x == y || (x ^ y == 0x20 && (x | 0x20).is_ascii_lowercase())
+    })
 }
 
 /// Splits at the first comma; trims spaces around both parts.
 fn split_comma(text: &[u8]) -> (&[u8], Option<&[u8]>) {
     match text.iter().position(|&b| b == b',') {
         Some(i) => (
-            text.get(..i).unwrap_or(&[]).trim_ascii(),
-            Some(text.get(i.saturating_add(1)..).unwrap_or(&[]).trim_ascii()),
+            trim(text.get(..i).unwrap_or(&[])),
+            Some(trim(text.get(i.saturating_add(1)..).unwrap_or(&[]))),
         ),
-        None => (text.trim_ascii(), None),
+        None => (trim(text), None),
+    }
+}
+
+/// The index after `TAC` or `tac` (not mixed case) in a neighbour cell's key, spaces around it
+/// trimmed; matched as a pattern, with no `memcmp` call.
+fn tac_index(key: &[u8]) -> Option<&[u8]> {
+    match trim(key) {
+        [b'T', b'A', b'C', index @ ..] | [b't', b'a', b'c', index @ ..] => Some(index),
+        _ => None,
     }
 }
 
@@ -61,10 +102,10 @@ fn split_comma(text: &[u8]) -> (&[u8], Option<&[u8]>) {
 fn keyed<'a>(item: &'a [u8], key: &str) -> Result<&'a [u8], InfoError> {
     let eq = item.iter().position(|&b| b == b'=').ok_or(InfoError)?;
     let (k, v) = item.split_at(eq);
-    if !k.trim_ascii().eq_ignore_ascii_case(key.as_bytes()) {
+    if !same_name(trim(k), key.as_bytes()) {
         return Err(InfoError);
     }
-    Ok(v.get(1..).unwrap_or(&[]).trim_ascii())
+    Ok(trim(v.get(1..).unwrap_or(&[])))
 }
 
 fn int(text: &[u8]) -> Result<u32, InfoError> {
@@ -367,11 +408,7 @@ impl NeighbourCell {
     pub fn parse(line: &[u8]) -> Result<Self, InfoError> {
         let (a, b) = split_comma(line);
         let (ka, va) = a.split_at(a.iter().position(|&b| b == b'=').ok_or(InfoError)?);
-        let index = ka
-            .trim_ascii()
-            .strip_prefix(b"TAC")
-            .or_else(|| ka.trim_ascii().strip_prefix(b"tac"))
-            .ok_or(InfoError)?;
+        let index = tac_index(ka).ok_or(InfoError)?;
         let idx = int(index)?;
         let mut key = [0u8; 16];
         let mut kw = Writer::new(&mut key);
@@ -565,5 +602,69 @@ mod tests {
         }
         assert!(!same_name(b"CSQ", b"CS"));
         assert!(same_name(b"", b""));
+    }
+
+    proptest::proptest! {
+        /// Four bytes at a time, then one by one: still `eq_ignore_ascii_case`, for names of
+        /// any length and a difference (of case or of letter) anywhere.
+        #[test]
+        fn same_name_is_eq_ignore_ascii_case_at_any_length(
+            a in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..12),
+            flips in proptest::collection::vec((0usize..12, 0u8..4), 0..3),
+            b_other in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..12),
+            use_other in proptest::bool::ANY,
+        ) {
+            let mut b = a.clone();
+            for (i, how) in flips {
+                if let Some(x) = b.get_mut(i) {
+                    *x = match how {
+                        0 => *x ^ 0x20,
+                        1 => x.to_ascii_uppercase(),
+                        2 => x.to_ascii_lowercase(),
+                        _ => x.wrapping_add(1),
+                    };
+                }
+            }
+            let b = if use_other { b_other } else { b };
+            proptest::prop_assert_eq!(same_name(&a, &b), a.eq_ignore_ascii_case(&b));
+        }
+
+        /// `keyed` and `tac_index` (the key compared four bytes at a time, one-test trims, the
+        /// prefix as a pattern) accept what they accepted, with the same results.
+        #[test]
+        fn keyed_and_tac_index_are_what_they_were(
+            item in proptest::collection::vec(
+                proptest::sample::select(&[b' ', b'\t', b'=', b'L', b'a', b'c', b'C', b'T', b'A', b'1', b'i', b'D', b'd'][..]),
+                0..14,
+            ),
+            key in proptest::sample::select(&["LAC", "CID", "LNG", "CellID1", "ADDINFO", ""][..]),
+        ) {
+            fn keyed_before<'a>(item: &'a [u8], key: &str) -> Result<&'a [u8], InfoError> {
+                let eq = item.iter().position(|&b| b == b'=').ok_or(InfoError)?;
+                let (k, v) = item.split_at(eq);
+                if !k.trim_ascii().eq_ignore_ascii_case(key.as_bytes()) {
+                    return Err(InfoError);
+                }
+                Ok(v.get(1..).unwrap_or(&[]).trim_ascii())
+            }
+            fn tac_before(ka: &[u8]) -> Option<&[u8]> {
+                ka.trim_ascii()
+                    .strip_prefix(b"TAC")
+                    .or_else(|| ka.trim_ascii().strip_prefix(b"tac"))
+            }
+            proptest::prop_assert_eq!(keyed(&item, key), keyed_before(&item, key));
+            proptest::prop_assert_eq!(tac_index(&item), tac_before(&item));
+        }
+
+        /// `trim` is `trim_ascii`.
+        #[test]
+        fn trim_is_trim_ascii(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(&[b' ', b'\t', b'\n', 0x0b, 0x0c, b'\r', b'a', 0, 0xa0, b'!'][..]),
+                0..10,
+            ),
+        ) {
+            proptest::prop_assert_eq!(trim(&bytes), bytes.trim_ascii());
+        }
     }
 }

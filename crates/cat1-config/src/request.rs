@@ -4,7 +4,7 @@
 use cat1_at_parse::{Detached, EncodeError, Expect, Writer};
 
 use crate::commands::ALL;
-use crate::info::body;
+use crate::info::{body, trim};
 use crate::render::write_values;
 use crate::spec::{Code, CommandSpec, DefaultValue, Forms, Value, Values};
 use crate::validate::{validate_value, value_is_valid};
@@ -303,27 +303,34 @@ pub fn decode_answer<'a>(spec: &CommandSpec, line: &'a [u8]) -> Result<Values<'a
     let text = body(line, spec.name).map_err(|_| Code::UNKNOWN)?;
     // One pass over the parameters (not a count first): each is validated as it comes; the
     // count is judged after, and a wrong count is told before a bad value, as a count first
-    // would tell it.
+    // would tell it. The values are written where they go and the length set once (what a
+    // push per parameter gives: the ones left out stay absent).
     let mut texts = cat1_at_parse::Params::new(text).iter();
     let mut values = Values::new();
     let mut given: usize = 0;
     let mut bad = None;
     for p in spec.params {
-        let v = match texts.next().map(<[u8]>::trim_ascii) {
-            Some(t) => {
-                given = given.saturating_add(1);
-                match t {
-                    b"" if matches!(p.default, DefaultValue::Unset) => Value::Text(b""),
-                    t => validate_value(p, t).unwrap_or_else(|e| {
-                        bad = bad.or(Some(e));
-                        Value::Absent
-                    }),
+        let Some(t) = texts.next() else {
+            // Left out from here on (the iterator stays empty).
+            break;
+        };
+        let t = trim(t);
+        let v = if t.is_empty() && matches!(p.default, DefaultValue::Unset) {
+            Value::Text(b"")
+        } else {
+            match validate_value(p, t) {
+                Ok(v) => v,
+                Err(e) => {
+                    bad = bad.or(Some(e));
+                    Value::Absent
                 }
             }
-            None => Value::Absent,
         };
-        values.push(v);
+        values.set(given, v);
+        // At most `spec.params.len()`: no overflow.
+        given = given.wrapping_add(1);
     }
+    values.set_len(spec.params.len());
     // Too many, or too few (the required count is needed only when some were left out).
     if texts.next().is_some() || (given < spec.params.len() && given < spec.required()) {
         return Err(Code::BAD_VALUE);
@@ -445,12 +452,13 @@ mod tests {
         #[test]
         fn one_pass_decoding_is_counting_first(
             command in 0usize..crate::commands::COUNT,
-            pieces in proptest::collection::vec(0usize..12, 0..8),
+            pieces in proptest::collection::vec(0usize..18, 0..8),
             name_case in proptest::bool::ANY,
         ) {
-            const VALUES: [&str; 12] = [
+            // Spaces and tabs around values (trimmed), quoted keywords and commas, a lone space.
+            const VALUES: [&str; 18] = [
                 "", "0", "1", "60", "65536", "ON", "off", "\"CMNET\"", "a.b", " 7 ", "NET",
-                "115200",
+                "115200", " ", "\t60\t", "\"ON\"", "\"a,b\"", " \r1", "\x0b2",
             ];
             let spec = ALL[command];
             let name = if name_case {

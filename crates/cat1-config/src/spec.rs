@@ -328,6 +328,23 @@ impl<'a> Values<'a> {
         }
     }
 
+    /// Puts `value` at `index` (nothing when `index` is [`MAX_PARAMS`] or more); the length is
+    /// left as it is (see [`Values::set_len`]). For a decoder that writes only the values it
+    /// has and sets the length once, where a `push` per value would count each.
+    #[inline]
+    pub(crate) fn set(&mut self, index: usize, value: Value<'a>) {
+        if let Some(slot) = self.items.get_mut(index) {
+            *slot = value;
+        }
+    }
+
+    /// Sets the length to `len`, at most [`MAX_PARAMS`]: what `len` pushes onto
+    /// [`Values::new`] give, the values not [`Values::set`] being [`Value::Absent`].
+    #[inline]
+    pub(crate) fn set_len(&mut self, len: usize) {
+        self.len = u8::try_from(len.min(MAX_PARAMS)).unwrap_or(0);
+    }
+
     /// The value at `index`.
     pub fn get(&self, index: usize) -> Option<Value<'a>> {
         self.as_slice().get(index).copied()
