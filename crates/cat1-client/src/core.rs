@@ -638,10 +638,12 @@ fn name_in(line: &[u8], (start, len): (u16, u8)) -> &[u8] {
         .unwrap_or(&[])
 }
 
-/// Why [`Core::start_encoded`] sent nothing.
+/// Why an encoder wrote nothing to start (the adapters then send nothing; [`Core::start_encoded`]
+/// itself refuses nothing).
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Refused {
-    /// The exchange could not start.
+    /// The exchange could not start: not idle ([`Core::idle_tx`]), or the line could not be
+    /// encoded.
     Start(StartError),
     /// The typed request could not be encoded.
     Request(RequestError),
@@ -748,7 +750,8 @@ fn fixed_name(line: &FixedLine) -> (u16, u8) {
     }
 }
 
-/// What a typed request's encoder wrote: `AT+NAME=<values>` and its CR, where `bare` is the
+/// What a typed request's encoder wrote: `AT+NAME=<values>` and its CR (or, for a name too
+/// long for a fixed line, `AT+NAME?`, `AT+NAME=?` or `AT+NAME` and its CR), where `bare` is the
 /// request's bare line (`Request::BARE_LINE`), whose exchange is this line's too: the exchange
 /// of a command line depends on its name only (which lines continue its answer), and a typed
 /// line has one line end, its CR (no value holds a CR or LF: they are refused). So a typed set

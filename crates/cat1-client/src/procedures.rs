@@ -63,9 +63,9 @@ macro_rules! procedures {
             maybe_await!($mode, self.run(encoded, timeout, on_info))
         }
 
-        /// `AT` (`name` `None`), `AT+NAME` or `AT+NAME?`: the commands the procedures send
-        /// themselves, with names known to be valid, written without `CommandLine`'s checks
-        /// (the same line, in less flash).
+        /// `AT` (`name` `None`), `AT+NAME` or `AT+NAME?`, written without `CommandLine`'s checks
+        /// (the same line, in less flash), for names known to be valid: the queries of
+        /// [`Self::read_config`] (`AT` and `AT+ENTM` go as fixed lines, [`Self::run_fixed`]).
         $($asyncness)? fn plain(
             &mut self,
             name: Option<&[u8]>,
@@ -159,10 +159,8 @@ macro_rules! procedures {
         ) -> Result<(), $crate::CommandError<E>> {
             if const { !cat1_config::request::FixedLine::fits(R::SPEC) } {
                 return maybe_await!($mode, self.unfixed(&mut |tx| {
-                    {
                     let written = R::execute(tx);
                     $crate::core::encode_typed(written, R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
-                }
                 }, &mut on_line));
             }
             maybe_await!($mode, self.fixed(R::EXECUTE_LINE, &mut on_line))
@@ -176,10 +174,8 @@ macro_rules! procedures {
         ) -> Result<(), $crate::CommandError<E>> {
             if const { !cat1_config::request::FixedLine::fits(R::SPEC) } {
                 return maybe_await!($mode, self.unfixed(&mut |tx| {
-                    {
                     let written = R::test(tx);
                     $crate::core::encode_typed(written, R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
-                }
                 }, &mut on_line));
             }
             maybe_await!($mode, self.fixed(R::TEST_LINE, &mut on_line))

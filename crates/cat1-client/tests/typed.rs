@@ -293,3 +293,45 @@ fn a_request_of_ones_own_with_a_long_name_is_sent_in_every_form() {
     let (uart, _, _) = m.release();
     assert!(uart.finished());
 }
+
+/// A setting described by the application whose name leaves it no bare fixed line either
+/// (`AT+`, 20 bytes and CR: past `FIXED_MAX`), as cat1-config's `RSTIM`.
+static LONGER_SETTING: cat1_config::CommandSpec = cat1_config::CommandSpec {
+    name: "RSTIMEXTENDEDTWENTY1",
+    ..cat1_config::commands::general::RSTIM
+};
+
+struct LongerSetting;
+
+impl cat1_config::request::Request for LongerSetting {
+    const SPEC: &'static cat1_config::CommandSpec = &LONGER_SETTING;
+}
+
+#[test]
+fn a_set_of_ones_own_with_a_long_name_anchors_on_its_echo() {
+    // A typed set takes its exchange from the bare line, or, for a name too long for one, builds
+    // it from the line written: with echo on, either must wait for the set line's echo (a late
+    // OK before it is not the answer). The async adapter: an exchange that never started would
+    // end at once as a timeout here instead of hanging.
+    let clock = VirtualClock::default();
+    let answer = |line: &[u8]| [&b"\r\nOK\r\n"[..], line, b"\r\r\nOK\r\n"].concat();
+    let short = b"AT+RSTIMEXTEND1=60\r";
+    let long = b"AT+RSTIMEXTENDEDTWENTY1=60\r";
+    let uart = MockUart::new(
+        &clock,
+        64,
+        vec![
+            step(short, &[(5, &answer(short))]),
+            step(long, &[(5, &answer(long))]),
+        ],
+    );
+    let mut m = asynch::Modem::new(uart, clock, Recorder::default());
+    m.core().set_echo(cat1_client::Echo::On);
+    block_on(m.set::<LongSetting>(&[Value::Int(60)])).unwrap();
+    block_on(m.set::<LongerSetting>(&[Value::Int(60)])).unwrap();
+    assert_eq!(m.listener().lines, [b"OK".to_vec(), b"OK".to_vec()]);
+    assert_eq!(m.counters().late_responses, 2);
+    assert!(!m.core().is_busy());
+    let (uart, _, _) = m.release();
+    assert!(uart.finished());
+}
