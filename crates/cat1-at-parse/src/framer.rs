@@ -981,7 +981,8 @@ fn classify<'l>(
     if phase & PHASE_ANSWER != 0 {
         // By first byte, then length: `+NAME:` of the command or `+CME ERROR:` (an
         // alphanumeric name never matches both), then `OK`, `ERROR` and a continuation line.
-        // (`OK` that ends the exchange seldom comes here: `Framer::ok_done` takes it.)
+        // (`OK` that ends the exchange seldom comes here: `Framer::ok_done` and
+        // `Framer::feed_detached` take it.)
         // `first` is the line's first byte, read without a length test (the line is never
         // empty).
         let result = if first == b'+' {
