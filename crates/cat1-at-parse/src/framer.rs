@@ -1125,66 +1125,6 @@ mod tests {
         }
     }
 
-    /// `is_info_of` against its definition: `InfoLine::parse`, then the name compared in any
-    /// case.
-    fn info_of_as_defined(line: &[u8], name: &[u8]) -> bool {
-        InfoLine::parse(line).is_some_and(|info| info.name().eq_ignore_ascii_case(name))
-    }
-
-    /// The names compared a word at a time (three to eight bytes) and a byte at a time (other
-    /// lengths) give what the definition gives: every byte in every position of the line's
-    /// name, against names of letters, digits, and bytes a bit 5 away from a letter.
-    #[test]
-    fn info_names_in_any_case_only() {
-        let names: [&[u8]; 12] = [
-            b"Z",
-            b"E5",
-            b"CSQ",
-            b"c5q",
-            b"CPIN",
-            b"CGDCONT",
-            b"SOCKASL8",
-            b"SYSINFO",
-            b"SOCKAPORT",
-            b"@[`{",
-            b"\x01\x02\x03",
-            b"a\xc1z",
-        ];
-        for name in names {
-            for i in 0..name.len() {
-                for b in 0..=255u8 {
-                    let mut line = [0u8; 16];
-                    line[0] = b'+';
-                    line[1..=name.len()].copy_from_slice(name);
-                    line[1 + i] = b;
-                    line[1 + name.len()] = b':';
-                    line[2 + name.len()] = b'1';
-                    let line = &line[..3 + name.len()];
-                    assert_eq!(
-                        is_info_of(line, name),
-                        info_of_as_defined(line, name),
-                        "{line:?} {name:?}"
-                    );
-                    // The name's byte changed instead (the line keeps the name as written).
-                    let mut other = [0u8; 16];
-                    other[..name.len()].copy_from_slice(name);
-                    other[i] = b;
-                    let other = &other[..name.len()];
-                    let mut line = [0u8; 16];
-                    line[0] = b'+';
-                    line[1..=name.len()].copy_from_slice(name);
-                    line[1 + name.len()] = b':';
-                    let line = &line[..2 + name.len()];
-                    assert_eq!(
-                        is_info_of(line, other),
-                        info_of_as_defined(line, other),
-                        "{line:?} {other:?}"
-                    );
-                }
-            }
-        }
-    }
-
     /// What `feed` hands out for `input`, fed `chunk` bytes at a time, as short strings.
     fn events(input: &[u8], mut expect: Expect<'_>, chunk: usize) -> [u8; 8] {
         let mut framer = Framer::<16>::new();
