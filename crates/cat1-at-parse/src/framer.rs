@@ -924,39 +924,8 @@ fn is_info_of(line: &[u8], name: &[u8]) -> bool {
     if name.is_empty() {
         return false;
     }
-    // Names of three to eight letters (most of them): compared a word at a time. Three: the
-    // name and its colon, as one word (the line's is `head` after the `+`). Four to eight: two
-    // words, the last overlapping the first (`body` is as long as `name`). When the words are
-    // not letters that match (a name with a digit, a line of another command), and for other
-    // lengths, the bytes decide.
-    if let [n0, n1, n2] = *name {
-        if let Some(line_word) = head.last_chunk::<4>() {
-            if same_letters(*line_word, [n0, n1, n2, b':'], 0x0080_8080) {
-                return true;
-            }
-        }
-    } else if name.len().wrapping_sub(4) <= 4 {
-        if let (Some(b0), Some(b1), Some(n0), Some(n1)) = (
-            body.first_chunk::<4>(),
-            body.last_chunk::<4>(),
-            name.first_chunk::<4>(),
-            name.last_chunk::<4>(),
-        ) {
-            if same_letters(*b0, *n0, HIGH) && same_letters(*b1, *n1, HIGH) {
-                return true;
-            }
-        }
-    }
-    same_name(body, name)
-}
-
-/// Whether `body` (the bytes between `+` and `:`) is `name`, as [`InfoLine::parse`] (which
-/// wants the name alphanumeric) and a comparison in any case find it, a byte at a time. Out of
-/// line: inline, its loop cost the classification of every line a stack slot.
-#[inline(never)]
-fn same_name(body: &[u8], name: &[u8]) -> bool {
-    // Letters first (the usual name byte): the same letter in any case; then a digit, the
-    // same one.
+    // InfoLine::parse takes the name up to the first colon and wants it alphanumeric. Letters
+    // first (the usual name byte): the same letter in any case; then a digit, the same one.
     body.iter().zip(name).all(|(&a, &b)| {
         let folded = a | 0x20;
         if folded.wrapping_sub(b'a') < 26 {
@@ -965,25 +934,6 @@ fn same_name(body: &[u8], name: &[u8]) -> bool {
             a == b && a.wrapping_sub(b'0') < 10
         }
     })
-}
-
-/// Bit 7 of each byte of a word.
-const HIGH: u32 = 0x8080_8080;
-
-/// Whether `line` equals `name` but for the case of letters, and its bytes that `letters`
-/// marks (bit 7 of each) are ASCII letters: then `same_name` finds these bytes the same name
-/// (`false` says nothing). Four bytes at once: bit 5 set folds the case; a byte is a letter
-/// when, folded and without bit 7, adding 0x1F carries into bit 7 (`a` on) and adding 0x05
-/// does not (up to `z`), and bit 7 was clear (without it, no sum carries out of its byte). A
-/// byte not marked must be equal in both (the colon after a name of three).
-#[inline(always)]
-const fn same_letters(line: [u8; 4], name: [u8; 4], letters: u32) -> bool {
-    const FOLD: u32 = 0x2020_2020;
-    let line = u32::from_le_bytes(line);
-    let name = u32::from_le_bytes(name);
-    let low = (line | FOLD) & !HIGH;
-    let is_letter = low.wrapping_add(0x1F1F_1F1F) & !low.wrapping_add(0x0505_0505) & !line;
-    is_letter & letters == letters && (line ^ name) & !FOLD == 0
 }
 
 /// `+CME ERROR:<n>` after its `+` (`rest`), as [`FinalResult::parse`] reads it.
