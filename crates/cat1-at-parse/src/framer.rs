@@ -700,11 +700,7 @@ impl<const N: usize> Framer<N> {
         // `ok_done` on the detached state, before the exchange is attached: the commonest line
         // (`OK` ending the exchange) then costs no `Expect` built on the stack and copied back.
         if let Next::Line(len, n) = next {
-            let phase = state.phase;
-            if phase & PHASE_ANSWER != 0
-                && self.lines.line_is_ok(len)
-                && (sent.len() != 2 || phase & PHASE_ECHO == 0)
-            {
+            if self.ok_ends(len, state.phase, sent.len()) {
                 self.lines_seen = self.lines_seen.wrapping_add(1);
                 state.finish();
                 return Status::Complete(Event::Final(FinalResult::Ok), n);
@@ -766,16 +762,23 @@ impl<const N: usize> Framer<N> {
         n: usize,
         expect: &mut Expect<'_>,
     ) -> Option<Status<Event<'f>>> {
-        let phase = expect.state.phase;
-        if phase & PHASE_ANSWER != 0
-            && self.lines.line_is_ok(len)
-            && (expect.sent.len() != 2 || phase & PHASE_ECHO == 0)
-        {
+        if self.ok_ends(len, expect.state.phase, expect.sent.len()) {
             self.lines_seen = self.lines_seen.wrapping_add(1);
             expect.finish();
             return Some(Status::Complete(Event::Final(FinalResult::Ok), n));
         }
         None
+    }
+
+    /// Whether the line of `len` bytes that ended is `OK` ending the exchange (`phase` and the
+    /// length of the line sent are the exchange's): an answer is taken, the line is `OK`, and
+    /// it cannot be the echo (the echo is not awaited, or the line sent is not 2 bytes long).
+    /// The one test of [`Self::ok_done`] and [`Self::feed_detached`].
+    #[inline(always)]
+    fn ok_ends(&self, len: usize, phase: u8, sent_len: usize) -> bool {
+        phase & PHASE_ANSWER != 0
+            && self.lines.line_is_ok(len)
+            && (sent_len != 2 || phase & PHASE_ECHO == 0)
     }
 
     /// A line of `len` bytes ended: classifies it. (Three arguments, all in registers; the

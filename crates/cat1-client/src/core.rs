@@ -562,11 +562,12 @@ impl<const N: usize> Core<N> {
             state,
             #[inline(always)]
             || {
-                let start = usize::from(*name_start);
-                let name = tx
-                    .get(start..start.saturating_add(usize::from(*name_len)))
-                    .unwrap_or(&[]);
-                (tx.get(..usize::from(*sent_len)).unwrap_or(&[]), name)
+                // Clamped to the buffer rather than tested (`start` keeps them within it): a
+                // compare and a move each, no slice to select.
+                let sent = tx.split_at(usize::from(*sent_len).min(N)).0;
+                let rest = tx.split_at(usize::from(*name_start).min(N)).1;
+                let name = rest.split_at(usize::from(*name_len).min(rest.len())).0;
+                (sent, name)
             },
         );
         let (event, used) = match status {
