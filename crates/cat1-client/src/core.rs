@@ -777,9 +777,20 @@ pub(crate) fn encode_typed(
         len,
         exchange: bare.exchange(false),
         exchange_echoed: bare.exchange(true),
-        sent_len: len.saturating_sub(1),
+        sent_len: without_line_end(tx, len),
         name,
     })
+}
+
+/// The length of the `len`-byte line at the start of `tx` without its line end, as its echo is
+/// matched. cat1-config's encoders end a line with one CR; a `Request` of one's own may end its
+/// `set` line with CR LF or LF (errata 1: a line ends at CR or LF, CR LF is one end), whose
+/// echo must match too (28-36 bytes of flash for this: worth a set that works).
+fn without_line_end(tx: &[u8], len: usize) -> usize {
+    let line = tx.get(..len).unwrap_or(&[]);
+    line.iter()
+        .rposition(|&b| b != b'\r' && b != b'\n')
+        .map_or(0, |last| last.saturating_add(1))
 }
 
 /// What an encoder wrote whose name is not known (a step of a profile): found in the line.

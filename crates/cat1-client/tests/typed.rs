@@ -335,3 +335,54 @@ fn a_set_of_ones_own_with_a_long_name_anchors_on_its_echo() {
     let (uart, _, _) = m.release();
     assert!(uart.finished());
 }
+
+/// A request of one's own whose set line ends in CR LF (`LF_ONLY`: in LF), not in the one CR
+/// cat1-config's encoders write (errata 1: a line ends at CR or LF, CR LF counts as one end).
+struct OwnLineEnd<const LF_ONLY: bool>;
+
+impl<const LF_ONLY: bool> cat1_config::request::Request for OwnLineEnd<LF_ONLY> {
+    const SPEC: &'static cat1_config::CommandSpec = &cat1_config::commands::general::RSTIM;
+
+    fn set(values: &[Value<'_>], buf: &mut [u8]) -> Result<usize, RequestError> {
+        let Some(Value::Int(n)) = values.first() else {
+            return Err(RequestError::InvalidValue);
+        };
+        let end = if LF_ONLY { "\n" } else { "\r\n" };
+        let line = format!("AT+RSTIM={n}{end}");
+        let out = buf
+            .get_mut(..line.len())
+            .ok_or(RequestError::BufferTooSmall { needed: line.len() })?;
+        out.copy_from_slice(line.as_bytes());
+        Ok(line.len())
+    }
+}
+
+#[test]
+fn a_set_line_of_ones_own_ending_in_cr_lf_or_lf_matches_its_echo() {
+    // The echo is compared with the line as sent without its line end, whichever it is: with
+    // the CR LF counted as part of the line, the echo would never match, the exchange's OK would
+    // be taken for a late answer and the set would time out.
+    let clock = VirtualClock::default();
+    for chunk in [1, 3, 64] {
+        for lf_only in [false, true] {
+            let line: &[u8] = if lf_only {
+                b"AT+RSTIM=60\n"
+            } else {
+                b"AT+RSTIM=60\r\n"
+            };
+            let reply = [line, b"\r\nOK\r\n"].concat();
+            let uart = MockUart::new(&clock, chunk, vec![step(line, &[(5, &reply)])]);
+            let mut m = blocking::Modem::new(uart, clock.clone(), ());
+            m.core().set_echo(cat1_client::Echo::On);
+            if lf_only {
+                m.set::<OwnLineEnd<true>>(&[Value::Int(60)]).unwrap();
+            } else {
+                m.set::<OwnLineEnd<false>>(&[Value::Int(60)]).unwrap();
+            }
+            assert_eq!(m.counters().late_responses, 0);
+            assert_eq!(m.counters().unsolicited, 0);
+            let (uart, _, _) = m.release();
+            assert!(uart.finished());
+        }
+    }
+}

@@ -263,7 +263,9 @@ pub trait Request {
     }
 
     /// Writes `AT+NAME=<values>\r` (a setting or a parameterised action), after checking every
-    /// value against its parameter; trailing optional parameters may be left out.
+    /// value against its parameter; trailing optional parameters may be left out. An
+    /// implementation of one's own may end the line with CR LF or LF instead (cat1-client
+    /// matches the echo without the line end).
     fn set(values: &[Value<'_>], buf: &mut [u8]) -> Result<usize, RequestError> {
         let spec = Self::SPEC;
         let form = if spec.has(Forms::SET) {
