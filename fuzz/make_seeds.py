@@ -192,6 +192,61 @@ def framer_seeds(cases):
     return seeds
 
 
+# ---- client_core ----------------------------------------------------------------------------
+
+def client_ops_receive(data, chunk):
+    """Op 8: `data` received `chunk` bytes per call (split in receives of at most 255 bytes)."""
+    out = bytearray()
+    for i in range(0, len(data), 255):
+        piece = data[i : i + 255]
+        out += bytes([8, chunk - 1, len(piece)]) + piece
+    return bytes(out)
+
+
+def client_ops_start_raw(line):
+    return bytes([0, len(line)]) + line
+
+
+def client_ops_advance(ms):
+    return bytes([9]) + ms.to_bytes(2, "little")
+
+
+def client_core_seeds(cases):
+    """Scripts of several corpus cycles each (raw start, answer in varied chunks, a little time),
+    echo on and off, plus the handshake, a timeout with its late answer, and aborts."""
+    seeds = []
+    chunkings = [1, 3, 16, 64, 255]
+    group = 6
+    for start in range(0, len(cases), group):
+        for echo in (0, 1):
+            script = bytearray([6, echo])
+            for i, (label, name, sent, response) in enumerate(cases[start : start + group]):
+                if len(sent) > 255:
+                    continue
+                if echo == 0 and not response.startswith(sent):
+                    response = sent + b"\r" + response
+                script += client_ops_start_raw(sent)
+                script += client_ops_receive(response, chunkings[(start + i) % len(chunkings)])
+                script += client_ops_advance(10)
+            seeds.append(bytes(script))
+    csq = b"AT+CSQ"
+    seeds += [
+        bytes([3]) + client_ops_receive(b"a", 1) + bytes([4]) + client_ops_receive(b"+ok", 1),
+        bytes([3]) + client_ops_advance(600) + bytes([3]) + client_ops_receive(b"\r\na", 2),
+        bytes([6, 1]) + client_ops_start_raw(csq) + client_ops_advance(600)
+        + client_ops_receive(b"\r\n+CSQ: 27,99\r\n\r\nOK\r\n", 4) + bytes([7])
+        + client_ops_start_raw(csq) + client_ops_receive(b"\r\nOK\r\n", 1),
+        bytes([6, 0]) + client_ops_start_raw(csq) + client_ops_advance(600)
+        + client_ops_start_raw(csq)
+        + client_ops_receive(b"\r\nOK\r\nAT+CSQ\r\r\n+CSQ: 27,99\r\n\r\nOK\r\n", 5),
+        bytes([2, 2]) + client_ops_receive(b"\r\n+APN: cmnet,,,0\r\n\r\nOK\r\n", 1)
+        + bytes([2, 3, 5, 2, 1]) + client_ops_receive(b"\r\n" + b"X" * 200 + b"\r\nOK\r\n", 7),
+        bytes([1, 12]) + b"AT+RSTIM=60\r" + client_ops_receive(b"\r\nERROR\r\n", 2),
+        client_ops_receive(b"\r\nWH-LTE-7S1\r\n\r\n+CME ERROR: 10\r\n", 3),
+    ]
+    return seeds
+
+
 # ---- round_trip -----------------------------------------------------------------------------
 
 def variant(index, count):
@@ -325,6 +380,7 @@ def main():
         "command_line": write("command_line", command_line_seeds(examples)),
         "framer_chunks": write("framer_chunks", framer_seeds(cases)),
         "round_trip": write("round_trip", round_trip_seeds(examples)),
+        "client_core": write("client_core", client_core_seeds(cases)),
     }
     n = dictionary(examples)
     for t, c in counts.items():
