@@ -1150,34 +1150,35 @@ mod tests {
             b"a\xc1z",
             b"ABCDEFGHI9KL",
         ];
+        extern crate std;
+        use std::vec::Vec;
+        // `+`, `name` with its byte `i` set to `b` (when given), `:` and `tail`.
+        let line_of = |name: &[u8], changed: Option<(usize, u8)>, tail: &[u8]| {
+            let mut line = Vec::from([b'+']);
+            line.extend_from_slice(name);
+            if let Some((i, b)) = changed {
+                line[1 + i] = b;
+            }
+            line.push(b':');
+            line.extend_from_slice(tail);
+            line
+        };
         for name in names {
             for i in 0..name.len() {
                 for b in 0..=255u8 {
-                    let mut line = [0u8; 24];
-                    line[0] = b'+';
-                    line[1..=name.len()].copy_from_slice(name);
-                    line[1 + i] = b;
-                    line[1 + name.len()] = b':';
-                    line[2 + name.len()] = b'1';
-                    let line = &line[..3 + name.len()];
+                    let line = line_of(name, Some((i, b)), b"1");
                     assert_eq!(
-                        is_info_of(line, name),
-                        info_of_as_defined(line, name),
+                        is_info_of(&line, name),
+                        info_of_as_defined(&line, name),
                         "{line:?} {name:?}"
                     );
                     // The name's byte changed instead (the line keeps the name as written).
-                    let mut other = [0u8; 24];
-                    other[..name.len()].copy_from_slice(name);
+                    let mut other = name.to_vec();
                     other[i] = b;
-                    let other = &other[..name.len()];
-                    let mut line = [0u8; 24];
-                    line[0] = b'+';
-                    line[1..=name.len()].copy_from_slice(name);
-                    line[1 + name.len()] = b':';
-                    let line = &line[..2 + name.len()];
+                    let line = line_of(name, None, b"");
                     assert_eq!(
-                        is_info_of(line, other),
-                        info_of_as_defined(line, other),
+                        is_info_of(&line, &other),
+                        info_of_as_defined(&line, &other),
                         "{line:?} {other:?}"
                     );
                 }
