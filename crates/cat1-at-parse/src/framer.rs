@@ -592,6 +592,26 @@ impl<const N: usize> Framer<N> {
         len == 0 && is_line_end(&byte)
     }
 
+    /// [`Framer::feed_detached`] of one byte for the commonest line, after
+    /// [`Framer::take_byte`] declined the byte: a line end that completes `OK` ending the
+    /// exchange (`state` the exchange's, its line sent `sent_len` bytes long, as
+    /// `feed_detached` reads it from its lines). Then the line is taken and counted, `state`
+    /// finished, and `true`: `feed_detached` would hand out `Event::Final(FinalResult::Ok)`,
+    /// the byte consumed. `false`, with nothing changed, for anything else (which
+    /// `feed_detached` takes). For a driver fed a byte at a time: the commonest line ends
+    /// inline, without the lines or a call.
+    #[inline(always)]
+    pub fn take_ok(&mut self, byte: u8, state: &mut Detached, sent_len: usize) -> bool {
+        // A line of 2 bytes (never an over-long one being dropped): `end_line` would take it.
+        if is_line_end(&byte) && self.ok_ends(self.lines.pending_len(), state.phase, sent_len) {
+            self.lines.clear_pending();
+            self.lines_seen = self.lines_seen.wrapping_add(1);
+            state.finish();
+            return true;
+        }
+        false
+    }
+
     /// Feeds bytes; returns the next event and the bytes consumed, or [`Status::Partial`] when all
     /// of `input` was taken in. Call again with the rest until it returns `Partial`. The LF of a
     /// CR LF that ends a line may be consumed with the line (it only ends an empty line, which
@@ -671,6 +691,33 @@ impl<const N: usize> Framer<N> {
         state: &mut Detached,
         lines: impl FnOnce() -> (&'c [u8], &'c [u8]),
     ) -> Status<Event<'f>> {
+        // The name comes with the line sent: kept from the one call for the second closure.
+        let name = core::cell::Cell::new(&[][..]);
+        self.feed_detached_apart(
+            input,
+            state,
+            || {
+                let (sent, n) = lines();
+                name.set(n);
+                sent
+            },
+            || name.get(),
+        )
+    }
+
+    /// [`Framer::feed_detached`] with the line sent and the command name given by two
+    /// closures: `sent` is called first, and `name` only when the line is not `OK` ending the
+    /// exchange (the commonest line), which needs only the length of the line sent. For a
+    /// driver whose name costs something to find (cut from its buffer): the same events,
+    /// counts and state as `feed_detached` with both.
+    #[inline(always)]
+    pub fn feed_detached_apart<'f, 'c>(
+        &'f mut self,
+        input: &[u8],
+        state: &mut Detached,
+        sent: impl FnOnce() -> &'c [u8],
+        name: impl FnOnce() -> &'c [u8],
+    ) -> Status<Event<'f>> {
         // `feed`'s two ways to a complete line, without the lines; what needs them (a line to
         // classify, a byte or a chunk for the general way) attaches them first, at one place.
         let next = if let [b] = *input {
@@ -696,9 +743,10 @@ impl<const N: usize> Framer<N> {
                 Scan::Discard(from) => Next::Rest(from),
             }
         };
-        let (sent, name) = lines();
+        let sent = sent();
         // `ok_done` on the detached state, before the exchange is attached: the commonest line
-        // (`OK` ending the exchange) then costs no `Expect` built on the stack and copied back.
+        // (`OK` ending the exchange) then costs no `Expect` built on the stack and copied back,
+        // and no name.
         if let Next::Line(len, n) = next {
             if self.ok_ends(len, state.phase, sent.len()) {
                 self.lines_seen = self.lines_seen.wrapping_add(1);
@@ -706,7 +754,7 @@ impl<const N: usize> Framer<N> {
                 return Status::Complete(Event::Final(FinalResult::Ok), n);
             }
         }
-        let mut expect = Expect::attach(sent, name, *state);
+        let mut expect = Expect::attach(sent, name(), *state);
         let status = match next {
             // Not `OK` ending the exchange (above): classified.
             Next::Line(len, n) => Status::Complete(self.line_done(len, &mut expect), n),
@@ -1070,6 +1118,69 @@ mod tests {
                     name[i] = b;
                     let name = &name[..m.len()];
                     assert_eq!(is_multi_line(name), multi_line_as_defined(name), "{name:?}");
+                }
+            }
+        }
+    }
+
+    /// `is_info_of` against its definition: `InfoLine::parse`, then the name compared in any
+    /// case.
+    fn info_of_as_defined(line: &[u8], name: &[u8]) -> bool {
+        InfoLine::parse(line).is_some_and(|info| info.name().eq_ignore_ascii_case(name))
+    }
+
+    /// The name comparison gives what the definition gives: every byte in every position of
+    /// the line's name, and of the name itself, against names of letters, digits, and bytes a
+    /// bit 5 away from a letter (a guard for a faster comparison: 3cd602e compared words).
+    #[test]
+    fn info_names_in_any_case_only() {
+        let names: [&[u8]; 14] = [
+            b"Z",
+            b"E5",
+            b"CSQ",
+            b"c5q",
+            b"CPIN",
+            b"CGDCONT",
+            b"SOCKASL8",
+            b"SYSINFO",
+            b"SOCKAPORT",
+            b"HEARTDATA1",
+            b"@[`{",
+            b"\x01\x02\x03",
+            b"a\xc1z",
+            b"ABCDEFGHI9KL",
+        ];
+        extern crate std;
+        use std::vec::Vec;
+        // `+`, `name` with its byte `i` set to `b` (when given), `:` and `tail`.
+        let line_of = |name: &[u8], changed: Option<(usize, u8)>, tail: &[u8]| {
+            let mut line = Vec::from([b'+']);
+            line.extend_from_slice(name);
+            if let Some((i, b)) = changed {
+                line[1 + i] = b;
+            }
+            line.push(b':');
+            line.extend_from_slice(tail);
+            line
+        };
+        for name in names {
+            for i in 0..name.len() {
+                for b in 0..=255u8 {
+                    let line = line_of(name, Some((i, b)), b"1");
+                    assert_eq!(
+                        is_info_of(&line, name),
+                        info_of_as_defined(&line, name),
+                        "{line:?} {name:?}"
+                    );
+                    // The name's byte changed instead (the line keeps the name as written).
+                    let mut other = name.to_vec();
+                    other[i] = b;
+                    let line = line_of(name, None, b"");
+                    assert_eq!(
+                        is_info_of(&line, &other),
+                        info_of_as_defined(&line, &other),
+                        "{line:?} {other:?}"
+                    );
                 }
             }
         }

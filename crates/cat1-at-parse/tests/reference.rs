@@ -16,7 +16,7 @@
 
 mod common;
 
-use cat1_at_parse::{Detached, Expect, Framer, Status};
+use cat1_at_parse::{Detached, Expect, FinalResult, Framer, Status};
 use common::{Owned, feed_chunked, final_result, info};
 use proptest::prelude::*;
 
@@ -259,6 +259,30 @@ proptest! {
     }
 }
 
+/// The framer's counters, as numbers.
+fn totals(framer: &Framer<N>) -> [u64; 4] {
+    let c = framer.counters();
+    [
+        u64::from(c.lines),
+        u64::from(c.unsolicited),
+        u64::from(c.overflows),
+        c.bytes_dropped,
+    ]
+}
+
+/// The exchange of `kind` (0: `command`, or nothing; 1 and 2: a handshake reply awaited) and
+/// its name.
+fn exchange(kind: u8, command: Option<&Command>) -> (Expect<'_>, &[u8]) {
+    match kind {
+        0 => (
+            expect_of(command),
+            command.map_or(&b""[..], |c| &c.name[..]),
+        ),
+        1 => (Expect::handshake_a(), &b""[..]),
+        _ => (Expect::handshake_ok(), &b""[..]),
+    }
+}
+
 /// Every event (with the bytes it consumed), the counters and the exchange's state after
 /// feeding `stream` in the chunks `cuts`: through `feed` with `expect`, or (`detached`) through
 /// `feed_detached` with `expect` detached and its lines given back on demand.
@@ -297,17 +321,7 @@ fn events_and_state(
     if !detached {
         state = expect.detach();
     }
-    let c = framer.counters();
-    (
-        events,
-        [
-            u64::from(c.lines),
-            u64::from(c.unsolicited),
-            u64::from(c.overflows),
-            c.bytes_dropped,
-        ],
-        state,
-    )
+    (events, totals(&framer), state)
 }
 
 proptest! {
@@ -327,11 +341,7 @@ proptest! {
         cuts in proptest::collection::vec(1usize..40, 1..8),
     ) {
         let input = input.concat();
-        let expect = match kind {
-            0 => (expect_of(command.as_ref()), command.as_ref().map_or(&b""[..], |c| &c.name[..])),
-            1 => (Expect::handshake_a(), &b""[..]),
-            _ => (Expect::handshake_ok(), &b""[..]),
-        };
+        let expect = exchange(kind, command.as_ref());
         for fixed in [&[1usize][..], &[2], &[3], &[16], &[usize::MAX], &cuts] {
             prop_assert_eq!(
                 events_and_state(&input, expect, fixed, true),
@@ -340,4 +350,53 @@ proptest! {
             );
         }
     }
+
+    /// `take_byte`, `take_ok` and `feed_detached_apart` a byte at a time are `feed` a byte at a
+    /// time: the same events, counters and state, for a command (its echo, `OK` that is or is
+    /// not its echo), nothing, or a handshake reply awaited.
+    #[test]
+    fn take_ok_and_feed_detached_apart_are_feed(
+        input in proptest::collection::vec(
+            prop_oneof![stream(), Just(b"OK\r\n".to_vec()), Just(b"a".to_vec()), Just(b"+ok".to_vec())],
+            1..4,
+        ),
+        command in command(),
+        kind in 0u8..3,
+    ) {
+        let input = input.concat();
+        let expect = exchange(kind, command.as_ref());
+        prop_assert_eq!(
+            events_byte_by_byte(&input, expect),
+            events_and_state(&input, expect, &[1], false)
+        );
+    }
+}
+
+/// What a driver fed a byte at a time that keeps its exchange detached gets: `take_byte`, then
+/// `take_ok` (the commonest line ended inline), then `feed_detached_apart` with the lines apart;
+/// as `events_and_state` gives them.
+fn events_byte_by_byte(
+    stream: &[u8],
+    (expect, name): (Expect<'_>, &[u8]),
+) -> (Vec<(Owned, usize)>, [u64; 4], Detached) {
+    let mut framer = Framer::<N>::new();
+    let sent = expect.sent();
+    let mut state = expect.detach();
+    let mut events = Vec::new();
+    for &b in stream {
+        if framer.take_byte(b, &state) {
+            continue;
+        }
+        if framer.take_ok(b, &mut state, sent.len()) {
+            events.push((Owned::Final(FinalResult::Ok), 1));
+            continue;
+        }
+        if let Status::Complete(ev, used) =
+            framer.feed_detached_apart(&[b], &mut state, || sent, || name)
+        {
+            assert_eq!(used, 1);
+            events.push((Owned::from(ev), used));
+        }
+    }
+    (events, totals(&framer), state)
 }
