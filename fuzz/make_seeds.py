@@ -247,6 +247,49 @@ def client_core_seeds(cases):
     return seeds
 
 
+# ---- client_modem ---------------------------------------------------------------------------
+
+def modem_seed(chunk, ops, segments):
+    """chunk (b+1 bytes a read), the op script, then the module's segments (first at once, one
+    more at every flush)."""
+    assert len(ops) < 256
+    out = bytearray([chunk - 1, len(ops)]) + bytes(ops)
+    for seg in segments:
+        assert len(seg) < 256
+        out += bytes([len(seg)]) + seg
+    return bytes(out)
+
+
+def client_modem_seeds(cases):
+    seeds = []
+    group = 6
+    chunkings = [1, 7, 64, 256]
+    for start in range(0, len(cases), group):
+        ops = bytearray()
+        segments = [b""]
+        for label, name, sent, response in cases[start : start + group]:
+            if len(sent) > 200 or len(ops) + len(sent) + 2 > 255:
+                continue
+            answer = response if response.startswith(sent) else sent + b"\r" + response
+            ops += bytes([7, len(sent)]) + sent
+            segments.append(answer[:255])
+        seeds.append(modem_seed(chunkings[(start // group) % len(chunkings)], ops, segments))
+    csq = b"\r\n+CSQ: 27,99\r\n\r\nOK\r\n"
+    seeds += [
+        modem_seed(3, [4], [b"", b"AT+CSQ\r" + csq]),
+        modem_seed(1, [0], [b"", b"AT\r\r\nOK\r\n"]),
+        modem_seed(2, [1], [b"", b"a", b"+ok", b"\r\nOK\r\n"]),
+        modem_seed(5, [0], [b"", b"", b"a", b"+ok", b"AT\r\r\nOK\r\n"]),
+        modem_seed(64, [16, 1, 2], [b"", b"\r\n+APN: cmnet,,,0\r\n\r\nOK\r\n"]),
+        modem_seed(4, [3, 60, 0], [b"", b"AT+RSTIM=60\r\r\nOK\r\n"]),
+        modem_seed(9, [9], [b"", b"AT+S\r\r\nOK\r\n\r\nWH-LTE-7S1\r\n"]),
+        modem_seed(2, [4, 4], [b"", b"", csq + b"AT+CSQ\r" + csq]),
+        modem_seed(16, [8, 13, 12, 12], [b"", b"AT+ENTM\r\r\nOK\r\nhello"]),
+        modem_seed(1, [10, 3] + list(b"usr") + [16, 1, 5], [b"\r\nWH-LTE-7S1\r\n", b"\r\n+CME ERROR: 73\r\n", b"\r\nOK\r\n"]),
+    ]
+    return seeds
+
+
 # ---- round_trip -----------------------------------------------------------------------------
 
 def variant(index, count):
@@ -381,6 +424,7 @@ def main():
         "framer_chunks": write("framer_chunks", framer_seeds(cases)),
         "round_trip": write("round_trip", round_trip_seeds(examples)),
         "client_core": write("client_core", client_core_seeds(cases)),
+        "client_modem": write("client_modem", client_modem_seeds(cases)),
     }
     n = dictionary(examples)
     for t, c in counts.items():
