@@ -310,13 +310,15 @@ impl<const N: usize> LineBuffer<N> {
     #[inline(never)]
     pub(crate) fn discard(&mut self, input: &[u8], from: usize) -> Status<usize> {
         let rest = input.get(from..).unwrap_or(&[]);
-        let end = rest.iter().position(is_line_end);
-        let dropped = end.unwrap_or(rest.len());
+        // The bytes up to the line end, or all: counted once for both outcomes (an `Option`
+        // from `position` had LLVM copy the counting into each).
+        let dropped = rest.iter().take_while(|b| !is_line_end(b)).count();
         self.discarding = self.discarding.saturating_add(dropped);
         self.bytes_dropped = self.bytes_dropped.saturating_add(dropped as u64);
-        let Some(end) = end else {
+        if dropped >= rest.len() {
             return Status::Partial;
-        };
+        }
+        let end = dropped;
         self.len = 0;
         let dropped = self.discarding;
         self.discarding = 0;
