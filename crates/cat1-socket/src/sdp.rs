@@ -673,12 +673,7 @@ impl<const N: usize> Decoder<N> {
         let total = n
             .checked_add(5)
             .filter(|&t| n != 0 && t <= N && n <= LANE_BLOCK)?;
-        let param_ok = if self.to_module {
-            param == PARAM_DATA
-        } else {
-            param == PARAM_DATA || (param & PARAM_STATUS != 0 && n == 1)
-        };
-        if !param_ok || SocketId::from_letter(sock).is_none() {
+        if !self.param_ok(param, n) || SocketId::from_letter(sock).is_none() {
             return None;
         }
         let (data, rest) = rest.split_at_checked(n)?;
@@ -697,6 +692,13 @@ impl<const N: usize> Decoder<N> {
         }
         self.filled = total;
         total.checked_add(3)
+    }
+
+    /// Whether `param` is good for a frame of `n` data bytes in this direction: data, or (from
+    /// the module only) a one-byte status. One test for both directions, not a branch on them.
+    #[inline(always)]
+    fn param_ok(&self, param: u8, n: usize) -> bool {
+        param == PARAM_DATA || (!self.to_module && param & PARAM_STATUS != 0 && n == 1)
     }
 
     // Not inlined: a resync and the hunt both count garbage (off the paths good frames take).
@@ -742,13 +744,8 @@ impl<const N: usize> Decoder<N> {
         } else if filled < 4 {
             self.need = 4;
             return Outcome::Partial;
-        } else if let Some(socket) = SocketId::from_letter(sock).filter(|_| {
-            if self.to_module {
-                param == PARAM_DATA
-            } else {
-                param == PARAM_DATA || (param & PARAM_STATUS != 0 && n == 1)
-            }
-        }) {
+        } else if let Some(socket) = SocketId::from_letter(sock).filter(|_| self.param_ok(param, n))
+        {
             let end = n.wrapping_add(4);
             if filled <= end {
                 self.need = end.wrapping_add(1);
