@@ -551,15 +551,20 @@ impl<const N: usize> Decoder<N> {
     fn feed_slow(&mut self, input: &[u8]) -> Status<Event<'_>> {
         // Nothing held (`recheck` needs `matched == 3`): nothing to do without input, and a whole
         // good frame at the front is taken in one step.
-        if self.matched == 0 && self.skipped == 0 && self.leftover_from.is_none() {
+        let whole = if self.matched == 0 && self.skipped == 0 && self.leftover_from.is_none() {
             if input.is_empty() {
                 return Status::Partial;
             }
-            if let Some(used) = self.whole_frame(input) {
-                return Status::Complete(self.take_frame(), used);
-            }
-        }
-        match self.advance(input) {
+            self.whole_frame(input)
+        } else {
+            None
+        };
+        // One place hands out a frame, whichever path found it.
+        let step = match whole {
+            Some(used) => (Outcome::Frame, used),
+            None => self.advance(input),
+        };
+        match step {
             (Outcome::Partial, _) => Status::Partial,
             (Outcome::Error(e), used) => Status::Complete(Event::Error(e), used),
             (Outcome::Frame, used) => Status::Complete(self.take_frame(), used),
@@ -605,51 +610,55 @@ impl<const N: usize> Decoder<N> {
                 let bytes = core::mem::take(&mut self.skipped);
                 return (Outcome::Error(DecodeError::Garbage { bytes }), pos);
             }
-            if self.recheck {
+            // Something to judge: bytes held after a resync, or the bytes collected up to the
+            // next point where something can be judged. (One call of `judge` for both.)
+            let ready = if self.recheck {
                 self.recheck = false;
-                match self.judge() {
-                    Outcome::Partial => {}
-                    done => return (done, pos),
+                true
+            } else {
+                let rest = input.get(pos..).unwrap_or(&[]);
+                if rest.is_empty() {
+                    return (Outcome::Partial, pos);
                 }
-            }
-            let rest = input.get(pos..).unwrap_or(&[]);
-            if rest.is_empty() {
-                return (Outcome::Partial, pos);
-            }
-            if self.matched < 3 {
-                let (matched, garbage, used) = hunt(self.to_module, self.matched, rest);
-                self.matched = matched;
-                if garbage > 0 {
-                    self.note_garbage(garbage);
+                if self.matched < 3 {
+                    let (matched, garbage, used) = hunt(self.to_module, self.matched, rest);
+                    self.matched = matched;
+                    if garbage > 0 {
+                        self.note_garbage(garbage);
+                    }
+                    if matched == 3 {
+                        self.filled = 0;
+                        self.need = 2;
+                        self.sum = 0;
+                    }
+                    // Positions stay within `input` (and `buf`): plain adds, no overflow.
+                    pos = pos.wrapping_add(used);
+                    false
+                } else {
+                    // Collecting: copy up to the next point where something can be judged.
+                    let filled = self.filled;
+                    let mut want = self.need.saturating_sub(filled);
+                    // Length, socket and parameter at hand: take all four at once (one
+                    // judgement, not one for the length and one for the rest). A bad length is
+                    // then judged with the two bytes after it held, which the resync searches
+                    // again as it would have searched them in the input: the same events.
+                    if filled == 0 && rest.len() >= 4 {
+                        want = 4;
+                    }
+                    // A lane block at most per step (the loop takes the rest).
+                    let take = want.min(rest.len()).min(LANE_BLOCK);
+                    let end = filled.wrapping_add(take);
+                    if let (Some(dst), Some(src)) =
+                        (self.buf.get_mut(filled..end), rest.get(..take))
+                    {
+                        self.sum = self.sum.wrapping_add(copy_sum_block(dst, src));
+                    }
+                    self.filled = end;
+                    pos = pos.wrapping_add(take);
+                    take == want
                 }
-                if matched == 3 {
-                    self.filled = 0;
-                    self.need = 2;
-                    self.sum = 0;
-                }
-                // Positions stay within `input` (and `buf`): plain adds, no overflow.
-                pos = pos.wrapping_add(used);
-                continue;
-            }
-            // Collecting: copy up to the next point where something can be judged.
-            let filled = self.filled;
-            let mut want = self.need.saturating_sub(filled);
-            // Length, socket and parameter at hand: take all four at once (one judgement, not
-            // one for the length and one for the rest). A bad length is then judged with the two
-            // bytes after it held, which the resync searches again as it would have searched
-            // them in the input: the same events.
-            if filled == 0 && rest.len() >= 4 {
-                want = 4;
-            }
-            // A lane block at most per step (the loop takes the rest).
-            let take = want.min(rest.len()).min(LANE_BLOCK);
-            let end = filled.wrapping_add(take);
-            if let (Some(dst), Some(src)) = (self.buf.get_mut(filled..end), rest.get(..take)) {
-                self.sum = self.sum.wrapping_add(copy_sum_block(dst, src));
-            }
-            self.filled = end;
-            pos = pos.wrapping_add(take);
-            if take == want {
+            };
+            if ready {
                 match self.judge() {
                     Outcome::Partial => {}
                     done => return (done, pos),
