@@ -447,8 +447,8 @@ pub struct Decoder<const N: usize> {
     /// Bytes of `buf` in use.
     filled: usize,
     /// While collecting (and not `recheck`): the bytes of `buf` needed before the next judgement
-    /// (2 for the length, 4 for socket and parameter, then the whole frame). Not read while
-    /// hunting.
+    /// (2 for the length, 4 for socket and parameter, then the whole frame; 0 after a resync,
+    /// until the next judgement). Not read while hunting.
     need: usize,
     /// The low 8 bits of the sum of `buf[..filled]`.
     sum: u8,
@@ -526,12 +526,9 @@ impl<const N: usize> Decoder<N> {
         // Bounded by the buffer and the input (both slices): no overflow, so a plain add.
         let end = filled.wrapping_add(input.len());
         // (At most one lane block: for a buffer that holds no more, known at compile time.)
-        if self.matched == 3
-            && end < self.need
-            && !self.recheck
-            && self.skipped == 0
-            && (N <= LANE_BLOCK || input.len() <= LANE_BLOCK)
-        {
+        // (A resync sets `need` to 0: bytes it holds to judge, or garbage it found to report,
+        // come first.)
+        if self.matched == 3 && end < self.need && (N <= LANE_BLOCK || input.len() <= LANE_BLOCK) {
             if let Some(dst) = self.buf.get_mut(filled..end) {
                 let sum = if let ([d], [b]) = (&mut *dst, input) {
                     *d = *b;
@@ -822,7 +819,10 @@ impl<const N: usize> Decoder<N> {
         self.note_garbage(garbage);
         self.matched = matched;
         self.filled = 0;
-        self.need = 2;
+        // Nothing stored before a judgement (`advance` judges first, then sets it): so that
+        // `feed`'s short path, which tests `need` alone, leaves the bytes held to judge and the
+        // garbage to report to the general path.
+        self.need = 0;
         self.recheck = false;
         if matched == 3 {
             // Moves `buf[start..filled]` to the front a byte at a time, storing only where the
@@ -1136,6 +1136,27 @@ mod tests {
             events[0],
             Owned::Error(DecodeError::Checksum { .. })
         ));
+    }
+
+    #[test]
+    fn garbage_a_resync_finds_is_reported_before_more_bytes_are_taken() {
+        // A bad length whose own bytes end in a header: the resync keeps the header and counts
+        // the byte before it as garbage, which the next call reports first (taking nothing),
+        // even when that call brings a single byte of the frame.
+        let mut dec = Decoder::<32>::new(Direction::ToHost);
+        let bad = [0xAA, 0xFD, 0x55, 0x12, 0xAA, 0xFD, 0x55];
+        match dec.feed(&bad) {
+            Status::Complete(Event::Error(DecodeError::Length { field: 0x12AA }), 7) => {}
+            other => panic!("{other:?}"),
+        }
+        // The rest of a frame of one byte to socket B: length 3, socket, parameter, data, sum.
+        let rest = [0x00, 0x03, 0x62, 0x00, 0x41, 0xA3];
+        match dec.feed(&rest[..1]) {
+            Status::Complete(Event::Error(DecodeError::Garbage { bytes: 1 }), 0) => {}
+            other => panic!("{other:?}"),
+        }
+        let events = decode_chunked(&mut dec, &rest, 1);
+        assert_eq!(events, [Owned::Data(SocketId::B, vec![0x41])]);
     }
 
     #[test]
