@@ -744,7 +744,6 @@ impl<const N: usize> Decoder<N> {
         // sum wraps for the largest fields (a field of 0xFFFD then set `need` to 0 and the loop
         // spun). Past this test `n + 5 <= N`: the sums below cannot overflow on any target.
         let error = if n == 0 || n > N.saturating_sub(5) {
-            self.counters.length_errors = self.counters.length_errors.saturating_add(1);
             // As `n + 2`: a field below 2 is reported as 2.
             DecodeError::Length {
                 field: u16::from_be_bytes([hi, lo]).max(2),
@@ -772,19 +771,24 @@ impl<const N: usize> Decoder<N> {
             if computed == received {
                 return Outcome::Frame;
             }
-            self.counters.checksum_errors = self.counters.checksum_errors.saturating_add(1);
             DecodeError::Checksum {
                 socket,
                 computed,
                 received,
             }
         } else {
-            self.counters.parameter_errors = self.counters.parameter_errors.saturating_add(1);
             DecodeError::Parameter {
                 socket: sock,
                 param,
             }
         };
+        // One count for the three errors.
+        let count = match error {
+            DecodeError::Length { .. } => &mut self.counters.length_errors,
+            DecodeError::Checksum { .. } => &mut self.counters.checksum_errors,
+            _ => &mut self.counters.parameter_errors,
+        };
+        *count = count.saturating_add(1);
         self.resync(0);
         Outcome::Error(error)
     }
