@@ -620,10 +620,11 @@ impl<const N: usize> Decoder<N> {
                     return (Outcome::Partial, pos);
                 }
                 if self.matched < 3 {
-                    let (matched, garbage, used) = hunt(self.to_module, self.matched, rest);
+                    let (matched, used) = hunt(self.to_module, self.matched, rest);
+                    let skipped = garbage(self.matched, used, matched);
                     self.matched = matched;
-                    if garbage > 0 {
-                        self.note_garbage(garbage);
+                    if skipped > 0 {
+                        self.note_garbage(skipped);
                     }
                     if matched == 3 {
                         self.filled = 0;
@@ -821,8 +822,8 @@ impl<const N: usize> Decoder<N> {
     fn resync(&mut self, from: usize) {
         let filled = self.filled;
         let region = self.buf.get(from..filled).unwrap_or(&[]);
-        let (matched, garbage, used) = hunt(self.to_module, 0, region);
-        self.note_garbage(garbage);
+        let (matched, used) = hunt(self.to_module, 0, region);
+        self.note_garbage(garbage(0, used, matched));
         self.matched = matched;
         self.filled = 0;
         // Nothing stored before a judgement (`advance` judges first, then sets it): so that
@@ -876,13 +877,13 @@ const fn header_of(to_module: bool) -> [u8; 3] {
 }
 
 /// Searches `input` for the header of its direction (`to_module`), `matched` bytes of it already
-/// seen. Returns the header bytes
-/// matched (3: found), the garbage bytes skipped, and the input bytes used (up to and including
-/// the header, or all of them). One tight loop: this is the hot path between frames.
+/// seen. Returns the header bytes matched (3: found) and the input bytes used (up to and including
+/// the header, or all of them). The garbage skipped is what went in and is not matched:
+/// `matched` before, plus `used`, less `matched` after ([`garbage`]). One tight loop: this is the
+/// hot path between frames.
 #[inline]
-fn hunt(to_module: bool, mut matched: usize, input: &[u8]) -> (usize, usize, usize) {
+fn hunt(to_module: bool, mut matched: usize, input: &[u8]) -> (usize, usize) {
     let [h0, h1, h2] = header_of(to_module);
-    let mut garbage = 0usize;
     let mut used = 0usize;
     for &b in input {
         // Counts within `input` (and 3 for `matched`): plain adds, no overflow.
@@ -897,16 +898,19 @@ fn hunt(to_module: bool, mut matched: usize, input: &[u8]) -> (usize, usize, usi
             if matched == 3 {
                 break;
             }
-        } else if b == h0 {
-            // The header's three bytes all differ, so a mismatch can only restart at `b`.
-            garbage = garbage.wrapping_add(matched);
-            matched = 1;
         } else {
-            garbage = garbage.wrapping_add(matched).wrapping_add(1);
-            matched = 0;
+            // The header's three bytes all differ, so a mismatch can only restart at `b`.
+            matched = usize::from(b == h0);
         }
     }
-    (matched, garbage, used)
+    (matched, used)
+}
+
+/// The garbage bytes a [`hunt`] skipped: every byte it saw (`before` matched, `used` read) is
+/// either garbage or one of the `after` matched. Within the input: plain arithmetic.
+#[inline(always)]
+fn garbage(before: usize, used: usize, after: usize) -> usize {
+    before.wrapping_add(used).wrapping_sub(after)
 }
 
 #[cfg(test)]
