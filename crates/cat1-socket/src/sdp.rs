@@ -831,13 +831,16 @@ impl<const N: usize> Decoder<N> {
         // garbage to report to the general path.
         self.need = 0;
         self.recheck = false;
+        self.sum = 0;
         if matched == 3 {
             // Moves `buf[start..filled]` to the front a byte at a time, storing only where the
             // byte differs: LLVM does not turn this loop into a `memmove` call (`copy_within`
-            // would link `memmove`, 1.5 KB of flash, for this rare path alone).
+            // would link `memmove`, 1.5 KB of flash, for this rare path alone). The running sum
+            // of what is held is taken as it moves.
             // Indices within `buf[..filled]`: plain adds, no overflow.
             let start = from.wrapping_add(used);
             let mut moved = 0usize;
+            let mut sum = 0u8;
             while moved < filled.saturating_sub(start) {
                 let Some(&b) = self.buf.get(moved.wrapping_add(start)) else {
                     break;
@@ -847,12 +850,13 @@ impl<const N: usize> Decoder<N> {
                         *d = b;
                     }
                 }
+                sum = sum.wrapping_add(b);
                 moved = moved.wrapping_add(1);
             }
             self.filled = moved;
+            self.sum = sum;
             self.recheck = moved > 0;
         }
-        self.sum = sum8(self.buf.get(..self.filled).unwrap_or(&[]));
     }
 }
 
