@@ -180,21 +180,12 @@ where
             if !self.refill(deadline).await? {
                 return Ok(());
             }
-            crate::procedures::skip_lf(&mut self.carry, &mut self.swallow_lf);
-            if lines {
-                dispatch(
-                    &mut self.core,
-                    &mut self.listener,
-                    &mut self.carry,
-                    &mut |_| {},
-                );
-            } else {
-                let input = self.carry.pending();
-                if !input.is_empty() {
-                    self.listener.data(input);
-                }
-            }
-            self.carry.clear();
+            self.carry.drained(
+                &mut self.core,
+                &mut self.listener,
+                &mut self.swallow_lf,
+                lines,
+            );
         }
     }
 

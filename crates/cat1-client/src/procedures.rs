@@ -606,6 +606,28 @@ impl Carry {
         self.end = n.min(self.buf.len());
     }
 
+    /// What a drain does with the bytes it read: without the LF that ends the last answer
+    /// ([`skip_lf`]), fed as lines to the core (`lines`) or handed to the listener as data; then
+    /// dropped. One body for both adapters.
+    pub(crate) fn drained<const N: usize, L: crate::Listener>(
+        &mut self,
+        core: &mut crate::Core<N>,
+        listener: &mut L,
+        swallow_lf: &mut bool,
+        lines: bool,
+    ) {
+        skip_lf(self, swallow_lf);
+        if lines {
+            dispatch(core, listener, self, &mut |_| {});
+        } else {
+            let input = self.pending();
+            if !input.is_empty() {
+                listener.data(input);
+            }
+        }
+        self.clear();
+    }
+
     /// Takes every pending byte, in place.
     pub(crate) fn take_all(&mut self) -> &[u8] {
         let start = self.start;
