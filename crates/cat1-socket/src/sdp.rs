@@ -256,9 +256,9 @@ fn fold_lanes(lo: u32, all: u32) -> u8 {
     l0.wrapping_add(l2).wrapping_add(h1).wrapping_add(h3)
 }
 
-/// The low 8 bits of the sum of `bytes`, a byte at a time: only error recovery needs it (a
-/// resync, and judging a frame found among bytes held after one), so it is kept small; the paths
-/// every good frame takes sum while they copy ([`copy_sum`]).
+/// The low 8 bits of the sum of `bytes`, a byte at a time: only error recovery needs it (judging
+/// a frame found among bytes held after a resync, which sums what it keeps as it moves it), so it
+/// is kept small; the paths every good frame takes sum while they copy ([`copy_sum`]).
 #[inline(never)]
 fn sum8(bytes: &[u8]) -> u8 {
     bytes.iter().fold(0u8, |s, &b| s.wrapping_add(b))
