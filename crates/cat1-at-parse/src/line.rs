@@ -29,6 +29,8 @@ pub(crate) enum Scan {
     /// All of the input was taken in.
     Partial,
     /// The line is too long: drop the input from this byte on ([`LineBuffer::discard`]).
+    /// The caller must call `discard` next: it counts the overflow (a caller that did not would
+    /// lose nothing, the next `scan` says `Discard` again, but the count would come late).
     Discard(usize),
 }
 
@@ -168,9 +170,9 @@ impl<const N: usize> LineBuffer<N> {
                 Scan::Line(end, before.wrapping_add(1))
             }
             Some(_) => {
-                // No room for this byte: the line overflows.
+                // No room for this byte: the line overflows (counted by `discard`, which every
+                // caller of `scan` calls next).
                 self.len = end;
-                self.start_discarding();
                 Scan::Discard(before)
             }
         }
@@ -304,24 +306,36 @@ impl<const N: usize> LineBuffer<N> {
     }
 
     /// Drops `input` from byte `from` on, up to the first line end, as part of an over-long line
-    /// (after [`Self::scan`] said so). Returns the length of the whole line and the bytes of
+    /// (after [`Self::scan`] said so: when the line is not being dropped yet, it overflows here,
+    /// with what is already buffered). Returns the length of the whole line and the bytes of
     /// `input` consumed when its end is there.
     #[cold]
     #[inline(never)]
     pub(crate) fn discard(&mut self, input: &[u8], from: usize) -> Status<usize> {
-        let rest = input.get(from..).unwrap_or(&[]);
-        let end = rest.iter().position(is_line_end);
-        let dropped = end.unwrap_or(rest.len());
-        self.discarding = self.discarding.saturating_add(dropped);
-        self.bytes_dropped = self.bytes_dropped.saturating_add(dropped as u64);
-        let Some(end) = end else {
-            return Status::Partial;
+        // The line's bytes dropped before this input, and those of them not counted yet (the
+        // buffered ones, when the line overflows now).
+        let (held, buffered) = if self.len == DISCARDING {
+            (self.discarding, 0)
+        } else {
+            self.overflows = self.overflows.saturating_add(1);
+            (self.len, self.len)
         };
+        let rest = input.get(from..).unwrap_or(&[]);
+        // The bytes up to the line end, or all: counted once for both outcomes (an `Option`
+        // from `position` had LLVM copy the counting into each).
+        let dropped = rest.iter().take_while(|b| !is_line_end(b)).count();
+        let newly = buffered.saturating_add(dropped);
+        self.bytes_dropped = self.bytes_dropped.saturating_add(newly as u64);
+        let whole = held.saturating_add(dropped);
+        if dropped >= rest.len() {
+            self.discarding = whole;
+            self.len = DISCARDING;
+            return Status::Partial;
+        }
         self.len = 0;
-        let dropped = self.discarding;
         self.discarding = 0;
         // Bounded by the input's length: nothing wraps.
-        Status::Complete(dropped, from.wrapping_add(end).wrapping_add(1))
+        Status::Complete(whole, from.wrapping_add(dropped).wrapping_add(1))
     }
 
     /// Bytes of the line being assembled, or `usize::MAX` while discarding.
@@ -355,16 +369,6 @@ impl<const N: usize> LineBuffer<N> {
         } else {
             None
         }
-    }
-
-    /// The line is too long: it is dropped whole, including what is already buffered.
-    #[cold]
-    #[inline(never)]
-    fn start_discarding(&mut self) {
-        self.discarding = self.len;
-        self.bytes_dropped = self.bytes_dropped.saturating_add(self.len as u64);
-        self.overflows = self.overflows.saturating_add(1);
-        self.len = DISCARDING;
     }
 
     /// The bytes of the line being assembled (not yet ended). Empty while discarding.

@@ -135,10 +135,8 @@ where
             if !self.refill(deadline).await? {
                 continue;
             }
-            let input = self.carry.pending();
-            let (finished, used) = dispatch(&mut self.core, &mut self.listener, input, on_info);
             // What follows the end of the exchange stays for the next phase.
-            self.carry.consume(used);
+            let finished = dispatch(&mut self.core, &mut self.listener, &mut self.carry, on_info);
             if let Some(f) = finished {
                 crate::procedures::end_of_answer(&mut self.carry, &mut self.swallow_lf, &f);
                 return Ok(f);
@@ -182,14 +180,12 @@ where
             if !self.refill(deadline).await? {
                 return Ok(());
             }
-            let input =
-                crate::procedures::skip_answer_lf(&mut self.swallow_lf, self.carry.pending());
-            if lines {
-                dispatch(&mut self.core, &mut self.listener, input, &mut |_| {});
-            } else if !input.is_empty() {
-                self.listener.data(input);
-            }
-            self.carry.clear();
+            self.carry.drained(
+                &mut self.core,
+                &mut self.listener,
+                &mut self.swallow_lf,
+                lines,
+            );
         }
     }
 

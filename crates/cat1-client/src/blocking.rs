@@ -104,10 +104,8 @@ where
                 return Ok(Finished::TimedOut);
             }
             self.refill()?;
-            let input = self.carry.pending();
-            let (finished, used) = dispatch(&mut self.core, &mut self.listener, input, on_info);
             // What follows the end of the exchange stays for the next phase.
-            self.carry.consume(used);
+            let finished = dispatch(&mut self.core, &mut self.listener, &mut self.carry, on_info);
             if let Some(f) = finished {
                 crate::procedures::end_of_answer(&mut self.carry, &mut self.swallow_lf, &f);
                 return Ok(f);
@@ -125,18 +123,16 @@ where
                 return Ok(());
             }
             self.refill()?;
-            let input = self.carry.pending();
-            if input.is_empty() {
+            if self.carry.is_empty() {
                 continue;
             }
             last = now;
-            let input = crate::procedures::skip_answer_lf(&mut self.swallow_lf, input);
-            if lines {
-                dispatch(&mut self.core, &mut self.listener, input, &mut |_| {});
-            } else if !input.is_empty() {
-                self.listener.data(input);
-            }
-            self.carry.clear();
+            self.carry.drained(
+                &mut self.core,
+                &mut self.listener,
+                &mut self.swallow_lf,
+                lines,
+            );
         }
     }
 

@@ -470,18 +470,21 @@ pub(crate) fn result_of<E>(finished: Finished) -> Result<(), crate::CommandError
     }
 }
 
-/// Feeds `input` to the core; information lines go to `on_info`, everything unsolicited to the
-/// listener. Stops right after the exchange ends and returns how it ended with the bytes consumed;
-/// the caller keeps the rest (a banner right after `OK` belongs to the next phase, not to the
-/// listener).
+/// Feeds the bytes pending in `carry` to the core; information lines go to `on_info`, everything
+/// unsolicited to the listener. Stops right after the exchange ends and returns how it ended;
+/// what follows stays pending (a banner right after `OK` belongs to the next phase, not to the
+/// listener). The bytes fed are consumed here, so that only how it ended is returned (in a
+/// register, not through memory as a pair with the count would be).
 pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
     core: &mut crate::Core<N>,
     listener: &mut L,
-    input: &[u8],
+    carry: &mut Carry,
     on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
-) -> (Option<Finished>, usize) {
+) -> Option<Finished> {
     use crate::Output;
     use cat1_at_parse::Status;
+    let input = carry.pending();
+    let all = input.len();
     let mut rest = input;
     let mut consumed = 0usize;
     while let Status::Complete(output, used) = core.receive_chunk(rest) {
@@ -507,10 +510,12 @@ pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
             }
         };
         if finished.is_some() {
-            return (finished, consumed);
+            carry.consume(consumed);
+            return finished;
         }
     }
-    (None, input.len())
+    carry.consume(all);
+    None
 }
 
 /// After an exchange ended with a final result: the LF that ends its line is the module's, not the
@@ -531,16 +536,13 @@ pub(crate) fn end_of_answer(carry: &mut Carry, swallow_lf: &mut bool, finished: 
     }
 }
 
-/// Bytes read while draining (the guard times of the escape): without the LF that ends the
-/// last answer's line or the banner when the read before ended at its CR ([`end_of_answer`]).
-/// The flag is spent by the first bytes read.
-pub(crate) fn skip_answer_lf<'a>(swallow_lf: &mut bool, input: &'a [u8]) -> &'a [u8] {
-    if input.is_empty() || !core::mem::take(swallow_lf) {
-        return input;
-    }
-    match input {
-        [b'\n', rest @ ..] => rest,
-        _ => input,
+/// Bytes read while draining (the guard times of the escape) or as data: the LF that ends the
+/// last answer's line or the banner is dropped when it is the first byte read after the read that
+/// ended at its CR ([`end_of_answer`], `wait_for_line`). The flag is spent by the first bytes
+/// read.
+pub(crate) fn skip_lf(carry: &mut Carry, swallow_lf: &mut bool) {
+    if !carry.is_empty() && core::mem::take(swallow_lf) && carry.pending().first() == Some(&b'\n') {
+        carry.consume(1);
     }
 }
 
@@ -604,6 +606,28 @@ impl Carry {
         self.end = n.min(self.buf.len());
     }
 
+    /// What a drain does with the bytes it read: without the LF that ends the last answer
+    /// ([`skip_lf`]), fed as lines to the core (`lines`) or handed to the listener as data; then
+    /// dropped. One body for both adapters.
+    pub(crate) fn drained<const N: usize, L: crate::Listener>(
+        &mut self,
+        core: &mut crate::Core<N>,
+        listener: &mut L,
+        swallow_lf: &mut bool,
+        lines: bool,
+    ) {
+        skip_lf(self, swallow_lf);
+        if lines {
+            dispatch(core, listener, self, &mut |_| {});
+        } else {
+            let input = self.pending();
+            if !input.is_empty() {
+                listener.data(input);
+            }
+        }
+        self.clear();
+    }
+
     /// Takes every pending byte, in place.
     pub(crate) fn take_all(&mut self) -> &[u8] {
         let start = self.start;
@@ -656,9 +680,7 @@ pub(crate) fn find_line<'i, const N: usize, L: crate::Listener>(
 /// that ends the banner or the last answer when it is the first byte read after it (as
 /// [`drop_banner_lf`]; the flag is spent by the first bytes read).
 pub(crate) fn data_in_place<'c>(carry: &'c mut Carry, swallow_lf: &mut bool) -> &'c [u8] {
-    if !carry.is_empty() && core::mem::take(swallow_lf) && carry.pending().first() == Some(&b'\n') {
-        carry.consume(1);
-    }
+    skip_lf(carry, swallow_lf);
     carry.take_all()
 }
 

@@ -256,9 +256,9 @@ fn fold_lanes(lo: u32, all: u32) -> u8 {
     l0.wrapping_add(l2).wrapping_add(h1).wrapping_add(h3)
 }
 
-/// The low 8 bits of the sum of `bytes`, a byte at a time: only error recovery needs it (a
-/// resync, and judging a frame found among bytes held after one), so it is kept small; the paths
-/// every good frame takes sum while they copy ([`copy_sum`]).
+/// The low 8 bits of the sum of `bytes`, a byte at a time: only error recovery needs it (judging
+/// a frame found among bytes held after a resync, which sums what it keeps as it moves it), so it
+/// is kept small; the paths every good frame takes sum while they copy ([`copy_sum`]).
 #[inline(never)]
 fn sum8(bytes: &[u8]) -> u8 {
     bytes.iter().fold(0u8, |s, &b| s.wrapping_add(b))
@@ -447,8 +447,8 @@ pub struct Decoder<const N: usize> {
     /// Bytes of `buf` in use.
     filled: usize,
     /// While collecting (and not `recheck`): the bytes of `buf` needed before the next judgement
-    /// (2 for the length, 4 for socket and parameter, then the whole frame). Not read while
-    /// hunting.
+    /// (2 for the length, 4 for socket and parameter, then the whole frame; 0 after a resync,
+    /// until the next judgement). Not read while hunting.
     need: usize,
     /// The low 8 bits of the sum of `buf[..filled]`.
     sum: u8,
@@ -458,8 +458,9 @@ pub struct Decoder<const N: usize> {
     skipped: usize,
     /// Bytes in `buf` need judging before new input is taken (after a resync).
     recheck: bool,
-    /// A frame was handed out and bytes behind it in `buf`, from this index, must be searched.
-    leftover_from: Option<usize>,
+    /// A frame was handed out and bytes behind it in `buf`, from this index, must be searched
+    /// (0: none; a frame ends at 6 or later). An index, not an `Option`: smaller tests.
+    leftover_from: usize,
     counters: Counters,
 }
 
@@ -481,7 +482,7 @@ impl<const N: usize> Decoder<N> {
             matched: 0,
             skipped: 0,
             recheck: false,
-            leftover_from: None,
+            leftover_from: 0,
             counters: Counters {
                 frames: 0,
                 garbage_bytes: 0,
@@ -500,7 +501,7 @@ impl<const N: usize> Decoder<N> {
 
     /// Whether bytes of an unfinished frame or header are held.
     pub const fn is_mid_frame(&self) -> bool {
-        self.matched > 0 || self.recheck || self.leftover_from.is_some()
+        self.matched > 0 || self.recheck || self.leftover_from != 0
     }
 
     /// Forgets any partial frame (not counted: use [`Decoder::flush`] to have it reported).
@@ -511,7 +512,7 @@ impl<const N: usize> Decoder<N> {
         self.matched = 0;
         self.skipped = 0;
         self.recheck = false;
-        self.leftover_from = None;
+        self.leftover_from = 0;
     }
 
     /// Feeds bytes; returns the next event and the number of input bytes consumed, or
@@ -526,12 +527,9 @@ impl<const N: usize> Decoder<N> {
         // Bounded by the buffer and the input (both slices): no overflow, so a plain add.
         let end = filled.wrapping_add(input.len());
         // (At most one lane block: for a buffer that holds no more, known at compile time.)
-        if self.matched == 3
-            && end < self.need
-            && !self.recheck
-            && self.skipped == 0
-            && (N <= LANE_BLOCK || input.len() <= LANE_BLOCK)
-        {
+        // (A resync sets `need` to 0: bytes it holds to judge, or garbage it found to report,
+        // come first.)
+        if self.matched == 3 && end < self.need && (N <= LANE_BLOCK || input.len() <= LANE_BLOCK) {
             if let Some(dst) = self.buf.get_mut(filled..end) {
                 let sum = if let ([d], [b]) = (&mut *dst, input) {
                     *d = *b;
@@ -551,15 +549,20 @@ impl<const N: usize> Decoder<N> {
     fn feed_slow(&mut self, input: &[u8]) -> Status<Event<'_>> {
         // Nothing held (`recheck` needs `matched == 3`): nothing to do without input, and a whole
         // good frame at the front is taken in one step.
-        if self.matched == 0 && self.skipped == 0 && self.leftover_from.is_none() {
+        let whole = if self.matched == 0 && self.skipped == 0 && self.leftover_from == 0 {
             if input.is_empty() {
                 return Status::Partial;
             }
-            if let Some(used) = self.whole_frame(input) {
-                return Status::Complete(self.take_frame(), used);
-            }
-        }
-        match self.advance(input) {
+            self.whole_frame(input)
+        } else {
+            None
+        };
+        // One place hands out a frame, whichever path found it.
+        let step = match whole {
+            Some(used) => (Outcome::Frame, used),
+            None => self.advance(input),
+        };
+        match step {
             (Outcome::Partial, _) => Status::Partial,
             (Outcome::Error(e), used) => Status::Complete(Event::Error(e), used),
             (Outcome::Frame, used) => Status::Complete(self.take_frame(), used),
@@ -596,7 +599,8 @@ impl<const N: usize> Decoder<N> {
     /// The decoding loop, free of borrows so that [`Decoder::feed`] and [`Decoder::flush`] can
     /// hand out the frame afterwards.
     fn advance(&mut self, input: &[u8]) -> (Outcome, usize) {
-        if let Some(from) = self.leftover_from.take() {
+        let from = core::mem::take(&mut self.leftover_from);
+        if from != 0 {
             self.resync(from);
         }
         let mut pos = 0usize;
@@ -605,51 +609,56 @@ impl<const N: usize> Decoder<N> {
                 let bytes = core::mem::take(&mut self.skipped);
                 return (Outcome::Error(DecodeError::Garbage { bytes }), pos);
             }
-            if self.recheck {
+            // Something to judge: bytes held after a resync, or the bytes collected up to the
+            // next point where something can be judged. (One call of `judge` for both.)
+            let ready = if self.recheck {
                 self.recheck = false;
-                match self.judge() {
-                    Outcome::Partial => {}
-                    done => return (done, pos),
+                true
+            } else {
+                let rest = input.get(pos..).unwrap_or(&[]);
+                if rest.is_empty() {
+                    return (Outcome::Partial, pos);
                 }
-            }
-            let rest = input.get(pos..).unwrap_or(&[]);
-            if rest.is_empty() {
-                return (Outcome::Partial, pos);
-            }
-            if self.matched < 3 {
-                let (matched, garbage, used) = hunt(self.to_module, self.matched, rest);
-                self.matched = matched;
-                if garbage > 0 {
-                    self.note_garbage(garbage);
+                if self.matched < 3 {
+                    let (matched, used) = hunt(self.to_module, self.matched, rest);
+                    let skipped = garbage(self.matched, used, matched);
+                    self.matched = matched;
+                    if skipped > 0 {
+                        self.note_garbage(skipped);
+                    }
+                    if matched == 3 {
+                        self.filled = 0;
+                        self.need = 2;
+                        self.sum = 0;
+                    }
+                    // Positions stay within `input` (and `buf`): plain adds, no overflow.
+                    pos = pos.wrapping_add(used);
+                    false
+                } else {
+                    // Collecting: copy up to the next point where something can be judged.
+                    let filled = self.filled;
+                    let mut want = self.need.saturating_sub(filled);
+                    // Length, socket and parameter at hand: take all four at once (one
+                    // judgement, not one for the length and one for the rest). A bad length is
+                    // then judged with the two bytes after it held, which the resync searches
+                    // again as it would have searched them in the input: the same events.
+                    if filled == 0 && rest.len() >= 4 {
+                        want = 4;
+                    }
+                    // A lane block at most per step (the loop takes the rest).
+                    let take = want.min(rest.len()).min(LANE_BLOCK);
+                    let end = filled.wrapping_add(take);
+                    if let (Some(dst), Some(src)) =
+                        (self.buf.get_mut(filled..end), rest.get(..take))
+                    {
+                        self.sum = self.sum.wrapping_add(copy_sum_block(dst, src));
+                    }
+                    self.filled = end;
+                    pos = pos.wrapping_add(take);
+                    take == want
                 }
-                if matched == 3 {
-                    self.filled = 0;
-                    self.need = 2;
-                    self.sum = 0;
-                }
-                // Positions stay within `input` (and `buf`): plain adds, no overflow.
-                pos = pos.wrapping_add(used);
-                continue;
-            }
-            // Collecting: copy up to the next point where something can be judged.
-            let filled = self.filled;
-            let mut want = self.need.saturating_sub(filled);
-            // Length, socket and parameter at hand: take all four at once (one judgement, not
-            // one for the length and one for the rest). A bad length is then judged with the two
-            // bytes after it held, which the resync searches again as it would have searched
-            // them in the input: the same events.
-            if filled == 0 && rest.len() >= 4 {
-                want = 4;
-            }
-            // A lane block at most per step (the loop takes the rest).
-            let take = want.min(rest.len()).min(LANE_BLOCK);
-            let end = filled.wrapping_add(take);
-            if let (Some(dst), Some(src)) = (self.buf.get_mut(filled..end), rest.get(..take)) {
-                self.sum = self.sum.wrapping_add(copy_sum_block(dst, src));
-            }
-            self.filled = end;
-            pos = pos.wrapping_add(take);
-            if take == want {
+            };
+            if ready {
                 match self.judge() {
                     Outcome::Partial => {}
                     done => return (done, pos),
@@ -673,12 +682,7 @@ impl<const N: usize> Decoder<N> {
         let total = n
             .checked_add(5)
             .filter(|&t| n != 0 && t <= N && n <= LANE_BLOCK)?;
-        let param_ok = if self.to_module {
-            param == PARAM_DATA
-        } else {
-            param == PARAM_DATA || (param & PARAM_STATUS != 0 && n == 1)
-        };
-        if !param_ok || SocketId::from_letter(sock).is_none() {
+        if !self.param_ok(param, n) || SocketId::from_letter(sock).is_none() {
             return None;
         }
         let (data, rest) = rest.split_at_checked(n)?;
@@ -697,6 +701,13 @@ impl<const N: usize> Decoder<N> {
         }
         self.filled = total;
         total.checked_add(3)
+    }
+
+    /// Whether `param` is good for a frame of `n` data bytes in this direction: data, or (from
+    /// the module only) a one-byte status. One test for both directions, not a branch on them.
+    #[inline(always)]
+    fn param_ok(&self, param: u8, n: usize) -> bool {
+        param == PARAM_DATA || (!self.to_module && param & PARAM_STATUS != 0 && n == 1)
     }
 
     // Not inlined: a resync and the hunt both count garbage (off the paths good frames take).
@@ -734,7 +745,6 @@ impl<const N: usize> Decoder<N> {
         // sum wraps for the largest fields (a field of 0xFFFD then set `need` to 0 and the loop
         // spun). Past this test `n + 5 <= N`: the sums below cannot overflow on any target.
         let error = if n == 0 || n > N.saturating_sub(5) {
-            self.counters.length_errors = self.counters.length_errors.saturating_add(1);
             // As `n + 2`: a field below 2 is reported as 2.
             DecodeError::Length {
                 field: u16::from_be_bytes([hi, lo]).max(2),
@@ -742,13 +752,8 @@ impl<const N: usize> Decoder<N> {
         } else if filled < 4 {
             self.need = 4;
             return Outcome::Partial;
-        } else if let Some(socket) = SocketId::from_letter(sock).filter(|_| {
-            if self.to_module {
-                param == PARAM_DATA
-            } else {
-                param == PARAM_DATA || (param & PARAM_STATUS != 0 && n == 1)
-            }
-        }) {
+        } else if let Some(socket) = SocketId::from_letter(sock).filter(|_| self.param_ok(param, n))
+        {
             let end = n.wrapping_add(4);
             if filled <= end {
                 self.need = end.wrapping_add(1);
@@ -767,19 +772,24 @@ impl<const N: usize> Decoder<N> {
             if computed == received {
                 return Outcome::Frame;
             }
-            self.counters.checksum_errors = self.counters.checksum_errors.saturating_add(1);
             DecodeError::Checksum {
                 socket,
                 computed,
                 received,
             }
         } else {
-            self.counters.parameter_errors = self.counters.parameter_errors.saturating_add(1);
             DecodeError::Parameter {
                 socket: sock,
                 param,
             }
         };
+        // One count for the three errors.
+        let count = match error {
+            DecodeError::Length { .. } => &mut self.counters.length_errors,
+            DecodeError::Checksum { .. } => &mut self.counters.checksum_errors,
+            _ => &mut self.counters.parameter_errors,
+        };
+        *count = count.saturating_add(1);
         self.resync(0);
         Outcome::Error(error)
     }
@@ -792,7 +802,7 @@ impl<const N: usize> Decoder<N> {
         self.counters.frames = self.counters.frames.saturating_add(1);
         self.matched = 0;
         if self.filled > frame_end {
-            self.leftover_from = Some(frame_end);
+            self.leftover_from = frame_end;
         } else {
             self.filled = 0;
             self.sum = 0;
@@ -812,19 +822,25 @@ impl<const N: usize> Decoder<N> {
     fn resync(&mut self, from: usize) {
         let filled = self.filled;
         let region = self.buf.get(from..filled).unwrap_or(&[]);
-        let (matched, garbage, used) = hunt(self.to_module, 0, region);
-        self.note_garbage(garbage);
+        let (matched, used) = hunt(self.to_module, 0, region);
+        self.note_garbage(garbage(0, used, matched));
         self.matched = matched;
         self.filled = 0;
-        self.need = 2;
+        // Nothing stored before a judgement (`advance` judges first, then sets it): so that
+        // `feed`'s short path, which tests `need` alone, leaves the bytes held to judge and the
+        // garbage to report to the general path.
+        self.need = 0;
         self.recheck = false;
+        self.sum = 0;
         if matched == 3 {
             // Moves `buf[start..filled]` to the front a byte at a time, storing only where the
             // byte differs: LLVM does not turn this loop into a `memmove` call (`copy_within`
-            // would link `memmove`, 1.5 KB of flash, for this rare path alone).
+            // would link `memmove`, 1.5 KB of flash, for this rare path alone). The running sum
+            // of what is held is taken as it moves.
             // Indices within `buf[..filled]`: plain adds, no overflow.
             let start = from.wrapping_add(used);
             let mut moved = 0usize;
+            let mut sum = 0u8;
             while moved < filled.saturating_sub(start) {
                 let Some(&b) = self.buf.get(moved.wrapping_add(start)) else {
                     break;
@@ -834,12 +850,13 @@ impl<const N: usize> Decoder<N> {
                         *d = b;
                     }
                 }
+                sum = sum.wrapping_add(b);
                 moved = moved.wrapping_add(1);
             }
             self.filled = moved;
+            self.sum = sum;
             self.recheck = moved > 0;
         }
-        self.sum = sum8(self.buf.get(..self.filled).unwrap_or(&[]));
     }
 }
 
@@ -864,13 +881,13 @@ const fn header_of(to_module: bool) -> [u8; 3] {
 }
 
 /// Searches `input` for the header of its direction (`to_module`), `matched` bytes of it already
-/// seen. Returns the header bytes
-/// matched (3: found), the garbage bytes skipped, and the input bytes used (up to and including
-/// the header, or all of them). One tight loop: this is the hot path between frames.
+/// seen. Returns the header bytes matched (3: found) and the input bytes used (up to and including
+/// the header, or all of them). The garbage skipped is what went in and is not matched:
+/// `matched` before, plus `used`, less `matched` after ([`garbage`]). One tight loop: this is the
+/// hot path between frames.
 #[inline]
-fn hunt(to_module: bool, mut matched: usize, input: &[u8]) -> (usize, usize, usize) {
+fn hunt(to_module: bool, mut matched: usize, input: &[u8]) -> (usize, usize) {
     let [h0, h1, h2] = header_of(to_module);
-    let mut garbage = 0usize;
     let mut used = 0usize;
     for &b in input {
         // Counts within `input` (and 3 for `matched`): plain adds, no overflow.
@@ -885,16 +902,19 @@ fn hunt(to_module: bool, mut matched: usize, input: &[u8]) -> (usize, usize, usi
             if matched == 3 {
                 break;
             }
-        } else if b == h0 {
-            // The header's three bytes all differ, so a mismatch can only restart at `b`.
-            garbage = garbage.wrapping_add(matched);
-            matched = 1;
         } else {
-            garbage = garbage.wrapping_add(matched).wrapping_add(1);
-            matched = 0;
+            // The header's three bytes all differ, so a mismatch can only restart at `b`.
+            matched = usize::from(b == h0);
         }
     }
-    (matched, garbage, used)
+    (matched, used)
+}
+
+/// The garbage bytes a [`hunt`] skipped: every byte it saw (`before` matched, `used` read) is
+/// either garbage or one of the `after` matched. Within the input: plain arithmetic.
+#[inline(always)]
+fn garbage(before: usize, used: usize, after: usize) -> usize {
+    before.wrapping_add(used).wrapping_sub(after)
 }
 
 #[cfg(test)]
@@ -1130,6 +1150,27 @@ mod tests {
             events[0],
             Owned::Error(DecodeError::Checksum { .. })
         ));
+    }
+
+    #[test]
+    fn garbage_a_resync_finds_is_reported_before_more_bytes_are_taken() {
+        // A bad length whose own bytes end in a header: the resync keeps the header and counts
+        // the byte before it as garbage, which the next call reports first (taking nothing),
+        // even when that call brings a single byte of the frame.
+        let mut dec = Decoder::<32>::new(Direction::ToHost);
+        let bad = [0xAA, 0xFD, 0x55, 0x12, 0xAA, 0xFD, 0x55];
+        match dec.feed(&bad) {
+            Status::Complete(Event::Error(DecodeError::Length { field: 0x12AA }), 7) => {}
+            other => panic!("{other:?}"),
+        }
+        // The rest of a frame of one byte to socket B: length 3, socket, parameter, data, sum.
+        let rest = [0x00, 0x03, 0x62, 0x00, 0x41, 0xA3];
+        match dec.feed(&rest[..1]) {
+            Status::Complete(Event::Error(DecodeError::Garbage { bytes: 1 }), 0) => {}
+            other => panic!("{other:?}"),
+        }
+        let events = decode_chunked(&mut dec, &rest, 1);
+        assert_eq!(events, [Owned::Data(SocketId::B, vec![0x41])]);
     }
 
     #[test]
