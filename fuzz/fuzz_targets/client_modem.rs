@@ -1,8 +1,9 @@
-//! cat1-client's blocking `Modem` (the adapter's loops around the core: reading, carrying what
+//! cat1-client's `Modem`, blocking and async, each on the same input (the adapters' loops around the core: reading, carrying what
 //! follows an answer, draining, waiting for a banner, the handshake's guard times) driven through
 //! its public API by a fuzzer-chosen script, against a UART that answers each flush with the next
 //! fuzzer-chosen bytes in fuzzer-chosen chunks, whatever was written, and a clock that moves a millisecond each
-//! time it is read (so every wait ends).
+//! time it is read and every time a wait is polled (so every wait ends; the async adapter runs
+//! on a polling executor that calls a million polls a hang).
 //!
 //! Input layout (every field is cut short when the input runs out):
 //!
@@ -86,6 +87,65 @@ impl embedded_io::Write for Uart<'_> {
     }
 }
 
+impl embedded_io_async::Read for Uart<'_> {
+    async fn read(&mut self, buf: &mut [u8]) -> Result<usize, Infallible> {
+        // Pending until the MCU flushes something the module answers (no waker needed: the
+        // executor below polls in a loop).
+        std::future::poll_fn(|_| {
+            if self.pending.is_empty() {
+                std::task::Poll::Pending
+            } else {
+                std::task::Poll::Ready(embedded_io::Read::read(self, buf))
+            }
+        })
+        .await
+    }
+}
+
+impl embedded_io_async::Write for Uart<'_> {
+    async fn write(&mut self, buf: &[u8]) -> Result<usize, Infallible> {
+        embedded_io::Write::write(self, buf)
+    }
+
+    async fn flush(&mut self) -> Result<(), Infallible> {
+        embedded_io::Write::flush(self)
+    }
+}
+
+/// The async adapter's time: a millisecond later at every reading and every poll of a wait.
+#[derive(Default)]
+struct TickingTimer(Ticking);
+
+impl cat1_client::asynch::Timer for TickingTimer {
+    fn now(&self) -> Instant {
+        self.0.now()
+    }
+
+    async fn wait_until(&mut self, deadline: Instant) {
+        std::future::poll_fn(|_| {
+            if self.0.now() >= deadline {
+                std::task::Poll::Ready(())
+            } else {
+                std::task::Poll::Pending
+            }
+        })
+        .await
+    }
+}
+
+/// Polls `future` to the end; a future still pending after a million polls is a hang (every
+/// poll moves the clock, and every wait ends by it).
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    for _ in 0..1_000_000 {
+        if let std::task::Poll::Ready(v) = future.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+    panic!("the async adapter hung");
+}
+
 /// A clock one millisecond later at every reading.
 #[derive(Default)]
 struct Ticking(Cell<u64>);
@@ -167,108 +227,133 @@ impl<'a> Script<'a> {
     }
 }
 
-fn run(data: &[u8]) -> Option<()> {
-    let mut input = Script(data);
-    let chunk = usize::from(input.byte()?) + 1;
-    let ops = input.bytes()?;
-    let stream = input.0;
-    let mut uart = Uart {
-        segments: Script(stream),
-        pending: Vec::new(),
-        chunk,
-        written: 0,
-    };
-    uart.release();
-    let mut m = Modem::new(uart, Ticking::default(), Checked::default()).with_timing(TIMING);
-    let mut receiver = Receiver::<256>::new();
-    let mut buf = [0u8; 64];
-    let mut script = Script(ops);
-    let wanted = Config::factory(Model::WhLte7s1);
-    let mut scratch = Config::factory(Model::WhLte7s1);
-    loop {
-        let before = m.counters();
-        match script.byte()? % 17 {
-            0 => ignore(m.enter_command_mode()),
-            1 => ignore(m.enter_command_mode_without_probe()),
-            2 => ignore(m.query::<requests::Apn>(|values| {
-                let _ = values.as_slice().len();
-            })),
-            3 => {
-                let v = u16::from_le_bytes([script.byte()?, script.byte()?]);
-                ignore(m.set::<requests::Rstim>(&[Value::Int(u32::from(v))]));
-            }
-            4 => ignore(m.read::<requests::Csq>(|line| {
-                let _ = cat1_config::info::Csq::parse(line);
-            })),
-            5 => ignore(m.test::<requests::Apn>(|line| assert!(line.len() <= MAX_LINE))),
-            6 => ignore(m.execute::<requests::At>(|_| {})),
-            7 => {
-                let line = script.bytes()?;
-                if let Ok(command) = CommandLine::parse(line) {
-                    ignore(m.command(&command, |_| {}));
-                }
-            }
-            8 => ignore(m.leave_command_mode()),
-            9 => ignore(m.save_and_restart(b"WH-LTE-7S1")),
-            10 => {
-                let password = script.bytes()?;
-                ignore(m.login(password));
-            }
-            11 => {
-                let socket = match script.byte()? % 4 {
-                    0 => SocketId::A,
-                    1 => SocketId::B,
-                    2 => SocketId::C,
-                    _ => SocketId::D,
-                };
-                let data = script.bytes()?;
-                ignore(m.send_on(socket, data));
-            }
-            12 => {
-                let Ok(bytes) = m.read_data_in_place();
-                let mut rest = bytes;
-                let mut calls = 0;
-                while !rest.is_empty() {
-                    calls += 1;
-                    assert!(calls <= bytes.len() + 1, "no progress");
-                    match receiver.feed(rest) {
-                        cat1_at_parse::Status::Partial => break,
-                        cat1_at_parse::Status::Complete(_, used) => {
-                            assert!(used >= 1 && used <= rest.len());
-                            rest = &rest[used..];
+/// The same script on either adapter: `$w` runs a call to its end (`same` for the blocking
+/// adapter, `block_on` for the async one), `$timeout` is what the async data reads wait.
+macro_rules! driver {
+    ($name:ident, $make:expr, $w:ident $(, $timeout:expr)?) => {
+        fn $name(data: &[u8]) -> Option<()> {
+            let mut input = Script(data);
+            let chunk = usize::from(input.byte()?) + 1;
+            let ops = input.bytes()?;
+            let stream = input.0;
+            let mut uart = Uart {
+                segments: Script(stream),
+                pending: Vec::new(),
+                chunk,
+                written: 0,
+            };
+            uart.release();
+            let mut m = ($make)(uart);
+            let mut receiver = Receiver::<256>::new();
+            let mut buf = [0u8; 64];
+            let mut script = Script(ops);
+            let wanted = Config::factory(Model::WhLte7s1);
+            let mut scratch = Config::factory(Model::WhLte7s1);
+            loop {
+                let before = m.counters();
+                match script.byte()? % 17 {
+                    0 => ignore($w(m.enter_command_mode())),
+                    1 => ignore($w(m.enter_command_mode_without_probe())),
+                    2 => ignore($w(m.query::<requests::Apn>(|values| {
+                        let _ = values.as_slice().len();
+                    }))),
+                    3 => {
+                        let v = u16::from_le_bytes([script.byte()?, script.byte()?]);
+                        ignore($w(m.set::<requests::Rstim>(&[Value::Int(u32::from(v))])));
+                    }
+                    4 => ignore($w(m.read::<requests::Csq>(|line| {
+                        let _ = cat1_config::info::Csq::parse(line);
+                    }))),
+                    5 => ignore($w(m.test::<requests::Apn>(|line| assert!(line.len() <= MAX_LINE)))),
+                    6 => ignore($w(m.execute::<requests::At>(|_| {}))),
+                    7 => {
+                        let line = script.bytes()?;
+                        if let Ok(command) = CommandLine::parse(line) {
+                            ignore($w(m.command(&command, |_| {})));
                         }
                     }
+                    8 => ignore($w(m.leave_command_mode())),
+                    9 => ignore($w(m.save_and_restart(b"WH-LTE-7S1"))),
+                    10 => {
+                        let password = script.bytes()?;
+                        ignore($w(m.login(password)));
+                    }
+                    11 => {
+                        let socket = match script.byte()? % 4 {
+                            0 => SocketId::A,
+                            1 => SocketId::B,
+                            2 => SocketId::C,
+                            _ => SocketId::D,
+                        };
+                        let data = script.bytes()?;
+                        ignore($w(m.send_on(socket, data)));
+                    }
+                    12 => {
+                        let Ok(bytes) = $w(m.read_data_in_place($($timeout)?));
+                        let mut rest = bytes;
+                        let mut calls = 0;
+                        while !rest.is_empty() {
+                            calls += 1;
+                            assert!(calls <= bytes.len() + 1, "no progress");
+                            match receiver.feed(rest) {
+                                cat1_at_parse::Status::Partial => break,
+                                cat1_at_parse::Status::Complete(_, used) => {
+                                    assert!(used >= 1 && used <= rest.len());
+                                    rest = &rest[used..];
+                                }
+                            }
+                        }
+                    }
+                    13 => {
+                        let Ok(n) = $w(m.read_data(&mut buf $(, $timeout)?));
+                        assert!(n <= buf.len());
+                    }
+                    14 => ignore($w(m.read_config(&mut scratch))),
+                    15 => ignore($w(m.apply_profile(Model::WhLte7s1, &wanted, &mut scratch))),
+                    _ => {
+                        let echo = match script.byte()? % 3 {
+                            0 => Echo::On,
+                            1 => Echo::Off,
+                            _ => Echo::Unknown,
+                        };
+                        m.core().set_echo(echo);
+                    }
                 }
-            }
-            13 => {
-                let Ok(n) = m.read_data(&mut buf);
-                assert!(n <= buf.len());
-            }
-            14 => ignore(m.read_config(&mut scratch)),
-            15 => ignore(m.apply_profile(Model::WhLte7s1, &wanted, &mut scratch)),
-            _ => {
-                let echo = match script.byte()? % 3 {
-                    0 => Echo::On,
-                    1 => Echo::Off,
-                    _ => Echo::Unknown,
-                };
-                m.core().set_echo(echo);
+                assert!(
+                    !m.core().is_busy(),
+                    "a call returned with an exchange in flight"
+                );
+                monotone(before, m.counters());
+                let sent = stream.len();
+                let listened = m.listener().bytes;
+                assert!(
+                    listened <= sent,
+                    "the listener got {listened} bytes of {sent}"
+                );
             }
         }
-        assert!(
-            !m.core().is_busy(),
-            "a call returned with an exchange in flight"
-        );
-        monotone(before, m.counters());
-        let sent = stream.len();
-        let listened = m.listener().bytes;
-        assert!(
-            listened <= sent,
-            "the listener got {listened} bytes of {sent}"
-        );
-    }
+    };
 }
+
+/// A blocking call's result, as it is.
+fn same<T>(t: T) -> T {
+    t
+}
+
+driver!(
+    run,
+    |uart| Modem::new(uart, Ticking::default(), Checked::default()).with_timing(TIMING),
+    same
+);
+driver!(
+    run_async,
+    |uart| cat1_client::asynch::Modem::new(uart, TickingTimer::default(), Checked::default())
+        .with_timing(TIMING),
+    block_on,
+    Duration::from_millis(5)
+);
 
 fuzz_target!(|data: &[u8]| {
     let _ = run(data);
+    let _ = run_async(data);
 });
