@@ -1,9 +1,10 @@
-//! cat1-client's `Modem`, blocking and async, each on the same input (the adapters' loops around the core: reading, carrying what
-//! follows an answer, draining, waiting for a banner, the handshake's guard times) driven through
-//! its public API by a fuzzer-chosen script, against a UART that answers each flush with the next
-//! fuzzer-chosen bytes in fuzzer-chosen chunks, whatever was written, and a clock that moves a millisecond each
-//! time it is read and every time a wait is polled (so every wait ends; the async adapter runs
-//! on a polling executor that calls a million polls a hang).
+//! cat1-client's `Modem`, blocking and async, each on the same input (the adapters' loops
+//! around the core: reading, carrying what follows an answer, draining, waiting for a banner, the
+//! handshake's guard times) driven through its public API by a fuzzer-chosen script, against a
+//! UART that answers each flush with the next fuzzer-chosen bytes in fuzzer-chosen chunks,
+//! whatever was written, and a clock that moves a millisecond each time it is read and each time
+//! a wait is polled (so every wait ends; the async adapter runs on a polling executor that calls a
+//! million polls a hang).
 //!
 //! Input layout (every field is cut short when the input runs out):
 //!
