@@ -37,6 +37,10 @@ use cat1_config::requests;
 use cat1_hal_traits::time::{Duration, Instant};
 use libfuzzer_sys::fuzz_target;
 
+#[path = "client_common.rs"]
+mod client_common;
+use client_common::{Script, monotone};
+
 /// The lines `query`, `test`, `read` and `execute` send, for a few commands.
 const FIXED: [&FixedLine; 8] = [
     requests::At::BARE_LINE,
@@ -265,16 +269,6 @@ impl<const N: usize> Driven<N> {
     }
 }
 
-fn monotone(a: ClientCounters, b: ClientCounters) {
-    assert!(b.timeouts >= a.timeouts);
-    assert!(b.probes_unanswered >= a.probes_unanswered);
-    assert!(b.aborted >= a.aborted);
-    assert!(b.late_responses >= a.late_responses);
-    assert!(b.unsolicited >= a.unsolicited);
-    assert!(b.overflows >= a.overflows);
-    assert!(b.bytes_dropped >= a.bytes_dropped);
-}
-
 fn own<const N: usize>(out: Output<'_>) -> Owned {
     let line_ok = |l: &[u8]| !l.is_empty() && l.len() <= N && no_line_end(l);
     match out {
@@ -307,26 +301,6 @@ fn own<const N: usize>(out: Output<'_>) -> Owned {
     }
 }
 
-/// The script's reader: every read past the end ends the script.
-struct Script<'a>(&'a [u8]);
-
-impl<'a> Script<'a> {
-    fn byte(&mut self) -> Option<u8> {
-        let (&b, rest) = self.0.split_first()?;
-        self.0 = rest;
-        Some(b)
-    }
-
-    fn bytes(&mut self, n: usize) -> Option<&'a [u8]> {
-        if self.0.len() < n {
-            return None;
-        }
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Some(head)
-    }
-}
-
 fn run(data: &[u8]) -> Option<()> {
     let mut chunked = Driven::<64>::new(false);
     let mut bytewise = Driven::<64>::new(true);
@@ -338,11 +312,8 @@ fn run(data: &[u8]) -> Option<()> {
         match op {
             0..=4 => {
                 let data = match op {
-                    0 | 1 => {
-                        let n = usize::from(script.byte()?);
-                        script.bytes(n)?
-                    }
-                    2 => script.bytes(1)?,
+                    0 | 1 => script.bytes()?,
+                    2 => script.take(1)?,
                     _ => &[],
                 };
                 chunked.op_start(op, data, now);
@@ -372,8 +343,7 @@ fn run(data: &[u8]) -> Option<()> {
             }
             8 => {
                 let chunk = usize::from(script.byte()?) + 1;
-                let n = usize::from(script.byte()?);
-                let bytes = script.bytes(n)?;
+                let bytes = script.bytes()?;
                 chunked.receive(bytes, chunk);
                 bytewise.receive(bytes, chunk);
                 small.receive(bytes, chunk);

@@ -33,10 +33,14 @@ use std::convert::Infallible;
 
 use cat1_at_parse::{CommandLine, MAX_LINE};
 use cat1_client::sdp::{Receiver, SocketId};
-use cat1_client::{ClientCounters, Echo, Listener, Timing, blocking::Modem};
+use cat1_client::{Echo, Listener, Timing, blocking::Modem};
 use cat1_config::{Config, Model, Value, requests};
 use cat1_hal_traits::time::{Clock, Duration, Instant};
 use libfuzzer_sys::fuzz_target;
+
+#[path = "client_common.rs"]
+mod client_common;
+use client_common::{Script, monotone};
 
 /// A module that answers every flush with the next segment of the stream (at most `chunk` bytes a
 /// read), whatever it was sent; the first segment is there from the start.
@@ -195,38 +199,8 @@ const TIMING: Timing = Timing {
     settle: Duration::from_millis(8),
 };
 
-fn monotone(a: ClientCounters, b: ClientCounters) {
-    assert!(b.timeouts >= a.timeouts);
-    assert!(b.probes_unanswered >= a.probes_unanswered);
-    assert!(b.aborted >= a.aborted);
-    assert!(b.late_responses >= a.late_responses);
-    assert!(b.unsolicited >= a.unsolicited);
-    assert!(b.overflows >= a.overflows);
-    assert!(b.bytes_dropped >= a.bytes_dropped);
-}
-
 /// What a call returned: any outcome is fine here (the checks run after every call).
 fn ignore<T>(_: T) {}
-
-struct Script<'a>(&'a [u8]);
-
-impl<'a> Script<'a> {
-    fn byte(&mut self) -> Option<u8> {
-        let (&b, rest) = self.0.split_first()?;
-        self.0 = rest;
-        Some(b)
-    }
-
-    fn bytes(&mut self) -> Option<&'a [u8]> {
-        let n = usize::from(self.byte()?);
-        if self.0.len() < n {
-            return None;
-        }
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Some(head)
-    }
-}
 
 /// The same script on either adapter: `$w` runs a call to its end (`same` for the blocking
 /// adapter, `block_on` for the async one), `$timeout` is what the async data reads wait.
