@@ -11,6 +11,8 @@ Seed formats (see the header of each fuzz target and fuzz/README.md):
 - command_line:  the raw line, e.g. b"AT+APN=CMNET,,,0\\r".
 - framer_chunks: kind (bit 7: multi_line), [sent_len, sent, name_len, name], chunk count,
                  chunk sizes, stream.
+- client_core:   a byte-code script (see fuzz_targets/client_core.rs): starts, receives, time.
+- client_modem:  chunk, op script, the module's segments (see fuzz_targets/client_modem.rs).
 - round_trip:    the byte layout `arbitrary` 1.x reads for the `Input` type of round_trip.rs
                  (enum variants as a little-endian u32 d with (d * count) >> 32 = index, bool as
                  one byte, u16 little-endian, byte strings as one length byte then the bytes).
@@ -243,6 +245,11 @@ def client_core_seeds(cases):
         + bytes([2, 3, 5, 2, 1]) + client_ops_receive(b"\r\n" + b"X" * 200 + b"\r\nOK\r\n", 7),
         bytes([1, 12]) + b"AT+RSTIM=60\r" + client_ops_receive(b"\r\nERROR\r\n", 2),
         client_ops_receive(b"\r\nWH-LTE-7S1\r\n\r\n+CME ERROR: 10\r\n", 3),
+        # A line sent that reads like an answer: its echo is not the result (byte by byte too).
+        client_ops_start_raw(b"OK") + client_ops_receive(b"OK\r\nOK\r\n", 8),
+        bytes([6, 0]) + client_ops_start_raw(b"OK") + client_ops_receive(b"OK\r\r\nOK\r\n", 1),
+        bytes([6, 0]) + client_ops_start_raw(b"AT") + client_ops_receive(b"AT\r\r\nOK\r\n", 1),
+        bytes([6, 2]) + client_ops_start_raw(b"ERROR") + client_ops_receive(b"ERROR\r\nERROR\r\n", 2),
     ]
     return seeds
 

@@ -360,8 +360,9 @@ impl<const LF_ONLY: bool> cat1_config::request::Request for OwnLineEnd<LF_ONLY> 
 #[test]
 fn a_set_line_of_ones_own_ending_in_cr_lf_or_lf_matches_its_echo() {
     // The echo is compared with the line as sent without its line end, whichever it is: with
-    // the CR LF counted as part of the line, the echo would never match, the exchange's OK would
-    // be taken for a late answer and the set would time out.
+    // the CR of a CR LF counted as part of the line, the echo would never match, the exchange's
+    // OK would be taken for a late answer and the set would time out. (A lone LF was trimmed as
+    // the one CR was before: that half keeps it so.)
     let clock = VirtualClock::default();
     for chunk in [1, 3, 64] {
         for lf_only in [false, true] {
