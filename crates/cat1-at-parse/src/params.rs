@@ -138,22 +138,24 @@ impl<'a> Iterator for ParamIter<'a> {
 /// `u32`, gives [`ParamError::NotANumber`] (errata #35: code 3).
 #[inline]
 pub fn parse_int(text: &[u8]) -> Result<u32, ParamError> {
-    if text.len() <= 9 {
-        if text.is_empty() {
-            return Err(ParamError::Missing);
-        }
-        // Nine digits cannot overflow a u32: no checks in the loop.
-        let mut value: u32 = 0;
-        for &b in text {
-            let digit = u32::from(b).wrapping_sub(u32::from(b'0'));
-            if digit > 9 {
-                return Err(ParamError::NotANumber);
-            }
-            value = value.wrapping_mul(10).wrapping_add(digit);
-        }
-        return Ok(value);
+    if text.is_empty() {
+        return Err(ParamError::Missing);
     }
-    parse_long(text)
+    // Nine digits cannot overflow a u32: no checks in the loop. A tenth digit hands the whole
+    // text to `parse_long`; a byte that is not a digit among the first nine ends it here,
+    // whatever the length (what `parse_long` would answer, without the call).
+    let mut value: u32 = 0;
+    for (i, &b) in text.iter().enumerate() {
+        let digit = u32::from(b).wrapping_sub(u32::from(b'0'));
+        if digit > 9 {
+            return Err(ParamError::NotANumber);
+        }
+        if i == 9 {
+            return parse_long(text);
+        }
+        value = value.wrapping_mul(10).wrapping_add(digit);
+    }
+    Ok(value)
 }
 
 /// [`parse_int`] for ten digits or more, which may overflow.
@@ -397,6 +399,56 @@ mod tests {
             }
             want.push(&raw[start..]);
             proptest::prop_assert_eq!(split(&raw), want);
+        }
+    }
+
+    /// `parse_int` as it was: nine bytes or fewer in one loop, longer texts to `parse_long`.
+    fn parse_int_reference(text: &[u8]) -> Result<u32, ParamError> {
+        if text.len() <= 9 {
+            if text.is_empty() {
+                return Err(ParamError::Missing);
+            }
+            let mut value: u32 = 0;
+            for &b in text {
+                let digit = u32::from(b).wrapping_sub(u32::from(b'0'));
+                if digit > 9 {
+                    return Err(ParamError::NotANumber);
+                }
+                value = value.wrapping_mul(10).wrapping_add(digit);
+            }
+            return Ok(value);
+        }
+        parse_long(text)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parse_int_matches_the_reference(text in proptest::collection::vec(
+            proptest::prop_oneof![
+                8 => b'0'..=b'9',
+                1 => proptest::prelude::any::<u8>(),
+            ],
+            0..16,
+        )) {
+            proptest::prop_assert_eq!(parse_int(&text), parse_int_reference(&text));
+        }
+    }
+
+    #[test]
+    fn parse_int_matches_the_reference_on_lengths_around_nine_and_ten() {
+        for text in [
+            &b"123456789"[..],
+            b"12345678a",
+            b"1234567890",
+            b"123456789a",
+            b"a234567890",
+            b"4294967295",
+            b"4294967296",
+            b"99999999999x",
+            b"0000000000000000004294967295",
+            b"<0,60~65535(s)>",
+        ] {
+            assert_eq!(parse_int(text), parse_int_reference(text), "{text:?}");
         }
     }
 
