@@ -6,8 +6,8 @@ use cat1_at_parse::{Detached, EncodeError, Expect, Writer};
 use crate::commands::ALL;
 use crate::info::{body, trim};
 use crate::render::write_values;
-use crate::spec::{Code, CommandSpec, DefaultValue, Forms, ParamKind, ParamSpec, Value, Values};
-use crate::validate::{in_ranges, validate_value, value_is_valid};
+use crate::spec::{Code, CommandSpec, DefaultValue, Forms, Value, Values};
+use crate::validate::{validate_value, value_is_valid};
 
 /// Why a request could not be encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -312,25 +312,22 @@ pub fn decode_answer<'a>(spec: &CommandSpec, line: &'a [u8]) -> Result<Values<'a
     let mut given: usize = 0;
     let mut bad = None;
     for p in spec.params {
-        let v = match p.kind {
-            // A number is read as the parameter is split (`next_number`: one pass over its
-            // digits, no trimming); anything else the general way, which gives the same.
-            ParamKind::Int { ranges, .. } => match texts.next_number() {
-                // Left out from here on (the iterator stays empty).
-                None => break,
-                Some(Ok(n)) if in_ranges(n, ranges) => Ok(Value::Int(n)),
-                Some(Ok(_)) => Err(Code::BAD_VALUE),
-                Some(Err(t)) => answer_value(p, t),
-            },
-            _ => match texts.next() {
-                None => break,
-                Some(t) => answer_value(p, t),
-            },
+        let Some(t) = texts.next() else {
+            // Left out from here on (the iterator stays empty).
+            break;
         };
-        let v = v.unwrap_or_else(|e| {
-            bad = bad.or(Some(e));
-            Value::Absent
-        });
+        let t = trim(t);
+        let v = if t.is_empty() && matches!(p.default, DefaultValue::Unset) {
+            Value::Text(b"")
+        } else {
+            match validate_value(p, t) {
+                Ok(v) => v,
+                Err(e) => {
+                    bad = bad.or(Some(e));
+                    Value::Absent
+                }
+            }
+        };
         values.set(given, v);
         // At most `spec.params.len()`: no overflow.
         given = given.wrapping_add(1);
@@ -343,18 +340,6 @@ pub fn decode_answer<'a>(spec: &CommandSpec, line: &'a [u8]) -> Result<Values<'a
     match bad {
         Some(e) => Err(e),
         None => Ok(values),
-    }
-}
-
-/// One parameter of a query answer, trimmed: empty is the "unset" value of a parameter that has
-/// one, anything else is validated.
-#[inline(always)]
-fn answer_value<'a>(p: &ParamSpec, t: &'a [u8]) -> Result<Value<'a>, Code> {
-    let t = trim(t);
-    if t.is_empty() && matches!(p.default, DefaultValue::Unset) {
-        Ok(Value::Text(b""))
-    } else {
-        validate_value(p, t)
     }
 }
 
