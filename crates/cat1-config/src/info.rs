@@ -38,6 +38,13 @@ pub fn body<'a>(line: &'a [u8], name: &str) -> Result<&'a [u8], InfoError> {
 /// no ASCII whitespace is).
 #[inline]
 pub(crate) fn trim(mut bytes: &[u8]) -> &[u8] {
+    // The usual case first, both ends looked at once: neither is whitespace (a value as the
+    // module writes it); the loops below only for the rest (and the empty text).
+    if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) {
+        if first > b' ' && last > b' ' {
+            return bytes;
+        }
+    }
     while let [first, rest @ ..] = bytes {
         if *first > b' ' || !first.is_ascii_whitespace() {
             break;
