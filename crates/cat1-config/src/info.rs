@@ -23,7 +23,7 @@ impl core::fmt::Display for InfoError {
 impl core::error::Error for InfoError {}
 
 /// The text after `+NAME:` (name in any case, spaces after the colon skipped).
-#[inline(always)]
+#[inline]
 pub fn body<'a>(line: &'a [u8], name: &str) -> Result<&'a [u8], InfoError> {
     let rest = line.strip_prefix(b"+").ok_or(InfoError)?;
     let (n, rest) = rest.split_at_checked(name.len()).ok_or(InfoError)?;
