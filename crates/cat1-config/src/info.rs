@@ -561,13 +561,14 @@ impl LinkState {
         if !(b'A'..=b'D').contains(&socket) {
             return Err(InfoError);
         }
-        let text = unquote(line.get(9..).ok_or(InfoError)?.trim_ascii());
+        let text = unquote(trim(line.get(9..).ok_or(InfoError)?));
         if line.get(8) != Some(&b':') {
             return Err(InfoError);
         }
-        let connected = if text.eq_ignore_ascii_case(b"Connected") {
+        // `same_name`: `eq_ignore_ascii_case`, four bytes at a time when they are equal.
+        let connected = if same_name(text, b"Connected") {
             true
-        } else if text.eq_ignore_ascii_case(b"Disconnected") {
+        } else if same_name(text, b"Disconnected") {
             false
         } else {
             return Err(InfoError);
@@ -661,6 +662,46 @@ mod tests {
             }
             proptest::prop_assert_eq!(keyed(&item, key), keyed_before(&item, key));
             proptest::prop_assert_eq!(tac_index(&item), tac_before(&item));
+        }
+
+        /// `LinkState::parse` (its text compared with `same_name`, trimmed with `trim`) is
+        /// what it was with `eq_ignore_ascii_case` and `trim_ascii`.
+        #[test]
+        fn link_state_is_what_it_was(
+            head in proptest::sample::select(&["+SOCKALK:", "+sockdlk:", "+SockBLk:", "+SOCKELK:", "+SOCKALK", "+SOCKCLK;"][..]),
+            pad in proptest::sample::select(&["", " ", "\t", " \r"][..]),
+            word in proptest::sample::select(&["Connected", "connected", "CONNECTED", "Disconnected", "disconnecteD", "\"Connected\"", "Connecte", "Connectedd", "Conn\x00cted", ""][..]),
+        ) {
+            fn before(line: &[u8]) -> Result<LinkState, InfoError> {
+                let name = line.get(1..8).ok_or(InfoError)?;
+                let socket = match name {
+                    [s, o, c, k, x, l, kk]
+                        if [*s, *o, *c, *k].eq_ignore_ascii_case(b"SOCK")
+                            && [*l, *kk].eq_ignore_ascii_case(b"LK") =>
+                    {
+                        x.to_ascii_uppercase()
+                    }
+                    _ => return Err(InfoError),
+                };
+                if !(b'A'..=b'D').contains(&socket) {
+                    return Err(InfoError);
+                }
+                let text = unquote(line.get(9..).ok_or(InfoError)?.trim_ascii());
+                if line.get(8) != Some(&b':') {
+                    return Err(InfoError);
+                }
+                let connected = if text.eq_ignore_ascii_case(b"Connected") {
+                    true
+                } else if text.eq_ignore_ascii_case(b"Disconnected") {
+                    false
+                } else {
+                    return Err(InfoError);
+                };
+                Ok(LinkState { socket, connected })
+            }
+            extern crate std;
+            let line = std::format!("{head}{pad}{word}{pad}");
+            proptest::prop_assert_eq!(LinkState::parse(line.as_bytes()), before(line.as_bytes()));
         }
 
         /// `trim` is `trim_ascii`.
