@@ -310,7 +310,6 @@ pub fn decode_answer<'a>(spec: &CommandSpec, line: &'a [u8]) -> Result<Values<'a
     let mut texts = cat1_at_parse::Params::new(text).iter();
     let mut values = Values::new();
     let mut given: usize = 0;
-    let mut bad = None;
     for p in spec.params {
         let Some(t) = texts.next() else {
             // Left out from here on (the iterator stays empty).
@@ -322,9 +321,16 @@ pub fn decode_answer<'a>(spec: &CommandSpec, line: &'a [u8]) -> Result<Values<'a
         } else {
             match validate_value(p, t) {
                 Ok(v) => v,
+                // The first bad value is the answer unless the count is wrong, which is told
+                // first: the parameters after it are only counted (no value is kept anyway),
+                // and no error is carried through the loop.
                 Err(e) => {
-                    bad = bad.or(Some(e));
-                    Value::Absent
+                    let count = given.wrapping_add(1).saturating_add(texts.count());
+                    return Err(if bad_count(spec, count) {
+                        Code::BAD_VALUE
+                    } else {
+                        e
+                    });
                 }
             }
         };
@@ -333,14 +339,18 @@ pub fn decode_answer<'a>(spec: &CommandSpec, line: &'a [u8]) -> Result<Values<'a
         given = given.wrapping_add(1);
     }
     values.set_len(spec.params.len());
-    // Too many, or too few (the required count is needed only when some were left out).
-    if texts.next().is_some() || (given < spec.params.len() && given < spec.required()) {
+    // Too many (one left after the last parameter), or too few.
+    if texts.next().is_some() || bad_count(spec, given) {
         return Err(Code::BAD_VALUE);
     }
-    match bad {
-        Some(e) => Err(e),
-        None => Ok(values),
-    }
+    Ok(values)
+}
+
+/// Whether `count` parameters are too many or too few for `spec` (the required count is
+/// needed only when some were left out).
+#[inline(always)]
+fn bad_count(spec: &CommandSpec, count: usize) -> bool {
+    count > spec.params.len() || (count < spec.params.len() && count < spec.required())
 }
 
 #[cfg(test)]
