@@ -487,6 +487,74 @@ mod tests {
         }
     }
 
+    /// Setting answers as the manual prints them (benches/corpus.rs), and two tolerant ones.
+    const MANUAL_ANSWERS: [&str; 18] = [
+        "+WKMOD:NET",
+        "+CMDPW:usr.cn#",
+        "+STMSG:WH-LTE-7S1",
+        "+RSTIM:1800",
+        "+UART:115200,8,1,NONE,NONE",
+        "+APN:CMNET,,,0",
+        "+SOCKA:TCP,test.usr.cn,2317",
+        "+SOCKAEN:ON",
+        "+KEEPALIVEA:1,60,15,3",
+        "+SOCKABK:test.usr.cn,2317",
+        "+REGDT:7777772E7573722E636E",
+        "+CLOUD:,",
+        "+HTPURL:/1.php?",
+        "+HTPHD:Accept:text/html[0D][0A]",
+        "+NTPSVR:cn.ntp.org.cn,us.ntp.org.cn",
+        "+SHORTATM:10",
+        "+HEART: on,net,\"USER\",30,7777",
+        "+SOCKABK: ,1",
+    ];
+
+    proptest::proptest! {
+        /// The manual's answers, and the same with a byte changed, inserted or removed: the
+        /// decoder gives what counting first gave, for the answer's own command.
+        #[test]
+        fn manual_answers_decode_as_counting_first(
+            which in 0usize..MANUAL_ANSWERS.len(),
+            edits in proptest::collection::vec(
+                (0usize..40, 0u8..6, proptest::sample::select(&b" ,\"x9-\t\r"[..])),
+                0..3,
+            ),
+        ) {
+            let answer = MANUAL_ANSWERS[which];
+            let name = answer[1..].split(':').next().unwrap_or("");
+            let spec = crate::spec::find(name.as_bytes()).unwrap();
+            let mut line: std::vec::Vec<u8> = answer.as_bytes().to_vec();
+            for (at, how, byte) in edits {
+                let at = at % (line.len() + 1);
+                match how {
+                    0 => line.insert(at, byte),
+                    1 if at < line.len() => {
+                        line.remove(at);
+                    }
+                    2 if at < line.len() => line[at] = byte,
+                    3 if at < line.len() => line[at] ^= 0x20,
+                    // A parameter repeated, or the last one dropped.
+                    4 => line.extend_from_slice(b",1"),
+                    _ => {
+                        if let Some(comma) = line.iter().rposition(|&b| b == b',') {
+                            line.truncate(comma);
+                        }
+                    }
+                }
+            }
+            proptest::prop_assert_eq!(decode_answer(spec, &line), decode_counted(spec, &line));
+        }
+    }
+
+    #[test]
+    fn the_manual_answers_decode() {
+        for answer in MANUAL_ANSWERS {
+            let name = answer[1..].split(':').next().unwrap_or("");
+            let spec = crate::spec::find(name.as_bytes()).unwrap();
+            assert!(decode_answer(spec, answer.as_bytes()).is_ok(), "{answer}");
+        }
+    }
+
     #[test]
     fn a_name_longer_than_the_models_does_not_fit() {
         let longest = FIXED_MAX - 6;
