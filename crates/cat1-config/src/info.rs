@@ -25,13 +25,18 @@ impl core::error::Error for InfoError {}
 /// The text after `+NAME:` (name in any case, spaces after the colon skipped).
 #[inline]
 pub fn body<'a>(line: &'a [u8], name: &str) -> Result<&'a [u8], InfoError> {
+    untrimmed_body(line, name).map(trim)
+}
+
+/// [`body`] without the trim (for a decoder that trims each parameter anyway).
+#[inline]
+pub(crate) fn untrimmed_body<'a>(line: &'a [u8], name: &str) -> Result<&'a [u8], InfoError> {
     let rest = line.strip_prefix(b"+").ok_or(InfoError)?;
     let (n, rest) = rest.split_at_checked(name.len()).ok_or(InfoError)?;
     if !same_name(n, name.as_bytes()) {
         return Err(InfoError);
     }
-    let rest = rest.strip_prefix(b":").ok_or(InfoError)?;
-    Ok(trim(rest))
+    rest.strip_prefix(b":").ok_or(InfoError)
 }
 
 /// `bytes.trim_ascii()`, with one test for the usual byte at each end (above the space, which

@@ -4,7 +4,7 @@
 use cat1_at_parse::{Detached, EncodeError, Expect, Writer};
 
 use crate::commands::ALL;
-use crate::info::{body, trim};
+use crate::info::{trim, untrimmed_body};
 use crate::render::write_values;
 use crate::spec::{Code, CommandSpec, DefaultValue, Forms, Value, Values};
 use crate::validate::{validate_value, value_is_valid};
@@ -302,7 +302,8 @@ pub fn decode_answer<'a>(spec: &CommandSpec, line: &'a [u8]) -> Result<Values<'a
     if !spec.setting {
         return Err(Code::UNKNOWN);
     }
-    let text = body(line, spec.name).map_err(|_| Code::UNKNOWN)?;
+    // Not trimmed as a whole: each parameter is (the same text, the ends trimmed once).
+    let text = untrimmed_body(line, spec.name).map_err(|_| Code::UNKNOWN)?;
     // One pass over the parameters (not a count first): each is validated as it comes; the
     // count is judged after, and a wrong count is told before a bad value, as a count first
     // would tell it. The values are written where they go and the length set once (what a
@@ -439,7 +440,7 @@ mod tests {
         if !spec.setting {
             return Err(Code::UNKNOWN);
         }
-        let text = body(line, spec.name).map_err(|_| Code::UNKNOWN)?;
+        let text = crate::info::body(line, spec.name).map_err(|_| Code::UNKNOWN)?;
         let params = cat1_at_parse::Params::new(text);
         let given = params.count();
         if given > spec.params.len() || given < spec.required() {
