@@ -20,7 +20,7 @@
 //! not writing them (`AT+HEART=ON`), and `AT+HEART=ON,` is an empty second parameter (3).
 //! Parameters are checked left to right and the first error wins.
 
-use cat1_at_parse::{CommandLine, Form, Params, match_keyword, parse_int};
+use cat1_at_parse::{CommandLine, Form, Params, parse_int, unquote};
 
 use crate::spec::{
     Charset, Code, CommandSpec, Forms, Omitted, ParamKind, ParamSpec, Value, Values, find,
@@ -112,10 +112,23 @@ pub fn validate_value<'a>(p: &ParamSpec, text: &'a [u8]) -> Result<Value<'a>, Co
         };
     }
     match p.kind {
+        // `match_keyword` giving the keyword itself, not its index to look up again: a pair of
+        // quotes taken off, empty inside them is missing (3), else the first keyword equal in
+        // any case, or not in the set (53).
         ParamKind::Keyword(keywords) => {
-            let i = match_keyword(text, keywords).map_err(|e| Code(e.cme_code()))?;
+            let text = unquote(text);
+            if text.is_empty() {
+                return Err(Code::MISSING_OR_TYPE);
+            }
             keywords
-                .get(i)
+                .iter()
+                .find(|k| {
+                    // `eq_ignore_ascii_case`, the equal byte first (as `match_keyword`).
+                    k.len() == text.len()
+                        && k.bytes().zip(text).all(|(x, &y)| {
+                            x == y || (x ^ y == 0x20 && (x | 0x20).is_ascii_lowercase())
+                        })
+                })
                 .map(|k| Value::Keyword(k))
                 .ok_or(Code::BAD_VALUE)
         }
@@ -193,6 +206,86 @@ pub fn value_is_valid(p: &ParamSpec, value: &Value<'_>) -> bool {
         Value::Int(n) => matches!(p.kind, ParamKind::Int { ranges, .. } if in_ranges(n, ranges)),
         Value::Keyword(k) => {
             matches!(p.kind, ParamKind::Keyword(keywords) if keywords.contains(&k))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use cat1_at_parse::match_keyword;
+
+    /// The keyword branch as it was: `match_keyword`'s index, then the keyword at it.
+    fn keyword_before(
+        text: &[u8],
+        keywords: &'static [&'static str],
+    ) -> Result<Value<'static>, Code> {
+        let i = match_keyword(text, keywords).map_err(|e| Code(e.cme_code()))?;
+        keywords
+            .get(i)
+            .map(|k| Value::Keyword(k))
+            .ok_or(Code::BAD_VALUE)
+    }
+
+    /// A keyword set of one's own with bytes other than letters (`1` and `\x11`, `-` and `\r`
+    /// differ in bit 5 alone, as a letter's two cases do).
+    const OWN: ParamSpec = ParamSpec {
+        name: "own",
+        doc: "",
+        kind: ParamKind::Keyword(&["A-1", "x_y", "Mode2", "ON"]),
+        omitted: crate::spec::Omitted::Required,
+        default: crate::spec::DefaultValue::None,
+    };
+
+    /// Every keyword parameter of the model, and [`OWN`].
+    fn keyword_params() -> std::vec::Vec<&'static ParamSpec> {
+        crate::commands::ALL
+            .iter()
+            .flat_map(|c| c.params.iter())
+            .filter(|p| matches!(p.kind, ParamKind::Keyword(_)))
+            .chain([&OWN])
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// A keyword found by `validate_value` itself is what `match_keyword` found, for every
+        /// keyword parameter, on its keywords in any case, quoted or not, and on other text.
+        #[test]
+        fn keywords_are_matched_as_match_keyword_matched(
+            which in 0usize..64,
+            pick in 0usize..16,
+            flips in proptest::collection::vec(0usize..12, 0..3),
+            quoted in proptest::bool::ANY,
+            other in proptest::collection::vec(
+                proptest::sample::select(&b"ONFonf\"  NETUSRtcp,1"[..]),
+                0..8,
+            ),
+            use_other in proptest::bool::ANY,
+        ) {
+            let params = keyword_params();
+            // One case in four on the set of one's own.
+            let p = if which % 4 == 0 { &OWN } else { params[which % params.len()] };
+            let ParamKind::Keyword(keywords) = p.kind else { unreachable!() };
+            let mut text: std::vec::Vec<u8> = if use_other {
+                other
+            } else {
+                keywords[pick % keywords.len()].as_bytes().to_vec()
+            };
+            for i in flips {
+                if let Some(b) = text.get_mut(i) {
+                    *b ^= 0x20;
+                }
+            }
+            if quoted {
+                text.insert(0, b'"');
+                text.push(b'"');
+            }
+            // `validate_value` takes the empty text apart before the kinds.
+            if !text.is_empty() {
+                let text: &'static [u8] = std::boxed::Box::leak(text.into_boxed_slice());
+                proptest::prop_assert_eq!(validate_value(p, text), keyword_before(text, keywords));
+            }
         }
     }
 }
