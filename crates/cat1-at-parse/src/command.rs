@@ -91,23 +91,21 @@ const fn may_hold_line_end(w: u32) -> bool {
 }
 
 /// Whether the four bytes of `w` are all ASCII letters or digits, in one test for the four.
-/// With bit 7 clear in every byte, adding a constant below 0x80 to a byte carries into no other
-/// byte, so each range test is an add whose bit 7 tells: `b + (0x80 - lo)` sets it when
-/// `b >= lo`, `b + (0x7F - hi)` when `b > hi`. Letters are tested with bit 5 set (`A`-`Z` fold
-/// onto `a`-`z`, and only they do), digits as they are.
+/// With bit 7 clear in a byte, adding a constant below 0x80 to it carries into no other byte,
+/// so each range test is an add whose bit 7 tells: `b + (0x80 - lo)` sets it when `b >= lo`,
+/// `b + (0x7F - hi)` when `b > hi`. Letters are tested with bit 5 set (`A`-`Z` fold onto
+/// `a`-`z`, and only they do), digits as they are. A byte with bit 7 set fails by its own bit
+/// (`!w`), whatever its carries did to the bytes above it: no branch for it.
 #[inline(always)]
 fn all_alphanumeric(w: u32) -> bool {
     const ONES: u32 = 0x0101_0101;
     const HIGH: u32 = 0x8080_8080;
-    if w & HIGH != 0 {
-        return false;
-    }
     let at_least = |x: u32, lo: u8| x.wrapping_add((0x80 - lo as u32).wrapping_mul(ONES));
     let above = |x: u32, hi: u8| x.wrapping_add((0x7F - hi as u32).wrapping_mul(ONES));
     let digit = at_least(w, b'0') & !above(w, b'9');
     let folded = w | 0x2020_2020;
     let letter = at_least(folded, b'a') & !above(folded, b'z');
-    (digit | letter) & HIGH == HIGH
+    (digit | letter) & !w & HIGH == HIGH
 }
 
 /// Copies `src` into `dst` (as long as it) when every byte of it passes, `None` at the first
@@ -325,11 +323,23 @@ impl<'a> CommandLine<'a> {
         // One pass, each piece checked in the loop that copies it into its place. The errors
         // keep their order (a bad name, then a line end, then the lone `?`, then the room): the
         // name is copied first, then the password, the lone `?` is looked for after it and
-        // the parameters last; a line that does not fit is judged by `refusal` without
-        // writing.
+        // the parameters last; a line that does not fit is judged by `refusal`, which looks at
+        // every piece without writing.
         let name = self.name;
         let bare = matches!(self.form, Form::Bare);
         if bare != name.is_empty() || name.len() > MAX_NAME {
+            return Err(EncodeError::InvalidName);
+        }
+        // The name first (the first error to look for), with few values held: at its place
+        // after the password and `AT+`, where the buffer has room for it.
+        let password = self.password.unwrap_or_default();
+        let at = password.len();
+        let name_at = at + 2 + usize::from(!bare);
+        let tail_at = name_at + name.len();
+        let Some(name_to) = buf.get_mut(name_at..tail_at) else {
+            return Err(self.refusal());
+        };
+        if copy_words::<true>(name_to, name).is_none() {
             return Err(EncodeError::InvalidName);
         }
         // The form after the name (`""`, `?`, `=?` or `=`), in two bytes and a length, and the
@@ -340,15 +350,10 @@ impl<'a> CommandLine<'a> {
             Form::Test => (*b"=?", 2, b""),
             Form::Set(p) => (*b"==", 1, p.raw()),
         };
-        let password = self.password.unwrap_or_default();
-        // Where each piece starts: `AT` after the password, the name after `AT+` (at most 32
-        // bytes), the form (at most 2), the parameters, the CR: plain adds up to the
-        // parameters (a slice is at most `isize::MAX` long), checked from there. Each piece is
-        // then cut out of the line with a test that cannot fail (so `refusal`, which LLVM
-        // drops where it sees that).
-        let at = password.len();
-        let name_at = at + 2 + usize::from(!bare);
-        let tail_at = name_at + name.len();
+        // Where the other pieces start: the form (at most 2 bytes), the parameters, the CR:
+        // plain adds up to the parameters (a slice is at most `isize::MAX` long, the name 32
+        // bytes), checked from there. Each piece is then cut out of the line with a test that
+        // cannot fail (so `refusal`, which LLVM drops where it sees that).
         let params_at = tail_at + tail_len;
         let Some((cr_at, needed)) = params_at
             .checked_add(params.len())
@@ -359,12 +364,6 @@ impl<'a> CommandLine<'a> {
         let Some(line) = buf.get_mut(..needed) else {
             return Err(self.refusal());
         };
-        let Some(name_to) = line.get_mut(name_at..tail_at) else {
-            return Err(self.refusal());
-        };
-        if copy_words::<true>(name_to, name).is_none() {
-            return Err(EncodeError::InvalidName);
-        }
         // The name ok: a line end is the first error from here, then the lone `?`.
         let Some(pw_to) = line.get_mut(..at) else {
             return Err(self.refusal());
