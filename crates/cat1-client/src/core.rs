@@ -767,17 +767,24 @@ fn copy_fixed(line: &FixedLine, tx: &mut [u8]) -> Result<usize, RequestError> {
         // another way into a buffer this short.
         return Err(RequestError::BufferTooSmall { needed: FIXED_MAX });
     }
-    // All FIXED_MAX bytes, a word at a time, each stored only where it differs: a few word
-    // moves, not a `memcpy` call (which would bring about 700 bytes of flash, as `Writer::put`
-    // says).
+    // A word at a time up to the one that holds the CR (the rest of the buffer is not part of
+    // the line): a few word moves. The loop ends on the line's length, read from memory, so
+    // LLVM does not make a `memcpy` call of it (which would bring about 700 bytes of flash, as
+    // `Writer::put` says; a copy of all FIXED_MAX bytes did, at opt-level "z"), nor needs each
+    // word compared before it is stored (how it was kept out before: 6.6 instructions more a
+    // fixed line).
     let mut rest: &mut [u8] = tx;
+    let mut left = len;
     for &word in padded {
-        if let Some((d, tail)) = core::mem::take(&mut rest).split_first_chunk_mut::<4>() {
-            if *d != word {
-                *d = word;
-            }
-            rest = tail;
+        let Some((d, tail)) = core::mem::take(&mut rest).split_first_chunk_mut::<4>() else {
+            break;
+        };
+        *d = word;
+        rest = tail;
+        if left <= 4 {
+            break;
         }
+        left -= 4;
     }
     Ok(len)
 }
