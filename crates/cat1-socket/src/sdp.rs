@@ -81,12 +81,17 @@ impl StatusCode {
 
     /// The code for a byte; `03` and `04` both mean a checksum error.
     pub const fn from_byte(byte: u8) -> StatusCode {
+        // 03 and 04 folded first, so that the codes 00-03 map to the first four variants in
+        // order: LLVM then computes the variant rather than jumping through a table with a
+        // move per case (about 100 bytes of code).
         match byte {
-            0x00 => StatusCode::HeaderError,
-            0x01 => StatusCode::LengthError,
-            0x02 => StatusCode::ParameterError,
-            0x03 | 0x04 => StatusCode::ChecksumError,
             0x10 => StatusCode::SendFailed,
+            0x00..=0x04 => match if byte > 3 { 3 } else { byte } {
+                0 => StatusCode::HeaderError,
+                1 => StatusCode::LengthError,
+                2 => StatusCode::ParameterError,
+                _ => StatusCode::ChecksumError,
+            },
             other => StatusCode::Other(other),
         }
     }
@@ -1016,6 +1021,24 @@ mod tests {
             decode_chunked(&mut dec, &out[..n], 7),
             [Owned::Data(SocketId::D, data.to_vec())]
         );
+    }
+
+    #[test]
+    fn from_byte_is_the_plain_match_for_every_byte() {
+        // The match as it was written before the codes 03 and 04 were folded first.
+        fn reference(byte: u8) -> StatusCode {
+            match byte {
+                0x00 => StatusCode::HeaderError,
+                0x01 => StatusCode::LengthError,
+                0x02 => StatusCode::ParameterError,
+                0x03 | 0x04 => StatusCode::ChecksumError,
+                0x10 => StatusCode::SendFailed,
+                other => StatusCode::Other(other),
+            }
+        }
+        for byte in 0..=u8::MAX {
+            assert_eq!(StatusCode::from_byte(byte), reference(byte), "{byte:#04x}");
+        }
     }
 
     #[test]
