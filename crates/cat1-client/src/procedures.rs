@@ -486,11 +486,8 @@ pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
     let input = carry.pending();
     let all = input.len();
     let mut rest = input;
-    let mut consumed = 0usize;
     while let Status::Complete(output, used) = core.receive_chunk(rest) {
         rest = rest.get(used..).unwrap_or(&[]);
-        // Within `input`: a plain add, no overflow.
-        consumed = consumed.wrapping_add(used);
         let finished = match output {
             Output::Echo | Output::TimedOut => None,
             Output::Info(info) => {
@@ -510,11 +507,12 @@ pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
             }
         };
         if finished.is_some() {
-            carry.consume(consumed);
+            // What was fed: `rest` is the tail of `input`, no overflow.
+            carry.consume(all.wrapping_sub(rest.len()));
             return finished;
         }
     }
-    carry.consume(all);
+    carry.consume_all();
     None
 }
 
@@ -571,7 +569,10 @@ impl Carry {
 
     /// The bytes read and not yet fed.
     pub(crate) fn pending(&self) -> &[u8] {
-        self.buf.get(self.start..self.end).unwrap_or(&[])
+        // Both ends clamped first: the range is then always in the buffer, and LLVM drops the
+        // empty slice a failed `get` would give (the bounds are never out of it anyway).
+        let end = self.end.min(self.buf.len());
+        self.buf.get(self.start.min(end)..end).unwrap_or(&[])
     }
 
     /// Whether the last byte fed was a CR.
@@ -586,6 +587,11 @@ impl Carry {
     pub(crate) fn consume(&mut self, n: usize) {
         // `start` is at most 64 and `n` a count of bytes in a slice: a plain add, no overflow.
         self.start = self.start.wrapping_add(n).min(self.end);
+    }
+
+    /// Every pending byte was fed.
+    pub(crate) fn consume_all(&mut self) {
+        self.start = self.end;
     }
 
     /// Drops what is pending.
@@ -630,9 +636,11 @@ impl Carry {
 
     /// Takes every pending byte, in place.
     pub(crate) fn take_all(&mut self) -> &[u8] {
-        let start = self.start;
+        // Clamped as in `pending`.
+        let end = self.end.min(self.buf.len());
+        let start = self.start.min(end);
         self.start = self.end;
-        self.buf.get(start..self.end).unwrap_or(&[])
+        self.buf.get(start..end).unwrap_or(&[])
     }
 
     /// Moves pending bytes into `out`; returns how many. (A `Writer`: its loop is not turned
