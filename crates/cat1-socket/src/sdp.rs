@@ -446,27 +446,31 @@ pub struct Counters {
 /// it): a `static` receiver then lives in `.bss` rather than `.data`, whose initial image would take
 /// its whole size again in flash.
 #[derive(Debug, Clone)]
+// In this order (not Rust's, which puts the buffer first): the fields every call reads sit at
+// small offsets, which Thumb loads and stores reach in two-byte instructions (word fields up
+// to 124 bytes in, byte fields up to 31), the buffer last.
+#[repr(C)]
 pub struct Decoder<const N: usize> {
-    to_module: bool,
-    buf: [u8; N],
     /// Bytes of `buf` in use.
     filled: usize,
     /// While collecting (and not `recheck`): the bytes of `buf` needed before the next judgement
     /// (2 for the length, 4 for socket and parameter, then the whole frame; 0 after a resync,
     /// until the next judgement). Not read while hunting.
     need: usize,
-    /// The low 8 bits of the sum of `buf[..filled]`.
-    sum: u8,
     /// Header bytes matched while hunting; 3 while collecting a frame.
     matched: usize,
     /// Garbage skipped and not yet reported.
     skipped: usize,
-    /// Bytes in `buf` need judging before new input is taken (after a resync).
-    recheck: bool,
     /// A frame was handed out and bytes behind it in `buf`, from this index, must be searched
     /// (0: none; a frame ends at 6 or later). An index, not an `Option`: smaller tests.
     leftover_from: usize,
+    /// The low 8 bits of the sum of `buf[..filled]`.
+    sum: u8,
+    to_module: bool,
+    /// Bytes in `buf` need judging before new input is taken (after a resync).
+    recheck: bool,
     counters: Counters,
+    buf: [u8; N],
 }
 
 impl<const N: usize> Decoder<N> {
