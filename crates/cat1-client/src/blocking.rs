@@ -12,14 +12,18 @@ use crate::{ClientCounters, Core, Listener, Output, Timing};
 
 /// A modem on a blocking UART.
 #[derive(Debug)]
+// In this order (not Rust's, which put the core first and these fields behind its buffers): the
+// adapter's own fields, read on every call, sit at small offsets that Thumb loads and stores
+// reach in two-byte instructions (client flash -72 bytes).
+#[repr(C)]
 pub struct Modem<U, C, L = ()> {
+    carry: Carry,
+    swallow_lf: bool,
+    timing: Timing,
     uart: U,
     clock: C,
     listener: L,
     core: Core<MAX_LINE>,
-    timing: Timing,
-    swallow_lf: bool,
-    carry: Carry,
 }
 
 impl<U, C, L, E> Modem<U, C, L>

@@ -548,10 +548,12 @@ pub(crate) fn skip_lf(carry: &mut Carry, swallow_lf: &mut bool) {
 /// an exchange in the same read stays here for the next phase. The UART reads into it in place:
 /// no buffer on the stack to zero for every read, and no copy of the rest.
 #[derive(Debug)]
+// The indices before the buffer: at the front of the adapters' `Modem` (see there).
+#[repr(C)]
 pub(crate) struct Carry {
-    buf: [u8; 64],
     start: usize,
     end: usize,
+    buf: [u8; 64],
 }
 
 impl Carry {
