@@ -67,7 +67,6 @@ async fn read_before<R: Read, T: Timer>(
 #[repr(C)]
 pub struct Modem<U, T, L = ()> {
     carry: Carry,
-    swallow_lf: bool,
     timing: Timing,
     uart: U,
     timer: T,
@@ -89,7 +88,6 @@ where
             listener,
             core: Core::new(),
             timing: crate::procedures::default_timing(),
-            swallow_lf: false,
             carry: Carry::new(),
         }
     }
@@ -140,7 +138,7 @@ where
             // What follows the end of the exchange stays for the next phase.
             let finished = dispatch(&mut self.core, &mut self.listener, &mut self.carry, on_info);
             if let Some(f) = finished {
-                crate::procedures::end_of_answer(&mut self.carry, &mut self.swallow_lf, &f);
+                crate::procedures::end_of_answer(&mut self.carry, &f);
                 return Ok(f);
             }
         }
@@ -182,12 +180,8 @@ where
             if !self.refill(deadline).await? {
                 return Ok(());
             }
-            self.carry.drained(
-                &mut self.core,
-                &mut self.listener,
-                &mut self.swallow_lf,
-                lines,
-            );
+            self.carry
+                .drained(&mut self.core, &mut self.listener, lines);
         }
     }
 
@@ -208,11 +202,12 @@ where
             let input = self.carry.pending();
             if let Some(after) = find_line(&mut self.core, &mut self.listener, input, wanted) {
                 // The banner's CR may have ended the chunk: its LF is not data.
-                self.swallow_lf = after.is_empty();
-                if !after.is_empty() {
+                let swallow_lf = after.is_empty();
+                if !swallow_lf {
                     self.listener.data(after);
                 }
                 self.carry.clear();
+                self.carry.swallow_lf = swallow_lf;
                 return Ok(true);
             }
             self.carry.clear();
@@ -225,7 +220,7 @@ where
         let deadline = self.timer.now().saturating_add(timeout);
         match self.read_until(deadline, buf).await {
             Some(r) => Ok(crate::procedures::drop_banner_lf(
-                &mut self.swallow_lf,
+                &mut self.carry.swallow_lf,
                 buf,
                 r?,
             )),
@@ -241,9 +236,6 @@ where
         if !self.refill(deadline).await? {
             return Ok(&[]);
         }
-        Ok(crate::procedures::data_in_place(
-            &mut self.carry,
-            &mut self.swallow_lf,
-        ))
+        Ok(crate::procedures::data_in_place(&mut self.carry))
     }
 }

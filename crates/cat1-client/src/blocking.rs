@@ -18,7 +18,6 @@ use crate::{ClientCounters, Core, Listener, Output, Timing};
 #[repr(C)]
 pub struct Modem<U, C, L = ()> {
     carry: Carry,
-    swallow_lf: bool,
     timing: Timing,
     uart: U,
     clock: C,
@@ -40,7 +39,6 @@ where
             listener,
             core: Core::new(),
             timing: crate::procedures::default_timing(),
-            swallow_lf: false,
             carry: Carry::new(),
         }
     }
@@ -111,7 +109,7 @@ where
             // What follows the end of the exchange stays for the next phase.
             let finished = dispatch(&mut self.core, &mut self.listener, &mut self.carry, on_info);
             if let Some(f) = finished {
-                crate::procedures::end_of_answer(&mut self.carry, &mut self.swallow_lf, &f);
+                crate::procedures::end_of_answer(&mut self.carry, &f);
                 return Ok(f);
             }
         }
@@ -131,12 +129,8 @@ where
                 continue;
             }
             last = now;
-            self.carry.drained(
-                &mut self.core,
-                &mut self.listener,
-                &mut self.swallow_lf,
-                lines,
-            );
+            self.carry
+                .drained(&mut self.core, &mut self.listener, lines);
         }
     }
 
@@ -155,11 +149,12 @@ where
             let input = self.carry.pending();
             if let Some(after) = find_line(&mut self.core, &mut self.listener, input, wanted) {
                 // The banner's CR may have ended the chunk: its LF is not data.
-                self.swallow_lf = after.is_empty();
-                if !after.is_empty() {
+                let swallow_lf = after.is_empty();
+                if !swallow_lf {
                     self.listener.data(after);
                 }
                 self.carry.clear();
+                self.carry.swallow_lf = swallow_lf;
                 return Ok(true);
             }
             self.carry.clear();
@@ -172,7 +167,7 @@ where
     pub fn read_data(&mut self, buf: &mut [u8]) -> Result<usize, E> {
         let n = self.read_some(buf)?;
         Ok(crate::procedures::drop_banner_lf(
-            &mut self.swallow_lf,
+            &mut self.carry.swallow_lf,
             buf,
             n,
         ))
@@ -183,9 +178,6 @@ where
     /// copy into: feed them straight to an [`crate::sdp::Receiver`], for example.
     pub fn read_data_in_place(&mut self) -> Result<&[u8], E> {
         self.refill()?;
-        Ok(crate::procedures::data_in_place(
-            &mut self.carry,
-            &mut self.swallow_lf,
-        ))
+        Ok(crate::procedures::data_in_place(&mut self.carry))
     }
 }

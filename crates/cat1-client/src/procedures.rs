@@ -522,15 +522,15 @@ pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
 /// it is the next byte, or, when the read ended right after the CR, from the front of the next
 /// data read ([`drop_banner_lf`]). Every exchange's end sets that flag afresh, so a flag left by an
 /// earlier answer (or banner) never eats a LF of later data.
-pub(crate) fn end_of_answer(carry: &mut Carry, swallow_lf: &mut bool, finished: &Finished) {
-    *swallow_lf = false;
+pub(crate) fn end_of_answer(carry: &mut Carry, finished: &Finished) {
+    carry.swallow_lf = false;
     if !matches!(finished, Finished::Done(_)) || !carry.after_cr() {
         return;
     }
     match carry.pending().first() {
         Some(b'\n') => carry.consume(1),
         Some(_) => {}
-        None => *swallow_lf = true,
+        None => carry.swallow_lf = true,
     }
 }
 
@@ -538,8 +538,11 @@ pub(crate) fn end_of_answer(carry: &mut Carry, swallow_lf: &mut bool, finished: 
 /// last answer's line or the banner is dropped when it is the first byte read after the read that
 /// ended at its CR ([`end_of_answer`], `wait_for_line`). The flag is spent by the first bytes
 /// read.
-pub(crate) fn skip_lf(carry: &mut Carry, swallow_lf: &mut bool) {
-    if !carry.is_empty() && core::mem::take(swallow_lf) && carry.pending().first() == Some(&b'\n') {
+pub(crate) fn skip_lf(carry: &mut Carry) {
+    if !carry.is_empty()
+        && core::mem::take(&mut carry.swallow_lf)
+        && carry.pending().first() == Some(&b'\n')
+    {
         carry.consume(1);
     }
 }
@@ -553,15 +556,20 @@ pub(crate) fn skip_lf(carry: &mut Carry, swallow_lf: &mut bool) {
 pub(crate) struct Carry {
     start: usize,
     end: usize,
+    /// The LF that ends the last answer or the banner is still to come, and is dropped when it
+    /// is the first byte read ([`end_of_answer`], [`skip_lf`], [`drop_banner_lf`]). Here, next to
+    /// the indices, rather than in the adapters: a short offset, and one argument less.
+    pub(crate) swallow_lf: bool,
     buf: [u8; 64],
 }
 
 impl Carry {
     pub(crate) const fn new() -> Self {
         Carry {
-            buf: [0; 64],
             start: 0,
             end: 0,
+            swallow_lf: false,
+            buf: [0; 64],
         }
     }
 
@@ -621,10 +629,9 @@ impl Carry {
         &mut self,
         core: &mut crate::Core<N>,
         listener: &mut L,
-        swallow_lf: &mut bool,
         lines: bool,
     ) {
-        skip_lf(self, swallow_lf);
+        skip_lf(self);
         if lines {
             dispatch(core, listener, self, &mut |_| {});
         } else {
@@ -689,8 +696,8 @@ pub(crate) fn find_line<'i, const N: usize, L: crate::Listener>(
 /// The pending bytes of `carry` as data, taken in place (see `read_data_in_place`): without the LF
 /// that ends the banner or the last answer when it is the first byte read after it (as
 /// [`drop_banner_lf`]; the flag is spent by the first bytes read).
-pub(crate) fn data_in_place<'c>(carry: &'c mut Carry, swallow_lf: &mut bool) -> &'c [u8] {
-    skip_lf(carry, swallow_lf);
+pub(crate) fn data_in_place(carry: &mut Carry) -> &[u8] {
+    skip_lf(carry);
     carry.take_all()
 }
 
