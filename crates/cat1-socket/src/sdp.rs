@@ -448,7 +448,7 @@ pub struct Counters {
 #[derive(Debug, Clone)]
 // In this order (not Rust's, which puts the buffer first): the fields every call reads sit at
 // small offsets, which Thumb loads and stores reach in two-byte instructions (word fields up
-// to 124 bytes in, byte fields up to 31), then the buffer.
+// to 124 bytes in, byte fields up to 31), the buffer last.
 #[repr(C)]
 pub struct Decoder<const N: usize> {
     /// Bytes of `buf` in use.
@@ -469,9 +469,8 @@ pub struct Decoder<const N: usize> {
     to_module: bool,
     /// Bytes in `buf` need judging before new input is taken (after a resync).
     recheck: bool,
-    buf: [u8; N],
-    /// Read and written only when a frame or an error is handed out: behind the buffer.
     counters: Counters,
+    buf: [u8; N],
 }
 
 impl<const N: usize> Decoder<N> {
