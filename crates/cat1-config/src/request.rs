@@ -1,7 +1,7 @@
 //! Typed MCU-side requests: one type per command (generated in [`crate::requests`]), each of
 //! which encodes its lines and decodes its answer from the command's description.
 
-use cat1_at_parse::{Detached, EncodeError, Expect, Writer};
+use cat1_at_parse::{Detached, EncodeError, Expect, InfoLine, Writer};
 
 use crate::commands::ALL;
 use crate::info::{trim, untrimmed_body};
@@ -295,6 +295,12 @@ pub trait Request {
     fn decode_query(line: &[u8]) -> Result<Values<'_>, Code> {
         decode_answer(Self::SPEC, line)
     }
+
+    /// [`Request::decode_query`] for the information line the framer handed this request's
+    /// exchange (what the typed `query` of cat1-client decodes): see [`decode_info`].
+    fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
+        decode_info(Self::SPEC, info)
+    }
 }
 
 /// [`Request::decode_query`] for the command `spec` describes.
@@ -304,6 +310,27 @@ pub fn decode_answer<'a>(spec: &CommandSpec, line: &'a [u8]) -> Result<Values<'a
     }
     // Not trimmed as a whole: each parameter is (the same text, the ends trimmed once).
     let text = untrimmed_body(line, spec.name).map_err(|_| Code::UNKNOWN)?;
+    decode_params(spec, text)
+}
+
+/// [`decode_answer`] of an information line whose name its maker has matched: the framer hands
+/// an exchange only `+NAME:` lines of its own command (the name in any case, as
+/// `decode_answer` compares it), so the name is not compared again, only the parameters
+/// [`InfoLine::raw_params`] already located are decoded (the same values and errors as
+/// `decode_answer(spec, info.line())` for a line of `spec`'s name; a continuation line is
+/// [`Code::UNKNOWN`], as `decode_answer` finds it). The name is not looked at: an `InfoLine`
+/// of another command is decoded as if it were this one's.
+pub fn decode_info<'a>(spec: &CommandSpec, info: InfoLine<'a>) -> Result<Values<'a>, Code> {
+    if !spec.setting || info.is_continuation() {
+        return Err(Code::UNKNOWN);
+    }
+    // `raw_params` skips the spaces after the colon: the first parameter is trimmed anyway,
+    // and an empty text is one empty parameter as a text of spaces is.
+    decode_params(spec, info.raw_params())
+}
+
+/// The parameters `text` (after `+NAME:`) of a setting's answer, decoded against `spec`.
+fn decode_params<'a>(spec: &CommandSpec, text: &'a [u8]) -> Result<Values<'a>, Code> {
     // One pass over the parameters (not a count first): each is validated as it comes; the
     // count is judged after, and a wrong count is told before a bad value, as a count first
     // would tell it. The values are written where they go and the length set once (what a
