@@ -574,6 +574,70 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// `decode_info` of the information line the framer makes of an answer of the
+        /// command's name (`InfoLine::parse` finds the same name and parameters) is what
+        /// `decode_answer` gives for the line, on every command, for the answers above with a
+        /// byte changed, inserted or removed after the name, and with spaces after the colon.
+        #[test]
+        fn info_lines_decode_as_their_text(
+            command in 0usize..crate::commands::COUNT,
+            which in 0usize..MANUAL_ANSWERS.len(),
+            spaces in 0usize..3,
+            edits in proptest::collection::vec(
+                (0usize..40, 0u8..3, proptest::sample::select(&b" ,\"x9-\t\r"[..])),
+                0..3,
+            ),
+        ) {
+            let spec = ALL[command];
+            // The parameters of one of the manual's answers, under this command's name.
+            let answer = MANUAL_ANSWERS[which];
+            let params = answer.split_once(':').map_or("", |(_, p)| p);
+            let mut body: std::vec::Vec<u8> = params.as_bytes().to_vec();
+            for (at, how, byte) in edits {
+                let at = at % (body.len() + 1);
+                match how {
+                    0 => body.insert(at, byte),
+                    1 if at < body.len() => {
+                        body.remove(at);
+                    }
+                    _ if at < body.len() => body[at] = byte,
+                    _ => {}
+                }
+            }
+            let mut line = std::format!("+{}:{}", spec.name, " ".repeat(spaces)).into_bytes();
+            line.extend_from_slice(&body);
+            // A command without a name (`AT`) has no information line.
+            proptest::prop_assume!(!spec.name.is_empty());
+            let info = cat1_at_parse::InfoLine::parse(&line).unwrap();
+            proptest::prop_assert_eq!(decode_info(spec, info), decode_answer(spec, &line));
+        }
+    }
+
+    #[test]
+    fn an_info_line_is_decoded_without_its_name() {
+        let apn = crate::spec::find(b"APN").unwrap();
+        let line = b"+APN:CMNET,,,0";
+        let info = cat1_at_parse::InfoLine::parse(line).unwrap();
+        assert_eq!(decode_info(apn, info), decode_answer(apn, line));
+        assert!(decode_info(apn, info).is_ok());
+        assert_eq!(
+            crate::requests::Apn::decode_info(info),
+            decode_info(apn, info)
+        );
+        // Another command's line: its parameters decoded as this one's (the name is the
+        // framer's to match), where `decode_answer` refuses the name.
+        let other = b"+SOCKB:CMNET,,,0";
+        let info = cat1_at_parse::InfoLine::parse(other).unwrap();
+        assert_eq!(decode_info(apn, info), decode_answer(apn, line));
+        assert_eq!(decode_answer(apn, other), Err(Code::UNKNOWN));
+        // Not a setting: unknown, as `decode_answer` says.
+        let csq = crate::spec::find(b"CSQ").unwrap();
+        let info = cat1_at_parse::InfoLine::parse(b"+CSQ:20,99").unwrap();
+        assert_eq!(decode_info(csq, info), Err(Code::UNKNOWN));
+        assert_eq!(decode_answer(csq, b"+CSQ:20,99"), Err(Code::UNKNOWN));
+    }
+
     #[test]
     fn the_manual_answers_decode() {
         for answer in MANUAL_ANSWERS {
