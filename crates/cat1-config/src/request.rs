@@ -315,8 +315,8 @@ pub fn decode_answer<'a>(spec: &CommandSpec, line: &'a [u8]) -> Result<Values<'a
 
 /// [`decode_answer`] of an information line whose name its maker has matched: the framer hands
 /// an exchange only `+NAME:` lines of its own command (the name in any case, as
-/// `decode_answer` compares it), so the name is not compared again, only the parameters
-/// [`InfoLine::raw_params`] already located are decoded (the same values and errors as
+/// `decode_answer` compares it), so the name is not compared again, only the text after the
+/// colon the `InfoLine` located is decoded (the same values and errors as
 /// `decode_answer(spec, info.line())` for a line of `spec`'s name; a continuation line is
 /// [`Code::UNKNOWN`], as `decode_answer` finds it). The name is not looked at: an `InfoLine`
 /// of another command is decoded as if it were this one's.
@@ -324,9 +324,10 @@ pub fn decode_info<'a>(spec: &CommandSpec, info: InfoLine<'a>) -> Result<Values<
     if !spec.setting || info.is_continuation() {
         return Err(Code::UNKNOWN);
     }
-    // `raw_params` skips the spaces after the colon: the first parameter is trimmed anyway,
-    // and an empty text is one empty parameter as a text of spaces is.
-    decode_params(spec, info.raw_params())
+    // The text after the colon, untrimmed as `decode_answer` takes it (not `raw_params`, which
+    // skips the spaces after the colon in a loop: each parameter is trimmed anyway).
+    let after_colon = info.name().len().wrapping_add(2);
+    decode_params(spec, info.line().get(after_colon..).unwrap_or(&[]))
 }
 
 /// The parameters `text` (after `+NAME:`) of a setting's answer, decoded against `spec`.
