@@ -581,6 +581,32 @@ mod tests {
         }
     }
 
+    /// `text` with `edits` applied in order, each `(at, how, byte)`: `byte` inserted at `at`,
+    /// the byte there removed, replaced by `byte` or its case flipped, a parameter `,1` added, or
+    /// else (and when `at` is past the end) the last parameter dropped.
+    fn edited(text: &str, edits: &[(usize, u8, u8)]) -> std::vec::Vec<u8> {
+        let mut line: std::vec::Vec<u8> = text.as_bytes().to_vec();
+        for &(at, how, byte) in edits {
+            let at = at % (line.len() + 1);
+            match how {
+                0 => line.insert(at, byte),
+                1 if at < line.len() => {
+                    line.remove(at);
+                }
+                2 if at < line.len() => line[at] = byte,
+                3 if at < line.len() => line[at] ^= 0x20,
+                // A parameter repeated, or the last one dropped.
+                4 => line.extend_from_slice(b",1"),
+                _ => {
+                    if let Some(comma) = line.iter().rposition(|&b| b == b',') {
+                        line.truncate(comma);
+                    }
+                }
+            }
+        }
+        line
+    }
+
     /// Setting answers as the manual prints them (benches/corpus.rs), and two tolerant ones.
     const MANUAL_ANSWERS: [&str; 18] = [
         "+WKMOD:NET",
@@ -617,25 +643,7 @@ mod tests {
             let answer = MANUAL_ANSWERS[which];
             let name = answer[1..].split(':').next().unwrap_or("");
             let spec = crate::spec::find(name.as_bytes()).unwrap();
-            let mut line: std::vec::Vec<u8> = answer.as_bytes().to_vec();
-            for (at, how, byte) in edits {
-                let at = at % (line.len() + 1);
-                match how {
-                    0 => line.insert(at, byte),
-                    1 if at < line.len() => {
-                        line.remove(at);
-                    }
-                    2 if at < line.len() => line[at] = byte,
-                    3 if at < line.len() => line[at] ^= 0x20,
-                    // A parameter repeated, or the last one dropped.
-                    4 => line.extend_from_slice(b",1"),
-                    _ => {
-                        if let Some(comma) = line.iter().rposition(|&b| b == b',') {
-                            line.truncate(comma);
-                        }
-                    }
-                }
-            }
+            let line = edited(answer, &edits);
             proptest::prop_assert_eq!(decode_answer(spec, &line), decode_counted(spec, &line));
         }
     }
@@ -644,7 +652,8 @@ mod tests {
         /// `decode_info` of the information line the framer makes of an answer of the
         /// command's name (`InfoLine::parse` finds the same name and parameters) is what
         /// `decode_answer` gives for the line, on every command, for the answers above with a
-        /// byte changed, inserted or removed after the name, and with spaces after the colon.
+        /// byte changed, inserted or removed (or the last parameter dropped) after the name, and
+        /// with spaces after the colon.
         #[test]
         fn info_lines_decode_as_their_text(
             command in 0usize..crate::commands::COUNT,
@@ -659,18 +668,7 @@ mod tests {
             // The parameters of one of the manual's answers, under this command's name.
             let answer = MANUAL_ANSWERS[which];
             let params = answer.split_once(':').map_or("", |(_, p)| p);
-            let mut body: std::vec::Vec<u8> = params.as_bytes().to_vec();
-            for (at, how, byte) in edits {
-                let at = at % (body.len() + 1);
-                match how {
-                    0 => body.insert(at, byte),
-                    1 if at < body.len() => {
-                        body.remove(at);
-                    }
-                    _ if at < body.len() => body[at] = byte,
-                    _ => {}
-                }
-            }
+            let body = edited(params, &edits);
             let mut line = std::format!("+{}:{}", spec.name, " ".repeat(spaces)).into_bytes();
             line.extend_from_slice(&body);
             // A command without a name (`AT`) has no information line.
