@@ -64,7 +64,7 @@ END {
   print "`modem.command` takes it); the answer fed to `Core::receive` in chunks of the given size, every" > o
   print "output taken; *typed decoding*: each information line parsed by cat1-config (`info::Csq::parse`," > o
   print "`SysInfo`, `Clock`, `Cnum`, `LbsCell`/`LbsPosition`, `NeighbourCell`, `LinkState`, `TextInfo`;" > o
-  print "a setting's query answer decoded against its description as `Request::decode_query` does;" > o
+  print "a setting's query answer decoded against its description as the typed `query` does (`Request::decode_info`);" > o
   print "`=?` answers split into parameters with numbers parsed). Per byte = per **received** byte." > o
   printf "Typed parsers accepted %d information lines and refused %d; %d went the generic way.\n", dok, dbad, dgen > o
   print "" > o

@@ -16,8 +16,9 @@
 //!   16, 64 bytes or all at once, every output taken; with typed decoding, each information line
 //!   goes to cat1-config's parser for its command (`info::Csq::parse`, `SysInfo`, `Clock`,
 //!   `Cnum`, `LbsCell`/`LbsPosition`, `NeighbourCell`, `LinkState`, `TextInfo`), or, for a
-//!   setting's query, is decoded against the command's description as
-//!   `Request::decode_query` does (`request::decode_answer`: body, parameters, each validated).
+//!   setting's query, is decoded against the command's description as the typed `query` of
+//!   cat1-client decodes it (`Request::decode_info`, `request::decode_info`: the parameters the
+//!   framer located, each validated).
 //!
 //! Output (semihosting, `|`-separated, instructions x1000 per repetition), read by `run.sh`:
 //! `CALIB|<insns per tick x1000>|<loop overhead x1000>`,
@@ -514,8 +515,9 @@ fn decode_line(kind: Kind, info: &cat1_at_parse::InfoLine<'_>) -> Result<u32, ()
             if info.is_continuation() {
                 return Ok(0);
             }
-            // What `Request::decode_query` runs, for the command's description.
-            return cat1_config::request::decode_answer(spec, line)
+            // What `Request::decode_info` runs (the typed `query` of cat1-client), for the
+            // command's description.
+            return cat1_config::request::decode_info(spec, *info)
                 .map(|v| black_box(v).as_slice().len() as u32)
                 .map_err(|_| ());
         }

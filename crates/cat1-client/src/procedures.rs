@@ -115,7 +115,7 @@ macro_rules! procedures {
                 if info.is_continuation() {
                     return;
                 }
-                match R::decode_query(info.line()) {
+                match R::decode_info(info) {
                     Ok(values) => on_values(values),
                     Err(_) => malformed = true,
                 }

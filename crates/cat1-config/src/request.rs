@@ -1,13 +1,13 @@
 //! Typed MCU-side requests: one type per command (generated in [`crate::requests`]), each of
 //! which encodes its lines and decodes its answer from the command's description.
 
-use cat1_at_parse::{Detached, EncodeError, Expect, Writer};
+use cat1_at_parse::{Detached, EncodeError, Expect, InfoLine, Writer};
 
 use crate::commands::ALL;
 use crate::info::{trim, untrimmed_body};
 use crate::render::write_values;
 use crate::spec::{Code, CommandSpec, DefaultValue, Forms, Value, Values};
-use crate::validate::{validate_value, value_is_valid};
+use crate::validate::{validate_text, value_is_valid};
 
 /// Why a request could not be encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -295,6 +295,12 @@ pub trait Request {
     fn decode_query(line: &[u8]) -> Result<Values<'_>, Code> {
         decode_answer(Self::SPEC, line)
     }
+
+    /// [`Request::decode_query`] for the information line the framer handed this request's
+    /// exchange (what the typed `query` of cat1-client decodes): see [`decode_info`].
+    fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
+        decode_info(Self::SPEC, info)
+    }
 }
 
 /// [`Request::decode_query`] for the command `spec` describes.
@@ -304,29 +310,64 @@ pub fn decode_answer<'a>(spec: &CommandSpec, line: &'a [u8]) -> Result<Values<'a
     }
     // Not trimmed as a whole: each parameter is (the same text, the ends trimmed once).
     let text = untrimmed_body(line, spec.name).map_err(|_| Code::UNKNOWN)?;
+    decode_params(spec, text)
+}
+
+/// [`decode_answer`] of an information line whose name its maker has matched: the framer hands
+/// an exchange only `+NAME:` lines of its own command (the name in any case, as
+/// `decode_answer` compares it), so the name is not compared again, only the text after the
+/// colon the `InfoLine` located is decoded (the same values and errors as
+/// `decode_answer(spec, info.line())` for a line of `spec`'s name; a continuation line is
+/// [`Code::UNKNOWN`], as `decode_answer` finds it). The name is not looked at: an `InfoLine`
+/// of another command is decoded as if it were this one's.
+pub fn decode_info<'a>(spec: &CommandSpec, info: InfoLine<'a>) -> Result<Values<'a>, Code> {
+    if !spec.setting || info.is_continuation() {
+        return Err(Code::UNKNOWN);
+    }
+    // The text after the colon, untrimmed as `decode_answer` takes it (not `raw_params`, which
+    // skips the spaces after the colon in a loop: each parameter is trimmed anyway).
+    let after_colon = info.name().len().wrapping_add(2);
+    decode_params(spec, info.line().get(after_colon..).unwrap_or(&[]))
+}
+
+/// The parameters `text` (after `+NAME:`) of a setting's answer, decoded against `spec`.
+fn decode_params<'a>(spec: &CommandSpec, text: &'a [u8]) -> Result<Values<'a>, Code> {
     // One pass over the parameters (not a count first): each is validated as it comes; the
     // count is judged after, and a wrong count is told before a bad value, as a count first
     // would tell it. The values are written where they go and the length set once (what a
     // push per parameter gives: the ones left out stay absent).
-    let mut texts = cat1_at_parse::Params::new(text).iter();
+    // The parameters are cut here, not by `Params`: the cut looks at every byte at or below
+    // `,` anyway, and tells whether the parameter had one (a plain parameter needs no trim, and
+    // plain free text no look at its bytes: `validate_text`). `rest` is `None` once the last
+    // parameter is taken (what `ParamIter`'s `done` is).
+    let mut rest = Some(text);
     let mut values = Values::new();
     let mut given: usize = 0;
     for p in spec.params {
-        let Some(t) = texts.next() else {
-            // Left out from here on (the iterator stays empty).
+        let Some(r) = rest else {
+            // Left out from here on.
             break;
         };
-        let t = trim(t);
+        let (t, plain, after) = cut_param(r);
+        rest = after;
+        let t = if plain { t } else { trim(t) };
         let v = if t.is_empty() && matches!(p.default, DefaultValue::Unset) {
             Value::Text(b"")
         } else {
-            match validate_value(p, t) {
+            match validate_text(p, t, plain) {
                 Ok(v) => v,
                 // The first bad value is the answer unless the count is wrong, which is told
                 // first: the parameters after it are only counted (no value is kept anyway),
                 // and no error is carried through the loop.
                 Err(e) => {
-                    let count = given.wrapping_add(1).saturating_add(texts.count());
+                    // Counted with the same cut (one copy of it at opt-level "z").
+                    let mut left: usize = 0;
+                    let mut more = rest;
+                    while let Some(r) = more {
+                        more = cut_param(r).2;
+                        left = left.wrapping_add(1);
+                    }
+                    let count = given.wrapping_add(1).saturating_add(left);
                     return Err(if bad_count(spec, count) {
                         Code::BAD_VALUE
                     } else {
@@ -341,10 +382,36 @@ pub fn decode_answer<'a>(spec: &CommandSpec, line: &'a [u8]) -> Result<Values<'a
     }
     values.set_len(spec.params.len());
     // Too many (one left after the last parameter), or too few.
-    if texts.next().is_some() || bad_count(spec, given) {
+    if rest.is_some() || bad_count(spec, given) {
         return Err(Code::BAD_VALUE);
     }
     Ok(values)
+}
+
+/// The first parameter of `rest` as [`cat1_at_parse::ParamIter`] cuts it (at the first comma
+/// outside double quotes), whether it is plain (no byte at or below `,`: no whitespace, quote or
+/// line end), and the text after its comma (`None` for the last parameter). At opt-level "z"
+/// one copy for both its callers.
+#[inline]
+fn cut_param(rest: &[u8]) -> (&[u8], bool, Option<&[u8]>) {
+    let mut quoted = false;
+    let mut plain = true;
+    let mut i: usize = 0;
+    // One test per byte in the usual case, as `ParamIter::next`.
+    while let Some(&b) = rest.get(i) {
+        if b <= b',' {
+            if b == b',' && !quoted {
+                let (head, tail) = rest.split_at(i);
+                return (head, plain, Some(tail.get(1..).unwrap_or(&[])));
+            }
+            plain = false;
+            if b == b'"' {
+                quoted = !quoted;
+            }
+        }
+        i = i.wrapping_add(1);
+    }
+    (rest, plain, None)
 }
 
 /// Whether `count` parameters are too many or too few for `spec` (the required count is
@@ -359,6 +426,7 @@ mod tests {
     extern crate std;
     use super::*;
     use crate::requests::{At, Csq, Rstim, Z};
+    use crate::validate::validate_value;
 
     /// What `line` writes for `spec` in a buffer of `room` bytes, or its error.
     fn written(
@@ -488,6 +556,57 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// `cut_param`, applied until no text is left, cuts what `Params` cuts, and a parameter
+        /// is plain when it has no byte at or below `,`.
+        #[test]
+        fn cut_param_is_params(
+            text in proptest::collection::vec(
+                proptest::sample::select(&b"a9,\" \t\r+#-"[..]),
+                0..16,
+            ),
+        ) {
+            let mut cut = std::vec::Vec::new();
+            let mut rest = Some(&text[..]);
+            while let Some(r) = rest {
+                let (t, plain, after) = cut_param(r);
+                cut.push((t, plain));
+                rest = after;
+            }
+            let params: std::vec::Vec<(&[u8], bool)> = cat1_at_parse::Params::new(&text)
+                .iter()
+                .map(|t| (t, t.iter().all(|&b| b > b',')))
+                .collect();
+            proptest::prop_assert_eq!(cut, params);
+        }
+    }
+
+    /// `text` with `edits` applied in order, each `(at, how, byte)`: `byte` inserted at `at`,
+    /// the byte there removed, replaced by `byte` or its case flipped, a parameter `,1` added, or
+    /// else (and when `at` is past the end) the last parameter dropped.
+    fn edited(text: &str, edits: &[(usize, u8, u8)]) -> std::vec::Vec<u8> {
+        let mut line: std::vec::Vec<u8> = text.as_bytes().to_vec();
+        for &(at, how, byte) in edits {
+            let at = at % (line.len() + 1);
+            match how {
+                0 => line.insert(at, byte),
+                1 if at < line.len() => {
+                    line.remove(at);
+                }
+                2 if at < line.len() => line[at] = byte,
+                3 if at < line.len() => line[at] ^= 0x20,
+                // A parameter repeated, or the last one dropped.
+                4 => line.extend_from_slice(b",1"),
+                _ => {
+                    if let Some(comma) = line.iter().rposition(|&b| b == b',') {
+                        line.truncate(comma);
+                    }
+                }
+            }
+        }
+        line
+    }
+
     /// Setting answers as the manual prints them (benches/corpus.rs), and two tolerant ones.
     const MANUAL_ANSWERS: [&str; 18] = [
         "+WKMOD:NET",
@@ -524,27 +643,63 @@ mod tests {
             let answer = MANUAL_ANSWERS[which];
             let name = answer[1..].split(':').next().unwrap_or("");
             let spec = crate::spec::find(name.as_bytes()).unwrap();
-            let mut line: std::vec::Vec<u8> = answer.as_bytes().to_vec();
-            for (at, how, byte) in edits {
-                let at = at % (line.len() + 1);
-                match how {
-                    0 => line.insert(at, byte),
-                    1 if at < line.len() => {
-                        line.remove(at);
-                    }
-                    2 if at < line.len() => line[at] = byte,
-                    3 if at < line.len() => line[at] ^= 0x20,
-                    // A parameter repeated, or the last one dropped.
-                    4 => line.extend_from_slice(b",1"),
-                    _ => {
-                        if let Some(comma) = line.iter().rposition(|&b| b == b',') {
-                            line.truncate(comma);
-                        }
-                    }
-                }
-            }
+            let line = edited(answer, &edits);
             proptest::prop_assert_eq!(decode_answer(spec, &line), decode_counted(spec, &line));
         }
+    }
+
+    proptest::proptest! {
+        /// `decode_info` of the information line the framer makes of an answer of the
+        /// command's name (`InfoLine::parse` finds the same name and parameters) is what
+        /// `decode_answer` gives for the line, on every command, for the answers above with a
+        /// byte changed, inserted or removed (or the last parameter dropped) after the name, and
+        /// with spaces after the colon.
+        #[test]
+        fn info_lines_decode_as_their_text(
+            command in 0usize..crate::commands::COUNT,
+            which in 0usize..MANUAL_ANSWERS.len(),
+            spaces in 0usize..3,
+            edits in proptest::collection::vec(
+                (0usize..40, 0u8..3, proptest::sample::select(&b" ,\"x9-\t\r"[..])),
+                0..3,
+            ),
+        ) {
+            let spec = ALL[command];
+            // The parameters of one of the manual's answers, under this command's name.
+            let answer = MANUAL_ANSWERS[which];
+            let params = answer.split_once(':').map_or("", |(_, p)| p);
+            let body = edited(params, &edits);
+            let mut line = std::format!("+{}:{}", spec.name, " ".repeat(spaces)).into_bytes();
+            line.extend_from_slice(&body);
+            // A command without a name (`AT`) has no information line.
+            proptest::prop_assume!(!spec.name.is_empty());
+            let info = cat1_at_parse::InfoLine::parse(&line).unwrap();
+            proptest::prop_assert_eq!(decode_info(spec, info), decode_answer(spec, &line));
+        }
+    }
+
+    #[test]
+    fn an_info_line_is_decoded_without_its_name() {
+        let apn = crate::spec::find(b"APN").unwrap();
+        let line = b"+APN:CMNET,,,0";
+        let info = cat1_at_parse::InfoLine::parse(line).unwrap();
+        assert_eq!(decode_info(apn, info), decode_answer(apn, line));
+        assert!(decode_info(apn, info).is_ok());
+        assert_eq!(
+            crate::requests::Apn::decode_info(info),
+            decode_info(apn, info)
+        );
+        // Another command's line: its parameters decoded as this one's (the name is the
+        // framer's to match), where `decode_answer` refuses the name.
+        let other = b"+SOCKB:CMNET,,,0";
+        let info = cat1_at_parse::InfoLine::parse(other).unwrap();
+        assert_eq!(decode_info(apn, info), decode_answer(apn, line));
+        assert_eq!(decode_answer(apn, other), Err(Code::UNKNOWN));
+        // Not a setting: unknown, as `decode_answer` says.
+        let csq = crate::spec::find(b"CSQ").unwrap();
+        let info = cat1_at_parse::InfoLine::parse(b"+CSQ:20,99").unwrap();
+        assert_eq!(decode_info(csq, info), Err(Code::UNKNOWN));
+        assert_eq!(decode_answer(csq, b"+CSQ:20,99"), Err(Code::UNKNOWN));
     }
 
     #[test]

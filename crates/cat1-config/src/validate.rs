@@ -105,6 +105,18 @@ pub fn validate_params<'a>(spec: &CommandSpec, params: Params<'a>) -> Result<Val
 
 /// Validates one parameter's text.
 pub fn validate_value<'a>(p: &ParamSpec, text: &'a [u8]) -> Result<Value<'a>, Code> {
+    validate_text(p, text, false)
+}
+
+/// [`validate_value`], told whether `text` is `plain`: no byte at or below `,` (no whitespace,
+/// line end, quote or comma), which a splitter that looks at those bytes anyway finds for free.
+/// Plain free text or a plain host needs no look at its bytes, only its length.
+#[inline]
+pub(crate) fn validate_text<'a>(
+    p: &ParamSpec,
+    text: &'a [u8],
+    plain: bool,
+) -> Result<Value<'a>, Code> {
     if text.is_empty() {
         return match p.kind {
             ParamKind::Text { min: 0, .. } => Ok(Value::Text(text)),
@@ -143,7 +155,7 @@ pub fn validate_value<'a>(p: &ParamSpec, text: &'a [u8]) -> Result<Value<'a>, Co
         // Hex is text of hex digits, two per byte: one check for both (no quote or line end is a
         // hex digit, so those tests pass for it as they should).
         ParamKind::Text { min, max, charset } => {
-            checked_text(text, usize::from(min), usize::from(max), charset)
+            checked_text(text, usize::from(min), usize::from(max), charset, plain)
         }
         ParamKind::Hex {
             min_bytes,
@@ -154,6 +166,7 @@ pub fn validate_value<'a>(p: &ParamSpec, text: &'a [u8]) -> Result<Value<'a>, Co
             usize::from(min_bytes).wrapping_mul(2),
             usize::from(max_bytes).wrapping_mul(2),
             Charset::HexDigits,
+            plain,
         ),
         ParamKind::Hex { .. } => Err(Code::BAD_VALUE),
         ParamKind::Template(template) => {
@@ -173,12 +186,22 @@ pub fn validate_value<'a>(p: &ParamSpec, text: &'a [u8]) -> Result<Value<'a>, Co
 }
 
 /// Text of `min..=max` bytes, all in `charset`, no line end, and an even number of `"`.
-fn checked_text(text: &[u8], min: usize, max: usize, charset: Charset) -> Result<Value<'_>, Code> {
+/// `plain` text (no byte at or below `,`, see [`validate_text`]) has none of the bytes `Any`
+/// and `Host` refuse (line ends; whitespace, commas, quotes): not looked at for those.
+fn checked_text(
+    text: &[u8],
+    min: usize,
+    max: usize,
+    charset: Charset,
+    plain: bool,
+) -> Result<Value<'_>, Code> {
     let mut quotes = 0usize;
-    let chars_ok = text.iter().all(|&b| {
-        quotes ^= usize::from(b == b'"');
-        charset.allows(b) && b != b'\r' && b != b'\n'
-    });
+    let skip = plain && matches!(charset, Charset::Any | Charset::Host);
+    let chars_ok = skip
+        || text.iter().all(|&b| {
+            quotes ^= usize::from(b == b'"');
+            charset.allows(b) && b != b'\r' && b != b'\n'
+        });
     if (min..=max).contains(&text.len()) && chars_ok && quotes == 0 {
         Ok(Value::Text(text))
     } else {
@@ -286,6 +309,62 @@ mod tests {
                 let text: &'static [u8] = std::boxed::Box::leak(text.into_boxed_slice());
                 proptest::prop_assert_eq!(validate_value(p, text), keyword_before(text, keywords));
             }
+        }
+    }
+
+    /// `checked_text` as it was, before plain text was told apart: every byte looked at.
+    fn checked_text_before(
+        text: &[u8],
+        min: usize,
+        max: usize,
+        charset: Charset,
+    ) -> Result<Value<'_>, Code> {
+        let mut quotes = 0usize;
+        let chars_ok = text.iter().all(|&b| {
+            quotes ^= usize::from(b == b'"');
+            charset.allows(b) && b != b'\r' && b != b'\n'
+        });
+        if (min..=max).contains(&text.len()) && chars_ok && quotes == 0 {
+            Ok(Value::Text(text))
+        } else {
+            Err(Code::BAD_VALUE)
+        }
+    }
+
+    proptest::proptest! {
+        /// `validate_text` told that a text is plain (no byte at or below `,`, as the answer
+        /// decoder's cut finds it) gives what `validate_value` gives, on every parameter of
+        /// every command; and the text branch is what it was, plain or not, on every set.
+        #[test]
+        fn plain_text_validates_as_any_text(
+            command in 0usize..crate::commands::COUNT,
+            param in 0usize..8,
+            text in proptest::collection::vec(
+                proptest::sample::select(&b"aZ09._-:/#+=?\"\\ ,\t\r\n\x0b\x80\xff"[..]),
+                0..12,
+            ),
+            min in 0usize..4,
+            extra in 0usize..12,
+            charset in 0usize..6,
+        ) {
+            let plain = text.iter().all(|&b| b > b',');
+            let spec = crate::commands::ALL[command];
+            if let Some(p) = spec.params.get(param % spec.params.len().max(1)) {
+                proptest::prop_assert_eq!(validate_text(p, &text, plain), validate_value(p, &text));
+            }
+            let charset = [
+                Charset::Any,
+                Charset::Host,
+                Charset::Word,
+                Charset::Digits,
+                Charset::DigitsUpperHex,
+                Charset::HexDigits,
+            ][charset];
+            let max = min + extra;
+            proptest::prop_assert_eq!(
+                checked_text(&text, min, max, charset, plain),
+                checked_text_before(&text, min, max, charset)
+            );
         }
     }
 }
