@@ -616,6 +616,48 @@ impl<const N: usize> Framer<N> {
         false
     }
 
+    /// [`Framer::feed_detached`] of a chunk for the commonest line: `OK` ending the exchange
+    /// (`state` the exchange's, its line sent `sent_len` bytes long), at the start of `input`
+    /// or after one CR LF (the end of the line before it), with its line end, and no line
+    /// pending. Then the line is counted, `state` finished, and the bytes `feed_detached`
+    /// would consume returned (the LF of a CR LF that ends `OK` taken with it): it would hand
+    /// out `Event::Final(FinalResult::Ok)`. `None`, with nothing changed, for anything else
+    /// (which `feed_detached` takes). For a driver fed chunks: the commonest line without the
+    /// scan and the lines (the bytes of `OK` are not stored: no line is pending after it).
+    #[inline(always)]
+    pub fn take_ok_line(
+        &mut self,
+        input: &[u8],
+        state: &mut Detached,
+        sent_len: usize,
+    ) -> Option<usize> {
+        // A line pending first (a chunk that goes on with a line), then the bytes (they fail
+        // soonest for other lines), as `LineBuffer::scan_plain` skips the line ends at the
+        // start of a line: one CR LF (a run of others goes the general way), then `OK` and a
+        // line end.
+        if self.lines.pending_len() != 0 {
+            return None;
+        }
+        let (&first, after) = input.split_first_chunk::<2>()?;
+        let (skip, ok, tail) = if u16::from_le_bytes(first) == u16::from_le_bytes(*b"\r\n") {
+            let (&ok, tail) = after.split_first_chunk::<2>()?;
+            (2usize, ok, tail)
+        } else {
+            (0, first, after)
+        };
+        if u16::from_le_bytes(ok) != u16::from_le_bytes(*b"OK") {
+            return None;
+        }
+        let (&end, tail) = tail.split_first()?;
+        if !is_line_end(&end) || !ok_phase(state.phase, sent_len) {
+            return None;
+        }
+        let lf = end == b'\r' && tail.first() == Some(&b'\n');
+        self.lines_seen = self.lines_seen.wrapping_add(1);
+        state.finish();
+        Some(skip.wrapping_add(3).wrapping_add(usize::from(lf)))
+    }
+
     /// Feeds bytes; returns the next event and the bytes consumed, or [`Status::Partial`] when all
     /// of `input` was taken in. Call again with the rest until it returns `Partial`. The LF of a
     /// CR LF that ends a line may be consumed with the line (it only ends an empty line, which
@@ -947,6 +989,13 @@ impl<const N: usize> Framer<N> {
     pub fn reset(&mut self) {
         self.lines.clear_pending();
     }
+}
+
+/// Whether `OK` would end the exchange of this `phase`, its line sent `sent_len` bytes long: an
+/// answer is taken, and `OK` cannot be the echo ([`Framer::ok_ends`] without the line).
+#[inline(always)]
+const fn ok_phase(phase: u8, sent_len: usize) -> bool {
+    phase & PHASE_ANSWER != 0 && (sent_len != 2 || phase & PHASE_ECHO == 0)
 }
 
 /// `bytes.trim_ascii_start()`, with one test for the usual first byte (above the space).
