@@ -817,8 +817,10 @@ impl<const N: usize> Framer<N> {
     /// and digits ([`Expect::plain_name`]), its information line `+NAME:` taken before the
     /// exchange is attached: compared with the equal byte first, then handed out without the
     /// `Expect` built and the call that classifies other lines. The same events, counts and
-    /// state. For a driver whose answers are mostly `OK` and information lines; more code
-    /// than `feed_detached_apart` where it is inlined.
+    /// state, with `name` giving the exchange's own name (the one `plain_name` looked at: the
+    /// hint is that name's; another, not of letters and digits, could be matched where
+    /// `feed_detached_apart` would not match it). For a driver whose answers are mostly `OK`
+    /// and information lines; more code than `feed_detached_apart` where it is inlined.
     #[inline(always)]
     pub fn feed_detached_plain<'f, 'c>(
         &'f mut self,

@@ -580,7 +580,7 @@ impl<const N: usize> Core<N> {
     /// [`Core::receive`] past its one-byte path. With `INFO` (`Core::receive`'s own ways), an
     /// information line of an exchange whose name is known to be letters and digits (a typed
     /// request's fixed line) is taken before the exchange is attached
-    /// (`Framer::feed_detached_plain`); without (`receive_chunk`, the adapters' way), about 100
+    /// (`Framer::feed_detached_plain`); without (`receive_chunk`, the adapters' way), about 190
     /// bytes of flash less.
     #[inline(never)]
     fn receive_any<const INFO: bool>(&mut self, input: &[u8]) -> Status<Output<'_>> {
