@@ -227,6 +227,11 @@ const PHASE_ECHO: u8 = 2;
 const PHASE_ANSWER: u8 = 4;
 /// ... continuation lines are taken (a multi-line answer whose first line was seen).
 const PHASE_MORE: u8 = 8;
+/// A hint, not a phase: the command's name is letters and digits only ([`Expect::plain_name`]),
+/// so a byte of a `+NAME:` line equal to the name's is one too, with no test of its own. Set
+/// only for such a name; without it every line is classified the same (more slowly), so
+/// `Detached`'s `==` leaves it out. Kept by `Expect::sync`; dropped when the exchange is done.
+const PHASE_PLAIN: u8 = 16;
 
 impl core::fmt::Debug for Expect<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -286,9 +291,11 @@ impl<'c> Expect<'c> {
         }
     }
 
-    /// Recomputes `slow_below` and `phase` from the fields.
+    /// Recomputes `slow_below` and `phase` from the fields (keeping `PHASE_PLAIN`, which is the
+    /// name's).
     #[inline]
     const fn sync(mut self) -> Self {
+        let plain = self.state.phase & PHASE_PLAIN;
         let handshake = matches!(
             self.state.waiting,
             Waiting::HandshakeA | Waiting::HandshakeOk
@@ -309,7 +316,7 @@ impl<'c> Expect<'c> {
             if self.state.multi_line && self.state.info_seen {
                 phase |= PHASE_MORE;
             }
-            phase
+            phase | plain
         } else {
             0
         };
@@ -344,6 +351,20 @@ impl<'c> Expect<'c> {
         e.state.multi_line = is_multi_line(name);
         // `info_seen` is false: `phase` is right.
         e
+    }
+
+    /// The same exchange, having looked once at each byte of its name: when the name is letters
+    /// and digits only (every name of the command set), its `+NAME:` lines are then compared
+    /// with the equal byte first, without a test of each byte of the line. Every line is
+    /// classified the same, and the exchange is equal to the one without the look (`==`). For
+    /// an exchange built once and started often: at compile time (cat1-config's fixed lines
+    /// are), not for each command (the look costs about what it saves on one line). Kept by
+    /// [`Expect::detach`] and the methods that change the exchange (until it is done).
+    pub const fn plain_name(mut self) -> Self {
+        if is_plain(self.name) {
+            self.state.phase |= PHASE_PLAIN;
+        }
+        self
     }
 
     /// Overrides whether lines without `+NAME:` after the first information line continue the
@@ -452,8 +473,9 @@ impl<'c> Expect<'c> {
 /// An [`Expect`] without its borrowed lines (see [`Expect::detach`]).
 // Besides what it says (`waiting` to `done`), it keeps two bytes derived from it, for the hot
 // paths of the framer: `slow_below` and `phase` (see `Expect::sync`). `PartialEq` compares them
-// too, which changes nothing (equal fields give equal derived bytes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// too, which changes nothing (equal fields give equal derived bytes), but for the hint
+// `PHASE_PLAIN` in `phase` (which changes no classification).
+#[derive(Debug, Clone, Copy, Eq)]
 pub struct Detached {
     waiting: Waiting,
     require_echo: bool,
@@ -467,6 +489,29 @@ pub struct Detached {
     /// How a complete line is classified: 0 when it can only be unsolicited (nothing in flight,
     /// a handshake, the exchange done), otherwise the `PHASE_*` bits.
     phase: u8,
+}
+
+impl PartialEq for Detached {
+    fn eq(&self, other: &Self) -> bool {
+        let Detached {
+            waiting,
+            require_echo,
+            multi_line,
+            echo_seen,
+            info_seen,
+            done,
+            slow_below,
+            phase,
+        } = *self;
+        waiting == other.waiting
+            && require_echo == other.require_echo
+            && multi_line == other.multi_line
+            && echo_seen == other.echo_seen
+            && info_seen == other.info_seen
+            && done == other.done
+            && slow_below == other.slow_below
+            && (phase ^ other.phase) & !PHASE_PLAIN == 0
+    }
 }
 
 impl Detached {
@@ -488,6 +533,7 @@ impl Detached {
     fn finish(&mut self) {
         self.done = true;
         self.slow_below = LINE_END_BELOW;
+        // Nothing more is taken (the name's `PHASE_PLAIN` goes too: only a hint).
         self.phase = 0;
     }
 }
@@ -616,6 +662,48 @@ impl<const N: usize> Framer<N> {
         false
     }
 
+    /// [`Framer::feed_detached`] of a chunk for the commonest line: `OK` ending the exchange
+    /// (`state` the exchange's, its line sent `sent_len` bytes long), at the start of `input`
+    /// or after one CR LF (the end of the line before it), with its line end, and no line
+    /// pending. Then the line is counted, `state` finished, and the bytes `feed_detached`
+    /// would consume returned (the LF of a CR LF that ends `OK` taken with it): it would hand
+    /// out `Event::Final(FinalResult::Ok)`. `None`, with nothing changed, for anything else
+    /// (which `feed_detached` takes). For a driver fed chunks: the commonest line without the
+    /// scan and the lines (the bytes of `OK` are not stored: no line is pending after it).
+    #[inline(always)]
+    pub fn take_ok_line(
+        &mut self,
+        input: &[u8],
+        state: &mut Detached,
+        sent_len: usize,
+    ) -> Option<usize> {
+        // A line pending first (a chunk that goes on with a line), then the bytes (they fail
+        // soonest for other lines), as `LineBuffer::scan_plain` skips the line ends at the
+        // start of a line: one CR LF (a run of others goes the general way), then `OK` and a
+        // line end.
+        if self.lines.pending_len() != 0 {
+            return None;
+        }
+        let (&first, after) = input.split_first_chunk::<2>()?;
+        let (skip, ok, tail) = if u16::from_le_bytes(first) == u16::from_le_bytes(*b"\r\n") {
+            let (&ok, tail) = after.split_first_chunk::<2>()?;
+            (2usize, ok, tail)
+        } else {
+            (0, first, after)
+        };
+        if u16::from_le_bytes(ok) != u16::from_le_bytes(*b"OK") {
+            return None;
+        }
+        let (&end, tail) = tail.split_first()?;
+        if !is_line_end(&end) || !ok_phase(state.phase, sent_len) {
+            return None;
+        }
+        let lf = end == b'\r' && tail.first() == Some(&b'\n');
+        self.lines_seen = self.lines_seen.wrapping_add(1);
+        state.finish();
+        Some(skip.wrapping_add(3).wrapping_add(usize::from(lf)))
+    }
+
     /// Feeds bytes; returns the next event and the bytes consumed, or [`Status::Partial`] when all
     /// of `input` was taken in. Call again with the rest until it returns `Partial`. The LF of a
     /// CR LF that ends a line may be consumed with the line (it only ends an empty line, which
@@ -722,6 +810,37 @@ impl<const N: usize> Framer<N> {
         sent: impl FnOnce() -> &'c [u8],
         name: impl FnOnce() -> &'c [u8],
     ) -> Status<Event<'f>> {
+        self.feed_detached_with::<false>(input, state, sent, name)
+    }
+
+    /// [`Framer::feed_detached_apart`], and, for an exchange whose name is known to be letters
+    /// and digits ([`Expect::plain_name`]), its information line `+NAME:` taken before the
+    /// exchange is attached: compared with the equal byte first, then handed out without the
+    /// `Expect` built and the call that classifies other lines. The same events, counts and
+    /// state, with `name` giving the exchange's own name (the one `plain_name` looked at: the
+    /// hint is that name's; another, not of letters and digits, could be matched where
+    /// `feed_detached_apart` would not match it). For a driver whose answers are mostly `OK`
+    /// and information lines; more code than `feed_detached_apart` where it is inlined.
+    #[inline(always)]
+    pub fn feed_detached_plain<'f, 'c>(
+        &'f mut self,
+        input: &[u8],
+        state: &mut Detached,
+        sent: impl FnOnce() -> &'c [u8],
+        name: impl FnOnce() -> &'c [u8],
+    ) -> Status<Event<'f>> {
+        self.feed_detached_with::<true>(input, state, sent, name)
+    }
+
+    /// [`Framer::feed_detached_apart`] (`INFO` false) or [`Framer::feed_detached_plain`].
+    #[inline(always)]
+    fn feed_detached_with<'f, 'c, const INFO: bool>(
+        &'f mut self,
+        input: &[u8],
+        state: &mut Detached,
+        sent: impl FnOnce() -> &'c [u8],
+        name: impl FnOnce() -> &'c [u8],
+    ) -> Status<Event<'f>> {
         // `feed`'s two ways to a complete line, without the lines; what needs them (a line to
         // classify, a byte or a chunk for the general way) attaches them first, at one place.
         let next = if let [b] = *input {
@@ -758,7 +877,21 @@ impl<const N: usize> Framer<N> {
                 return Status::Complete(Event::Final(FinalResult::Ok), n);
             }
         }
-        let mut expect = Expect::attach(sent, name(), *state);
+        let name = name();
+        if INFO {
+            if let Next::Line(len, n) = next {
+                if self.plain_info_ends(len, state, sent.len(), name) {
+                    return Status::Complete(
+                        Event::Info(InfoLine {
+                            line: self.lines.line(len),
+                            name_len: name.len(),
+                        }),
+                        n,
+                    );
+                }
+            }
+        }
+        let mut expect = Expect::attach(sent, name, *state);
         let status = match next {
             // Not `OK` ending the exchange (above): classified.
             Next::Line(len, n) => Status::Complete(self.line_done(len, &mut expect), n),
@@ -820,6 +953,36 @@ impl<const N: usize> Framer<N> {
             return Some(Status::Complete(Event::Final(FinalResult::Ok), n));
         }
         None
+    }
+
+    /// Whether the line of `len` bytes that ended is an information line `+NAME:` of the
+    /// exchange `state` (its line sent `sent_len` bytes long, its name `name`), whose name is
+    /// known to be letters and digits (`PHASE_PLAIN`): an answer is taken and the line cannot be
+    /// the echo. Then the line is counted and `state` updated as [`classify`] does, and `true`;
+    /// `false`, with nothing changed, for any other line (which `line_done` classifies).
+    #[inline(always)]
+    fn plain_info_ends(
+        &mut self,
+        len: usize,
+        state: &mut Detached,
+        sent_len: usize,
+        name: &[u8],
+    ) -> bool {
+        let phase = state.phase;
+        const TAKEN: u8 = PHASE_PLAIN | PHASE_ANSWER;
+        // A line as long as the one sent may be its echo: `classify` looks at it first.
+        if phase & TAKEN != TAKEN
+            || self.lines.first_byte() != b'+'
+            || (len == sent_len && phase & PHASE_ECHO != 0)
+            || !is_info_of_plain(self.lines.line(len), name)
+        {
+            return false;
+        }
+        self.lines_seen = self.lines_seen.wrapping_add(1);
+        state.info_seen = true;
+        // Continuation lines from now on for a multi-line answer (as `classify`).
+        state.phase = phase | (PHASE_MORE * state.multi_line as u8);
+        true
     }
 
     /// Whether the line of `len` bytes that ended is `OK` ending the exchange (`phase` and the
@@ -949,6 +1112,13 @@ impl<const N: usize> Framer<N> {
     }
 }
 
+/// Whether `OK` would end the exchange of this `phase`, its line sent `sent_len` bytes long: an
+/// answer is taken, and `OK` cannot be the echo ([`Framer::ok_ends`] without the line).
+#[inline(always)]
+const fn ok_phase(phase: u8, sent_len: usize) -> bool {
+    phase & PHASE_ANSWER != 0 && (sent_len != 2 || phase & PHASE_ECHO == 0)
+}
+
 /// `bytes.trim_ascii_start()`, with one test for the usual first byte (above the space).
 #[inline]
 const fn trim_start(mut bytes: &[u8]) -> &[u8] {
@@ -960,6 +1130,18 @@ const fn trim_start(mut bytes: &[u8]) -> &[u8] {
         bytes = rest;
     }
     bytes
+}
+
+/// Whether `name` is not empty and of ASCII letters and digits only (`PHASE_PLAIN`).
+const fn is_plain(name: &[u8]) -> bool {
+    let mut rest = name;
+    while let [b, tail @ ..] = rest {
+        if !b.is_ascii_alphanumeric() {
+            return false;
+        }
+        rest = tail;
+    }
+    !name.is_empty()
 }
 
 /// Whether `line` (which starts with `+`) is `+NAME:<params>` for this `name` (any case), as
@@ -986,6 +1168,29 @@ fn is_info_of(line: &[u8], name: &[u8]) -> bool {
             a == b && a.wrapping_sub(b'0') < 10
         }
     })
+}
+
+/// [`is_info_of`] for a name of letters and digits only, not empty ([`is_plain`]): a byte of
+/// the line equal to the name's is one too, with no test of its own. The equal byte first (a
+/// module answers in the case it was asked in); a byte that differs is the same letter in the
+/// other case: bit 5 apart, and the name's byte a letter (then so is the line's).
+#[inline(always)]
+fn is_info_of_plain(line: &[u8], name: &[u8]) -> bool {
+    let Some((head, _)) = line.split_at_checked(name.len().wrapping_add(2)) else {
+        return false;
+    };
+    let [_, body @ .., b':'] = head else {
+        return false;
+    };
+    // A loop of its own (an iterator's `all` became a call with the iterator on the stack).
+    let (mut line, mut name) = (body, name);
+    while let ([a, line_rest @ ..], [b, name_rest @ ..]) = (line, name) {
+        if a != b && (a ^ b != 0x20 || (b | 0x20).wrapping_sub(b'a') >= 26) {
+            return false;
+        }
+        (line, name) = (line_rest, name_rest);
+    }
+    true
 }
 
 /// `+CME ERROR:<n>` after its `+` (`rest`), as [`FinalResult::parse`] reads it.
@@ -1176,6 +1381,14 @@ mod tests {
                         info_of_as_defined(&line, name),
                         "{line:?} {name:?}"
                     );
+                    // The comparison for a name of letters and digits, where it is one.
+                    if is_plain(name) {
+                        assert_eq!(
+                            is_info_of_plain(&line, name),
+                            info_of_as_defined(&line, name),
+                            "{line:?} {name:?}"
+                        );
+                    }
                     // The name's byte changed instead (the line keeps the name as written).
                     let mut other = name.to_vec();
                     other[i] = b;
@@ -1185,8 +1398,64 @@ mod tests {
                         info_of_as_defined(&line, &other),
                         "{line:?} {other:?}"
                     );
+                    if is_plain(&other) {
+                        assert_eq!(
+                            is_info_of_plain(&line, &other),
+                            info_of_as_defined(&line, &other),
+                            "{line:?} {other:?}"
+                        );
+                    }
                 }
             }
+        }
+    }
+
+    /// The bytes put into lines for `info_of_plain_is_info_of`: letters, digits and the bytes a
+    /// bit 5 away from them, the colon, and any byte.
+    fn name_byte() -> impl proptest::strategy::Strategy<Value = u8> {
+        use proptest::prelude::*;
+        prop_oneof![
+            prop::sample::select(&b"AZaz09@[`{:/\x10\x19\x01CSQcsqE5"[..]),
+            any::<u8>(),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+        /// The comparison with the equal byte first, for a name of letters and digits, gives
+        /// what `is_info_of` (the one `line_done` keeps) gives: a name, and a line that is `+`,
+        /// the name with some bytes changed (case flipped, lowered, or any byte), its colon or
+        /// not, and more.
+        #[test]
+        fn info_of_plain_is_info_of(
+            name in proptest::collection::vec(
+                proptest::sample::select(&b"AZazMm09CSQcsqE5"[..]),
+                1..12,
+            ),
+            changes in proptest::collection::vec((0usize..12, 0u8..3, name_byte()), 0..4),
+            colon in proptest::bool::weighted(0.8),
+            tail in proptest::collection::vec(name_byte(), 0..4),
+        ) {
+            extern crate std;
+            use std::vec::Vec;
+            let mut line = Vec::from([b'+']);
+            line.extend_from_slice(&name);
+            for (i, how, b) in changes {
+                if let Some(x) = line.get_mut(1 + i) {
+                    *x = match how {
+                        0 => *x ^ 0x20,
+                        1 => x.to_ascii_lowercase(),
+                        _ => b,
+                    };
+                }
+            }
+            if colon {
+                line.push(b':');
+            }
+            line.extend_from_slice(&tail);
+            proptest::prop_assert!(is_plain(&name));
+            proptest::prop_assert_eq!(is_info_of_plain(&line, &name), is_info_of(&line, &name));
         }
     }
 

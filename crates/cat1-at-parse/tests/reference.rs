@@ -197,6 +197,8 @@ fn command() -> impl Strategy<Value = Option<Command>> {
         Just(b"AT+CSQ\r".to_vec()),
         Just(b"AT+CSQ\r\n".to_vec()),
         Just(b"AT+LBSN?".to_vec()),
+        // A line sent that looks like an answer: its echo is not an information line.
+        Just(b"+CSQ:1".to_vec()),
         Just(b"".to_vec()),
         Just(b"OK".to_vec()),
         Just(b"\r".to_vec()),
@@ -370,6 +372,156 @@ proptest! {
             events_and_state(&input, expect, &[1], false)
         );
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// `take_ok_line` tried first on every chunk, then `feed_detached`, is `feed`: the same
+    /// events, bytes consumed, counters and state, with `OK` after one CR LF or none, after
+    /// other line ends, cut from its line end or not, as the echo, after an over-long line,
+    /// while nothing or a handshake reply is awaited, in any chunking.
+    #[test]
+    fn take_ok_line_then_feed_detached_is_feed(
+        input in proptest::collection::vec(
+            prop_oneof![
+                stream(),
+                Just(b"\r\nOK\r\n".to_vec()),
+                Just(b"OK\r\n".to_vec()),
+                Just(b"OK\r".to_vec()),
+                Just(b"OK\n\r".to_vec()),
+                Just(b"\nOK\n".to_vec()),
+                Just(b"\r\n\r\nOK\r\n".to_vec()),
+                Just(b"OK".to_vec()),
+                Just(b"OK\t\r".to_vec()),
+                Just(b"a".to_vec()),
+                Just(b"+ok".to_vec()),
+            ],
+            1..6,
+        ),
+        command in command(),
+        kind in 0u8..3,
+        cuts in proptest::collection::vec(1usize..40, 1..8),
+    ) {
+        let input = input.concat();
+        let expect = exchange(kind, command.as_ref());
+        for fixed in [&[1usize][..], &[2], &[3], &[4], &[5], &[6], &[16], &[usize::MAX], &cuts] {
+            prop_assert_eq!(
+                events_ok_first(&input, expect, fixed),
+                events_and_state(&input, expect, fixed, false),
+                "chunks {:?}", fixed
+            );
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// `feed_detached_plain` with the exchange's name looked at (`Expect::plain_name`) is
+    /// `feed` with the exchange as built: the same events, bytes consumed, counters and state
+    /// (equal but for the hint), for a command (its echo, its information lines in any case,
+    /// other lines `+NAME:`), nothing, or a handshake reply awaited, in any chunking.
+    #[test]
+    fn feed_detached_plain_is_feed(
+        input in proptest::collection::vec(
+            prop_oneof![
+                stream(),
+                Just(b"+CSQ: 1\r\n".to_vec()),
+                Just(b"+CSQ:1\r".to_vec()),
+                Just(b"+C Q:1\r".to_vec()),
+                Just(b"+C_Q:1\r".to_vec()),
+                Just(b"+csq:1\r".to_vec()),
+                Just(b"+CsQ:\n".to_vec()),
+                Just(b"+CSQ\r".to_vec()),
+                Just(b"+CSQ2:1\r".to_vec()),
+                Just(b"+LBSN: 1\r\n2\r\n".to_vec()),
+                Just(b"+sysinfo:3\r".to_vec()),
+                Just(b"AT+CSQ\r".to_vec()),
+                Just(b"a".to_vec()),
+                Just(b"+ok".to_vec()),
+            ],
+            1..6,
+        ),
+        command in command(),
+        kind in 0u8..3,
+        cuts in proptest::collection::vec(1usize..40, 1..8),
+    ) {
+        let input = input.concat();
+        let expect = exchange(kind, command.as_ref());
+        for fixed in [&[1usize][..], &[2], &[3], &[16], &[usize::MAX], &cuts] {
+            prop_assert_eq!(
+                events_plain(&input, expect, fixed),
+                events_and_state(&input, expect, fixed, false),
+                "chunks {:?}", fixed
+            );
+        }
+    }
+}
+
+/// What a driver fed chunks that keeps its exchange detached, its name looked at, gets through
+/// `feed_detached_plain`; as `events_and_state` gives them.
+fn events_plain(
+    stream: &[u8],
+    (expect, name): (Expect<'_>, &[u8]),
+    cuts: &[usize],
+) -> (Vec<(Owned, usize)>, [u64; 4], Detached) {
+    let mut framer = Framer::<N>::new();
+    let sent = expect.sent();
+    let mut state = expect.plain_name().detach();
+    let mut events = Vec::new();
+    let mut rest = stream;
+    let mut i = 0;
+    while !rest.is_empty() {
+        let take = cuts[i % cuts.len()].min(rest.len());
+        let mut piece = &rest[..take];
+        while let Status::Complete(ev, used) =
+            framer.feed_detached_plain(piece, &mut state, || sent, || name)
+        {
+            events.push((Owned::from(ev), used));
+            piece = &piece[used..];
+        }
+        rest = &rest[take..];
+        i += 1;
+    }
+    (events, totals(&framer), state)
+}
+
+/// What a driver fed chunks that keeps its exchange detached gets when it tries
+/// `take_ok_line` on each piece first, then `feed_detached`; as `events_and_state` gives them.
+fn events_ok_first(
+    stream: &[u8],
+    (expect, name): (Expect<'_>, &[u8]),
+    cuts: &[usize],
+) -> (Vec<(Owned, usize)>, [u64; 4], Detached) {
+    let mut framer = Framer::<N>::new();
+    let sent = expect.sent();
+    let mut state = expect.detach();
+    let mut events = Vec::new();
+    let mut rest = stream;
+    let mut i = 0;
+    while !rest.is_empty() {
+        let take = cuts[i % cuts.len()].min(rest.len());
+        let mut piece = &rest[..take];
+        loop {
+            if let Some(used) = framer.take_ok_line(piece, &mut state, sent.len()) {
+                assert!(used >= 3 && used <= piece.len());
+                events.push((Owned::Final(FinalResult::Ok), used));
+                piece = &piece[used..];
+                continue;
+            }
+            let Status::Complete(ev, used) =
+                framer.feed_detached(piece, &mut state, || (sent, name))
+            else {
+                break;
+            };
+            events.push((Owned::from(ev), used));
+            piece = &piece[used..];
+        }
+        rest = &rest[take..];
+        i += 1;
+    }
+    (events, totals(&framer), state)
 }
 
 /// What a driver fed a byte at a time that keeps its exchange detached gets: `take_byte`, then

@@ -150,7 +150,8 @@ impl FixedLine {
         line.len = (n + 1) as u8;
         line.name_len = name.len() as u8;
         if let Some((sent, _)) = line.words.as_flattened().split_at_checked(n) {
-            let expect = Expect::command(sent, name);
+            // Its name looked at once, here at compile time (`Expect::plain_name`).
+            let expect = Expect::command(sent, name).plain_name();
             line.exchange = expect.detach();
             line.exchange_echoed = expect.echo_required().detach();
         }
