@@ -360,8 +360,13 @@ impl<'c> Expect<'c> {
     /// an exchange built once and started often: at compile time (cat1-config's fixed lines
     /// are), not for each command (the look costs about what it saves on one line). Kept by
     /// [`Expect::detach`] and the methods that change the exchange (until it is done).
+    ///
+    /// The hint belongs to this name: a `Detached` with it must be fed only with its own name
+    /// (what [`Framer::feed_detached_plain`] is given), or lines of a name that is not letters
+    /// and digits could be taken as information lines (cat1-client keeps the name in step with
+    /// the exchange it starts). Set only on an exchange in flight.
     pub const fn plain_name(mut self) -> Self {
-        if is_plain(self.name) {
+        if self.state.phase & PHASE_ACTIVE != 0 && is_plain(self.name) {
             self.state.phase |= PHASE_PLAIN;
         }
         self
@@ -681,7 +686,9 @@ impl<const N: usize> Framer<N> {
         // soonest for other lines), as `LineBuffer::scan_plain` skips the line ends at the
         // start of a line: one CR LF (a run of others goes the general way), then `OK` and a
         // line end.
-        if self.lines.pending_len() != 0 {
+        // A buffer shorter than `OK` drops it as over-long (`feed` hands out its overflow): not
+        // taken here (`N` is known at compile time: no test left in a real build).
+        if N < 2 || self.lines.pending_len() != 0 {
             return None;
         }
         let (&first, after) = input.split_first_chunk::<2>()?;

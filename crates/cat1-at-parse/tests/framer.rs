@@ -3,7 +3,7 @@
 
 mod common;
 
-use cat1_at_parse::{Expect, FinalResult, Framer, MAX_LINE};
+use cat1_at_parse::{Event, Expect, FinalResult, Framer, MAX_LINE, Status};
 use common::{Owned, feed_chunked};
 
 fn info(name: &str, params: &str) -> Owned {
@@ -452,4 +452,23 @@ fn push_plain_then_feed_gives_the_same_events_as_feed_alone() {
     assert_eq!(events, reference);
     assert!(pushed > 0);
     assert_eq!(framer.counters().overflows, 1);
+}
+
+#[test]
+fn ok_in_a_chunk_on_a_buffer_too_short_for_it_is_dropped_as_feed_drops_it() {
+    // `take_ok_line` does not store `OK`: on a buffer shorter than it, it must not take the line
+    // `feed` drops as over-long.
+    let expect = Expect::command(b"AT+CSQ", b"CSQ");
+    let mut f = Framer::<1>::new();
+    let mut e = expect;
+    assert!(matches!(
+        f.feed(b"OK\r\n", &mut e),
+        Status::Complete(Event::Overflow { dropped: 2 }, _)
+    ));
+    assert!(!e.is_done());
+    let mut f = Framer::<1>::new();
+    let mut state = expect.detach();
+    assert_eq!(f.take_ok_line(b"OK\r\n", &mut state, 6), None);
+    assert!(!state.is_done());
+    assert_eq!(f.counters().overflows, 0);
 }

@@ -387,3 +387,65 @@ fn a_set_line_of_ones_own_ending_in_cr_lf_or_lf_matches_its_echo() {
         }
     }
 }
+
+/// A request of one's own that decodes its answers itself: refuses every one.
+struct OwnDecoding;
+
+impl cat1_config::request::Request for OwnDecoding {
+    const SPEC: &'static cat1_config::CommandSpec =
+        <requests::Rstim as cat1_config::request::Request>::SPEC;
+    fn decode_query(_line: &[u8]) -> Result<cat1_config::Values<'_>, cat1_config::Code> {
+        Err(cat1_config::Code::UNKNOWN)
+    }
+}
+
+/// A request of one's own whose query line is another command's.
+struct OtherQueryLine;
+
+impl cat1_config::request::Request for OtherQueryLine {
+    const SPEC: &'static cat1_config::CommandSpec =
+        <requests::Rstim as cat1_config::request::Request>::SPEC;
+    const QUERY_LINE: &'static cat1_config::request::FixedLine =
+        <requests::Apn as cat1_config::request::Request>::QUERY_LINE;
+}
+
+#[test]
+fn the_typed_query_decodes_as_a_request_of_ones_own_says() {
+    // Its own `decode_query` is what decodes the answer (the generated requests skip the second
+    // look at the name; a request of one's own is not assumed to).
+    let clock = VirtualClock::default();
+    let uart = MockUart::new(
+        &clock,
+        64,
+        vec![step(b"AT+RSTIM?\r", &[(5, b"\r\n+RSTIM:60\r\n\r\nOK\r\n")])],
+    );
+    let mut m = blocking::Modem::new(uart, clock, Recorder::default());
+    assert_eq!(
+        m.query::<OwnDecoding>(|_| panic!("its decode_query refuses every answer")),
+        Err(CommandError::Malformed)
+    );
+    // A query line of another command: that command's answer is not decoded as this one's.
+    let clock = VirtualClock::default();
+    let uart = MockUart::new(
+        &clock,
+        64,
+        vec![step(b"AT+APN?\r", &[(5, b"\r\n+APN:60\r\n\r\nOK\r\n")])],
+    );
+    let mut m = blocking::Modem::new(uart, clock, Recorder::default());
+    assert_eq!(
+        m.query::<OtherQueryLine>(|v| panic!("decoded {:?}", v.as_slice())),
+        Err(CommandError::Malformed)
+    );
+    // The generated request decodes the same answer.
+    let clock = VirtualClock::default();
+    let uart = MockUart::new(
+        &clock,
+        64,
+        vec![step(b"AT+RSTIM?\r", &[(5, b"\r\n+RSTIM:60\r\n\r\nOK\r\n")])],
+    );
+    let mut m = blocking::Modem::new(uart, clock, Recorder::default());
+    let mut got = Vec::new();
+    m.query::<requests::Rstim>(|v| got = v.as_slice().iter().map(|v| format!("{v:?}")).collect())
+        .unwrap();
+    assert_eq!(got, [format!("{:?}", Value::Int(60))]);
+}

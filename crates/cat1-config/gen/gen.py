@@ -467,7 +467,8 @@ def main():
 
     # requests.rs: one type per command
     out = ["//! One type per command, for the MCU side: see [`crate::request::Request`].", HEADER,
-           "use crate::request::Request;", "use crate::spec::CommandSpec;", ""]
+           "use crate::request::Request;", "use crate::spec::{Code, CommandSpec, Values};",
+           "use cat1_at_parse::InfoLine;", ""]
     for c in CMDS:
         shown = f"AT{'+' if c['name'] else ''}{c['name']}"
         out.append(f"/// `{shown}` ({c['section']}): {c['function']}.")
@@ -476,6 +477,13 @@ def main():
         out.append("")
         out.append(f"impl Request for {variant(c['name'])} {{")
         out.append(f"    const SPEC: &'static CommandSpec = &crate::commands::{CHAPTER_MOD[c['chapter']]}::{ident(c['name'])};")
+        if is_setting(c):
+            # The line is this command's own (its QUERY_LINE is SPEC's): the name the framer
+            # matched need not be compared again (see `Request::decode_info`).
+            out.append("")
+            out.append("    fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {")
+            out.append("        crate::request::decode_info(Self::SPEC, info)")
+            out.append("    }")
         out.append("}")
         out.append("")
     write("src/requests.rs", "\n".join(out))

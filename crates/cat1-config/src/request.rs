@@ -298,9 +298,13 @@ pub trait Request {
     }
 
     /// [`Request::decode_query`] for the information line the framer handed this request's
-    /// exchange (what the typed `query` of cat1-client decodes): see [`decode_info`].
+    /// exchange: what the typed `query` of cat1-client decodes. By default
+    /// `decode_query(info.line())`, so that a request of one's own that overrides
+    /// `decode_query`, or whose `QUERY_LINE` is not its `SPEC`'s, is decoded as it says, the
+    /// name compared; the generated [`crate::requests`] override it with [`decode_info`], which
+    /// skips the second look at a name the framer has matched.
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
-        decode_info(Self::SPEC, info)
+        Self::decode_query(info.line())
     }
 }
 
