@@ -98,6 +98,15 @@ macro_rules! procedures {
             let now = self.now();
             let bytes = self.core.start_encoded(encoded, timeout, now);
             maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
+            maybe_await!($mode, self.answer(on_info))
+        }
+
+        /// The rest of every command exchange once its line is written ([`Self::run`],
+        /// [`Self::run_fixed`]): flushes and waits for the final result.
+        $($asyncness)? fn answer(
+            &mut self,
+            on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+        ) -> Result<(), $crate::CommandError<E>> {
             maybe_await!($mode, self.uart.flush()).map_err($crate::CommandError::Io)?;
             let finished = maybe_await!($mode, self.pump(on_info)).map_err($crate::CommandError::Io)?;
             $crate::procedures::result_of(finished)
@@ -216,9 +225,17 @@ macro_rules! procedures {
             timeout: cat1_hal_traits::time::Duration,
             on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
-            let tx = maybe_await!($mode, self.idle_tx())?;
-            let encoded = $crate::core::encode_fixed(line, tx);
-            maybe_await!($mode, self.run(encoded, timeout, on_info))
+            // Through the core's public start, which writes the line and takes its exchange
+            // with no `Encoded` in between (less flash than the shared `run`'s path).
+            maybe_await!($mode, self.settle_if_needed()).map_err($crate::CommandError::Io)?;
+            let now = self.now();
+            let bytes = self
+                .core
+                .start_fixed(line, timeout, now)
+                .map_err($crate::CommandError::Start)?
+                .map_err($crate::CommandError::Request)?;
+            maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
+            maybe_await!($mode, self.answer(on_info))
         }
 
         /// [`Self::fixed`] for a description of one's own whose name is too long for a fixed
