@@ -98,18 +98,18 @@ macro_rules! procedures {
             let now = self.now();
             let bytes = self.core.start_encoded(encoded, timeout, now);
             maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
-            maybe_await!($mode, self.answer(on_info))
+            let finished = maybe_await!($mode, self.answer(on_info)).map_err($crate::CommandError::Io)?;
+            $crate::procedures::result_of(finished)
         }
 
-        /// The rest of every command exchange once its line is written ([`Self::run`],
-        /// [`Self::run_fixed`]): flushes and waits for the final result.
+        /// The rest of every exchange once its line is written ([`Self::run`],
+        /// [`Self::run_fixed`], [`Self::handshake_step`]): flushes and waits for its end.
         $($asyncness)? fn answer(
             &mut self,
             on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
-        ) -> Result<(), $crate::CommandError<E>> {
-            maybe_await!($mode, self.uart.flush()).map_err($crate::CommandError::Io)?;
-            let finished = maybe_await!($mode, self.pump(on_info)).map_err($crate::CommandError::Io)?;
-            $crate::procedures::result_of(finished)
+        ) -> Result<$crate::procedures::Finished, E> {
+            maybe_await!($mode, self.uart.flush())?;
+            maybe_await!($mode, self.pump(on_info))
         }
 
         /// Queries a setting (`AT+NAME?`) and hands its answer, decoded into typed values, to
@@ -235,7 +235,8 @@ macro_rules! procedures {
                 .map_err($crate::CommandError::Start)?
                 .map_err($crate::CommandError::Request)?;
             maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
-            maybe_await!($mode, self.answer(on_info))
+            let finished = maybe_await!($mode, self.answer(on_info)).map_err($crate::CommandError::Io)?;
+            $crate::procedures::result_of(finished)
         }
 
         /// [`Self::fixed`] for a description of one's own whose name is too long for a fixed
@@ -381,8 +382,7 @@ macro_rules! procedures {
             let want = if escape { Finished::HandshakeA } else { Finished::HandshakeOk };
             let bytes = self.core.start_handshake(escape, timeout, now);
             maybe_await!($mode, self.uart.write_all(bytes))?;
-            maybe_await!($mode, self.uart.flush())?;
-            Ok(maybe_await!($mode, self.pump(&mut |_| {}))? == want)
+            Ok(maybe_await!($mode, self.answer(&mut |_| {}))? == want)
         }
 
         /// Leaves command mode (`AT+ENTM`): the module returns to its saved work mode without
