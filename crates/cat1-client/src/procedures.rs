@@ -98,9 +98,18 @@ macro_rules! procedures {
             let now = self.now();
             let bytes = self.core.start_encoded(encoded, timeout, now);
             maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
-            maybe_await!($mode, self.uart.flush()).map_err($crate::CommandError::Io)?;
-            let finished = maybe_await!($mode, self.pump(on_info)).map_err($crate::CommandError::Io)?;
+            let finished = maybe_await!($mode, self.answer(on_info)).map_err($crate::CommandError::Io)?;
             $crate::procedures::result_of(finished)
+        }
+
+        /// The rest of every exchange once its line is written ([`Self::run`],
+        /// [`Self::run_fixed`], [`Self::handshake_step`]): flushes and waits for its end.
+        $($asyncness)? fn answer(
+            &mut self,
+            on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+        ) -> Result<$crate::procedures::Finished, E> {
+            maybe_await!($mode, self.uart.flush())?;
+            maybe_await!($mode, self.pump(on_info))
         }
 
         /// Queries a setting (`AT+NAME?`) and hands its answer, decoded into typed values, to
@@ -216,9 +225,18 @@ macro_rules! procedures {
             timeout: cat1_hal_traits::time::Duration,
             on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
-            let tx = maybe_await!($mode, self.idle_tx())?;
-            let encoded = $crate::core::encode_fixed(line, tx);
-            maybe_await!($mode, self.run(encoded, timeout, on_info))
+            // Through the core's public start, which writes the line and takes its exchange
+            // with no `Encoded` in between (less flash than the shared `run`'s path).
+            maybe_await!($mode, self.settle_if_needed()).map_err($crate::CommandError::Io)?;
+            let now = self.now();
+            let bytes = self
+                .core
+                .start_fixed(line, timeout, now)
+                .map_err($crate::CommandError::Start)?
+                .map_err($crate::CommandError::Request)?;
+            maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
+            let finished = maybe_await!($mode, self.answer(on_info)).map_err($crate::CommandError::Io)?;
+            $crate::procedures::result_of(finished)
         }
 
         /// [`Self::fixed`] for a description of one's own whose name is too long for a fixed
@@ -364,8 +382,7 @@ macro_rules! procedures {
             let want = if escape { Finished::HandshakeA } else { Finished::HandshakeOk };
             let bytes = self.core.start_handshake(escape, timeout, now);
             maybe_await!($mode, self.uart.write_all(bytes))?;
-            maybe_await!($mode, self.uart.flush())?;
-            Ok(maybe_await!($mode, self.pump(&mut |_| {}))? == want)
+            Ok(maybe_await!($mode, self.answer(&mut |_| {}))? == want)
         }
 
         /// Leaves command mode (`AT+ENTM`): the module returns to its saved work mode without

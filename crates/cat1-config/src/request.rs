@@ -268,27 +268,7 @@ pub trait Request {
     /// implementation of one's own may end the line with CR LF or LF instead (cat1-client
     /// matches the echo without the line end).
     fn set(values: &[Value<'_>], buf: &mut [u8]) -> Result<usize, RequestError> {
-        let spec = Self::SPEC;
-        let form = if spec.has(Forms::SET) {
-            Forms::SET
-        } else {
-            Forms::EXECUTE
-        };
-        if spec.params.is_empty() {
-            return Err(RequestError::NoSuchForm);
-        }
-        let given = values.len();
-        if given > spec.params.len() || given < spec.required() {
-            return Err(RequestError::InvalidValue);
-        }
-        let valid = spec.params.iter().zip(values).all(|(p, v)| {
-            value_is_valid(p, v)
-                && !(matches!(p.default, DefaultValue::Unset) && *v == Value::Text(b""))
-        });
-        if !valid {
-            return Err(RequestError::InvalidValue);
-        }
-        line(spec, form, buf, b"=", Some(values))
+        set_line(Self::SPEC, values, buf)
     }
 
     /// Decodes the answer line of a setting's query (`+NAME: v1,v2`), tolerantly: spaces after
@@ -306,6 +286,38 @@ pub trait Request {
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         Self::decode_query(info.line())
     }
+}
+
+/// [`Request::set`] for the command `spec` describes. Not generic, so that LLVM may keep one
+/// copy of the checks for every request type's `set` rather than one per call site. Left to
+/// LLVM to inline (no `#[inline(never)]`): with one set type it inlines it, as before (a call
+/// with the spec unknown costs 36 bytes more in benches/footprint); with four it keeps one copy
+/// (12 bytes less than the default method's four).
+fn set_line(
+    spec: &CommandSpec,
+    values: &[Value<'_>],
+    buf: &mut [u8],
+) -> Result<usize, RequestError> {
+    let form = if spec.has(Forms::SET) {
+        Forms::SET
+    } else {
+        Forms::EXECUTE
+    };
+    if spec.params.is_empty() {
+        return Err(RequestError::NoSuchForm);
+    }
+    let given = values.len();
+    if given > spec.params.len() || given < spec.required() {
+        return Err(RequestError::InvalidValue);
+    }
+    let valid = spec.params.iter().zip(values).all(|(p, v)| {
+        value_is_valid(p, v)
+            && !(matches!(p.default, DefaultValue::Unset) && *v == Value::Text(b""))
+    });
+    if !valid {
+        return Err(RequestError::InvalidValue);
+    }
+    line(spec, form, buf, b"=", Some(values))
 }
 
 /// [`Request::decode_query`] for the command `spec` describes.
