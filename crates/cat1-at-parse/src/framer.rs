@@ -571,6 +571,13 @@ pub struct Counters {
     pub bytes_dropped: u64,
 }
 
+/// A line [`Framer::end_line`] ended, to hand to [`Framer::classify_plain`] (and only there:
+/// the framer's buffer holds it until then).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EndedLine {
+    len: usize,
+}
+
 /// What [`Framer::feed_detached`] does once the exchange's lines are attached.
 enum Next {
     /// Classify the line of this length that ended; the bytes consumed.
@@ -702,6 +709,40 @@ impl<const N: usize> Framer<N> {
         self.lines_seen = self.lines_seen.wrapping_add(1);
         state.finish();
         Some(skip.wrapping_add(3).wrapping_add(usize::from(lf)))
+    }
+
+    /// [`Framer::feed_detached_plain`] of one byte up to the line's classification, after
+    /// [`Framer::take_byte`] (and [`Framer::take_ok`]) declined it: a line end that ends a line
+    /// (bytes pending, not an over-long line being dropped) ends it here and returns it, for
+    /// [`Framer::classify_plain`], which `feed_detached_plain` would call next with the byte
+    /// consumed. `None`, with nothing changed, for any other byte (which `feed_detached_plain`
+    /// takes). For a driver fed a byte at a time: a line that is not `OK` ending the exchange
+    /// (an information line, mostly) classified without the general way's scan and frame.
+    #[inline(always)]
+    pub fn end_line(&mut self, byte: u8) -> Option<EndedLine> {
+        let len = self.lines.pending_len();
+        if !is_line_end(&byte) || len == 0 {
+            return None;
+        }
+        self.lines.end_line(len).map(|len| EndedLine { len })
+    }
+
+    /// Classifies the line [`Framer::end_line`] ended, as [`Framer::feed_detached_plain`] does
+    /// once its line is complete: `OK` ending the exchange and, for an exchange whose name is
+    /// known to be letters and digits, its information line first, without the `Expect`
+    /// attached; any other line attached and classified. `sent` and `name` as
+    /// `feed_detached_plain` takes them (`name` called only for a line that is not that `OK`),
+    /// `state` updated as it updates it; what it would return for the line end: an event, the
+    /// one byte consumed (never [`Status::Partial`]).
+    #[inline(always)]
+    pub fn classify_plain<'f, 'c>(
+        &'f mut self,
+        line: EndedLine,
+        state: &mut Detached,
+        sent: &'c [u8],
+        name: impl FnOnce() -> &'c [u8],
+    ) -> Status<Event<'f>> {
+        self.line_detached::<true>(line.len, 1, state, sent, name)
     }
 
     /// Feeds bytes; returns the next event and the bytes consumed, or [`Status::Partial`] when all
@@ -907,6 +948,45 @@ impl<const N: usize> Framer<N> {
         };
         *state = expect.state;
         status
+    }
+
+    /// The line of `len` bytes that ended, for a driver that keeps its exchange detached
+    /// ([`Framer::feed_detached_with`], [`Framer::classify_plain`]): `OK` ending the exchange
+    /// and (`INFO`) a plain name's information line taken on the detached state; any other
+    /// line classified with the exchange attached.
+    #[inline(always)]
+    fn line_detached<'f, 'c, const INFO: bool>(
+        &'f mut self,
+        len: usize,
+        n: usize,
+        state: &mut Detached,
+        sent: &'c [u8],
+        name: impl FnOnce() -> &'c [u8],
+    ) -> Status<Event<'f>> {
+        // `ok_done` on the detached state, before the exchange is attached: the commonest line
+        // (`OK` ending the exchange) then costs no `Expect` built on the stack and copied back,
+        // and no name.
+        if self.ok_ends(len, state.phase, sent.len()) {
+            self.lines_seen = self.lines_seen.wrapping_add(1);
+            state.finish();
+            return Status::Complete(Event::Final(FinalResult::Ok), n);
+        }
+        let name = name();
+        // Each way returns its own `Status` (one built at the end had LLVM build the event on
+        // the stack and copy it, instead of handing each way to the caller's `match`).
+        if INFO && self.plain_info_ends(len, state, sent.len(), name) {
+            return Status::Complete(
+                Event::Info(InfoLine {
+                    line: self.lines.line(len),
+                    name_len: name.len(),
+                }),
+                n,
+            );
+        }
+        let mut expect = Expect::attach(sent, name, *state);
+        let event = self.line_done(len, &mut expect);
+        *state = expect.state;
+        Status::Complete(event, n)
     }
 
     /// [`Self::feed`] for one byte that needs a look.
@@ -1182,6 +1262,28 @@ fn is_info_of_plain(line: &[u8], name: &[u8]) -> bool {
     let [_, body @ .., b':'] = head else {
         return false;
     };
+    // Four bytes at a time first, the last word overlapping the one before: a name of four
+    // bytes or more, as the module answers it (in the case it was asked in), has no byte loop.
+    // Any word that differs (another case, another name), or a shorter name, goes byte by byte.
+    if let Some(last) = name.len().checked_sub(4) {
+        let mut at: usize = 0;
+        loop {
+            let at_word = at.min(last);
+            let (Some(a), Some(b)) = (
+                body.get(at_word..).and_then(<[u8]>::first_chunk::<4>),
+                name.get(at_word..).and_then(<[u8]>::first_chunk::<4>),
+            ) else {
+                break;
+            };
+            if u32::from_le_bytes(*a) != u32::from_le_bytes(*b) {
+                break;
+            }
+            if at_word == last {
+                return true;
+            }
+            at = at_word.wrapping_add(4);
+        }
+    }
     // A loop of its own (an iterator's `all` became a call with the iterator on the stack).
     let (mut line, mut name) = (body, name);
     while let ([a, line_rest @ ..], [b, name_rest @ ..]) = (line, name) {
@@ -1456,6 +1558,65 @@ mod tests {
             line.extend_from_slice(&tail);
             proptest::prop_assert!(is_plain(&name));
             proptest::prop_assert_eq!(is_info_of_plain(&line, &name), is_info_of(&line, &name));
+        }
+    }
+
+    /// `is_info_of_plain` as it was before its names were compared four bytes at a time (byte
+    /// by byte, the equal byte first), for `info_of_plain_is_the_byte_loop`.
+    fn is_info_of_plain_bytes(line: &[u8], name: &[u8]) -> bool {
+        let Some((head, _)) = line.split_at_checked(name.len().wrapping_add(2)) else {
+            return false;
+        };
+        let [_, body @ .., b':'] = head else {
+            return false;
+        };
+        let (mut line, mut name) = (body, name);
+        while let ([a, line_rest @ ..], [b, name_rest @ ..]) = (line, name) {
+            if a != b && (a ^ b != 0x20 || (b | 0x20).wrapping_sub(b'a') >= 26) {
+                return false;
+            }
+            (line, name) = (line_rest, name_rest);
+        }
+        true
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+        /// The comparison four bytes at a time gives what the byte loop it replaced gave, for
+        /// names of 1 to 15 letters and digits (the words, the overlapping last word, the
+        /// shorter names) and lines with bytes changed anywhere, in any word.
+        #[test]
+        fn info_of_plain_is_the_byte_loop(
+            name in proptest::collection::vec(
+                proptest::sample::select(&b"AZazMm09CSQcsqE5"[..]),
+                1..16,
+            ),
+            changes in proptest::collection::vec((0usize..16, 0u8..3, name_byte()), 0..3),
+            colon in proptest::bool::weighted(0.8),
+            tail in proptest::collection::vec(name_byte(), 0..4),
+        ) {
+            extern crate std;
+            use std::vec::Vec;
+            let mut line = Vec::from([b'+']);
+            line.extend_from_slice(&name);
+            for (i, how, b) in changes {
+                if let Some(x) = line.get_mut(1 + i) {
+                    *x = match how {
+                        0 => *x ^ 0x20,
+                        1 => x.to_ascii_lowercase(),
+                        _ => b,
+                    };
+                }
+            }
+            if colon {
+                line.push(b':');
+            }
+            line.extend_from_slice(&tail);
+            proptest::prop_assert_eq!(
+                is_info_of_plain(&line, &name),
+                is_info_of_plain_bytes(&line, &name)
+            );
         }
     }
 

@@ -459,6 +459,80 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// `take_byte`, `take_ok`, then `end_line` with `classify_plain` (else
+    /// `feed_detached_plain`) a byte at a time, the exchange's name looked at, is `feed` a byte
+    /// at a time: the same events, counters and state (equal but for the hint), for a command
+    /// (its echo, its information lines in any case, other lines, `OK` that is or is not its
+    /// echo), nothing, or a handshake reply awaited, after an over-long line too.
+    #[test]
+    fn end_line_and_classify_plain_are_feed(
+        input in proptest::collection::vec(
+            prop_oneof![
+                stream(),
+                Just(b"OK\r\n".to_vec()),
+                Just(b"+CSQ: 1\r\n".to_vec()),
+                Just(b"+csq:1\r".to_vec()),
+                Just(b"+CSQ2:1\r".to_vec()),
+                Just(b"+CGDCONT: 1,\"IP\"\r\n".to_vec()),
+                Just(b"+cgdCONT:\n".to_vec()),
+                Just(b"+LBSN: 1\r\n2\r\n".to_vec()),
+                Just(b"+CME ERROR: 3\r\n".to_vec()),
+                Just(b"AT+CSQ\r".to_vec()),
+                Just(b"a".to_vec()),
+                Just(b"+ok".to_vec()),
+            ],
+            1..6,
+        ),
+        command in command(),
+        kind in 0u8..3,
+    ) {
+        let input = input.concat();
+        let expect = exchange(kind, command.as_ref());
+        prop_assert_eq!(
+            events_line_by_line(&input, expect),
+            events_and_state(&input, expect, &[1], false)
+        );
+    }
+}
+
+/// What a driver fed a byte at a time that keeps its exchange detached, its name looked at,
+/// gets: `take_byte`, `take_ok`, then a line that ends classified by `classify_plain`, any other
+/// byte through `feed_detached_plain`; as `events_and_state` gives them.
+fn events_line_by_line(
+    stream: &[u8],
+    (expect, name): (Expect<'_>, &[u8]),
+) -> (Vec<(Owned, usize)>, [u64; 4], Detached) {
+    let mut framer = Framer::<N>::new();
+    let sent = expect.sent();
+    let mut state = expect.plain_name().detach();
+    let mut events = Vec::new();
+    for &b in stream {
+        if framer.take_byte(b, &state) {
+            continue;
+        }
+        if framer.take_ok(b, &mut state, sent.len()) {
+            events.push((Owned::Final(FinalResult::Ok), 1));
+            continue;
+        }
+        let status = match framer.end_line(b) {
+            Some(line) => {
+                let status = framer.classify_plain(line, &mut state, sent, || name);
+                assert!(matches!(status, Status::Complete(_, 1)));
+                status
+            }
+            None => framer.feed_detached_plain(&[b], &mut state, || sent, || name),
+        };
+        if let Status::Complete(ev, used) = status {
+            assert_eq!(used, 1);
+            events.push((Owned::from(ev), used));
+        }
+    }
+    (events, totals(&framer), state)
+}
+
 /// What a driver fed chunks that keeps its exchange detached, its name looked at, gets through
 /// `feed_detached_plain`; as `events_and_state` gives them.
 fn events_plain(
