@@ -566,20 +566,15 @@ impl<const N: usize> Core<N> {
     /// (`Framer::classify_plain`, the information line of a typed request first).
     #[inline(never)]
     fn receive_line(&mut self, line: EndedLine) -> Status<Output<'_>> {
-        let Core {
-            framer,
-            tx,
-            state,
-            sent_len,
-            name_start,
-            name_len,
-            counters,
-            ..
-        } = self;
-        let (sent, name) = lines_in(tx, *sent_len, *name_start, *name_len);
-        match framer.classify_plain(line, state, sent, name) {
+        let (sent, name) = lines_in(&self.tx, self.sent_len, self.name_start, self.name_len);
+        match self
+            .framer
+            .classify_plain(line, &mut self.state, sent, name)
+        {
             Status::Partial => Status::Partial,
-            Status::Complete(event, used) => Status::Complete(output(event, counters), used),
+            Status::Complete(event, used) => {
+                Status::Complete(output(event, &mut self.counters), used)
+            }
         }
     }
 
