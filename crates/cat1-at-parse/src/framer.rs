@@ -576,6 +576,13 @@ pub struct Counters {
     pub bytes_dropped: u64,
 }
 
+/// A line [`Framer::end_line`] ended, to hand to [`Framer::classify_plain`] (and only there:
+/// the framer's buffer holds it until then).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EndedLine {
+    len: usize,
+}
+
 /// What [`Framer::feed_detached`] does once the exchange's lines are attached.
 enum Next {
     /// Classify the line of this length that ended; the bytes consumed.
@@ -709,6 +716,40 @@ impl<const N: usize> Framer<N> {
         self.lines_seen = self.lines_seen.wrapping_add(1);
         state.finish();
         Some(skip.wrapping_add(3).wrapping_add(usize::from(lf)))
+    }
+
+    /// [`Framer::feed_detached_plain`] of one byte up to the line's classification, after
+    /// [`Framer::take_byte`] (and [`Framer::take_ok`]) declined it: a line end that ends a line
+    /// (bytes pending, not an over-long line being dropped) ends it here and returns it, for
+    /// [`Framer::classify_plain`], which `feed_detached_plain` would call next with the byte
+    /// consumed. `None`, with nothing changed, for any other byte (which `feed_detached_plain`
+    /// takes). For a driver fed a byte at a time: a line that is not `OK` ending the exchange
+    /// (an information line, mostly) classified without the general way's scan and frame.
+    #[inline(always)]
+    pub fn end_line(&mut self, byte: u8) -> Option<EndedLine> {
+        let len = self.lines.pending_len();
+        if !is_line_end(&byte) || len == 0 {
+            return None;
+        }
+        self.lines.end_line(len).map(|len| EndedLine { len })
+    }
+
+    /// Classifies the line [`Framer::end_line`] ended, as [`Framer::feed_detached_plain`] does
+    /// once its line is complete: `OK` ending the exchange and, for an exchange whose name is
+    /// known to be letters and digits, its information line first, without the `Expect`
+    /// attached; any other line attached and classified. `sent` and `name` as
+    /// `feed_detached_plain` takes them (`name` called only for a line that is not that `OK`),
+    /// `state` updated as it updates it; what it would return for the line end: an event, the
+    /// one byte consumed (never [`Status::Partial`]).
+    #[inline(always)]
+    pub fn classify_plain<'f, 'c>(
+        &'f mut self,
+        line: EndedLine,
+        state: &mut Detached,
+        sent: &'c [u8],
+        name: impl FnOnce() -> &'c [u8],
+    ) -> Status<Event<'f>> {
+        self.line_detached::<true>(line.len, 1, state, sent, name)
     }
 
     /// Feeds bytes; returns the next event and the bytes consumed, or [`Status::Partial`] when all
@@ -914,6 +955,46 @@ impl<const N: usize> Framer<N> {
         };
         *state = expect.state;
         status
+    }
+
+    /// The line of `len` bytes that ended, for [`Framer::classify_plain`]: `OK` ending the
+    /// exchange and (`INFO`) a plain name's information line taken on the detached state; any
+    /// other line classified with the exchange attached. The steps of `feed_detached_with` for
+    /// a complete line, which keeps its own (shared, they cost its chunks about 0.5
+    /// instructions a byte: `receive_any` laid out anew, the event copied before its `match`).
+    #[inline(always)]
+    fn line_detached<'f, 'c, const INFO: bool>(
+        &'f mut self,
+        len: usize,
+        n: usize,
+        state: &mut Detached,
+        sent: &'c [u8],
+        name: impl FnOnce() -> &'c [u8],
+    ) -> Status<Event<'f>> {
+        // `ok_done` on the detached state, before the exchange is attached: the commonest line
+        // (`OK` ending the exchange) then costs no `Expect` built on the stack and copied back,
+        // and no name.
+        if self.ok_ends(len, state.phase, sent.len()) {
+            self.lines_seen = self.lines_seen.wrapping_add(1);
+            state.finish();
+            return Status::Complete(Event::Final(FinalResult::Ok), n);
+        }
+        let name = name();
+        // Each way returns its own `Status` (one built at the end had LLVM build the event on
+        // the stack and copy it, instead of handing each way to the caller's `match`).
+        if INFO && self.plain_info_ends(len, state, sent.len(), name) {
+            return Status::Complete(
+                Event::Info(InfoLine {
+                    line: self.lines.line(len),
+                    name_len: name.len(),
+                }),
+                n,
+            );
+        }
+        let mut expect = Expect::attach(sent, name, *state);
+        let event = self.line_done(len, &mut expect);
+        *state = expect.state;
+        Status::Complete(event, n)
     }
 
     /// [`Self::feed`] for one byte that needs a look.
@@ -1189,6 +1270,36 @@ fn is_info_of_plain(line: &[u8], name: &[u8]) -> bool {
     let [_, body @ .., b':'] = head else {
         return false;
     };
+    // Four bytes at a time first, the last word overlapping the one before: a name of four
+    // bytes or more, as the module answers it (in the case it was asked in), has no byte loop.
+    // Any word that differs (another case, another name), or a shorter name, goes byte by byte.
+    if let Some(last) = name.len().checked_sub(4) {
+        let mut at: usize = 0;
+        loop {
+            let at_word = at.min(last);
+            let (Some(a), Some(b)) = (
+                body.get(at_word..).and_then(<[u8]>::first_chunk::<4>),
+                name.get(at_word..).and_then(<[u8]>::first_chunk::<4>),
+            ) else {
+                break;
+            };
+            if u32::from_le_bytes(*a) != u32::from_le_bytes(*b) {
+                break;
+            }
+            if at_word == last {
+                return true;
+            }
+            at = at_word.wrapping_add(4);
+        }
+    }
+    same_plain_name(body, name)
+}
+
+/// Whether `body` is `name` (as long), a byte at a time, in any case: the equal byte first; a
+/// byte that differs is the same letter in the other case (bit 5 apart, the name's byte a
+/// letter). The byte loop of [`is_info_of_plain`].
+#[inline(always)]
+fn same_plain_name(body: &[u8], name: &[u8]) -> bool {
     // A loop of its own (an iterator's `all` became a call with the iterator on the stack).
     let (mut line, mut name) = (body, name);
     while let ([a, line_rest @ ..], [b, name_rest @ ..]) = (line, name) {
@@ -1463,7 +1574,25 @@ mod tests {
             line.extend_from_slice(&tail);
             proptest::prop_assert!(is_plain(&name));
             proptest::prop_assert_eq!(is_info_of_plain(&line, &name), is_info_of(&line, &name));
+            // And what the byte loop it replaced gave (the names of 4 to 11 bytes in one to
+            // three words, the last overlapping; the shorter ones byte by byte).
+            proptest::prop_assert_eq!(
+                is_info_of_plain(&line, &name),
+                is_info_of_plain_bytes(&line, &name)
+            );
         }
+    }
+
+    /// `is_info_of_plain` as it was before its names were compared four bytes at a time (byte
+    /// by byte, the equal byte first), for `info_of_plain_is_info_of`.
+    fn is_info_of_plain_bytes(line: &[u8], name: &[u8]) -> bool {
+        let Some((head, _)) = line.split_at_checked(name.len().wrapping_add(2)) else {
+            return false;
+        };
+        let [_, body @ .., b':'] = head else {
+            return false;
+        };
+        same_plain_name(body, name)
     }
 
     /// What `feed` hands out for `input`, fed `chunk` bytes at a time, as short strings.

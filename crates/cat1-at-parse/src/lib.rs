@@ -90,7 +90,7 @@ mod writer;
 pub use command::{CommandLine, Form};
 pub use error::{EncodeError, EscapeError, HexError, LineError, ParamError};
 pub use framer::{
-    Counters, Detached, Event, Expect, Framer, InfoLine, MULTI_LINE_ANSWERS, Progress,
+    Counters, Detached, EndedLine, Event, Expect, Framer, InfoLine, MULTI_LINE_ANSWERS, Progress,
 };
 pub use line::{LineBuffer, LineEvent};
 pub use params::{

@@ -368,7 +368,7 @@ proptest! {
         let input = input.concat();
         let expect = exchange(kind, command.as_ref());
         prop_assert_eq!(
-            events_byte_by_byte(&input, expect),
+            events_byte_by_byte(&input, expect, false),
             events_and_state(&input, expect, &[1], false)
         );
     }
@@ -421,7 +421,8 @@ proptest! {
     /// `feed_detached_plain` with the exchange's name looked at (`Expect::plain_name`) is
     /// `feed` with the exchange as built: the same events, bytes consumed, counters and state
     /// (equal but for the hint), for a command (its echo, its information lines in any case,
-    /// other lines `+NAME:`), nothing, or a handshake reply awaited, in any chunking.
+    /// other lines `+NAME:`), nothing, or a handshake reply awaited, in any chunking; and so
+    /// is a byte at a time through `end_line` and `classify_plain`.
     #[test]
     fn feed_detached_plain_is_feed(
         input in proptest::collection::vec(
@@ -456,6 +457,12 @@ proptest! {
                 "chunks {:?}", fixed
             );
         }
+        // A byte at a time as `Core::receive` takes it: `take_byte`, `take_ok`, then a line
+        // that ends classified by `end_line` and `classify_plain`.
+        prop_assert_eq!(
+            events_byte_by_byte(&input, expect, true),
+            events_and_state(&input, expect, &[1], false)
+        );
     }
 }
 
@@ -526,14 +533,21 @@ fn events_ok_first(
 
 /// What a driver fed a byte at a time that keeps its exchange detached gets: `take_byte`, then
 /// `take_ok` (the commonest line ended inline), then `feed_detached_apart` with the lines apart;
+/// or, with `plain` (the exchange's name looked at, `Expect::plain_name`), a line that ends
+/// classified by `end_line` and `classify_plain`, any other byte through `feed_detached_plain`;
 /// as `events_and_state` gives them.
 fn events_byte_by_byte(
     stream: &[u8],
     (expect, name): (Expect<'_>, &[u8]),
+    plain: bool,
 ) -> (Vec<(Owned, usize)>, [u64; 4], Detached) {
     let mut framer = Framer::<N>::new();
     let sent = expect.sent();
-    let mut state = expect.detach();
+    let mut state = if plain {
+        expect.plain_name().detach()
+    } else {
+        expect.detach()
+    };
     let mut events = Vec::new();
     for &b in stream {
         if framer.take_byte(b, &state) {
@@ -543,9 +557,14 @@ fn events_byte_by_byte(
             events.push((Owned::Final(FinalResult::Ok), 1));
             continue;
         }
-        if let Status::Complete(ev, used) =
+        let status = if !plain {
             framer.feed_detached_apart(&[b], &mut state, || sent, || name)
-        {
+        } else if let Some(line) = framer.end_line(b) {
+            framer.classify_plain(line, &mut state, sent, || name)
+        } else {
+            framer.feed_detached_plain(&[b], &mut state, || sent, || name)
+        };
+        if let Status::Complete(ev, used) = status {
             assert_eq!(used, 1);
             events.push((Owned::from(ev), used));
         }
