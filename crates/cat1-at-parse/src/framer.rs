@@ -576,9 +576,12 @@ pub struct Counters {
     pub bytes_dropped: u64,
 }
 
-/// A line [`Framer::end_line`] ended, to hand to [`Framer::classify_plain`] (and only there:
-/// the framer's buffer holds it until then).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A line [`Framer::end_line`] ended, to hand to [`Framer::classify_plain`] of the same framer,
+/// once, before any other call on it: the framer's buffer holds the line until then, and the
+/// line is counted only there. Not `Copy`, and `#[must_use]`: a token used twice would count
+/// its line twice, one dropped would lose the line without a count.
+#[derive(Debug, PartialEq, Eq)]
+#[must_use = "the line is gone from the framer's buffer unless classify_plain takes it"]
 pub struct EndedLine {
     len: usize,
 }
@@ -726,6 +729,7 @@ impl<const N: usize> Framer<N> {
     /// takes). For a driver fed a byte at a time: a line that is not `OK` ending the exchange
     /// (an information line, mostly) classified without the general way's scan and frame.
     #[inline(always)]
+    #[must_use = "the line is gone from the framer's buffer unless classify_plain takes it"]
     pub fn end_line(&mut self, byte: u8) -> Option<EndedLine> {
         let len = self.lines.pending_len();
         if !is_line_end(&byte) || len == 0 {

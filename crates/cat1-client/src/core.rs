@@ -1330,4 +1330,83 @@ mod tests {
             proptest::prop_assert_eq!(outputs::<16>(echo, &input, chunk), whole);
         }
     }
+
+    /// Every output, the counters and the state after a fixed line (`AT+CSQ?`, `AT`) or a
+    /// handshake step is started and `input` fed: a byte at a time through `Core::receive`
+    /// (`receive_byte`, `receive_line`, the plain ways) or whole through the adapters'
+    /// `receive_chunk` (the general way).
+    fn fed_one_way<const N: usize>(
+        kind: usize,
+        echo: Echo,
+        input: &[u8],
+        byte: bool,
+    ) -> Vec<std::string::String> {
+        let mut core = Core::<N>::new();
+        core.set_echo(echo);
+        let mut out = Vec::new();
+        let t = Duration::from_secs(5);
+        let fixed = match kind {
+            0 => Some(FixedLine::query(&cat1_config::commands::general::CSQ)),
+            1 => Some(FixedLine::bare(&cat1_config::commands::general::AT)),
+            _ => None,
+        };
+        out.push(match (kind, &fixed) {
+            (_, Some(f)) => std::format!(
+                "{:?}",
+                core.start_fixed(f, t, Instant::ZERO)
+                    .map(|r| r.map(<[u8]>::to_vec))
+            ),
+            (2, None) => std::format!("{:?}", core.start_escape(t, Instant::ZERO)),
+            _ => std::format!("{:?}", core.start_confirm(t, Instant::ZERO)),
+        });
+        if byte {
+            for b in input.chunks(1) {
+                if let Status::Complete(o, used) = core.receive(b) {
+                    assert_eq!(used, 1);
+                    out.push(std::format!("{o:?}"));
+                }
+            }
+        } else {
+            let mut rest = input;
+            while let Status::Complete(o, used) = core.receive_chunk(rest) {
+                out.push(std::format!("{o:?}"));
+                rest = &rest[used..];
+            }
+        }
+        out.push(std::format!(
+            "{:?} {:?} {:?}",
+            core.is_busy(),
+            core.counters(),
+            core.state
+        ));
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        /// `Core::receive` fed a byte at a time (its own small ways for `OK`, other line ends
+        /// and a typed request's information lines) gives what the adapters' general way gives
+        /// the whole input: outputs, counters and state, for echo, answers in any case, near
+        /// names, results, handshake replies, lone line ends and over-long lines. (A second
+        /// reader's test.)
+        #[test]
+        fn a_byte_at_a_time_is_the_general_way(
+            pieces in proptest::collection::vec(0usize..16, 0..20),
+            kind in 0usize..4,
+            echo in 0usize..3,
+        ) {
+            const TOKENS: [&[u8]; 16] = [
+                b"AT+CSQ?\r\n", b"AT\r\n", b"+CSQ: 1,2\r\n", b"+csq: 3\r\n", b"+CsQ:4\r\n",
+                b"OK\r\n", b"ERROR\r\n", b"a", b"+ok", b"+OK\r\n", b"\r", b"\n",
+                b"a much longer line than the buffer holds\r\n", b"+CME ERROR: 3\r\n",
+                b"+CSQX: 1\r\n", b"OK",
+            ];
+            let input: Vec<u8> = pieces.iter().flat_map(|&i| TOKENS[i].iter().copied()).collect();
+            let echo = [Echo::On, Echo::Off, Echo::Unknown][echo];
+            proptest::prop_assert_eq!(
+                fed_one_way::<32>(kind, echo, &input, true),
+                fed_one_way::<32>(kind, echo, &input, false)
+            );
+        }
+    }
 }
