@@ -810,24 +810,6 @@ pub(crate) fn encode_raw(line: &[u8], tx: &mut [u8]) -> Result<Encoded, Refused>
     Ok(encoded_line(tx, len))
 }
 
-/// Copies a line fixed at compile time (see [`Core::start_fixed`]), whose exchange was built
-/// with it: a typed request's line is always echoed when echo is on (it starts with `AT`), and
-/// its name follows `AT+`.
-// The tests' only: the adapters start fixed lines through `Core::start_fixed` (less flash).
-#[cfg(test)]
-#[inline]
-pub(crate) fn encode_fixed(line: &FixedLine, tx: &mut [u8]) -> Result<Encoded, Refused> {
-    let len = copy_fixed(line, tx).map_err(Refused::Request)?;
-    Ok(Encoded {
-        len,
-        exchange: line.exchange(false),
-        exchange_echoed: line.exchange(true),
-        // The line has one line end, its CR, which `Expect::command` trims.
-        sent_len: len.saturating_sub(1),
-        name: fixed_name(line),
-    })
-}
-
 /// Copies a line fixed at compile time into `tx`; returns its length (CR included).
 #[inline(always)]
 fn copy_fixed(line: &FixedLine, tx: &mut [u8]) -> Result<usize, RequestError> {
@@ -1075,16 +1057,29 @@ mod tests {
 
     #[test]
     fn the_procedures_fixed_lines_start_what_their_plain_lines_start() {
-        let mut tx = [0u8; 64];
-        let mut plain = [0u8; 64];
+        // `run_fixed` starts `AT` and `AT+ENTM` with `Core::start_fixed`: the same line, exchange
+        // and name as the plain line `encode_plain` writes, echo on and off.
+        let t = Duration::from_secs(1);
         for (fixed, name) in [
             (crate::procedures::AT, None),
             (crate::procedures::ENTM, Some(&b"ENTM"[..])),
         ] {
-            let by_fixed = fields(&encode_fixed(fixed, &mut tx).unwrap());
-            let by_plain = fields(&encode_plain(name, false, &mut plain).unwrap());
-            assert_eq!(by_fixed, by_plain);
-            assert_eq!(tx[..by_fixed.0], plain[..by_plain.0]);
+            for echo in [Echo::On, Echo::Off, Echo::Unknown] {
+                let mut by_fixed: Core = Core::new();
+                by_fixed.set_echo(echo);
+                let line = by_fixed
+                    .start_fixed(fixed, t, Instant::ZERO)
+                    .unwrap()
+                    .unwrap()
+                    .to_vec();
+                let mut by_plain: Core = Core::new();
+                by_plain.set_echo(echo);
+                let encoded = encode_plain(name, false, by_plain.idle_tx().unwrap()).unwrap();
+                let plain = by_plain.start_encoded(encoded, t, Instant::ZERO).to_vec();
+                assert_eq!(line, plain);
+                let started = |c: &Core| (c.state, c.sent_len, c.name_start, c.name_len);
+                assert_eq!(started(&by_fixed), started(&by_plain));
+            }
         }
     }
 
