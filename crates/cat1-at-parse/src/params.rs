@@ -119,13 +119,16 @@ impl<'a> Iterator for ParamIter<'a> {
         // matter, and digits and letters are above it.
         while let Some(&b) = rest.get(i) {
             if b <= b',' {
-                if b == b',' && !quoted {
+                // The comma outside quotes first, with one test of each (`b == b',' && !quoted`
+                // took six instructions a parameter).
+                if quoted {
+                    quoted = b != b'"';
+                } else if b == b',' {
                     let (head, tail) = rest.split_at(i);
                     self.rest = tail.get(1..).unwrap_or(&[]);
                     return Some(head);
-                }
-                if b == b'"' {
-                    quoted = !quoted;
+                } else {
+                    quoted = b == b'"';
                 }
             }
             i = i.wrapping_add(1);
@@ -404,6 +407,50 @@ mod tests {
             }
             want.push(&raw[start..]);
             proptest::prop_assert_eq!(split(&raw), want);
+        }
+    }
+
+    /// `ParamIter::next` as it was (`b == b',' && !quoted` tested first): the parameters of
+    /// `raw`.
+    fn split_before(raw: &[u8]) -> Vec<&[u8]> {
+        let mut out = Vec::new();
+        let mut rest = raw;
+        'params: loop {
+            let mut quoted = false;
+            let mut i = 0;
+            while let Some(&b) = rest.get(i) {
+                if b <= b',' {
+                    if b == b',' && !quoted {
+                        let (head, tail) = rest.split_at(i);
+                        out.push(head);
+                        rest = &tail[1..];
+                        continue 'params;
+                    }
+                    if b == b'"' {
+                        quoted = !quoted;
+                    }
+                }
+                i += 1;
+            }
+            out.push(rest);
+            return out;
+        }
+    }
+
+    proptest::proptest! {
+        /// `ParamIter::next` against the loop it replaced, on text rich in the bytes it tests.
+        #[test]
+        fn split_is_as_before(raw in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::prelude::Just(b','),
+                proptest::prelude::Just(b'"'),
+                proptest::prelude::Just(b' '),
+                b'+'..=b'-',
+                proptest::prelude::any::<u8>(),
+            ],
+            0..48,
+        )) {
+            proptest::prop_assert_eq!(split(&raw), split_before(&raw));
         }
     }
 

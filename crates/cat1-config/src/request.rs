@@ -417,14 +417,16 @@ fn cut_param(rest: &[u8]) -> (&[u8], bool, Option<&[u8]>) {
     // One test per byte in the usual case, as `ParamIter::next`.
     while let Some(&b) = rest.get(i) {
         if b <= b',' {
-            if b == b',' && !quoted {
+            // The comma outside quotes tested first, as `ParamIter::next` does.
+            if quoted {
+                quoted = b != b'"';
+            } else if b == b',' {
                 let (head, tail) = rest.split_at(i);
                 return (head, plain, Some(tail.get(1..).unwrap_or(&[])));
+            } else {
+                quoted = b == b'"';
             }
             plain = false;
-            if b == b'"' {
-                quoted = !quoted;
-            }
         }
         i = i.wrapping_add(1);
     }
@@ -596,6 +598,38 @@ mod tests {
                 .collect();
             proptest::prop_assert_eq!(cut, params);
         }
+
+        /// `cut_param` against the loop it replaced (`b == b',' && !quoted` tested first).
+        #[test]
+        fn cut_param_is_as_before(
+            text in proptest::collection::vec(
+                proptest::sample::select(&b"a9,\" \t\r+#-\x80"[..]),
+                0..16,
+            ),
+        ) {
+            proptest::prop_assert_eq!(cut_param(&text), cut_param_before(&text));
+        }
+    }
+
+    /// `cut_param` as it was.
+    fn cut_param_before(rest: &[u8]) -> (&[u8], bool, Option<&[u8]>) {
+        let mut quoted = false;
+        let mut plain = true;
+        let mut i: usize = 0;
+        while let Some(&b) = rest.get(i) {
+            if b <= b',' {
+                if b == b',' && !quoted {
+                    let (head, tail) = rest.split_at(i);
+                    return (head, plain, Some(tail.get(1..).unwrap_or(&[])));
+                }
+                plain = false;
+                if b == b'"' {
+                    quoted = !quoted;
+                }
+            }
+            i = i.wrapping_add(1);
+        }
+        (rest, plain, None)
     }
 
     /// `text` with `edits` applied in order, each `(at, how, byte)`: `byte` inserted at `at`,
