@@ -38,18 +38,25 @@ pub enum SocketEvent<'a> {
 
 /// Decodes the module-to-MCU direction. `N` bytes hold the longest frame expected: the module
 /// forwards network packets of up to `AT+UARTFL` bytes (default 1024), plus 8 bytes of framing.
+///
+/// `FAST` chooses cat1-socket's decoding path. By default (`false`) the compact one: on the MCU
+/// flash counts more than the receiver's speed (at 921,600 baud a byte arrives every 870 to
+/// 1,800 cycles of a 80-168 MHz Cortex-M4), so the receiver stores a frame's bytes one at a time
+/// for fewer bytes of code; `true` takes the fast paths (a whole frame in one step, copies four
+/// bytes at a time) for more flash. The same frames, errors and counters either way; the figures
+/// of both are in `benches/README.md` ("Flash, RAM and stack", and the SDP rows of the machines).
 #[derive(Debug)]
-pub struct Receiver<const N: usize> {
-    decoder: Decoder<N>,
+pub struct Receiver<const N: usize, const FAST: bool = false> {
+    decoder: Decoder<N, FAST>,
 }
 
-impl<const N: usize> Default for Receiver<N> {
+impl<const N: usize, const FAST: bool> Default for Receiver<N, FAST> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<const N: usize> Receiver<N> {
+impl<const N: usize, const FAST: bool> Receiver<N, FAST> {
     /// An empty receiver.
     pub const fn new() -> Self {
         Receiver {

@@ -441,6 +441,15 @@ pub struct Counters {
 /// it is copied (four bytes at a time), so that judging a complete frame costs no second pass; a
 /// single byte in the middle of a frame takes a short path of its own.
 ///
+/// `FAST` (default `true`) selects the paths of the design above, for speed (issue 4: about 4 to
+/// 37 instructions per byte, a whole frame in one step); `false` selects a compact path for a
+/// firmware that counts flash rather than cycles (cat1-client's `sdp::Receiver`): the same
+/// protocol rules, judgement, resync and events (a test compares the two on arbitrary input in
+/// arbitrary chunks), but bytes in the middle of a frame are stored one per turn of the decoding
+/// loop and summed as they go, with no whole-frame step, no copy four bytes at a time and no
+/// short path in [`Decoder::feed`]: several hundred bytes less code for more instructions per
+/// byte (figures in `benches/README.md`, "Flash, RAM and stack").
+///
 /// A new decoder for [`Direction::ToHost`] is all zero bytes (the header is derived from
 /// `to_module`, and `need` is only read while collecting, which finding a header starts by setting
 /// it): a `static` receiver then lives in `.bss` rather than `.data`, whose initial image would take
@@ -450,7 +459,7 @@ pub struct Counters {
 // small offsets, which Thumb loads and stores reach in two-byte instructions (word fields up
 // to 124 bytes in, byte fields up to 31), the buffer last.
 #[repr(C)]
-pub struct Decoder<const N: usize> {
+pub struct Decoder<const N: usize, const FAST: bool = true> {
     /// Bytes of `buf` in use.
     filled: usize,
     /// While collecting (and not `recheck`): the bytes of `buf` needed before the next judgement
@@ -473,7 +482,7 @@ pub struct Decoder<const N: usize> {
     buf: [u8; N],
 }
 
-impl<const N: usize> Decoder<N> {
+impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
     /// A decoder for frames travelling in `direction`.
     pub const fn new(direction: Direction) -> Self {
         const {
@@ -538,7 +547,12 @@ impl<const N: usize> Decoder<N> {
         // (At most one lane block: for a buffer that holds no more, known at compile time.)
         // (A resync sets `need` to 0: bytes it holds to judge, or garbage it found to report,
         // come first.)
-        if self.matched == 3 && end < self.need && (N <= LANE_BLOCK || input.len() <= LANE_BLOCK) {
+        // (Compact: no short path, every byte goes through `advance`.)
+        if FAST
+            && self.matched == 3
+            && end < self.need
+            && (N <= LANE_BLOCK || input.len() <= LANE_BLOCK)
+        {
             if let Some(dst) = self.buf.get_mut(filled..end) {
                 let sum = if let ([d], [b]) = (&mut *dst, input) {
                     *d = *b;
@@ -558,7 +572,8 @@ impl<const N: usize> Decoder<N> {
     fn feed_slow(&mut self, input: &[u8]) -> Status<Event<'_>> {
         // Nothing held (`recheck` needs `matched == 3`): nothing to do without input, and a whole
         // good frame at the front is taken in one step.
-        let whole = if self.matched == 0 && self.skipped == 0 && self.leftover_from == 0 {
+        // (Compact: no whole-frame step; `advance` takes the input, empty or not.)
+        let whole = if FAST && self.matched == 0 && self.skipped == 0 && self.leftover_from == 0 {
             if input.is_empty() {
                 return Status::Partial;
             }
@@ -643,6 +658,26 @@ impl<const N: usize> Decoder<N> {
                     // Positions stay within `input` (and `buf`): plain adds, no overflow.
                     pos = pos.wrapping_add(used);
                     false
+                } else if !FAST {
+                    // Compact: one byte per turn, stored and summed, judged when it is the byte
+                    // `need` asks for. `filled < need <= N` while collecting (a judgement that
+                    // asks for more sets `need` beyond `filled`), or `need == 0` after a resync
+                    // that kept nothing, which the judgement of this one byte sets right: no
+                    // overflow. One byte per turn keeps the loop's exits data-dependent, so LLVM
+                    // does not turn the store into a `memcpy` call. The fast path takes the
+                    // length, socket and parameter in one step when all four are at hand; a
+                    // bad length is judged here with its two bytes alone, and the two after it
+                    // are hunted from the input rather than searched in the buffer by the
+                    // resync: the same events.
+                    let filled = self.filled;
+                    if let (Some(d), Some(&b)) = (self.buf.get_mut(filled), rest.first()) {
+                        *d = b;
+                        self.sum = self.sum.wrapping_add(b);
+                    }
+                    let filled = filled.wrapping_add(1);
+                    self.filled = filled;
+                    pos = pos.wrapping_add(1);
+                    filled >= self.need
                 } else {
                     // Collecting: copy up to the next point where something can be judged.
                     let filled = self.filled;
