@@ -445,15 +445,16 @@ pub struct Counters {
 /// selects a compact path for a firmware that counts flash rather than cycles (cat1-client's
 /// `sdp::Receiver`): the same protocol rules, judgement, resync, hand-out and counters (one
 /// implementation: only the way bytes reach the judgement differs, and a proptest and the fuzz
-/// target compare the events of the two on any input in any chunks), but the bytes of a frame
-/// are stored one per turn of the decoding loop and summed as they go, with no whole-frame step,
-/// no copies four bytes at a time and no short path in [`Decoder::feed`], and the judgement is a
-/// call of its own. Measured on a Cortex-M4 (`benches/README.md`, "Flash, RAM and stack", and
-/// `benches/results/machines.md`): 540 bytes less code in the complete client; encode plus
-/// decode of a 1,024-byte payload 105.8 / 41.5 / 38.3 / 37.3 instructions per byte fed 1 / 16 /
-/// 64 / all at once, against 36.8 / 8.4 / 6.0 / 3.9 on the fast path, and a whole one-byte
-/// frame 689 against 334: still a small share of the 870 to 1,800 cycles between two bytes at
-/// 921,600 baud.
+/// target compare the events of the two on any input in any chunks; only the bytes one call
+/// consumes may differ, as a bad length is judged from its own two bytes), but the bytes of a
+/// frame are stored one per turn of the decoding loop and summed as they go, with no whole-frame
+/// step, no copies four bytes at a time and no short path in [`Decoder::feed`], and the
+/// judgement is a call of its own. Measured on a Cortex-M4 (`benches/README.md`, "Flash, RAM
+/// and stack", and `benches/results/machines.md`): 540 bytes less code in the complete client;
+/// encode plus decode of a 1,024-byte payload 105.8 / 41.5 / 38.3 / 37.3 instructions per byte
+/// fed 1 / 16 / 64 / all at once, against 36.8 / 8.4 / 6.0 / 3.9 on the fast path, and a whole
+/// one-byte frame 689 against 334: still a small share of the 870 to 1,800 cycles between two
+/// bytes at 921,600 baud.
 ///
 /// A new decoder for [`Direction::ToHost`] is all zero bytes (the header is derived from
 /// `to_module`, and `need` is only read while collecting, which finding a header starts by setting
