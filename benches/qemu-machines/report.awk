@@ -10,6 +10,7 @@ $1 == "SDP" {
   ns++; ssz[ns] = $2; swire[ns] = $3; senc[ns] = $4
   for (k = 0; k < 4; k++) { sv[ns, k] = $(5 + k); v = $(5 + k) / 1000 / $2; if (v > sworst[k]) sworst[k] = v }
 }
+$1 == "RX" { nr++; rsz[nr] = $2; for (k = 0; k < 4; k++) rxv[nr, k] = $(4 + k) }
 $1 == "PACK" {
   np++; psz[np] = $2
   for (k = 0; k < 4; k++) { pv[np, k] = $(3 + k); v = $(3 + k) / 1000 / $2; if (v > pworst[k]) pworst[k] = v }
@@ -55,6 +56,19 @@ END {
   printf "| packing |" > o; for (k = 0; k < 4; k++) { printf " %.1f: %s |", pworst[k], verdict(pworst[k], s4) > o; if (pworst[k] > s4) miss4++ }; print "" > o
   if (ns >= 1) printf "\nOn large payloads alone (%d bytes): SDP %.1f / %.1f / %.1f / %.1f per byte, packing %.1f / %.1f / %.1f / %.1f.\n", ssz[ns], sv[ns,0]/1000/ssz[ns], sv[ns,1]/1000/ssz[ns], sv[ns,2]/1000/ssz[ns], sv[ns,3]/1000/ssz[ns], pv[np,0]/1000/psz[np], pv[np,1]/1000/psz[np], pv[np,2]/1000/psz[np], pv[np,3]/1000/psz[np] > o
   print "" > o
+  if (nr > 0) {
+    print "## Issue 6: SDP receive through `cat1_client::sdp::Receiver` (the compact path)" > o
+    print "" > o
+    print "The cycle of the first table (`encode_data`, then the frame fed in chunks of the given size until" > o
+    print "the frame is handed out) through cat1-client's `sdp::Receiver<1029>`, which takes the decoder's" > o
+    print "compact path (`Decoder<N, false>`: one byte per turn of its loop, no whole-frame step, no copies" > o
+    print "four bytes at a time; less flash, `benches/results/footprint.md`). Encode alone: the first table." > o
+    print "" > o
+    print "| payload | encode + receive, 1 byte at a time | 16 bytes at a time | 64 bytes at a time | all at once |" > o
+    print "|---:|---:|---:|---:|---:|" > o
+    for (i = 1; i <= nr; i++) printf "| %d | %s | %s | %s | %s |\n", rsz[i], cell(rxv[i,0], rsz[i]), cell(rxv[i,1], rsz[i]), cell(rxv[i,2], rsz[i]), cell(rxv[i,3], rsz[i]) > o
+    print "" > o
+  }
   print "## Issue 6: full command/response cycles of `cat1_client::Core`" > o
   print "" > o
   print "One cycle: the command started as the client's API starts it: a line without values (`AT+X?`," > o

@@ -1,4 +1,5 @@
-//! `cat1_socket::sdp::Decoder<64>` fed arbitrary bytes in fuzzer-chosen chunks.
+//! `cat1_socket::sdp::Decoder<64>` fed arbitrary bytes in fuzzer-chosen chunks, on its fast path
+//! (the default) and on its compact one (`Decoder<64, false>`, cat1-client's receiver).
 //!
 //! Input layout: byte 0: bit 0 direction (0 to the module, 1 to the host), bits 1-7 chunk size
 //! minus one; the rest is the stream.
@@ -6,7 +7,8 @@
 //! Checks: no panic; progress (each `Complete` consumes at most what it was given, calls are
 //! bounded); the same events whatever the chunking (compared with one call over all the bytes);
 //! counters agree with the events; after `flush` to the end nothing is held; every decoded frame
-//! re-encodes and decodes to itself.
+//! re-encodes and decodes to itself; the compact path gives the fast path's events and counters
+//! (in the fuzzer's chunks and a byte at a time).
 #![no_main]
 
 use cat1_socket::SocketId;
@@ -36,8 +38,12 @@ fn own(e: Event<'_>) -> Owned {
     }
 }
 
-fn run(direction: Direction, stream: &[u8], chunk: usize) -> (Vec<Owned>, sdp::Counters) {
-    let mut dec = Decoder::<N>::new(direction);
+fn run<const FAST: bool>(
+    direction: Direction,
+    stream: &[u8],
+    chunk: usize,
+) -> (Vec<Owned>, sdp::Counters) {
+    let mut dec = Decoder::<N, FAST>::new(direction);
     let mut out = Vec::new();
     let mut calls = 0usize;
     for piece in stream.chunks(chunk.max(1)) {
@@ -69,10 +75,15 @@ fuzz_target!(|input: &[u8]| {
         Direction::ToHost
     };
     let chunk = usize::from(control >> 1) + 1;
-    let (events, counters) = run(direction, stream, chunk);
-    let (whole, whole_counters) = run(direction, stream, stream.len().max(1));
+    let (events, counters) = run::<true>(direction, stream, chunk);
+    let (whole, whole_counters) = run::<true>(direction, stream, stream.len().max(1));
     assert_eq!(events, whole, "chunking changed the events");
     assert_eq!(counters, whole_counters);
+    for compact_chunk in [chunk, 1] {
+        let (compact, compact_counters) = run::<false>(direction, stream, compact_chunk);
+        assert_eq!(compact, events, "the compact path's events differ");
+        assert_eq!(compact_counters, counters, "the compact path's counters differ");
+    }
 
     let frames = events
         .iter()
@@ -101,7 +112,9 @@ fuzz_target!(|input: &[u8]| {
         wire.extend_from_slice(&buf[..n]);
         expected.push(e.clone());
     }
-    let (again, _) = run(direction, &wire, 7);
+    let (again, _) = run::<true>(direction, &wire, 7);
     // A status code 03 comes back as 04: both are ChecksumError.
+    assert_eq!(again, expected);
+    let (again, _) = run::<false>(direction, &wire, 7);
     assert_eq!(again, expected);
 });

@@ -6,6 +6,9 @@
 //! - **SDP** (issue 4): `cat1_socket::sdp::encode_data` of a payload (1, 16, 64, 256, 1024
 //!   bytes) into a buffer, then the frame fed to a `Decoder` in chunks of 1, 16, 64 bytes or all
 //!   at once until it hands the frame out (its data consumed). Encode alone is measured too.
+//! - **SDP receive** (issue 6): the same cycle (1- and 1,024-byte payloads) through cat1-client's
+//!   `sdp::Receiver`, which takes the decoder's compact path (`Decoder<N, false>`): less flash,
+//!   more instructions per byte.
 //! - **Packing** (issue 4): the payload fed to a `cat1_socket::packing::Packer` (UARTFL 1024,
 //!   UARTFT 50 ms) in the same chunks, 1 ms apart, then `poll` after the silence: one packet.
 //! - **Client** (issue 6): one full command/response cycle of `cat1_client::Core` per corpus case
@@ -23,6 +26,7 @@
 //! Output (semihosting, `|`-separated, instructions x1000 per repetition), read by `run.sh`:
 //! `CALIB|<insns per tick x1000>|<loop overhead x1000>`,
 //! `SDP|<payload>|<wire bytes>|<encode>|<c1>|<c16>|<c64>|<call>`,
+//! `RX|<payload>|<wire bytes>|<c1>|<c16>|<c64>|<call>` (encode + receive, compact path),
 //! `PACK|<payload>|<c1>|<c16>|<c64>|<call>`,
 //! `CASE|<set>|<label>|<bytes>|<d1>|<d16>|<d64>|<dall>|<f1>|<f16>|<f64>|<fall>` and
 //! `TOTAL|<set>|<responses>|<bytes>|...` (`d` with typed decoding, `f` core only),
@@ -65,6 +69,10 @@ const DEC_N: usize = MAX_PAYLOAD + 5;
 const MIN_INSNS: u64 = 400_000;
 
 type Dec = sdp::Decoder<DEC_N>;
+/// cat1-client's receiver, on the decoder's compact path (its default).
+type Rx = cat1_client::sdp::Receiver<DEC_N>;
+/// Payload sizes of the receiver's figures.
+const RX_SIZES: [usize; 2] = [1, 1024];
 type Pack = Packer<{ cat1_socket::packing::MAX_PACKET }>;
 
 mod timer {
@@ -198,6 +206,23 @@ fn sdp_decode(dec: &mut Dec, wire: &[u8], chunk: usize) -> usize {
     got
 }
 
+/// [`sdp_decode`] through cat1-client's receiver (the compact path).
+#[inline(never)]
+fn rx_decode(rx: &mut Rx, wire: &[u8], chunk: usize) -> usize {
+    let mut got = 0usize;
+    for piece in wire.chunks(chunk) {
+        let mut input = piece;
+        while let Status::Complete(ev, used) = rx.feed(input) {
+            if let cat1_client::sdp::SocketEvent::Data { data, .. } = ev {
+                got += data.len();
+                black_box(data);
+            }
+            input = input.get(used..).unwrap_or(&[]);
+        }
+    }
+    got
+}
+
 /// Feeds `data` to the packer `chunk` bytes at a time (1 ms apart), then polls after the
 /// silence; returns the bytes handed out in packets.
 #[inline(never)]
@@ -308,6 +333,66 @@ fn measure_socket(cal: &Calib) {
             pack_rows[1],
             pack_rows[2],
             pack_rows[3]
+        );
+    }
+    measure_receiver(cal, &payload, &mut wire);
+}
+
+/// The receiver's figures, checked first; measured after the others, so that their timer reads
+/// fall where they fell before the receiver was measured (a figure of 10 repetitions moves by up
+/// to 4 instructions with the timer's phase).
+#[inline(never)]
+fn measure_receiver(cal: &Calib, payload: &[u8; MAX_PAYLOAD], wire: &mut [u8; MAX_PAYLOAD + 8]) {
+    let mut ok = true;
+    for &size in &SIZES {
+        for chunk in [1, 2, 3, 7, 16, 64, usize::MAX] {
+            let data = &payload[..size];
+            let n = sdp_encode(data, wire);
+            // The frame whole and equal to the payload, nothing else.
+            let mut rx = Rx::new();
+            let mut same = false;
+            let mut events = 0;
+            for piece in wire[..n].chunks(chunk) {
+                let mut input = piece;
+                while let Status::Complete(ev, used) = rx.feed(input) {
+                    events += 1;
+                    if let cat1_client::sdp::SocketEvent::Data {
+                        socket: SocketId::B,
+                        data: d,
+                    } = ev
+                    {
+                        same = d == data;
+                    }
+                    input = &input[used..];
+                }
+            }
+            ok &= events == 1 && same && rx.counters().frames == 1;
+        }
+    }
+    if !ok {
+        hprintln!("BAD|receiver round trip");
+        debug::exit(debug::EXIT_FAILURE);
+    }
+    let mut rx = Rx::new();
+    for &size in &RX_SIZES {
+        let data = &payload[..size];
+        let mut rows = [0u64; 4];
+        for (k, &chunk) in CHUNKS.iter().enumerate() {
+            let c = chunk_of(size + sdp::OVERHEAD, chunk);
+            let mut cycle = || {
+                let n = sdp_encode(black_box(data), wire);
+                black_box(rx_decode(&mut rx, &wire[..n], black_box(c)));
+            };
+            rows[k] = cal.per_rep_milli(&mut cycle);
+        }
+        hprintln!(
+            "RX|{}|{}|{}|{}|{}|{}",
+            size,
+            size + sdp::OVERHEAD,
+            rows[0],
+            rows[1],
+            rows[2],
+            rows[3]
         );
     }
 }

@@ -30,7 +30,7 @@
 //!
 //! | what | size | why |
 //! |---|---|---|
-//! | [`sdp::Decoder<N>`](sdp::Decoder) | `N` = longest data + 5 (4101 for `UARTFL` 4096) | a frame is kept whole until judged, so a bad one can be searched again |
+//! | [`sdp::Decoder<N>`](sdp::Decoder) | `N` = longest data + 5 (4101 for `UARTFL` 4096) | a frame is kept whole until judged, so a bad one can be searched again (the same buffer on the compact path, `Decoder<N, false>`) |
 //! | [`packing::Packer<N>`](packing::Packer) | `N` = [`packing::MAX_PACKET`] (4096) | the largest `UARTFL` |
 //! | [`cache::SocketCache`] | 20 x 4096 = 80 KB per socket | the manual's figures; smaller const generics for small parts |
 //! | [`payload`] output | [`payload::MAX_PAYLOAD`] (300) | the longest `REGDT`/`HEARTDT` |

@@ -441,6 +441,21 @@ pub struct Counters {
 /// it is copied (four bytes at a time), so that judging a complete frame costs no second pass; a
 /// single byte in the middle of a frame takes a short path of its own.
 ///
+/// `FAST` (default `true`) selects the paths of the design above, for speed (issue 4). `false`
+/// selects a compact path for a firmware that counts flash rather than cycles (cat1-client's
+/// `sdp::Receiver`): the same protocol rules, judgement, resync, hand-out and counters (one
+/// implementation: only the way bytes reach the judgement differs, and a proptest and the fuzz
+/// target compare the events of the two on any input in any chunks; only the bytes one call
+/// consumes may differ, as a bad length is judged from its own two bytes), but the bytes of a
+/// frame are stored one per turn of the decoding loop and summed as they go, with no whole-frame
+/// step, no copies four bytes at a time and no short path in [`Decoder::feed`], and the
+/// judgement is a call of its own. Measured on a Cortex-M4 (`benches/README.md`, "Flash, RAM
+/// and stack", and `benches/results/machines.md`): 540 bytes less code in the complete client;
+/// encode plus decode of a 1,024-byte payload 105.8 / 41.5 / 38.3 / 37.3 instructions per byte
+/// fed 1 / 16 / 64 / all at once, against 36.8 / 8.4 / 6.0 / 3.9 on the fast path, and a whole
+/// one-byte frame 689 against 334: still a small share of the 870 to 1,800 cycles between two
+/// bytes at 921,600 baud.
+///
 /// A new decoder for [`Direction::ToHost`] is all zero bytes (the header is derived from
 /// `to_module`, and `need` is only read while collecting, which finding a header starts by setting
 /// it): a `static` receiver then lives in `.bss` rather than `.data`, whose initial image would take
@@ -450,7 +465,7 @@ pub struct Counters {
 // small offsets, which Thumb loads and stores reach in two-byte instructions (word fields up
 // to 124 bytes in, byte fields up to 31), the buffer last.
 #[repr(C)]
-pub struct Decoder<const N: usize> {
+pub struct Decoder<const N: usize, const FAST: bool = true> {
     /// Bytes of `buf` in use.
     filled: usize,
     /// While collecting (and not `recheck`): the bytes of `buf` needed before the next judgement
@@ -473,7 +488,7 @@ pub struct Decoder<const N: usize> {
     buf: [u8; N],
 }
 
-impl<const N: usize> Decoder<N> {
+impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
     /// A decoder for frames travelling in `direction`.
     pub const fn new(direction: Direction) -> Self {
         const {
@@ -538,7 +553,12 @@ impl<const N: usize> Decoder<N> {
         // (At most one lane block: for a buffer that holds no more, known at compile time.)
         // (A resync sets `need` to 0: bytes it holds to judge, or garbage it found to report,
         // come first.)
-        if self.matched == 3 && end < self.need && (N <= LANE_BLOCK || input.len() <= LANE_BLOCK) {
+        // (Compact: no short path, every byte goes through `advance`.)
+        if FAST
+            && self.matched == 3
+            && end < self.need
+            && (N <= LANE_BLOCK || input.len() <= LANE_BLOCK)
+        {
             if let Some(dst) = self.buf.get_mut(filled..end) {
                 let sum = if let ([d], [b]) = (&mut *dst, input) {
                     *d = *b;
@@ -558,7 +578,8 @@ impl<const N: usize> Decoder<N> {
     fn feed_slow(&mut self, input: &[u8]) -> Status<Event<'_>> {
         // Nothing held (`recheck` needs `matched == 3`): nothing to do without input, and a whole
         // good frame at the front is taken in one step.
-        let whole = if self.matched == 0 && self.skipped == 0 && self.leftover_from == 0 {
+        // (Compact: no whole-frame step; `advance` takes the input, empty or not.)
+        let whole = if FAST && self.matched == 0 && self.skipped == 0 && self.leftover_from == 0 {
             if input.is_empty() {
                 return Status::Partial;
             }
@@ -643,6 +664,26 @@ impl<const N: usize> Decoder<N> {
                     // Positions stay within `input` (and `buf`): plain adds, no overflow.
                     pos = pos.wrapping_add(used);
                     false
+                } else if !FAST {
+                    // Compact: one byte per turn, stored and summed, judged when it is the byte
+                    // `need` asks for. `filled < need <= N` while collecting (a judgement that
+                    // asks for more sets `need` beyond `filled`), or `need == 0` after a resync
+                    // that kept nothing, which the judgement of this one byte sets right: no
+                    // overflow. One byte per turn keeps the loop's exits data-dependent, so LLVM
+                    // does not turn the store into a `memcpy` call. The fast path takes the
+                    // length, socket and parameter in one step when all four are at hand; a
+                    // bad length is judged here with its two bytes alone, and the two after it
+                    // are hunted from the input rather than searched in the buffer by the
+                    // resync: the same events.
+                    let filled = self.filled;
+                    if let (Some(d), Some(&b)) = (self.buf.get_mut(filled), rest.first()) {
+                        *d = b;
+                        self.sum = self.sum.wrapping_add(b);
+                    }
+                    let filled = filled.wrapping_add(1);
+                    self.filled = filled;
+                    pos = pos.wrapping_add(1);
+                    filled >= self.need
                 } else {
                     // Collecting: copy up to the next point where something can be judged.
                     let filled = self.filled;
@@ -668,7 +709,12 @@ impl<const N: usize> Decoder<N> {
                 }
             };
             if ready {
-                match self.judge() {
+                let outcome = if FAST {
+                    self.judge()
+                } else {
+                    self.judge_apart()
+                };
+                match outcome {
                     Outcome::Partial => {}
                     done => return (done, pos),
                 }
@@ -801,6 +847,14 @@ impl<const N: usize> Decoder<N> {
         *count = count.saturating_add(1);
         self.resync(0);
         Outcome::Error(error)
+    }
+
+    /// [`Decoder::judge`] as a function of its own, for the compact path: the decoding loop then
+    /// keeps less of the decoder in registers around it (64 bytes less code; the fast path keeps
+    /// the judgement inline, a call less per judgement).
+    #[inline(never)]
+    fn judge_apart(&mut self) -> Outcome {
+        self.judge()
     }
 
     /// Hands out the judged frame and arranges for anything behind it to be searched next.
@@ -954,8 +1008,8 @@ mod tests {
         }
     }
 
-    fn decode_chunked<const N: usize>(
-        dec: &mut Decoder<N>,
+    fn decode_chunked<const N: usize, const F: bool>(
+        dec: &mut Decoder<N, F>,
         input: &[u8],
         chunk: usize,
     ) -> Vec<Owned> {
@@ -970,13 +1024,46 @@ mod tests {
         out
     }
 
-    fn flush_all<const N: usize>(dec: &mut Decoder<N>) -> Vec<Owned> {
+    fn flush_all<const N: usize, const F: bool>(dec: &mut Decoder<N, F>) -> Vec<Owned> {
         let mut out = Vec::new();
         while let Some(e) = dec.flush() {
             out.push(own(e));
         }
         out
     }
+
+    /// Runs each named test, `fn name<const F: bool>()`, on the fast path (`name::fast`) and on
+    /// the compact one (`name::compact`).
+    macro_rules! on_both_paths {
+        ($($name:ident),* $(,)?) => {$(
+            mod $name {
+                #[test]
+                fn fast() {
+                    super::$name::<true>()
+                }
+                #[test]
+                fn compact() {
+                    super::$name::<false>()
+                }
+            }
+        )*};
+    }
+
+    on_both_paths!(
+        notes_examples_decode_byte_for_byte,
+        length_high_byte_is_shifted,
+        every_status_code_round_trips_and_03_is_a_checksum_error,
+        errors_map_to_status_codes_and_are_counted,
+        the_module_answers_a_bad_checksum_on_the_frames_socket,
+        garbage_is_reported_before_the_frame_that_follows,
+        a_frame_hidden_in_a_bad_frame_is_found,
+        garbage_a_resync_finds_is_reported_before_more_bytes_are_taken,
+        garbage_a_resync_finds_in_a_bad_frame_is_reported_first,
+        flush_reports_a_truncated_frame_and_recovers_what_it_hid,
+        frames_longer_than_a_lane_block_decode_in_any_chunking,
+        a_mid_frame_chunk_longer_than_a_lane_block_is_summed_right,
+        a_whole_frame_longer_than_a_lane_block_is_judged_by_its_true_sum,
+    );
 
     const EX_TO_MODULE: [u8; 9] = [0x55, 0xFD, 0xAA, 0x00, 0x03, 0x61, 0x00, 0xCC, 0x2D];
     const EX_DATA_FROM_B: [u8; 10] = [0xAA, 0xFD, 0x55, 0x00, 0x04, 0x62, 0x00, 0x41, 0x42, 0xE5];
@@ -993,14 +1080,13 @@ mod tests {
         assert_eq!(&out[..n], &EX_SEND_FAILED);
     }
 
-    #[test]
-    fn notes_examples_decode_byte_for_byte() {
-        let mut to_module = Decoder::<64>::new(Direction::ToModule);
+    fn notes_examples_decode_byte_for_byte<const F: bool>() {
+        let mut to_module = Decoder::<64, F>::new(Direction::ToModule);
         assert_eq!(
             decode_chunked(&mut to_module, &EX_TO_MODULE, 1),
             [Owned::Data(SocketId::A, vec![0xCC])]
         );
-        let mut to_host = Decoder::<64>::new(Direction::ToHost);
+        let mut to_host = Decoder::<64, F>::new(Direction::ToHost);
         let mut both = EX_DATA_FROM_B.to_vec();
         both.extend_from_slice(&EX_SEND_FAILED);
         assert_eq!(
@@ -1013,14 +1099,13 @@ mod tests {
         assert_eq!(to_host.counters().frames, 2);
     }
 
-    #[test]
-    fn length_high_byte_is_shifted() {
+    fn length_high_byte_is_shifted<const F: bool>() {
         let data = [0x11u8; 300];
         let mut out = [0u8; 400];
         let n = encode_data(Direction::ToModule, SocketId::D, &data, &mut out).unwrap();
         assert_eq!(n, 308);
         assert_eq!(&out[3..5], &[0x01, 0x2E]); // 302 = 0x012E
-        let mut dec = Decoder::<400>::new(Direction::ToModule);
+        let mut dec = Decoder::<400, F>::new(Direction::ToModule);
         assert_eq!(
             decode_chunked(&mut dec, &out[..n], 7),
             [Owned::Data(SocketId::D, data.to_vec())]
@@ -1045,8 +1130,7 @@ mod tests {
         }
     }
 
-    #[test]
-    fn every_status_code_round_trips_and_03_is_a_checksum_error() {
+    fn every_status_code_round_trips_and_03_is_a_checksum_error<const F: bool>() {
         for (byte, code) in [
             (0x00, StatusCode::HeaderError),
             (0x01, StatusCode::LengthError),
@@ -1059,7 +1143,7 @@ mod tests {
             assert_eq!(code.to_byte(), byte);
             let mut out = [0u8; 9];
             encode_status(SocketId::C, code, &mut out).unwrap();
-            let mut dec = Decoder::<16>::new(Direction::ToHost);
+            let mut dec = Decoder::<16, F>::new(Direction::ToHost);
             assert_eq!(
                 decode_chunked(&mut dec, &out, 9),
                 [Owned::Status(SocketId::C, code)]
@@ -1067,7 +1151,7 @@ mod tests {
         }
         // A 03 status frame, as one 7S1 driver sends it.
         let frame = [0xAA, 0xFD, 0x55, 0x00, 0x03, 0x61, 0x80, 0x03, 0xE4];
-        let mut dec = Decoder::<16>::new(Direction::ToHost);
+        let mut dec = Decoder::<16, F>::new(Direction::ToHost);
         assert_eq!(
             decode_chunked(&mut dec, &frame, 9),
             [Owned::Status(SocketId::A, StatusCode::ChecksumError)]
@@ -1084,9 +1168,8 @@ mod tests {
         assert_eq!(out, [0u8; 8]);
     }
 
-    #[test]
-    fn errors_map_to_status_codes_and_are_counted() {
-        let mut dec = Decoder::<16>::new(Direction::ToModule);
+    fn errors_map_to_status_codes_and_are_counted<const F: bool>() {
+        let mut dec = Decoder::<16, F>::new(Direction::ToModule);
         // Bad checksum, bad socket, bad reserved byte, length too big, length too small.
         let input = [
             0x55, 0xFD, 0xAA, 0x00, 0x03, 0x61, 0x00, 0xCC, 0x2E, // checksum
@@ -1125,9 +1208,8 @@ mod tests {
         assert_eq!(c.garbage_bytes, 22);
     }
 
-    #[test]
-    fn the_module_answers_a_bad_checksum_on_the_frames_socket() {
-        let mut dec = Decoder::<16>::new(Direction::ToModule);
+    fn the_module_answers_a_bad_checksum_on_the_frames_socket<const F: bool>() {
+        let mut dec = Decoder::<16, F>::new(Direction::ToModule);
         let bad = [0x55, 0xFD, 0xAA, 0x00, 0x03, 0x63, 0x00, 0xCC, 0x00];
         let events = decode_chunked(&mut dec, &bad, 9);
         let Owned::Error(e) = &events[0] else {
@@ -1145,9 +1227,8 @@ mod tests {
         assert_eq!(&out[5..8], &[0x61, 0x80, 0x00]);
     }
 
-    #[test]
-    fn garbage_is_reported_before_the_frame_that_follows() {
-        let mut dec = Decoder::<16>::new(Direction::ToModule);
+    fn garbage_is_reported_before_the_frame_that_follows<const F: bool>() {
+        let mut dec = Decoder::<16, F>::new(Direction::ToModule);
         let mut input = vec![0x01, 0x55, 0x02, 0x55, 0xFD];
         input.extend_from_slice(&EX_TO_MODULE);
         assert_eq!(
@@ -1160,13 +1241,12 @@ mod tests {
         assert_eq!(dec.counters().garbage_bytes, 5);
     }
 
-    #[test]
-    fn a_frame_hidden_in_a_bad_frame_is_found() {
+    fn a_frame_hidden_in_a_bad_frame_is_found<const F: bool>() {
         // A fake header claims 8 bytes of data; a real frame sits inside them.
         let mut input = vec![0x55, 0xFD, 0xAA, 0x00, 0x0A, 0x61, 0x00];
         input.extend_from_slice(&EX_TO_MODULE);
         input.extend_from_slice(&EX_TO_MODULE);
-        let mut dec = Decoder::<32>::new(Direction::ToModule);
+        let mut dec = Decoder::<32, F>::new(Direction::ToModule);
         let events = decode_chunked(&mut dec, &input, 64);
         let frames = events
             .iter()
@@ -1179,33 +1259,68 @@ mod tests {
         ));
     }
 
-    #[test]
-    fn garbage_a_resync_finds_is_reported_before_more_bytes_are_taken() {
-        // A bad length whose own bytes end in a header: the resync keeps the header and counts
-        // the byte before it as garbage, which the next call reports first (taking nothing),
-        // even when that call brings a single byte of the frame.
-        let mut dec = Decoder::<32>::new(Direction::ToHost);
+    fn garbage_a_resync_finds_is_reported_before_more_bytes_are_taken<const F: bool>() {
+        // A bad length whose own bytes end in a header. The fast path takes the length with the
+        // socket and parameter bytes (all 7 bytes): the resync keeps the header and counts the
+        // byte before it as garbage, which the next call reports first (taking nothing), even
+        // when that call brings a single byte of the frame. The compact path judges the length
+        // from its two bytes (5 taken): the byte after them completes the header and reports
+        // the garbage.
+        let mut dec = Decoder::<32, F>::new(Direction::ToHost);
         let bad = [0xAA, 0xFD, 0x55, 0x12, 0xAA, 0xFD, 0x55];
         match dec.feed(&bad) {
-            Status::Complete(Event::Error(DecodeError::Length { field: 0x12AA }), 7) => {}
+            Status::Complete(Event::Error(DecodeError::Length { field: 0x12AA }), used)
+                if used == if F { 7 } else { 5 } => {}
             other => panic!("{other:?}"),
         }
         // The rest of a frame of one byte to socket B: length 3, socket, parameter, data, sum.
         let rest = [0x00, 0x03, 0x62, 0x00, 0x41, 0xA3];
-        match dec.feed(&rest[..1]) {
-            Status::Complete(Event::Error(DecodeError::Garbage { bytes: 1 }), 0) => {}
-            other => panic!("{other:?}"),
+        if F {
+            match dec.feed(&rest[..1]) {
+                Status::Complete(Event::Error(DecodeError::Garbage { bytes: 1 }), 0) => {}
+                other => panic!("{other:?}"),
+            }
+        } else {
+            match dec.feed(&bad[5..]) {
+                Status::Complete(Event::Error(DecodeError::Garbage { bytes: 1 }), 2) => {}
+                other => panic!("{other:?}"),
+            }
+            assert_eq!(dec.feed(&[]), Status::Partial);
         }
         let events = decode_chunked(&mut dec, &rest, 1);
         assert_eq!(events, [Owned::Data(SocketId::B, vec![0x41])]);
     }
 
-    #[test]
-    fn flush_reports_a_truncated_frame_and_recovers_what_it_hid() {
+    fn garbage_a_resync_finds_in_a_bad_frame_is_reported_first<const F: bool>() {
+        // A frame with a bad checksum whose data ends in a header: on both paths the resync
+        // keeps the header, moves the checksum byte behind it to the front (the first byte of
+        // the next length) and counts the five bytes before it as garbage, which the next call
+        // reports first (taking nothing), even when that call brings a single byte.
+        let mut dec = Decoder::<32, F>::new(Direction::ToHost);
+        let bad = [
+            0xAA, 0xFD, 0x55, 0x00, 0x06, 0x62, 0x00, 0x12, 0xAA, 0xFD, 0x55, 0x00,
+        ];
+        match dec.feed(&bad) {
+            Status::Complete(Event::Error(DecodeError::Checksum { received: 0x00, .. }), 12) => {}
+            other => panic!("{other:?}"),
+        }
+        // The rest of a frame of one byte to socket B: length 3 (its 00 was the checksum
+        // byte), socket, parameter, data, sum.
+        let rest = [0x03, 0x62, 0x00, 0x41, 0xA3];
+        match dec.feed(&rest[..1]) {
+            Status::Complete(Event::Error(DecodeError::Garbage { bytes: 5 }), 0) => {}
+            other => panic!("{other:?}"),
+        }
+        let events = decode_chunked(&mut dec, &rest, 1);
+        assert_eq!(events, [Owned::Data(SocketId::B, vec![0x41])]);
+        assert_eq!(dec.counters().garbage_bytes, 5);
+    }
+
+    fn flush_reports_a_truncated_frame_and_recovers_what_it_hid<const F: bool>() {
         // A fake header claiming 20 bytes, then a whole real frame, then silence.
         let mut input = vec![0x55, 0xFD, 0xAA, 0x00, 0x16, 0x62, 0x00];
         input.extend_from_slice(&EX_TO_MODULE);
-        let mut dec = Decoder::<32>::new(Direction::ToModule);
+        let mut dec = Decoder::<32, F>::new(Direction::ToModule);
         assert!(decode_chunked(&mut dec, &input, 5).is_empty());
         assert!(dec.is_mid_frame());
         let flushed = flush_all(&mut dec);
@@ -1222,15 +1337,14 @@ mod tests {
         assert_eq!(dec.flush(), None);
     }
 
-    #[test]
-    fn frames_longer_than_a_lane_block_decode_in_any_chunking() {
+    fn frames_longer_than_a_lane_block_decode_in_any_chunking<const F: bool>() {
         // All 0xFF data: a lane overflow would show in the checksum.
         for len in [1023, 1024, 1025, 2048, 2100] {
             let data = vec![0xFFu8; len];
             let mut wire = vec![0u8; len + OVERHEAD];
             let n = encode_data(Direction::ToHost, SocketId::C, &data, &mut wire).unwrap();
             for chunk in [1, 16, 1000, 1500, n] {
-                let mut dec = Decoder::<2105>::new(Direction::ToHost);
+                let mut dec = Decoder::<2105, F>::new(Direction::ToHost);
                 assert_eq!(
                     decode_chunked(&mut dec, &wire[..n], chunk),
                     [Owned::Data(SocketId::C, data.clone())],
@@ -1240,15 +1354,14 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_mid_frame_chunk_longer_than_a_lane_block_is_summed_right() {
+    fn a_mid_frame_chunk_longer_than_a_lane_block_is_summed_right<const F: bool>() {
         // The header and length fed first, then 1,500 bytes that stay inside the frame: the
         // one-step store of `feed` must not sum them as a single lane block (0xFF data would
         // overflow the lanes and the frame would fail its checksum).
         let data = vec![0xFFu8; 2100];
         let mut wire = vec![0u8; data.len() + OVERHEAD];
         let n = encode_data(Direction::ToHost, SocketId::B, &data, &mut wire).unwrap();
-        let mut dec = Decoder::<2105>::new(Direction::ToHost);
+        let mut dec = Decoder::<2105, F>::new(Direction::ToHost);
         let mut events = Vec::new();
         for piece in [&wire[..7], &wire[7..1507], &wire[1507..n]] {
             let mut rest = piece;
@@ -1261,8 +1374,7 @@ mod tests {
         assert_eq!(dec.counters().checksum_errors, 0);
     }
 
-    #[test]
-    fn a_whole_frame_longer_than_a_lane_block_is_judged_by_its_true_sum() {
+    fn a_whole_frame_longer_than_a_lane_block_is_judged_by_its_true_sum<const F: bool>() {
         // A frame whose checksum byte is what one lane block's sum gives for its data (wrong:
         // the lanes overflow past a block) must be reported, not handed out.
         let data = vec![0xFFu8; 2048];
@@ -1275,7 +1387,7 @@ mod tests {
         let right = wire[n - 1];
         assert_ne!(overflowed, right, "the data must overflow the lanes");
         wire[n - 1] = overflowed;
-        let mut dec = Decoder::<2105>::new(Direction::ToHost);
+        let mut dec = Decoder::<2105, F>::new(Direction::ToHost);
         let mut events = decode_chunked(&mut dec, &wire[..n], n);
         events.extend(flush_all(&mut dec));
         assert_eq!(
@@ -1362,6 +1474,153 @@ mod tests {
         bytes.windows(3).any(|w| w == header)
     }
 
+    fn round_trip_any_socket_and_payload_on<const F: bool>(
+        frames: &[(usize, Vec<u8>)],
+        direction: Direction,
+        chunk: usize,
+    ) -> Result<(), TestCaseError> {
+        let wire = encode_all(direction, frames);
+        let mut dec = Decoder::<64, F>::new(direction);
+        prop_assert_eq!(decode_chunked(&mut dec, &wire, chunk), expected(frames));
+        prop_assert!(!dec.is_mid_frame());
+        Ok(())
+    }
+
+    fn recovers_after_garbage_without_a_header_on<const F: bool>(
+        garbage: &[u8],
+        frames: &[(usize, Vec<u8>)],
+        chunk: usize,
+    ) -> Result<(), TestCaseError> {
+        let mut wire = garbage.to_vec();
+        wire.extend_from_slice(&encode_all(Direction::ToModule, frames));
+        let mut dec = Decoder::<64, F>::new(Direction::ToModule);
+        let events = decode_chunked(&mut dec, &wire, chunk);
+        let data: Vec<Owned> = events
+            .iter()
+            .filter(|e| !matches!(e, Owned::Error(_)))
+            .cloned()
+            .collect();
+        prop_assert_eq!(data, expected(frames));
+        let garbage_reported: usize = events
+            .iter()
+            .map(|e| match e {
+                Owned::Error(DecodeError::Garbage { bytes }) => *bytes,
+                _ => 0,
+            })
+            .sum();
+        prop_assert_eq!(garbage_reported, garbage.len());
+        Ok(())
+    }
+
+    fn recovers_after_any_garbage_and_silence_on<const F: bool>(
+        garbage: &[u8],
+        frames: &[(usize, Vec<u8>)],
+        chunk: usize,
+    ) -> Result<(), TestCaseError> {
+        let mut dec = Decoder::<64, F>::new(Direction::ToModule);
+        let _ = decode_chunked(&mut dec, garbage, chunk);
+        let _ = flush_all(&mut dec);
+        prop_assert!(!dec.is_mid_frame());
+        let wire = encode_all(Direction::ToModule, frames);
+        prop_assert_eq!(decode_chunked(&mut dec, &wire, chunk), expected(frames));
+        Ok(())
+    }
+
+    fn arbitrary_input_is_accounted_for_on<const F: bool>(
+        input: &[u8],
+    ) -> Result<(), TestCaseError> {
+        let mut dec = Decoder::<32, F>::new(Direction::ToHost);
+        let _ = decode_chunked(&mut dec, input, 13);
+        let _ = flush_all(&mut dec);
+        prop_assert!(!dec.is_mid_frame());
+        Ok(())
+    }
+
+    /// A piece of a stream for the comparison of the two paths: garbage rich in header bytes,
+    /// a good data or status frame, or one spoilt (a byte changed, or cut short).
+    fn piece_strategy() -> impl Strategy<Value = (u8, Vec<u8>, u8, usize, u8)> {
+        (
+            0u8..6,
+            proptest::collection::vec(any::<u8>(), 1..40),
+            any::<u8>(),
+            any::<usize>(),
+            any::<u8>(),
+        )
+    }
+
+    /// The bytes of a piece ([`piece_strategy`]): `kind` 0 garbage (`data` mapped onto header
+    /// bytes and a few others), 1 raw bytes, 2 a good data frame, 3 a good status frame (code
+    /// `code`), 4 a data frame with the byte at `at` replaced by `code`, 5 a data frame cut at
+    /// `at`.
+    fn piece_bytes(
+        direction: Direction,
+        (kind, data, code, at, socket): &(u8, Vec<u8>, u8, usize, u8),
+    ) -> Vec<u8> {
+        let socket = SocketId::from_index(usize::from(socket % 4)).unwrap();
+        let mut out = vec![0u8; data.len() + OVERHEAD];
+        match kind {
+            0 => data
+                .iter()
+                .map(|b| [0x55, 0xFD, 0xAA, 0x00, 0x03, 0x61, 0x80, *b][usize::from(b % 8)])
+                .collect(),
+            1 => data.clone(),
+            3 => {
+                let n = encode(direction, socket, PARAM_STATUS, &[*code], &mut out).unwrap();
+                out.truncate(n);
+                out
+            }
+            _ => {
+                let n = encode_data(direction, socket, data, &mut out).unwrap();
+                out.truncate(n);
+                let at = at % n;
+                if *kind == 4 {
+                    out[at] = *code;
+                } else if *kind == 5 {
+                    out.truncate(at);
+                }
+                out
+            }
+        }
+    }
+
+    /// Feeds the same chunks to a fast and a compact decoder (a chunk may be empty; a flush may
+    /// follow it) and checks that each chunk, and each flush, gives the same events, the same
+    /// counters and the same `is_mid_frame`. (The bytes consumed by one call may differ: the fast
+    /// path takes a bad length with the two bytes after it, the compact one without.)
+    fn fast_and_compact_agree_on<const N: usize>(
+        direction: Direction,
+        stream: &[u8],
+        steps: &[(usize, bool)],
+    ) -> Result<(), TestCaseError> {
+        let mut fast = Decoder::<N, true>::new(direction);
+        let mut compact = Decoder::<N, false>::new(direction);
+        let mut rest = stream;
+        let mut k = 0usize;
+        // Chunks all empty would never end: the whole stream at once then.
+        let stuck = steps.iter().all(|&(len, _)| len == 0);
+        loop {
+            let (len, flush) = steps[k % steps.len()];
+            let len = if stuck { rest.len() } else { len };
+            k += 1;
+            let (chunk, tail) = rest.split_at(len.min(rest.len()));
+            rest = tail;
+            prop_assert_eq!(
+                decode_chunked(&mut fast, chunk, usize::MAX),
+                decode_chunked(&mut compact, chunk, usize::MAX),
+                "chunk {}",
+                k
+            );
+            if flush || rest.is_empty() {
+                prop_assert_eq!(flush_all(&mut fast), flush_all(&mut compact));
+            }
+            prop_assert_eq!(fast.counters(), compact.counters());
+            prop_assert_eq!(fast.is_mid_frame(), compact.is_mid_frame());
+            if rest.is_empty() {
+                return Ok(());
+            }
+        }
+    }
+
     proptest! {
         #[test]
         fn round_trip_any_socket_and_payload(
@@ -1370,10 +1629,8 @@ mod tests {
             chunk in 1usize..50,
         ) {
             let direction = if to_host { Direction::ToHost } else { Direction::ToModule };
-            let wire = encode_all(direction, &frames);
-            let mut dec = Decoder::<64>::new(direction);
-            prop_assert_eq!(decode_chunked(&mut dec, &wire, chunk), expected(&frames));
-            prop_assert!(!dec.is_mid_frame());
+            round_trip_any_socket_and_payload_on::<true>(&frames, direction, chunk)?;
+            round_trip_any_socket_and_payload_on::<false>(&frames, direction, chunk)?;
         }
 
         /// Garbage without a whole header, directly followed by frames: every frame comes out.
@@ -1385,17 +1642,8 @@ mod tests {
         ) {
             let header = Direction::ToModule.header();
             prop_assume!(!contains_header(&garbage, header));
-            let mut wire = garbage.clone();
-            wire.extend_from_slice(&encode_all(Direction::ToModule, &frames));
-            let mut dec = Decoder::<64>::new(Direction::ToModule);
-            let events = decode_chunked(&mut dec, &wire, chunk);
-            let data: Vec<Owned> = events.iter().filter(|e| !matches!(e, Owned::Error(_))).cloned().collect();
-            prop_assert_eq!(data, expected(&frames));
-            let garbage_reported: usize = events.iter().map(|e| match e {
-                Owned::Error(DecodeError::Garbage { bytes }) => *bytes,
-                _ => 0,
-            }).sum();
-            prop_assert_eq!(garbage_reported, garbage.len());
+            recovers_after_garbage_without_a_header_on::<true>(&garbage, &frames, chunk)?;
+            recovers_after_garbage_without_a_header_on::<false>(&garbage, &frames, chunk)?;
         }
 
         /// Any garbage (fake headers included), a burst end, then frames: every frame comes out,
@@ -1406,21 +1654,53 @@ mod tests {
             frames in frames_strategy(),
             chunk in 1usize..50,
         ) {
-            let mut dec = Decoder::<64>::new(Direction::ToModule);
-            let _ = decode_chunked(&mut dec, &garbage, chunk);
-            let _ = flush_all(&mut dec);
-            prop_assert!(!dec.is_mid_frame());
-            let wire = encode_all(Direction::ToModule, &frames);
-            prop_assert_eq!(decode_chunked(&mut dec, &wire, chunk), expected(&frames));
+            recovers_after_any_garbage_and_silence_on::<true>(&garbage, &frames, chunk)?;
+            recovers_after_any_garbage_and_silence_on::<false>(&garbage, &frames, chunk)?;
         }
 
         /// Arbitrary input never panics, and every byte fed is accounted for.
         #[test]
         fn arbitrary_input_is_accounted_for(input in proptest::collection::vec(any::<u8>(), 0..300)) {
-            let mut dec = Decoder::<32>::new(Direction::ToHost);
-            let _ = decode_chunked(&mut dec, &input, 13);
-            let _ = flush_all(&mut dec);
-            prop_assert!(!dec.is_mid_frame());
+            arbitrary_input_is_accounted_for_on::<true>(&input)?;
+            arbitrary_input_is_accounted_for_on::<false>(&input)?;
+        }
+
+        /// The compact path is the fast one with fewer bytes of code: on any stream (good,
+        /// spoilt and cut frames among garbage), in any chunks, with flushes anywhere, the same
+        /// events and counters. A decoder of 32 bytes (27 of data: many length errors) and one
+        /// of 1,100 (frames past a lane block go the fast path's block loop).
+        #[test]
+        fn fast_and_compact_agree(
+            pieces in proptest::collection::vec(piece_strategy(), 0..12),
+            to_host in any::<bool>(),
+            steps in proptest::collection::vec((0usize..70, proptest::bool::weighted(0.2)), 1..8),
+        ) {
+            let direction = if to_host { Direction::ToHost } else { Direction::ToModule };
+            let stream: Vec<u8> = pieces.iter().flat_map(|p| piece_bytes(direction, p)).collect();
+            fast_and_compact_agree_on::<32>(direction, &stream, &steps)?;
+            fast_and_compact_agree_on::<1100>(direction, &stream, &steps)?;
+        }
+
+        /// The same with long frames (past a lane block) cut into long and short chunks.
+        #[test]
+        fn fast_and_compact_agree_on_long_frames(
+            lens in proptest::collection::vec(1usize..1500, 1..4),
+            fill in any::<u8>(),
+            spoil in proptest::option::of((any::<usize>(), any::<u8>())),
+            steps in proptest::collection::vec((0usize..1600, proptest::bool::weighted(0.1)), 1..6),
+        ) {
+            let mut stream = Vec::new();
+            for len in lens {
+                let data = vec![fill; len];
+                let mut out = vec![0u8; len + OVERHEAD];
+                let n = encode_data(Direction::ToHost, SocketId::D, &data, &mut out).unwrap();
+                stream.extend_from_slice(&out[..n]);
+            }
+            if let Some((at, b)) = spoil {
+                let at = at % stream.len();
+                stream[at] = b;
+            }
+            fast_and_compact_agree_on::<1505>(Direction::ToHost, &stream, &steps)?;
         }
     }
 }
