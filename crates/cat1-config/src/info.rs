@@ -131,6 +131,25 @@ fn tac_index(key: &[u8]) -> Option<&[u8]> {
     }
 }
 
+/// `CellID<index>=value` -> value: what [`keyed`] gives for the key `CellID<index>`, without the
+/// key built (in a 16-byte buffer once: a longer one was refused, and still is). `index` is the
+/// text after `TAC`, which [`int`] has read (ASCII).
+fn cell_id<'a>(item: &'a [u8], index: &[u8]) -> Result<&'a [u8], InfoError> {
+    const CELL_ID: &[u8] = b"CellID";
+    if index.len() > 16 - CELL_ID.len() {
+        return Err(InfoError);
+    }
+    let eq = item.iter().position(|&b| b == b'=').ok_or(InfoError)?;
+    let (k, v) = item.split_at(eq);
+    // The key in any case: its two parts compared apart are the whole compared.
+    match trim(k).split_at_checked(CELL_ID.len()) {
+        Some((cell, i)) if same_name(cell, CELL_ID) && same_name(i, index) => {
+            Ok(trim(v.get(1..).unwrap_or(&[])))
+        }
+        _ => Err(InfoError),
+    }
+}
+
 /// `KEY=value` (spaces around `=` allowed, key in any case) -> value.
 fn keyed<'a>(item: &'a [u8], key: &str) -> Result<&'a [u8], InfoError> {
     let eq = item.iter().position(|&b| b == b'=').ok_or(InfoError)?;
@@ -555,14 +574,8 @@ impl NeighbourCell {
         let (ka, va) = a.split_at(a.iter().position(|&b| b == b'=').ok_or(InfoError)?);
         let index = tac_index(ka).ok_or(InfoError)?;
         let idx = int(index)?;
-        let mut key = [0u8; 16];
-        let mut kw = Writer::new(&mut key);
-        kw.put(b"CellID");
-        kw.put(index);
-        let klen = kw.finish().map_err(|_| InfoError)?;
-        let key = core::str::from_utf8(key.get(..klen).unwrap_or(&[])).map_err(|_| InfoError)?;
         let tac = hex_int(va.get(1..).unwrap_or(&[]).trim_ascii())?;
-        let cid = hex_int(keyed(b.ok_or(InfoError)?, key)?)?;
+        let cid = hex_int(cell_id(b.ok_or(InfoError)?, index)?)?;
         let ok = (1..=65535).contains(&tac) && (1..=268_435_455).contains(&cid);
         if ok {
             Ok(NeighbourCell {
@@ -1093,6 +1106,48 @@ mod tests {
             extern crate std;
             let line = std::format!("{head}{pad}{word}{pad}");
             proptest::prop_assert_eq!(LinkState::parse(line.as_bytes()), before(line.as_bytes()));
+        }
+
+        /// `NeighbourCell::parse` (the cell's key compared in two parts, `cell_id`) is what
+        /// it was with the key `CellID<index>` built and compared by `keyed`.
+        #[test]
+        fn neighbour_cells_are_what_they_were(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(&[
+                    "TAC", "tac", "Tac", "1", "12", "\"1\"", "=", "5a30", ",", "CellID", "cellid",
+                    "CELLID", "CellId", "2", "b2114b1", " ", "0", "1234567890123", "x", "\t",
+                ][..]),
+                0..10,
+            ),
+        ) {
+            fn before(line: &[u8]) -> Result<NeighbourCell, InfoError> {
+                let (a, b) = split_comma(line);
+                let (ka, va) = a.split_at(a.iter().position(|&b| b == b'=').ok_or(InfoError)?);
+                let index = tac_index(ka).ok_or(InfoError)?;
+                let idx = int(index)?;
+                let mut key = [0u8; 16];
+                let mut kw = Writer::new(&mut key);
+                kw.put(b"CellID");
+                kw.put(index);
+                let klen = kw.finish().map_err(|_| InfoError)?;
+                let key =
+                    core::str::from_utf8(key.get(..klen).unwrap_or(&[])).map_err(|_| InfoError)?;
+                let tac = hex_int(va.get(1..).unwrap_or(&[]).trim_ascii())?;
+                let cid = hex_int(keyed(b.ok_or(InfoError)?, key)?)?;
+                let ok = (1..=65535).contains(&tac) && (1..=268_435_455).contains(&cid);
+                if ok {
+                    Ok(NeighbourCell { index: idx, tac, cid })
+                } else {
+                    Err(InfoError)
+                }
+            }
+            let line = pieces.concat();
+            proptest::prop_assert_eq!(NeighbourCell::parse(line.as_bytes()), before(line.as_bytes()));
+            // The manual's cells, with the pieces after them.
+            for cell in ["TAC1=5a30,CellID1=b2114b1", "TAC2=5a30,cellid2="] {
+                let line = std::format!("{cell}{line}");
+                proptest::prop_assert_eq!(NeighbourCell::parse(line.as_bytes()), before(line.as_bytes()));
+            }
         }
 
         /// `trim` is `trim_ascii`.
