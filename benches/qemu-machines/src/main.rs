@@ -326,6 +326,7 @@ enum Kind {
     Clock,
     Cnum,
     Lbs,
+    LbsPosition,
     Lbsn,
     Link,
     Imei,
@@ -389,6 +390,9 @@ fn kind_of(case: &Case) -> Kind {
         b"SYSINFO" => Kind::SysInfo,
         b"CCLK" => Kind::Clock,
         b"CNUM" => Kind::Cnum,
+        // `AT+LBS?` reads the cell (`read_value::<requests::Lbs>()`); `AT+LBS=1` and `AT+LBS=2`
+        // are commands whose answer is a position.
+        b"LBS" if case.sent.starts_with(b"AT+LBS=") => Kind::LbsPosition,
         b"LBS" => Kind::Lbs,
         b"LBSN" => Kind::Lbsn,
         b"SOCKALK" | b"SOCKBLK" | b"SOCKCLK" | b"SOCKDLK" => Kind::Link,
@@ -463,8 +467,8 @@ fn check_lines(prepared: &[Prepared]) -> Option<usize> {
 /// it refused it (counted by the check, measured all the same). A read-only value is decoded as
 /// the typed `read_value::<R>()` of cat1-client decodes it, from the `InfoLine` (`ReadAnswer`,
 /// the `from_info` of cat1-config's `info` types: the name the framer matched not compared
-/// again); the answers of `AT+LBS=1` and `AT+LBS=2` (a command with values) with
-/// `LbsPosition::from_info`, after `LbsCell`'s refusal.
+/// again); the answers of `AT+LBS=1` and `AT+LBS=2` (commands with values, whose information
+/// lines `modem.command` hands out) with `LbsPosition::from_info`.
 #[inline(always)]
 fn decode_line(kind: Kind, info: &cat1_at_parse::InfoLine<'_>) -> Result<u32, ()> {
     /// The value `R::decode_line` gives, looked at; 0 for a line without one.
@@ -485,13 +489,12 @@ fn decode_line(kind: Kind, info: &cat1_at_parse::InfoLine<'_>) -> Result<u32, ()
         Kind::SysInfo => read::<requests::Sysinfo>(info),
         Kind::Clock => read::<requests::Cclk>(info),
         Kind::Cnum => read::<requests::Cnum>(info),
-        Kind::Lbs => match read::<requests::Lbs>(info) {
-            Ok(v) => Ok(v),
-            Err(_) => info::LbsPosition::from_info(info).map(|v| {
-                black_box(v);
-                1
-            }),
-        },
+        Kind::Lbs => read::<requests::Lbs>(info),
+        // The answer of a command with values (`modem.command`), decoded as its type.
+        Kind::LbsPosition => info::LbsPosition::from_info(info).map(|v| {
+            black_box(v);
+            1
+        }),
         Kind::Lbsn => read::<requests::Lbsn>(info),
         // The four sockets' requests decode alike (`LinkState::from_info`).
         Kind::Link => read::<requests::Sockalk>(info),
