@@ -335,7 +335,7 @@ impl SysInfo {
     pub fn parse(line: &[u8], next: Option<&[u8]>) -> Result<Self, InfoError> {
         let first = body(line, "SYSINFO")?;
         let text = if first.is_empty() {
-            next.ok_or(InfoError)?.trim_ascii()
+            trim(next.ok_or(InfoError)?)
         } else {
             first
         };
@@ -348,7 +348,7 @@ impl SysInfo {
     /// [`SysInfo::parse`] gives for the line, or for the empty one and the line after it.
     pub fn from_info(info: InfoLine<'_>) -> Result<Option<Self>, InfoError> {
         let text = if info.is_continuation() {
-            info.line().trim_ascii()
+            trim(info.line())
         } else {
             let first = info_body(info)?;
             if first.is_empty() {
@@ -410,9 +410,9 @@ impl<'a> Cnum<'a> {
     #[inline]
     fn decode(text: &'a [u8]) -> Result<Self, InfoError> {
         let mut it = cat1_at_parse::Params::new(text).iter();
-        let alpha = unquote(it.next().ok_or(InfoError)?.trim_ascii());
-        let number = unquote(it.next().ok_or(InfoError)?.trim_ascii());
-        let kind = int(it.next().ok_or(InfoError)?.trim_ascii())?;
+        let alpha = unquote(trim(it.next().ok_or(InfoError)?));
+        let number = unquote(trim(it.next().ok_or(InfoError)?));
+        let kind = int(trim(it.next().ok_or(InfoError)?))?;
         if it.next().is_some() {
             return Err(InfoError);
         }
@@ -574,7 +574,7 @@ impl NeighbourCell {
         let (ka, va) = a.split_at(a.iter().position(|&b| b == b'=').ok_or(InfoError)?);
         let index = tac_index(ka).ok_or(InfoError)?;
         let idx = int(index)?;
-        let tac = hex_int(va.get(1..).unwrap_or(&[]).trim_ascii())?;
+        let tac = hex_int(trim(va.get(1..).unwrap_or(&[])))?;
         let cid = hex_int(cell_id(b.ok_or(InfoError)?, index)?)?;
         let ok = (1..=65535).contains(&tac) && (1..=268_435_455).contains(&cid);
         if ok {
