@@ -112,6 +112,7 @@ fn same_name(mut a: &[u8], mut b: &[u8]) -> bool {
 }
 
 /// Splits at the first comma; trims spaces around both parts.
+#[inline]
 fn split_comma(text: &[u8]) -> (&[u8], Option<&[u8]>) {
     match text.iter().position(|&b| b == b',') {
         Some(i) => (
@@ -160,6 +161,7 @@ fn keyed<'a>(item: &'a [u8], key: &str) -> Result<&'a [u8], InfoError> {
     Ok(trim(v.get(1..).unwrap_or(&[])))
 }
 
+#[inline]
 fn int(text: &[u8]) -> Result<u32, InfoError> {
     parse_int(unquote(text)).map_err(|_| InfoError)
 }
