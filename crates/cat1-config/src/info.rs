@@ -13,7 +13,7 @@
 //! line, for a line of the command's name). cat1-client's typed read,
 //! `modem.read_value::<requests::Csq>(..)`, decodes its answer that way, through [`ReadAnswer`].
 
-use cat1_at_parse::{InfoLine, Writer, parse_int, unquote};
+use cat1_at_parse::{InfoLine, Writer, eq_ignore_case, parse_int, unquote};
 
 use crate::request::Request;
 
@@ -41,7 +41,7 @@ pub fn body<'a>(line: &'a [u8], name: &str) -> Result<&'a [u8], InfoError> {
 pub(crate) fn untrimmed_body<'a>(line: &'a [u8], name: &str) -> Result<&'a [u8], InfoError> {
     let rest = line.strip_prefix(b"+").ok_or(InfoError)?;
     let (n, rest) = rest.split_at_checked(name.len()).ok_or(InfoError)?;
-    if !same_name(n, name.as_bytes()) {
+    if !eq_ignore_case(n, name.as_bytes()) {
         return Err(InfoError);
     }
     rest.strip_prefix(b":").ok_or(InfoError)
@@ -86,31 +86,6 @@ pub(crate) fn trim(mut bytes: &[u8]) -> &[u8] {
     bytes
 }
 
-/// `a.eq_ignore_ascii_case(b)` (equal lengths), with the usual bytes, the same in both (the
-/// module answers with the name as sent), compared first, four at a time: a word compare where
-/// the byte loop took six instructions a byte.
-#[inline]
-fn same_name(mut a: &[u8], mut b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    while let (Some((x, more_a)), Some((y, more_b))) =
-        (a.split_first_chunk::<4>(), b.split_first_chunk::<4>())
-    {
-        if u32::from_ne_bytes(*x) != u32::from_ne_bytes(*y) {
-            // The bytes that differ are compared one by one below, from this word on.
-            break;
-        }
-        a = more_a;
-        b = more_b;
-    }
-    a.iter().zip(b).all(|(&x, &y)| {
-        // Bytes that differ are the same letter in two cases only if they differ in bit 5
-        // alone and one of them is a lower-case letter.
-        x == y || (x ^ y == 0x20 && (x | 0x20).is_ascii_lowercase())
-    })
-}
-
 /// Splits at the first comma; trims spaces around both parts.
 #[inline]
 fn split_comma(text: &[u8]) -> (&[u8], Option<&[u8]>) {
@@ -144,7 +119,7 @@ fn cell_id<'a>(item: &'a [u8], index: &[u8]) -> Result<&'a [u8], InfoError> {
     let (k, v) = item.split_at(eq);
     // The key in any case: its two parts compared apart are the whole compared.
     match trim(k).split_at_checked(CELL_ID.len()) {
-        Some((cell, i)) if same_name(cell, CELL_ID) && same_name(i, index) => {
+        Some((cell, i)) if eq_ignore_case(cell, CELL_ID) && eq_ignore_case(i, index) => {
             Ok(trim(v.get(1..).unwrap_or(&[])))
         }
         _ => Err(InfoError),
@@ -152,14 +127,14 @@ fn cell_id<'a>(item: &'a [u8], index: &[u8]) -> Result<&'a [u8], InfoError> {
 }
 
 /// `KEY=value` (spaces around `=` allowed, key in any case) -> value.
-// Always inlined: its key is then a constant, which `same_name` compares as one (about 155
+// Always inlined: its key is then a constant, which `eq_ignore_case` compares as one (about 155
 // instructions a manual pass less; `#[inline]` left it out of line). Its callers, `LbsCell` and
 // `LbsPosition`, are in neither footprint binary.
 #[inline(always)]
 fn keyed<'a>(item: &'a [u8], key: &str) -> Result<&'a [u8], InfoError> {
     let eq = item.iter().position(|&b| b == b'=').ok_or(InfoError)?;
     let (k, v) = item.split_at(eq);
-    if !same_name(trim(k), key.as_bytes()) {
+    if !eq_ignore_case(trim(k), key.as_bytes()) {
         return Err(InfoError);
     }
     Ok(trim(v.get(1..).unwrap_or(&[])))
@@ -754,10 +729,10 @@ impl LinkState {
     /// The state of `socket` from the text after the colon, trimmed and unquoted.
     #[inline]
     fn decode(socket: u8, text: &[u8]) -> Result<Self, InfoError> {
-        // `same_name`: `eq_ignore_ascii_case`, four bytes at a time when they are equal.
-        let connected = if same_name(text, b"Connected") {
+        // `eq_ignore_case`: `eq_ignore_ascii_case`, four bytes at a time when they are equal.
+        let connected = if eq_ignore_case(text, b"Connected") {
             true
-        } else if same_name(text, b"Disconnected") {
+        } else if eq_ignore_case(text, b"Disconnected") {
             false
         } else {
             return Err(InfoError);
@@ -833,22 +808,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn same_name_is_eq_ignore_ascii_case_for_every_pair_of_bytes() {
+    fn eq_ignore_case_is_eq_ignore_ascii_case_for_every_pair_of_bytes() {
         for x in 0..=255u8 {
             for y in 0..=255u8 {
                 assert_eq!(
-                    same_name(&[x], &[y]),
+                    eq_ignore_case(&[x], &[y]),
                     [x].eq_ignore_ascii_case(&[y]),
                     "{x} {y}"
                 );
                 assert_eq!(
-                    same_name(&[b'A', x, b'z'], &[b'a', y, b'Z']),
+                    eq_ignore_case(&[b'A', x, b'z'], &[b'a', y, b'Z']),
                     [b'A', x, b'z'].eq_ignore_ascii_case(&[b'a', y, b'Z'])
                 );
             }
         }
-        assert!(!same_name(b"CSQ", b"CS"));
-        assert!(same_name(b"", b""));
+        assert!(!eq_ignore_case(b"CSQ", b"CS"));
+        assert!(eq_ignore_case(b"", b""));
     }
 
     /// Pieces of answer bodies: the manual's values, what tolerant parsing meets (spaces,
@@ -1026,7 +1001,7 @@ mod tests {
         /// Four bytes at a time, then one by one: still `eq_ignore_ascii_case`, for names of
         /// any length and a difference (of case or of letter) anywhere.
         #[test]
-        fn same_name_is_eq_ignore_ascii_case_at_any_length(
+        fn eq_ignore_case_is_eq_ignore_ascii_case_at_any_length(
             a in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..12),
             flips in proptest::collection::vec((0usize..12, 0u8..4), 0..3),
             b_other in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..12),
@@ -1044,7 +1019,7 @@ mod tests {
                 }
             }
             let b = if use_other { b_other } else { b };
-            proptest::prop_assert_eq!(same_name(&a, &b), a.eq_ignore_ascii_case(&b));
+            proptest::prop_assert_eq!(eq_ignore_case(&a, &b), a.eq_ignore_ascii_case(&b));
         }
 
         /// `keyed` and `tac_index` (the key compared four bytes at a time, one-test trims, the
@@ -1074,7 +1049,7 @@ mod tests {
             proptest::prop_assert_eq!(tac_index(&item), tac_before(&item));
         }
 
-        /// `LinkState::parse` (its text compared with `same_name`, trimmed with `trim`) is
+        /// `LinkState::parse` (its text compared with `eq_ignore_case`, trimmed with `trim`) is
         /// what it was with `eq_ignore_ascii_case` and `trim_ascii`.
         #[test]
         fn link_state_is_what_it_was(
