@@ -76,8 +76,10 @@ END {
   printf "(`Request::QUERY_LINE`, `TEST_LINE`, `BARE_LINE`, as `query`, `test` and `read` do; %d of %d\n", fixed, nfix > o
   print "cases), a line with values by `Core::start` with its `CommandLine` (parsed beforehand, as" > o
   print "`modem.command` takes it); the answer fed to `Core::receive` in chunks of the given size, every" > o
-  print "output taken; *typed decoding*: each information line parsed by cat1-config (`info::Csq::parse`," > o
-  print "`SysInfo`, `Clock`, `Cnum`, `LbsCell`/`LbsPosition`, `NeighbourCell`, `LinkState`, `TextInfo`;" > o
+  print "output taken; *typed decoding*: each information line decoded by cat1-config from the `InfoLine`" > o
+  print "the core hands out, as the typed `read_value` does (`info::ReadAnswer`, the `from_info` of `Csq`," > o
+  print "`SysInfo`, `Clock`, `Cnum`, `LbsCell`, `NeighbourCell`, `LinkState`, `TextInfo`; `LbsPosition` for" > o
+  print "the answers of `AT+LBS=1` and `AT+LBS=2`, commands with values);" > o
   print "a setting's query answer decoded against its description as the typed `query` does (`Request::decode_info`);" > o
   print "`=?` answers split into parameters with numbers parsed). Per byte = per **received** byte." > o
   printf "Typed parsers accepted %d information lines and refused %d; %d went the generic way.\n", dok, dbad, dgen > o

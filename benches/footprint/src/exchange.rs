@@ -1,11 +1,11 @@
 //! The full client exchange both client binaries run: enter command mode (the `AT` probe, and
 //! the `+++` / `a` / `+ok` handshake when the probe is not answered), a typed query and a typed set
-//! through cat1-config's `requests`, a read-only value decoded with `info::Csq::parse`, leaving
+//! through cat1-config's `requests`, a read-only value read and decoded with `read_value` (`info::Csq::from_info`), leaving
 //! command mode, one SDP frame sent on socket A and whatever arrives decoded by `sdp::Receiver`.
 
 use cat1_client::blocking::Modem;
 use cat1_client::sdp::{Receiver, SocketEvent, SocketId};
-use cat1_config::{Value, info::Csq, requests};
+use cat1_config::{Value, requests};
 use cat1_hal_traits::time::Clock;
 use embedded_io::{Read, ReadReady, Write};
 
@@ -40,8 +40,8 @@ where
     }
     let mut dbm = 0i16;
     let ok = modem
-        .read::<requests::Csq>(|line| {
-            if let Some(d) = Csq::parse(line).ok().and_then(|c| c.dbm()) {
+        .read_value::<requests::Csq>(|csq| {
+            if let Some(d) = csq.dbm() {
                 dbm = d;
             }
         })

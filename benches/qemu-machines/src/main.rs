@@ -17,8 +17,10 @@
 //!   `test::<X>()`, `read::<X>()`; `Core::start` with the `CommandLine`, parsed beforehand, for a
 //!   line with values, as `modem.command`), the answer fed to `Core::receive` in chunks of 1,
 //!   16, 64 bytes or all at once, every output taken; with typed decoding, each information line
-//!   goes to cat1-config's parser for its command (`info::Csq::parse`, `SysInfo`, `Clock`,
-//!   `Cnum`, `LbsCell`/`LbsPosition`, `NeighbourCell`, `LinkState`, `TextInfo`), or, for a
+//!   goes to cat1-config's decoder for its command as the typed `read_value::<R>()` of
+//!   cat1-client decodes it (`info::ReadAnswer::decode_line`, the `from_info` of `info::Csq`,
+//!   `SysInfo`, `Clock`, `Cnum`, `LbsCell`, `NeighbourCell`, `LinkState`, `TextInfo`;
+//!   `LbsPosition::from_info` for `AT+LBS=1`'s answer), or, for a
 //!   setting's query, is decoded against the command's description as the typed `query` of
 //!   cat1-client decodes it (`Request::decode_info`, `request::decode_info`: the parameters the
 //!   framer located, each validated).
@@ -40,7 +42,8 @@ use core::ptr::{read_volatile, write_volatile};
 
 use cat1_at_parse::{CommandLine, Status, parse_int};
 use cat1_client::{Core, Echo, Output};
-use cat1_config::info;
+use cat1_config::info::{self, ReadAnswer};
+use cat1_config::requests;
 use cat1_config::request::FixedLine;
 use cat1_config::spec::CommandSpec;
 use cat1_hal_traits::time::{Duration, Instant};
@@ -408,6 +411,7 @@ enum Kind {
     Clock,
     Cnum,
     Lbs,
+    LbsPosition,
     Lbsn,
     Link,
     Imei,
@@ -471,6 +475,9 @@ fn kind_of(case: &Case) -> Kind {
         b"SYSINFO" => Kind::SysInfo,
         b"CCLK" => Kind::Clock,
         b"CNUM" => Kind::Cnum,
+        // `AT+LBS?` reads the cell (`read_value::<requests::Lbs>()`); `AT+LBS=1` and `AT+LBS=2`
+        // are commands whose answer is a position.
+        b"LBS" if case.sent.starts_with(b"AT+LBS=") => Kind::LbsPosition,
         b"LBS" => Kind::Lbs,
         b"LBSN" => Kind::Lbsn,
         b"SOCKALK" | b"SOCKBLK" | b"SOCKCLK" | b"SOCKDLK" => Kind::Link,
@@ -542,57 +549,44 @@ fn check_lines(prepared: &[Prepared]) -> Option<usize> {
 }
 
 /// Typed decoding of one information line. `Ok` when the typed parser accepted it, `Err` when
-/// it refused it (counted by the check, measured all the same).
+/// it refused it (counted by the check, measured all the same). A read-only value is decoded as
+/// the typed `read_value::<R>()` of cat1-client decodes it, from the `InfoLine` (`ReadAnswer`,
+/// the `from_info` of cat1-config's `info` types: the name the framer matched not compared
+/// again); the answers of `AT+LBS=1` and `AT+LBS=2` (commands with values, whose information
+/// lines `modem.command` hands out) with `LbsPosition::from_info`.
 #[inline(always)]
 fn decode_line(kind: Kind, info: &cat1_at_parse::InfoLine<'_>) -> Result<u32, ()> {
-    let line = info.line();
-    let r = match kind {
-        Kind::Csq => info::Csq::parse(line).map(|v| black_box(v).dbm().unwrap_or(0) as u32),
-        Kind::SysInfo => info::SysInfo::parse(line, None).map(|v| {
-            black_box(v);
-            1
-        }),
-        Kind::Clock => info::Clock::parse(line).map(|v| {
-            black_box(v);
-            1
-        }),
-        Kind::Cnum => info::Cnum::parse(line).map(|v| {
-            black_box(v);
-            1
-        }),
-        Kind::Lbs => match info::LbsCell::parse(line) {
-            Ok(v) => {
-                black_box(v);
-                Ok(1)
-            }
-            Err(_) => info::LbsPosition::parse(line).map(|v| {
+    /// The value `R::decode_line` gives, looked at; 0 for a line without one.
+    #[inline(always)]
+    fn read<R: ReadAnswer>(info: cat1_at_parse::InfoLine<'_>) -> Result<u32, info::InfoError> {
+        R::decode_line(info).map(|v| match v {
+            Some(v) => {
                 black_box(v);
                 1
-            }),
-        },
-        Kind::Lbsn => {
-            if info::NeighbourCell::is_header(line) {
-                Ok(0)
-            } else {
-                info::NeighbourCell::parse(line).map(|v| {
-                    black_box(v);
-                    1
-                })
             }
-        }
-        Kind::Link => info::LinkState::parse(line).map(|v| {
+            None => 0,
+        })
+    }
+    let info = *info;
+    let r = match kind {
+        Kind::Csq => requests::Csq::decode_line(info)
+            .map(|v| v.map_or(0, |v| black_box(v).dbm().unwrap_or(0) as u32)),
+        Kind::SysInfo => read::<requests::Sysinfo>(info),
+        Kind::Clock => read::<requests::Cclk>(info),
+        Kind::Cnum => read::<requests::Cnum>(info),
+        Kind::Lbs => read::<requests::Lbs>(info),
+        // The answer of a command with values (`modem.command`), decoded as its type.
+        Kind::LbsPosition => info::LbsPosition::from_info(info).map(|v| {
             black_box(v);
             1
         }),
-        Kind::Imei => info::TextInfo::parse_imei(line).map(|v| {
-            black_box(v);
-            1
-        }),
-        Kind::Iccid => info::TextInfo::parse_iccid(line).map(|v| {
-            black_box(v);
-            1
-        }),
-        Kind::Text(name) => info::TextInfo::parse(name, line).map(|v| {
+        Kind::Lbsn => read::<requests::Lbsn>(info),
+        // The four sockets' requests decode alike (`LinkState::from_info`).
+        Kind::Link => read::<requests::Sockalk>(info),
+        Kind::Imei => read::<requests::Imei>(info),
+        Kind::Iccid => read::<requests::Iccid>(info),
+        // What `read_value` of `Ver`, `Build`, `Sn` and `Cip` runs, with their name.
+        Kind::Text(name) => info::TextInfo::from_info(name, info).map(|v| {
             black_box(v);
             1
         }),
@@ -602,7 +596,7 @@ fn decode_line(kind: Kind, info: &cat1_at_parse::InfoLine<'_>) -> Result<u32, ()
             }
             // What `Request::decode_info` runs (the typed `query` of cat1-client), for the
             // command's description.
-            return cat1_config::request::decode_info(spec, *info)
+            return cat1_config::request::decode_info(spec, info)
                 .map(|v| black_box(v).as_slice().len() as u32)
                 .map_err(|_| ());
         }

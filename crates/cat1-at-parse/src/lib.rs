@@ -94,7 +94,8 @@ pub use framer::{
 };
 pub use line::{LineBuffer, LineEvent};
 pub use params::{
-    Params, decode_hex, encode_hex, expand_escapes, match_keyword, parse_int, parse_int_in, unquote,
+    Params, decode_hex, encode_hex, eq_ignore_case, expand_escapes, match_keyword, parse_int,
+    parse_int_in, unquote,
 };
 pub use response::{FinalResult, Response};
 pub use writer::Writer;

@@ -203,21 +203,36 @@ pub fn match_keyword(text: &[u8], keywords: &[&str]) -> Result<usize, ParamError
     }
     keywords
         .iter()
-        .position(|k| same_ignoring_case(k.as_bytes(), text))
+        .position(|k| eq_ignore_case(k.as_bytes(), text))
         .ok_or(ParamError::NotInSet)
 }
 
-/// `a.eq_ignore_ascii_case(b)`, with the usual bytes, the same in both (a keyword as the
-/// manual spells it), compared first: about half the instructions of folding both bytes every
-/// time.
+/// `a.eq_ignore_ascii_case(b)`, with the usual bytes, the same in both (a name or keyword as
+/// the module sends it back), compared first, four at a time: a word compare where a byte loop
+/// that folds both bytes takes six instructions a byte. The one case-insensitive compare of
+/// names and keywords, shared by [`match_keyword`] and cat1-config's answer decoders (a
+/// setting's keywords are matched by cat1-config byte by byte, the equal byte first, which is
+/// quicker on keywords of 2-4 bytes).
 #[inline]
-fn same_ignoring_case(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len()
-        && a.iter().zip(b).all(|(&x, &y)| {
-            // Bytes that differ are the same letter in two cases only if they differ in bit 5
-            // alone and one of them is a lower-case letter.
-            x == y || (x ^ y == 0x20 && (x | 0x20).is_ascii_lowercase())
-        })
+pub fn eq_ignore_case(mut a: &[u8], mut b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    while let (Some((x, more_a)), Some((y, more_b))) =
+        (a.split_first_chunk::<4>(), b.split_first_chunk::<4>())
+    {
+        if u32::from_ne_bytes(*x) != u32::from_ne_bytes(*y) {
+            // The bytes that differ are compared one by one below, from this word on.
+            break;
+        }
+        a = more_a;
+        b = more_b;
+    }
+    a.iter().zip(b).all(|(&x, &y)| {
+        // Bytes that differ are the same letter in two cases only if they differ in bit 5
+        // alone and one of them is a lower-case letter.
+        x == y || (x ^ y == 0x20 && (x | 0x20).is_ascii_lowercase())
+    })
 }
 
 /// Strips one pair of surrounding double quotes, if both are there.
@@ -292,18 +307,18 @@ const fn hex_val(b: u8) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn same_ignoring_case_is_eq_ignore_ascii_case_for_every_pair_of_bytes() {
+    fn eq_ignore_case_is_eq_ignore_ascii_case_for_every_pair_of_bytes() {
         for x in 0..=255u8 {
             for y in 0..=255u8 {
                 assert_eq!(
-                    super::same_ignoring_case(&[b'o', x], &[b'O', y]),
+                    super::eq_ignore_case(&[b'o', x], &[b'O', y]),
                     [b'o', x].eq_ignore_ascii_case(&[b'O', y]),
                     "{x} {y}"
                 );
             }
         }
-        assert!(!super::same_ignoring_case(b"ON", b"O"));
-        assert!(super::same_ignoring_case(b"", b""));
+        assert!(!super::eq_ignore_case(b"ON", b"O"));
+        assert!(super::eq_ignore_case(b"", b""));
     }
 
     extern crate std;

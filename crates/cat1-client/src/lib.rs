@@ -16,7 +16,8 @@
 //! - unsolicited input (banner, COM heartbeats, URCs, transparent data) handed to a [`Listener`],
 //!   never merged into an answer, never dropped without being counted ([`ClientCounters`]);
 //! - typed commands from cat1-config's model ([`blocking::Modem::query`], [`blocking::Modem::set`],
-//!   [`blocking::Modem::read`], [`blocking::Modem::test`]; a line without values is built at compile
+//!   [`blocking::Modem::read_value`] (or [`blocking::Modem::read`] for the lines as bytes),
+//!   [`blocking::Modem::test`]; a line without values is built at compile
 //!   time and copied, not encoded, see [`Core::start_fixed`]) and a profile applied with one save
 //!   ([`blocking::Modem::apply_profile`]);
 //! - data on sockets A-D with the socket distribution protocol ([`sdp`]).
@@ -25,7 +26,7 @@
 //!
 //! ```no_run
 //! use cat1_client::{blocking::Modem, CommandError};
-//! use cat1_config::{info::Csq, requests, Value};
+//! use cat1_config::{requests, Value};
 //! use cat1_hal_traits::time::Clock;
 //! use embedded_io::{Read, ReadReady, Write};
 //!
@@ -37,7 +38,7 @@
 //!     let mut modem = Modem::new(uart, clock, ());
 //!     modem.enter_command_mode().map_err(|_| CommandError::Timeout)?;
 //!     let mut dbm = None;
-//!     modem.read::<requests::Csq>(|line| dbm = Csq::parse(line).ok().and_then(|c| c.dbm()))?;
+//!     modem.read_value::<requests::Csq>(|csq| dbm = csq.dbm())?;
 //!     modem.set::<requests::Apn>(&[Value::Text(b"internet"), Value::Text(b""), Value::Text(b""), Value::Int(0)])?;
 //!     modem.save_and_restart(b"WH-LTE-7S1")
 //! }

@@ -192,7 +192,9 @@ macro_rules! procedures {
 
         /// Reads a read-only value (`AT+CSQ`, `AT+VER`, ...) with the bare form, which the manual
         /// defines as "executes or queries the current value" for every command; whole information
-        /// lines (continuations included) go to `on_line`, to parse with `cat1_config::info`.
+        /// lines (continuations included) go to `on_line`, to parse with `cat1_config::info`
+        /// (for cat1-config's read-only requests, [`Self::read_value`] decodes them, with less
+        /// work: the framer has matched their names).
         pub $($asyncness)? fn read<R: cat1_config::request::Request>(
             &mut self,
             mut on_line: impl FnMut(&[u8]),
@@ -203,6 +205,34 @@ macro_rules! procedures {
                 }, &mut on_line));
             }
             maybe_await!($mode, self.fixed(R::BARE_LINE, &mut on_line))
+        }
+
+        /// Reads a read-only value, as [`Self::read`], and hands each one, decoded, to `on_value`:
+        /// `modem.read_value::<requests::Csq>(|csq| ..)`. Each information line is decoded from
+        /// the `InfoLine` the framer matched to the command (`ReadAnswer::decode_line`, the
+        /// `from_info` of the answer's type in `cat1_config::info`: the name is not compared
+        /// again, as [`Self::query`] decodes); a line that does not decode makes the call
+        /// [`CommandError::Malformed`](crate::CommandError::Malformed) once the exchange ends.
+        pub $($asyncness)? fn read_value<R: cat1_config::info::ReadAnswer>(
+            &mut self,
+            mut on_value: impl FnMut(R::Value<'_>),
+        ) -> Result<(), $crate::CommandError<E>> {
+            let mut malformed = false;
+            let timeout = self.timing.command;
+            let mut on_info = |info: cat1_at_parse::InfoLine<'_>| match R::decode_line(info) {
+                Ok(Some(value)) => on_value(value),
+                Ok(None) => {}
+                Err(_) => malformed = true,
+            };
+            if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
+                maybe_await!($mode, self.run_fixed(R::BARE_LINE, timeout, &mut on_info))?;
+            } else {
+                // As `read` writes it (decided at compile time, see `query`).
+                let tx = maybe_await!($mode, self.idle_tx())?;
+                let encoded = $crate::core::encode_plain(Some(R::SPEC.name.as_bytes()), false, tx);
+                maybe_await!($mode, self.run(encoded, timeout, &mut on_info))?;
+            }
+            if malformed { Err($crate::CommandError::Malformed) } else { Ok(()) }
         }
 
         /// The exchange of a line fixed at compile time; whole information lines go to

@@ -56,6 +56,79 @@ fn a_malformed_answer_is_an_error_not_a_value() {
 }
 
 #[test]
+fn read_value_decodes_each_line_of_a_read_only_answer() {
+    let clock = VirtualClock::default();
+    let uart = MockUart::new(
+        &clock,
+        3,
+        vec![
+            step(b"AT+CSQ\r", &[(5, b"\r\n+csq: 27,99\r\n\r\nOK\r\n")]),
+            // The two-line form (errata #6): the empty first line carries no value.
+            step(
+                b"AT+SYSINFO\r",
+                &[(5, b"\r\n+SYSINFO:\r\n4,LTE\r\n\r\nOK\r\n")],
+            ),
+            // A header, then a cell per continuation line.
+            step(
+                b"AT+LBSN\r",
+                &[(
+                    5,
+                    b"\r\n+LBSN:\r\nTAC1=5a30,CellID1=b2114b1\r\nTAC2=5a30,CellID2=5d7e404\r\n\r\nOK\r\n",
+                )],
+            ),
+            step(b"AT+VER\r", &[(5, b"\r\n+VER:\"V1.1\"\r\n\r\nOK\r\n")]),
+            step(b"AT+IMEI\r", &[(5, b"\r\n+IMEI:86433304071245\r\n\r\nOK\r\n")]),
+        ],
+    );
+    let mut m = blocking::Modem::new(uart, clock, ());
+    let mut csq = None;
+    m.read_value::<requests::Csq>(|v| csq = Some(v)).unwrap();
+    assert_eq!(csq.and_then(|c| c.dbm()), Some(-59));
+    let mut modes = Vec::new();
+    m.read_value::<requests::Sysinfo>(|v| modes.push(v.mode))
+        .unwrap();
+    assert_eq!(modes, [cat1_config::info::NetworkMode::Lte]);
+    let mut cells = Vec::new();
+    m.read_value::<requests::Lbsn>(|c| cells.push((c.index, c.tac, c.cid)))
+        .unwrap();
+    assert_eq!(cells, [(1, 0x5a30, 0xb2114b1), (2, 0x5a30, 0x5d7e404)]);
+    let mut ver = Vec::new();
+    m.read_value::<requests::Ver>(|v| ver = v.text.to_vec())
+        .unwrap();
+    assert_eq!(ver, b"V1.1");
+    // 14 digits: not an IMEI; the exchange still ends, then the call says so.
+    assert_eq!(
+        m.read_value::<requests::Imei>(|_| panic!("no value")),
+        Err(CommandError::Malformed)
+    );
+    let (uart, _, _) = m.release();
+    assert!(uart.finished());
+}
+
+#[test]
+fn read_value_is_the_same_in_the_async_modem() {
+    let clock = VirtualClock::default();
+    let uart = MockUart::new(
+        &clock,
+        2,
+        vec![step(
+            b"AT+SOCKBLK\r",
+            &[(5, b"\r\n+SOCKBLK:Connected\r\n\r\nOK\r\n")],
+        )],
+    );
+    let mut m = asynch::Modem::new(uart, clock, ());
+    let mut link = None;
+    block_on(m.read_value::<requests::Sockblk>(|v| link = Some(v))).unwrap();
+    assert_eq!(
+        link,
+        Some(cat1_config::info::LinkState {
+            socket: b'B',
+            connected: true
+        })
+    );
+}
+
+#[test]
 fn a_set_is_checked_before_anything_is_sent() {
     let clock = VirtualClock::default();
     let uart = MockUart::new(

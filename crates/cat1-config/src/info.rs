@@ -6,8 +6,16 @@
 //! optional double quotes (protocol-notes §10). Encoders write the line as this project's module
 //! answers it: no spaces, keywords as the manual spells them, no line ends. Text fields borrow
 //! from the parsed line.
+//!
+//! Each type decodes an [`InfoLine`] too (`from_info`): the information line the framer handed
+//! the exchange, whose `+NAME:` it matched to the command's name (in any case, as `parse`
+//! compares it), so the name is not compared again (the same value or error as `parse` of the
+//! line, for a line of the command's name). cat1-client's typed read,
+//! `modem.read_value::<requests::Csq>(..)`, decodes its answer that way, through [`ReadAnswer`].
 
-use cat1_at_parse::{Writer, parse_int, unquote};
+use cat1_at_parse::{InfoLine, Writer, eq_ignore_case, parse_int, unquote};
+
+use crate::request::Request;
 
 /// An answer line that does not have its command's shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,10 +41,23 @@ pub fn body<'a>(line: &'a [u8], name: &str) -> Result<&'a [u8], InfoError> {
 pub(crate) fn untrimmed_body<'a>(line: &'a [u8], name: &str) -> Result<&'a [u8], InfoError> {
     let rest = line.strip_prefix(b"+").ok_or(InfoError)?;
     let (n, rest) = rest.split_at_checked(name.len()).ok_or(InfoError)?;
-    if !same_name(n, name.as_bytes()) {
+    if !eq_ignore_case(n, name.as_bytes()) {
         return Err(InfoError);
     }
     rest.strip_prefix(b":").ok_or(InfoError)
+}
+
+/// The text after the colon of an information line whose name its maker matched (not compared
+/// again), trimmed as [`body`] trims it; a continuation line (no `+NAME:`, so no `+`, which
+/// `body` needs) is refused.
+#[inline]
+fn info_body(info: InfoLine<'_>) -> Result<&[u8], InfoError> {
+    if info.is_continuation() {
+        return Err(InfoError);
+    }
+    // `+NAME:` is the name's length and two bytes; always within the line.
+    let after_colon = info.name().len().wrapping_add(2);
+    Ok(trim(info.line().get(after_colon..).unwrap_or(&[])))
 }
 
 /// `bytes.trim_ascii()`, with one test for the usual byte at each end (above the space, which
@@ -65,34 +86,42 @@ pub(crate) fn trim(mut bytes: &[u8]) -> &[u8] {
     bytes
 }
 
-/// `a.eq_ignore_ascii_case(b)` (equal lengths), with the usual bytes, the same in both (the
-/// module answers with the name as sent), compared first, four at a time: a word compare where
-/// the byte loop took six instructions a byte.
-#[inline]
-fn same_name(mut a: &[u8], mut b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    while let (Some((x, more_a)), Some((y, more_b))) =
-        (a.split_first_chunk::<4>(), b.split_first_chunk::<4>())
-    {
-        if u32::from_ne_bytes(*x) != u32::from_ne_bytes(*y) {
-            // The bytes that differ are compared one by one below, from this word on.
+/// The index of the first comma in `text`: four bytes a step while no word holds one (the
+/// zero-byte test of the word with `,` xored out of each lane, exact for whether one does),
+/// then byte by byte from the word that does. The fields it looks through (an LBS position's,
+/// a neighbour cell's halves) run 8 to 25 bytes to their comma.
+#[inline(always)]
+fn find_comma(text: &[u8]) -> Option<usize> {
+    let mut rest = text;
+    // At most `text.len()`: no overflow.
+    let mut skipped: usize = 0;
+    while let Some((word, more)) = rest.split_first_chunk::<4>() {
+        let x = u32::from_ne_bytes(*word) ^ 0x2c2c_2c2c;
+        if x.wrapping_sub(0x0101_0101) & !x & 0x8080_8080 != 0 {
             break;
         }
-        a = more_a;
-        b = more_b;
+        rest = more;
+        skipped = skipped.wrapping_add(4);
     }
-    a.iter().zip(b).all(|(&x, &y)| {
-        // Bytes that differ are the same letter in two cases only if they differ in bit 5
-        // alone and one of them is a lower-case letter.
-        x == y || (x ^ y == 0x20 && (x | 0x20).is_ascii_lowercase())
-    })
+    rest.iter()
+        .position(|&b| b == b',')
+        .map(|i| skipped.wrapping_add(i))
 }
 
 /// Splits at the first comma; trims spaces around both parts.
+// Always inlined: `#[inline]` left one copy for the LBS, SYSINFO and neighbour cell decoders,
+// called with its result through memory (about 135 instructions a manual pass more). `Csq`
+// finds its comma a byte at a time (`split_at_comma`): the client's firmware, which decodes
+// CSQ only, carries no word search.
+#[inline(always)]
 fn split_comma(text: &[u8]) -> (&[u8], Option<&[u8]>) {
-    match text.iter().position(|&b| b == b',') {
+    split_at_comma(text, find_comma(text))
+}
+
+/// Splits `text` at the comma at `comma`; trims spaces around both parts.
+#[inline(always)]
+fn split_at_comma(text: &[u8], comma: Option<usize>) -> (&[u8], Option<&[u8]>) {
+    match comma {
         Some(i) => (
             trim(text.get(..i).unwrap_or(&[])),
             Some(trim(text.get(i.saturating_add(1)..).unwrap_or(&[]))),
@@ -110,16 +139,40 @@ fn tac_index(key: &[u8]) -> Option<&[u8]> {
     }
 }
 
+/// `CellID<index>=value` -> value: what [`keyed`] gives for the key `CellID<index>`, without the
+/// key built (in a 16-byte buffer once: a longer one was refused, and still is). `index` is the
+/// text after `TAC`, which [`int`] has read (ASCII).
+fn cell_id<'a>(item: &'a [u8], index: &[u8]) -> Result<&'a [u8], InfoError> {
+    const CELL_ID: &[u8] = b"CellID";
+    if index.len() > 16 - CELL_ID.len() {
+        return Err(InfoError);
+    }
+    let eq = item.iter().position(|&b| b == b'=').ok_or(InfoError)?;
+    let (k, v) = item.split_at(eq);
+    // The key in any case: its two parts compared apart are the whole compared.
+    match trim(k).split_at_checked(CELL_ID.len()) {
+        Some((cell, i)) if eq_ignore_case(cell, CELL_ID) && eq_ignore_case(i, index) => {
+            Ok(trim(v.get(1..).unwrap_or(&[])))
+        }
+        _ => Err(InfoError),
+    }
+}
+
 /// `KEY=value` (spaces around `=` allowed, key in any case) -> value.
+// Always inlined: its key is then a constant, which `eq_ignore_case` compares as one (about 155
+// instructions a manual pass less; `#[inline]` left it out of line). Its callers, `LbsCell` and
+// `LbsPosition`, are in neither footprint binary.
+#[inline(always)]
 fn keyed<'a>(item: &'a [u8], key: &str) -> Result<&'a [u8], InfoError> {
     let eq = item.iter().position(|&b| b == b'=').ok_or(InfoError)?;
     let (k, v) = item.split_at(eq);
-    if !same_name(trim(k), key.as_bytes()) {
+    if !eq_ignore_case(trim(k), key.as_bytes()) {
         return Err(InfoError);
     }
     Ok(trim(v.get(1..).unwrap_or(&[])))
 }
 
+#[inline]
 fn int(text: &[u8]) -> Result<u32, InfoError> {
     parse_int(unquote(text)).map_err(|_| InfoError)
 }
@@ -165,18 +218,44 @@ impl<'a> TextInfo<'a> {
         })
     }
 
+    /// [`TextInfo::parse`] of the information line of `name`'s exchange (see the [module
+    /// documentation](self): the name is not compared again).
+    pub fn from_info(name: &'static str, info: InfoLine<'a>) -> Result<Self, InfoError> {
+        Ok(TextInfo {
+            name,
+            text: unquote(info_body(info)?),
+        })
+    }
+
     /// `+IMEI:`: 15 digits.
     pub fn parse_imei(line: &'a [u8]) -> Result<Self, InfoError> {
-        let v = Self::parse("IMEI", line)?;
-        let ok = v.text.len() == 15 && v.text.iter().all(u8::is_ascii_digit);
-        if ok { Ok(v) } else { Err(InfoError) }
+        Self::parse("IMEI", line)?.imei()
+    }
+
+    /// [`TextInfo::parse_imei`] of the information line of `AT+IMEI`'s exchange.
+    pub fn imei_from_info(info: InfoLine<'a>) -> Result<Self, InfoError> {
+        Self::from_info("IMEI", info)?.imei()
+    }
+
+    fn imei(self) -> Result<Self, InfoError> {
+        let ok = self.text.len() == 15 && self.text.iter().all(u8::is_ascii_digit);
+        if ok { Ok(self) } else { Err(InfoError) }
     }
 
     /// `+ICCID:`: 19-20 digits and `A-F` (errata #32; lower case accepted).
     pub fn parse_iccid(line: &'a [u8]) -> Result<Self, InfoError> {
-        let v = Self::parse("ICCID", line)?;
-        let ok = (19..=20).contains(&v.text.len()) && v.text.iter().all(u8::is_ascii_hexdigit);
-        if ok { Ok(v) } else { Err(InfoError) }
+        Self::parse("ICCID", line)?.iccid()
+    }
+
+    /// [`TextInfo::parse_iccid`] of the information line of `AT+ICCID`'s exchange.
+    pub fn iccid_from_info(info: InfoLine<'a>) -> Result<Self, InfoError> {
+        Self::from_info("ICCID", info)?.iccid()
+    }
+
+    fn iccid(self) -> Result<Self, InfoError> {
+        let ok =
+            (19..=20).contains(&self.text.len()) && self.text.iter().all(u8::is_ascii_hexdigit);
+        if ok { Ok(self) } else { Err(InfoError) }
     }
 
     /// Writes `+<name>:<text>`.
@@ -201,7 +280,20 @@ pub struct Csq {
 impl Csq {
     /// Parses the answer; values outside their ranges are refused.
     pub fn parse(line: &[u8]) -> Result<Self, InfoError> {
-        let (a, b) = split_comma(body(line, "CSQ")?);
+        Self::decode(body(line, "CSQ")?)
+    }
+
+    /// [`Csq::parse`] of the information line of `AT+CSQ`'s exchange (see the [module
+    /// documentation](self): the name is not compared again).
+    pub fn from_info(info: InfoLine<'_>) -> Result<Self, InfoError> {
+        Self::decode(info_body(info)?)
+    }
+
+    /// The text after `+CSQ:`, trimmed.
+    #[inline]
+    fn decode(text: &[u8]) -> Result<Self, InfoError> {
+        // `rssi` is at most 3 bytes as the module writes it: its comma found a byte at a time.
+        let (a, b) = split_at_comma(text, text.iter().position(|&b| b == b','));
         let (rssi, ber) = (int(a)?, int(b.ok_or(InfoError)?)?);
         let ok = (rssi <= 31 || rssi == 99) && (ber <= 7 || ber == 99);
         match (u8::try_from(rssi), u8::try_from(ber)) {
@@ -257,10 +349,33 @@ impl SysInfo {
     pub fn parse(line: &[u8], next: Option<&[u8]>) -> Result<Self, InfoError> {
         let first = body(line, "SYSINFO")?;
         let text = if first.is_empty() {
-            next.ok_or(InfoError)?.trim_ascii()
+            trim(next.ok_or(InfoError)?)
         } else {
             first
         };
+        Self::decode(text)
+    }
+
+    /// An information line of `AT+SYSINFO`'s exchange (see the [module documentation](self):
+    /// the name is not compared again): `+SYSINFO:4,LTE`; the empty `+SYSINFO:` of the two-line
+    /// form is `Ok(None)`, its second line `4,LTE` (a continuation line) the value. What
+    /// [`SysInfo::parse`] gives for the line, or for the empty one and the line after it.
+    pub fn from_info(info: InfoLine<'_>) -> Result<Option<Self>, InfoError> {
+        let text = if info.is_continuation() {
+            trim(info.line())
+        } else {
+            let first = info_body(info)?;
+            if first.is_empty() {
+                return Ok(None);
+            }
+            first
+        };
+        Self::decode(text).map(Some)
+    }
+
+    /// `4,LTE`, trimmed.
+    #[inline]
+    fn decode(text: &[u8]) -> Result<Self, InfoError> {
         let (n, mode) = split_comma(text);
         let (n, mode) = (int(n)?, unquote(mode.ok_or(InfoError)?));
         NetworkMode::ALL
@@ -296,10 +411,22 @@ pub struct Cnum<'a> {
 impl<'a> Cnum<'a> {
     /// Parses the answer.
     pub fn parse(line: &'a [u8]) -> Result<Self, InfoError> {
-        let mut it = cat1_at_parse::Params::new(body(line, "CNUM")?).iter();
-        let alpha = unquote(it.next().ok_or(InfoError)?.trim_ascii());
-        let number = unquote(it.next().ok_or(InfoError)?.trim_ascii());
-        let kind = int(it.next().ok_or(InfoError)?.trim_ascii())?;
+        Self::decode(body(line, "CNUM")?)
+    }
+
+    /// [`Cnum::parse`] of the information line of `AT+CNUM`'s exchange (see the [module
+    /// documentation](self): the name is not compared again).
+    pub fn from_info(info: InfoLine<'a>) -> Result<Self, InfoError> {
+        Self::decode(info_body(info)?)
+    }
+
+    /// The text after `+CNUM:`, trimmed.
+    #[inline]
+    fn decode(text: &'a [u8]) -> Result<Self, InfoError> {
+        let mut it = cat1_at_parse::Params::new(text).iter();
+        let alpha = unquote(trim(it.next().ok_or(InfoError)?));
+        let number = unquote(trim(it.next().ok_or(InfoError)?));
+        let kind = int(trim(it.next().ok_or(InfoError)?))?;
         if it.next().is_some() {
             return Err(InfoError);
         }
@@ -335,7 +462,19 @@ pub struct LbsCell {
 impl LbsCell {
     /// Parses the answer.
     pub fn parse(line: &[u8]) -> Result<Self, InfoError> {
-        let (a, b) = split_comma(body(line, "LBS")?);
+        Self::decode(body(line, "LBS")?)
+    }
+
+    /// [`LbsCell::parse`] of the information line of `AT+LBS?`'s exchange (see the [module
+    /// documentation](self): the name is not compared again).
+    pub fn from_info(info: InfoLine<'_>) -> Result<Self, InfoError> {
+        Self::decode(info_body(info)?)
+    }
+
+    /// The text after `+LBS:`, trimmed.
+    #[inline]
+    fn decode(text: &[u8]) -> Result<Self, InfoError> {
+        let (a, b) = split_comma(text);
         Ok(LbsCell {
             lac: hex_int(keyed(a, "LAC")?)?,
             cid: int(keyed(b.ok_or(InfoError)?, "CID")?)?,
@@ -368,7 +507,19 @@ pub struct LbsPosition<'a> {
 impl<'a> LbsPosition<'a> {
     /// Parses either form.
     pub fn parse(line: &'a [u8]) -> Result<Self, InfoError> {
-        let (lng, rest) = split_comma(body(line, "LBS")?);
+        Self::decode(body(line, "LBS")?)
+    }
+
+    /// [`LbsPosition::parse`] of the information line of `AT+LBS=1`'s or `AT+LBS=2`'s exchange
+    /// (see the [module documentation](self): the name is not compared again).
+    pub fn from_info(info: InfoLine<'a>) -> Result<Self, InfoError> {
+        Self::decode(info_body(info)?)
+    }
+
+    /// The text after `+LBS:`, trimmed.
+    #[inline]
+    fn decode(text: &'a [u8]) -> Result<Self, InfoError> {
+        let (lng, rest) = split_comma(text);
         let (lat, rest) = split_comma(rest.ok_or(InfoError)?);
         let (time, rest) = split_comma(rest.ok_or(InfoError)?);
         let addinfo = match rest {
@@ -416,20 +567,29 @@ impl NeighbourCell {
         body(line, "LBSN").is_ok_and(<[u8]>::is_empty)
     }
 
+    /// An information line of `AT+LBSN?`'s exchange (see the [module documentation](self): the
+    /// name is not compared again): the `+LBSN:` header is `Ok(None)`, a cell line (a
+    /// continuation line) the cell. What [`NeighbourCell::is_header`] and
+    /// [`NeighbourCell::parse`] tell of the line.
+    pub fn from_info(info: InfoLine<'_>) -> Result<Option<Self>, InfoError> {
+        if info.is_continuation() {
+            return Self::parse(info.line()).map(Some);
+        }
+        if info_body(info)?.is_empty() {
+            Ok(None)
+        } else {
+            Err(InfoError)
+        }
+    }
+
     /// Parses one cell line.
     pub fn parse(line: &[u8]) -> Result<Self, InfoError> {
         let (a, b) = split_comma(line);
         let (ka, va) = a.split_at(a.iter().position(|&b| b == b'=').ok_or(InfoError)?);
         let index = tac_index(ka).ok_or(InfoError)?;
         let idx = int(index)?;
-        let mut key = [0u8; 16];
-        let mut kw = Writer::new(&mut key);
-        kw.put(b"CellID");
-        kw.put(index);
-        let klen = kw.finish().map_err(|_| InfoError)?;
-        let key = core::str::from_utf8(key.get(..klen).unwrap_or(&[])).map_err(|_| InfoError)?;
-        let tac = hex_int(va.get(1..).unwrap_or(&[]).trim_ascii())?;
-        let cid = hex_int(keyed(b.ok_or(InfoError)?, key)?)?;
+        let tac = hex_int(trim(va.get(1..).unwrap_or(&[])))?;
+        let cid = hex_int(cell_id(b.ok_or(InfoError)?, index)?)?;
         let ok = (1..=65535).contains(&tac) && (1..=268_435_455).contains(&cid);
         if ok {
             Ok(NeighbourCell {
@@ -478,7 +638,19 @@ pub struct Clock {
 impl Clock {
     /// Parses the answer; quotes optional.
     pub fn parse(line: &[u8]) -> Result<Self, InfoError> {
-        let t = unquote(body(line, "CCLK")?);
+        Self::decode(body(line, "CCLK")?)
+    }
+
+    /// [`Clock::parse`] of the information line of `AT+CCLK?`'s exchange (see the [module
+    /// documentation](self): the name is not compared again).
+    pub fn from_info(info: InfoLine<'_>) -> Result<Self, InfoError> {
+        Self::decode(info_body(info)?)
+    }
+
+    /// The text after `+CCLK:`, trimmed.
+    #[inline]
+    fn decode(text: &[u8]) -> Result<Self, InfoError> {
+        let t = unquote(text);
         let b = |i: usize| t.get(i).copied().ok_or(InfoError);
         let two = |i: usize| -> Result<u8, InfoError> {
             let (h, l) = (b(i)?, b(i + 1)?);
@@ -570,10 +742,30 @@ impl LinkState {
         if line.get(8) != Some(&b':') {
             return Err(InfoError);
         }
-        // `same_name`: `eq_ignore_ascii_case`, four bytes at a time when they are equal.
-        let connected = if same_name(text, b"Connected") {
+        Self::decode(socket, text)
+    }
+
+    /// [`LinkState::parse`] of the information line of `AT+SOCK<socket>LK?`'s exchange (see the
+    /// [module documentation](self): the name is not compared again, but for the socket, its
+    /// fifth byte, which is still checked to be `A`-`D` in any case).
+    pub fn from_info(info: InfoLine<'_>) -> Result<Self, InfoError> {
+        let socket = match info.name() {
+            [_, _, _, _, x, _, _] => x.to_ascii_uppercase(),
+            _ => return Err(InfoError),
+        };
+        if !(b'A'..=b'D').contains(&socket) {
+            return Err(InfoError);
+        }
+        Self::decode(socket, unquote(info_body(info)?))
+    }
+
+    /// The state of `socket` from the text after the colon, trimmed and unquoted.
+    #[inline]
+    fn decode(socket: u8, text: &[u8]) -> Result<Self, InfoError> {
+        // `eq_ignore_case`: `eq_ignore_ascii_case`, four bytes at a time when they are equal.
+        let connected = if eq_ignore_case(text, b"Connected") {
             true
-        } else if same_name(text, b"Disconnected") {
+        } else if eq_ignore_case(text, b"Disconnected") {
             false
         } else {
             return Err(InfoError);
@@ -594,34 +786,255 @@ impl LinkState {
     }
 }
 
+/// A request for a read-only value: what cat1-client's typed read
+/// (`modem.read_value::<requests::Csq>(|csq| ..)`) decodes each information line of its answer
+/// with. Implemented for cat1-config's read-only [`requests`](crate::requests), by the `from_info`
+/// of their answer's type.
+pub trait ReadAnswer: Request {
+    /// The value of one information line (text fields borrow from it).
+    type Value<'a>;
+
+    /// Decodes one information line of the answer, whose `+NAME:` the framer matched to the
+    /// command's (not compared again): `Ok(None)` for a line that carries no value (the empty
+    /// `+SYSINFO:` of the two-line form, the `+LBSN:` header), an error for a line without the
+    /// answer's shape.
+    fn decode_line(info: InfoLine<'_>) -> Result<Option<Self::Value<'_>>, InfoError>;
+}
+
+/// `impl ReadAnswer` for each request, its value's type and the decoder of a line (`$l` names
+/// the value's lifetime).
+macro_rules! read_answers {
+    ($($request:ident: $l:lifetime, $value:ty, $decode:expr;)*) => {$(
+        impl ReadAnswer for crate::requests::$request {
+            type Value<$l> = $value;
+
+            #[inline]
+            fn decode_line(info: InfoLine<'_>) -> Result<Option<Self::Value<'_>>, InfoError> {
+                $decode(info)
+            }
+        }
+    )*};
+}
+
+read_answers! {
+    Csq: 'a, Csq, |info| Csq::from_info(info).map(Some);
+    Sysinfo: 'a, SysInfo, SysInfo::from_info;
+    Ver: 'a, TextInfo<'a>, |info| TextInfo::from_info(Self::SPEC.name, info).map(Some);
+    Build: 'a, TextInfo<'a>, |info| TextInfo::from_info(Self::SPEC.name, info).map(Some);
+    Sn: 'a, TextInfo<'a>, |info| TextInfo::from_info(Self::SPEC.name, info).map(Some);
+    Cip: 'a, TextInfo<'a>, |info| TextInfo::from_info(Self::SPEC.name, info).map(Some);
+    Imei: 'a, TextInfo<'a>, |info| TextInfo::imei_from_info(info).map(Some);
+    Iccid: 'a, TextInfo<'a>, |info| TextInfo::iccid_from_info(info).map(Some);
+    Cnum: 'a, Cnum<'a>, |info| Cnum::from_info(info).map(Some);
+    Lbs: 'a, LbsCell, |info| LbsCell::from_info(info).map(Some);
+    Lbsn: 'a, NeighbourCell, NeighbourCell::from_info;
+    Cclk: 'a, Clock, |info| Clock::from_info(info).map(Some);
+    Sockalk: 'a, LinkState, |info| LinkState::from_info(info).map(Some);
+    Sockblk: 'a, LinkState, |info| LinkState::from_info(info).map(Some);
+    Sockclk: 'a, LinkState, |info| LinkState::from_info(info).map(Some);
+    Sockdlk: 'a, LinkState, |info| LinkState::from_info(info).map(Some);
+}
+
 #[cfg(test)]
 mod tests {
+    extern crate std;
     use super::*;
 
     #[test]
-    fn same_name_is_eq_ignore_ascii_case_for_every_pair_of_bytes() {
+    fn eq_ignore_case_is_eq_ignore_ascii_case_for_every_pair_of_bytes() {
         for x in 0..=255u8 {
             for y in 0..=255u8 {
                 assert_eq!(
-                    same_name(&[x], &[y]),
+                    eq_ignore_case(&[x], &[y]),
                     [x].eq_ignore_ascii_case(&[y]),
                     "{x} {y}"
                 );
                 assert_eq!(
-                    same_name(&[b'A', x, b'z'], &[b'a', y, b'Z']),
+                    eq_ignore_case(&[b'A', x, b'z'], &[b'a', y, b'Z']),
                     [b'A', x, b'z'].eq_ignore_ascii_case(&[b'a', y, b'Z'])
                 );
             }
         }
-        assert!(!same_name(b"CSQ", b"CS"));
-        assert!(same_name(b"", b""));
+        assert!(!eq_ignore_case(b"CSQ", b"CS"));
+        assert!(eq_ignore_case(b"", b""));
+    }
+
+    /// Pieces of answer bodies: the manual's values, what tolerant parsing meets (spaces,
+    /// quotes, case), and bytes that break them.
+    const PIECES: [&str; 26] = [
+        "27",
+        "99",
+        ",",
+        " ",
+        "\"",
+        "LTE",
+        "4",
+        "LAC=333e",
+        "CID=3357906",
+        "LNG=114.4",
+        "LAT=30.4",
+        "TIME=2020-12-11 15:45:36",
+        "ADDINFO=426 Gaoxin, Wuhan",
+        "Connected",
+        "disconnected",
+        "20/06/19,20:05:19+32",
+        "864333040712457",
+        "8986003615195A571314",
+        "V1.1",
+        "\t",
+        "x",
+        "129",
+        "15112341234",
+        "-",
+        "TAC1=5a30",
+        "CellID1=b2114b1",
+    ];
+
+    /// The names of the answers, as sent and in other cases.
+    const NAMES: [&str; 16] = [
+        "CSQ", "csq", "SYSINFO", "VER", "IMEI", "ICCID", "CNUM", "LBS", "lbs", "CCLK", "SOCKALK",
+        "sockdlk", "SockBLk", "SOCKELK", "LBSN", "Cip",
+    ];
+
+    /// Every decoder of an information line checks a continuation line's shape as its
+    /// `parse` does (an information line, no `+NAME:`, comes only from a framer).
+    fn continuation_lines(name: &str, lines: &[&[u8]], mut each: impl FnMut(InfoLine<'_>)) {
+        extern crate std;
+        use cat1_at_parse::{Event, Expect, Framer, Status};
+        let sent = std::format!("AT+{name}?");
+        let mut expect = Expect::command(sent.as_bytes(), name.as_bytes());
+        let mut framer = Framer::<256>::new();
+        let mut input = std::vec::Vec::new();
+        for l in lines {
+            input.extend_from_slice(b"\r\n");
+            input.extend_from_slice(l);
+            input.extend_from_slice(b"\r\n");
+        }
+        let mut rest = &input[..];
+        while let Status::Complete(event, used) = framer.feed(rest, &mut expect) {
+            if let Event::Info(info) = event {
+                each(info);
+            }
+            rest = &rest[used..];
+        }
+    }
+
+    #[test]
+    fn continuation_lines_decode_as_the_lines_after_the_first() {
+        let mut got = std::vec::Vec::new();
+        continuation_lines("SYSINFO", &[b"+SYSINFO:", b" 4,lte "], |info| {
+            got.push(SysInfo::from_info(info));
+        });
+        let mode = SysInfo::parse(b"+SYSINFO:", Some(b" 4,lte ")).unwrap();
+        assert_eq!(got, [Ok(None), Ok(Some(mode))]);
+        let cells: [&[u8]; 3] = [
+            b"TAC1=5a30,CellID1=b2114b1",
+            b"tac2 = 5A30 ,cellid2=5d7e404",
+            b"TAC3=0,CellID3=1",
+        ];
+        let mut got = std::vec::Vec::new();
+        continuation_lines("LBSN", &[b"+LBSN:", cells[0], cells[1], cells[2]], |info| {
+            got.push(NeighbourCell::from_info(info));
+            got.push(crate::requests::Lbsn::decode_line(info));
+        });
+        let want: std::vec::Vec<_> = [Ok(None)]
+            .into_iter()
+            .chain(cells.iter().map(|c| NeighbourCell::parse(c).map(Some)))
+            .flat_map(|r| [r, r])
+            .collect();
+        assert_eq!(got, want);
+        assert!(want[3].is_ok() && want[5].is_ok() && want[7].is_err());
+        // A continuation is no line of a one-line answer.
+        let mut got = std::vec::Vec::new();
+        continuation_lines("SYSINFO", &[b"+SYSINFO:4,LTE", b"27,99"], |info| {
+            got.push(Csq::from_info(info).is_err());
+            got.push(LinkState::from_info(info).is_err());
+        });
+        assert_eq!(got, [true, true, true, true]);
+    }
+
+    proptest::proptest! {
+        /// Each `from_info` gives what `parse` gives for the line (with the answer's name in
+        /// any case), from the `InfoLine` the framer would make of it; the `ReadAnswer` of each
+        /// request is its type's `from_info`.
+        #[test]
+        fn from_info_is_parse(
+            name in proptest::sample::select(&NAMES[..]),
+            spaces in 0usize..3,
+            pieces in proptest::collection::vec(proptest::sample::select(&PIECES[..]), 0..6),
+        ) {
+            use crate::requests as r;
+            extern crate std;
+            let line = std::format!("+{name}:{}{}", " ".repeat(spaces), pieces.concat());
+            let line = line.as_bytes();
+            let info = InfoLine::parse(line).unwrap();
+            match name.to_ascii_uppercase().as_str() {
+                "CSQ" => {
+                    proptest::prop_assert_eq!(Csq::from_info(info), Csq::parse(line));
+                    proptest::prop_assert_eq!(r::Csq::decode_line(info), Csq::parse(line).map(Some));
+                }
+                "SYSINFO" => {
+                    let want = match SysInfo::parse(line, None) {
+                        Err(_) if body(line, "SYSINFO").is_ok_and(<[u8]>::is_empty) => Ok(None),
+                        other => other.map(Some),
+                    };
+                    proptest::prop_assert_eq!(SysInfo::from_info(info), want);
+                    proptest::prop_assert_eq!(r::Sysinfo::decode_line(info), want);
+                }
+                "VER" => {
+                    proptest::prop_assert_eq!(TextInfo::from_info("VER", info), TextInfo::parse("VER", line));
+                    proptest::prop_assert_eq!(r::Ver::decode_line(info), TextInfo::parse("VER", line).map(Some));
+                }
+                "CIP" => {
+                    proptest::prop_assert_eq!(r::Cip::decode_line(info), TextInfo::parse("CIP", line).map(Some));
+                }
+                "IMEI" => {
+                    proptest::prop_assert_eq!(TextInfo::imei_from_info(info), TextInfo::parse_imei(line));
+                    proptest::prop_assert_eq!(r::Imei::decode_line(info), TextInfo::parse_imei(line).map(Some));
+                }
+                "ICCID" => {
+                    proptest::prop_assert_eq!(TextInfo::iccid_from_info(info), TextInfo::parse_iccid(line));
+                    proptest::prop_assert_eq!(r::Iccid::decode_line(info), TextInfo::parse_iccid(line).map(Some));
+                }
+                "CNUM" => {
+                    proptest::prop_assert_eq!(Cnum::from_info(info), Cnum::parse(line));
+                    proptest::prop_assert_eq!(r::Cnum::decode_line(info), Cnum::parse(line).map(Some));
+                }
+                "LBS" => {
+                    proptest::prop_assert_eq!(LbsCell::from_info(info), LbsCell::parse(line));
+                    proptest::prop_assert_eq!(LbsPosition::from_info(info), LbsPosition::parse(line));
+                    proptest::prop_assert_eq!(r::Lbs::decode_line(info), LbsCell::parse(line).map(Some));
+                }
+                "CCLK" => {
+                    proptest::prop_assert_eq!(Clock::from_info(info), Clock::parse(line));
+                    proptest::prop_assert_eq!(r::Cclk::decode_line(info), Clock::parse(line).map(Some));
+                }
+                "LBSN" => {
+                    let want = if NeighbourCell::is_header(line) { Ok(None) } else { Err(InfoError) };
+                    proptest::prop_assert_eq!(NeighbourCell::from_info(info), want);
+                    proptest::prop_assert_eq!(r::Lbsn::decode_line(info), want);
+                }
+                _ => {
+                    // SOCKxLK, x in A-E.
+                    proptest::prop_assert_eq!(LinkState::from_info(info), LinkState::parse(line));
+                    for got in [
+                        r::Sockalk::decode_line(info),
+                        r::Sockblk::decode_line(info),
+                        r::Sockclk::decode_line(info),
+                        r::Sockdlk::decode_line(info),
+                    ] {
+                        proptest::prop_assert_eq!(got, LinkState::parse(line).map(Some));
+                    }
+                }
+            }
+        }
     }
 
     proptest::proptest! {
         /// Four bytes at a time, then one by one: still `eq_ignore_ascii_case`, for names of
         /// any length and a difference (of case or of letter) anywhere.
         #[test]
-        fn same_name_is_eq_ignore_ascii_case_at_any_length(
+        fn eq_ignore_case_is_eq_ignore_ascii_case_at_any_length(
             a in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..12),
             flips in proptest::collection::vec((0usize..12, 0u8..4), 0..3),
             b_other in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..12),
@@ -639,7 +1052,7 @@ mod tests {
                 }
             }
             let b = if use_other { b_other } else { b };
-            proptest::prop_assert_eq!(same_name(&a, &b), a.eq_ignore_ascii_case(&b));
+            proptest::prop_assert_eq!(eq_ignore_case(&a, &b), a.eq_ignore_ascii_case(&b));
         }
 
         /// `keyed` and `tac_index` (the key compared four bytes at a time, one-test trims, the
@@ -669,7 +1082,7 @@ mod tests {
             proptest::prop_assert_eq!(tac_index(&item), tac_before(&item));
         }
 
-        /// `LinkState::parse` (its text compared with `same_name`, trimmed with `trim`) is
+        /// `LinkState::parse` (its text compared with `eq_ignore_case`, trimmed with `trim`) is
         /// what it was with `eq_ignore_ascii_case` and `trim_ascii`.
         #[test]
         fn link_state_is_what_it_was(
@@ -707,6 +1120,70 @@ mod tests {
             extern crate std;
             let line = std::format!("{head}{pad}{word}{pad}");
             proptest::prop_assert_eq!(LinkState::parse(line.as_bytes()), before(line.as_bytes()));
+        }
+
+        /// `NeighbourCell::parse` (the cell's key compared in two parts, `cell_id`) is what
+        /// it was with the key `CellID<index>` built and compared by `keyed`.
+        #[test]
+        fn neighbour_cells_are_what_they_were(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(&[
+                    "TAC", "tac", "Tac", "1", "12", "\"1\"", "=", "5a30", ",", "CellID", "cellid",
+                    "CELLID", "CellId", "2", "b2114b1", " ", "0", "1234567890123", "x", "\t",
+                ][..]),
+                0..10,
+            ),
+        ) {
+            fn before(line: &[u8]) -> Result<NeighbourCell, InfoError> {
+                let (a, b) = split_comma(line);
+                let (ka, va) = a.split_at(a.iter().position(|&b| b == b'=').ok_or(InfoError)?);
+                let index = tac_index(ka).ok_or(InfoError)?;
+                let idx = int(index)?;
+                let mut key = [0u8; 16];
+                let mut kw = Writer::new(&mut key);
+                kw.put(b"CellID");
+                kw.put(index);
+                let klen = kw.finish().map_err(|_| InfoError)?;
+                let key =
+                    core::str::from_utf8(key.get(..klen).unwrap_or(&[])).map_err(|_| InfoError)?;
+                let tac = hex_int(va.get(1..).unwrap_or(&[]).trim_ascii())?;
+                let cid = hex_int(keyed(b.ok_or(InfoError)?, key)?)?;
+                let ok = (1..=65535).contains(&tac) && (1..=268_435_455).contains(&cid);
+                if ok {
+                    Ok(NeighbourCell { index: idx, tac, cid })
+                } else {
+                    Err(InfoError)
+                }
+            }
+            let line = pieces.concat();
+            proptest::prop_assert_eq!(NeighbourCell::parse(line.as_bytes()), before(line.as_bytes()));
+            // The manual's cells, with the pieces after them.
+            for cell in ["TAC1=5a30,CellID1=b2114b1", "TAC2=5a30,cellid2="] {
+                let line = std::format!("{cell}{line}");
+                proptest::prop_assert_eq!(NeighbourCell::parse(line.as_bytes()), before(line.as_bytes()));
+            }
+        }
+
+        /// `find_comma` (four bytes a step) is `position`, and `split_comma` with it what it
+        /// was with `position`, for texts of any length with commas anywhere, or none.
+        #[test]
+        fn split_comma_is_what_it_was(
+            text in proptest::collection::vec(
+                proptest::sample::select(&[b',', b' ', b'a', 0x2b, 0x2d, 0x0c, 0xac, 0x2c ^ 0x80, b'\r', b'1'][..]),
+                0..24,
+            ),
+        ) {
+            fn split_comma_before(text: &[u8]) -> (&[u8], Option<&[u8]>) {
+                match text.iter().position(|&b| b == b',') {
+                    Some(i) => (
+                        trim(text.get(..i).unwrap_or(&[])),
+                        Some(trim(text.get(i.saturating_add(1)..).unwrap_or(&[]))),
+                    ),
+                    None => (trim(text), None),
+                }
+            }
+            proptest::prop_assert_eq!(find_comma(&text), text.iter().position(|&b| b == b','));
+            proptest::prop_assert_eq!(split_comma(&text), split_comma_before(&text));
         }
 
         /// `trim` is `trim_ascii`.
