@@ -576,14 +576,30 @@ pub struct Counters {
     pub bytes_dropped: u64,
 }
 
-/// A line [`Framer::end_line`] ended, to hand to [`Framer::classify_plain`] of the same framer,
-/// once, before any other call on it: the framer's buffer holds the line until then, and the
-/// line is counted only there. Not `Copy`, and `#[must_use]`: a token used twice would count
-/// its line twice, one dropped would lose the line without a count.
+/// A line [`Framer::end_line`] or [`Framer::scan_line`] ended, to hand to
+/// [`Framer::classify_plain`] of the same framer, once, before any other call on it: the
+/// framer's buffer holds the line until then, and the line is counted only there. Not `Copy`,
+/// and `#[must_use]`: a token used twice would count its line twice, one dropped would lose the
+/// line without a count.
 #[derive(Debug, PartialEq, Eq)]
 #[must_use = "the line is gone from the framer's buffer unless classify_plain takes it"]
 pub struct EndedLine {
     len: usize,
+    /// The bytes of the input consumed with it (1 from `end_line`).
+    used: usize,
+}
+
+/// What [`Framer::scan_line`] found in a chunk.
+#[derive(Debug, PartialEq, Eq)]
+#[must_use = "a line ended, or the rest of the input is left to feed"]
+pub enum Scanned {
+    /// A line ended: classify it with [`Framer::classify_plain`].
+    Line(EndedLine),
+    /// All of the input was taken in, completing nothing.
+    Partial,
+    /// The input from this byte on goes the general way ([`Framer::feed_detached_apart`],
+    /// whose bytes consumed count from there): the bytes before it were taken in.
+    Rest(usize),
 }
 
 /// What [`Framer::feed_detached`] does once the exchange's lines are attached.
@@ -735,7 +751,33 @@ impl<const N: usize> Framer<N> {
         if !is_line_end(&byte) || len == 0 {
             return None;
         }
-        self.lines.end_line(len).map(|len| EndedLine { len })
+        self.lines
+            .end_line(len)
+            .map(|len| EndedLine { len, used: 1 })
+    }
+
+    /// [`Framer::feed_detached_plain`] of any input up to the line's classification, without
+    /// the exchange's lines: the bytes of a line stored (four at a time, as `feed` stores a
+    /// chunk), and a line that ends returned for [`Framer::classify_plain`], which
+    /// `feed_detached_plain` would call next; [`Scanned::Partial`] when all of `input` was taken
+    /// in; [`Scanned::Rest`] from a byte that needs the general way (a control byte, no room
+    /// left, an over-long line being dropped, or any byte while a handshake reply is awaited),
+    /// which `feed_detached_plain` would hand to it. For a driver fed chunks: the lines of the
+    /// exchange are needed only when a line ends, in a function of its own, so a chunk that
+    /// completes nothing costs no more than the scan.
+    #[inline(always)]
+    pub fn scan_line(&mut self, input: &[u8], state: &Detached) -> Scanned {
+        if state.slow_below == HANDSHAKE_BELOW {
+            return Scanned::Rest(0);
+        }
+        // One byte goes the same way as in `feed`: stored, a line end that ends a line (the
+        // LF of a CR LF is never there to take), one at the start of a line skipped, anything
+        // else left.
+        match self.lines.scan_plain::<true>(input) {
+            Scan::Line(len, used) => Scanned::Line(EndedLine { len, used }),
+            Scan::Partial => Scanned::Partial,
+            Scan::Discard(from) => Scanned::Rest(from),
+        }
     }
 
     /// Classifies the line [`Framer::end_line`] ended, as [`Framer::feed_detached_plain`] does
@@ -743,8 +785,8 @@ impl<const N: usize> Framer<N> {
     /// known to be letters and digits, its information line first, without the `Expect`
     /// attached; any other line attached and classified. `sent` and `name` as
     /// `feed_detached_plain` takes them (`name` called only for a line that is not that `OK`),
-    /// `state` updated as it updates it; what it would return for the line end: an event, the
-    /// one byte consumed (never [`Status::Partial`]).
+    /// `state` updated as it updates it; what it would return for the line: an event, the
+    /// bytes consumed with the line (never [`Status::Partial`]).
     #[inline(always)]
     pub fn classify_plain<'f, 'c>(
         &'f mut self,
@@ -753,7 +795,7 @@ impl<const N: usize> Framer<N> {
         sent: &'c [u8],
         name: impl FnOnce() -> &'c [u8],
     ) -> Status<Event<'f>> {
-        self.line_detached::<true>(line.len, 1, state, sent, name)
+        self.line_detached::<true>(line.len, line.used, state, sent, name)
     }
 
     /// Feeds bytes; returns the next event and the bytes consumed, or [`Status::Partial`] when all
@@ -800,7 +842,7 @@ impl<const N: usize> Framer<N> {
             if expect.handshake_pending() {
                 return self.feed_any(input, expect);
             }
-            match self.lines.scan_plain(input) {
+            match self.lines.scan_plain::<false>(input) {
                 Scan::Line(len, n) => (len, n),
                 Scan::Partial => return Status::Partial,
                 Scan::Discard(from) => {
@@ -912,7 +954,7 @@ impl<const N: usize> Framer<N> {
         } else if state.slow_below == HANDSHAKE_BELOW {
             Next::Rest(0)
         } else {
-            match self.lines.scan_plain(input) {
+            match self.lines.scan_plain::<false>(input) {
                 Scan::Line(len, n) => Next::Line(len, n),
                 Scan::Partial => return Status::Partial,
                 Scan::Discard(from) => Next::Rest(from),
