@@ -29,7 +29,7 @@
 //! The handshake replies `a` and `+ok` arrive without a line end; they are recognised only while an
 //! [`Expect::handshake_a`] or [`Expect::handshake_ok`] is in flight.
 
-use crate::line::{Scan, same_bytes};
+use crate::line::{Scan, after_crlf, after_line_ends, same_bytes};
 use crate::{FinalResult, LineBuffer, Params, Status};
 
 /// The commands whose answer continues on lines without `+NAME:` (`+LBSN:` then one line per
@@ -593,6 +593,9 @@ pub struct EndedLine {
 #[derive(Debug, PartialEq, Eq)]
 #[must_use = "a line ended, or the rest of the input is left to feed"]
 pub enum Scanned {
+    /// `OK` ending the exchange was taken, with these bytes of the input (the exchange is
+    /// finished): `feed` would hand out `Event::Final(FinalResult::Ok)`.
+    Ok(usize),
     /// A line ended: classify it with [`Framer::classify_plain`].
     Line(EndedLine),
     /// All of the input was taken in, completing nothing.
@@ -717,13 +720,23 @@ impl<const N: usize> Framer<N> {
         if N < 2 || self.lines.pending_len() != 0 {
             return None;
         }
-        let (&first, after) = input.split_first_chunk::<2>()?;
-        let (skip, ok, tail) = if u16::from_le_bytes(first) == u16::from_le_bytes(*b"\r\n") {
-            let (&ok, tail) = after.split_first_chunk::<2>()?;
-            (2usize, ok, tail)
-        } else {
-            (0, first, after)
-        };
+        let rest = after_crlf(input);
+        self.ok_at(rest, input.len().wrapping_sub(rest.len()), state, sent_len)
+    }
+
+    /// [`Framer::take_ok_line`] past its look at the start: `OK` ending the exchange at the
+    /// start of `rest`, with its line end, `skip` bytes into the input. Then the line counted,
+    /// `state` finished, and the bytes of the input consumed with it (the LF of a CR LF that
+    /// ends `OK` taken too); `None`, with nothing changed, for anything else.
+    #[inline(always)]
+    fn ok_at(
+        &mut self,
+        rest: &[u8],
+        skip: usize,
+        state: &mut Detached,
+        sent_len: usize,
+    ) -> Option<usize> {
+        let (&ok, tail) = rest.split_first_chunk::<2>()?;
         if u16::from_le_bytes(ok) != u16::from_le_bytes(*b"OK") {
             return None;
         }
@@ -756,24 +769,43 @@ impl<const N: usize> Framer<N> {
             .map(|len| EndedLine { len, used: 1 })
     }
 
-    /// [`Framer::feed_detached_plain`] of any input up to the line's classification, without
-    /// the exchange's lines: the bytes of a line stored (four at a time, as `feed` stores a
-    /// chunk), and a line that ends returned for [`Framer::classify_plain`], which
-    /// `feed_detached_plain` would call next; [`Scanned::Partial`] when all of `input` was taken
-    /// in; [`Scanned::Rest`] from a byte that needs the general way (a control byte, no room
-    /// left, an over-long line being dropped, or any byte while a handshake reply is awaited),
-    /// which `feed_detached_plain` would hand to it. For a driver fed chunks: the lines of the
-    /// exchange are needed only when a line ends, in a function of its own, so a chunk that
-    /// completes nothing costs no more than the scan.
+    /// [`Framer::take_ok_line`], then [`Framer::feed_detached_plain`] of any input up to the
+    /// line's classification, without the exchange's lines (`state` the exchange's, its line
+    /// sent `sent_len` bytes long, as `take_ok_line` takes them): `OK` ending the exchange at
+    /// the start of a line, after one CR LF or none, taken as `take_ok_line` takes it
+    /// ([`Scanned::Ok`]); otherwise the bytes of a line stored (four at a time, as `feed`
+    /// stores a chunk), and a line that ends returned for [`Framer::classify_plain`], which
+    /// `feed_detached_plain` would call next; [`Scanned::Partial`] when all of `input` was
+    /// taken in; [`Scanned::Rest`] from a byte that needs the general way (a control byte, no
+    /// room left, an over-long line being dropped, or any byte while a handshake reply is
+    /// awaited), which `feed_detached_plain` would hand to it. For a driver fed chunks: the
+    /// commonest line without the scan, the CR LF before a line looked at once for both, and
+    /// the lines of the exchange needed only when another line ends, so a chunk that completes
+    /// nothing costs no more than the scan.
     #[inline(always)]
-    pub fn scan_line(&mut self, input: &[u8], state: &Detached) -> Scanned {
+    pub fn scan_line(&mut self, input: &[u8], state: &mut Detached, sent_len: usize) -> Scanned {
         if state.slow_below == HANDSHAKE_BELOW {
             return Scanned::Rest(0);
         }
         // One byte goes the same way as in `feed`: stored, a line end that ends a line (the
         // LF of a CR LF is never there to take), one at the start of a line skipped, anything
         // else left.
-        match self.lines.scan_plain::<true>(input) {
+        let rest = if self.lines.pending_len() == 0 {
+            let rest = after_crlf(input);
+            // A buffer shorter than `OK` drops it as over-long: not taken here (as in
+            // `take_ok_line`; `N` is known at compile time).
+            if N >= 2 {
+                if let Some(used) =
+                    self.ok_at(rest, input.len().wrapping_sub(rest.len()), state, sent_len)
+                {
+                    return Scanned::Ok(used);
+                }
+            }
+            after_line_ends(rest)
+        } else {
+            input
+        };
+        match self.lines.scan_after::<true>(input.len(), rest) {
             Scan::Line(len, used) => Scanned::Line(EndedLine { len, used }),
             Scan::Partial => Scanned::Partial,
             Scan::Discard(from) => Scanned::Rest(from),
@@ -842,7 +874,7 @@ impl<const N: usize> Framer<N> {
             if expect.handshake_pending() {
                 return self.feed_any(input, expect);
             }
-            match self.lines.scan_plain::<false>(input) {
+            match self.lines.scan_plain(input) {
                 Scan::Line(len, n) => (len, n),
                 Scan::Partial => return Status::Partial,
                 Scan::Discard(from) => {
@@ -954,7 +986,7 @@ impl<const N: usize> Framer<N> {
         } else if state.slow_below == HANDSHAKE_BELOW {
             Next::Rest(0)
         } else {
-            match self.lines.scan_plain::<false>(input) {
+            match self.lines.scan_plain(input) {
                 Scan::Line(len, n) => Next::Line(len, n),
                 Scan::Partial => return Status::Partial,
                 Scan::Discard(from) => Next::Rest(from),

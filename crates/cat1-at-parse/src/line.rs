@@ -91,6 +91,27 @@ fn is_line_end(b: &u8) -> bool {
     *b == b'\r' || *b == b'\n'
 }
 
+/// `input` after one CR LF at its start, if there is one: usually what ends the line before
+/// (or a blank line), tested as a halfword.
+#[inline(always)]
+pub(crate) fn after_crlf(input: &[u8]) -> &[u8] {
+    if let [c, l, ref tail @ ..] = *input {
+        if u16::from_le_bytes([c, l]) == u16::from_le_bytes(*b"\r\n") {
+            return tail;
+        }
+    }
+    input
+}
+
+/// `input` after the line ends at its start (empty lines, a storm of them).
+#[inline(always)]
+pub(crate) fn after_line_ends(mut input: &[u8]) -> &[u8] {
+    while let [b'\r' | b'\n', tail @ ..] = input {
+        input = tail;
+    }
+    input
+}
+
 impl<const N: usize> Default for LineBuffer<N> {
     fn default() -> Self {
         Self::new()
@@ -184,28 +205,33 @@ impl<const N: usize> LineBuffer<N> {
     /// discarding (`Scan::Discard` with the bytes of `input` taken in before it, state updated
     /// up to there: the caller hands the rest to the general path).
     ///
+    #[inline(always)]
+    pub(crate) fn scan_plain(&mut self, input: &[u8]) -> Scan {
+        let rest = if self.len == 0 {
+            after_line_ends(after_crlf(input))
+        } else {
+            input
+        };
+        self.scan_after::<false>(input.len(), rest)
+    }
+
+    /// [`Self::scan_plain`] past the line ends it skips at the start of a line: `rest` is the
+    /// end of an input of `input_len` bytes (the bytes before it skipped).
+    ///
     /// `COUNTED`: the words counted before the loop (`chunks_exact`), 9 instructions a word
     /// instead of 11 for a few more at the start; the same result, bytes and state (a test
     /// compares them). `Framer::scan_line` (cat1-client's chunks) counts them: about 3,300
-    /// instructions less a manual pass fed 64 bytes at a time. `feed` and the detached ways do not: it cost the
-    /// framer gate's short answers up to 10 instructions (CME fed 16 bytes at a time, 407 to
-    /// 417), where the loop runs a word or two.
+    /// instructions less a manual pass fed 64 bytes at a time. `scan_plain` (`feed` and the
+    /// detached ways) does not: it cost the framer gate's short answers up to 10 instructions
+    /// (CME fed 16 bytes at a time, 407 to 417), where the loop runs a word or two.
     #[inline(always)]
-    pub(crate) fn scan_plain<const COUNTED: bool>(&mut self, input: &[u8]) -> Scan {
+    pub(crate) fn scan_after<const COUNTED: bool>(
+        &mut self,
+        input_len: usize,
+        rest: &[u8],
+    ) -> Scan {
         let len = self.len;
-        let mut rest = input;
-        if len == 0 {
-            // Usually CR LF (a blank line, or what ends the line before): as a halfword.
-            if let [c, l, ref tail @ ..] = *rest {
-                if u16::from_le_bytes([c, l]) == u16::from_le_bytes(*b"\r\n") {
-                    rest = tail;
-                }
-            }
-            while let [b'\r' | b'\n', tail @ ..] = rest {
-                rest = tail;
-            }
-        }
-        let skipped = input.len().wrapping_sub(rest.len());
+        let skipped = input_len.wrapping_sub(rest.len());
         let Some(room) = self.buf.get_mut(len..) else {
             return Scan::Discard(skipped);
         };
@@ -467,7 +493,7 @@ mod tests {
         }
     }
 
-    /// What `scan_plain` did: its result, the line it completed (or the pending bytes), and
+    /// What `scan_after` did after the line ends `scan_plain` skips: its result, the line it completed (or the pending bytes), and
     /// the buffer's state after.
     fn scanned<const COUNTED: bool>(
         pending: &[u8],
@@ -476,7 +502,12 @@ mod tests {
         let mut lb = LineBuffer::<16>::new();
         // A line pending (or one being dropped) first, as an earlier chunk leaves it.
         let _ = lines(&mut lb, pending);
-        let scan = match lb.scan_plain::<COUNTED>(input) {
+        let rest = if lb.len == 0 {
+            after_line_ends(after_crlf(input))
+        } else {
+            input
+        };
+        let scan = match lb.scan_after::<COUNTED>(input.len(), rest) {
             Scan::Line(len, used) => std::format!("line {len} {used} {:?}", lb.line(len)),
             Scan::Partial => std::format!("partial {:?}", lb.pending()),
             Scan::Discard(from) => std::format!("discard {from} {:?}", lb.pending()),
@@ -487,11 +518,11 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
 
-        /// `scan_plain` with its words counted first (`Framer::scan_line`'s) does what the
-        /// loop `feed` keeps does: the same result, the same bytes stored, the same state,
+        /// `scan_after` with its words counted first (`Framer::scan_line`'s) does what the
+        /// loop `feed` keeps (`scan_plain`'s) does: the same result, the same bytes stored, the same state,
         /// from any line pending, in any input (control bytes, line ends anywhere, no room).
         #[test]
-        fn scan_plain_counted_is_scan_plain(
+        fn counted_words_are_the_loop_feed_keeps(
             pending in proptest::collection::vec(
                 proptest::sample::select(&b"AB+:\r\n\t\0"[..]), 0..24),
             input in proptest::collection::vec(

@@ -469,8 +469,9 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1024))]
 
-    /// A chunk taken as `Core::receive` takes it: `take_ok_line` first, then `scan_line`, a
-    /// line that ends classified by `classify_plain`, the rest of the input (a control byte,
+    /// A chunk taken as `Core::receive` takes it: `scan_line` (`OK` ending the exchange at
+    /// the start of a line taken as `take_ok_line` takes it), a line that ends classified by
+    /// `classify_plain`, the rest of the input (a control byte,
     /// an over-long line, a handshake reply) through `feed_detached_apart`, is `feed`: the same
     /// events, bytes consumed, counters and state (equal but for the hint), for a command (its
     /// echo, its information lines in any case, other lines `+NAME:`, `OK` after any line
@@ -514,8 +515,8 @@ proptest! {
     }
 }
 
-/// What `Core::receive` gets from the framer for chunks: `take_ok_line`, then `scan_line`
-/// (the exchange's name looked at, `Expect::plain_name`), a line that ends classified by
+/// What `Core::receive` gets from the framer for chunks: `scan_line` (the exchange's name
+/// looked at, `Expect::plain_name`), a line that ends classified by
 /// `classify_plain`, the rest through `feed_detached_apart`; a piece of one byte as
 /// `events_byte_by_byte` takes it. As `events_and_state` gives them.
 fn events_scan_line(
@@ -544,10 +545,11 @@ fn events_scan_line(
                 } else {
                     framer.feed_detached_apart(piece, &mut state, || sent, || name)
                 }
-            } else if let Some(used) = framer.take_ok_line(piece, &mut state, sent.len()) {
-                Status::Complete(cat1_at_parse::Event::Final(FinalResult::Ok), used)
             } else {
-                match framer.scan_line(piece, &state) {
+                match framer.scan_line(piece, &mut state, sent.len()) {
+                    Scanned::Ok(used) => {
+                        Status::Complete(cat1_at_parse::Event::Final(FinalResult::Ok), used)
+                    }
                     Scanned::Line(line) => framer.classify_plain(line, &mut state, sent, || name),
                     Scanned::Partial => Status::Partial,
                     Scanned::Rest(from) => {

@@ -592,24 +592,23 @@ impl<const N: usize> Core<N> {
         }
     }
 
-    /// [`Core::receive`] of a chunk: the commonest line, `OK` ending the exchange at the start
-    /// of the chunk (after the CR LF that ends the line before), taken here, without the scan
-    /// and the lines; then the chunk scanned up to the end of a line (`Framer::scan_line`,
-    /// its words counted first), here too, and a line that ends classified as `receive_line`
-    /// classifies a line fed a byte at a time: a chunk that ends inside a line (fed 16 bytes
-    /// at a time, most lines are cut in two) costs the scan and this frame, not the general
-    /// way's frame and its look at the handshake, a byte alone and the empty input. What the
+    /// [`Core::receive`] of a chunk, through `Framer::scan_line`: the commonest line, `OK`
+    /// ending the exchange at the start of a line (after the CR LF that ends the line before),
+    /// taken without the scan and the lines; any other chunk scanned up to the end of a line
+    /// (the CR LF before it looked at once for both, the words counted first), and a line that
+    /// ends classified here, as `receive_line` classifies a line fed a byte at a time: a chunk
+    /// that ends inside a line (fed 16 bytes at a time, most lines are cut in two) costs the
+    /// scan and this frame, not the general way's frame with its look at the handshake, a
+    /// byte alone and the empty input, nor a look for `OK` while a line is pending. What the
     /// scan leaves (a control byte, an over-long line, a handshake reply) goes the general
-    /// way, the adapters' `receive_chunk`. Out of line: a byte `receive_byte` hands on does
-    /// not pass here, and the adapters leave it out (flash, for a firmware that feeds
+    /// way, the adapters' `receive_chunk`. Out of line: a byte `receive_byte` hands on does not
+    /// pass here, and the adapters leave it out (flash, for a firmware that feeds
     /// `Core::receive` itself).
     #[inline(never)]
     fn receive_ok_first(&mut self, input: &[u8]) -> Status<Output<'_>> {
         let sent_len = usize::from(self.sent_len).min(N);
-        if let Some(used) = self.framer.take_ok_line(input, &mut self.state, sent_len) {
-            return Status::Complete(Output::Done(FinalResult::Ok), used);
-        }
-        match self.framer.scan_line(input, &self.state) {
+        match self.framer.scan_line(input, &mut self.state, sent_len) {
+            Scanned::Ok(used) => Status::Complete(Output::Done(FinalResult::Ok), used),
             Scanned::Line(line) => self.classify_line(line),
             Scanned::Partial => Status::Partial,
             Scanned::Rest(from) => {
