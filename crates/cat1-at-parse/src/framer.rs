@@ -1038,8 +1038,9 @@ impl<const N: usize> Framer<N> {
     /// The line of `len` bytes that ended, for [`Framer::classify_plain`]: `OK` ending the
     /// exchange and (`INFO`) a plain name's information line taken on the detached state; any
     /// other line classified with the exchange attached. The steps of `feed_detached_with` for
-    /// a complete line, which keeps its own (shared, they cost its chunks about 0.5
-    /// instructions a byte: `receive_any` laid out anew, the event copied before its `match`).
+    /// a complete line, which keeps its own (shared, they cost cat1-client's chunks about 0.5
+    /// instructions a byte when `feed_detached_plain` took them: its caller laid out anew, the
+    /// event copied before its `match`).
     #[inline(always)]
     fn line_detached<'f, 'c, const INFO: bool>(
         &'f mut self,
