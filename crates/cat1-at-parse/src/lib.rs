@@ -91,6 +91,7 @@ pub use command::{CommandLine, Form};
 pub use error::{EncodeError, EscapeError, HexError, LineError, ParamError};
 pub use framer::{
     Counters, Detached, EndedLine, Event, Expect, Framer, InfoLine, MULTI_LINE_ANSWERS, Progress,
+    Scanned,
 };
 pub use line::{LineBuffer, LineEvent};
 pub use params::{

@@ -16,7 +16,7 @@
 
 mod common;
 
-use cat1_at_parse::{Detached, Expect, FinalResult, Framer, Status};
+use cat1_at_parse::{Detached, Expect, FinalResult, Framer, Scanned, Status};
 use common::{Owned, feed_chunked, final_result, info};
 use proptest::prelude::*;
 
@@ -464,6 +464,120 @@ proptest! {
             events_and_state(&input, expect, &[1], false)
         );
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// A chunk taken as `Core::receive` takes it: `scan_line` (`OK` ending the exchange at
+    /// the start of a line taken as `take_ok_line` takes it), a line that ends classified by
+    /// `classify_plain`, the rest of the input (a control byte,
+    /// an over-long line, a handshake reply) through `feed_detached_apart`, is `feed`: the same
+    /// events, bytes consumed, counters and state (equal but for the hint), for a command (its
+    /// echo, its information lines in any case, other lines `+NAME:`, `OK` after any line
+    /// ends), nothing, or a handshake reply awaited, in any chunking. The way it replaces in
+    /// `Core::receive` (`feed_detached_plain` after `take_ok_line`) is `feed` too
+    /// (`take_ok_line_then_feed_detached_is_feed`, `feed_detached_plain_is_feed`).
+    #[test]
+    fn scan_line_then_classify_plain_is_feed(
+        input in proptest::collection::vec(
+            prop_oneof![
+                stream(),
+                Just(b"+CSQ: 1\r\n".to_vec()),
+                Just(b"+csq:1\r".to_vec()),
+                Just(b"+C Q:1\r".to_vec()),
+                Just(b"+CSQ2:1\r".to_vec()),
+                Just(b"+LBSN: 1\r\n2\r\n".to_vec()),
+                Just(b"AT+CSQ\r".to_vec()),
+                Just(b"\r\nOK\r\n".to_vec()),
+                Just(b"\nOK\n".to_vec()),
+                Just(b"OK\r".to_vec()),
+                Just(b"OK\t\r".to_vec()),
+                Just(b"a long line, longer than the framer's buffer holds\r\n".to_vec()),
+                Just(b"a".to_vec()),
+                Just(b"+ok".to_vec()),
+            ],
+            1..6,
+        ),
+        command in command(),
+        kind in 0u8..3,
+        cuts in proptest::collection::vec(1usize..40, 1..8),
+    ) {
+        let input = input.concat();
+        let expect = exchange(kind, command.as_ref());
+        for fixed in [&[2usize][..], &[3], &[4], &[5], &[16], &[usize::MAX], &cuts] {
+            prop_assert_eq!(
+                events_scan_line(&input, expect, fixed),
+                events_and_state(&input, expect, fixed, false),
+                "chunks {:?}", fixed
+            );
+        }
+    }
+}
+
+/// What `Core::receive` gets from the framer for chunks: `scan_line` (the exchange's name
+/// looked at, `Expect::plain_name`), a line that ends classified by
+/// `classify_plain`, the rest through `feed_detached_apart`; a piece of one byte as
+/// `events_byte_by_byte` takes it. As `events_and_state` gives them.
+fn events_scan_line(
+    stream: &[u8],
+    (expect, name): (Expect<'_>, &[u8]),
+    cuts: &[usize],
+) -> (Vec<(Owned, usize)>, [u64; 4], Detached) {
+    let mut framer = Framer::<N>::new();
+    let sent = expect.sent();
+    let mut state = expect.plain_name().detach();
+    let mut events = Vec::new();
+    let mut rest = stream;
+    let mut i = 0;
+    while !rest.is_empty() {
+        let take = cuts[i % cuts.len()].min(rest.len());
+        let mut piece = &rest[..take];
+        while !piece.is_empty() {
+            let status = if let [b] = *piece {
+                if framer.take_byte(b, &state) {
+                    break;
+                }
+                if framer.take_ok(b, &mut state, sent.len()) {
+                    Status::Complete(cat1_at_parse::Event::Final(FinalResult::Ok), 1)
+                } else if let Some(line) = framer.end_line(b) {
+                    framer.classify_plain(line, &mut state, sent, || name)
+                } else {
+                    framer.feed_detached_apart(piece, &mut state, || sent, || name)
+                }
+            } else {
+                match framer.scan_line(piece, &mut state, sent.len()) {
+                    Scanned::Ok(used) => {
+                        Status::Complete(cat1_at_parse::Event::Final(FinalResult::Ok), used)
+                    }
+                    Scanned::Line(line) => framer.classify_plain(line, &mut state, sent, || name),
+                    Scanned::Partial => Status::Partial,
+                    Scanned::Rest(from) => {
+                        assert!(from < piece.len());
+                        let mut status = framer.feed_detached_apart(
+                            &piece[from..],
+                            &mut state,
+                            || sent,
+                            || name,
+                        );
+                        if let Status::Complete(_, used) = &mut status {
+                            *used += from;
+                        }
+                        status
+                    }
+                }
+            };
+            let Status::Complete(ev, used) = status else {
+                break;
+            };
+            assert!(used >= 1 && used <= piece.len());
+            events.push((Owned::from(ev), used));
+            piece = &piece[used..];
+        }
+        rest = &rest[take..];
+        i += 1;
+    }
+    (events, totals(&framer), state)
 }
 
 /// What a driver fed chunks that keeps its exchange detached, its name looked at, gets through
