@@ -18,9 +18,9 @@
 //!   line with values, as `modem.command`), the answer fed to `Core::receive` in chunks of 1,
 //!   16, 64 bytes or all at once, every output taken; with typed decoding, each information line
 //!   goes to cat1-config's decoder for its command as the typed `read_value::<R>()` of
-//!   cat1-client decodes it (`info::ReadAnswer::decode_line`, the `from_info` of `info::Csq`,
+//!   cat1-client decodes it (`info::ReadAnswer::decode_answer_line`, the `from_info` of `info::Csq`,
 //!   `SysInfo`, `Clock`, `Cnum`, `LbsCell`, `NeighbourCell`, `LinkState`, `TextInfo`;
-//!   `LbsPosition::from_info` for `AT+LBS=1`'s answer), or, for a
+//!   `LbsPosition::from_info` for the answers of `AT+LBS=1` and `=2`), or, for a
 //!   setting's query, is decoded against the command's description as the typed `query` of
 //!   cat1-client decodes it (`Request::decode_info`, `request::decode_info`: the parameters the
 //!   framer located, each validated).
@@ -43,8 +43,8 @@ use core::ptr::{read_volatile, write_volatile};
 use cat1_at_parse::{CommandLine, Status, parse_int};
 use cat1_client::{Core, Echo, Output};
 use cat1_config::info::{self, ReadAnswer};
-use cat1_config::requests;
 use cat1_config::request::FixedLine;
+use cat1_config::requests;
 use cat1_config::spec::CommandSpec;
 use cat1_hal_traits::time::{Duration, Instant};
 use cat1_socket::SocketId;
@@ -555,7 +555,7 @@ fn check_lines(prepared: &[Prepared]) -> Option<usize> {
 /// again); the answers of `AT+LBS=1` and `AT+LBS=2` (commands with values, whose information
 /// lines `modem.command` hands out) with `LbsPosition::from_info`.
 #[inline(always)]
-fn decode_line(kind: Kind, info: &cat1_at_parse::InfoLine<'_>) -> Result<u32, ()> {
+fn decode_line(kind: Kind, info: &cat1_at_parse::InfoLine<'_>, open: &mut bool) -> Result<u32, ()> {
     /// The value `R::decode_line` gives, looked at; 0 for a line without one.
     #[inline(always)]
     fn read<R: ReadAnswer>(info: cat1_at_parse::InfoLine<'_>) -> Result<u32, info::InfoError> {
@@ -571,7 +571,14 @@ fn decode_line(kind: Kind, info: &cat1_at_parse::InfoLine<'_>) -> Result<u32, ()
     let r = match kind {
         Kind::Csq => requests::Csq::decode_line(info)
             .map(|v| v.map_or(0, |v| black_box(v).dbm().unwrap_or(0) as u32)),
-        Kind::SysInfo => read::<requests::Sysinfo>(info),
+        // In its place in the answer, as `read_value` decodes it (`open`: the answer's state).
+        Kind::SysInfo => requests::Sysinfo::decode_answer_line(open, info).map(|v| match v {
+            Some(v) => {
+                black_box(v);
+                1
+            }
+            None => 0,
+        }),
         Kind::Clock => read::<requests::Cclk>(info),
         Kind::Cnum => read::<requests::Cnum>(info),
         Kind::Lbs => read::<requests::Lbs>(info),
@@ -638,10 +645,12 @@ fn cycle<const DECODE: bool>(core: &mut Core, case: &Prepared, chunk: usize) -> 
         }
         None => return 0,
     };
-    let take = |out: &Output<'_>| {
+    // The answer's state for `read_value`'s decoding (`ReadAnswer::decode_answer_line`).
+    let mut open = false;
+    let mut take = |out: &Output<'_>| {
         if DECODE {
             match out {
-                Output::Info(info) => decode_line(case.kind, info).unwrap_or(7),
+                Output::Info(info) => decode_line(case.kind, info, &mut open).unwrap_or(7),
                 other => consume(other),
             }
         } else {
@@ -677,6 +686,7 @@ fn check_cycle(core: &mut Core, case: &Prepared, chunk: usize, tally: &mut [u32;
     }
     let mut finals = 0;
     let mut ok = true;
+    let mut open = false;
     for piece in case.response.chunks(chunk) {
         let mut input = piece;
         while let Status::Complete(out, used) = core.receive(input) {
@@ -686,7 +696,7 @@ fn check_cycle(core: &mut Core, case: &Prepared, chunk: usize, tally: &mut [u32;
                 Output::Info(info) => {
                     ok &= finals == 0;
                     if chunk == 1 {
-                        let r = decode_line(case.kind, &info);
+                        let r = decode_line(case.kind, &info, &mut open);
                         match (case.kind, r) {
                             (Kind::Generic, _) => tally[2] += 1,
                             (_, Ok(_)) => tally[0] += 1,

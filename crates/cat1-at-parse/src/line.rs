@@ -204,7 +204,6 @@ impl<const N: usize> LineBuffer<N> {
     /// it, at any other byte (a control byte), at a byte with no room for it, or while
     /// discarding (`Scan::Discard` with the bytes of `input` taken in before it, state updated
     /// up to there: the caller hands the rest to the general path).
-    ///
     #[inline(always)]
     pub(crate) fn scan_plain(&mut self, input: &[u8]) -> Scan {
         let rest = if self.len == 0 {
@@ -493,8 +492,8 @@ mod tests {
         }
     }
 
-    /// What `scan_after` did after the line ends `scan_plain` skips: its result, the line it completed (or the pending bytes), and
-    /// the buffer's state after.
+    /// What `scan_after` did after the line ends `scan_plain` skips: its result, the line it
+    /// completed (or the pending bytes), and the buffer's state after.
     fn scanned<const COUNTED: bool>(
         pending: &[u8],
         input: &[u8],
@@ -519,8 +518,9 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
 
         /// `scan_after` with its words counted first (`Framer::scan_line`'s) does what the
-        /// loop `feed` keeps (`scan_plain`'s) does: the same result, the same bytes stored, the same state,
-        /// from any line pending, in any input (control bytes, line ends anywhere, no room).
+        /// loop `feed` keeps (`scan_plain`'s) does: the same result, the same bytes stored, the
+        /// same state, from any line pending, in any input (control bytes, line ends anywhere,
+        /// no room).
         #[test]
         fn counted_words_are_the_loop_feed_keeps(
             pending in proptest::collection::vec(

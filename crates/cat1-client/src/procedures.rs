@@ -209,20 +209,26 @@ macro_rules! procedures {
 
         /// Reads a read-only value, as [`Self::read`], and hands each one, decoded, to `on_value`:
         /// `modem.read_value::<requests::Csq>(|csq| ..)`. Each information line is decoded from
-        /// the `InfoLine` the framer matched to the command (`ReadAnswer::decode_line`, the
-        /// `from_info` of the answer's type in `cat1_config::info`: the name is not compared
-        /// again, as [`Self::query`] decodes); a line that does not decode makes the call
+        /// the `InfoLine` the framer matched to the command (`ReadAnswer::decode_answer_line`,
+        /// the `from_info` of the answer's type in `cat1_config::info`: the name is not compared
+        /// again, as [`Self::query`] decodes); a line that does not decode, or a header whose
+        /// value never came (`+SYSINFO:` alone), makes the call
         /// [`CommandError::Malformed`](crate::CommandError::Malformed) once the exchange ends.
+        /// `on_value` runs once a value: once for most answers, once a cell for `Lbsn`.
         pub $($asyncness)? fn read_value<R: cat1_config::info::ReadAnswer>(
             &mut self,
             mut on_value: impl FnMut(R::Value<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
             let mut malformed = false;
+            // A header still waiting for its value (`ReadAnswer::decode_answer_line`).
+            let mut open = false;
             let timeout = self.timing.command;
-            let mut on_info = |info: cat1_at_parse::InfoLine<'_>| match R::decode_line(info) {
-                Ok(Some(value)) => on_value(value),
-                Ok(None) => {}
-                Err(_) => malformed = true,
+            let mut on_info = |info: cat1_at_parse::InfoLine<'_>| {
+                match R::decode_answer_line(&mut open, info) {
+                    Ok(Some(value)) => on_value(value),
+                    Ok(None) => {}
+                    Err(_) => malformed = true,
+                }
             };
             if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
                 maybe_await!($mode, self.run_fixed(R::BARE_LINE, timeout, &mut on_info))?;
@@ -232,7 +238,8 @@ macro_rules! procedures {
                 let encoded = $crate::core::encode_plain(Some(R::SPEC.name.as_bytes()), false, tx);
                 maybe_await!($mode, self.run(encoded, timeout, &mut on_info))?;
             }
-            if malformed { Err($crate::CommandError::Malformed) } else { Ok(()) }
+            // A header whose value never came: the answer is cut short.
+            if malformed || open { Err($crate::CommandError::Malformed) } else { Ok(()) }
         }
 
         /// The exchange of a line fixed at compile time; whole information lines go to

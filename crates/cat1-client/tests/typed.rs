@@ -105,6 +105,49 @@ fn read_value_decodes_each_line_of_a_read_only_answer() {
     assert!(uart.finished());
 }
 
+/// `+SYSINFO:`'s answer read in its place (a second reading's cases): the empty header whose
+/// value never comes is an answer cut short, as `SysInfo::parse` refuses it without `next`; a
+/// line after a complete one-line value is not the answer's (a heartbeat, a repeat): passed over,
+/// neither a second value nor a refusal.
+#[test]
+fn read_value_takes_the_sysinfo_answer_line_by_line_in_its_place() {
+    assert!(cat1_config::info::SysInfo::parse(b"+SYSINFO:", None).is_err());
+    let clock = VirtualClock::default();
+    let uart = MockUart::new(
+        &clock,
+        3,
+        vec![
+            step(b"AT+SYSINFO\r", &[(5, b"\r\n+SYSINFO:\r\n\r\nOK\r\n")]),
+            step(
+                b"AT+SYSINFO\r",
+                &[(5, b"\r\n+SYSINFO:4,LTE\r\n4,LTE\r\n\r\nOK\r\n")],
+            ),
+            step(
+                b"AT+SYSINFO\r",
+                &[(5, b"\r\n+SYSINFO:4,LTE\r\nwww.usr.cn\r\n\r\nOK\r\n")],
+            ),
+            // The two-line form with a value that does not decode: refused, as before.
+            step(
+                b"AT+SYSINFO\r",
+                &[(5, b"\r\n+SYSINFO:\r\n4,GSM\r\n\r\nOK\r\n")],
+            ),
+        ],
+    );
+    let mut m = blocking::Modem::new(uart, clock, ());
+    let mut values = 0;
+    let r = m.read_value::<requests::Sysinfo>(|_| values += 1);
+    assert_eq!((r, values), (Err(CommandError::Malformed), 0));
+    for _ in 0..2 {
+        let mut values = 0;
+        let r = m.read_value::<requests::Sysinfo>(|_| values += 1);
+        assert_eq!((r, values), (Ok(()), 1));
+    }
+    let r = m.read_value::<requests::Sysinfo>(|_| values += 1);
+    assert_eq!((r, values), (Err(CommandError::Malformed), 0));
+    let (uart, _, _) = m.release();
+    assert!(uart.finished());
+}
+
 #[test]
 fn read_value_is_the_same_in_the_async_modem() {
     let clock = VirtualClock::default();

@@ -799,6 +799,47 @@ pub trait ReadAnswer: Request {
     /// `+SYSINFO:` of the two-line form, the `+LBSN:` header), an error for a line without the
     /// answer's shape.
     fn decode_line(info: InfoLine<'_>) -> Result<Option<Self::Value<'_>>, InfoError>;
+
+    /// [`ReadAnswer::decode_line`] of a line in its place in the answer, as the typed read runs
+    /// it: `open` is the answer's state, `false` at its start, `true` while a header waits for
+    /// the line that carries its value (the empty `+SYSINFO:` of the two-line form); an answer
+    /// that ends with `open` has lost its value. By default the line alone decides (`open` left
+    /// `false`): only `Sysinfo`'s answer has a header whose value follows it.
+    #[inline]
+    fn decode_answer_line<'i>(
+        open: &mut bool,
+        info: InfoLine<'i>,
+    ) -> Result<Option<Self::Value<'i>>, InfoError> {
+        let _ = open;
+        Self::decode_line(info)
+    }
+}
+
+/// `+SYSINFO:`'s answer in its place: a continuation line is the value only right after the
+/// empty header (what [`SysInfo::parse`] reads as `next`); after a complete one-line value it is
+/// not this answer's (a heartbeat, say: `SysInfo::parse` of the first line ignores it too), and
+/// is passed over, not decoded as a second value or refused.
+impl ReadAnswer for crate::requests::Sysinfo {
+    type Value<'a> = SysInfo;
+
+    #[inline]
+    fn decode_line(info: InfoLine<'_>) -> Result<Option<SysInfo>, InfoError> {
+        SysInfo::from_info(info)
+    }
+
+    #[inline]
+    fn decode_answer_line<'i>(
+        open: &mut bool,
+        info: InfoLine<'i>,
+    ) -> Result<Option<SysInfo>, InfoError> {
+        if info.is_continuation() && !core::mem::take(open) {
+            return Ok(None);
+        }
+        let value = SysInfo::from_info(info)?;
+        // The empty header (`Ok(None)`, not a continuation) opens the answer; a value closes it.
+        *open = value.is_none() && !info.is_continuation();
+        Ok(value)
+    }
 }
 
 /// `impl ReadAnswer` for each request, its value's type and the decoder of a line (`$l` names
@@ -818,7 +859,6 @@ macro_rules! read_answers {
 
 read_answers! {
     Csq: 'a, Csq, |info| Csq::from_info(info).map(Some);
-    Sysinfo: 'a, SysInfo, SysInfo::from_info;
     Ver: 'a, TextInfo<'a>, |info| TextInfo::from_info(Self::SPEC.name, info).map(Some);
     Build: 'a, TextInfo<'a>, |info| TextInfo::from_info(Self::SPEC.name, info).map(Some);
     Sn: 'a, TextInfo<'a>, |info| TextInfo::from_info(Self::SPEC.name, info).map(Some);
