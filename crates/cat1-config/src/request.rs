@@ -306,8 +306,9 @@ fn set_line(
     if spec.params.is_empty() {
         return Err(RequestError::NoSuchForm);
     }
-    let given = values.len();
-    if given > spec.params.len() || given < spec.required() {
+    // The required count looked up only for a short list (`bad_count`): none of it for a set
+    // with every value given (client flash -12 bytes).
+    if bad_count(spec, values.len()) {
         return Err(RequestError::InvalidValue);
     }
     let valid = spec.params.iter().zip(values).all(|(p, v)| {
@@ -759,6 +760,23 @@ mod tests {
             let name = answer[1..].split(':').next().unwrap_or("");
             let spec = crate::spec::find(name.as_bytes()).unwrap();
             assert!(decode_answer(spec, answer.as_bytes()).is_ok(), "{answer}");
+        }
+    }
+
+    #[test]
+    fn a_sets_count_is_judged_as_before() {
+        // `set_line` judged the count as `given > len || given < required` before it took
+        // `bad_count`, which looks up the required count only for a short list.
+        for spec in ALL.iter() {
+            let len = spec.params.len();
+            for given in 0..=len.saturating_add(2) {
+                assert_eq!(
+                    bad_count(spec, given),
+                    given > len || given < spec.required(),
+                    "{} with {given}",
+                    spec.name
+                );
+            }
         }
     }
 
