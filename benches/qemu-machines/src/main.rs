@@ -555,7 +555,11 @@ fn check_lines(prepared: &[Prepared]) -> Option<usize> {
 /// again); the answers of `AT+LBS=1` and `AT+LBS=2` (commands with values, whose information
 /// lines `modem.command` hands out) with `LbsPosition::from_info`.
 #[inline(always)]
-fn decode_line(kind: Kind, info: &cat1_at_parse::InfoLine<'_>, open: &mut bool) -> Result<u32, ()> {
+fn decode_line(
+    kind: Kind,
+    info: &cat1_at_parse::InfoLine<'_>,
+    open: Option<&mut bool>,
+) -> Result<u32, ()> {
     /// The value `R::decode_line` gives, looked at; 0 for a line without one.
     #[inline(always)]
     fn read<R: ReadAnswer>(info: cat1_at_parse::InfoLine<'_>) -> Result<u32, info::InfoError> {
@@ -571,14 +575,23 @@ fn decode_line(kind: Kind, info: &cat1_at_parse::InfoLine<'_>, open: &mut bool) 
     let r = match kind {
         Kind::Csq => requests::Csq::decode_line(info)
             .map(|v| v.map_or(0, |v| black_box(v).dbm().unwrap_or(0) as u32)),
-        // In its place in the answer, as `read_value` decodes it (`open`: the answer's state).
-        Kind::SysInfo => requests::Sysinfo::decode_answer_line(open, info).map(|v| match v {
-            Some(v) => {
-                black_box(v);
-                1
-            }
-            None => 0,
-        }),
+        // In its place in the answer, as `read_value` decodes it. `open`, the answer's state
+        // that `read_value` keeps across its lines: the check's (`check_cycle`) or, measured,
+        // the state a well-formed answer of the corpus is in at this line (open before the
+        // value line of the two-line form: `check_cycle` checks that they decode so), kept in
+        // a register rather than threaded through the harness's closure, which cost every
+        // kind of line about an instruction a byte fed a byte at a time.
+        Kind::SysInfo => {
+            let mut assumed = info.is_continuation();
+            let open = open.unwrap_or(&mut assumed);
+            requests::Sysinfo::decode_answer_line(open, info).map(|v| match v {
+                Some(v) => {
+                    black_box(v);
+                    1
+                }
+                None => 0,
+            })
+        }
         Kind::Clock => read::<requests::Cclk>(info),
         Kind::Cnum => read::<requests::Cnum>(info),
         Kind::Lbs => read::<requests::Lbs>(info),
@@ -645,12 +658,10 @@ fn cycle<const DECODE: bool>(core: &mut Core, case: &Prepared, chunk: usize) -> 
         }
         None => return 0,
     };
-    // The answer's state for `read_value`'s decoding (`ReadAnswer::decode_answer_line`).
-    let mut open = false;
-    let mut take = |out: &Output<'_>| {
+    let take = |out: &Output<'_>| {
         if DECODE {
             match out {
-                Output::Info(info) => decode_line(case.kind, info, &mut open).unwrap_or(7),
+                Output::Info(info) => decode_line(case.kind, info, None).unwrap_or(7),
                 other => consume(other),
             }
         } else {
@@ -696,7 +707,7 @@ fn check_cycle(core: &mut Core, case: &Prepared, chunk: usize, tally: &mut [u32;
                 Output::Info(info) => {
                     ok &= finals == 0;
                     if chunk == 1 {
-                        let r = decode_line(case.kind, &info, &mut open);
+                        let r = decode_line(case.kind, &info, Some(&mut open));
                         match (case.kind, r) {
                             (Kind::Generic, _) => tally[2] += 1,
                             (_, Ok(_)) => tally[0] += 1,
