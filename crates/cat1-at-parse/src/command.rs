@@ -406,12 +406,13 @@ impl<'a> CommandLine<'a> {
     }
 
     /// [`emit`](CommandLine::emit), and the exchange the line starts, detached: that of
-    /// [`Expect::command`](crate::Expect::command) with the line written (without its CR: `len - 1` bytes) and
-    /// [`name`](CommandLine::name), [`echo_required`](crate::Expect::echo_required) when
-    /// `echo_required` says so (asked after the line is written), and
-    /// with the hint of [`Expect::plain_name`](crate::Expect::plain_name) for a command with a name, without its look at
-    /// the name: `emit` wrote the name only after checking it is letters and digits. Attach it
-    /// with those two lines ([`Expect::attach`](crate::Expect::attach)).
+    /// [`Expect::command`](crate::Expect::command) with the line written (without its CR:
+    /// `len - 1` bytes) and [`name`](CommandLine::name),
+    /// [`echo_required`](crate::Expect::echo_required) when `echo_required` says so (asked
+    /// after the line is written), and with the hint of
+    /// [`Expect::plain_name`](crate::Expect::plain_name) for a command with a name, without its
+    /// look at the name: `emit` wrote the name only after checking it is letters and digits.
+    /// Attach it with those two lines ([`Expect::attach`](crate::Expect::attach)).
     // For `Core::start` in cat1-client: the hint sends the information lines of a command with
     // values down the framer's fast way, as those of a typed request's fixed line (whose hint
     // is set at compile time); a look of its own at the name would cost about what it saves.
@@ -877,6 +878,28 @@ mod tests {
         }
     }
 
+    /// The command of the proptests: `name` in the form numbered `form` (plain `AT`,
+    /// execute, query, test, set with `params`), with `password` when there is one.
+    fn command_of<'a>(
+        name: &'a [u8],
+        form: u8,
+        params: &'a [u8],
+        password: Option<&'a [u8]>,
+    ) -> CommandLine<'a> {
+        let form = match form {
+            0 => Form::Bare,
+            1 => Form::Execute,
+            2 => Form::Query,
+            3 => Form::Test,
+            _ => Form::Set(Params::new(params)),
+        };
+        let c = CommandLine::with_form(name, form);
+        match password {
+            Some(pw) => c.with_password(pw),
+            None => c,
+        }
+    }
+
     proptest::proptest! {
         /// `emit` against the separate checks for passwords and parameters of any length made
         /// of line ends, other bytes below 14, bytes above 0x7F and plain ones, in any room.
@@ -929,17 +952,7 @@ mod tests {
             room in 0usize..40,
         ) {
             use crate::Expect;
-            let form = match form {
-                0 => Form::Bare,
-                1 => Form::Execute,
-                2 => Form::Query,
-                3 => Form::Test,
-                _ => Form::Set(Params::new(&params)),
-            };
-            let mut c = CommandLine::with_form(&name, form);
-            if let Some(pw) = &password {
-                c = c.with_password(pw);
-            }
+            let c = command_of(&name, form, &params, password.as_deref());
             let (mut a, mut b) = ([0u8; 40], [0u8; 40]);
             let got = c.emit_exchange(&mut a[..room], || echo_required);
             let emitted = c.emit(&mut b[..room]);
@@ -989,17 +1002,7 @@ mod tests {
             )),
             room in 0usize..96,
         ) {
-            let form = match form {
-                0 => Form::Bare,
-                1 => Form::Execute,
-                2 => Form::Query,
-                3 => Form::Test,
-                _ => Form::Set(Params::new(&params)),
-            };
-            let mut c = CommandLine::with_form(&name, form);
-            if let Some(pw) = &password {
-                c = c.with_password(pw);
-            }
+            let c = command_of(&name, form, &params, password.as_deref());
             let (mut a, mut b) = ([0u8; 96], [0u8; 96]);
             let got = c.emit(&mut a[..room]);
             proptest::prop_assert_eq!(got, emit_one_pass(&c, &mut b[..room]));
