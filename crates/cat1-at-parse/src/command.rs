@@ -8,7 +8,7 @@ use nom::{
     sequence::preceded,
 };
 
-use crate::{EncodeError, LineError, Params, Writer};
+use crate::{Detached, EncodeError, LineError, Params, Writer};
 
 /// The longest command name accepted; the manual's longest is `KEEPALIVEA` (10).
 const MAX_NAME: usize = 32;
@@ -403,6 +403,30 @@ impl<'a> CommandLine<'a> {
             *cr = b'\r';
         }
         Ok(needed)
+    }
+
+    /// [`emit`](CommandLine::emit), and the exchange the line starts, detached: that of
+    /// [`Expect::command`](crate::Expect::command) with the line written (without its CR:
+    /// `len - 1` bytes) and [`name`](CommandLine::name),
+    /// [`echo_required`](crate::Expect::echo_required) when `echo_required` says so (asked
+    /// after the line is written), and with the hint of
+    /// [`Expect::plain_name`](crate::Expect::plain_name) for a command with a name, without its
+    /// look at the name: `emit` wrote the name only after checking it is letters and digits.
+    /// Attach it with those two lines ([`Expect::attach`](crate::Expect::attach)).
+    // For `Core::start` in cat1-client: the hint sends the information lines of a command with
+    // values down the framer's fast way, as those of a typed request's fixed line (whose hint
+    // is set at compile time); a look of its own at the name would cost about what it saves.
+    #[inline(always)]
+    pub fn emit_exchange(
+        &self,
+        buf: &mut [u8],
+        echo_required: impl FnOnce() -> bool,
+    ) -> Result<(usize, Detached), EncodeError> {
+        let len = self.emit(buf)?;
+        let echo_required = echo_required();
+        // The exchange keeps no line (only its length is read from it, by the one who attaches
+        // it), so it is built from the name alone.
+        Ok((len, Detached::checked_command(self.name, echo_required)))
     }
 
     /// Why [`CommandLine::emit`] cannot write the line into a buffer too short for it: the
@@ -854,6 +878,28 @@ mod tests {
         }
     }
 
+    /// The command of the proptests: `name` in the form numbered `form` (plain `AT`,
+    /// execute, query, test, set with `params`), with `password` when there is one.
+    fn command_of<'a>(
+        name: &'a [u8],
+        form: u8,
+        params: &'a [u8],
+        password: Option<&'a [u8]>,
+    ) -> CommandLine<'a> {
+        let form = match form {
+            0 => Form::Bare,
+            1 => Form::Execute,
+            2 => Form::Query,
+            3 => Form::Test,
+            _ => Form::Set(Params::new(params)),
+        };
+        let c = CommandLine::with_form(name, form);
+        match password {
+            Some(pw) => c.with_password(pw),
+            None => c,
+        }
+    }
+
     proptest::proptest! {
         /// `emit` against the separate checks for passwords and parameters of any length made
         /// of line ends, other bytes below 14, bytes above 0x7F and plain ones, in any room.
@@ -879,6 +925,53 @@ mod tests {
             if got.is_ok() {
                 proptest::prop_assert_eq!(a, b);
             }
+        }
+
+        /// `emit_exchange` writes what `emit` writes, and its exchange is that of
+        /// `Expect::command` with the line and the name, `echo_required` when asked, with the
+        /// hint of `Expect::plain_name` exactly when `plain_name`'s look at the name gives it:
+        /// any name (letters and digits, the bytes next to them, a line end, empty), any form,
+        /// password and parameters. A name that is not letters and digits never gets the hint
+        /// (`emit` refuses it; plain `AT`, whose name is empty, has none either).
+        #[test]
+        fn emit_exchange_hints_only_a_name_of_letters_and_digits(
+            name in proptest::collection::vec(
+                proptest::sample::select(&[b'A', b'z', b'0', b'9', b'@', b'[', b'`', b'{', b'/', b':', 0xc1, b'\r', b'-'][..]),
+                0..12,
+            ),
+            form in 0u8..5,
+            params in proptest::collection::vec(
+                proptest::sample::select(&[b'a', b'\r', b',', b'?'][..]),
+                0..6,
+            ),
+            password in proptest::option::of(proptest::collection::vec(
+                proptest::sample::select(&[b'p', b'\n', b'#'][..]),
+                0..4,
+            )),
+            echo_required in proptest::bool::ANY,
+            room in 0usize..40,
+        ) {
+            use crate::Expect;
+            let c = command_of(&name, form, &params, password.as_deref());
+            let (mut a, mut b) = ([0u8; 40], [0u8; 40]);
+            let got = c.emit_exchange(&mut a[..room], || echo_required);
+            let emitted = c.emit(&mut b[..room]);
+            proptest::prop_assert_eq!(got.map(|(n, _)| n), emitted);
+            let Ok((n, exchange)) = got else {
+                return Ok(());
+            };
+            proptest::prop_assert_eq!(a, b);
+            let mut expect = Expect::command(&b[..n - 1], &name);
+            if echo_required {
+                expect = expect.echo_required();
+            }
+            let expect = expect.plain_name();
+            proptest::prop_assert_eq!(exchange, expect.detach());
+            proptest::prop_assert_eq!(exchange.plain_hint(), expect.detach().plain_hint());
+            proptest::prop_assert_eq!(
+                exchange.plain_hint(),
+                !name.is_empty() && name.iter().all(u8::is_ascii_alphanumeric)
+            );
         }
 
         /// `emit` (words overlapping at the end of a piece) against the one-pass `emit` it
@@ -909,17 +1002,7 @@ mod tests {
             )),
             room in 0usize..96,
         ) {
-            let form = match form {
-                0 => Form::Bare,
-                1 => Form::Execute,
-                2 => Form::Query,
-                3 => Form::Test,
-                _ => Form::Set(Params::new(&params)),
-            };
-            let mut c = CommandLine::with_form(&name, form);
-            if let Some(pw) = &password {
-                c = c.with_password(pw);
-            }
+            let c = command_of(&name, form, &params, password.as_deref());
             let (mut a, mut b) = ([0u8; 96], [0u8; 96]);
             let got = c.emit(&mut a[..room]);
             proptest::prop_assert_eq!(got, emit_one_pass(&c, &mut b[..room]));

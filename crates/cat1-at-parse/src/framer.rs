@@ -364,7 +364,9 @@ impl<'c> Expect<'c> {
     /// The hint belongs to this name: a `Detached` with it must be fed only with its own name
     /// (what [`Framer::feed_detached_plain`] is given), or lines of a name that is not letters
     /// and digits could be taken as information lines (cat1-client keeps the name in step with
-    /// the exchange it starts). Set only on an exchange in flight.
+    /// the exchange it starts). Set only on an exchange in flight. The one other place that sets
+    /// it is [`CommandLine::emit_exchange`](crate::CommandLine::emit_exchange), for a name that
+    /// `emit` has just checked (see `Detached::checked_command`).
     pub const fn plain_name(mut self) -> Self {
         if self.state.phase & PHASE_ACTIVE != 0 && is_plain(self.name) {
             self.state.phase |= PHASE_PLAIN;
@@ -522,6 +524,36 @@ impl PartialEq for Detached {
 impl Detached {
     /// Nothing in flight (as [`Expect::nothing`]).
     pub const NOTHING: Detached = Expect::nothing().state;
+
+    /// `Expect::command(line, name)`, with `echo_required` when asked, detached, with the hint
+    /// of [`Expect::plain_name`] for a name that is not empty, without its look at the name: for
+    /// a caller that has just checked it (`CommandLine::emit` copies a command's name only when
+    /// it is letters and digits). Never for a name that was not checked. Written out field by
+    /// field (what `Expect::command`, `echo_required` and `sync` give a fresh command): inlined
+    /// into `Core::start` with `emit`, `Expect::command` was left out of line (a call, about 24
+    /// instructions a command).
+    #[inline(always)]
+    pub(crate) const fn checked_command(name: &[u8], echo_required: bool) -> Detached {
+        Detached {
+            waiting: Waiting::Command,
+            require_echo: echo_required,
+            multi_line: is_multi_line(name),
+            echo_seen: false,
+            info_seen: false,
+            done: false,
+            slow_below: LINE_END_BELOW,
+            phase: PHASE_ACTIVE
+                | PHASE_ECHO
+                | if echo_required { 0 } else { PHASE_ANSWER }
+                | if name.is_empty() { 0 } else { PHASE_PLAIN },
+        }
+    }
+
+    /// Whether the hint of [`Expect::plain_name`] is set (for the tests of its contract).
+    #[cfg(test)]
+    pub(crate) const fn plain_hint(&self) -> bool {
+        self.phase & PHASE_PLAIN != 0
+    }
 
     /// Whether the exchange has ended.
     pub const fn is_done(&self) -> bool {
