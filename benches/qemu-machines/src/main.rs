@@ -578,7 +578,8 @@ fn decode_line(
         // In its place in the answer, as `read_value` decodes it. `open`, the answer's state
         // that `read_value` keeps across its lines: the check's (`check_cycle`) or, measured,
         // the state a well-formed answer of the corpus is in at this line (open before the
-        // value line of the two-line form: `check_cycle` checks that they decode so), kept in
+        // value line of the two-line form: `check_cycle` checks that both give the same result
+        // on every line, and that no answer ends with a header open), kept in
         // a register rather than threaded through the harness's closure, which cost every
         // kind of line about an instruction a byte fed a byte at a time.
         Kind::SysInfo => {
@@ -708,6 +709,9 @@ fn check_cycle(core: &mut Core, case: &Prepared, chunk: usize, tally: &mut [u32;
                     ok &= finals == 0;
                     if chunk == 1 {
                         let r = decode_line(case.kind, &info, Some(&mut open));
+                        // What `cycle` measures (the state a well-formed answer is in at this
+                        // line, not threaded through): the same result as the real state's.
+                        ok &= decode_line(case.kind, &info, None) == r;
                         match (case.kind, r) {
                             (Kind::Generic, _) => tally[2] += 1,
                             (_, Ok(_)) => tally[0] += 1,
@@ -722,7 +726,8 @@ fn check_cycle(core: &mut Core, case: &Prepared, chunk: usize, tally: &mut [u32;
             input = &input[used..];
         }
     }
-    ok && finals == 1 && !core.is_busy()
+    // No header left waiting for its value (`read_value` would refuse the answer).
+    ok && !open && finals == 1 && !core.is_busy()
 }
 
 fn measure_cases(cal: &Calib, core: &mut Core, cases: &[Prepared]) -> [u64; 8] {

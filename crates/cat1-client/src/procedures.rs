@@ -240,7 +240,8 @@ macro_rules! procedures {
                 let encoded = $crate::core::encode_plain(Some(R::SPEC.name.as_bytes()), false, tx);
                 maybe_await!($mode, self.run(encoded, timeout, &mut on_info))?;
             }
-            // A header whose value never came: the answer is cut short.
+            // A line that did not decode, or a header whose value never came (the answer cut
+            // short).
             if flags != [false; 2] { Err($crate::CommandError::Malformed) } else { Ok(()) }
         }
 
