@@ -859,7 +859,43 @@ impl<const N: usize> Framer<N> {
         sent: &'c [u8],
         name: impl FnOnce() -> &'c [u8],
     ) -> Status<Event<'f>> {
-        self.line_detached::<true>(line.len, line.used, state, sent, name)
+        self.line_detached::<true, true>(line.len, line.used, state, sent, name)
+    }
+
+    /// [`Framer::classify_plain`]'s first step for the line [`Framer::end_line`] or
+    /// [`Framer::scan_line`] ended: when it is `OK` ending the exchange (`state` the
+    /// exchange's, its line sent `sent_len` bytes long), the line counted, `state` finished
+    /// and the bytes consumed with it returned: `classify_plain` would hand out
+    /// `Event::Final(FinalResult::Ok)` with them. `None`, with nothing changed, for any other
+    /// line: then
+    /// [`Framer::classify_unless_ok`]. For a driver: the commonest line handed on without
+    /// the event, when `ok_at` could not see it (cut by the chunk's start, or after a lone LF).
+    #[inline(always)]
+    pub fn take_ended_ok(
+        &mut self,
+        line: &EndedLine,
+        state: &mut Detached,
+        sent_len: usize,
+    ) -> Option<usize> {
+        if self.ok_ends(line.len, state.phase, sent_len) {
+            self.lines_seen = self.lines_seen.wrapping_add(1);
+            state.finish();
+            return Some(line.used);
+        }
+        None
+    }
+
+    /// [`Framer::classify_plain`] of a line [`Framer::take_ended_ok`] declined: the same,
+    /// without its test for `OK` ending the exchange.
+    #[inline(always)]
+    pub fn classify_unless_ok<'f, 'c>(
+        &'f mut self,
+        line: EndedLine,
+        state: &mut Detached,
+        sent: &'c [u8],
+        name: impl FnOnce() -> &'c [u8],
+    ) -> Status<Event<'f>> {
+        self.line_detached::<true, false>(line.len, line.used, state, sent, name)
     }
 
     /// Feeds bytes; returns the next event and the bytes consumed, or [`Status::Partial`] when all
@@ -1074,7 +1110,7 @@ impl<const N: usize> Framer<N> {
     /// instructions a byte when `feed_detached_plain` took them: its caller laid out anew, the
     /// event copied before its `match`).
     #[inline(always)]
-    fn line_detached<'f, 'c, const INFO: bool>(
+    fn line_detached<'f, 'c, const INFO: bool, const OK: bool>(
         &'f mut self,
         len: usize,
         n: usize,
@@ -1085,7 +1121,7 @@ impl<const N: usize> Framer<N> {
         // `ok_done` on the detached state, before the exchange is attached: the commonest line
         // (`OK` ending the exchange) then costs no `Expect` built on the stack and copied back,
         // and no name.
-        if self.ok_ends(len, state.phase, sent.len()) {
+        if OK && self.ok_ends(len, state.phase, sent.len()) {
             self.lines_seen = self.lines_seen.wrapping_add(1);
             state.finish();
             return Status::Complete(Event::Final(FinalResult::Ok), n);

@@ -16,7 +16,7 @@
 
 mod common;
 
-use cat1_at_parse::{Detached, Expect, FinalResult, Framer, Scanned, Status};
+use cat1_at_parse::{Detached, EndedLine, Event, Expect, FinalResult, Framer, Scanned, Status};
 use common::{Owned, feed_chunked, final_result, info};
 use proptest::prelude::*;
 
@@ -368,7 +368,7 @@ proptest! {
         let input = input.concat();
         let expect = exchange(kind, command.as_ref());
         prop_assert_eq!(
-            events_byte_by_byte(&input, expect, false),
+            events_byte_by_byte(&input, expect, false, false),
             events_and_state(&input, expect, &[1], false)
         );
     }
@@ -460,7 +460,7 @@ proptest! {
         // A byte at a time as `Core::receive` takes it: `take_byte`, `take_ok`, then a line
         // that ends classified by `end_line` and `classify_plain`.
         prop_assert_eq!(
-            events_byte_by_byte(&input, expect, true),
+            events_byte_by_byte(&input, expect, true, false),
             events_and_state(&input, expect, &[1], false)
         );
     }
@@ -507,12 +507,87 @@ proptest! {
         let expect = exchange(kind, command.as_ref());
         for fixed in [&[2usize][..], &[3], &[4], &[5], &[16], &[usize::MAX], &cuts] {
             prop_assert_eq!(
-                events_scan_line(&input, expect, fixed),
+                events_scan_line(&input, expect, fixed, false),
                 events_and_state(&input, expect, fixed, false),
                 "chunks {:?}", fixed
             );
         }
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// A line `end_line` or `scan_line` ended, classified as `Core::receive` classifies it
+    /// since the fed-16 round (`take_ended_ok`, then `classify_unless_ok`), is the way it
+    /// replaces (`classify_plain`) and `feed`: the same events, bytes consumed, counters and
+    /// state, for `OK` cut anywhere, after a lone LF, as the echo, other lines of two bytes,
+    /// information lines, in any chunking and a byte at a time.
+    #[test]
+    fn take_ended_ok_then_classify_unless_ok_is_classify_plain(
+        input in proptest::collection::vec(
+            prop_oneof![
+                stream(),
+                Just(b"+CSQ: 1\r\n".to_vec()),
+                Just(b"+csq:1\r".to_vec()),
+                Just(b"+CSQ2:1\r".to_vec()),
+                Just(b"AT+CSQ\r".to_vec()),
+                Just(b"\r\nOK\r\n".to_vec()),
+                Just(b"\nOK\r\n".to_vec()),
+                Just(b"\n\r\nOK\n".to_vec()),
+                Just(b"OK\r".to_vec()),
+                Just(b"Ok\r".to_vec()),
+                Just(b"OKK\r".to_vec()),
+                Just(b"AT\r".to_vec()),
+                Just(b"KO\r\n".to_vec()),
+                Just(b"a".to_vec()),
+            ],
+            1..6,
+        ),
+        command in command(),
+        kind in 0u8..3,
+        cuts in proptest::collection::vec(1usize..40, 1..8),
+    ) {
+        let input = input.concat();
+        let expect = exchange(kind, command.as_ref());
+        for fixed in [&[2usize][..], &[3], &[4], &[5], &[16], &[usize::MAX], &cuts] {
+            let split = events_scan_line(&input, expect, fixed, true);
+            prop_assert_eq!(
+                &split,
+                &events_scan_line(&input, expect, fixed, false),
+                "chunks {:?}", fixed
+            );
+            prop_assert_eq!(
+                split,
+                events_and_state(&input, expect, fixed, false),
+                "chunks {:?}", fixed
+            );
+        }
+        prop_assert_eq!(
+            events_byte_by_byte(&input, expect, true, true),
+            events_byte_by_byte(&input, expect, true, false)
+        );
+    }
+}
+
+/// A line `end_line` or `scan_line` ended, classified: with `split`, as `Core::receive`
+/// classifies it (`take_ended_ok`, then `classify_unless_ok`); without, the way that
+/// replaced, `classify_plain`.
+fn classify<'f>(
+    framer: &'f mut Framer<N>,
+    line: EndedLine,
+    state: &mut Detached,
+    sent: &[u8],
+    name: &[u8],
+    split: bool,
+) -> Status<Event<'f>> {
+    if !split {
+        return framer.classify_plain(line, state, sent, || name);
+    }
+    if let Some(used) = framer.take_ended_ok(&line, state, sent.len()) {
+        return Status::Complete(Event::Final(FinalResult::Ok), used);
+    }
+    framer.classify_unless_ok(line, state, sent, || name)
 }
 
 /// What `Core::receive` gets from the framer for chunks: `scan_line` (the exchange's name
@@ -523,6 +598,7 @@ fn events_scan_line(
     stream: &[u8],
     (expect, name): (Expect<'_>, &[u8]),
     cuts: &[usize],
+    split: bool,
 ) -> (Vec<(Owned, usize)>, [u64; 4], Detached) {
     let mut framer = Framer::<N>::new();
     let sent = expect.sent();
@@ -541,7 +617,7 @@ fn events_scan_line(
                 if framer.take_ok(b, &mut state, sent.len()) {
                     Status::Complete(cat1_at_parse::Event::Final(FinalResult::Ok), 1)
                 } else if let Some(line) = framer.end_line(b) {
-                    framer.classify_plain(line, &mut state, sent, || name)
+                    classify(&mut framer, line, &mut state, sent, name, split)
                 } else {
                     framer.feed_detached_apart(piece, &mut state, || sent, || name)
                 }
@@ -550,7 +626,9 @@ fn events_scan_line(
                     Scanned::Ok(used) => {
                         Status::Complete(cat1_at_parse::Event::Final(FinalResult::Ok), used)
                     }
-                    Scanned::Line(line) => framer.classify_plain(line, &mut state, sent, || name),
+                    Scanned::Line(line) => {
+                        classify(&mut framer, line, &mut state, sent, name, split)
+                    }
                     Scanned::Partial => Status::Partial,
                     Scanned::Rest(from) => {
                         assert!(from < piece.len());
@@ -654,6 +732,7 @@ fn events_byte_by_byte(
     stream: &[u8],
     (expect, name): (Expect<'_>, &[u8]),
     plain: bool,
+    split: bool,
 ) -> (Vec<(Owned, usize)>, [u64; 4], Detached) {
     let mut framer = Framer::<N>::new();
     let sent = expect.sent();
@@ -674,7 +753,7 @@ fn events_byte_by_byte(
         let status = if !plain {
             framer.feed_detached_apart(&[b], &mut state, || sent, || name)
         } else if let Some(line) = framer.end_line(b) {
-            framer.classify_plain(line, &mut state, sent, || name)
+            classify(&mut framer, line, &mut state, sent, name, split)
         } else {
             framer.feed_detached_plain(&[b], &mut state, || sent, || name)
         };
