@@ -149,13 +149,40 @@ macro_rules! procedures {
             &mut self,
             values: &[cat1_config::Value<'_>],
         ) -> Result<(), $crate::CommandError<E>> {
+            if const { R::BARE_LINE.padded().1 == 0 } {
+                // A description of one's own whose bare line is not a fixed line: its exchange
+                // built from the line (decided at compile time: nothing of it in a firmware
+                // without one).
+                let tx = maybe_await!($mode, self.idle_tx())?;
+                let encoded = $crate::core::encode_typed(
+                    R::set(values, tx),
+                    R::SPEC.name.as_bytes(),
+                    R::BARE_LINE,
+                    tx,
+                );
+                let timeout = self.timing.command;
+                return maybe_await!($mode, self.run(encoded, timeout, &mut |_| {}));
+            }
+            // Everything else in one function, not generic: a further set type costs a call
+            // and its `TypedSet` constant.
+            let set: &'static $crate::core::TypedSet = const {
+                &$crate::core::TypedSet {
+                    set: R::set,
+                    bare: R::BARE_LINE,
+                    name: $crate::core::typed_name(R::SPEC.name.len()),
+                }
+            };
+            maybe_await!($mode, self.set_typed(set, values))
+        }
+
+        /// [`Self::set`] of a request type whose bare line is a fixed line (every generated one).
+        $($asyncness)? fn set_typed(
+            &mut self,
+            set: &'static $crate::core::TypedSet,
+            values: &[cat1_config::Value<'_>],
+        ) -> Result<(), $crate::CommandError<E>> {
             let tx = maybe_await!($mode, self.idle_tx())?;
-            let encoded = $crate::core::encode_typed(
-                R::set(values, tx),
-                R::SPEC.name.as_bytes(),
-                R::BARE_LINE,
-                tx,
-            );
+            let encoded = $crate::core::encode_set(set, values, tx);
             let timeout = self.timing.command;
             maybe_await!($mode, self.run(encoded, timeout, &mut |_| {}))
         }
