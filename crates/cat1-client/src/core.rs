@@ -336,7 +336,23 @@ impl<const N: usize> Core<N> {
         timeout: Duration,
         now: Instant,
     ) -> Result<Result<&[u8], RequestError>, StartError> {
-        if N < FIXED_MAX {
+        self.start_line(line, None, timeout, now)
+    }
+
+    /// [`Core::start_fixed`] of `line`, or, with `set`, the line `set`'s encoder writes (a
+    /// typed set, `line` its bare line, whose exchange it starts: see [`encode_typed`]). One
+    /// start for the adapters' fixed lines and typed sets (`run_fixed`): a typed set adds no
+    /// start of its own to the flash. Inlined: in `start_fixed`, `set` is `None` and the code
+    /// is the fixed line's alone.
+    #[inline(always)]
+    pub(crate) fn start_line(
+        &mut self,
+        line: &FixedLine,
+        set: Option<&SetCall<'_, '_>>,
+        timeout: Duration,
+        now: Instant,
+    ) -> Result<Result<&[u8], RequestError>, StartError> {
+        if N < FIXED_MAX && set.is_none() {
             // A buffer shorter than any fixed line's padding (known at compile time): the line
             // written as an encoder writes it, where it fits.
             return self.start_with(timeout, now, |tx| {
@@ -347,24 +363,27 @@ impl<const N: usize> Core<N> {
             });
         }
         let tx = self.idle_tx()?;
-        // Copied, and the exchange taken from the line, without an `Encoded` in between (the
-        // cycles bench starts most commands here).
-        match copy_fixed(line, tx) {
-            Ok(len) => {
-                let state = line.exchange(self.echo == Echo::On);
-                let sent_len = len.saturating_sub(1);
-                let name = fixed_name(line);
-                Ok(Ok(self.begin_built(
-                    len.min(N),
-                    state,
-                    sent_len,
-                    name,
-                    timeout,
-                    now,
-                )))
-            }
-            Err(e) => Ok(Err(e)),
-        }
+        // Copied (or written by the set's encoder), and the exchange taken from the line,
+        // without an `Encoded` in between (the cycles bench starts most commands here).
+        let (len, sent_len, name) = match set {
+            None => match copy_fixed(line, tx) {
+                Ok(len) => (len, len.saturating_sub(1), fixed_name(line)),
+                Err(e) => return Ok(Err(e)),
+            },
+            Some(set) => match (set.typed.set)(set.values, tx) {
+                Ok(len) => (len, without_line_end(tx, len), set.typed.name),
+                Err(e) => return Ok(Err(e)),
+            },
+        };
+        let state = line.exchange(self.echo == Echo::On);
+        Ok(Ok(self.begin_built(
+            len.min(N),
+            state,
+            sent_len,
+            name,
+            timeout,
+            now,
+        )))
     }
 
     /// The transmit buffer, to encode a command into, when a command may start. The adapters
@@ -889,17 +908,24 @@ pub(crate) fn encode_typed(
 }
 
 /// A typed set whose bare line is a fixed line (every generated request's): what
-/// [`encode_set`] needs of the request type, one constant per type. The adapters' `set` hands
-/// it to one function that is not generic, so that a further set type costs a call and this
-/// constant, not another copy of the start and its encoder (benches/footprint: a second set
-/// type cost about +800 bytes of `.text` when `set` was generic throughout).
+/// [`Core::start_line`] needs of the request type besides its bare line, one constant per
+/// type. The adapters' `set` hands it to their one start of fixed lines (`run_fixed`), which
+/// is not generic, so that a further set type costs a call and this constant, not another
+/// copy of the start and its encoder (benches/footprint: a second set type cost about +800
+/// bytes of `.text` when `set` was generic throughout).
 pub(crate) struct TypedSet {
     /// The request's `Request::set`.
     pub(crate) set: fn(&[Value<'_>], &mut [u8]) -> Result<usize, RequestError>,
-    /// Its bare line (`Request::BARE_LINE`), which has the exchange (see [`encode_typed`]).
-    pub(crate) bare: &'static FixedLine,
     /// Where its name sits in the line ([`typed_name`] of its length).
     pub(crate) name: (u16, u8),
+}
+
+/// A typed set to start: its type's constant and the values.
+pub(crate) struct SetCall<'a, 'v> {
+    /// The request type's constant.
+    pub(crate) typed: &'static TypedSet,
+    /// The values to set.
+    pub(crate) values: &'a [Value<'v>],
 }
 
 /// Where a typed line's name of `len` bytes sits: after `AT+`, none for plain `AT` (or for a
@@ -911,18 +937,6 @@ pub(crate) const fn typed_name(len: usize) -> (u16, u8) {
         // Checked just above: within a `u8`.
         (3, len as u8)
     }
-}
-
-/// [`encode_typed`] of `set`'s line, for a set type whose bare line is a fixed line (the
-/// adapters check that at compile time): the same `Encoded`, without the branch that builds
-/// an exchange from the line.
-pub(crate) fn encode_set(
-    set: &TypedSet,
-    values: &[Value<'_>],
-    tx: &mut [u8],
-) -> Result<Encoded, Refused> {
-    let len = (set.set)(values, tx).map_err(Refused::Request)?;
-    Ok(bare_encoded(len, set.name, set.bare, tx))
 }
 
 /// The `len`-byte typed line at the start of `tx`, with the exchange of its bare line `bare`.
@@ -1181,29 +1195,53 @@ mod tests {
         }
     }
 
-    /// `encode_set` of `R`'s `TypedSet` (what the adapters' `set` encodes) against
-    /// `encode_typed` of `R::set` (what it encoded before): the same line and `Encoded`.
+    /// The start of a typed set through `start_line` (what the adapters' `set` starts) against
+    /// `encode_typed` of `R::set` and `start_encoded` (what it started before): the same line,
+    /// error, exchange, echo length and name, echo on and off, in buffers of several sizes.
     fn same_set<R: cat1_config::request::Request>(values: &[Value<'_>]) {
-        let set = TypedSet {
-            set: R::set,
-            bare: R::BARE_LINE,
-            name: typed_name(R::SPEC.name.len()),
-        };
-        for room in [0, 5, 12, 64] {
-            let mut old_tx = [0xAAu8; 64];
-            let old_tx = &mut old_tx[..room];
-            let written = R::set(values, old_tx);
-            let old = encode_typed(written, R::SPEC.name.as_bytes(), R::BARE_LINE, old_tx);
-            let mut new_tx = [0xAAu8; 64];
-            let new_tx = &mut new_tx[..room];
-            let new = encode_set(&set, values, new_tx);
-            assert_eq!(old_tx, new_tx, "{} {values:?}", R::SPEC.name);
-            match (old, new) {
-                (Ok(old), Ok(new)) => assert_eq!(fields(&old), fields(&new)),
-                (Err(Refused::Request(old)), Err(Refused::Request(new))) => assert_eq!(old, new),
-                (old, new) => panic!("{}: {:?} / {:?}", R::SPEC.name, old.is_ok(), new.is_ok()),
+        let typed: &'static TypedSet = const {
+            &TypedSet {
+                set: R::set,
+                name: typed_name(R::SPEC.name.len()),
             }
+        };
+        let set = SetCall { typed, values };
+        let t = Duration::from_secs(3);
+        let now = Instant::from_millis(7);
+        let started = |c: &Core<64>| {
+            (
+                c.state,
+                c.sent_len,
+                c.name_start,
+                c.name_len,
+                c.deadline,
+                c.tx,
+            )
+        };
+        for echo in [Echo::On, Echo::Off] {
+            let mut old: Core<64> = Core::new();
+            old.set_echo(echo);
+            let tx = old.idle_tx().unwrap();
+            let encoded = encode_typed(R::set(values, tx), R::SPEC.name.as_bytes(), R::BARE_LINE, tx);
+            let old_line = match encoded {
+                Ok(e) => Ok(old.start_encoded(e, t, now).to_vec()),
+                Err(Refused::Request(e)) => Err(e),
+                Err(Refused::Start(_)) => unreachable!(),
+            };
+            let mut new: Core<64> = Core::new();
+            new.set_echo(echo);
+            let new_line = new
+                .start_line(R::BARE_LINE, Some(&set), t, now)
+                .unwrap()
+                .map(<[u8]>::to_vec);
+            assert_eq!(old_line, new_line, "{} {values:?}", R::SPEC.name);
+            assert_eq!(started(&old), started(&new), "{} {values:?}", R::SPEC.name);
         }
+        // Too short a buffer: the same refusal.
+        let mut old = [0u8; 6];
+        let mut short: Core<6> = Core::new();
+        let new = short.start_line(R::BARE_LINE, Some(&set), t, now).unwrap();
+        assert_eq!(new.map(<[u8]>::to_vec), R::set(values, &mut old).map(|n| old[..n].to_vec()));
     }
 
     /// A request of one's own that ends its set line with CR LF (its echo matched without it).
