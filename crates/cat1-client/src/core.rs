@@ -1222,7 +1222,12 @@ mod tests {
             let mut old: Core<64> = Core::new();
             old.set_echo(echo);
             let tx = old.idle_tx().unwrap();
-            let encoded = encode_typed(R::set(values, tx), R::SPEC.name.as_bytes(), R::BARE_LINE, tx);
+            let encoded = encode_typed(
+                R::set(values, tx),
+                R::SPEC.name.as_bytes(),
+                R::BARE_LINE,
+                tx,
+            );
             let old_line = match encoded {
                 Ok(e) => Ok(old.start_encoded(e, t, now).to_vec()),
                 Err(Refused::Request(e)) => Err(e),
@@ -1241,7 +1246,10 @@ mod tests {
         let mut old = [0u8; 6];
         let mut short: Core<6> = Core::new();
         let new = short.start_line(R::BARE_LINE, Some(&set), t, now).unwrap();
-        assert_eq!(new.map(<[u8]>::to_vec), R::set(values, &mut old).map(|n| old[..n].to_vec()));
+        assert_eq!(
+            new.map(<[u8]>::to_vec),
+            R::set(values, &mut old).map(|n| old[..n].to_vec())
+        );
     }
 
     /// A request of one's own that ends its set line with CR LF (its echo matched without it).
