@@ -1,6 +1,6 @@
 //! The full client exchange both client binaries run: enter command mode (the `AT` probe, and
-//! the `+++` / `a` / `+ok` handshake when the probe is not answered), a typed query and a typed set
-//! through cat1-config's `requests`, a read-only value read and decoded with `read_value` (`info::Csq::from_info`), leaving
+//! the `+++` / `a` / `+ok` handshake when the probe is not answered), a typed query and two typed sets (`AT+APN`,
+//! `AT+SDPEN`) through cat1-config's `requests`, a read-only value read and decoded with `read_value` (`info::Csq::from_info`), leaving
 //! command mode, one SDP frame sent on socket A and whatever arrives decoded by `sdp::Receiver`.
 
 use cat1_client::blocking::Modem;
@@ -36,6 +36,11 @@ where
         Value::Int(0),
     ];
     if modem.set::<requests::Apn>(&apn).is_err() {
+        return 0;
+    }
+    // A second set type: a firmware sets several (a profile), so the figure includes what each
+    // further set type costs, not only the first.
+    if modem.set::<requests::Sdpen>(&[Value::Keyword("ON")]).is_err() {
         return 0;
     }
     let mut dbm = 0i16;

@@ -18,6 +18,7 @@ use cat1_at_parse::{
     CommandLine, Detached, EncodeError, EndedLine, Event, Expect, FinalResult, Framer, InfoLine,
     MAX_LINE, Scanned, Status, Writer,
 };
+use cat1_config::Value;
 use cat1_config::request::{FIXED_MAX, FixedLine, RequestError};
 use cat1_hal_traits::time::{Duration, Instant};
 
@@ -335,7 +336,23 @@ impl<const N: usize> Core<N> {
         timeout: Duration,
         now: Instant,
     ) -> Result<Result<&[u8], RequestError>, StartError> {
-        if N < FIXED_MAX {
+        self.start_line(line, None, timeout, now)
+    }
+
+    /// [`Core::start_fixed`] of `line`, or, with `set`, the line `set`'s encoder writes (a
+    /// typed set, `line` its bare line, whose exchange it starts: see [`encode_typed`]). One
+    /// start for the adapters' fixed lines and typed sets (`run_fixed`): a typed set adds no
+    /// start of its own to the flash. Inlined: in `start_fixed`, `set` is `None` and the code
+    /// is the fixed line's alone.
+    #[inline(always)]
+    pub(crate) fn start_line(
+        &mut self,
+        line: &FixedLine,
+        set: Option<&SetCall<'_, '_>>,
+        timeout: Duration,
+        now: Instant,
+    ) -> Result<Result<&[u8], RequestError>, StartError> {
+        if N < FIXED_MAX && set.is_none() {
             // A buffer shorter than any fixed line's padding (known at compile time): the line
             // written as an encoder writes it, where it fits.
             return self.start_with(timeout, now, |tx| {
@@ -346,24 +363,27 @@ impl<const N: usize> Core<N> {
             });
         }
         let tx = self.idle_tx()?;
-        // Copied, and the exchange taken from the line, without an `Encoded` in between (the
-        // cycles bench starts most commands here).
-        match copy_fixed(line, tx) {
-            Ok(len) => {
-                let state = line.exchange(self.echo == Echo::On);
-                let sent_len = len.saturating_sub(1);
-                let name = fixed_name(line);
-                Ok(Ok(self.begin_built(
-                    len.min(N),
-                    state,
-                    sent_len,
-                    name,
-                    timeout,
-                    now,
-                )))
-            }
-            Err(e) => Ok(Err(e)),
-        }
+        // Copied (or written by the set's encoder), and the exchange taken from the line,
+        // without an `Encoded` in between (the cycles bench starts most commands here).
+        let (len, sent_len, name) = match set {
+            None => match copy_fixed(line, tx) {
+                Ok(len) => (len, len.saturating_sub(1), fixed_name(line)),
+                Err(e) => return Ok(Err(e)),
+            },
+            Some(set) => match (set.typed.set)(set.values, tx) {
+                Ok(len) => (len, without_line_end(tx, len), set.typed.name),
+                Err(e) => return Ok(Err(e)),
+            },
+        };
+        let state = line.exchange(self.echo == Echo::On);
+        Ok(Ok(self.begin_built(
+            len.min(N),
+            state,
+            sent_len,
+            name,
+            timeout,
+            now,
+        )))
     }
 
     /// The transmit buffer, to encode a command into, when a command may start. The adapters
@@ -886,20 +906,55 @@ pub(crate) fn encode_typed(
     tx: &[u8],
 ) -> Result<Encoded, Refused> {
     let len = written.map_err(Refused::Request)?;
-    let name = match u8::try_from(name.len()) {
-        Ok(0) | Err(_) => (0, 0),
-        Ok(n) => (3, n),
-    };
+    let name = typed_name(name.len());
     if bare.padded().1 == 0 {
         return Ok(Encoded::build(tx, len, name, true));
     }
-    Ok(Encoded {
+    Ok(bare_encoded(len, name, bare, tx))
+}
+
+/// A typed set whose bare line is a fixed line (every generated request's): what
+/// [`Core::start_line`] needs of the request type besides its bare line, one constant per
+/// type. The adapters' `set` hands it to their one start of fixed lines (`run_fixed`), which
+/// is not generic, so that a further set type costs a call and this constant, not another
+/// copy of the start and its encoder (benches/footprint: a second set type cost about +800
+/// bytes of `.text` when `set` was generic throughout).
+pub(crate) struct TypedSet {
+    /// The request's `Request::set`.
+    pub(crate) set: fn(&[Value<'_>], &mut [u8]) -> Result<usize, RequestError>,
+    /// Where its name sits in the line ([`typed_name`] of its length).
+    pub(crate) name: (u16, u8),
+}
+
+/// A typed set to start: its type's constant and the values.
+pub(crate) struct SetCall<'a, 'v> {
+    /// The request type's constant.
+    pub(crate) typed: &'static TypedSet,
+    /// The values to set.
+    pub(crate) values: &'a [Value<'v>],
+}
+
+/// Where a typed line's name of `len` bytes sits: after `AT+`, none for plain `AT` (or for a
+/// name too long for a `u8`, as `encode_typed` had it).
+pub(crate) const fn typed_name(len: usize) -> (u16, u8) {
+    if len == 0 || len > u8::MAX as usize {
+        (0, 0)
+    } else {
+        // Checked just above: within a `u8`.
+        (3, len as u8)
+    }
+}
+
+/// The `len`-byte typed line at the start of `tx`, with the exchange of its bare line `bare`.
+#[inline(always)]
+fn bare_encoded(len: usize, name: (u16, u8), bare: &FixedLine, tx: &[u8]) -> Encoded {
+    Encoded {
         len,
         exchange: bare.exchange(false),
         exchange_echoed: bare.exchange(true),
         sent_len: without_line_end(tx, len),
         name,
-    })
+    }
 }
 
 /// The length of the `len`-byte line at the start of `tx` without its line end, as its echo is
@@ -1143,6 +1198,100 @@ mod tests {
             };
             let built = fields(&Encoded::build(&tx, len, position, true));
             assert_eq!(typed, built, "{}", spec.name);
+        }
+    }
+
+    /// The start of a typed set through `start_line` (what the adapters' `set` starts) against
+    /// `encode_typed` of `R::set` and `start_encoded` (what it started before): the same line,
+    /// error, exchange, echo length and name, echo on and off, in buffers of several sizes.
+    fn same_set<R: cat1_config::request::Request>(values: &[Value<'_>]) {
+        let typed: &'static TypedSet = const {
+            &TypedSet {
+                set: R::set,
+                name: typed_name(R::SPEC.name.len()),
+            }
+        };
+        let set = SetCall { typed, values };
+        let t = Duration::from_secs(3);
+        let now = Instant::from_millis(7);
+        let started = |c: &Core<64>| {
+            (
+                c.state,
+                c.sent_len,
+                c.name_start,
+                c.name_len,
+                c.deadline,
+                c.tx,
+            )
+        };
+        for echo in [Echo::On, Echo::Off] {
+            let mut old: Core<64> = Core::new();
+            old.set_echo(echo);
+            let tx = old.idle_tx().unwrap();
+            let encoded = encode_typed(
+                R::set(values, tx),
+                R::SPEC.name.as_bytes(),
+                R::BARE_LINE,
+                tx,
+            );
+            let old_line = match encoded {
+                Ok(e) => Ok(old.start_encoded(e, t, now).to_vec()),
+                Err(Refused::Request(e)) => Err(e),
+                Err(Refused::Start(_)) => unreachable!(),
+            };
+            let mut new: Core<64> = Core::new();
+            new.set_echo(echo);
+            let new_line = new
+                .start_line(R::BARE_LINE, Some(&set), t, now)
+                .unwrap()
+                .map(<[u8]>::to_vec);
+            assert_eq!(old_line, new_line, "{} {values:?}", R::SPEC.name);
+            assert_eq!(started(&old), started(&new), "{} {values:?}", R::SPEC.name);
+        }
+        // Too short a buffer: the same refusal.
+        let mut old = [0u8; 6];
+        let mut short: Core<6> = Core::new();
+        let new = short.start_line(R::BARE_LINE, Some(&set), t, now).unwrap();
+        assert_eq!(
+            new.map(<[u8]>::to_vec),
+            R::set(values, &mut old).map(|n| old[..n].to_vec())
+        );
+    }
+
+    /// A request of one's own that ends its set line with CR LF (its echo matched without it).
+    struct CrLf;
+
+    impl cat1_config::request::Request for CrLf {
+        const SPEC: &'static cat1_config::spec::CommandSpec =
+            &cat1_config::commands::general::SDPEN;
+
+        fn set(values: &[Value<'_>], buf: &mut [u8]) -> Result<usize, RequestError> {
+            let n = cat1_config::requests::Sdpen::set(values, buf)?;
+            match buf.get_mut(n..n + 1) {
+                Some([b]) => *b = b'\n',
+                _ => return Err(RequestError::BufferTooSmall { needed: n + 1 }),
+            }
+            Ok(n + 1)
+        }
+    }
+
+    #[test]
+    fn a_typed_set_encodes_as_encode_typed_did() {
+        use cat1_config::requests;
+        let on = [Value::Keyword("ON")];
+        let bad = [Value::Keyword("MAYBE")];
+        let apn = [
+            Value::Text(b"CMNET"),
+            Value::Text(b""),
+            Value::Text(b""),
+            Value::Int(0),
+        ];
+        for values in [&on[..], &bad[..], &apn[..], &[][..], &[Value::Int(7)][..]] {
+            same_set::<requests::Sdpen>(values);
+            same_set::<requests::Naten>(values);
+            same_set::<requests::Apn>(values);
+            same_set::<requests::Csq>(values);
+            same_set::<CrLf>(values);
         }
     }
 

@@ -130,7 +130,7 @@ macro_rules! procedures {
                 }
             };
             if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
-                maybe_await!($mode, self.run_fixed(R::QUERY_LINE, timeout, &mut on_info))?;
+                maybe_await!($mode, self.run_fixed(R::QUERY_LINE, None, timeout, &mut on_info))?;
             } else {
                 // A description of one's own whose name is too long for a fixed line: written as
                 // any line (decided at compile time: nothing of it in a firmware without one).
@@ -149,15 +149,31 @@ macro_rules! procedures {
             &mut self,
             values: &[cat1_config::Value<'_>],
         ) -> Result<(), $crate::CommandError<E>> {
-            let tx = maybe_await!($mode, self.idle_tx())?;
-            let encoded = $crate::core::encode_typed(
-                R::set(values, tx),
-                R::SPEC.name.as_bytes(),
-                R::BARE_LINE,
-                tx,
-            );
+            if const { R::BARE_LINE.padded().1 == 0 } {
+                // A description of one's own whose bare line is not a fixed line: its exchange
+                // built from the line (decided at compile time: nothing of it in a firmware
+                // without one).
+                let tx = maybe_await!($mode, self.idle_tx())?;
+                let encoded = $crate::core::encode_typed(
+                    R::set(values, tx),
+                    R::SPEC.name.as_bytes(),
+                    R::BARE_LINE,
+                    tx,
+                );
+                let timeout = self.timing.command;
+                return maybe_await!($mode, self.run(encoded, timeout, &mut |_| {}));
+            }
+            // Everything else through the start of fixed lines, not generic: a further set
+            // type costs a call and its `TypedSet` constant.
+            let typed: &'static $crate::core::TypedSet = const {
+                &$crate::core::TypedSet {
+                    set: R::set,
+                    name: $crate::core::typed_name(R::SPEC.name.len()),
+                }
+            };
+            let set = $crate::core::SetCall { typed, values };
             let timeout = self.timing.command;
-            maybe_await!($mode, self.run(encoded, timeout, &mut |_| {}))
+            maybe_await!($mode, self.run_fixed(R::BARE_LINE, Some(&set), timeout, &mut |_| {}))
         }
 
         /// Runs a bare action (`AT+NAME`), e.g. `requests::Csq`; information lines (whole, to
@@ -233,7 +249,7 @@ macro_rules! procedures {
                 }
             };
             if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
-                maybe_await!($mode, self.run_fixed(R::BARE_LINE, timeout, &mut on_info))?;
+                maybe_await!($mode, self.run_fixed(R::BARE_LINE, None, timeout, &mut on_info))?;
             } else {
                 // As `read` writes it (decided at compile time, see `query`).
                 let tx = maybe_await!($mode, self.idle_tx())?;
@@ -253,7 +269,7 @@ macro_rules! procedures {
             on_line: &mut impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
             let timeout = self.timing.command;
-            maybe_await!($mode, self.run_fixed(line, timeout, &mut |info| on_line(info.line())))
+            maybe_await!($mode, self.run_fixed(line, None, timeout, &mut |info| on_line(info.line())))
         }
 
         /// The exchange of a line fixed at compile time, with its exchange built with it:
@@ -262,16 +278,18 @@ macro_rules! procedures {
         $($asyncness)? fn run_fixed(
             &mut self,
             line: &cat1_config::request::FixedLine,
+            set: Option<&$crate::core::SetCall<'_, '_>>,
             timeout: cat1_hal_traits::time::Duration,
             on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
-            // Through the core's public start, which writes the line and takes its exchange
-            // with no `Encoded` in between (less flash than the shared `run`'s path).
+            // Through the core's start of fixed lines, which writes the line and takes its
+            // exchange with no `Encoded` in between (less flash than the shared `run`'s path);
+            // with `set`, a typed set's line written by its encoder, `line` its bare line.
             maybe_await!($mode, self.settle_if_needed()).map_err($crate::CommandError::Io)?;
             let now = self.now();
             let bytes = self
                 .core
-                .start_fixed(line, timeout, now)
+                .start_line(line, set, timeout, now)
                 .map_err($crate::CommandError::Start)?
                 .map_err($crate::CommandError::Request)?;
             maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
@@ -364,7 +382,7 @@ macro_rules! procedures {
         /// Probes with `AT`: `true` when the module answers `OK` (it is in command mode).
         pub $($asyncness)? fn probe(&mut self) -> Result<bool, E> {
             let timeout = self.timing.probe;
-            match maybe_await!($mode, self.run_fixed($crate::procedures::AT, timeout, &mut |_| {})) {
+            match maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, timeout, &mut |_| {})) {
                 Ok(()) => Ok(true),
                 Err($crate::CommandError::Io(e)) => Err(e),
                 Err($crate::CommandError::Timeout) => {
@@ -408,7 +426,7 @@ macro_rules! procedures {
             // After a handshake, echo is whatever the saved configuration says: factory default on,
             // but a module configured with AT+E=OFF does not echo. Accept either.
             self.core.set_echo($crate::Echo::Unknown);
-            maybe_await!($mode, self.run_fixed($crate::procedures::AT, handshake, &mut |_| {}))
+            maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, handshake, &mut |_| {}))
                 .map_err(EnterError::Confirm)
         }
 
@@ -429,7 +447,7 @@ macro_rules! procedures {
         /// saving (protocol-notes §1).
         pub $($asyncness)? fn leave_command_mode(&mut self) -> Result<(), $crate::CommandError<E>> {
             let timeout = self.timing.command;
-            maybe_await!($mode, self.run_fixed($crate::procedures::ENTM, timeout, &mut |_| {}))
+            maybe_await!($mode, self.run_fixed($crate::procedures::ENTM, None, timeout, &mut |_| {}))
         }
 
         /// Sends `command` (`AT+S`, `AT+Z` or `AT+CLEAR`), then waits for the module's banner
