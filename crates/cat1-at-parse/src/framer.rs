@@ -609,12 +609,13 @@ pub struct Counters {
 }
 
 /// A line [`Framer::end_line`] or [`Framer::scan_line`] ended, to hand to
-/// [`Framer::classify_plain`] of the same framer, once, before any other call on it: the
+/// [`Framer::classify_plain`] (or [`Framer::take_ended_ok`], then, if it hands the token
+/// back, [`Framer::classify_unless_ok`]) of the same framer, once, before any other call on it: the
 /// framer's buffer holds the line until then, and the line is counted only there. Not `Copy`,
 /// and `#[must_use]`: a token used twice would count its line twice, one dropped would lose the
 /// line without a count.
 #[derive(Debug, PartialEq, Eq)]
-#[must_use = "the line is gone from the framer's buffer unless classify_plain takes it"]
+#[must_use = "the line is gone from the framer's buffer unless classify_plain (or take_ended_ok and classify_unless_ok) takes it"]
 pub struct EndedLine {
     len: usize,
     /// The bytes of the input consumed with it (1 from `end_line`).
@@ -628,7 +629,8 @@ pub enum Scanned {
     /// `OK` ending the exchange was taken, with these bytes of the input (the exchange is
     /// finished): `feed` would hand out `Event::Final(FinalResult::Ok)`.
     Ok(usize),
-    /// A line ended: classify it with [`Framer::classify_plain`].
+    /// A line ended: classify it with [`Framer::classify_plain`] (or
+    /// [`Framer::take_ended_ok`], then [`Framer::classify_unless_ok`]).
     Line(EndedLine),
     /// All of the input was taken in, completing nothing.
     Partial,
@@ -790,7 +792,7 @@ impl<const N: usize> Framer<N> {
     /// takes). For a driver fed a byte at a time: a line that is not `OK` ending the exchange
     /// (an information line, mostly) classified without the general way's scan and frame.
     #[inline(always)]
-    #[must_use = "the line is gone from the framer's buffer unless classify_plain takes it"]
+    #[must_use = "the line is gone from the framer's buffer unless classify_plain (or take_ended_ok and classify_unless_ok) takes it"]
     pub fn end_line(&mut self, byte: u8) -> Option<EndedLine> {
         let len = self.lines.pending_len();
         if !is_line_end(&byte) || len == 0 {
@@ -865,28 +867,30 @@ impl<const N: usize> Framer<N> {
     /// [`Framer::classify_plain`]'s first step for the line [`Framer::end_line`] or
     /// [`Framer::scan_line`] ended: when it is `OK` ending the exchange (`state` the
     /// exchange's, its line sent `sent_len` bytes long), the line counted, `state` finished
-    /// and the bytes consumed with it returned: `classify_plain` would hand out
-    /// `Event::Final(FinalResult::Ok)` with them. `None`, with nothing changed, for any other
-    /// line: then
-    /// [`Framer::classify_unless_ok`]. For a driver: the commonest line handed on without
-    /// the event, when `ok_at` could not see it (cut by the chunk's start, or after a lone LF).
+    /// and the bytes consumed with it returned (the token used up): `classify_plain` would
+    /// hand out `Event::Final(FinalResult::Ok)` with them. For any other line, nothing changed
+    /// and the token handed back, for [`Framer::classify_unless_ok`]. For a driver: the
+    /// commonest line handed on without the event, when `ok_at` could not see it (cut by the
+    /// chunk's start, or after a lone LF). The token taken by value, not borrowed: a line taken
+    /// here cannot be classified again (and counted twice).
     #[inline(always)]
     pub fn take_ended_ok(
         &mut self,
-        line: &EndedLine,
+        line: EndedLine,
         state: &mut Detached,
         sent_len: usize,
-    ) -> Option<usize> {
+    ) -> Result<usize, EndedLine> {
         if self.ok_ends(line.len, state.phase, sent_len) {
             self.lines_seen = self.lines_seen.wrapping_add(1);
             state.finish();
-            return Some(line.used);
+            return Ok(line.used);
         }
-        None
+        Err(line)
     }
 
     /// [`Framer::classify_plain`] of a line [`Framer::take_ended_ok`] declined: the same,
-    /// without its test for `OK` ending the exchange.
+    /// without its test for `OK` ending the exchange (an `OK` ending it given here directly is
+    /// still taken so, by the slower general classification).
     #[inline(always)]
     pub fn classify_unless_ok<'f, 'c>(
         &'f mut self,

@@ -584,9 +584,10 @@ fn classify<'f>(
     if !split {
         return framer.classify_plain(line, state, sent, || name);
     }
-    if let Some(used) = framer.take_ended_ok(&line, state, sent.len()) {
-        return Status::Complete(Event::Final(FinalResult::Ok), used);
-    }
+    let line = match framer.take_ended_ok(line, state, sent.len()) {
+        Ok(used) => return Status::Complete(Event::Final(FinalResult::Ok), used),
+        Err(line) => line,
+    };
     framer.classify_unless_ok(line, state, sent, || name)
 }
 

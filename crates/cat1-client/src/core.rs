@@ -606,9 +606,10 @@ impl<const N: usize> Core<N> {
         // `OK` ending the exchange first, handed out as itself: through `classify_plain`'s
         // event it cost `OK` a chunk cut or began with a lone LF about 20 instructions more.
         let sent_len = usize::from(self.sent_len).min(N);
-        if let Some(used) = self.framer.take_ended_ok(&line, &mut self.state, sent_len) {
-            return Status::Complete(Output::Done(FinalResult::Ok), used);
-        }
+        let line = match self.framer.take_ended_ok(line, &mut self.state, sent_len) {
+            Ok(used) => return Status::Complete(Output::Done(FinalResult::Ok), used),
+            Err(line) => line,
+        };
         let (sent, name) = lines_in(&self.tx, self.sent_len, self.name_start, self.name_len);
         match self
             .framer
