@@ -573,7 +573,15 @@ fn queried<R: cat1_config::request::Request>(line: &[u8], answer: &[u8]) -> Stri
     let mut m = blocking::Modem::new(uart, clock, Recorder::default());
     let mut got = Vec::new();
     let r = m.query::<R>(|v| got.push(format!("{:?}", v.as_slice())));
-    format!("{got:?} {r:?}")
+    let blocking = format!("{got:?} {r:?}");
+    // The async modem's `query` is the same code.
+    let clock = VirtualClock::default();
+    let uart = MockUart::new(&clock, 7, vec![step(line, &[(5, answer)])]);
+    let mut m = asynch::Modem::new(uart, clock, Recorder::default());
+    let mut got = Vec::new();
+    let r = block_on(m.query::<R>(|v| got.push(format!("{:?}", v.as_slice()))));
+    assert_eq!(format!("{got:?} {r:?}"), blocking);
+    blocking
 }
 
 /// The typed `query` as it was before it decoded through `Request::INFO_SPEC` in one body for
