@@ -105,8 +105,8 @@ case "$g_cfg_text$g_cli_text$g_cli_ram$g_cli_stack$g_cfg_ram" in *"**"*) fail=1 
   echo "## Issue 6: the complete client"
   echo
   echo 'cat1-client'"'"'s blocking `Modem` over a UART and a millisecond clock made of fake registers: enter'
-  echo 'command mode (the `AT` probe, the `+++` / `a` / `+ok` handshake), `query::<requests::Apn>`,'
-  echo '`set::<requests::Apn>` and `set::<requests::Sdpen>` (two set types, as a firmware sets several), `read_value::<requests::Csq>` (decoded by `info::Csq::from_info`), `AT+ENTM`,'
+  echo 'command mode (the `AT` probe, the `+++` / `a` / `+ok` handshake), `query::<requests::Apn>` and `query::<requests::Sdpen>`,'
+  echo '`set::<requests::Apn>` and `set::<requests::Sdpen>` (two types of each, as a firmware uses several), `read_value::<requests::Csq>` and `read_value::<requests::Ver>` (decoded by `info::Csq::from_info`, `info::TextInfo::from_info`), `AT+ENTM`,'
   echo '`send_on` (an SDP frame) and an `sdp::Receiver<1032>` fed with `read_data_in_place` (`src/exchange.rs`).'
   echo
   echo "- \`.text\` over \`empty\`: **$cli_text** bytes. Target: at most 6 KB (6,144): $(verdict "$cli_text" 6144). atat with its client: +13.2 KB."

@@ -1,6 +1,7 @@
 //! The full client exchange both client binaries run: enter command mode (the `AT` probe, and
-//! the `+++` / `a` / `+ok` handshake when the probe is not answered), a typed query and two typed sets (`AT+APN`,
-//! `AT+SDPEN`) through cat1-config's `requests`, a read-only value read and decoded with `read_value` (`info::Csq::from_info`), leaving
+//! the `+++` / `a` / `+ok` handshake when the probe is not answered), two typed queries and two typed sets (`AT+APN`,
+//! `AT+SDPEN`) through cat1-config's `requests`, two read-only values read and decoded with `read_value` (`info::Csq::from_info`,
+//! `info::TextInfo::from_info` of `AT+VER`), leaving
 //! command mode, one SDP frame sent on socket A and whatever arrives decoded by `sdp::Receiver`.
 
 use cat1_client::blocking::Modem;
@@ -25,6 +26,14 @@ where
     }
     let ok = modem
         .query::<requests::Apn>(|values| acc = acc.wrapping_add(values.len() as u32))
+        .is_ok();
+    if !ok {
+        return 0;
+    }
+    // A second query type and (below) a second read type: a firmware that uses many commands
+    // typed pays what each further type costs, not only the first.
+    let ok = modem
+        .query::<requests::Sdpen>(|values| acc = acc.wrapping_add(values.len() as u32))
         .is_ok();
     if !ok {
         return 0;
@@ -55,6 +64,12 @@ where
         return 0;
     }
     acc = acc.wrapping_add(dbm as u32);
+    let ok = modem
+        .read_value::<requests::Ver>(|ver| acc = acc.wrapping_add(ver.text.len() as u32))
+        .is_ok();
+    if !ok {
+        return 0;
+    }
     if modem.leave_command_mode().is_err() {
         return 0;
     }

@@ -118,6 +118,24 @@ macro_rules! procedures {
             &mut self,
             mut on_values: impl FnMut(cat1_config::Values<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
+            if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
+                // One body for every request type, given a constant per type: the description
+                // `request::decode_info` decodes by (`Request::INFO_SPEC`, the generated
+                // requests), or else the request's own `decode_info` (a request of one's own).
+                // A second query type cost a copy of the decoding closure (288 bytes in the
+                // footprint bench); now a call and its constants.
+                let decode: $crate::procedures::QueryDecode = const {
+                    match R::INFO_SPEC {
+                        Some(spec) => Ok(spec),
+                        None => Err(R::decode_info),
+                    }
+                };
+                // The values by reference through the `dyn` call (by value, each call copied
+                // them with `memcpy`: +742 bytes of flash).
+                return maybe_await!($mode, self.query_fixed(R::QUERY_LINE, decode, &mut |values| {
+                    on_values(*values)
+                }));
+            }
             let mut malformed = false;
             let timeout = self.timing.command;
             let mut on_info = |info: cat1_at_parse::InfoLine<'_>| {
@@ -129,18 +147,43 @@ macro_rules! procedures {
                     Err(_) => malformed = true,
                 }
             };
-            if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
-                maybe_await!($mode, self.run_fixed(R::QUERY_LINE, None, timeout, &mut on_info))?;
-            } else {
-                // A description of one's own whose name is too long for a fixed line: written as
-                // any line (decided at compile time: nothing of it in a firmware without one).
-                let tx = maybe_await!($mode, self.idle_tx())?;
-                let written = R::query(tx);
-                let encoded =
-                    $crate::core::encode_typed(written, R::SPEC.name.as_bytes(), R::BARE_LINE, tx);
-                maybe_await!($mode, self.run(encoded, timeout, &mut on_info))?;
-            }
+            // A description of one's own whose name is too long for a fixed line: written as
+            // any line (decided at compile time: nothing of it in a firmware without one).
+            let tx = maybe_await!($mode, self.idle_tx())?;
+            let written = R::query(tx);
+            let encoded =
+                $crate::core::encode_typed(written, R::SPEC.name.as_bytes(), R::BARE_LINE, tx);
+            maybe_await!($mode, self.run(encoded, timeout, &mut on_info))?;
             if malformed { Err($crate::CommandError::Malformed) } else { Ok(()) }
+        }
+
+        /// [`Self::query`] of a line fixed at compile time: not generic, `decode` says how an
+        /// answer line is decoded (see [`crate::procedures::QueryDecode`]).
+        $($asyncness)? fn query_fixed(
+            &mut self,
+            line: &cat1_config::request::FixedLine,
+            decode: $crate::procedures::QueryDecode,
+            on_values: &mut dyn FnMut(&cat1_config::Values<'_>),
+        ) -> Result<(), $crate::CommandError<E>> {
+            let mut malformed = false;
+            let timeout = self.timing.command;
+            let mut on_info = |info: cat1_at_parse::InfoLine<'_>| {
+                if info.is_continuation() {
+                    return;
+                }
+                let decoded = match decode {
+                    Ok(spec) => cat1_config::request::decode_info(spec, info),
+                    Err(own) => own(info),
+                };
+                match &decoded {
+                    Ok(values) => on_values(values),
+                    Err(_) => malformed = true,
+                }
+            };
+            // The exchange's result returned as it is, not through `?` (a copy of the error
+            // by `memcpy`).
+            let result = maybe_await!($mode, self.run_fixed(line, None, timeout, &mut on_info));
+            if malformed && result.is_ok() { Err($crate::CommandError::Malformed) } else { result }
         }
 
         /// Sets a setting (or runs a parameterised action) with typed values, checked against the
@@ -517,6 +560,14 @@ macro_rules! procedures {
 pub(crate) use {maybe_await, procedures};
 
 /// `AT`, the probe and the handshake's confirmation, built at compile time with its exchange.
+/// How the typed `query` decodes an answer line: `Ok(spec)` with
+/// `cat1_config::request::decode_info(spec, ..)` (`Request::INFO_SPEC`), `Err(own)` with the
+/// request's own `decode_info`.
+pub(crate) type QueryDecode = Result<
+    &'static cat1_config::CommandSpec,
+    for<'a> fn(cat1_at_parse::InfoLine<'a>) -> Result<cat1_config::Values<'a>, cat1_config::Code>,
+>;
+
 pub(crate) const AT: &cat1_config::request::FixedLine =
     &cat1_config::request::FixedLine::bare(&cat1_config::commands::general::AT);
 

@@ -565,3 +565,95 @@ fn the_typed_query_decodes_as_a_request_of_ones_own_says() {
         .unwrap();
     assert_eq!(got, [format!("{:?}", Value::Int(60))]);
 }
+
+/// What the typed `query` handed out, or its error, as text.
+fn queried<R: cat1_config::request::Request>(line: &[u8], answer: &[u8]) -> String {
+    let clock = VirtualClock::default();
+    let uart = MockUart::new(&clock, 7, vec![step(line, &[(5, answer)])]);
+    let mut m = blocking::Modem::new(uart, clock, Recorder::default());
+    let mut got = Vec::new();
+    let r = m.query::<R>(|v| got.push(format!("{:?}", v.as_slice())));
+    let blocking = format!("{got:?} {r:?}");
+    // The async modem's `query` is the same code.
+    let clock = VirtualClock::default();
+    let uart = MockUart::new(&clock, 7, vec![step(line, &[(5, answer)])]);
+    let mut m = asynch::Modem::new(uart, clock, Recorder::default());
+    let mut got = Vec::new();
+    let r = block_on(m.query::<R>(|v| got.push(format!("{:?}", v.as_slice()))));
+    assert_eq!(format!("{got:?} {r:?}"), blocking);
+    blocking
+}
+
+/// The typed `query` as it was before it decoded through `Request::INFO_SPEC` in one body for
+/// every type: each information line of the answer (no continuation) decoded by
+/// `R::decode_query` of the whole line (what `R::decode_info` is for the generated requests),
+/// a refused one making the call `Malformed`.
+fn queried_as_before<R: cat1_config::request::Request>(lines: &[&[u8]]) -> String {
+    let mut got = Vec::new();
+    let mut malformed = false;
+    for line in lines {
+        match R::decode_query(line) {
+            Ok(v) => got.push(format!("{:?}", v.as_slice())),
+            Err(_) => malformed = true,
+        }
+    }
+    let r: Result<(), CommandError<core::convert::Infallible>> = if malformed {
+        Err(CommandError::Malformed)
+    } else {
+        Ok(())
+    };
+    format!("{got:?} {r:?}")
+}
+
+#[test]
+fn the_typed_query_through_info_spec_decodes_as_each_type_did() {
+    // Differential: the one decoding body with a constant per type against each type's own
+    // decoding, for several types, good and bad answers, and two lines.
+    macro_rules! check {
+        ($r:ty, $line:expr, [$($l:expr),*]) => {{
+            let lines: &[&[u8]] = &[$($l),*];
+            let mut answer = Vec::new();
+            for l in lines {
+                answer.extend_from_slice(b"\r\n");
+                answer.extend_from_slice(l);
+                answer.extend_from_slice(b"\r\n");
+            }
+            answer.extend_from_slice(b"\r\nOK\r\n");
+            assert!(<$r as cat1_config::request::Request>::INFO_SPEC.is_some());
+            assert_eq!(
+                queried::<$r>($line, &answer),
+                queried_as_before::<$r>(lines),
+                "{:?}",
+                String::from_utf8_lossy(&answer)
+            );
+        }};
+    }
+    check!(requests::Apn, b"AT+APN?\r", [b"+APN:CMNET,,,0"]);
+    check!(requests::Apn, b"AT+APN?\r", [b"+APN: \"cmnet\",user,pw,2"]);
+    check!(requests::Apn, b"AT+APN?\r", [b"+APN:CMNET,,,9"]);
+    check!(requests::Apn, b"AT+APN?\r", [b"+APN:CMNET"]);
+    check!(requests::Sdpen, b"AT+SDPEN?\r", [b"+SDPEN:on"]);
+    check!(requests::Sdpen, b"AT+SDPEN?\r", [b"+SDPEN:MAYBE"]);
+    check!(
+        requests::Sdpen,
+        b"AT+SDPEN?\r",
+        [b"+SDPEN:ON", b"+SDPEN:OFF"]
+    );
+    check!(requests::Rstim, b"AT+RSTIM?\r", [b"+RSTIM:60"]);
+    check!(
+        requests::Rstim,
+        b"AT+RSTIM?\r",
+        [b"+RSTIM:banana", b"+RSTIM:60"]
+    );
+    check!(
+        requests::Uart,
+        b"AT+UART?\r",
+        [b"+UART:115200,8,1,NONE,NFC"]
+    );
+    check!(requests::Uart, b"AT+UART?\r", [b"+UART:115200,8,1"]);
+    // Not a setting: no `INFO_SPEC`, its own `decode_info` (every answer refused).
+    assert_eq!(
+        <requests::Csq as cat1_config::request::Request>::INFO_SPEC,
+        None
+    );
+}

@@ -480,6 +480,7 @@ def main():
         if is_setting(c):
             # The line is this command's own (its QUERY_LINE is SPEC's): the name the framer
             # matched need not be compared again (see `Request::decode_info`).
+            out.append("    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);")
             out.append("")
             out.append("    fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {")
             out.append("        crate::request::decode_info(Self::SPEC, info)")

@@ -280,6 +280,13 @@ pub trait Request {
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         Self::decode_query(info.line())
     }
+
+    /// `Some(spec)` when [`Request::decode_info`] is exactly [`decode_info`]`(spec, info)`, as
+    /// in the generated [`crate::requests`] (`Some(Self::SPEC)` for each setting); `None` (the
+    /// default) for a request of one's own, whose `decode_info` is called as it is. cat1-client's
+    /// typed `query` decodes through it, so that its one decoding body serves every request type
+    /// that says `Some` (a constant per type, not a copy of the decoder each).
+    const INFO_SPEC: Option<&'static CommandSpec> = None;
 }
 
 /// [`Request::set`] for the command `spec` describes. Not generic, so that LLVM may keep one
@@ -914,6 +921,27 @@ mod tests {
             let info = cat1_at_parse::InfoLine::parse(&line).unwrap();
             proptest::prop_assert_eq!(decode_info(spec, info), decode_answer(spec, &line));
         }
+    }
+
+    #[test]
+    fn info_spec_is_the_spec_decode_info_decodes_by() {
+        // `Some(spec)` promises `decode_info` is `decode_info(spec, ..)` (cat1-client's typed
+        // query decodes through it): the generated settings say their own `SPEC`, the rest
+        // nothing.
+        fn check<R: Request>(setting: bool) {
+            let spec = R::INFO_SPEC.map(|s| s as *const CommandSpec);
+            assert_eq!(spec, setting.then_some(R::SPEC as *const CommandSpec));
+            let line = b"+X:CMNET,,,0";
+            let info = cat1_at_parse::InfoLine::parse(line).unwrap();
+            if let Some(s) = R::INFO_SPEC {
+                assert_eq!(R::decode_info(info), decode_info(s, info));
+            }
+        }
+        check::<crate::requests::Apn>(true);
+        check::<crate::requests::Sdpen>(true);
+        check::<crate::requests::Uart>(true);
+        check::<crate::requests::Csq>(false);
+        check::<crate::requests::Z>(false);
     }
 
     #[test]

@@ -43,6 +43,7 @@ pub struct E;
 
 impl Request for E {
     const SPEC: &'static CommandSpec = &crate::commands::general::E;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -63,6 +64,7 @@ pub struct Wkmod;
 
 impl Request for Wkmod {
     const SPEC: &'static CommandSpec = &crate::commands::general::WKMOD;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -75,6 +77,7 @@ pub struct Cmdpw;
 
 impl Request for Cmdpw {
     const SPEC: &'static CommandSpec = &crate::commands::general::CMDPW;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -87,6 +90,7 @@ pub struct Stmsg;
 
 impl Request for Stmsg {
     const SPEC: &'static CommandSpec = &crate::commands::general::STMSG;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -99,6 +103,7 @@ pub struct Rstim;
 
 impl Request for Rstim {
     const SPEC: &'static CommandSpec = &crate::commands::general::RSTIM;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -111,6 +116,7 @@ pub struct Sdpen;
 
 impl Request for Sdpen {
     const SPEC: &'static CommandSpec = &crate::commands::general::SDPEN;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -123,6 +129,7 @@ pub struct Naten;
 
 impl Request for Naten {
     const SPEC: &'static CommandSpec = &crate::commands::general::NATEN;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -135,6 +142,7 @@ pub struct Uaten;
 
 impl Request for Uaten {
     const SPEC: &'static CommandSpec = &crate::commands::general::UATEN;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -147,6 +155,7 @@ pub struct Cachen;
 
 impl Request for Cachen {
     const SPEC: &'static CommandSpec = &crate::commands::general::CACHEN;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -255,6 +264,7 @@ pub struct Safeaten;
 
 impl Request for Safeaten {
     const SPEC: &'static CommandSpec = &crate::commands::security::SAFEATEN;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -267,6 +277,7 @@ pub struct Signinat;
 
 impl Request for Signinat {
     const SPEC: &'static CommandSpec = &crate::commands::security::SIGNINAT;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -279,6 +290,7 @@ pub struct Uart;
 
 impl Request for Uart {
     const SPEC: &'static CommandSpec = &crate::commands::serial::UART;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -291,6 +303,7 @@ pub struct Uartfl;
 
 impl Request for Uartfl {
     const SPEC: &'static CommandSpec = &crate::commands::serial::UARTFL;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -303,6 +316,7 @@ pub struct Uartft;
 
 impl Request for Uartft {
     const SPEC: &'static CommandSpec = &crate::commands::serial::UARTFT;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -315,6 +329,7 @@ pub struct Apn;
 
 impl Request for Apn {
     const SPEC: &'static CommandSpec = &crate::commands::network::APN;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -327,6 +342,7 @@ pub struct Socka;
 
 impl Request for Socka {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKA;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -339,6 +355,7 @@ pub struct Sockb;
 
 impl Request for Sockb {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKB;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -351,6 +368,7 @@ pub struct Sockc;
 
 impl Request for Sockc {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKC;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -363,6 +381,7 @@ pub struct Sockd;
 
 impl Request for Sockd {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKD;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -375,6 +394,7 @@ pub struct Sockaen;
 
 impl Request for Sockaen {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKAEN;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -387,6 +407,7 @@ pub struct Sockben;
 
 impl Request for Sockben {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKBEN;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -399,6 +420,7 @@ pub struct Sockcen;
 
 impl Request for Sockcen {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKCEN;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -411,6 +433,7 @@ pub struct Sockden;
 
 impl Request for Sockden {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKDEN;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -455,6 +478,7 @@ pub struct Sockasl;
 
 impl Request for Sockasl {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKASL;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -467,6 +491,7 @@ pub struct Keepalivea;
 
 impl Request for Keepalivea {
     const SPEC: &'static CommandSpec = &crate::commands::network::KEEPALIVEA;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -479,6 +504,7 @@ pub struct Keepaliveb;
 
 impl Request for Keepaliveb {
     const SPEC: &'static CommandSpec = &crate::commands::network::KEEPALIVEB;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -491,6 +517,7 @@ pub struct Keepalivec;
 
 impl Request for Keepalivec {
     const SPEC: &'static CommandSpec = &crate::commands::network::KEEPALIVEC;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -503,6 +530,7 @@ pub struct Keepalived;
 
 impl Request for Keepalived {
     const SPEC: &'static CommandSpec = &crate::commands::network::KEEPALIVED;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -515,6 +543,7 @@ pub struct Shortatm;
 
 impl Request for Shortatm {
     const SPEC: &'static CommandSpec = &crate::commands::network::SHORTATM;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -527,6 +556,7 @@ pub struct Sockrsnum;
 
 impl Request for Sockrsnum {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKRSNUM;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -539,6 +569,7 @@ pub struct Sockrstim;
 
 impl Request for Sockrstim {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKRSTIM;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -551,6 +582,7 @@ pub struct Sockabk;
 
 impl Request for Sockabk {
     const SPEC: &'static CommandSpec = &crate::commands::socket_backup::SOCKABK;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -563,6 +595,7 @@ pub struct Sockbbk;
 
 impl Request for Sockbbk {
     const SPEC: &'static CommandSpec = &crate::commands::socket_backup::SOCKBBK;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -575,6 +608,7 @@ pub struct Sockcbk;
 
 impl Request for Sockcbk {
     const SPEC: &'static CommandSpec = &crate::commands::socket_backup::SOCKCBK;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -587,6 +621,7 @@ pub struct Sockdbk;
 
 impl Request for Sockdbk {
     const SPEC: &'static CommandSpec = &crate::commands::socket_backup::SOCKDBK;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -599,6 +634,7 @@ pub struct Sockabken;
 
 impl Request for Sockabken {
     const SPEC: &'static CommandSpec = &crate::commands::socket_backup::SOCKABKEN;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -611,6 +647,7 @@ pub struct Sockbbken;
 
 impl Request for Sockbbken {
     const SPEC: &'static CommandSpec = &crate::commands::socket_backup::SOCKBBKEN;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -623,6 +660,7 @@ pub struct Sockcbken;
 
 impl Request for Sockcbken {
     const SPEC: &'static CommandSpec = &crate::commands::socket_backup::SOCKCBKEN;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -635,6 +673,7 @@ pub struct Sockdbken;
 
 impl Request for Sockdbken {
     const SPEC: &'static CommandSpec = &crate::commands::socket_backup::SOCKDBKEN;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -647,6 +686,7 @@ pub struct Regen;
 
 impl Request for Regen {
     const SPEC: &'static CommandSpec = &crate::commands::registration::REGEN;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -659,6 +699,7 @@ pub struct Regtp;
 
 impl Request for Regtp {
     const SPEC: &'static CommandSpec = &crate::commands::registration::REGTP;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -671,6 +712,7 @@ pub struct Regdt;
 
 impl Request for Regdt {
     const SPEC: &'static CommandSpec = &crate::commands::registration::REGDT;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -683,6 +725,7 @@ pub struct Regsnd;
 
 impl Request for Regsnd {
     const SPEC: &'static CommandSpec = &crate::commands::registration::REGSND;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -695,6 +738,7 @@ pub struct Cloud;
 
 impl Request for Cloud {
     const SPEC: &'static CommandSpec = &crate::commands::registration::CLOUD;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -707,6 +751,7 @@ pub struct Hearten;
 
 impl Request for Hearten {
     const SPEC: &'static CommandSpec = &crate::commands::heartbeat::HEARTEN;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -719,6 +764,7 @@ pub struct Hearttp;
 
 impl Request for Hearttp {
     const SPEC: &'static CommandSpec = &crate::commands::heartbeat::HEARTTP;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -731,6 +777,7 @@ pub struct Heartdt;
 
 impl Request for Heartdt {
     const SPEC: &'static CommandSpec = &crate::commands::heartbeat::HEARTDT;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -743,6 +790,7 @@ pub struct Hearttm;
 
 impl Request for Hearttm {
     const SPEC: &'static CommandSpec = &crate::commands::heartbeat::HEARTTM;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -755,6 +803,7 @@ pub struct Heartsort;
 
 impl Request for Heartsort {
     const SPEC: &'static CommandSpec = &crate::commands::heartbeat::HEARTSORT;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -767,6 +816,7 @@ pub struct Heart;
 
 impl Request for Heart {
     const SPEC: &'static CommandSpec = &crate::commands::heartbeat::HEART;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -779,6 +829,7 @@ pub struct Htptp;
 
 impl Request for Htptp {
     const SPEC: &'static CommandSpec = &crate::commands::httpd::HTPTP;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -791,6 +842,7 @@ pub struct Htpurl;
 
 impl Request for Htpurl {
     const SPEC: &'static CommandSpec = &crate::commands::httpd::HTPURL;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -803,6 +855,7 @@ pub struct Htphd;
 
 impl Request for Htphd {
     const SPEC: &'static CommandSpec = &crate::commands::httpd::HTPHD;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -815,6 +868,7 @@ pub struct Htpsv;
 
 impl Request for Htpsv {
     const SPEC: &'static CommandSpec = &crate::commands::httpd::HTPSV;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -827,6 +881,7 @@ pub struct Htppk;
 
 impl Request for Htppk {
     const SPEC: &'static CommandSpec = &crate::commands::httpd::HTPPK;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -839,6 +894,7 @@ pub struct Htptim;
 
 impl Request for Htptim {
     const SPEC: &'static CommandSpec = &crate::commands::httpd::HTPTIM;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -851,6 +907,7 @@ pub struct Dstnum;
 
 impl Request for Dstnum {
     const SPEC: &'static CommandSpec = &crate::commands::sms::DSTNUM;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -863,6 +920,7 @@ pub struct Smsflt;
 
 impl Request for Smsflt {
     const SPEC: &'static CommandSpec = &crate::commands::sms::SMSFLT;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -875,6 +933,7 @@ pub struct Ntpsvr;
 
 impl Request for Ntpsvr {
     const SPEC: &'static CommandSpec = &crate::commands::ntp::NTPSVR;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -887,6 +946,7 @@ pub struct Ntpen;
 
 impl Request for Ntpen {
     const SPEC: &'static CommandSpec = &crate::commands::ntp::NTPEN;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -899,6 +959,7 @@ pub struct Ntptm;
 
 impl Request for Ntptm {
     const SPEC: &'static CommandSpec = &crate::commands::ntp::NTPTM;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -911,6 +972,7 @@ pub struct Gps;
 
 impl Request for Gps {
     const SPEC: &'static CommandSpec = &crate::commands::gps::GPS;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)
@@ -931,6 +993,7 @@ pub struct Gpsout;
 
 impl Request for Gpsout {
     const SPEC: &'static CommandSpec = &crate::commands::gps::GPSOUT;
+    const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         crate::request::decode_info(Self::SPEC, info)

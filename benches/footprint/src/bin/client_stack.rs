@@ -65,6 +65,10 @@ impl Script {
                 self.answer(b"\r\nOK\r\n");
             } else if line == b"AT+APN?\r" {
                 self.answer(b"\r\n+APN:CMNET,,,0\r\n\r\nOK\r\n");
+            } else if line == b"AT+SDPEN?\r" {
+                self.answer(b"\r\n+SDPEN:ON\r\n\r\nOK\r\n");
+            } else if line == b"AT+VER\r" {
+                self.answer(b"\r\n+VER:V1.0.1\r\n\r\nOK\r\n");
             } else if line == b"AT+CSQ\r" {
                 self.answer(b"\r\n+CSQ:27,99\r\n\r\nOK\r\n");
             } else {
