@@ -370,7 +370,9 @@ pub fn decode_answer<'a>(spec: &CommandSpec, line: &'a [u8]) -> Result<Values<'a
     }
     // Not trimmed as a whole: each parameter is (the same text, the ends trimmed once).
     let text = untrimmed_body(line, spec.name).map_err(|_| Code::UNKNOWN)?;
-    decode_params(spec, text)
+    let mut values = Values::new();
+    decode_params(spec, text, &mut values)?;
+    Ok(values)
 }
 
 /// [`decode_answer`] of an information line whose name its maker has matched: the framer hands
@@ -381,17 +383,37 @@ pub fn decode_answer<'a>(spec: &CommandSpec, line: &'a [u8]) -> Result<Values<'a
 /// [`Code::UNKNOWN`], as `decode_answer` finds it). The name is not looked at: an `InfoLine`
 /// of another command is decoded as if it were this one's.
 pub fn decode_info<'a>(spec: &CommandSpec, info: InfoLine<'a>) -> Result<Values<'a>, Code> {
+    let mut values = Values::new();
+    decode_info_into(spec, info, &mut values)?;
+    Ok(values)
+}
+
+/// [`decode_info`] into `values`, the caller's place: on `Ok` they are the answer's (whatever
+/// they held before), on `Err` what they hold is unspecified. What cat1-client's typed `query`
+/// decodes with: a `Values` (64 bytes) returned inside a `Result` is copied out of the decoder's
+/// local by `memcpy` (730 bytes of flash on a firmware whose only copy this is), written in
+/// place it is not copied at all.
+pub fn decode_info_into<'a>(
+    spec: &CommandSpec,
+    info: InfoLine<'a>,
+    values: &mut Values<'a>,
+) -> Result<(), Code> {
     if !spec.setting || info.is_continuation() {
         return Err(Code::UNKNOWN);
     }
     // The text after the colon, untrimmed as `decode_answer` takes it (not `raw_params`, which
     // skips the spaces after the colon in a loop: each parameter is trimmed anyway).
     let after_colon = info.name().len().wrapping_add(2);
-    decode_params(spec, info.line().get(after_colon..).unwrap_or(&[]))
+    decode_params(spec, info.line().get(after_colon..).unwrap_or(&[]), values)
 }
 
-/// The parameters `text` (after `+NAME:`) of a setting's answer, decoded against `spec`.
-fn decode_params<'a>(spec: &CommandSpec, text: &'a [u8]) -> Result<Values<'a>, Code> {
+/// The parameters `text` (after `+NAME:`) of a setting's answer, decoded against `spec` into
+/// `values` (all of them set on `Ok`: those left out absent).
+fn decode_params<'a>(
+    spec: &CommandSpec,
+    text: &'a [u8],
+    values: &mut Values<'a>,
+) -> Result<(), Code> {
     // One pass over the parameters (not a count first): each is validated as it comes; the
     // count is judged after, and a wrong count is told before a bad value, as a count first
     // would tell it. The values are written where they go and the length set once (what a
@@ -401,7 +423,7 @@ fn decode_params<'a>(spec: &CommandSpec, text: &'a [u8]) -> Result<Values<'a>, C
     // plain free text no look at its bytes: `validate_text`). `rest` is `None` once the last
     // parameter is taken (what `ParamIter`'s `done` is).
     let mut rest = Some(text);
-    let mut values = Values::new();
+    *values = Values::new();
     let mut given: usize = 0;
     let mut refused = None;
     for p in spec.params {
@@ -448,7 +470,7 @@ fn decode_params<'a>(spec: &CommandSpec, text: &'a [u8]) -> Result<Values<'a>, C
         return Err(e);
     }
     values.set_len(spec.params.len());
-    Ok(values)
+    Ok(())
 }
 
 /// The first parameter of `rest` as [`cat1_at_parse::ParamIter`] cuts it (at the first comma
