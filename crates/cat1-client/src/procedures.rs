@@ -171,14 +171,12 @@ macro_rules! procedures {
                 if info.is_continuation() {
                     return;
                 }
-                // The generated requests' values decoded in place (`decode_info_into`) and
+                // The generated requests' values decoded in place (`decode_info_with`) and
                 // handed on from there: returned in a `Result`, they were copied out by
                 // `memcpy` (730 bytes of flash).
                 let ok = match decode {
                     Ok(spec) => {
-                        let mut values = cat1_config::Values::new();
-                        let ok = cat1_config::request::decode_info_into(spec, info, &mut values);
-                        ok.is_ok() && { on_values(&values); true }
+                        cat1_config::request::decode_info_with(spec, info, &mut *on_values).is_ok()
                     }
                     // By reference: a binding by value is a copy by `memcpy` too.
                     Err(own) => match &own(info) {
