@@ -22,8 +22,8 @@
 //!   `SysInfo`, `Clock`, `Cnum`, `LbsCell`, `NeighbourCell`, `LinkState`, `TextInfo`;
 //!   `LbsPosition::from_info` for the answers of `AT+LBS=1` and `=2`), or, for a
 //!   setting's query, is decoded against the command's description as the typed `query` of
-//!   cat1-client decodes it (`Request::decode_info`, `request::decode_info`: the parameters the
-//!   framer located, each validated).
+//!   cat1-client decodes it (`request::decode_info_with`, what `Request::decode_info` gives by
+//!   reference: the parameters the framer located, each validated).
 //!
 //! Output (semihosting, `|`-separated, instructions x1000 per repetition), read by `run.sh`:
 //! `CALIB|<insns per tick x1000>|<loop overhead x1000>`,
@@ -615,11 +615,13 @@ fn decode_line(
             if info.is_continuation() {
                 return Ok(0);
             }
-            // What `Request::decode_info` runs (the typed `query` of cat1-client), for the
-            // command's description.
-            return cat1_config::request::decode_info(spec, info)
-                .map(|v| black_box(v).as_slice().len() as u32)
-                .map_err(|_| ());
+            // What the typed `query` of cat1-client runs for a generated request
+            // (`request::decode_info_with`, the values by reference), for the command's
+            // description.
+            return cat1_config::request::decode_info_with(spec, info, |v| {
+                black_box(v).as_slice().len() as u32
+            })
+            .map_err(|_| ());
         }
         Kind::Generic => {
             let mut acc = 0u32;

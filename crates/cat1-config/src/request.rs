@@ -370,7 +370,9 @@ pub fn decode_answer<'a>(spec: &CommandSpec, line: &'a [u8]) -> Result<Values<'a
     }
     // Not trimmed as a whole: each parameter is (the same text, the ends trimmed once).
     let text = untrimmed_body(line, spec.name).map_err(|_| Code::UNKNOWN)?;
-    decode_params(spec, text)
+    let mut values = Values::new();
+    decode_params(spec, text, &mut values)?;
+    Ok(values)
 }
 
 /// [`decode_answer`] of an information line whose name its maker has matched: the framer hands
@@ -381,17 +383,47 @@ pub fn decode_answer<'a>(spec: &CommandSpec, line: &'a [u8]) -> Result<Values<'a
 /// [`Code::UNKNOWN`], as `decode_answer` finds it). The name is not looked at: an `InfoLine`
 /// of another command is decoded as if it were this one's.
 pub fn decode_info<'a>(spec: &CommandSpec, info: InfoLine<'a>) -> Result<Values<'a>, Code> {
+    let mut values = Values::new();
+    decode_params(spec, info_params(spec, info)?, &mut values)?;
+    Ok(values)
+}
+
+/// [`decode_info`], the values handed to `on_values` by reference rather than returned: what
+/// cat1-client's typed `query` decodes with. A `Values` (64 bytes) returned inside a `Result`
+/// is copied out of the decoder's local by `memcpy` (730 bytes of flash on a firmware whose
+/// only copy this is); decoded where `on_values` reads them, they are not copied at all.
+/// `on_values` is called once on `Ok`, never on `Err`.
+#[inline]
+pub fn decode_info_with<'a, T>(
+    spec: &CommandSpec,
+    info: InfoLine<'a>,
+    on_values: impl FnOnce(&Values<'a>) -> T,
+) -> Result<T, Code> {
+    let mut values = Values::new();
+    decode_params(spec, info_params(spec, info)?, &mut values)?;
+    Ok(on_values(&values))
+}
+
+/// The text after the colon of `info`, as [`decode_info`] decodes it.
+#[inline(always)]
+fn info_params<'a>(spec: &CommandSpec, info: InfoLine<'a>) -> Result<&'a [u8], Code> {
     if !spec.setting || info.is_continuation() {
         return Err(Code::UNKNOWN);
     }
     // The text after the colon, untrimmed as `decode_answer` takes it (not `raw_params`, which
     // skips the spaces after the colon in a loop: each parameter is trimmed anyway).
     let after_colon = info.name().len().wrapping_add(2);
-    decode_params(spec, info.line().get(after_colon..).unwrap_or(&[]))
+    Ok(info.line().get(after_colon..).unwrap_or(&[]))
 }
 
-/// The parameters `text` (after `+NAME:`) of a setting's answer, decoded against `spec`.
-fn decode_params<'a>(spec: &CommandSpec, text: &'a [u8]) -> Result<Values<'a>, Code> {
+/// The parameters `text` (after `+NAME:`) of a setting's answer, decoded against `spec` into
+/// `values`, which the caller gives as [`Values::new`] makes them (the ones left out stay
+/// absent; one initialisation, not one by the caller and one here).
+fn decode_params<'a>(
+    spec: &CommandSpec,
+    text: &'a [u8],
+    values: &mut Values<'a>,
+) -> Result<(), Code> {
     // One pass over the parameters (not a count first): each is validated as it comes; the
     // count is judged after, and a wrong count is told before a bad value, as a count first
     // would tell it. The values are written where they go and the length set once (what a
@@ -401,7 +433,6 @@ fn decode_params<'a>(spec: &CommandSpec, text: &'a [u8]) -> Result<Values<'a>, C
     // plain free text no look at its bytes: `validate_text`). `rest` is `None` once the last
     // parameter is taken (what `ParamIter`'s `done` is).
     let mut rest = Some(text);
-    let mut values = Values::new();
     let mut given: usize = 0;
     let mut refused = None;
     for p in spec.params {
@@ -448,7 +479,7 @@ fn decode_params<'a>(spec: &CommandSpec, text: &'a [u8]) -> Result<Values<'a>, C
         return Err(e);
     }
     values.set_len(spec.params.len());
-    Ok(values)
+    Ok(())
 }
 
 /// The first parameter of `rest` as [`cat1_at_parse::ParamIter`] cuts it (at the first comma
@@ -898,7 +929,7 @@ mod tests {
         /// command's name (`InfoLine::parse` finds the same name and parameters) is what
         /// `decode_answer` gives for the line, on every command, for the answers above with a
         /// byte changed, inserted or removed (or the last parameter dropped) after the name, and
-        /// with spaces after the colon.
+        /// with spaces after the colon; `decode_info_with` hands the same values.
         #[test]
         fn info_lines_decode_as_their_text(
             command in 0usize..crate::commands::COUNT,
@@ -920,6 +951,14 @@ mod tests {
             proptest::prop_assume!(!spec.name.is_empty());
             let info = cat1_at_parse::InfoLine::parse(&line).unwrap();
             proptest::prop_assert_eq!(decode_info(spec, info), decode_answer(spec, &line));
+            // The values handed by reference are the same, and handed once only on `Ok`.
+            let mut calls = 0;
+            let with = decode_info_with(spec, info, |v| {
+                calls += 1;
+                *v
+            });
+            proptest::prop_assert_eq!(with, decode_info(spec, info));
+            proptest::prop_assert_eq!(calls, usize::from(with.is_ok()));
         }
     }
 
