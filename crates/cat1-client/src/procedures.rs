@@ -121,7 +121,8 @@ macro_rules! procedures {
             if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
                 // One body for every request type, given a constant per type: the description
                 // `request::decode_info` decodes by (`Request::INFO_SPEC`, the generated
-                // requests), or else the request's own `decode_info` (a request of one's own).
+                // requests; run as `decode_info_with`, the values by reference), or else the
+                // request's own `decode_info` (a request of one's own).
                 // A second query type cost a copy of the decoding closure (288 bytes in the
                 // footprint bench); now a call and its constants.
                 let decode: $crate::procedures::QueryDecode = const {

@@ -284,8 +284,9 @@ pub trait Request {
     /// `Some(spec)` when [`Request::decode_info`] is exactly [`decode_info`]`(spec, info)`, as
     /// in the generated [`crate::requests`] (`Some(Self::SPEC)` for each setting); `None` (the
     /// default) for a request of one's own, whose `decode_info` is called as it is. cat1-client's
-    /// typed `query` decodes through it, so that its one decoding body serves every request type
-    /// that says `Some` (a constant per type, not a copy of the decoder each).
+    /// typed `query` decodes through it ([`decode_info_with`], the same decoding with the values
+    /// handed by reference), so that its one decoding body serves every request type that says
+    /// `Some` (a constant per type, not a copy of the decoder each).
     const INFO_SPEC: Option<&'static CommandSpec> = None;
 }
 
