@@ -80,7 +80,7 @@ END {
   print "the core hands out, as the typed `read_value` does (`info::ReadAnswer`, the `from_info` of `Csq`," > o
   print "`SysInfo`, `Clock`, `Cnum`, `LbsCell`, `NeighbourCell`, `LinkState`, `TextInfo`; `LbsPosition` for" > o
   print "the answers of `AT+LBS=1` and `AT+LBS=2`, commands with values);" > o
-  print "a setting's query answer decoded against its description as the typed `query` does (`Request::decode_info`);" > o
+  print "a setting's query answer decoded against its description as the typed `query` does (`request::decode_info_with`, the values by reference);" > o
   print "`=?` answers split into parameters with numbers parsed). Per byte = per **received** byte." > o
   printf "Typed parsers accepted %d information lines and refused %d; %d went the generic way.\n", dok, dbad, dgen > o
   print "" > o

@@ -566,7 +566,6 @@ macro_rules! procedures {
 
 pub(crate) use {maybe_await, procedures};
 
-/// `AT`, the probe and the handshake's confirmation, built at compile time with its exchange.
 /// How the typed `query` decodes an answer line: `Ok(spec)` with
 /// `cat1_config::request::decode_info(spec, ..)` (`Request::INFO_SPEC`), `Err(own)` with the
 /// request's own `decode_info`.
@@ -575,6 +574,7 @@ pub(crate) type QueryDecode = Result<
     for<'a> fn(cat1_at_parse::InfoLine<'a>) -> Result<cat1_config::Values<'a>, cat1_config::Code>,
 >;
 
+/// `AT`, the probe and the handshake's confirmation, built at compile time with its exchange.
 pub(crate) const AT: &cat1_config::request::FixedLine =
     &cat1_config::request::FixedLine::bare(&cat1_config::commands::general::AT);
 

@@ -651,9 +651,81 @@ fn the_typed_query_through_info_spec_decodes_as_each_type_did() {
         [b"+UART:115200,8,1,NONE,NFC"]
     );
     check!(requests::Uart, b"AT+UART?\r", [b"+UART:115200,8,1"]);
-    // Not a setting: no `INFO_SPEC`, its own `decode_info` (every answer refused).
+    // Not a setting: no `INFO_SPEC` (its own `decode_info`, the default, would be run).
     assert_eq!(
         <requests::Csq as cat1_config::request::Request>::INFO_SPEC,
         None
     );
+}
+
+/// A setting of one's own named like a multi-line answer (`SYSINFO`: the framer hands the lines
+/// after its first information line as continuation lines), with `RSTIM`'s one parameter.
+static MULTI_SETTING: cat1_config::CommandSpec = cat1_config::CommandSpec {
+    setting: true,
+    forms: cat1_config::commands::general::RSTIM.forms,
+    params: cat1_config::commands::general::RSTIM.params,
+    ..cat1_config::commands::general::SYSINFO
+};
+
+/// Decoded by its own `decode_info` (`QueryDecode`'s `Err(own)`).
+struct MultiOwn;
+
+impl cat1_config::request::Request for MultiOwn {
+    const SPEC: &'static cat1_config::CommandSpec = &MULTI_SETTING;
+}
+
+/// Decoded through `INFO_SPEC` (`QueryDecode`'s `Ok(spec)`), as a generated setting is.
+struct MultiSpec;
+
+impl cat1_config::request::Request for MultiSpec {
+    const SPEC: &'static cat1_config::CommandSpec = &MULTI_SETTING;
+    const INFO_SPEC: Option<&'static cat1_config::CommandSpec> = Some(Self::SPEC);
+    fn decode_info(
+        info: cat1_at_parse::InfoLine<'_>,
+    ) -> Result<cat1_config::Values<'_>, cat1_config::Code> {
+        cat1_config::request::decode_info(Self::SPEC, info)
+    }
+}
+
+#[test]
+fn the_typed_query_skips_continuation_lines() {
+    let answer = b"\r\n+SYSINFO:60\r\nmore\r\n\r\nOK\r\n";
+    let want = format!("[{:?}] Ok(())", format!("{:?}", [Value::Int(60)]));
+    assert_eq!(queried::<MultiOwn>(b"AT+SYSINFO?\r", answer), want);
+    assert_eq!(queried::<MultiSpec>(b"AT+SYSINFO?\r", answer), want);
+}
+
+/// A request of one's own with a generated setting's description and nothing overridden:
+/// decoded by its own (default) `decode_info`, `QueryDecode`'s `Err(own)`.
+struct PlainOwn;
+
+impl cat1_config::request::Request for PlainOwn {
+    const SPEC: &'static cat1_config::CommandSpec =
+        <requests::Rstim as cat1_config::request::Request>::SPEC;
+}
+
+#[test]
+fn a_good_answer_decoded_by_a_request_of_ones_own_is_ok() {
+    let want = format!("[{:?}] Ok(())", format!("{:?}", [Value::Int(60)]));
+    assert_eq!(
+        queried::<PlainOwn>(b"AT+RSTIM?\r", b"\r\n+RSTIM:60\r\n\r\nOK\r\n"),
+        want
+    );
+}
+
+#[test]
+fn a_refused_line_then_an_error_or_no_end_is_the_exchanges_error() {
+    // As before the one query body: the exchange's own error first (`?`), `Malformed` only
+    // for an exchange that ended in OK.
+    let refused_then_error = b"\r\n+RSTIM:banana\r\n\r\nERROR\r\n";
+    let refused_then_cme = b"\r\n+RSTIM:banana\r\n\r\n+CME ERROR: 3\r\n";
+    let refused_then_nothing = b"\r\n+RSTIM:banana\r\n";
+    for (answer, want) in [
+        (&refused_then_error[..], "[] Err(Error)"),
+        (&refused_then_cme[..], "[] Err(Cme(3))"),
+        (&refused_then_nothing[..], "[] Err(Timeout)"),
+    ] {
+        assert_eq!(queried::<requests::Rstim>(b"AT+RSTIM?\r", answer), want);
+        assert_eq!(queried::<OwnDecoding>(b"AT+RSTIM?\r", answer), want);
+    }
 }
