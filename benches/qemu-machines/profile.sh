@@ -2,7 +2,9 @@
 # Instruction profile of CAT1_PROFILE_REPS (default 100) SDP encode+decode cycles (or packing
 # cycles with PACK=1) of a SIZE-byte payload fed CHUNK bytes at a time: QEMU executes one
 # instruction per translation block and logs each, ../qemu/profile.py counts them per function and per
-# instruction. Needs python3 and `rustup component add llvm-tools`.
+# instruction. Needs python3 and `rustup component add llvm-tools`. Client cycles instead with
+# CAT1_PROFILE_CLIENT set (see `profile()` in src/main.rs: CAT1_PROFILE_DECODE,
+# CAT1_PROFILE_ANCHORS, CAT1_PROFILE_CASE).
 # Usage: benches/qemu-machines/profile.sh [SIZE] [CHUNK] [TOP] [PACK]   (CHUNK default: all)
 set -euo pipefail
 cd "$(dirname "$0")"

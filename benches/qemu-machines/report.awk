@@ -81,7 +81,7 @@ END {
   print "`SysInfo`, `Clock`, `Cnum`, `LbsCell`, `NeighbourCell`, `LinkState`, `TextInfo`; `LbsPosition` for" > o
   print "the answers of `AT+LBS=1` and `AT+LBS=2`, commands with values);" > o
   print "a setting's query answer decoded against its description as the typed `query` does (`request::decode_info_with`, the values by reference);" > o
-  print "`=?` answers split into parameters with numbers parsed). Per byte = per **received** byte." > o
+  print "`=?` answers and other lines without a typed parser split into parameters, numbers read as they are split, `ParamIter::next_number`). Per byte = per **received** byte." > o
   printf "Typed parsers accepted %d information lines and refused %d; %d went the generic way.\n", dok, dbad, dgen > o
   print "" > o
   print "| response | bytes | 1 byte at a time | 16 bytes at a time | 64 bytes at a time | all at once | core only, 1 byte at a time | core only, all at once |" > o

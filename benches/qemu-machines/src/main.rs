@@ -40,7 +40,7 @@
 use core::hint::black_box;
 use core::ptr::{read_volatile, write_volatile};
 
-use cat1_at_parse::{CommandLine, Status, parse_int};
+use cat1_at_parse::{CommandLine, Status};
 use cat1_client::{Core, Echo, Output};
 use cat1_config::info::{self, ReadAnswer};
 use cat1_config::request::FixedLine;
@@ -418,7 +418,8 @@ enum Kind {
     Iccid,
     Text(&'static str),
     Setting(&'static CommandSpec),
-    /// `=?` answers and anything without a typed parser: parameters split, numbers parsed.
+    /// `=?` answers and anything without a typed parser: parameters split, numbers read as
+    /// they are split (`ParamIter::next_number`).
     Generic,
 }
 
@@ -624,11 +625,14 @@ fn decode_line(
             .map_err(|_| ());
         }
         Kind::Generic => {
+            // Each parameter as the number it holds or as written, in one pass over a
+            // number's digits (`ParamIter::next_number`: what `parse_int` of each gives).
             let mut acc = 0u32;
-            for p in info.params() {
-                match parse_int(p) {
+            let mut params = info.params().iter();
+            while let Some(p) = params.next_number() {
+                match p {
                     Ok(v) => acc = acc.wrapping_add(v),
-                    Err(_) => acc = acc.wrapping_add(p.len() as u32),
+                    Err(p) => acc = acc.wrapping_add(p.len() as u32),
                 }
             }
             return Ok(acc);
@@ -938,12 +942,22 @@ fn profile() {
     let data = &payload[..size];
     let mut acc = 0usize;
     if option_env!("CAT1_PROFILE_CLIENT").is_some() {
-        // Client cycles instead: every manual case, `CAT1_PROFILE_CHUNK` bytes at a time, core
-        // only (typed decoding too with `CAT1_PROFILE_DECODE` set).
+        // Client cycles instead: every manual case (the ANCHORS set with `CAT1_PROFILE_ANCHORS`
+        // set, case `CAT1_PROFILE_CASE` alone, counting the ANCHORS first, with that set),
+        // `CAT1_PROFILE_CHUNK` bytes at a time, core only (typed decoding too with
+        // `CAT1_PROFILE_DECODE` set).
         let prepared: [Prepared; N_CASES] = core::array::from_fn(prepare);
         let mut core: Core = Core::new();
         for _ in 0..reps {
-            for case in &prepared[ANCHORS.len()..] {
+            let one = num(option_env!("CAT1_PROFILE_CASE")).unwrap_or(0);
+            let set = if option_env!("CAT1_PROFILE_CASE").is_some() {
+                prepared.get(one..one + 1).unwrap_or(&[])
+            } else if option_env!("CAT1_PROFILE_ANCHORS").is_some() {
+                &prepared[..ANCHORS.len()]
+            } else {
+                &prepared[ANCHORS.len()..]
+            };
+            for case in set {
                 let c = chunk_of(case.response.len(), chunk);
                 acc += if option_env!("CAT1_PROFILE_DECODE").is_some() {
                     cycle::<true>(&mut core, black_box(case), c)

@@ -560,20 +560,20 @@ impl<const N: usize> Core<N> {
         match *input {
             [b] if self.framer.take_byte(b, &self.state) => Status::Partial,
             // Mostly a line end: its own small function first (see `receive_byte`).
-            [b] => self.receive_byte(b, input),
+            [b] => self.receive_byte(b),
             // Nothing can come out of no input (the framer holds no event).
             [] => Status::Partial,
             _ => self.receive_ok_first(input),
         }
     }
 
-    /// [`Core::receive`] of one byte that `take_byte` declined (`input` is that byte): the
+    /// [`Core::receive`] of one byte that `take_byte` declined: the
     /// commonest line, `OK` ending the exchange, taken here, without the frame of
     /// `receive_chunk` (the line end the general way would take, with the same length of the
     /// line sent); anything else goes on from here. Out of line: inline, its registers cost
     /// the caller's loop over the bytes an instruction a byte.
     #[inline(never)]
-    fn receive_byte(&mut self, b: u8, input: &[u8]) -> Status<Output<'_>> {
+    fn receive_byte(&mut self, b: u8) -> Status<Output<'_>> {
         if self
             .framer
             .take_ok(b, &mut self.state, usize::from(self.sent_len).min(N))
@@ -585,7 +585,10 @@ impl<const N: usize> Core<N> {
         // (control bytes, a handshake reply, an over-long line) the general way.
         match self.framer.end_line(b) {
             Some(line) => self.receive_line(line),
-            None => self.receive_chunk(input),
+            // The byte again as a slice of its own here, not the caller's: passing the
+            // caller's slice kept its address alive across the caller's loop over the bytes
+            // (an instruction a byte).
+            None => self.receive_chunk(&[b]),
         }
     }
 
