@@ -348,9 +348,7 @@ impl Csq {
         let (a, b) = split_at_comma(text, text.iter().position(|&b| b == b','));
         Ok((int(a)?, int(b.ok_or(InfoError)?)?))
     }
-}
 
-impl Csq {
     /// The signal in dBm (manual: RSSI = CSQ * 2 - 113), or `None` when unknown.
     pub fn dbm(&self) -> Option<i16> {
         (self.rssi <= 31).then(|| i16::from(self.rssi) * 2 - 113)
@@ -1121,8 +1119,9 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The module's form matched as a pattern gives what the general way gives, for any
-        /// text of up to 6 bytes of digits, commas, spaces, quotes and other bytes.
+        /// The module's form matched as a pattern gives what the general way gives, for its
+        /// shape and near misses, and for any short text of digits, commas, spaces, quotes and
+        /// other bytes; `decode` gives what it gave before the pattern.
         #[test]
         fn csq_plain_is_general(
             text in proptest::prop_oneof![
