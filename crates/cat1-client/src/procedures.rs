@@ -119,35 +119,37 @@ macro_rules! procedures {
             mut on_values: impl FnMut(cat1_config::Values<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
             if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
-                // One body for every request type, given a constant per type: the description
-                // `request::decode_info` decodes by (`Request::INFO_SPEC`, the generated
-                // requests; run as `decode_info_with`, the values by reference), or else the
-                // request's own `decode_info` (a request of one's own).
-                // A second query type cost a copy of the decoding closure (288 bytes in the
-                // footprint bench); now a call and its constants.
-                let decode: $crate::procedures::QueryDecode = const {
-                    match R::INFO_SPEC {
-                        Some(spec) => Ok(spec),
-                        None => Err(R::decode_info),
-                    }
-                };
-                // The values by reference through the `dyn` call (by value, each call copied
-                // them with `memcpy`: +742 bytes of flash).
-                return maybe_await!($mode, self.query_fixed(R::QUERY_LINE, decode, &mut |values| {
-                    on_values(*values)
-                }));
+                if let Some(spec) = const { R::INFO_SPEC } {
+                    // One body for every generated setting, given a constant per type: the
+                    // description `request::decode_info` decodes by (`Request::INFO_SPEC`; run
+                    // as `decode_info_with`, the values by reference). A second query type cost
+                    // a copy of the decoding closure (288 bytes in the footprint bench); now a
+                    // call and its constants. The values by reference through the `dyn` call
+                    // (by value, each call copied them with `memcpy`: +742 bytes of flash).
+                    return maybe_await!($mode, self.query_fixed(R::QUERY_LINE, spec, &mut |values| {
+                        on_values(*values)
+                    }));
+                }
             }
+            // A request of one's own (`INFO_SPEC` `None`): decoded by its own `decode_info`, in a
+            // closure of its type (decided at compile time: nothing of it in a firmware without
+            // one; in the shared `query_fixed` its arm cost every firmware about 50 bytes).
             let mut malformed = false;
             let timeout = self.timing.command;
             let mut on_info = |info: cat1_at_parse::InfoLine<'_>| {
                 if info.is_continuation() {
                     return;
                 }
-                match R::decode_info(info) {
-                    Ok(values) => on_values(values),
+                // By reference: a binding by value may be a copy by `memcpy`.
+                match &R::decode_info(info) {
+                    Ok(values) => on_values(*values),
                     Err(_) => malformed = true,
                 }
             };
+            if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
+                maybe_await!($mode, self.run_fixed(R::QUERY_LINE, None, timeout, &mut on_info))?;
+                return if malformed { Err($crate::CommandError::Malformed) } else { Ok(()) };
+            }
             // A description of one's own whose name is too long for a fixed line: written as
             // any line (decided at compile time: nothing of it in a firmware without one).
             let tx = maybe_await!($mode, self.idle_tx())?;
@@ -158,12 +160,12 @@ macro_rules! procedures {
             if malformed { Err($crate::CommandError::Malformed) } else { Ok(()) }
         }
 
-        /// [`Self::query`] of a line fixed at compile time: not generic, `decode` says how an
-        /// answer line is decoded (see [`crate::procedures::QueryDecode`]).
+        /// [`Self::query`] of a line fixed at compile time, for a request whose answer
+        /// `request::decode_info` decodes by `spec` (`Request::INFO_SPEC`): not generic.
         $($asyncness)? fn query_fixed(
             &mut self,
             line: &cat1_config::request::FixedLine,
-            decode: $crate::procedures::QueryDecode,
+            spec: &'static cat1_config::CommandSpec,
             on_values: &mut dyn FnMut(&cat1_config::Values<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
             let mut malformed = false;
@@ -172,20 +174,10 @@ macro_rules! procedures {
                 if info.is_continuation() {
                     return;
                 }
-                // The generated requests' values decoded in place (`decode_info_with`) and
-                // handed on from there: returned in a `Result`, they were copied out by
-                // `memcpy` (730 bytes of flash).
-                let ok = match decode {
-                    Ok(spec) => {
-                        cat1_config::request::decode_info_with(spec, info, &mut *on_values).is_ok()
-                    }
-                    // By reference: a binding by value is a copy by `memcpy` too.
-                    Err(own) => match &own(info) {
-                        Ok(values) => { on_values(values); true }
-                        Err(_) => false,
-                    },
-                };
-                malformed |= !ok;
+                // The values decoded in place (`decode_info_with`) and handed on from there:
+                // returned in a `Result`, they were copied out by `memcpy` (730 bytes of flash).
+                malformed |=
+                    cat1_config::request::decode_info_with(spec, info, &mut *on_values).is_err();
             };
             // The exchange's result returned as it is, not through `?` (a copy of the error
             // by `memcpy`).
@@ -565,14 +557,6 @@ macro_rules! procedures {
 }
 
 pub(crate) use {maybe_await, procedures};
-
-/// How the typed `query` decodes an answer line: `Ok(spec)` with
-/// `cat1_config::request::decode_info(spec, ..)` (`Request::INFO_SPEC`), `Err(own)` with the
-/// request's own `decode_info`.
-pub(crate) type QueryDecode = Result<
-    &'static cat1_config::CommandSpec,
-    for<'a> fn(cat1_at_parse::InfoLine<'a>) -> Result<cat1_config::Values<'a>, cat1_config::Code>,
->;
 
 /// `AT`, the probe and the handshake's confirmation, built at compile time with its exchange.
 pub(crate) const AT: &cat1_config::request::FixedLine =
