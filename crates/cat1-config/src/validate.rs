@@ -231,10 +231,16 @@ pub fn value_is_valid(p: &ParamSpec, value: &Value<'_>) -> bool {
         // bytes) into a client that sets a keyword: benches/footprint's client with a set of
         // `requests::Sdpen` to `ON` added was +8,612 bytes, +8,496 this way. (Its own set has no
         // keyword: unchanged. The config binary +16: it links `memcmp` for other compares.)
-        Value::Keyword(k) => matches!(p.kind, ParamKind::Keyword(keywords) if keywords
-            .iter()
-            .any(|w| w.len() == k.len() && w.bytes().zip(k.bytes()).all(|(a, b)| a == b))),
+        Value::Keyword(k) => keyword_listed(p, k),
     }
+}
+
+/// Whether `k` is one of `p`'s keywords, exactly as written there (what [`value_is_valid`]
+/// takes for a [`Value::Keyword`]).
+pub(crate) fn keyword_listed(p: &ParamSpec, k: &str) -> bool {
+    matches!(p.kind, ParamKind::Keyword(keywords) if keywords
+        .iter()
+        .any(|w| w.len() == k.len() && w.bytes().zip(k.bytes()).all(|(a, b)| a == b)))
 }
 
 #[cfg(test)]
