@@ -147,7 +147,7 @@ macro_rules! procedures {
                 }
             };
             if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
-                maybe_await!($mode, self.run_fixed(R::QUERY_LINE, None, timeout, &mut on_info))?;
+                maybe_await!($mode, self.run_fixed(R::QUERY_LINE, None, $crate::procedures::Wait::Command, &mut on_info))?;
                 return if malformed { Err($crate::CommandError::Malformed) } else { Ok(()) };
             }
             // A description of one's own whose name is too long for a fixed line: written as
@@ -169,7 +169,6 @@ macro_rules! procedures {
             on_values: &mut dyn FnMut(&cat1_config::Values<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
             let mut malformed = false;
-            let timeout = self.timing.command;
             let mut on_info = |info: cat1_at_parse::InfoLine<'_>| {
                 if info.is_continuation() {
                     return;
@@ -181,7 +180,7 @@ macro_rules! procedures {
             };
             // The exchange's result returned as it is, not through `?` (a copy of the error
             // by `memcpy`).
-            let result = maybe_await!($mode, self.run_fixed(line, None, timeout, &mut on_info));
+            let result = maybe_await!($mode, self.run_fixed(line, None, $crate::procedures::Wait::Command, &mut on_info));
             if malformed && result.is_ok() { Err($crate::CommandError::Malformed) } else { result }
         }
 
@@ -214,8 +213,7 @@ macro_rules! procedures {
                 }
             };
             let set = $crate::core::SetCall { typed, values };
-            let timeout = self.timing.command;
-            maybe_await!($mode, self.run_fixed(R::BARE_LINE, Some(&set), timeout, &mut |_| {}))
+            maybe_await!($mode, self.run_fixed(R::BARE_LINE, Some(&set), $crate::procedures::Wait::Command, &mut |_| {}))
         }
 
         /// Runs a bare action (`AT+NAME`), e.g. `requests::Csq`; information lines (whole, to
@@ -291,7 +289,7 @@ macro_rules! procedures {
                 }
             };
             if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
-                maybe_await!($mode, self.run_fixed(R::BARE_LINE, None, timeout, &mut on_info))?;
+                maybe_await!($mode, self.run_fixed(R::BARE_LINE, None, $crate::procedures::Wait::Command, &mut on_info))?;
             } else {
                 // As `read` writes it (decided at compile time, see `query`).
                 let tx = maybe_await!($mode, self.idle_tx())?;
@@ -310,8 +308,7 @@ macro_rules! procedures {
             line: &cat1_config::request::FixedLine,
             on_line: &mut impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
-            let timeout = self.timing.command;
-            maybe_await!($mode, self.run_fixed(line, None, timeout, &mut |info| on_line(info.line())))
+            maybe_await!($mode, self.run_fixed(line, None, $crate::procedures::Wait::Command, &mut |info| on_line(info.line())))
         }
 
         /// The exchange of a line fixed at compile time, with its exchange built with it:
@@ -321,9 +318,16 @@ macro_rules! procedures {
             &mut self,
             line: &cat1_config::request::FixedLine,
             set: Option<&$crate::core::SetCall<'_, '_>>,
-            timeout: cat1_hal_traits::time::Duration,
+            wait: $crate::procedures::Wait,
             on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
+            // The timeout picked here, not by each caller: a byte at each call site, not the
+            // two words of a `Duration` (client flash -20 bytes in benches/footprint).
+            let timeout = match wait {
+                $crate::procedures::Wait::Command => self.timing.command,
+                $crate::procedures::Wait::Handshake => self.timing.handshake,
+                $crate::procedures::Wait::Probe => self.timing.probe,
+            };
             // Through the core's start of fixed lines, which writes the line and takes its
             // exchange with no `Encoded` in between (less flash than the shared `run`'s path);
             // with `set`, a typed set's line written by its encoder, `line` its bare line.
@@ -423,8 +427,7 @@ macro_rules! procedures {
 
         /// Probes with `AT`: `true` when the module answers `OK` (it is in command mode).
         pub $($asyncness)? fn probe(&mut self) -> Result<bool, E> {
-            let timeout = self.timing.probe;
-            match maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, timeout, &mut |_| {})) {
+            match maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, $crate::procedures::Wait::Probe, &mut |_| {})) {
                 Ok(()) => Ok(true),
                 Err($crate::CommandError::Io(e)) => Err(e),
                 Err($crate::CommandError::Timeout) => {
@@ -453,7 +456,6 @@ macro_rules! procedures {
         ) -> Result<(), $crate::EnterError<E>> {
             use $crate::{EnterError, EnterStep};
             let guard = self.timing.guard;
-            let handshake = self.timing.handshake;
             // Whatever was in flight (the probe, which transparent mode forwards as data) is
             // over: the guard silence also proves no late answer is coming.
             self.core.abort();
@@ -468,7 +470,7 @@ macro_rules! procedures {
             // After a handshake, echo is whatever the saved configuration says: factory default on,
             // but a module configured with AT+E=OFF does not echo. Accept either.
             self.core.set_echo($crate::Echo::Unknown);
-            maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, handshake, &mut |_| {}))
+            maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, $crate::procedures::Wait::Handshake, &mut |_| {}))
                 .map_err(EnterError::Confirm)
         }
 
@@ -488,8 +490,7 @@ macro_rules! procedures {
         /// Leaves command mode (`AT+ENTM`): the module returns to its saved work mode without
         /// saving (protocol-notes §1).
         pub $($asyncness)? fn leave_command_mode(&mut self) -> Result<(), $crate::CommandError<E>> {
-            let timeout = self.timing.command;
-            maybe_await!($mode, self.run_fixed($crate::procedures::ENTM, None, timeout, &mut |_| {}))
+            maybe_await!($mode, self.run_fixed($crate::procedures::ENTM, None, $crate::procedures::Wait::Command, &mut |_| {}))
         }
 
         /// Sends `command` (`AT+S`, `AT+Z` or `AT+CLEAR`), then waits for the module's banner
@@ -557,6 +558,17 @@ macro_rules! procedures {
 }
 
 pub(crate) use {maybe_await, procedures};
+
+/// Which of the `Timing`'s timeouts an exchange of `run_fixed` waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Wait {
+    /// `Timing::command`.
+    Command,
+    /// `Timing::handshake` (the confirmation `AT` after the handshake).
+    Handshake,
+    /// `Timing::probe` (the `AT` probe).
+    Probe,
+}
 
 /// `AT`, the probe and the handshake's confirmation, built at compile time with its exchange.
 pub(crate) const AT: &cat1_config::request::FixedLine =
