@@ -319,26 +319,29 @@ impl Csq {
     /// two digits), or `None`.
     #[inline(always)]
     fn plain(text: &[u8]) -> Option<(u32, u32)> {
-        /// The value of one or two digits, or `None`.
+        /// The number of the one or two digits at the front of `text`, and the rest.
         #[inline(always)]
-        fn num(text: &[u8]) -> Option<u32> {
+        fn lead(text: &[u8]) -> Option<(u32, &[u8])> {
             let digit = |b: u8| {
                 let d = u32::from(b).wrapping_sub(u32::from(b'0'));
                 (d <= 9).then_some(d)
             };
-            match *text {
-                [low] => digit(low),
-                [high, low] => Some(digit(high)?.wrapping_mul(10).wrapping_add(digit(low)?)),
-                _ => None,
+            let (&high, rest) = text.split_first()?;
+            let high = digit(high)?;
+            match rest.split_first() {
+                Some((&low, more)) => match digit(low) {
+                    Some(low) => Some((high.wrapping_mul(10).wrapping_add(low), more)),
+                    None => Some((high, rest)),
+                },
+                None => Some((high, rest)),
             }
         }
-        let comma = match *text {
-            [_, b',', ..] => 1,
-            [_, _, b',', ..] => 2,
-            _ => return None,
-        };
-        let (rssi, rest) = text.split_at_checked(comma)?;
-        Some((num(rssi)?, num(rest.get(1..)?)?))
+        // Each number read from the front, then the comma and the end looked at: no copy of the
+        // second number's reading for each place of the comma (what LLVM made of matching the
+        // comma's place first).
+        let (rssi, rest) = lead(text)?;
+        let (ber, rest) = lead(rest.strip_prefix(b",")?)?;
+        rest.is_empty().then_some((rssi, ber))
     }
 
     /// `rssi` and `ber` of `text` in any form [`Csq::parse`] takes, a number above 99 given as
@@ -1175,6 +1178,47 @@ mod tests {
                 }
             });
             proptest::prop_assert_eq!(Csq::decode(&text), before);
+        }
+    }
+
+    /// `Csq::plain` as it was: the comma's place matched first, then each side's one or two
+    /// digits.
+    fn csq_plain_before(text: &[u8]) -> Option<(u32, u32)> {
+        fn num(text: &[u8]) -> Option<u32> {
+            let digit = |b: u8| {
+                let d = u32::from(b).wrapping_sub(u32::from(b'0'));
+                (d <= 9).then_some(d)
+            };
+            match *text {
+                [low] => digit(low),
+                [high, low] => Some(digit(high)?.wrapping_mul(10).wrapping_add(digit(low)?)),
+                _ => None,
+            }
+        }
+        let comma = match *text {
+            [_, b',', ..] => 1,
+            [_, _, b',', ..] => 2,
+            _ => return None,
+        };
+        let (rssi, rest) = text.split_at_checked(comma)?;
+        Some((num(rssi)?, num(rest.get(1..)?)?))
+    }
+
+    proptest::proptest! {
+        /// Each number read from the front: the same values and refusals as the comma's place
+        /// matched first, for the module's forms, their near misses and any short text.
+        #[test]
+        fn csq_plain_is_as_before(
+            text in proptest::prop_oneof![
+                (
+                    proptest::collection::vec(proptest::sample::select(&b"0189/:,a "[..]), 0..4),
+                    proptest::collection::vec(proptest::sample::select(&b"0189/:,a "[..]), 0..4),
+                )
+                    .prop_map(|(a, b)| [a, std::vec![b','], b].concat()),
+                proptest::collection::vec(proptest::sample::select(&b"0123456789,/:"[..]), 0..7),
+            ],
+        ) {
+            proptest::prop_assert_eq!(Csq::plain(&text), csq_plain_before(&text));
         }
     }
 
