@@ -304,13 +304,17 @@ impl Csq {
         // matched as a pattern first: the answer a firmware polls most, where the general way
         // (spaces, quotes, longer numbers) took about 150 instructions. Any other text, and a
         // byte of these forms that is not a digit, the general way: the same result.
-        let (rssi, ber) = match Self::plain(text) {
-            Some(values) => values,
-            None => Self::general(text)?,
+        let values = match Self::plain(text) {
+            Some(values) => Ok(values),
+            None => Self::general(text),
         };
-        let ok = (rssi <= 31 || rssi == 99) && (ber <= 7 || ber == 99);
-        match (u8::try_from(rssi), u8::try_from(ber)) {
-            (Ok(rssi), Ok(ber)) if ok => Ok(Csq { rssi, ber }),
+        // One refusal for a text of no shape and for values out of range (the read's closure
+        // then tests one result, not an error and then a range).
+        match values {
+            Ok((rssi @ (0..=31 | 99), ber @ (0..=7 | 99))) => Ok(Csq {
+                rssi: rssi as u8,
+                ber: ber as u8,
+            }),
             _ => Err(InfoError),
         }
     }
