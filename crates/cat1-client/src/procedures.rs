@@ -119,35 +119,37 @@ macro_rules! procedures {
             mut on_values: impl FnMut(cat1_config::Values<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
             if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
-                // One body for every request type, given a constant per type: the description
-                // `request::decode_info` decodes by (`Request::INFO_SPEC`, the generated
-                // requests; run as `decode_info_with`, the values by reference), or else the
-                // request's own `decode_info` (a request of one's own).
-                // A second query type cost a copy of the decoding closure (288 bytes in the
-                // footprint bench); now a call and its constants.
-                let decode: $crate::procedures::QueryDecode = const {
-                    match R::INFO_SPEC {
-                        Some(spec) => Ok(spec),
-                        None => Err(R::decode_info),
-                    }
-                };
-                // The values by reference through the `dyn` call (by value, each call copied
-                // them with `memcpy`: +742 bytes of flash).
-                return maybe_await!($mode, self.query_fixed(R::QUERY_LINE, decode, &mut |values| {
-                    on_values(*values)
-                }));
+                if let Some(spec) = const { R::INFO_SPEC } {
+                    // One body for every generated setting, given a constant per type: the
+                    // description `request::decode_info` decodes by (`Request::INFO_SPEC`; run
+                    // as `decode_info_with`, the values by reference). A second query type cost
+                    // a copy of the decoding closure (288 bytes in the footprint bench); now a
+                    // call and its constants. The values by reference through the `dyn` call
+                    // (by value, each call copied them with `memcpy`: +742 bytes of flash).
+                    return maybe_await!($mode, self.query_fixed(R::QUERY_LINE, spec, &mut |values| {
+                        on_values(*values)
+                    }));
+                }
             }
+            // A request of one's own (`INFO_SPEC` `None`): decoded by its own `decode_info`, in a
+            // closure of its type (decided at compile time: nothing of it in a firmware without
+            // one; in the shared `query_fixed` its arm cost every firmware about 50 bytes).
             let mut malformed = false;
             let timeout = self.timing.command;
             let mut on_info = |info: cat1_at_parse::InfoLine<'_>| {
                 if info.is_continuation() {
                     return;
                 }
-                match R::decode_info(info) {
-                    Ok(values) => on_values(values),
+                // By reference: a binding by value may be a copy by `memcpy`.
+                match &R::decode_info(info) {
+                    Ok(values) => on_values(*values),
                     Err(_) => malformed = true,
                 }
             };
+            if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
+                maybe_await!($mode, self.run_fixed(R::QUERY_LINE, None, $crate::procedures::Wait::Command, &mut on_info))?;
+                return if malformed { Err($crate::CommandError::Malformed) } else { Ok(()) };
+            }
             // A description of one's own whose name is too long for a fixed line: written as
             // any line (decided at compile time: nothing of it in a firmware without one).
             let tx = maybe_await!($mode, self.idle_tx())?;
@@ -158,38 +160,27 @@ macro_rules! procedures {
             if malformed { Err($crate::CommandError::Malformed) } else { Ok(()) }
         }
 
-        /// [`Self::query`] of a line fixed at compile time: not generic, `decode` says how an
-        /// answer line is decoded (see [`crate::procedures::QueryDecode`]).
+        /// [`Self::query`] of a line fixed at compile time, for a request whose answer
+        /// `request::decode_info` decodes by `spec` (`Request::INFO_SPEC`): not generic.
         $($asyncness)? fn query_fixed(
             &mut self,
             line: &cat1_config::request::FixedLine,
-            decode: $crate::procedures::QueryDecode,
+            spec: &'static cat1_config::CommandSpec,
             on_values: &mut dyn FnMut(&cat1_config::Values<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
             let mut malformed = false;
-            let timeout = self.timing.command;
             let mut on_info = |info: cat1_at_parse::InfoLine<'_>| {
                 if info.is_continuation() {
                     return;
                 }
-                // The generated requests' values decoded in place (`decode_info_with`) and
-                // handed on from there: returned in a `Result`, they were copied out by
-                // `memcpy` (730 bytes of flash).
-                let ok = match decode {
-                    Ok(spec) => {
-                        cat1_config::request::decode_info_with(spec, info, &mut *on_values).is_ok()
-                    }
-                    // By reference: a binding by value is a copy by `memcpy` too.
-                    Err(own) => match &own(info) {
-                        Ok(values) => { on_values(values); true }
-                        Err(_) => false,
-                    },
-                };
-                malformed |= !ok;
+                // The values decoded in place (`decode_info_with`) and handed on from there:
+                // returned in a `Result`, they were copied out by `memcpy` (730 bytes of flash).
+                malformed |=
+                    cat1_config::request::decode_info_with(spec, info, &mut *on_values).is_err();
             };
             // The exchange's result returned as it is, not through `?` (a copy of the error
             // by `memcpy`).
-            let result = maybe_await!($mode, self.run_fixed(line, None, timeout, &mut on_info));
+            let result = maybe_await!($mode, self.run_fixed(line, None, $crate::procedures::Wait::Command, &mut on_info));
             if malformed && result.is_ok() { Err($crate::CommandError::Malformed) } else { result }
         }
 
@@ -222,8 +213,7 @@ macro_rules! procedures {
                 }
             };
             let set = $crate::core::SetCall { typed, values };
-            let timeout = self.timing.command;
-            maybe_await!($mode, self.run_fixed(R::BARE_LINE, Some(&set), timeout, &mut |_| {}))
+            maybe_await!($mode, self.run_fixed(R::BARE_LINE, Some(&set), $crate::procedures::Wait::Command, &mut |_| {}))
         }
 
         /// Runs a bare action (`AT+NAME`), e.g. `requests::Csq`; information lines (whole, to
@@ -299,7 +289,7 @@ macro_rules! procedures {
                 }
             };
             if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
-                maybe_await!($mode, self.run_fixed(R::BARE_LINE, None, timeout, &mut on_info))?;
+                maybe_await!($mode, self.run_fixed(R::BARE_LINE, None, $crate::procedures::Wait::Command, &mut on_info))?;
             } else {
                 // As `read` writes it (decided at compile time, see `query`).
                 let tx = maybe_await!($mode, self.idle_tx())?;
@@ -318,8 +308,7 @@ macro_rules! procedures {
             line: &cat1_config::request::FixedLine,
             on_line: &mut impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
-            let timeout = self.timing.command;
-            maybe_await!($mode, self.run_fixed(line, None, timeout, &mut |info| on_line(info.line())))
+            maybe_await!($mode, self.run_fixed(line, None, $crate::procedures::Wait::Command, &mut |info| on_line(info.line())))
         }
 
         /// The exchange of a line fixed at compile time, with its exchange built with it:
@@ -329,9 +318,21 @@ macro_rules! procedures {
             &mut self,
             line: &cat1_config::request::FixedLine,
             set: Option<&$crate::core::SetCall<'_, '_>>,
-            timeout: cat1_hal_traits::time::Duration,
+            wait: $crate::procedures::Wait,
             on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
+            // The timeout picked here, not by each caller: a byte at each call site, not the
+            // two words of a `Duration` (client `.text` -16 bytes in benches/footprint). Tests,
+            // not a `match`: LLVM made the `match` a table of the fields' offsets (`.text` -20,
+            // but `.rodata` +12).
+            let timing = &self.timing;
+            let timeout = if wait == $crate::procedures::Wait::Command {
+                timing.command
+            } else if wait == $crate::procedures::Wait::Probe {
+                timing.probe
+            } else {
+                timing.handshake
+            };
             // Through the core's start of fixed lines, which writes the line and takes its
             // exchange with no `Encoded` in between (less flash than the shared `run`'s path);
             // with `set`, a typed set's line written by its encoder, `line` its bare line.
@@ -431,8 +432,7 @@ macro_rules! procedures {
 
         /// Probes with `AT`: `true` when the module answers `OK` (it is in command mode).
         pub $($asyncness)? fn probe(&mut self) -> Result<bool, E> {
-            let timeout = self.timing.probe;
-            match maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, timeout, &mut |_| {})) {
+            match maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, $crate::procedures::Wait::Probe, &mut |_| {})) {
                 Ok(()) => Ok(true),
                 Err($crate::CommandError::Io(e)) => Err(e),
                 Err($crate::CommandError::Timeout) => {
@@ -461,7 +461,6 @@ macro_rules! procedures {
         ) -> Result<(), $crate::EnterError<E>> {
             use $crate::{EnterError, EnterStep};
             let guard = self.timing.guard;
-            let handshake = self.timing.handshake;
             // Whatever was in flight (the probe, which transparent mode forwards as data) is
             // over: the guard silence also proves no late answer is coming.
             self.core.abort();
@@ -476,7 +475,7 @@ macro_rules! procedures {
             // After a handshake, echo is whatever the saved configuration says: factory default on,
             // but a module configured with AT+E=OFF does not echo. Accept either.
             self.core.set_echo($crate::Echo::Unknown);
-            maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, handshake, &mut |_| {}))
+            maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, $crate::procedures::Wait::Handshake, &mut |_| {}))
                 .map_err(EnterError::Confirm)
         }
 
@@ -496,8 +495,7 @@ macro_rules! procedures {
         /// Leaves command mode (`AT+ENTM`): the module returns to its saved work mode without
         /// saving (protocol-notes §1).
         pub $($asyncness)? fn leave_command_mode(&mut self) -> Result<(), $crate::CommandError<E>> {
-            let timeout = self.timing.command;
-            maybe_await!($mode, self.run_fixed($crate::procedures::ENTM, None, timeout, &mut |_| {}))
+            maybe_await!($mode, self.run_fixed($crate::procedures::ENTM, None, $crate::procedures::Wait::Command, &mut |_| {}))
         }
 
         /// Sends `command` (`AT+S`, `AT+Z` or `AT+CLEAR`), then waits for the module's banner
@@ -566,13 +564,18 @@ macro_rules! procedures {
 
 pub(crate) use {maybe_await, procedures};
 
-/// How the typed `query` decodes an answer line: `Ok(spec)` with
-/// `cat1_config::request::decode_info(spec, ..)` (`Request::INFO_SPEC`), `Err(own)` with the
-/// request's own `decode_info`.
-pub(crate) type QueryDecode = Result<
-    &'static cat1_config::CommandSpec,
-    for<'a> fn(cat1_at_parse::InfoLine<'a>) -> Result<cat1_config::Values<'a>, cat1_config::Code>,
->;
+/// Which of the `Timing`'s timeouts an exchange of `run_fixed` waits for. Numbered in the order
+/// `run_fixed` tests them (4 bytes less code than `Handshake` second, as LLVM lays the tests out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Wait {
+    /// `Timing::command`.
+    Command = 0,
+    /// `Timing::probe` (the `AT` probe).
+    Probe = 1,
+    /// `Timing::handshake` (the confirmation `AT` after the handshake).
+    Handshake = 2,
+}
 
 /// `AT`, the probe and the handshake's confirmation, built at compile time with its exchange.
 pub(crate) const AT: &cat1_config::request::FixedLine =

@@ -172,6 +172,33 @@ fn the_guard_silence_comes_before_the_escape() {
 }
 
 #[test]
+fn the_probe_the_confirmation_and_a_command_wait_for_their_own_timeouts() {
+    // The defaults differ: the probe 300 ms, the handshake (the confirming `AT`) 3 s, a
+    // command 5 s; the guard silence 1 s.
+    let (mut m, clock) = modem(
+        1,
+        vec![
+            step(b"AT\r", &[]),
+            step(b"+++", &[(20, b"a")]),
+            step(b"a", &[(20, b"+ok")]),
+            step(b"AT\r", &[]),
+            step(b"AT+ENTM\r", &[]),
+        ],
+    );
+    assert_eq!(
+        m.enter_command_mode(),
+        Err(EnterError::Confirm(CommandError::Timeout))
+    );
+    // 300 + 1,000 + 20 + 20 + 3,000, and the few milliseconds the polls take.
+    let entered = clock.millis();
+    assert!((4_340..4_400).contains(&entered), "{entered}");
+    assert_eq!(m.leave_command_mode(), Err(CommandError::Timeout));
+    // The settle time first (200 ms: the confirmation timed out with echo unknown), then 5,000.
+    let left = clock.millis() - entered;
+    assert!((5_200..5_260).contains(&left), "{left}");
+}
+
+#[test]
 fn already_in_command_mode_needs_no_handshake() {
     let (mut m, _) = modem(1, vec![step(b"AT\r", &[(5, b"AT\r\r\nOK\r\n")])]);
     m.enter_command_mode().unwrap();

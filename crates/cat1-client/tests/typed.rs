@@ -667,14 +667,14 @@ static MULTI_SETTING: cat1_config::CommandSpec = cat1_config::CommandSpec {
     ..cat1_config::commands::general::SYSINFO
 };
 
-/// Decoded by its own `decode_info` (`QueryDecode`'s `Err(own)`).
+/// Decoded by its own `decode_info` (`INFO_SPEC` `None`: `query`'s closure of its own).
 struct MultiOwn;
 
 impl cat1_config::request::Request for MultiOwn {
     const SPEC: &'static cat1_config::CommandSpec = &MULTI_SETTING;
 }
 
-/// Decoded through `INFO_SPEC` (`QueryDecode`'s `Ok(spec)`), as a generated setting is.
+/// Decoded through `INFO_SPEC` (`query_fixed`), as a generated setting is.
 struct MultiSpec;
 
 impl cat1_config::request::Request for MultiSpec {
@@ -696,7 +696,7 @@ fn the_typed_query_skips_continuation_lines() {
 }
 
 /// A request of one's own with a generated setting's description and nothing overridden:
-/// decoded by its own (default) `decode_info`, `QueryDecode`'s `Err(own)`.
+/// decoded by its own (default) `decode_info`, `INFO_SPEC` `None`.
 struct PlainOwn;
 
 impl cat1_config::request::Request for PlainOwn {

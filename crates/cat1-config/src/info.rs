@@ -304,13 +304,17 @@ impl Csq {
         // matched as a pattern first: the answer a firmware polls most, where the general way
         // (spaces, quotes, longer numbers) took about 150 instructions. Any other text, and a
         // byte of these forms that is not a digit, the general way: the same result.
-        let (rssi, ber) = match Self::plain(text) {
-            Some(values) => values,
-            None => Self::general(text)?,
+        let values = match Self::plain(text) {
+            Some(values) => Ok(values),
+            None => Self::general(text),
         };
-        let ok = (rssi <= 31 || rssi == 99) && (ber <= 7 || ber == 99);
-        match (u8::try_from(rssi), u8::try_from(ber)) {
-            (Ok(rssi), Ok(ber)) if ok => Ok(Csq { rssi, ber }),
+        // One refusal for a text of no shape and for values out of range (the read's closure
+        // then tests one result, not an error and then a range).
+        match values {
+            Ok((rssi @ (0..=31 | 99), ber @ (0..=7 | 99))) => Ok(Csq {
+                rssi: rssi as u8,
+                ber: ber as u8,
+            }),
             _ => Err(InfoError),
         }
     }
@@ -319,34 +323,60 @@ impl Csq {
     /// two digits), or `None`.
     #[inline(always)]
     fn plain(text: &[u8]) -> Option<(u32, u32)> {
-        /// The value of one or two digits, or `None`.
+        /// The number of the one or two digits at the front of `text`, and the rest.
         #[inline(always)]
-        fn num(text: &[u8]) -> Option<u32> {
+        fn lead(text: &[u8]) -> Option<(u32, &[u8])> {
             let digit = |b: u8| {
                 let d = u32::from(b).wrapping_sub(u32::from(b'0'));
                 (d <= 9).then_some(d)
             };
-            match *text {
-                [low] => digit(low),
-                [high, low] => Some(digit(high)?.wrapping_mul(10).wrapping_add(digit(low)?)),
-                _ => None,
+            let (&high, rest) = text.split_first()?;
+            let high = digit(high)?;
+            match rest.split_first() {
+                Some((&low, more)) => match digit(low) {
+                    Some(low) => Some((high.wrapping_mul(10).wrapping_add(low), more)),
+                    None => Some((high, rest)),
+                },
+                None => Some((high, rest)),
             }
         }
-        let comma = match *text {
-            [_, b',', ..] => 1,
-            [_, _, b',', ..] => 2,
-            _ => return None,
-        };
-        let (rssi, rest) = text.split_at_checked(comma)?;
-        Some((num(rssi)?, num(rest.get(1..)?)?))
+        // Each number read from the front, then the comma and the end looked at: no copy of the
+        // second number's reading for each place of the comma (what LLVM made of matching the
+        // comma's place first).
+        let (rssi, rest) = lead(text)?;
+        let (ber, rest) = lead(rest.strip_prefix(b",")?)?;
+        rest.is_empty().then_some((rssi, ber))
     }
 
-    /// `rssi` and `ber` of `text` in any form [`Csq::parse`] takes (not range-checked).
+    /// `rssi` and `ber` of `text` in any form [`Csq::parse`] takes, a number above 99 given as
+    /// 100 (not range-checked: [`Csq::decode`] refuses both, as it refused the number itself).
     #[inline]
     fn general(text: &[u8]) -> Result<(u32, u32), InfoError> {
         // `rssi` is at most 3 bytes as the module writes it: its comma found a byte at a time.
-        let (a, b) = split_at_comma(text, text.iter().position(|&b| b == b','));
-        Ok((int(a)?, int(b.ok_or(InfoError)?)?))
+        // Each side trimmed by `capped` (what `split_at_comma` did: one call of `trim` less).
+        let comma = text.iter().position(|&b| b == b',').ok_or(InfoError)?;
+        let (a, b) = text.split_at(comma);
+        Ok((Self::capped(a)?, Self::capped(b.get(1..).unwrap_or(&[]))?))
+    }
+
+    /// The number `text` holds (trimmed, one pair of quotes taken off, digits only, at least
+    /// one), any value above 99 given as 100: what [`int`] of the trimmed text reads, for
+    /// [`Csq::decode`]'s range check, without `parse_int`'s ten-digit way (`int` was 72 bytes
+    /// of the client's flash, its CSQ read the only user; the forms the module writes take
+    /// [`Csq::plain`]).
+    fn capped(text: &[u8]) -> Result<u32, InfoError> {
+        let text = unquote(trim(text));
+        if text.is_empty() {
+            return Err(InfoError);
+        }
+        text.iter().try_fold(0u32, |value, &b| {
+            let digit = u32::from(b).wrapping_sub(u32::from(b'0'));
+            if digit > 9 {
+                return Err(InfoError);
+            }
+            // At most 100 before: no overflow.
+            Ok(value.wrapping_mul(10).wrapping_add(digit).min(100))
+        })
     }
 
     /// The signal in dBm (manual: RSSI = CSQ * 2 - 113), or `None` when unknown.
@@ -1152,6 +1182,125 @@ mod tests {
             });
             proptest::prop_assert_eq!(Csq::decode(&text), before);
         }
+    }
+
+    /// `Csq::plain` as it was: the comma's place matched first, then each side's one or two
+    /// digits.
+    fn csq_plain_before(text: &[u8]) -> Option<(u32, u32)> {
+        fn num(text: &[u8]) -> Option<u32> {
+            let digit = |b: u8| {
+                let d = u32::from(b).wrapping_sub(u32::from(b'0'));
+                (d <= 9).then_some(d)
+            };
+            match *text {
+                [low] => digit(low),
+                [high, low] => Some(digit(high)?.wrapping_mul(10).wrapping_add(digit(low)?)),
+                _ => None,
+            }
+        }
+        let comma = match *text {
+            [_, b',', ..] => 1,
+            [_, _, b',', ..] => 2,
+            _ => return None,
+        };
+        let (rssi, rest) = text.split_at_checked(comma)?;
+        Some((num(rssi)?, num(rest.get(1..)?)?))
+    }
+
+    proptest::proptest! {
+        /// Each number read from the front: the same values and refusals as the comma's place
+        /// matched first, for the module's forms, their near misses and any short text.
+        #[test]
+        fn csq_plain_is_as_before(
+            text in proptest::prop_oneof![
+                (
+                    proptest::collection::vec(proptest::sample::select(&b"0189/:,a "[..]), 0..4),
+                    proptest::collection::vec(proptest::sample::select(&b"0189/:,a "[..]), 0..4),
+                )
+                    .prop_map(|(a, b)| [a, std::vec![b','], b].concat()),
+                proptest::collection::vec(proptest::sample::select(&b"0123456789,/:"[..]), 0..7),
+            ],
+        ) {
+            proptest::prop_assert_eq!(Csq::plain(&text), csq_plain_before(&text));
+        }
+    }
+
+    /// `Csq::general` before it capped its numbers: each side split at the comma and trimmed,
+    /// then `int` (`parse_int` of the text without its quotes).
+    fn csq_general_before(text: &[u8]) -> Result<(u32, u32), InfoError> {
+        let (a, b) = split_at_comma(text, text.iter().position(|&b| b == b','));
+        Ok((int(a)?, int(b.ok_or(InfoError)?)?))
+    }
+
+    /// `Csq::decode` as it was with `csq_general_before`.
+    fn csq_decode_before(text: &[u8]) -> Result<Csq, InfoError> {
+        let (rssi, ber) = match Csq::plain(text) {
+            Some(values) => values,
+            None => csq_general_before(text)?,
+        };
+        let ok = (rssi <= 31 || rssi == 99) && (ber <= 7 || ber == 99);
+        match (u8::try_from(rssi), u8::try_from(ber)) {
+            (Ok(rssi), Ok(ber)) if ok => Ok(Csq { rssi, ber }),
+            _ => Err(InfoError),
+        }
+    }
+
+    proptest::proptest! {
+        /// The capped numbers decode every text as `int` did: the same values and the same
+        /// refusals (numbers above 99, beyond `u32`, with spaces or quotes inside or around).
+        #[test]
+        fn csq_capped_decodes_as_int_did(
+            text in proptest::prop_oneof![
+                (
+                    proptest::collection::vec(proptest::sample::select(&b"00123789 \"\t"[..]), 0..13),
+                    proptest::collection::vec(proptest::sample::select(&b"00123789 \"\t,"[..]), 0..13),
+                )
+                    .prop_map(|(a, b)| [a, std::vec![b','], b].concat()),
+                proptest::collection::vec(
+                    proptest::sample::select(&b"0123456789,, \"a/:\x00\t"[..]),
+                    0..14,
+                ),
+            ],
+        ) {
+            proptest::prop_assert_eq!(Csq::decode(&text), csq_decode_before(&text));
+            // The values the range check lets through are the same.
+            if let Ok((rssi, ber)) = csq_general_before(&text) {
+                if rssi <= 99 && ber <= 99 {
+                    proptest::prop_assert_eq!(Csq::general(&text), Ok((rssi, ber)));
+                }
+            } else {
+                // Refused before: refused now, or a number beyond `u32` read as 100.
+                let capped = Csq::general(&text);
+                proptest::prop_assert!(
+                    capped.is_err() || capped.is_ok_and(|(r, b)| r == 100 || b == 100)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn csq_numbers_above_99_or_beyond_u32_are_refused_as_before() {
+        for text in [
+            &b"100,99"[..],
+            b"0000000027,99",
+            b"27,0000000000099",
+            b"4294967296,0",
+            b"99999999999,0",
+            b"\"27\",\" 99\"",
+            b" \"27\" , \"99\" ",
+        ] {
+            assert_eq!(
+                Csq::decode(text),
+                csq_decode_before(text),
+                "{:?}",
+                core::str::from_utf8(text)
+            );
+        }
+        assert_eq!(
+            Csq::decode(b"0000000027, 099"),
+            Ok(Csq { rssi: 27, ber: 99 })
+        );
+        assert_eq!(Csq::decode(b"4294967296,0"), Err(InfoError));
     }
 
     #[test]

@@ -5,8 +5,8 @@ use cat1_at_parse::{Detached, EncodeError, Expect, InfoLine, Writer};
 
 use crate::commands::ALL;
 use crate::info::{trim, untrimmed_body};
-use crate::spec::{Code, CommandSpec, DefaultValue, Forms, Value, Values};
-use crate::validate::{validate_text, value_is_valid};
+use crate::spec::{Code, CommandSpec, DefaultValue, Forms, Omitted, ParamKind, Value, Values};
+use crate::validate::{in_ranges, keyword_listed, validate_text};
 
 /// Why a request could not be encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -326,25 +326,38 @@ fn set_line(
     w.put(b"=");
     let mut first = true;
     for (p, v) in spec.params.iter().zip(values) {
-        let valid = value_is_valid(p, v)
-            && !(matches!(p.default, DefaultValue::Unset) && *v == Value::Text(b""));
-        if !valid {
+        // An absent list entry is left out (no comma); `value_is_valid` takes it only where the
+        // list may be cut.
+        if let Value::Absent = v {
+            if matches!(p.omitted, Omitted::Absent) {
+                continue;
+            }
             return Err(RequestError::InvalidValue);
         }
-        // As `write_values`: joined by `,`, absent list entries left out (a `Keep` is refused
-        // above).
-        if matches!(v, Value::Absent | Value::Keep) {
-            continue;
-        }
+        // The comma before the value is checked: a refused line's bytes are not part of the
+        // answer, and the writer only records a line too long. Then one match checks the value
+        // (`value_is_valid`'s arms, the "unset" empty text refused) and writes it, where a
+        // check and then a second match for the write cost more code.
         if !core::mem::take(&mut first) {
             w.put(b",");
         }
-        match *v {
-            Value::Keyword(k) => w.put(k.as_bytes()),
-            Value::Int(n) => w.put_u32(n),
-            Value::Text(t) => w.put(t),
-            Value::Absent | Value::Keep => {}
-        }
+        let text = match *v {
+            Value::Int(n) if matches!(p.kind, ParamKind::Int { ranges, .. } if in_ranges(n, ranges)) =>
+            {
+                w.put_u32(n);
+                continue;
+            }
+            Value::Keyword(k) if keyword_listed(p, k) => k.as_bytes(),
+            Value::Text(t)
+                if !(t.is_empty() && matches!(p.default, DefaultValue::Unset))
+                    && matches!(validate_text(p, t, false), Ok(Value::Text(_))) =>
+            {
+                t
+            }
+            // `Keep`, or a value its parameter refuses.
+            _ => return Err(RequestError::InvalidValue),
+        };
+        w.put(text);
     }
     if !spec.has(form) {
         return Err(RequestError::NoSuchForm);
@@ -524,7 +537,7 @@ mod tests {
     use super::*;
     use crate::requests::{At, Csq, Rstim, Z};
     use crate::spec::{Omitted, ParamKind, ParamSpec};
-    use crate::validate::validate_value;
+    use crate::validate::{validate_value, value_is_valid};
 
     /// What `line` writes for `spec` in a buffer of `room` bytes, or its error.
     fn written(

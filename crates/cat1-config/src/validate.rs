@@ -153,22 +153,26 @@ pub(crate) fn validate_text<'a>(
             }
         }
         // Hex is text of hex digits, two per byte: one check for both (no quote or line end is a
-        // hex digit, so those tests pass for it as they should).
-        ParamKind::Text { min, max, charset } => {
-            checked_text(text, usize::from(min), usize::from(max), charset, plain)
+        // hex digit, so those tests pass for it as they should), and one call of it, which LLVM
+        // then inlines (client flash -52 bytes, config -48; a call for each kind before).
+        ParamKind::Text { .. } | ParamKind::Hex { .. } => {
+            let (min, max, charset) = match p.kind {
+                ParamKind::Hex {
+                    min_bytes,
+                    max_bytes,
+                } if text.len().is_multiple_of(2) => (
+                    // 16-bit counts doubled: no overflow.
+                    usize::from(min_bytes).wrapping_mul(2),
+                    usize::from(max_bytes).wrapping_mul(2),
+                    Charset::HexDigits,
+                ),
+                ParamKind::Text { min, max, charset } => {
+                    (usize::from(min), usize::from(max), charset)
+                }
+                _ => return Err(Code::BAD_VALUE),
+            };
+            checked_text(text, min, max, charset, plain)
         }
-        ParamKind::Hex {
-            min_bytes,
-            max_bytes,
-        } if text.len().is_multiple_of(2) => checked_text(
-            text,
-            // 16-bit counts doubled: no overflow.
-            usize::from(min_bytes).wrapping_mul(2),
-            usize::from(max_bytes).wrapping_mul(2),
-            Charset::HexDigits,
-            plain,
-        ),
-        ParamKind::Hex { .. } => Err(Code::BAD_VALUE),
         ParamKind::Template(template) => {
             let ok = template.len() == text.len()
                 && template.bytes().zip(text).all(|(t, &b)| match t {
@@ -231,10 +235,16 @@ pub fn value_is_valid(p: &ParamSpec, value: &Value<'_>) -> bool {
         // bytes) into a client that sets a keyword: benches/footprint's client with a set of
         // `requests::Sdpen` to `ON` added was +8,612 bytes, +8,496 this way. (Its own set has no
         // keyword: unchanged. The config binary +16: it links `memcmp` for other compares.)
-        Value::Keyword(k) => matches!(p.kind, ParamKind::Keyword(keywords) if keywords
-            .iter()
-            .any(|w| w.len() == k.len() && w.bytes().zip(k.bytes()).all(|(a, b)| a == b))),
+        Value::Keyword(k) => keyword_listed(p, k),
     }
+}
+
+/// Whether `k` is one of `p`'s keywords, exactly as written there (what [`value_is_valid`]
+/// takes for a [`Value::Keyword`]).
+pub(crate) fn keyword_listed(p: &ParamSpec, k: &str) -> bool {
+    matches!(p.kind, ParamKind::Keyword(keywords) if keywords
+        .iter()
+        .any(|w| w.len() == k.len() && w.bytes().zip(k.bytes()).all(|(a, b)| a == b)))
 }
 
 #[cfg(test)]
@@ -345,6 +355,62 @@ mod tests {
             if !text.is_empty() {
                 let text: &'static [u8] = std::boxed::Box::leak(text.into_boxed_slice());
                 proptest::prop_assert_eq!(validate_value(p, text), keyword_before(text, keywords));
+            }
+        }
+    }
+
+    /// The text and hex arms of `validate_text` as they were, one call of `checked_text` each
+    /// (`None` for a parameter of another kind).
+    fn text_or_hex_before(p: &ParamSpec, text: &[u8], plain: bool) -> Option<Result<(), Code>> {
+        if text.is_empty() {
+            return None;
+        }
+        let got = match p.kind {
+            ParamKind::Text { min, max, charset } => {
+                checked_text(text, usize::from(min), usize::from(max), charset, plain)
+            }
+            ParamKind::Hex {
+                min_bytes,
+                max_bytes,
+            } if text.len().is_multiple_of(2) => checked_text(
+                text,
+                usize::from(min_bytes).wrapping_mul(2),
+                usize::from(max_bytes).wrapping_mul(2),
+                Charset::HexDigits,
+                plain,
+            ),
+            ParamKind::Hex { .. } => Err(Code::BAD_VALUE),
+            _ => return None,
+        };
+        Some(got.map(|_| ()))
+    }
+
+    proptest::proptest! {
+        /// One call of `checked_text` for text and hex: the same answers as one call each, on
+        /// every parameter of every command and on hex parameters of one's own (odd and even
+        /// lengths, bounds around them).
+        #[test]
+        fn text_and_hex_validate_as_before(
+            command in 0usize..crate::commands::COUNT,
+            param in 0usize..8,
+            text in proptest::collection::vec(
+                proptest::sample::select(&b"09aFfG\" ,\r"[..]),
+                1..12,
+            ),
+            min_bytes in 0u16..4,
+            extra in 0u16..4,
+        ) {
+            let plain = text.iter().all(|&b| b > b',');
+            let spec = crate::commands::ALL[command];
+            let hex = ParamSpec {
+                kind: ParamKind::Hex { min_bytes, max_bytes: min_bytes + extra },
+                ..OWN
+            };
+            let own = spec.params.get(param % spec.params.len().max(1));
+            for p in own.into_iter().chain([&hex]) {
+                if let Some(want) = text_or_hex_before(p, &text, plain) {
+                    proptest::prop_assert_eq!(validate_text(p, &text, plain).map(|_| ()), want);
+                }
             }
         }
     }
