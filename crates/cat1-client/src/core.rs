@@ -1667,4 +1667,173 @@ mod tests {
             );
         }
     }
+
+    /// One step of a core's life for `gate_is_never_stale`: an exchange started (0, 1: the
+    /// fixed `AT+CSQ?` and `AT`; 2: `AT+CSQ` with its `CommandLine`; 3, 4: `start_escape`,
+    /// `start_confirm`; 5, 6: the adapters' `start_handshake`), a timeout, an abort, the
+    /// quiet after one, or tokens fed.
+    #[derive(Debug, Clone)]
+    enum Step {
+        Start(usize),
+        Timeout,
+        Abort,
+        Settled,
+        Feed(Vec<usize>, usize),
+    }
+
+    /// What `step` gives `core`: its outputs, then whether it is busy, its counters and state.
+    /// `chunk` 0 feeds the tokens whole through the adapters' `receive_chunk` (the general way,
+    /// which reads the exchange's state itself, never `take_tracked`'s gate); otherwise
+    /// `chunk` bytes at a time through `Core::receive`. Fed a byte at a time, it checks
+    /// `take_tracked`'s gate after each byte: never open while a handshake reply is awaited,
+    /// and open after any byte but a line end fed while none is (the general way told it).
+    fn step<const N: usize>(
+        core: &mut Core<N>,
+        step: &Step,
+        chunk: usize,
+    ) -> Vec<std::string::String> {
+        const TOKENS: [&[u8]; 14] = [
+            b"AT+CSQ?\r\n",
+            b"AT\r\n",
+            b"+CSQ: 1,2\r\n",
+            b"OK\r\n",
+            b"ERROR\r\n",
+            b"a",
+            b"+ok",
+            b"+OK",
+            b"\r",
+            b"\n",
+            b"a much longer line than the buffer\r\n",
+            b"AT+CSQ\r\n",
+            b"ab",
+            b"\x0e\x0fOK",
+        ];
+        let t = Duration::from_secs(5);
+        let mut out = Vec::new();
+        match step {
+            Step::Start(kind) => out.push(match kind {
+                0 | 1 => {
+                    let fixed = if *kind == 0 {
+                        FixedLine::query(&cat1_config::commands::general::CSQ)
+                    } else {
+                        FixedLine::bare(&cat1_config::commands::general::AT)
+                    };
+                    std::format!(
+                        "{:?}",
+                        core.start_fixed(&fixed, t, Instant::ZERO)
+                            .map(|r| r.map(<[u8]>::to_vec))
+                    )
+                }
+                2 => std::format!(
+                    "{:?}",
+                    core.start(&CommandLine::execute(b"CSQ"), t, Instant::ZERO)
+                        .map(<[u8]>::to_vec)
+                ),
+                3 => std::format!("{:?}", core.start_escape(t, Instant::ZERO)),
+                4 => std::format!("{:?}", core.start_confirm(t, Instant::ZERO)),
+                // As the adapters start a step: idle (here checked first, as they know it).
+                _ => match core.check_idle() {
+                    Ok(()) => {
+                        std::format!("{:?}", core.start_handshake(*kind == 5, t, Instant::ZERO))
+                    }
+                    Err(e) => std::format!("{e:?}"),
+                },
+            }),
+            Step::Timeout => out.push(std::format!(
+                "{:?}",
+                core.poll(Instant::ZERO.saturating_add(t))
+            )),
+            Step::Abort => core.abort(),
+            Step::Settled => core.settled(),
+            Step::Feed(tokens, _) => {
+                let input: Vec<u8> = tokens
+                    .iter()
+                    .flat_map(|&i| TOKENS[i % TOKENS.len()].iter().copied())
+                    .collect();
+                if chunk == 0 {
+                    let mut rest = &input[..];
+                    while let Status::Complete(o, used) = core.receive_chunk(rest) {
+                        out.push(std::format!("{o:?}"));
+                        rest = &rest[used..];
+                    }
+                } else if chunk == 1 {
+                    for &b in &input {
+                        let awaited = core.state.handshake_pending();
+                        if let Status::Complete(o, used) = core.receive(&[b]) {
+                            assert_eq!(used, 1);
+                            out.push(std::format!("{o:?}"));
+                        }
+                        assert!(
+                            !(core.framer.gate_open() && core.state.handshake_pending()),
+                            "the gate open while a handshake reply is awaited"
+                        );
+                        assert!(
+                            awaited || b == b'\r' || b == b'\n' || core.framer.gate_open(),
+                            "the gate shut after {b:?} fed while no handshake reply was awaited"
+                        );
+                    }
+                } else {
+                    for piece in input.chunks(chunk) {
+                        let mut rest = piece;
+                        while let Status::Complete(o, used) = core.receive(rest) {
+                            out.push(std::format!("{o:?}"));
+                            rest = &rest[used..];
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            !(core.framer.gate_open() && core.state.handshake_pending()),
+            "the gate open while a handshake reply is awaited"
+        );
+        out.push(std::format!(
+            "{:?} {:?} {:?}",
+            core.is_busy(),
+            core.counters(),
+            core.state
+        ));
+        out
+    }
+
+    fn any_step() -> impl proptest::strategy::Strategy<Value = Step> {
+        use proptest::prelude::*;
+        prop_oneof![
+            3 => (0usize..7).prop_map(Step::Start),
+            1 => Just(Step::Timeout),
+            1 => Just(Step::Abort),
+            1 => Just(Step::Settled),
+            5 => (proptest::collection::vec(0usize..14, 0..6), 0usize..12)
+                .prop_map(|(t, c)| Step::Feed(t, c)),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// `Core::receive` with `take_tracked` (the framer's own view of whether a handshake
+        /// reply is awaited, told at a handshake's start and by the general way) gives what the
+        /// adapters' general way gives, which reads the exchange's state itself (`take_byte`'s
+        /// way, the old gate): outputs, counters and state after every step, through any
+        /// sequence of starts (commands, both handshake steps, the adapters' and the public
+        /// ones), timeouts, aborts and bytes fed a byte at a time or in chunks (the gate
+        /// checked after each byte, see `step`). A handshake started without telling the
+        /// framer, or a gate never opened again, is caught.
+        #[test]
+        fn gate_is_never_stale(
+            steps in proptest::collection::vec(any_step(), 0..24),
+            echo in 0usize..3,
+        ) {
+            let echo = [Echo::On, Echo::Off, Echo::Unknown][echo];
+            let mut fed = Core::<32>::new();
+            let mut general = Core::<32>::new();
+            fed.set_echo(echo);
+            general.set_echo(echo);
+            for s in &steps {
+                let chunk = match s { Step::Feed(_, c) => (*c).max(1), _ => 1 };
+                // Mostly a byte at a time, the way the gate is for.
+                let chunk = if chunk > 8 { 1 } else { chunk };
+                proptest::prop_assert_eq!(step(&mut fed, s, chunk), step(&mut general, s, 0), "{:?}", s);
+            }
+        }
+    }
 }
