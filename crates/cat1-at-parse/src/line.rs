@@ -38,17 +38,33 @@ pub(crate) enum Scan {
 ///
 /// Cost is linear in the bytes fed: each byte is looked at once, and a completed line is handed
 /// out in place, never shifted.
+// `#[repr(C)]`: `len` and `gate` side by side, words of one base, so that the framer's one-byte
+// path (`Framer::take_tracked`) loads both with one `ldrd`; `buf` first, as Rust's own order
+// laid it out (cat1-client's core puts the framer first: its buffer at the core's address).
 #[derive(Debug, Clone)]
+#[repr(C)]
 pub struct LineBuffer<const N: usize> {
     buf: [u8; N],
     /// Bytes of the line being assembled, or [`DISCARDING`]. A line handed out is forgotten at
     /// once (the event borrows the buffer, so nothing can overwrite it while it is in use).
     len: usize,
+    /// Which bytes the framer's one-byte path may store without a look (`Framer::track` sets
+    /// it): byte `b` when `b & gate` is not 0, so [`GATE_OPEN`] lets the bytes from 16 on
+    /// through (CR, LF and the other control bytes below 16 take the general way) and
+    /// [`GATE_SHUT`] (0, a new buffer's: zeroed, so a `static` stays in `.bss`) none. The line
+    /// layer itself never reads it.
+    gate: usize,
     /// Bytes of the current over-long line dropped so far (while `len` is [`DISCARDING`]).
     discarding: usize,
     overflows: u32,
     bytes_dropped: u64,
 }
+
+/// [`LineBuffer`]'s `gate` while no handshake reply is awaited: the bytes with a bit of their
+/// high nibble set (from 16 on) pass, one `tst`; CR and LF are below.
+pub(crate) const GATE_OPEN: usize = 0xF0;
+/// ... and otherwise (a handshake reply awaited, or a framer not told yet): no byte passes.
+pub(crate) const GATE_SHUT: usize = 0;
 
 /// `len` while an over-long line is being discarded: no byte fits, so the one-byte fast path
 /// needs no separate check.
@@ -124,6 +140,7 @@ impl<const N: usize> LineBuffer<N> {
         LineBuffer {
             buf: [0; N],
             len: 0,
+            gate: GATE_SHUT,
             discarding: 0,
             overflows: 0,
             bytes_dropped: 0,
@@ -420,6 +437,19 @@ impl<const N: usize> LineBuffer<N> {
         } else {
             None
         }
+    }
+
+    /// Whether the gate lets `b` through to [`Self::push_fast`] (see `gate`): one `tst`, the
+    /// gate loaded with `len` (one `ldrd`).
+    #[inline(always)]
+    pub(crate) fn gate_passes(&self, b: u8) -> bool {
+        usize::from(b) & self.gate != 0
+    }
+
+    /// Sets the gate: [`GATE_OPEN`] or [`GATE_SHUT`].
+    #[inline(always)]
+    pub(crate) fn set_gate(&mut self, gate: usize) {
+        self.gate = gate;
     }
 
     /// The bytes of the line being assembled (not yet ended). Empty while discarding.
