@@ -622,6 +622,19 @@ pub struct EndedLine {
     used: usize,
 }
 
+/// A plain name's information line [`Framer::take_plain_info`] took, to hand to
+/// [`Framer::ended_info`] of the same framer before any other call on it (the framer's buffer
+/// holds the line until then). Counted already; `#[must_use]`: one dropped loses the line.
+#[derive(Debug, PartialEq, Eq)]
+#[must_use = "the information line is lost unless ended_info hands it out"]
+pub struct EndedInfo {
+    len: usize,
+    /// The bytes of the input consumed with it.
+    used: usize,
+    /// The length of the exchange's name (for `InfoLine`).
+    name_len: usize,
+}
+
 /// What [`Framer::scan_line`] found in a chunk.
 #[derive(Debug, PartialEq, Eq)]
 #[must_use = "a line ended, or the rest of the input is left to feed"]
@@ -900,6 +913,73 @@ impl<const N: usize> Framer<N> {
         name: impl FnOnce() -> &'c [u8],
     ) -> Status<Event<'f>> {
         self.line_detached::<true, false>(line.len, line.used, state, sent, name)
+    }
+
+    /// [`Framer::classify_unless_ok`]'s first step for the line [`Framer::take_ended_ok`]
+    /// declined: when it is the information line `+NAME:` of an exchange whose name is known to
+    /// be letters and digits (`state` the exchange's, its line sent `sent_len` bytes long, its
+    /// name `name`), the line counted, `state` updated and the line handed back as a token for
+    /// [`Framer::ended_info`] (`classify_unless_ok` would hand it out as `Event::Info`). For any
+    /// other line, nothing changed and the token handed back, for [`Framer::classify_other`].
+    /// For a driver that classifies the other lines in a function of its own: the information
+    /// line, the commonest after `OK`, without their code around it.
+    #[inline(always)]
+    pub fn take_plain_info(
+        &mut self,
+        line: EndedLine,
+        state: &mut Detached,
+        sent_len: usize,
+        name: &[u8],
+    ) -> Result<EndedInfo, EndedLine> {
+        if self.plain_info_ends(line.len, state, sent_len, name) {
+            return Ok(EndedInfo {
+                len: line.len,
+                used: line.used,
+                name_len: name.len(),
+            });
+        }
+        Err(line)
+    }
+
+    /// The information line [`Framer::take_plain_info`] took, and the bytes of the input
+    /// consumed with it.
+    #[inline(always)]
+    pub fn ended_info(&self, info: EndedInfo) -> (InfoLine<'_>, usize) {
+        let line = InfoLine {
+            line: self.lines.line(info.len),
+            name_len: info.name_len,
+        };
+        (line, info.used)
+    }
+
+    /// [`Framer::classify_unless_ok`] of a line [`Framer::take_plain_info`] declined: the
+    /// same event and `state` (an `OK` ending the exchange or a plain name's information line
+    /// given here directly is still classified so), the line classified on the detached state
+    /// with the exchange's lines apart, without an `Expect` built and copied back and without
+    /// the call `classify_unless_ok` makes for it (the echo, `+CME ERROR`, `ERROR`, a
+    /// continuation line, an unsolicited line). More code than `classify_unless_ok` where it
+    /// is inlined.
+    #[inline(always)]
+    pub fn classify_other(
+        &mut self,
+        line: EndedLine,
+        state: &mut Detached,
+        sent: &[u8],
+        name: &[u8],
+    ) -> (Event<'_>, usize) {
+        let Framer {
+            lines,
+            lines_seen,
+            unsolicited,
+        } = self;
+        *lines_seen = lines_seen.wrapping_add(1);
+        let event = classify_apart(
+            lines.line(line.len),
+            lines.first_byte(),
+            &mut Apart { state, sent, name },
+            unsolicited,
+        );
+        (event, line.used)
     }
 
     /// Feeds bytes; returns the next event and the bytes consumed, or [`Status::Partial`] when all
@@ -1506,66 +1586,102 @@ fn cme_error(rest: &[u8]) -> Option<FinalResult> {
     u16::try_from(n).ok().map(FinalResult::CmeError)
 }
 
-/// Classifies one complete (non-empty) line against the exchange in flight; counts it in
-/// `unsolicited` when it is unsolicited.
-#[inline]
-fn classify<'l>(
-    line: &'l [u8],
-    first: u8,
-    expect: &mut Expect<'_>,
-    unsolicited: &mut u32,
-) -> Event<'l> {
-    let phase = expect.state.phase;
-    // Phase 0 (nothing to take) has neither of the two bits tested below: unsolicited.
-    // `line` is not empty, so it never equals an empty `sent`.
-    // The lengths first: they differ for almost every line but the echo.
-    if line.len() == expect.sent.len() && phase & PHASE_ECHO != 0 && same_bytes(line, expect.sent) {
-        expect.state.echo_seen = true;
-        expect.state.phase = (phase & !PHASE_ECHO) | PHASE_ANSWER;
-        return Event::Echo(line);
-    }
-    if phase & PHASE_ANSWER != 0 {
-        // By first byte, then length: `+NAME:` of the command or `+CME ERROR:` (an
-        // alphanumeric name never matches both), then `OK`, `ERROR` and a continuation line.
-        // (`OK` that ends the exchange seldom comes here: `Framer::ok_done` and
-        // `Framer::feed_detached` take it.)
-        // `first` is the line's first byte, read without a length test (the line is never
-        // empty).
-        let result = if first == b'+' {
-            let name = expect.name;
-            if is_info_of(line, name) {
-                expect.state.info_seen = true;
-                // Continuation lines from now on for a multi-line answer (no branch).
-                expect.state.phase = phase | (PHASE_MORE * expect.state.multi_line as u8);
-                return Event::Info(InfoLine {
-                    line,
-                    name_len: name.len(),
-                });
+/// Defines a classification of one complete (non-empty) line against the exchange in flight,
+/// which counts it in `unsolicited` when it is unsolicited: `classify` on an [`Expect`], and
+/// `classify_apart` on an [`Apart`], which has the same fields (`state` behind a reference) and
+/// `finish`. One text for both, so that `classify`, which a driver that only feeds has in its
+/// `line_done`, is the code it was before `Apart` (a generic over both, through a trait, moved
+/// a load of the name to its start: `qemu/`'s gate 2 instructions a line up).
+macro_rules! classifier {
+    ($(#[$meta:meta])* fn $fn_name:ident($exchange:ty)) => {
+        $(#[$meta])*
+        fn $fn_name<'l>(
+            line: &'l [u8],
+            first: u8,
+            expect: &mut $exchange,
+            unsolicited: &mut u32,
+        ) -> Event<'l> {
+            let phase = expect.state.phase;
+            // Phase 0 (nothing to take) has neither of the two bits tested below: unsolicited.
+            // `line` is not empty, so it never equals an empty `sent`.
+            // The lengths first: they differ for almost every line but the echo.
+            if line.len() == expect.sent.len() && phase & PHASE_ECHO != 0 && same_bytes(line, expect.sent) {
+                expect.state.echo_seen = true;
+                expect.state.phase = (phase & !PHASE_ECHO) | PHASE_ANSWER;
+                return Event::Echo(line);
             }
-            cme_error(line.get(1..).unwrap_or(&[]))
-        } else {
-            match *line {
-                [b'O', b'K'] => Some(FinalResult::Ok),
-                [e0, e1, e2, e3, b'R']
-                    if u32::from_le_bytes([e0, e1, e2, e3]) == u32::from_le_bytes(*b"ERRO") =>
-                {
-                    Some(FinalResult::Error)
-                }
-                _ => {
-                    if phase & PHASE_MORE != 0 {
-                        return Event::Info(InfoLine::continuation(line));
+            if phase & PHASE_ANSWER != 0 {
+                // By first byte, then length: `+NAME:` of the command or `+CME ERROR:` (an
+                // alphanumeric name never matches both), then `OK`, `ERROR` and a continuation line.
+                // (`OK` that ends the exchange seldom comes here: `Framer::ok_done` and
+                // `Framer::feed_detached` take it.)
+                // `first` is the line's first byte, read without a length test (the line is never
+                // empty).
+                let result = if first == b'+' {
+                    let name = expect.name;
+                    if is_info_of(line, name) {
+                        expect.state.info_seen = true;
+                        // Continuation lines from now on for a multi-line answer (no branch).
+                        expect.state.phase = phase | (PHASE_MORE * expect.state.multi_line as u8);
+                        return Event::Info(InfoLine {
+                            line,
+                            name_len: name.len(),
+                        });
                     }
-                    None
+                    cme_error(line.get(1..).unwrap_or(&[]))
+                } else {
+                    match *line {
+                        [b'O', b'K'] => Some(FinalResult::Ok),
+                        [e0, e1, e2, e3, b'R']
+                            if u32::from_le_bytes([e0, e1, e2, e3]) == u32::from_le_bytes(*b"ERRO") =>
+                        {
+                            Some(FinalResult::Error)
+                        }
+                        _ => {
+                            if phase & PHASE_MORE != 0 {
+                                return Event::Info(InfoLine::continuation(line));
+                            }
+                            None
+                        }
+                    }
+                };
+                if let Some(result) = result {
+                    expect.finish();
+                    return Event::Final(result);
                 }
             }
-        };
-        if let Some(result) = result {
-            expect.finish();
-            return Event::Final(result);
+            *unsolicited = unsolicited.wrapping_add(1);
+            Event::Unsolicited(line)
         }
+    };
+}
+
+classifier!(
+    /// Classifies one complete line against an [`Expect`].
+    #[inline]
+    fn classify(Expect<'_>)
+);
+
+classifier!(
+    /// Classifies one complete line against an [`Apart`] ([`Framer::classify_other`]).
+    #[inline(always)]
+    fn classify_apart(Apart<'_, '_>)
+);
+
+/// An exchange's state and its lines apart, for [`classify_apart`]: the fields of an
+/// [`Expect`], without one built (`Expect::attach`, then the state copied back).
+struct Apart<'s, 'c> {
+    state: &'s mut Detached,
+    sent: &'c [u8],
+    name: &'c [u8],
+}
+
+impl Apart<'_, '_> {
+    /// The exchange ended (as [`Expect::finish`]).
+    #[inline(always)]
+    fn finish(&mut self) {
+        self.state.finish();
     }
-    *unsolicited = unsolicited.wrapping_add(1);
-    Event::Unsolicited(line)
 }
 
 #[cfg(test)]

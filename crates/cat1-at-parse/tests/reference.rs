@@ -368,7 +368,7 @@ proptest! {
         let input = input.concat();
         let expect = exchange(kind, command.as_ref());
         prop_assert_eq!(
-            events_byte_by_byte(&input, expect, false, false),
+            events_byte_by_byte(&input, expect, false, Split::Plain),
             events_and_state(&input, expect, &[1], false)
         );
     }
@@ -460,7 +460,7 @@ proptest! {
         // A byte at a time as `Core::receive` takes it: `take_byte`, `take_ok`, then a line
         // that ends classified by `end_line` and `classify_plain`.
         prop_assert_eq!(
-            events_byte_by_byte(&input, expect, true, false),
+            events_byte_by_byte(&input, expect, true, Split::Plain),
             events_and_state(&input, expect, &[1], false)
         );
     }
@@ -507,7 +507,7 @@ proptest! {
         let expect = exchange(kind, command.as_ref());
         for fixed in [&[2usize][..], &[3], &[4], &[5], &[16], &[usize::MAX], &cuts] {
             prop_assert_eq!(
-                events_scan_line(&input, expect, fixed, false),
+                events_scan_line(&input, expect, fixed, Split::Plain),
                 events_and_state(&input, expect, fixed, false),
                 "chunks {:?}", fixed
             );
@@ -551,10 +551,10 @@ proptest! {
         let input = input.concat();
         let expect = exchange(kind, command.as_ref());
         for fixed in [&[2usize][..], &[3], &[4], &[5], &[16], &[usize::MAX], &cuts] {
-            let split = events_scan_line(&input, expect, fixed, true);
+            let split = events_scan_line(&input, expect, fixed, Split::UnlessOk);
             prop_assert_eq!(
                 &split,
-                &events_scan_line(&input, expect, fixed, false),
+                &events_scan_line(&input, expect, fixed, Split::Plain),
                 "chunks {:?}", fixed
             );
             prop_assert_eq!(
@@ -564,31 +564,115 @@ proptest! {
             );
         }
         prop_assert_eq!(
-            events_byte_by_byte(&input, expect, true, true),
-            events_byte_by_byte(&input, expect, true, false)
+            events_byte_by_byte(&input, expect, true, Split::UnlessOk),
+            events_byte_by_byte(&input, expect, true, Split::Plain)
         );
     }
 }
 
-/// A line `end_line` or `scan_line` ended, classified: with `split`, as `Core::receive`
-/// classifies it (`take_ended_ok`, then `classify_unless_ok`); without, the way that
-/// replaced, `classify_plain`.
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// A line `end_line` or `scan_line` ended, classified as `Core::receive` classifies it
+    /// since the lines round (`take_ended_ok`, `take_plain_info`, then `classify_other` on
+    /// the detached state), is the way it replaces (`take_ended_ok`, then
+    /// `classify_unless_ok`), `classify_plain` and `feed`: the same events, bytes consumed,
+    /// counters and state, for the echo, information lines of the name and of others,
+    /// `+CME ERROR`, `ERROR`, continuation lines and unsolicited lines, in any chunking and a
+    /// byte at a time.
+    #[test]
+    fn take_plain_info_then_classify_other_is_classify_unless_ok(
+        input in proptest::collection::vec(
+            prop_oneof![
+                stream(),
+                Just(b"+CSQ: 1\r\n".to_vec()),
+                Just(b"+csq:1\r".to_vec()),
+                Just(b"+CSQ2:1\r".to_vec()),
+                Just(b"+CME ERROR: 10\r\n".to_vec()),
+                Just(b"+CME ERROR:  7\r".to_vec()),
+                Just(b"+CME ERROR: x\r".to_vec()),
+                Just(b"ERROR\r\n".to_vec()),
+                Just(b"+LBSN: 1\r\n2\r\n".to_vec()),
+                Just(b"+SYSINFO:4,LTE\r\n2,4\r\n".to_vec()),
+                Just(b"AT+CSQ\r".to_vec()),
+                Just(b"AT+LBSN?\r".to_vec()),
+                Just(b"+CSQ:1\r".to_vec()),
+                Just(b"\r\nOK\r\n".to_vec()),
+                Just(b"USR-CAT1\r\n".to_vec()),
+            ],
+            1..6,
+        ),
+        command in command(),
+        kind in 0u8..3,
+        cuts in proptest::collection::vec(1usize..40, 1..8),
+    ) {
+        let input = input.concat();
+        let expect = exchange(kind, command.as_ref());
+        for fixed in [&[2usize][..], &[3], &[4], &[5], &[16], &[usize::MAX], &cuts] {
+            let other = events_scan_line(&input, expect, fixed, Split::Other);
+            prop_assert_eq!(
+                &other,
+                &events_scan_line(&input, expect, fixed, Split::UnlessOk),
+                "chunks {:?}", fixed
+            );
+            prop_assert_eq!(
+                &other,
+                &events_scan_line(&input, expect, fixed, Split::Plain),
+                "chunks {:?}", fixed
+            );
+            prop_assert_eq!(
+                other,
+                events_and_state(&input, expect, fixed, false),
+                "chunks {:?}", fixed
+            );
+        }
+        let other = events_byte_by_byte(&input, expect, true, Split::Other);
+        prop_assert_eq!(&other, &events_byte_by_byte(&input, expect, true, Split::UnlessOk));
+        prop_assert_eq!(other, events_and_state(&input, expect, &[1], false));
+    }
+}
+
+/// How a line `end_line` or `scan_line` ended is classified (`classify`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Split {
+    /// `classify_plain`, the way the fed-16 round replaced.
+    Plain,
+    /// `take_ended_ok`, then `classify_unless_ok`: `Core::receive`'s way from the fed-16 round
+    /// to the lines round.
+    UnlessOk,
+    /// `take_ended_ok`, `take_plain_info` (handed out by `ended_info`), then `classify_other`:
+    /// `Core::receive`'s way since the lines round.
+    Other,
+}
+
+/// A line `end_line` or `scan_line` ended, classified the way `split` names.
 fn classify<'f>(
     framer: &'f mut Framer<N>,
     line: EndedLine,
     state: &mut Detached,
     sent: &[u8],
     name: &[u8],
-    split: bool,
+    split: Split,
 ) -> Status<Event<'f>> {
-    if !split {
+    if split == Split::Plain {
         return framer.classify_plain(line, state, sent, || name);
     }
     let line = match framer.take_ended_ok(line, state, sent.len()) {
         Ok(used) => return Status::Complete(Event::Final(FinalResult::Ok), used),
         Err(line) => line,
     };
-    framer.classify_unless_ok(line, state, sent, || name)
+    if split == Split::UnlessOk {
+        return framer.classify_unless_ok(line, state, sent, || name);
+    }
+    let line = match framer.take_plain_info(line, state, sent.len(), name) {
+        Ok(info) => {
+            let (info, used) = framer.ended_info(info);
+            return Status::Complete(Event::Info(info), used);
+        }
+        Err(line) => line,
+    };
+    let (event, used) = framer.classify_other(line, state, sent, name);
+    Status::Complete(event, used)
 }
 
 /// What `Core::receive` gets from the framer for chunks: `scan_line` (the exchange's name
@@ -599,7 +683,7 @@ fn events_scan_line(
     stream: &[u8],
     (expect, name): (Expect<'_>, &[u8]),
     cuts: &[usize],
-    split: bool,
+    split: Split,
 ) -> (Vec<(Owned, usize)>, [u64; 4], Detached) {
     let mut framer = Framer::<N>::new();
     let sent = expect.sent();
@@ -733,7 +817,7 @@ fn events_byte_by_byte(
     stream: &[u8],
     (expect, name): (Expect<'_>, &[u8]),
     plain: bool,
-    split: bool,
+    split: Split,
 ) -> (Vec<(Owned, usize)>, [u64; 4], Detached) {
     let mut framer = Framer::<N>::new();
     let sent = expect.sent();
