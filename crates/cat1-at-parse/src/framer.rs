@@ -29,7 +29,7 @@
 //! The handshake replies `a` and `+ok` arrive without a line end; they are recognised only while an
 //! [`Expect::handshake_a`] or [`Expect::handshake_ok`] is in flight.
 
-use crate::line::{Scan, after_crlf, after_line_ends, same_bytes};
+use crate::line::{Scan, after_crlf, after_line_ends, same_bytes, same_words, words_up_to};
 use crate::{FinalResult, LineBuffer, Params, Status};
 
 /// The commands whose answer continues on lines without `+NAME:` (`+LBSN:` then one line per
@@ -960,12 +960,12 @@ impl<const N: usize> Framer<N> {
     /// continuation line, an unsolicited line). More code than `classify_unless_ok` where it
     /// is inlined.
     #[inline(always)]
-    pub fn classify_other(
+    pub fn classify_other<'c>(
         &mut self,
         line: EndedLine,
         state: &mut Detached,
-        sent: &[u8],
-        name: &[u8],
+        sent: &'c [u8],
+        name: impl Fn() -> &'c [u8],
     ) -> (Event<'_>, usize) {
         let Framer {
             lines,
@@ -1522,22 +1522,8 @@ fn is_info_of_plain(line: &[u8], name: &[u8]) -> bool {
             }
             return same_plain_name(body, name);
         }
-        let mut at: usize = 0;
-        loop {
-            let at_word = at.min(last);
-            let (Some(a), Some(b)) = (
-                body.get(at_word..).and_then(<[u8]>::first_chunk::<4>),
-                name.get(at_word..).and_then(<[u8]>::first_chunk::<4>),
-            ) else {
-                break;
-            };
-            if u32::from_le_bytes(*a) != u32::from_le_bytes(*b) {
-                break;
-            }
-            if at_word == last {
-                return true;
-            }
-            at = at_word.wrapping_add(4);
+        if words_up_to(body, name, last) {
+            return true;
         }
     }
     same_plain_name(body, name)
@@ -1589,13 +1575,17 @@ fn cme_error(rest: &[u8]) -> Option<FinalResult> {
 /// Defines a classification of one complete (non-empty) line against the exchange in flight,
 /// which counts it in `unsolicited` when it is unsolicited: `classify` on an [`Expect`], and
 /// `classify_apart` on an [`Apart`], which has the same fields (`state` behind a reference) and
-/// `finish`. One text for both, so that `classify`, which a driver that only feeds has in its
-/// `line_done`, is the code it was before `Apart` (a generic over both, through a trait, moved
-/// a load of the name to its start: `qemu/`'s gate 2 instructions a line up).
+/// `finish`; the echo compared by the function given (`same_bytes`, `same_words`). One text
+/// for both, so that `classify`, which a driver that only feeds has in its `line_done`, is the
+/// code it was before `Apart` (a generic over both, through a trait, moved a load of the name
+/// to its start: `qemu/`'s gate 2 instructions a line up).
 macro_rules! classifier {
-    ($(#[$meta:meta])* fn $fn_name:ident($exchange:ty)) => {
+    (
+        $(#[$meta:meta])*
+        fn $fn_name:ident[$($generics:tt)*]($exchange:ty, $same:ident, $($name_of:tt)+)
+    ) => {
         $(#[$meta])*
-        fn $fn_name<'l>(
+        fn $fn_name<'l, $($generics)*>(
             line: &'l [u8],
             first: u8,
             expect: &mut $exchange,
@@ -1605,7 +1595,7 @@ macro_rules! classifier {
             // Phase 0 (nothing to take) has neither of the two bits tested below: unsolicited.
             // `line` is not empty, so it never equals an empty `sent`.
             // The lengths first: they differ for almost every line but the echo.
-            if line.len() == expect.sent.len() && phase & PHASE_ECHO != 0 && same_bytes(line, expect.sent) {
+            if line.len() == expect.sent.len() && phase & PHASE_ECHO != 0 && $same(line, expect.sent) {
                 expect.state.echo_seen = true;
                 expect.state.phase = (phase & !PHASE_ECHO) | PHASE_ANSWER;
                 return Event::Echo(line);
@@ -1618,7 +1608,7 @@ macro_rules! classifier {
                 // `first` is the line's first byte, read without a length test (the line is never
                 // empty).
                 let result = if first == b'+' {
-                    let name = expect.name;
+                    let name = expect.$($name_of)+;
                     if is_info_of(line, name) {
                         expect.state.info_seen = true;
                         // Continuation lines from now on for a multi-line answer (no branch).
@@ -1659,24 +1649,32 @@ macro_rules! classifier {
 classifier!(
     /// Classifies one complete line against an [`Expect`].
     #[inline]
-    fn classify(Expect<'_>)
+    fn classify[](Expect<'_>, same_bytes, name)
 );
 
 classifier!(
     /// Classifies one complete line against an [`Apart`] ([`Framer::classify_other`]).
     #[inline(always)]
-    fn classify_apart(Apart<'_, '_>)
+    fn classify_apart['c, F: Fn() -> &'c [u8]](Apart<'_, 'c, F>, same_words, name())
 );
 
 /// An exchange's state and its lines apart, for [`classify_apart`]: the fields of an
 /// [`Expect`], without one built (`Expect::attach`, then the state copied back).
-struct Apart<'s, 'c> {
+struct Apart<'s, 'c, F: Fn() -> &'c [u8]> {
     state: &'s mut Detached,
     sent: &'c [u8],
-    name: &'c [u8],
+    /// Gives the command's name: called only for a line `+...` (fewer values held across
+    /// the rest: `+CME ERROR` and the echo a few instructions less each).
+    name: F,
 }
 
-impl Apart<'_, '_> {
+impl<'c, F: Fn() -> &'c [u8]> Apart<'_, 'c, F> {
+    /// The command's name.
+    #[inline(always)]
+    fn name(&self) -> &'c [u8] {
+        (self.name)()
+    }
+
     /// The exchange ended (as [`Expect::finish`]).
     #[inline(always)]
     fn finish(&mut self) {

@@ -197,6 +197,8 @@ fn command() -> impl Strategy<Value = Option<Command>> {
         Just(b"AT+CSQ\r".to_vec()),
         Just(b"AT+CSQ\r\n".to_vec()),
         Just(b"AT+LBSN?".to_vec()),
+        // Longer than eight bytes: its echo compared a word at a time (`same_words`).
+        Just(b"AT+CGDCONT=1,\"IP\",\"CMNET\"\r".to_vec()),
         // A line sent that looks like an answer: its echo is not an information line.
         Just(b"+CSQ:1".to_vec()),
         Just(b"".to_vec()),
@@ -518,11 +520,14 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1024))]
 
-    /// A line `end_line` or `scan_line` ended, classified as `Core::receive` classifies it
-    /// since the fed-16 round (`take_ended_ok`, then `classify_unless_ok`), is the way it
-    /// replaces (`classify_plain`) and `feed`: the same events, bytes consumed, counters and
+    /// A line `end_line` or `scan_line` ended, classified as `Core::receive` classified it
+    /// from the fed-16 round (`take_ended_ok`, then `classify_unless_ok`), is the way it
+    /// replaced (`classify_plain`) and `feed`: the same events, bytes consumed, counters and
     /// state, for `OK` cut anywhere, after a lone LF, as the echo, other lines of two bytes,
-    /// information lines, in any chunking and a byte at a time.
+    /// information lines, in any chunking and a byte at a time. So is the way since the lines
+    /// round (`take_ended_ok`, `take_plain_info`, then `classify_other` on the detached
+    /// state), also for `+CME ERROR`, `ERROR`, continuation lines, long echoes and unsolicited
+    /// lines.
     #[test]
     fn take_ended_ok_then_classify_unless_ok_is_classify_plain(
         input in proptest::collection::vec(
@@ -541,6 +546,14 @@ proptest! {
                 Just(b"AT\r".to_vec()),
                 Just(b"KO\r\n".to_vec()),
                 Just(b"a".to_vec()),
+                Just(b"+CME ERROR: 10\r\n".to_vec()),
+                Just(b"+CME ERROR:  7\r".to_vec()),
+                Just(b"ERROR\r\n".to_vec()),
+                Just(b"+LBSN: 1\r\n2\r\n".to_vec()),
+                Just(b"AT+LBSN?\r".to_vec()),
+                Just(b"AT+CGDCONT=1,\"IP\",\"CMNET\"\r".to_vec()),
+                Just(b"AT+CGDCONT=1,\"IP\",\"CMNEt\"\r".to_vec()),
+                Just(b"USR-CAT1\r\n".to_vec()),
             ],
             1..6,
         ),
@@ -558,77 +571,19 @@ proptest! {
                 "chunks {:?}", fixed
             );
             prop_assert_eq!(
+                &split,
+                &events_scan_line(&input, expect, fixed, Split::Other),
+                "chunks {:?}", fixed
+            );
+            prop_assert_eq!(
                 split,
                 events_and_state(&input, expect, fixed, false),
                 "chunks {:?}", fixed
             );
         }
-        prop_assert_eq!(
-            events_byte_by_byte(&input, expect, true, Split::UnlessOk),
-            events_byte_by_byte(&input, expect, true, Split::Plain)
-        );
-    }
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1024))]
-
-    /// A line `end_line` or `scan_line` ended, classified as `Core::receive` classifies it
-    /// since the lines round (`take_ended_ok`, `take_plain_info`, then `classify_other` on
-    /// the detached state), is the way it replaces (`take_ended_ok`, then
-    /// `classify_unless_ok`), `classify_plain` and `feed`: the same events, bytes consumed,
-    /// counters and state, for the echo, information lines of the name and of others,
-    /// `+CME ERROR`, `ERROR`, continuation lines and unsolicited lines, in any chunking and a
-    /// byte at a time.
-    #[test]
-    fn take_plain_info_then_classify_other_is_classify_unless_ok(
-        input in proptest::collection::vec(
-            prop_oneof![
-                stream(),
-                Just(b"+CSQ: 1\r\n".to_vec()),
-                Just(b"+csq:1\r".to_vec()),
-                Just(b"+CSQ2:1\r".to_vec()),
-                Just(b"+CME ERROR: 10\r\n".to_vec()),
-                Just(b"+CME ERROR:  7\r".to_vec()),
-                Just(b"+CME ERROR: x\r".to_vec()),
-                Just(b"ERROR\r\n".to_vec()),
-                Just(b"+LBSN: 1\r\n2\r\n".to_vec()),
-                Just(b"+SYSINFO:4,LTE\r\n2,4\r\n".to_vec()),
-                Just(b"AT+CSQ\r".to_vec()),
-                Just(b"AT+LBSN?\r".to_vec()),
-                Just(b"+CSQ:1\r".to_vec()),
-                Just(b"\r\nOK\r\n".to_vec()),
-                Just(b"USR-CAT1\r\n".to_vec()),
-            ],
-            1..6,
-        ),
-        command in command(),
-        kind in 0u8..3,
-        cuts in proptest::collection::vec(1usize..40, 1..8),
-    ) {
-        let input = input.concat();
-        let expect = exchange(kind, command.as_ref());
-        for fixed in [&[2usize][..], &[3], &[4], &[5], &[16], &[usize::MAX], &cuts] {
-            let other = events_scan_line(&input, expect, fixed, Split::Other);
-            prop_assert_eq!(
-                &other,
-                &events_scan_line(&input, expect, fixed, Split::UnlessOk),
-                "chunks {:?}", fixed
-            );
-            prop_assert_eq!(
-                &other,
-                &events_scan_line(&input, expect, fixed, Split::Plain),
-                "chunks {:?}", fixed
-            );
-            prop_assert_eq!(
-                other,
-                events_and_state(&input, expect, fixed, false),
-                "chunks {:?}", fixed
-            );
-        }
-        let other = events_byte_by_byte(&input, expect, true, Split::Other);
-        prop_assert_eq!(&other, &events_byte_by_byte(&input, expect, true, Split::UnlessOk));
-        prop_assert_eq!(other, events_and_state(&input, expect, &[1], false));
+        let split = events_byte_by_byte(&input, expect, true, Split::UnlessOk);
+        prop_assert_eq!(&split, &events_byte_by_byte(&input, expect, true, Split::Plain));
+        prop_assert_eq!(split, events_byte_by_byte(&input, expect, true, Split::Other));
     }
 }
 
@@ -671,7 +626,7 @@ fn classify<'f>(
         }
         Err(line) => line,
     };
-    let (event, used) = framer.classify_other(line, state, sent, name);
+    let (event, used) = framer.classify_other(line, state, sent, || name);
     Status::Complete(event, used)
 }
 
@@ -848,4 +803,42 @@ fn events_byte_by_byte(
         }
     }
     (events, totals(&framer), state)
+}
+
+/// The echo of a line of any length (1 to 30 bytes), and the same line with any one byte
+/// changed, classified as `Core::receive` classifies it since the lines round
+/// (`classify_other`, its echo compared a word at a time) is `feed`, a byte at a time and in
+/// chunks: the echo only for the exact line.
+#[test]
+fn echo_of_any_length_is_feed() {
+    let text = b"AT+CGDCONT=1,\"IP\",\"CMNET\",0,0";
+    for len in 1..=text.len() {
+        let command = Command {
+            sent: text[..len].to_vec(),
+            name: b"CGDCONT".to_vec(),
+            echo_required: true,
+            multi_line: None,
+        };
+        for changed in (0..len).map(Some).chain([None]) {
+            let mut input = text[..len].to_vec();
+            if let Some(i) = changed {
+                input[i] ^= 0x20;
+            }
+            input.extend_from_slice(b"\r\n+CGDCONT: 1\r\n\r\nOK\r\n");
+            let expect = (expect_of(Some(&command)), &command.name[..]);
+            let feed = events_and_state(&input, expect, &[1], false);
+            assert_eq!(
+                events_byte_by_byte(&input, expect, true, Split::Other),
+                feed,
+                "{len} {changed:?}"
+            );
+            for chunk in [2, 5, 16, usize::MAX] {
+                assert_eq!(
+                    events_scan_line(&input, expect, &[chunk], Split::Other),
+                    events_and_state(&input, expect, &[chunk], false),
+                    "{len} {changed:?} {chunk}"
+                );
+            }
+        }
+    }
 }

@@ -636,11 +636,12 @@ impl<const N: usize> Core<N> {
     /// echo about 20, fed a byte at a time).
     #[inline(never)]
     fn receive_other(&mut self, line: EndedLine) -> Status<Output<'_>> {
-        let (sent, name) = lines_in(&self.tx, self.sent_len, self.name_start, self.name_len);
-        let (event, used) = self
-            .framer
-            .classify_other(line, &mut self.state, sent, name());
-        Status::Complete(output(event, &mut self.counters), used)
+        // The name's place read only when the name is (a line `+...`): read at the start (by
+        // `lines_in`), they were held across the rest of the classification (`+CME ERROR`
+        // about 6 instructions).
+        let (framer, state, counters, (sent, name)) = self.parts();
+        let (event, used) = framer.classify_other(line, state, sent(), name);
+        Status::Complete(output(event, counters), used)
     }
 
     /// [`Core::receive`] of a chunk, through `Framer::scan_line`: the commonest line, `OK`
@@ -672,12 +673,19 @@ impl<const N: usize> Core<N> {
         }
     }
 
-    /// [`Core::receive`] for the adapters, which read chunks, and the general way of
-    /// `Core::receive` (for what its own ways leave): the framer's `feed_detached_apart`,
-    /// without the one-byte path inline, for flash (a read of a single byte goes the framer's
-    /// general way: correct, slower), nor the information line taken apart.
-    #[inline(never)]
-    pub(crate) fn receive_chunk(&mut self, input: &[u8]) -> Status<Output<'_>> {
+    /// The framer, the exchange's state and the counters, borrowed apart, with the lines of the
+    /// last command ([`lines_at`]: each read only when asked for).
+    #[inline(always)]
+    // Borrows apart, one per field a caller uses: no type to name them by.
+    #[allow(clippy::type_complexity)]
+    fn parts<'s>(
+        &'s mut self,
+    ) -> (
+        &'s mut Framer<N>,
+        &'s mut Detached,
+        &'s mut ClientCounters,
+        (impl Fn() -> &'s [u8] + Copy, impl Fn() -> &'s [u8] + Copy),
+    ) {
         let Core {
             framer,
             tx,
@@ -688,18 +696,21 @@ impl<const N: usize> Core<N> {
             counters,
             ..
         } = self;
+        let lines = lines_at(tx, sent_len, name_start, name_len);
+        (framer, state, counters, lines)
+    }
+
+    /// [`Core::receive`] for the adapters, which read chunks, and the general way of
+    /// `Core::receive` (for what its own ways leave): the framer's `feed_detached_apart`,
+    /// without the one-byte path inline, for flash (a read of a single byte goes the framer's
+    /// general way: correct, slower), nor the information line taken apart.
+    #[inline(never)]
+    pub(crate) fn receive_chunk(&mut self, input: &[u8]) -> Status<Output<'_>> {
         // The lines of the last command, where `start` put them, within the transmit buffer
         // (read only while it is in flight). Cut only when a line completes.
         // The name apart from the line sent: cut only for a line that is not `OK` ending the
         // exchange.
-        let tx = &*tx;
-        // Clamped to the buffer rather than tested (`start` keeps them within it): a compare
-        // and a move each, no slice to select.
-        let sent = || tx.split_at(usize::from(*sent_len).min(N)).0;
-        let name = || {
-            let rest = tx.split_at(usize::from(*name_start).min(N)).1;
-            rest.split_at(usize::from(*name_len).min(rest.len())).0
-        };
+        let (framer, state, counters, (sent, name)) = self.parts();
         match framer.feed_detached_apart(input, state, sent, name) {
             Status::Partial => Status::Partial,
             Status::Complete(event, used) => Status::Complete(output(event, counters), used),
@@ -717,11 +728,30 @@ fn lines_in<'t, const N: usize>(
     sent_len: u16,
     name_start: u16,
     name_len: u8,
-) -> (&'t [u8], impl FnOnce() -> &'t [u8]) {
+) -> (&'t [u8], impl Fn() -> &'t [u8] + Copy) {
     let sent = tx.split_at(usize::from(sent_len).min(N)).0;
     let name = move || {
         let rest = tx.split_at(usize::from(name_start).min(N)).1;
         rest.split_at(usize::from(name_len).min(rest.len())).0
+    };
+    (sent, name)
+}
+
+/// [`lines_in`] with the places read only when each line is asked for (what `Core`'s fields
+/// hold, borrowed): the line sent and the command's name, each cut by its function.
+#[inline(always)]
+fn lines_at<'t, const N: usize>(
+    tx: &'t [u8; N],
+    sent_len: &'t u16,
+    name_start: &'t u16,
+    name_len: &'t u8,
+) -> (impl Fn() -> &'t [u8] + Copy, impl Fn() -> &'t [u8] + Copy) {
+    // Clamped to the buffer rather than tested (`start` keeps them within it): a compare
+    // and a move each, no slice to select.
+    let sent = move || tx.split_at(usize::from(*sent_len).min(N)).0;
+    let name = move || {
+        let rest = tx.split_at(usize::from(*name_start).min(N)).1;
+        rest.split_at(usize::from(*name_len).min(rest.len())).0
     };
     (sent, name)
 }
