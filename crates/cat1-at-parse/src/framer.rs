@@ -1525,6 +1525,13 @@ fn is_info_of_plain(line: &[u8], name: &[u8]) -> bool {
         if words_up_to(body, name, last) {
             return true;
         }
+    } else if let (&[n0, n1, n2], Some(word)) =
+        (name, line.get(1..).and_then(<[u8]>::first_chunk::<4>))
+    {
+        // A name of three bytes (`CSQ`) and the colon after it as one word: no byte loop.
+        if u32::from_le_bytes(*word) == u32::from_le_bytes([n0, n1, n2, b':']) {
+            return true;
+        }
     }
     same_plain_name(body, name)
 }
@@ -1858,11 +1865,31 @@ mod tests {
             proptest::prop_assert_eq!(is_info_of_plain(&line, &name), is_info_of(&line, &name));
             // And what the byte loop it replaced gave (the names of 4 to 8 bytes in two words,
             // the first and the last, overlapping below 8; of 9 to 11 in a loop of words, the
-            // last overlapping; the shorter ones byte by byte).
+            // last overlapping; of 3 with the colon as one word; the shorter ones byte by
+            // byte).
             proptest::prop_assert_eq!(
                 is_info_of_plain(&line, &name),
                 is_info_of_plain_bytes(&line, &name)
             );
+        }
+    }
+
+    /// A name of three bytes (compared with its colon as one word) and its line with any one
+    /// byte of the name or the colon changed to any byte: what `is_info_of` gives.
+    #[test]
+    fn three_byte_names_against_any_byte() {
+        for name in [&b"CSQ"[..], b"csq", b"E5a", b"999"] {
+            for at in 1..5 {
+                for b in 0..=255u8 {
+                    let mut line = [b'+', name[0], name[1], name[2], b':', b'1'];
+                    line[at] = b;
+                    assert_eq!(
+                        is_info_of_plain(&line, name),
+                        is_info_of(&line, name),
+                        "{name:?} {at} {b}"
+                    );
+                }
+            }
         }
     }
 
