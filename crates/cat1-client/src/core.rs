@@ -585,11 +585,18 @@ impl<const N: usize> Core<N> {
         // (control bytes, a handshake reply, an over-long line) the general way.
         match self.framer.end_line(b) {
             Some(line) => self.receive_line(line),
-            // The byte again as a slice of its own here, not the caller's: passing the
-            // caller's slice kept its address alive across the caller's loop over the bytes
-            // (an instruction a byte).
-            None => self.receive_chunk(&[b]),
+            None => self.receive_alone(b),
         }
+    }
+
+    /// [`Core::receive_byte`] of a byte that needs the general way (a control byte, a
+    /// handshake reply, an over-long line): the byte again as a slice of its own here, not the
+    /// caller's (passing the caller's slice kept its address alive across the caller's loop
+    /// over the bytes, an instruction a byte). Out of line: the slice's room on the stack was
+    /// `receive_byte`'s frame for every byte, `OK` included (2 instructions a call).
+    #[inline(never)]
+    fn receive_alone(&mut self, b: u8) -> Status<Output<'_>> {
+        self.receive_chunk(&[b])
     }
 
     /// [`Core::receive`] of a line end that ended `line` (not `OK` ending the exchange, which
