@@ -600,25 +600,31 @@ impl<const N: usize> Core<N> {
     }
 
     /// [`Core::receive`] of a line end that ended `line` (not `OK` ending the exchange, which
-    /// `receive_byte` took), or a line a chunk ended (`receive_ok_first`): the line classified
-    /// as the general way classifies it (`Framer::classify_plain`, the information line of a
-    /// typed request first).
+    /// `receive_byte` took): the line classified as the general way classifies it
+    /// (`Framer::classify_plain`, the information line of a typed request first).
     #[inline(never)]
     fn receive_line(&mut self, line: EndedLine) -> Status<Output<'_>> {
-        self.classify_line(line)
+        // Without `take_ended_ok`'s test: `take_ok` made it on the same line (its length and
+        // the state unchanged since), and declined it (an `OK` that came here anyway would
+        // still be classified so, by `classify_other`).
+        self.classify_line::<false>(line)
     }
 
     /// `receive_line`, inline: `receive_ok_first` classifies the line a chunk ended here
-    /// itself (a call to `receive_line` cost a chunk's line about 6 instructions more than
-    /// the general way it replaces).
+    /// itself, `OK` ending the exchange first (`OK_FIRST`; a call to `receive_line` cost a
+    /// chunk's line about 6 instructions more than the general way it replaces).
     #[inline(always)]
-    fn classify_line(&mut self, line: EndedLine) -> Status<Output<'_>> {
+    fn classify_line<const OK_FIRST: bool>(&mut self, line: EndedLine) -> Status<Output<'_>> {
         // `OK` ending the exchange first, handed out as itself: through `classify_plain`'s
         // event it cost `OK` a chunk cut or began with a lone LF about 20 instructions more.
         let sent_len = usize::from(self.sent_len).min(N);
-        let line = match self.framer.take_ended_ok(line, &mut self.state, sent_len) {
-            Ok(used) => return Status::Complete(Output::Done(FinalResult::Ok), used),
-            Err(line) => line,
+        let line = if OK_FIRST {
+            match self.framer.take_ended_ok(line, &mut self.state, sent_len) {
+                Ok(used) => return Status::Complete(Output::Done(FinalResult::Ok), used),
+                Err(line) => line,
+            }
+        } else {
+            line
         };
         // Then a typed request's information line, handed out as itself; any other line
         // classified out of line (`receive_other`): inline, its ways met the information
@@ -668,7 +674,7 @@ impl<const N: usize> Core<N> {
         let sent_len = usize::from(self.sent_len).min(N);
         match self.framer.scan_line(input, &mut self.state, sent_len) {
             Scanned::Ok(used) => Status::Complete(Output::Done(FinalResult::Ok), used),
-            Scanned::Line(line) => self.classify_line(line),
+            Scanned::Line(line) => self.classify_line::<true>(line),
             Scanned::Partial => Status::Partial,
             Scanned::Rest(from) => {
                 let mut status = self.receive_chunk(input.get(from..).unwrap_or(&[]));
