@@ -922,23 +922,25 @@ impl<const N: usize> Framer<N> {
     /// [`Framer::ended_info`] (`classify_unless_ok` would hand it out as `Event::Info`). For any
     /// other line, nothing changed and the token handed back, for [`Framer::classify_other`].
     /// For a driver that classifies the other lines in a function of its own: the information
-    /// line, the commonest after `OK`, without their code around it.
+    /// line, the commonest after `OK`, without their code around it. `name` is called only for
+    /// a line that may be the information line (a line `+...` while answers are taken), so a
+    /// driver that cuts the name from its buffer does not cut it for the others.
     #[inline(always)]
-    pub fn take_plain_info(
+    pub fn take_plain_info<'c>(
         &mut self,
         line: EndedLine,
         state: &mut Detached,
         sent_len: usize,
-        name: &[u8],
+        name: impl FnOnce() -> &'c [u8],
     ) -> Result<EndedInfo, EndedLine> {
-        if self.plain_info_ends(line.len, state, sent_len, name) {
-            return Ok(EndedInfo {
+        match self.plain_info_ends(line.len, state, sent_len, name) {
+            Some(name_len) => Ok(EndedInfo {
                 len: line.len,
                 used: line.used,
-                name_len: name.len(),
-            });
+                name_len,
+            }),
+            None => Err(line),
         }
-        Err(line)
     }
 
     /// The information line [`Framer::take_plain_info`] took, and the bytes of the input
@@ -1158,11 +1160,11 @@ impl<const N: usize> Framer<N> {
         let name = name();
         if INFO {
             if let Next::Line(len, n) = next {
-                if self.plain_info_ends(len, state, sent.len(), name) {
+                if let Some(name_len) = self.plain_info_ends(len, state, sent.len(), || name) {
                     return Status::Complete(
                         Event::Info(InfoLine {
                             line: self.lines.line(len),
-                            name_len: name.len(),
+                            name_len,
                         }),
                         n,
                     );
@@ -1213,14 +1215,16 @@ impl<const N: usize> Framer<N> {
         let name = name();
         // Each way returns its own `Status` (one built at the end had LLVM build the event on
         // the stack and copy it, instead of handing each way to the caller's `match`).
-        if INFO && self.plain_info_ends(len, state, sent.len(), name) {
-            return Status::Complete(
-                Event::Info(InfoLine {
-                    line: self.lines.line(len),
-                    name_len: name.len(),
-                }),
-                n,
-            );
+        if INFO {
+            if let Some(name_len) = self.plain_info_ends(len, state, sent.len(), || name) {
+                return Status::Complete(
+                    Event::Info(InfoLine {
+                        line: self.lines.line(len),
+                        name_len,
+                    }),
+                    n,
+                );
+            }
         }
         let mut expect = Expect::attach(sent, name, *state);
         let event = self.line_done(len, &mut expect);
@@ -1277,31 +1281,36 @@ impl<const N: usize> Framer<N> {
     /// Whether the line of `len` bytes that ended is an information line `+NAME:` of the
     /// exchange `state` (its line sent `sent_len` bytes long, its name `name`), whose name is
     /// known to be letters and digits (`PHASE_PLAIN`): an answer is taken and the line cannot be
-    /// the echo. Then the line is counted and `state` updated as [`classify`] does, and `true`;
-    /// `false`, with nothing changed, for any other line (which `line_done` classifies).
+    /// the echo. Then the line is counted and `state` updated as [`classify`] does, and the
+    /// name's length returned; `None`, with nothing changed, for any other line (which
+    /// `line_done` classifies). `name` called only past the tests of the phase, the first byte
+    /// and the echo.
     #[inline(always)]
-    fn plain_info_ends(
+    fn plain_info_ends<'c>(
         &mut self,
         len: usize,
         state: &mut Detached,
         sent_len: usize,
-        name: &[u8],
-    ) -> bool {
+        name: impl FnOnce() -> &'c [u8],
+    ) -> Option<usize> {
         let phase = state.phase;
         const TAKEN: u8 = PHASE_PLAIN | PHASE_ANSWER;
         // A line as long as the one sent may be its echo: `classify` looks at it first.
         if phase & TAKEN != TAKEN
             || self.lines.first_byte() != b'+'
             || (len == sent_len && phase & PHASE_ECHO != 0)
-            || !is_info_of_plain(self.lines.line(len), name)
         {
-            return false;
+            return None;
+        }
+        let name = name();
+        if !is_info_of_plain(self.lines.line(len), name) {
+            return None;
         }
         self.lines_seen = self.lines_seen.wrapping_add(1);
         state.info_seen = true;
         // Continuation lines from now on for a multi-line answer (as `classify`).
         state.phase = phase | (PHASE_MORE * state.multi_line as u8);
-        true
+        Some(name.len())
     }
 
     /// Whether the line of `len` bytes that ended is `OK` ending the exchange (`phase` and the

@@ -626,7 +626,7 @@ fn classify<'f>(
     if split == Split::UnlessOk {
         return framer.classify_unless_ok(line, state, sent, || name);
     }
-    let line = match framer.take_plain_info(line, state, sent.len(), name) {
+    let line = match framer.take_plain_info(line, state, sent.len(), || name) {
         Ok(info) => {
             let (info, used) = framer.ended_info(info);
             return Status::Complete(Event::Info(info), used);

@@ -629,10 +629,12 @@ impl<const N: usize> Core<N> {
         // Then a typed request's information line, handed out as itself; any other line
         // classified out of line (`receive_other`): inline, its ways met the information
         // line's in one `match` of the event (the information line about 11 instructions more).
-        let (_, name) = lines_in(&self.tx, self.sent_len, self.name_start, self.name_len);
+        // The name's place read only for a line that may be the information line (read at
+        // the start, they cost every other line about 10 instructions).
+        let (_, name) = lines_at(&self.tx, &self.sent_len, &self.name_start, &self.name_len);
         match self
             .framer
-            .take_plain_info(line, &mut self.state, sent_len, name())
+            .take_plain_info(line, &mut self.state, sent_len, name)
         {
             Ok(info) => {
                 let (info, used) = self.framer.ended_info(info);
@@ -649,9 +651,9 @@ impl<const N: usize> Core<N> {
     /// echo about 20, fed a byte at a time).
     #[inline(never)]
     fn receive_other(&mut self, line: EndedLine) -> Status<Output<'_>> {
-        // The name's place read only when the name is (a line `+...`): read at the start (by
-        // `lines_in`), they were held across the rest of the classification (`+CME ERROR`
-        // about 6 instructions).
+        // The name's place read only when the name is (a line `+...`): read at the start,
+        // they were held across the rest of the classification (`+CME ERROR` about 6
+        // instructions).
         let (framer, state, counters, (sent, name)) = self.parts();
         let (event, used) = framer.classify_other(line, state, sent(), name);
         Status::Complete(output(event, counters), used)
@@ -731,27 +733,9 @@ impl<const N: usize> Core<N> {
     }
 }
 
-/// The line sent and (a function giving) the command's name, where `start` put them in the
-/// transmit buffer `tx`: the name apart from the line sent, cut only for a line that is not
-/// `OK` ending the exchange. Clamped to the buffer rather than tested (`start` keeps them
-/// within it): a compare and a move each, no slice to select.
-#[inline(always)]
-fn lines_in<'t, const N: usize>(
-    tx: &'t [u8; N],
-    sent_len: u16,
-    name_start: u16,
-    name_len: u8,
-) -> (&'t [u8], impl Fn() -> &'t [u8] + Copy) {
-    let sent = tx.split_at(usize::from(sent_len).min(N)).0;
-    let name = move || {
-        let rest = tx.split_at(usize::from(name_start).min(N)).1;
-        rest.split_at(usize::from(name_len).min(rest.len())).0
-    };
-    (sent, name)
-}
-
-/// [`lines_in`] with the places read only when each line is asked for (what `Core`'s fields
-/// hold, borrowed): the line sent and the command's name, each cut by its function.
+/// The line sent and the command's name, where `start` put them in the transmit buffer `tx`
+/// (their places in `Core`'s fields, borrowed), each cut by its function when it is asked for:
+/// the name apart from the line sent, cut only for a line that needs it.
 #[inline(always)]
 fn lines_at<'t, const N: usize>(
     tx: &'t [u8; N],
