@@ -959,8 +959,8 @@ impl<const N: usize> Framer<N> {
     /// given here directly is still classified so), the line classified on the detached state
     /// with the exchange's lines apart, without an `Expect` built and copied back and without
     /// the call `classify_unless_ok` makes for it (the echo, `+CME ERROR`, `ERROR`, a
-    /// continuation line, an unsolicited line). More code than `classify_unless_ok` where it
-    /// is inlined.
+    /// continuation line, an unsolicited line). `name` gives the command's name, called only
+    /// for a line `+...`. More code than `classify_unless_ok` where it is inlined.
     #[inline(always)]
     pub fn classify_other<'c>(
         &mut self,
