@@ -29,7 +29,9 @@
 //! The handshake replies `a` and `+ok` arrive without a line end; they are recognised only while an
 //! [`Expect::handshake_a`] or [`Expect::handshake_ok`] is in flight.
 
-use crate::line::{GATE_OPEN, GATE_SHUT, Scan, after_crlf, after_line_ends, same_bytes};
+use crate::line::{
+    GATE_OPEN, GATE_SHUT, Scan, after_crlf, after_line_ends, same_bytes, same_words, words_up_to,
+};
 use crate::{FinalResult, LineBuffer, Params, Status};
 
 /// The commands whose answer continues on lines without `+NAME:` (`+LBSN:` then one line per
@@ -633,6 +635,19 @@ pub struct EndedLine {
     used: usize,
 }
 
+/// A plain name's information line [`Framer::take_plain_info`] took, to hand to
+/// [`Framer::ended_info`] of the same framer before any other call on it (the framer's buffer
+/// holds the line until then). Counted already; `#[must_use]`: one dropped loses the line.
+#[derive(Debug, PartialEq, Eq)]
+#[must_use = "the information line is lost unless ended_info hands it out"]
+pub struct EndedInfo {
+    len: usize,
+    /// The bytes of the input consumed with it.
+    used: usize,
+    /// The length of the exchange's name (for `InfoLine`).
+    name_len: usize,
+}
+
 /// What [`Framer::scan_line`] found in a chunk.
 #[derive(Debug, PartialEq, Eq)]
 #[must_use = "a line ended, or the rest of the input is left to feed"]
@@ -950,6 +965,75 @@ impl<const N: usize> Framer<N> {
         self.line_detached::<true, false>(line.len, line.used, state, sent, name)
     }
 
+    /// [`Framer::classify_unless_ok`]'s first step for the line [`Framer::take_ended_ok`]
+    /// declined: when it is the information line `+NAME:` of an exchange whose name is known to
+    /// be letters and digits (`state` the exchange's, its line sent `sent_len` bytes long, its
+    /// name `name`), the line counted, `state` updated and the line handed back as a token for
+    /// [`Framer::ended_info`] (`classify_unless_ok` would hand it out as `Event::Info`). For any
+    /// other line, nothing changed and the token handed back, for [`Framer::classify_other`].
+    /// For a driver that classifies the other lines in a function of its own: the information
+    /// line, the commonest after `OK`, without their code around it. `name` is called only for
+    /// a line that may be the information line (a line `+...` while answers are taken), so a
+    /// driver that cuts the name from its buffer does not cut it for the others.
+    #[inline(always)]
+    pub fn take_plain_info<'c>(
+        &mut self,
+        line: EndedLine,
+        state: &mut Detached,
+        sent_len: usize,
+        name: impl FnOnce() -> &'c [u8],
+    ) -> Result<EndedInfo, EndedLine> {
+        match self.plain_info_ends(line.len, state, sent_len, name) {
+            Some(name_len) => Ok(EndedInfo {
+                len: line.len,
+                used: line.used,
+                name_len,
+            }),
+            None => Err(line),
+        }
+    }
+
+    /// The information line [`Framer::take_plain_info`] took, and the bytes of the input
+    /// consumed with it.
+    #[inline(always)]
+    pub fn ended_info(&self, info: EndedInfo) -> (InfoLine<'_>, usize) {
+        let line = InfoLine {
+            line: self.lines.line(info.len),
+            name_len: info.name_len,
+        };
+        (line, info.used)
+    }
+
+    /// [`Framer::classify_unless_ok`] of a line [`Framer::take_plain_info`] declined: the
+    /// same event and `state` (an `OK` ending the exchange or a plain name's information line
+    /// given here directly is still classified so), the line classified on the detached state
+    /// with the exchange's lines apart, without an `Expect` built and copied back and without
+    /// the call `classify_unless_ok` makes for it (the echo, `+CME ERROR`, `ERROR`, a
+    /// continuation line, an unsolicited line). `name` gives the command's name, called only
+    /// for a line `+...`. More code than `classify_unless_ok` where it is inlined.
+    #[inline(always)]
+    pub fn classify_other<'c>(
+        &mut self,
+        line: EndedLine,
+        state: &mut Detached,
+        sent: &'c [u8],
+        name: impl Fn() -> &'c [u8],
+    ) -> (Event<'_>, usize) {
+        let Framer {
+            lines,
+            lines_seen,
+            unsolicited,
+        } = self;
+        *lines_seen = lines_seen.wrapping_add(1);
+        let event = classify_apart(
+            lines.line(line.len),
+            lines.first_byte(),
+            &mut Apart { state, sent, name },
+            unsolicited,
+        );
+        (event, line.used)
+    }
+
     /// Feeds bytes; returns the next event and the bytes consumed, or [`Status::Partial`] when all
     /// of `input` was taken in. Call again with the rest until it returns `Partial`. The LF of a
     /// CR LF that ends a line may be consumed with the line (it only ends an empty line, which
@@ -1130,11 +1214,11 @@ impl<const N: usize> Framer<N> {
         let name = name();
         if INFO {
             if let Next::Line(len, n) = next {
-                if self.plain_info_ends(len, state, sent.len(), name) {
+                if let Some(name_len) = self.plain_info_ends(len, state, sent.len(), || name) {
                     return Status::Complete(
                         Event::Info(InfoLine {
                             line: self.lines.line(len),
-                            name_len: name.len(),
+                            name_len,
                         }),
                         n,
                     );
@@ -1185,14 +1269,16 @@ impl<const N: usize> Framer<N> {
         let name = name();
         // Each way returns its own `Status` (one built at the end had LLVM build the event on
         // the stack and copy it, instead of handing each way to the caller's `match`).
-        if INFO && self.plain_info_ends(len, state, sent.len(), name) {
-            return Status::Complete(
-                Event::Info(InfoLine {
-                    line: self.lines.line(len),
-                    name_len: name.len(),
-                }),
-                n,
-            );
+        if INFO {
+            if let Some(name_len) = self.plain_info_ends(len, state, sent.len(), || name) {
+                return Status::Complete(
+                    Event::Info(InfoLine {
+                        line: self.lines.line(len),
+                        name_len,
+                    }),
+                    n,
+                );
+            }
         }
         let mut expect = Expect::attach(sent, name, *state);
         let event = self.line_done(len, &mut expect);
@@ -1249,31 +1335,36 @@ impl<const N: usize> Framer<N> {
     /// Whether the line of `len` bytes that ended is an information line `+NAME:` of the
     /// exchange `state` (its line sent `sent_len` bytes long, its name `name`), whose name is
     /// known to be letters and digits (`PHASE_PLAIN`): an answer is taken and the line cannot be
-    /// the echo. Then the line is counted and `state` updated as [`classify`] does, and `true`;
-    /// `false`, with nothing changed, for any other line (which `line_done` classifies).
+    /// the echo. Then the line is counted and `state` updated as [`classify`] does, and the
+    /// name's length returned; `None`, with nothing changed, for any other line (which
+    /// `line_done` classifies). `name` called only past the tests of the phase, the first byte
+    /// and the echo.
     #[inline(always)]
-    fn plain_info_ends(
+    fn plain_info_ends<'c>(
         &mut self,
         len: usize,
         state: &mut Detached,
         sent_len: usize,
-        name: &[u8],
-    ) -> bool {
+        name: impl FnOnce() -> &'c [u8],
+    ) -> Option<usize> {
         let phase = state.phase;
         const TAKEN: u8 = PHASE_PLAIN | PHASE_ANSWER;
         // A line as long as the one sent may be its echo: `classify` looks at it first.
         if phase & TAKEN != TAKEN
             || self.lines.first_byte() != b'+'
             || (len == sent_len && phase & PHASE_ECHO != 0)
-            || !is_info_of_plain(self.lines.line(len), name)
         {
-            return false;
+            return None;
+        }
+        let name = name();
+        if !is_info_of_plain(self.lines.line(len), name) {
+            return None;
         }
         self.lines_seen = self.lines_seen.wrapping_add(1);
         state.info_seen = true;
         // Continuation lines from now on for a multi-line answer (as `classify`).
         state.phase = phase | (PHASE_MORE * state.multi_line as u8);
-        true
+        Some(name.len())
     }
 
     /// Whether the line of `len` bytes that ended is `OK` ending the exchange (`phase` and the
@@ -1494,22 +1585,15 @@ fn is_info_of_plain(line: &[u8], name: &[u8]) -> bool {
             }
             return same_plain_name(body, name);
         }
-        let mut at: usize = 0;
-        loop {
-            let at_word = at.min(last);
-            let (Some(a), Some(b)) = (
-                body.get(at_word..).and_then(<[u8]>::first_chunk::<4>),
-                name.get(at_word..).and_then(<[u8]>::first_chunk::<4>),
-            ) else {
-                break;
-            };
-            if u32::from_le_bytes(*a) != u32::from_le_bytes(*b) {
-                break;
-            }
-            if at_word == last {
-                return true;
-            }
-            at = at_word.wrapping_add(4);
+        if words_up_to(body, name, last) {
+            return true;
+        }
+    } else if let (&[n0, n1, n2], Some(word)) =
+        (name, line.get(1..).and_then(<[u8]>::first_chunk::<4>))
+    {
+        // A name of three bytes (`CSQ`) and the colon after it as one word: no byte loop.
+        if u32::from_le_bytes(*word) == u32::from_le_bytes([n0, n1, n2, b':']) {
+            return true;
         }
     }
     same_plain_name(body, name)
@@ -1558,66 +1642,114 @@ fn cme_error(rest: &[u8]) -> Option<FinalResult> {
     u16::try_from(n).ok().map(FinalResult::CmeError)
 }
 
-/// Classifies one complete (non-empty) line against the exchange in flight; counts it in
-/// `unsolicited` when it is unsolicited.
-#[inline]
-fn classify<'l>(
-    line: &'l [u8],
-    first: u8,
-    expect: &mut Expect<'_>,
-    unsolicited: &mut u32,
-) -> Event<'l> {
-    let phase = expect.state.phase;
-    // Phase 0 (nothing to take) has neither of the two bits tested below: unsolicited.
-    // `line` is not empty, so it never equals an empty `sent`.
-    // The lengths first: they differ for almost every line but the echo.
-    if line.len() == expect.sent.len() && phase & PHASE_ECHO != 0 && same_bytes(line, expect.sent) {
-        expect.state.echo_seen = true;
-        expect.state.phase = (phase & !PHASE_ECHO) | PHASE_ANSWER;
-        return Event::Echo(line);
-    }
-    if phase & PHASE_ANSWER != 0 {
-        // By first byte, then length: `+NAME:` of the command or `+CME ERROR:` (an
-        // alphanumeric name never matches both), then `OK`, `ERROR` and a continuation line.
-        // (`OK` that ends the exchange seldom comes here: `Framer::ok_done` and
-        // `Framer::feed_detached` take it.)
-        // `first` is the line's first byte, read without a length test (the line is never
-        // empty).
-        let result = if first == b'+' {
-            let name = expect.name;
-            if is_info_of(line, name) {
-                expect.state.info_seen = true;
-                // Continuation lines from now on for a multi-line answer (no branch).
-                expect.state.phase = phase | (PHASE_MORE * expect.state.multi_line as u8);
-                return Event::Info(InfoLine {
-                    line,
-                    name_len: name.len(),
-                });
+/// Defines a classification of one complete (non-empty) line against the exchange in flight,
+/// which counts it in `unsolicited` when it is unsolicited: `classify` on an [`Expect`], and
+/// `classify_apart` on an [`Apart`], which has the same fields (`state` behind a reference) and
+/// `finish`; the echo compared by the function given (`same_bytes`, `same_words`). One text
+/// for both, so that `classify`, which a driver that only feeds has in its `line_done`, is the
+/// code it was before `Apart` (a generic over both, through a trait, moved a load of the name
+/// to its start: `qemu/`'s gate 2 instructions a line up).
+macro_rules! classifier {
+    (
+        $(#[$meta:meta])*
+        fn $fn_name:ident[$($generics:tt)*]($exchange:ty, $same:ident, $($name_of:tt)+)
+    ) => {
+        $(#[$meta])*
+        fn $fn_name<'l, $($generics)*>(
+            line: &'l [u8],
+            first: u8,
+            expect: &mut $exchange,
+            unsolicited: &mut u32,
+        ) -> Event<'l> {
+            let phase = expect.state.phase;
+            // Phase 0 (nothing to take) has neither of the two bits tested below: unsolicited.
+            // `line` is not empty, so it never equals an empty `sent`.
+            // The lengths first: they differ for almost every line but the echo.
+            if line.len() == expect.sent.len() && phase & PHASE_ECHO != 0 && $same(line, expect.sent) {
+                expect.state.echo_seen = true;
+                expect.state.phase = (phase & !PHASE_ECHO) | PHASE_ANSWER;
+                return Event::Echo(line);
             }
-            cme_error(line.get(1..).unwrap_or(&[]))
-        } else {
-            match *line {
-                [b'O', b'K'] => Some(FinalResult::Ok),
-                [e0, e1, e2, e3, b'R']
-                    if u32::from_le_bytes([e0, e1, e2, e3]) == u32::from_le_bytes(*b"ERRO") =>
-                {
-                    Some(FinalResult::Error)
-                }
-                _ => {
-                    if phase & PHASE_MORE != 0 {
-                        return Event::Info(InfoLine::continuation(line));
+            if phase & PHASE_ANSWER != 0 {
+                // By first byte, then length: `+NAME:` of the command or `+CME ERROR:` (an
+                // alphanumeric name never matches both), then `OK`, `ERROR` and a continuation line.
+                // (`OK` that ends the exchange seldom comes here: `Framer::ok_done` and
+                // `Framer::feed_detached` take it.)
+                // `first` is the line's first byte, read without a length test (the line is never
+                // empty).
+                let result = if first == b'+' {
+                    let name = expect.$($name_of)+;
+                    if is_info_of(line, name) {
+                        expect.state.info_seen = true;
+                        // Continuation lines from now on for a multi-line answer (no branch).
+                        expect.state.phase = phase | (PHASE_MORE * expect.state.multi_line as u8);
+                        return Event::Info(InfoLine {
+                            line,
+                            name_len: name.len(),
+                        });
                     }
-                    None
+                    cme_error(line.get(1..).unwrap_or(&[]))
+                } else {
+                    match *line {
+                        [b'O', b'K'] => Some(FinalResult::Ok),
+                        [e0, e1, e2, e3, b'R']
+                            if u32::from_le_bytes([e0, e1, e2, e3]) == u32::from_le_bytes(*b"ERRO") =>
+                        {
+                            Some(FinalResult::Error)
+                        }
+                        _ => {
+                            if phase & PHASE_MORE != 0 {
+                                return Event::Info(InfoLine::continuation(line));
+                            }
+                            None
+                        }
+                    }
+                };
+                if let Some(result) = result {
+                    expect.finish();
+                    return Event::Final(result);
                 }
             }
-        };
-        if let Some(result) = result {
-            expect.finish();
-            return Event::Final(result);
+            *unsolicited = unsolicited.wrapping_add(1);
+            Event::Unsolicited(line)
         }
+    };
+}
+
+classifier!(
+    /// Classifies one complete line against an [`Expect`].
+    #[inline]
+    fn classify[](Expect<'_>, same_bytes, name)
+);
+
+classifier!(
+    /// Classifies one complete line against an [`Apart`] ([`Framer::classify_other`]).
+    #[inline(always)]
+    fn classify_apart['c, F: Fn() -> &'c [u8]](Apart<'_, 'c, F>, same_words, name())
+);
+
+/// An exchange's state and its lines apart, for [`classify_apart`]: the fields of an
+/// [`Expect`], without one built (`Expect::attach`, then the state copied back).
+struct Apart<'s, 'c, F: Fn() -> &'c [u8]> {
+    state: &'s mut Detached,
+    sent: &'c [u8],
+    /// Gives the command's name: called only for a line `+...` (fewer values held across
+    /// the rest: `+CME ERROR` and the echo a few instructions less each).
+    name: F,
+}
+
+impl<'c, F: Fn() -> &'c [u8]> Apart<'_, 'c, F> {
+    /// The command's name.
+    #[inline(always)]
+    fn name(&self) -> &'c [u8] {
+        (self.name)()
     }
-    *unsolicited = unsolicited.wrapping_add(1);
-    Event::Unsolicited(line)
+
+    /// The exchange ended (as [`Expect::finish`]).
+    #[inline(always)]
+    fn finish(&mut self) {
+        self.state.finish();
+    }
 }
 
 #[cfg(test)]
@@ -1796,11 +1928,31 @@ mod tests {
             proptest::prop_assert_eq!(is_info_of_plain(&line, &name), is_info_of(&line, &name));
             // And what the byte loop it replaced gave (the names of 4 to 8 bytes in two words,
             // the first and the last, overlapping below 8; of 9 to 11 in a loop of words, the
-            // last overlapping; the shorter ones byte by byte).
+            // last overlapping; of 3 with the colon as one word; the shorter ones byte by
+            // byte).
             proptest::prop_assert_eq!(
                 is_info_of_plain(&line, &name),
                 is_info_of_plain_bytes(&line, &name)
             );
+        }
+    }
+
+    /// A name of three bytes (compared with its colon as one word) and its line with any one
+    /// byte of the name or the colon changed to any byte: what `is_info_of` gives.
+    #[test]
+    fn three_byte_names_against_any_byte() {
+        for name in [&b"CSQ"[..], b"csq", b"E5a", b"999"] {
+            for at in 1..5 {
+                for b in 0..=255u8 {
+                    let mut line = [b'+', name[0], name[1], name[2], b':', b'1'];
+                    line[at] = b;
+                    assert_eq!(
+                        is_info_of_plain(&line, name),
+                        is_info_of(&line, name),
+                        "{name:?} {at} {b}"
+                    );
+                }
+            }
         }
     }
 

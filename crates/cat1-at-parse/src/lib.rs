@@ -90,8 +90,8 @@ mod writer;
 pub use command::{CommandLine, Form};
 pub use error::{EncodeError, EscapeError, HexError, LineError, ParamError};
 pub use framer::{
-    Counters, Detached, EndedLine, Event, Expect, Framer, InfoLine, MULTI_LINE_ANSWERS, Progress,
-    Scanned,
+    Counters, Detached, EndedInfo, EndedLine, Event, Expect, Framer, InfoLine, MULTI_LINE_ANSWERS,
+    Progress, Scanned,
 };
 pub use line::{LineBuffer, LineEvent};
 pub use params::{

@@ -197,6 +197,8 @@ fn command() -> impl Strategy<Value = Option<Command>> {
         Just(b"AT+CSQ\r".to_vec()),
         Just(b"AT+CSQ\r\n".to_vec()),
         Just(b"AT+LBSN?".to_vec()),
+        // Longer than eight bytes: its echo compared a word at a time (`same_words`).
+        Just(b"AT+CGDCONT=1,\"IP\",\"CMNET\"\r".to_vec()),
         // A line sent that looks like an answer: its echo is not an information line.
         Just(b"+CSQ:1".to_vec()),
         Just(b"".to_vec()),
@@ -368,7 +370,7 @@ proptest! {
         let input = input.concat();
         let expect = exchange(kind, command.as_ref());
         prop_assert_eq!(
-            events_byte_by_byte(&input, expect, false, false),
+            events_byte_by_byte(&input, expect, false, Split::Plain),
             events_and_state(&input, expect, &[1], false)
         );
     }
@@ -460,7 +462,7 @@ proptest! {
         // A byte at a time as `Core::receive` takes it: `take_byte`, `take_ok`, then a line
         // that ends classified by `end_line` and `classify_plain`.
         prop_assert_eq!(
-            events_byte_by_byte(&input, expect, true, false),
+            events_byte_by_byte(&input, expect, true, Split::Plain),
             events_and_state(&input, expect, &[1], false)
         );
     }
@@ -507,7 +509,7 @@ proptest! {
         let expect = exchange(kind, command.as_ref());
         for fixed in [&[2usize][..], &[3], &[4], &[5], &[16], &[usize::MAX], &cuts] {
             prop_assert_eq!(
-                events_scan_line(&input, expect, fixed, false),
+                events_scan_line(&input, expect, fixed, Split::Plain),
                 events_and_state(&input, expect, fixed, false),
                 "chunks {:?}", fixed
             );
@@ -518,11 +520,14 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1024))]
 
-    /// A line `end_line` or `scan_line` ended, classified as `Core::receive` classifies it
-    /// since the fed-16 round (`take_ended_ok`, then `classify_unless_ok`), is the way it
-    /// replaces (`classify_plain`) and `feed`: the same events, bytes consumed, counters and
+    /// A line `end_line` or `scan_line` ended, classified as `Core::receive` classified it
+    /// from the fed-16 round (`take_ended_ok`, then `classify_unless_ok`), is the way it
+    /// replaced (`classify_plain`) and `feed`: the same events, bytes consumed, counters and
     /// state, for `OK` cut anywhere, after a lone LF, as the echo, other lines of two bytes,
-    /// information lines, in any chunking and a byte at a time.
+    /// information lines, in any chunking and a byte at a time. So is the way since the lines
+    /// round (`take_ended_ok`, `take_plain_info`, then `classify_other` on the detached
+    /// state), also for `+CME ERROR`, `ERROR`, continuation lines, long echoes and unsolicited
+    /// lines.
     #[test]
     fn take_ended_ok_then_classify_unless_ok_is_classify_plain(
         input in proptest::collection::vec(
@@ -541,6 +546,14 @@ proptest! {
                 Just(b"AT\r".to_vec()),
                 Just(b"KO\r\n".to_vec()),
                 Just(b"a".to_vec()),
+                Just(b"+CME ERROR: 10\r\n".to_vec()),
+                Just(b"+CME ERROR:  7\r".to_vec()),
+                Just(b"ERROR\r\n".to_vec()),
+                Just(b"+LBSN: 1\r\n2\r\n".to_vec()),
+                Just(b"AT+LBSN?\r".to_vec()),
+                Just(b"AT+CGDCONT=1,\"IP\",\"CMNET\"\r".to_vec()),
+                Just(b"AT+CGDCONT=1,\"IP\",\"CMNEt\"\r".to_vec()),
+                Just(b"USR-CAT1\r\n".to_vec()),
             ],
             1..6,
         ),
@@ -551,10 +564,15 @@ proptest! {
         let input = input.concat();
         let expect = exchange(kind, command.as_ref());
         for fixed in [&[2usize][..], &[3], &[4], &[5], &[16], &[usize::MAX], &cuts] {
-            let split = events_scan_line(&input, expect, fixed, true);
+            let split = events_scan_line(&input, expect, fixed, Split::UnlessOk);
             prop_assert_eq!(
                 &split,
-                &events_scan_line(&input, expect, fixed, false),
+                &events_scan_line(&input, expect, fixed, Split::Plain),
+                "chunks {:?}", fixed
+            );
+            prop_assert_eq!(
+                &split,
+                &events_scan_line(&input, expect, fixed, Split::Other),
                 "chunks {:?}", fixed
             );
             prop_assert_eq!(
@@ -563,32 +581,60 @@ proptest! {
                 "chunks {:?}", fixed
             );
         }
-        prop_assert_eq!(
-            events_byte_by_byte(&input, expect, true, true),
-            events_byte_by_byte(&input, expect, true, false)
-        );
+        let split = events_byte_by_byte(&input, expect, true, Split::UnlessOk);
+        prop_assert_eq!(&split, &events_byte_by_byte(&input, expect, true, Split::Plain));
+        prop_assert_eq!(&split, &events_byte_by_byte(&input, expect, true, Split::Other));
+        prop_assert_eq!(split, events_byte_by_byte(&input, expect, true, Split::OtherAfterTakeOk));
     }
 }
 
-/// A line `end_line` or `scan_line` ended, classified: with `split`, as `Core::receive`
-/// classifies it (`take_ended_ok`, then `classify_unless_ok`); without, the way that
-/// replaced, `classify_plain`.
+/// How a line `end_line` or `scan_line` ended is classified (`classify`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Split {
+    /// `classify_plain`, the way the fed-16 round replaced.
+    Plain,
+    /// `take_ended_ok`, then `classify_unless_ok`: `Core::receive`'s way from the fed-16 round
+    /// to the lines round.
+    UnlessOk,
+    /// `take_ended_ok`, `take_plain_info` (handed out by `ended_info`), then `classify_other`:
+    /// `Core::receive`'s way since the lines round.
+    Other,
+    /// `Other` without `take_ended_ok`: `Core::receive`'s way for a line fed a byte at a time,
+    /// after `take_ok` declined its line end (only there).
+    OtherAfterTakeOk,
+}
+
+/// A line `end_line` or `scan_line` ended, classified the way `split` names.
 fn classify<'f>(
     framer: &'f mut Framer<N>,
     line: EndedLine,
     state: &mut Detached,
     sent: &[u8],
     name: &[u8],
-    split: bool,
+    split: Split,
 ) -> Status<Event<'f>> {
-    if !split {
+    if split == Split::Plain {
         return framer.classify_plain(line, state, sent, || name);
     }
-    let line = match framer.take_ended_ok(line, state, sent.len()) {
-        Ok(used) => return Status::Complete(Event::Final(FinalResult::Ok), used),
+    let line = match split {
+        Split::OtherAfterTakeOk => line,
+        _ => match framer.take_ended_ok(line, state, sent.len()) {
+            Ok(used) => return Status::Complete(Event::Final(FinalResult::Ok), used),
+            Err(line) => line,
+        },
+    };
+    if split == Split::UnlessOk {
+        return framer.classify_unless_ok(line, state, sent, || name);
+    }
+    let line = match framer.take_plain_info(line, state, sent.len(), || name) {
+        Ok(info) => {
+            let (info, used) = framer.ended_info(info);
+            return Status::Complete(Event::Info(info), used);
+        }
         Err(line) => line,
     };
-    framer.classify_unless_ok(line, state, sent, || name)
+    let (event, used) = framer.classify_other(line, state, sent, || name);
+    Status::Complete(event, used)
 }
 
 /// What `Core::receive` gets from the framer for chunks: `scan_line` (the exchange's name
@@ -599,7 +645,7 @@ fn events_scan_line(
     stream: &[u8],
     (expect, name): (Expect<'_>, &[u8]),
     cuts: &[usize],
-    split: bool,
+    split: Split,
 ) -> (Vec<(Owned, usize)>, [u64; 4], Detached) {
     let mut framer = Framer::<N>::new();
     let sent = expect.sent();
@@ -733,7 +779,7 @@ fn events_byte_by_byte(
     stream: &[u8],
     (expect, name): (Expect<'_>, &[u8]),
     plain: bool,
-    split: bool,
+    split: Split,
 ) -> (Vec<(Owned, usize)>, [u64; 4], Detached) {
     let mut framer = Framer::<N>::new();
     let sent = expect.sent();
@@ -764,4 +810,42 @@ fn events_byte_by_byte(
         }
     }
     (events, totals(&framer), state)
+}
+
+/// The echo of a line of any length (1 to 30 bytes), and the same line with any one byte
+/// changed, classified as `Core::receive` classifies it since the lines round
+/// (`classify_other`, its echo compared a word at a time) is `feed`, a byte at a time and in
+/// chunks: the echo only for the exact line.
+#[test]
+fn echo_of_any_length_is_feed() {
+    let text = b"AT+CGDCONT=1,\"IP\",\"CMNET\",0,0";
+    for len in 1..=text.len() {
+        let command = Command {
+            sent: text[..len].to_vec(),
+            name: b"CGDCONT".to_vec(),
+            echo_required: true,
+            multi_line: None,
+        };
+        for changed in (0..len).map(Some).chain([None]) {
+            let mut input = text[..len].to_vec();
+            if let Some(i) = changed {
+                input[i] ^= 0x20;
+            }
+            input.extend_from_slice(b"\r\n+CGDCONT: 1\r\n\r\nOK\r\n");
+            let expect = (expect_of(Some(&command)), &command.name[..]);
+            let feed = events_and_state(&input, expect, &[1], false);
+            assert_eq!(
+                events_byte_by_byte(&input, expect, true, Split::OtherAfterTakeOk),
+                feed,
+                "{len} {changed:?}"
+            );
+            for chunk in [2, 5, 16, usize::MAX] {
+                assert_eq!(
+                    events_scan_line(&input, expect, &[chunk], Split::Other),
+                    events_and_state(&input, expect, &[chunk], false),
+                    "{len} {changed:?} {chunk}"
+                );
+            }
+        }
+    }
 }

@@ -596,44 +596,78 @@ impl<const N: usize> Core<N> {
         // (control bytes, a handshake reply, an over-long line) the general way.
         match self.framer.end_line(b) {
             Some(line) => self.receive_line(line),
-            // The byte again as a slice of its own here, not the caller's: passing the
-            // caller's slice kept its address alive across the caller's loop over the bytes
-            // (an instruction a byte).
-            None => self.receive_chunk(&[b]),
+            None => self.receive_alone(b),
         }
+    }
+
+    /// [`Core::receive_byte`] of a byte that needs the general way (a control byte, a
+    /// handshake reply, an over-long line): the byte again as a slice of its own here, not the
+    /// caller's (passing the caller's slice kept its address alive across the caller's loop
+    /// over the bytes, an instruction a byte). Out of line: the slice's room on the stack was
+    /// `receive_byte`'s frame for every byte, `OK` included (2 instructions a call).
+    #[inline(never)]
+    fn receive_alone(&mut self, b: u8) -> Status<Output<'_>> {
+        self.receive_chunk(&[b])
     }
 
     /// [`Core::receive`] of a line end that ended `line` (not `OK` ending the exchange, which
-    /// `receive_byte` took), or a line a chunk ended (`receive_ok_first`): the line classified
-    /// as the general way classifies it (`Framer::classify_plain`, the information line of a
-    /// typed request first).
+    /// `receive_byte` took): the line classified as the general way classifies it
+    /// (`Framer::classify_plain`, the information line of a typed request first).
     #[inline(never)]
     fn receive_line(&mut self, line: EndedLine) -> Status<Output<'_>> {
-        self.classify_line(line)
+        // Without `take_ended_ok`'s test: `take_ok` made it on the same line (its length and
+        // the state unchanged since), and declined it (an `OK` that came here anyway would
+        // still be classified so, by `classify_other`).
+        self.classify_line::<false>(line)
     }
 
     /// `receive_line`, inline: `receive_ok_first` classifies the line a chunk ended here
-    /// itself (a call to `receive_line` cost a chunk's line about 6 instructions more than
-    /// the general way it replaces).
+    /// itself, `OK` ending the exchange first (`OK_FIRST`; a call to `receive_line` cost a
+    /// chunk's line about 6 instructions more than the general way it replaces).
     #[inline(always)]
-    fn classify_line(&mut self, line: EndedLine) -> Status<Output<'_>> {
+    fn classify_line<const OK_FIRST: bool>(&mut self, line: EndedLine) -> Status<Output<'_>> {
         // `OK` ending the exchange first, handed out as itself: through `classify_plain`'s
         // event it cost `OK` a chunk cut or began with a lone LF about 20 instructions more.
         let sent_len = usize::from(self.sent_len).min(N);
-        let line = match self.framer.take_ended_ok(line, &mut self.state, sent_len) {
-            Ok(used) => return Status::Complete(Output::Done(FinalResult::Ok), used),
-            Err(line) => line,
+        let line = if OK_FIRST {
+            match self.framer.take_ended_ok(line, &mut self.state, sent_len) {
+                Ok(used) => return Status::Complete(Output::Done(FinalResult::Ok), used),
+                Err(line) => line,
+            }
+        } else {
+            line
         };
-        let (sent, name) = lines_in(&self.tx, self.sent_len, self.name_start, self.name_len);
+        // Then a typed request's information line, handed out as itself; any other line
+        // classified out of line (`receive_other`): inline, its ways met the information
+        // line's in one `match` of the event (the information line about 11 instructions more).
+        // The name's place read only for a line that may be the information line (read at
+        // the start, they cost every other line about 10 instructions).
+        let (_, name) = lines_at(&self.tx, &self.sent_len, &self.name_start, &self.name_len);
         match self
             .framer
-            .classify_unless_ok(line, &mut self.state, sent, name)
+            .take_plain_info(line, &mut self.state, sent_len, name)
         {
-            Status::Partial => Status::Partial,
-            Status::Complete(event, used) => {
-                Status::Complete(output(event, &mut self.counters), used)
+            Ok(info) => {
+                let (info, used) = self.framer.ended_info(info);
+                Status::Complete(Output::Info(info), used)
             }
+            Err(line) => self.receive_other(line),
         }
+    }
+
+    /// [`Core::classify_line`] of a line that is neither `OK` ending the exchange nor a typed
+    /// request's information line (the echo, `+CME ERROR`, `ERROR`, a continuation line, an
+    /// unsolicited line): classified on the detached state (`Framer::classify_other`), without
+    /// an `Expect` built and the framer's call (`+CME ERROR` about 20 instructions less, the
+    /// echo of `AT+CSQ` about 17, fed a byte at a time).
+    #[inline(never)]
+    fn receive_other(&mut self, line: EndedLine) -> Status<Output<'_>> {
+        // The name's place read only when the name is (a line `+...`): read at the start,
+        // they were held across the rest of the classification (`+CME ERROR` about 6
+        // instructions).
+        let (framer, state, counters, (sent, name)) = self.parts();
+        let (event, used) = framer.classify_other(line, state, sent(), name);
+        Status::Complete(output(event, counters), used)
     }
 
     /// [`Core::receive`] of a chunk, through `Framer::scan_line`: the commonest line, `OK`
@@ -653,7 +687,7 @@ impl<const N: usize> Core<N> {
         let sent_len = usize::from(self.sent_len).min(N);
         match self.framer.scan_line(input, &mut self.state, sent_len) {
             Scanned::Ok(used) => Status::Complete(Output::Done(FinalResult::Ok), used),
-            Scanned::Line(line) => self.classify_line(line),
+            Scanned::Line(line) => self.classify_line::<true>(line),
             Scanned::Partial => Status::Partial,
             Scanned::Rest(from) => {
                 let mut status = self.receive_chunk(input.get(from..).unwrap_or(&[]));
@@ -665,12 +699,19 @@ impl<const N: usize> Core<N> {
         }
     }
 
-    /// [`Core::receive`] for the adapters, which read chunks, and the general way of
-    /// `Core::receive` (for what its own ways leave): the framer's `feed_detached_apart`,
-    /// without the one-byte path inline, for flash (a read of a single byte goes the framer's
-    /// general way: correct, slower), nor the information line taken apart.
-    #[inline(never)]
-    pub(crate) fn receive_chunk(&mut self, input: &[u8]) -> Status<Output<'_>> {
+    /// The framer, the exchange's state and the counters, borrowed apart, with the lines of the
+    /// last command ([`lines_at`]: each read only when asked for).
+    #[inline(always)]
+    // Borrows apart, one per field a caller uses: no type to name them by.
+    #[allow(clippy::type_complexity)]
+    fn parts<'s>(
+        &'s mut self,
+    ) -> (
+        &'s mut Framer<N>,
+        &'s mut Detached,
+        &'s mut ClientCounters,
+        (impl Fn() -> &'s [u8] + Copy, impl Fn() -> &'s [u8] + Copy),
+    ) {
         let Core {
             framer,
             tx,
@@ -681,18 +722,21 @@ impl<const N: usize> Core<N> {
             counters,
             ..
         } = self;
+        let lines = lines_at(tx, sent_len, name_start, name_len);
+        (framer, state, counters, lines)
+    }
+
+    /// [`Core::receive`] for the adapters, which read chunks, and the general way of
+    /// `Core::receive` (for what its own ways leave): the framer's `feed_detached_apart`,
+    /// without the one-byte path inline, for flash (a read of a single byte goes the framer's
+    /// general way: correct, slower), nor the information line taken apart.
+    #[inline(never)]
+    pub(crate) fn receive_chunk(&mut self, input: &[u8]) -> Status<Output<'_>> {
         // The lines of the last command, where `start` put them, within the transmit buffer
         // (read only while it is in flight). Cut only when a line completes.
         // The name apart from the line sent: cut only for a line that is not `OK` ending the
         // exchange.
-        let tx = &*tx;
-        // Clamped to the buffer rather than tested (`start` keeps them within it): a compare
-        // and a move each, no slice to select.
-        let sent = || tx.split_at(usize::from(*sent_len).min(N)).0;
-        let name = || {
-            let rest = tx.split_at(usize::from(*name_start).min(N)).1;
-            rest.split_at(usize::from(*name_len).min(rest.len())).0
-        };
+        let (framer, state, counters, (sent, name)) = self.parts();
         match framer.feed_detached_apart(input, state, sent, name) {
             Status::Partial => Status::Partial,
             Status::Complete(event, used) => Status::Complete(output(event, counters), used),
@@ -700,21 +744,22 @@ impl<const N: usize> Core<N> {
     }
 }
 
-/// The line sent and (a function giving) the command's name, where `start` put them in the
-/// transmit buffer `tx`: the name apart from the line sent, cut only for a line that is not
-/// `OK` ending the exchange. Clamped to the buffer rather than tested (`start` keeps them
-/// within it): a compare and a move each, no slice to select.
+/// The line sent and the command's name, where `start` put them in the transmit buffer `tx`
+/// (their places in `Core`'s fields, borrowed), each cut by its function when it is asked for:
+/// the name apart from the line sent, cut only for a line that needs it.
 #[inline(always)]
-fn lines_in<'t, const N: usize>(
+fn lines_at<'t, const N: usize>(
     tx: &'t [u8; N],
-    sent_len: u16,
-    name_start: u16,
-    name_len: u8,
-) -> (&'t [u8], impl FnOnce() -> &'t [u8]) {
-    let sent = tx.split_at(usize::from(sent_len).min(N)).0;
+    sent_len: &'t u16,
+    name_start: &'t u16,
+    name_len: &'t u8,
+) -> (impl Fn() -> &'t [u8] + Copy, impl Fn() -> &'t [u8] + Copy) {
+    // Clamped to the buffer rather than tested (`start` keeps them within it): a compare
+    // and a move each, no slice to select.
+    let sent = move || tx.split_at(usize::from(*sent_len).min(N)).0;
     let name = move || {
-        let rest = tx.split_at(usize::from(name_start).min(N)).1;
-        rest.split_at(usize::from(name_len).min(rest.len())).0
+        let rest = tx.split_at(usize::from(*name_start).min(N)).1;
+        rest.split_at(usize::from(*name_len).min(rest.len())).0
     };
     (sent, name)
 }
