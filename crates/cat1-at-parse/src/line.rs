@@ -493,6 +493,13 @@ impl<const N: usize> LineBuffer<N> {
         self.buf.get(..self.len).unwrap_or(&[])
     }
 
+    /// [`Self::pending`], forgotten: the bytes stay readable until the next byte is stored.
+    pub fn take_pending(&mut self) -> &[u8] {
+        let n = self.pending().len();
+        self.clear_pending();
+        self.buf.get(..n).unwrap_or(&[])
+    }
+
     /// Forgets the line being assembled (it was consumed some other way, e.g. the `+ok` of the
     /// handshake, which arrives without a line end).
     pub fn clear_pending(&mut self) {

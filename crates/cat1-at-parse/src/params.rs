@@ -511,6 +511,30 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// `next_text` and `next_number` on any bytes (and on texts of the bytes around the
+        /// word test's threshold) against `next` and `next` with `parse_int`. (A second
+        /// reader's test.)
+        #[test]
+        fn next_text_and_next_number_on_any_bytes(
+            raw in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40),
+            skew in proptest::collection::vec(
+                proptest::sample::select(&b",\"-,,+\x2c\x2d\x80\xff0123456789"[..]),
+                0..40,
+            ),
+        ) {
+            for raw in [&raw[..], &skew[..]] {
+                let want: Vec<&[u8]> = Params::new(raw).iter().collect();
+                proptest::prop_assert_eq!(&texts(raw), &want);
+                let mut it = Params::new(raw).iter();
+                let nums: Vec<Result<u32, &[u8]>> = core::iter::from_fn(|| it.next_number()).collect();
+                let want_n: Vec<Result<u32, &[u8]>> =
+                    want.iter().map(|p| parse_int(p).map_err(|_| *p)).collect();
+                proptest::prop_assert_eq!(nums, want_n);
+            }
+        }
+    }
+
     /// The parameters of `raw` as `next_text` cuts them.
     fn texts(raw: &[u8]) -> Vec<&[u8]> {
         let mut it = Params::new(raw).iter();

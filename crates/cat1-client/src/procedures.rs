@@ -464,6 +464,14 @@ macro_rules! procedures {
             // Whatever was in flight (the probe, which transparent mode forwards as data) is
             // over: the guard silence also proves no late answer is coming.
             self.core.abort();
+            // What the probe left without a line end (data a transparent mode forwarded from
+            // the network) goes to the listener as data, before what the guard time drains, in
+            // order; left pending, it would hide the module's `a`, which comes at the start of
+            // a line only.
+            let partial = self.core.take_partial();
+            if !partial.is_empty() {
+                self.listener.data(partial);
+            }
             maybe_await!($mode, self.quiet(guard)).map_err(EnterError::Io)?;
             self.core.settled();
             if !maybe_await!($mode, self.handshake_step(true)).map_err(EnterError::Io)? {

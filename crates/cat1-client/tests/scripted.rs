@@ -149,6 +149,26 @@ fn entering_command_mode_from_net_mode() {
 }
 
 #[test]
+fn data_the_probe_left_pending_goes_to_the_listener_and_the_handshake_goes_on() {
+    // NET mode: the probe goes out as data, and the network's data (no line end) comes back
+    // while it waits. Left pending in the framer, it hid the `a` (`WaitingForA`); it is data.
+    for chunk in [1, 2, 64] {
+        let (mut m, _) = modem(
+            chunk,
+            vec![
+                step(b"AT\r", &[(5, b"xy")]),
+                step(b"+++", &[(20, b"a")]),
+                step(b"a", &[(20, b"+ok")]),
+                step(b"AT\r", &[(5, b"AT\r\r\nOK\r\n")]),
+            ],
+        );
+        assert_eq!(m.enter_command_mode(), Ok(()), "chunk {chunk}");
+        assert_eq!(m.listener().data, b"xy", "chunk {chunk}");
+        assert!(m.listener().lines.is_empty(), "chunk {chunk}");
+    }
+}
+
+#[test]
 fn the_guard_silence_comes_before_the_escape() {
     let (m, clock) = modem(
         1,
@@ -196,6 +216,35 @@ fn the_probe_the_confirmation_and_a_command_wait_for_their_own_timeouts() {
     // The settle time first (200 ms: the confirmation timed out with echo unknown), then 5,000.
     let left = clock.millis() - entered;
     assert!((5_200..5_260).contains(&left), "{left}");
+}
+
+/// Each of the probe's and the confirmation's timeouts on its own (the sum in
+/// `the_probe_the_confirmation_and_a_command_wait_for_their_own_timeouts` is the same with the two
+/// swapped: 300 + 3,000 either way). From a second reading.
+#[test]
+fn the_probe_alone_waits_300_ms_and_the_confirmation_3_s() {
+    let (mut m, clock) = modem(1, vec![step(b"AT\r", &[])]);
+    assert_eq!(m.probe(), Ok(false));
+    let probed = clock.millis();
+    assert!((300..360).contains(&probed), "probe waited {probed}");
+    let (mut m, clock) = modem(
+        1,
+        vec![
+            step(b"+++", &[(20, b"a")]),
+            step(b"a", &[(20, b"+ok")]),
+            step(b"AT\r", &[]),
+        ],
+    );
+    assert_eq!(
+        m.enter_command_mode_without_probe(),
+        Err(EnterError::Confirm(CommandError::Timeout))
+    );
+    // The guard silence (1,000), the two replies (20 + 20), then the confirmation's 3,000.
+    let confirmed = clock.millis();
+    assert!(
+        (4_040..4_100).contains(&confirmed),
+        "confirmation: {confirmed}"
+    );
 }
 
 #[test]

@@ -1303,6 +1303,44 @@ mod tests {
         assert_eq!(Csq::decode(b"4294967296,0"), Err(InfoError));
     }
 
+    /// `Csq`'s decoding before this stop's rounds (the comma found a byte at a time, `int` on
+    /// each side): the reference of `csq_any_text_is_the_original`.
+    fn csq_original(text: &[u8]) -> Result<Csq, InfoError> {
+        let (a, b) = split_at_comma(text, text.iter().position(|&b| b == b','));
+        let int =
+            |t: &[u8]| cat1_at_parse::parse_int(cat1_at_parse::unquote(t)).map_err(|_| InfoError);
+        let (rssi, ber) = (int(a)?, int(b.ok_or(InfoError)?)?);
+        let ok = (rssi <= 31 || rssi == 99) && (ber <= 7 || ber == 99);
+        match (u8::try_from(rssi), u8::try_from(ber)) {
+            (Ok(rssi), Ok(ber)) if ok => Ok(Csq { rssi, ber }),
+            _ => Err(InfoError),
+        }
+    }
+
+    proptest::proptest! {
+        /// `Csq::decode` and `Csq::from_info` on any text against the decoding before this
+        /// stop's rounds (the pattern, the capped general way, the space before `trim`). (A
+        /// second reader's test.)
+        #[test]
+        fn csq_any_text_is_the_original(
+            text in proptest::collection::vec(
+                proptest::sample::select(&b"0000111223345678999,, \t\"\r\nax\x0b\xa0"[..]),
+                0..16,
+            ),
+            any in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..8),
+        ) {
+            for t in [&text[..], &any[..]] {
+                proptest::prop_assert_eq!(Csq::decode(t), csq_original(t));
+                let mut line = b"+CSQ:".to_vec();
+                line.extend_from_slice(t);
+                if let Some(info) = InfoLine::parse(&line) {
+                    let body = info.line().get(info.name().len() + 2..).unwrap_or(&[]);
+                    proptest::prop_assert_eq!(Csq::from_info(info), csq_original(trim(body)));
+                }
+            }
+        }
+    }
+
     #[test]
     fn csq_in_the_modules_forms() {
         for (text, want) in [

@@ -161,7 +161,8 @@ pub(crate) fn validate_text<'a>(
                     min_bytes,
                     max_bytes,
                 } if text.len().is_multiple_of(2) => (
-                    // 16-bit counts doubled: no overflow.
+                    // 16-bit counts doubled: no overflow with a 32-bit usize (the counts come from
+                    // the descriptions, not the wire; wrapping, never a panic, on a 16-bit one).
                     usize::from(min_bytes).wrapping_mul(2),
                     usize::from(max_bytes).wrapping_mul(2),
                     Charset::HexDigits,
