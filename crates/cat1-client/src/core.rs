@@ -684,6 +684,18 @@ impl<const N: usize> Core<N> {
     /// `Core::receive` itself).
     #[inline(never)]
     fn receive_ok_first(&mut self, input: &[u8]) -> Status<Output<'_>> {
+        // `\r\nOK\r\n` first (most chunks that start with a line, all at once), in this
+        // small frame: the scan's frame and registers only for the rest.
+        let sent_len = usize::from(self.sent_len).min(N);
+        if self.framer.take_crlf_ok(input, &mut self.state, sent_len) {
+            return Status::Complete(Output::Done(FinalResult::Ok), 6);
+        }
+        self.receive_scan(input)
+    }
+
+    /// [`Core::receive_ok_first`] past its test for `\r\nOK\r\n`.
+    #[inline(never)]
+    fn receive_scan(&mut self, input: &[u8]) -> Status<Output<'_>> {
         let sent_len = usize::from(self.sent_len).min(N);
         match self.framer.scan_line(input, &mut self.state, sent_len) {
             Scanned::Ok(used) => Status::Complete(Output::Done(FinalResult::Ok), used),
