@@ -574,6 +574,15 @@ impl<const N: usize> Core<N> {
             [b] => self.receive_byte(b),
             // Nothing can come out of no input (the framer holds no event).
             [] => Status::Partial,
+            // `\r\nOK\r\n` (most chunks that start with a line, all at once) inline: no call.
+            _ if self.framer.take_crlf_ok(
+                input,
+                &mut self.state,
+                usize::from(self.sent_len).min(N),
+            ) =>
+            {
+                Status::Complete(Output::Done(FinalResult::Ok), 6)
+            }
             _ => self.receive_ok_first(input),
         }
     }
@@ -684,18 +693,6 @@ impl<const N: usize> Core<N> {
     /// `Core::receive` itself).
     #[inline(never)]
     fn receive_ok_first(&mut self, input: &[u8]) -> Status<Output<'_>> {
-        // `\r\nOK\r\n` first (most chunks that start with a line, all at once), in this
-        // small frame: the scan's frame and registers only for the rest.
-        let sent_len = usize::from(self.sent_len).min(N);
-        if self.framer.take_crlf_ok(input, &mut self.state, sent_len) {
-            return Status::Complete(Output::Done(FinalResult::Ok), 6);
-        }
-        self.receive_scan(input)
-    }
-
-    /// [`Core::receive_ok_first`] past its test for `\r\nOK\r\n`.
-    #[inline(never)]
-    fn receive_scan(&mut self, input: &[u8]) -> Status<Output<'_>> {
         let sent_len = usize::from(self.sent_len).min(N);
         match self.framer.scan_line(input, &mut self.state, sent_len) {
             Scanned::Ok(used) => Status::Complete(Output::Done(FinalResult::Ok), used),
@@ -1647,9 +1644,17 @@ mod tests {
                 }
             }
         } else if chunk > 1 {
+            // `OLD_WAY` and more: `chunk - OLD_WAY` bytes at a time through `Core::receive` as it
+            // was before it took `\r\nOK\r\n` inline (`receive_before_crlf_ok`).
+            type Receive<const N: usize> =
+                for<'a, 'b> fn(&'a mut Core<N>, &'b [u8]) -> Status<Output<'a>>;
+            let (chunk, receive): (usize, Receive<N>) = match chunk.checked_sub(OLD_WAY) {
+                Some(c) => (c, receive_before_crlf_ok::<N>),
+                None => (chunk, Core::<N>::receive),
+            };
             for piece in input.chunks(chunk) {
                 let mut rest = piece;
-                while let Status::Complete(o, used) = core.receive(rest) {
+                while let Status::Complete(o, used) = receive(&mut core, rest) {
                     assert!(used >= 1 && used <= rest.len());
                     out.push(std::format!("{o:?}"));
                     rest = &rest[used..];
@@ -1671,8 +1676,51 @@ mod tests {
         out
     }
 
+    /// `fed_one_way`'s `chunk` from which it feeds the old way (`receive_before_crlf_ok`).
+    const OLD_WAY: usize = 1 << 20;
+
+    /// `Core::receive` as it was before `Framer::take_crlf_ok` was tried inline on a chunk:
+    /// every chunk of two bytes or more to `receive_ok_first`.
+    fn receive_before_crlf_ok<'a, const N: usize>(
+        core: &'a mut Core<N>,
+        input: &[u8],
+    ) -> Status<Output<'a>> {
+        match *input {
+            [b] if core.framer.take_tracked(b) => Status::Partial,
+            [b] => core.receive_byte(b),
+            [] => Status::Partial,
+            _ => core.receive_ok_first(input),
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        /// `Core::receive` with `\r\nOK\r\n` taken inline (`Framer::take_crlf_ok`) gives
+        /// what it gave before (every chunk to `receive_ok_first`): outputs, counters and
+        /// state, for the same tokens cut anywhere, `OK` after one CR LF or more, cut or not.
+        #[test]
+        fn crlf_ok_inline_is_receive_ok_first(
+            pieces in proptest::collection::vec(0usize..16, 0..20),
+            kind in 0usize..4,
+            echo in 0usize..3,
+            chunk in 2usize..20,
+        ) {
+            const TOKENS: [&[u8]; 16] = [
+                b"AT+CSQ?\r\n", b"AT\r\n", b"+CSQ: 1,2\r\n", b"\r\nOK\r", b"\r\n\r\nOK\r\n",
+                b"OK\r\n", b"ERROR\r\n", b"a", b"+ok", b"\r\nOK\r\n", b"\r", b"\n",
+                b"a much longer line than the buffer holds\r\n", b"+CME ERROR: 3\r\n",
+                b"\r\nOK\n\r", b"\x01OK",
+            ];
+            let input: Vec<u8> = pieces.iter().flat_map(|&i| TOKENS[i].iter().copied()).collect();
+            let echo = [Echo::On, Echo::Off, Echo::Unknown][echo];
+            for c in [chunk, 6, 7, 12, OLD_WAY / 2] {
+                proptest::prop_assert_eq!(
+                    fed_one_way::<32>(kind, echo, &input, c),
+                    fed_one_way::<32>(kind, echo, &input, c + OLD_WAY)
+                );
+            }
+        }
+
         /// `Core::receive` fed a byte at a time (its own small ways for `OK`, other line ends
         /// and a typed request's information lines) gives what the adapters' general way gives
         /// the whole input: outputs, counters and state, for echo, answers in any case, near
