@@ -827,8 +827,8 @@ impl<const N: usize> Framer<N> {
     /// `feed_detached` would hand out `Event::Final(FinalResult::Ok)`, six bytes consumed.
     /// `false`, with nothing changed, for anything else (which `take_ok_line` or
     /// [`Framer::scan_line`] may still take). For a driver fed chunks: the six bytes tested
-    /// as a word and a halfword, in a function small enough for few registers (no frame for
-    /// the scan around it).
+    /// as a word and a halfword, small enough to be inline in the driver's loop (no call, no
+    /// frame: the scan's only for the rest).
     #[inline(always)]
     pub fn take_crlf_ok(&mut self, input: &[u8], state: &mut Detached, sent_len: usize) -> bool {
         let Some(&[a, b, c, d, e, f]) = input.first_chunk::<6>() else {
