@@ -821,6 +821,34 @@ impl<const N: usize> Framer<N> {
         self.ok_at(rest, input.len().wrapping_sub(rest.len()), state, sent_len)
     }
 
+    /// [`Framer::take_ok_line`] of its commonest input alone: `OK` ending the exchange after one
+    /// CR LF and ended by CR LF (`\r\nOK\r\n` at the start of `input`), no line pending.
+    /// Then what `take_ok_line` does for it (the line counted, `state` finished) and `true`:
+    /// `feed_detached` would hand out `Event::Final(FinalResult::Ok)`, six bytes consumed.
+    /// `false`, with nothing changed, for anything else (which `take_ok_line` or
+    /// [`Framer::scan_line`] may still take). For a driver fed chunks: the six bytes tested
+    /// as a word and a halfword, small enough to be inline in the driver's loop (no call, no
+    /// frame: the scan's only for the rest).
+    #[inline(always)]
+    pub fn take_crlf_ok(&mut self, input: &[u8], state: &mut Detached, sent_len: usize) -> bool {
+        let Some(&[a, b, c, d, e, f]) = input.first_chunk::<6>() else {
+            return false;
+        };
+        // As `take_ok_line`: no line pending, a buffer that holds `OK` (`N` known at compile
+        // time); the handshake replies leave `ok_phase` false.
+        if N < 2
+            || self.lines.pending_len() != 0
+            || u32::from_le_bytes([a, b, c, d]) != u32::from_le_bytes(*b"\r\nOK")
+            || u16::from_le_bytes([e, f]) != u16::from_le_bytes(*b"\r\n")
+            || !ok_phase(state.phase, sent_len)
+        {
+            return false;
+        }
+        self.lines_seen = self.lines_seen.wrapping_add(1);
+        state.finish();
+        true
+    }
+
     /// [`Framer::take_ok_line`] past its look at the start: `OK` ending the exchange at the
     /// start of `rest`, with its line end, `skip` bytes into the input. Then the line counted,
     /// `state` finished, and the bytes of the input consumed with it (the LF of a CR LF that

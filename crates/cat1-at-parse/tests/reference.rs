@@ -408,11 +408,14 @@ proptest! {
         let input = input.concat();
         let expect = exchange(kind, command.as_ref());
         for fixed in [&[1usize][..], &[2], &[3], &[4], &[5], &[6], &[16], &[usize::MAX], &cuts] {
-            prop_assert_eq!(
-                events_ok_first(&input, expect, fixed),
-                events_and_state(&input, expect, fixed, false),
-                "chunks {:?}", fixed
-            );
+            // `take_crlf_ok` (`\r\nOK\r\n` alone) before `take_ok_line`, and without it.
+            for crlf in [false, true] {
+                prop_assert_eq!(
+                    events_ok_first(&input, expect, fixed, crlf),
+                    events_and_state(&input, expect, fixed, false),
+                    "chunks {:?}, take_crlf_ok {}", fixed, crlf
+                );
+            }
         }
     }
 }
@@ -734,11 +737,13 @@ fn events_plain(
 }
 
 /// What a driver fed chunks that keeps its exchange detached gets when it tries
-/// `take_ok_line` on each piece first, then `feed_detached`; as `events_and_state` gives them.
+/// `take_ok_line` on each piece first (with `crlf`, `take_crlf_ok` before it), then
+/// `feed_detached`; as `events_and_state` gives them.
 fn events_ok_first(
     stream: &[u8],
     (expect, name): (Expect<'_>, &[u8]),
     cuts: &[usize],
+    crlf: bool,
 ) -> (Vec<(Owned, usize)>, [u64; 4], Detached) {
     let mut framer = Framer::<N>::new();
     let sent = expect.sent();
@@ -750,6 +755,11 @@ fn events_ok_first(
         let take = cuts[i % cuts.len()].min(rest.len());
         let mut piece = &rest[..take];
         loop {
+            if crlf && framer.take_crlf_ok(piece, &mut state, sent.len()) {
+                events.push((Owned::Final(FinalResult::Ok), 6));
+                piece = &piece[6..];
+                continue;
+            }
             if let Some(used) = framer.take_ok_line(piece, &mut state, sent.len()) {
                 assert!(used >= 3 && used <= piece.len());
                 events.push((Owned::Final(FinalResult::Ok), used));
