@@ -1516,10 +1516,11 @@ impl<const N: usize> Framer<N> {
         self.lines.pending()
     }
 
-    /// Hands out and forgets the line being assembled (no line end yet): bytes a transparent
-    /// mode forwarded while an answer was awaited, for example, to be passed on as data rather
-    /// than dropped. Empty while an over-long line is being dropped (already counted).
-    pub fn take_pending(&mut self) -> &[u8] {
+    /// Ends the line being assembled without a line end: bytes a transparent mode forwarded
+    /// while an answer was awaited, for example, to be passed on as data rather than dropped;
+    /// or, for an over-long line being dropped, how many of its bytes were (already counted),
+    /// which its line end would have reported.
+    pub fn take_pending(&mut self) -> crate::Pending<'_> {
         self.lines.take_pending()
     }
 

@@ -93,7 +93,7 @@ pub use framer::{
     Counters, Detached, EndedInfo, EndedLine, Event, Expect, Framer, InfoLine, MULTI_LINE_ANSWERS,
     Progress, Scanned,
 };
-pub use line::{LineBuffer, LineEvent};
+pub use line::{LineBuffer, LineEvent, Pending};
 pub use params::{
     Params, decode_hex, encode_hex, eq_ignore_case, expand_escapes, match_keyword, parse_int,
     parse_int_in, unquote,

@@ -66,6 +66,15 @@ pub(crate) const GATE_OPEN: usize = 0xF0;
 /// ... and otherwise (a handshake reply awaited, or a framer not told yet): no byte passes.
 pub(crate) const GATE_SHUT: usize = 0;
 
+/// A line ended without its line end ([`LineBuffer::take_pending`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending<'a> {
+    /// The bytes of the line (empty when none were pending).
+    Bytes(&'a [u8]),
+    /// An over-long line was being dropped: the bytes of it dropped (already counted).
+    Dropped(usize),
+}
+
 /// `len` while an over-long line is being discarded: no byte fits, so the one-byte fast path
 /// needs no separate check.
 const DISCARDING: usize = usize::MAX;
@@ -493,11 +502,18 @@ impl<const N: usize> LineBuffer<N> {
         self.buf.get(..self.len).unwrap_or(&[])
     }
 
-    /// [`Self::pending`], forgotten: the bytes stay readable until the next byte is stored.
-    pub fn take_pending(&mut self) -> &[u8] {
-        let n = self.pending().len();
-        self.clear_pending();
-        self.buf.get(..n).unwrap_or(&[])
+    /// Ends the line being assembled without a line end: its bytes ([`Self::pending`], readable
+    /// until the next byte is stored), or, for an over-long line being dropped, how many of its
+    /// bytes were dropped (already in the counters), as the line's end would have reported it.
+    pub fn take_pending(&mut self) -> Pending<'_> {
+        let n = self.len;
+        let dropped = self.discarding;
+        self.len = 0;
+        self.discarding = 0;
+        if n == DISCARDING {
+            return Pending::Dropped(dropped);
+        }
+        Pending::Bytes(self.buf.get(..n).unwrap_or(&[]))
     }
 
     /// Forgets the line being assembled (it was consumed some other way, e.g. the `+ok` of the
@@ -534,6 +550,25 @@ impl<const N: usize> LineBuffer<N> {
 mod tests {
     extern crate std;
     use super::*;
+
+    /// `take_pending` ends the line being assembled: its bytes, nothing, or an over-long line's
+    /// dropped bytes (counted once, when dropped); the next line starts afresh either way.
+    #[test]
+    fn take_pending_ends_a_line_or_a_drop() {
+        let mut lb = LineBuffer::<8>::new();
+        assert_eq!(lb.take_pending(), Pending::Bytes(b""));
+        assert!(lines(&mut lb, b"abc").is_empty());
+        assert_eq!(lb.take_pending(), Pending::Bytes(b"abc"));
+        assert_eq!(lb.pending(), b"");
+        assert!(lines(&mut lb, b"0123456789ab").is_empty());
+        assert!(lb.is_discarding());
+        assert_eq!(lb.take_pending(), Pending::Dropped(12));
+        assert!(!lb.is_discarding());
+        assert_eq!((lb.overflows(), lb.bytes_dropped()), (1, 12));
+        // The next line is whole, and nothing more is counted.
+        assert_eq!(lines(&mut lb, b"cd\r\n"), [&b"cd"[..]]);
+        assert_eq!((lb.overflows(), lb.bytes_dropped()), (1, 12));
+    }
     use std::vec::Vec;
 
     fn lines<const N: usize>(lb: &mut LineBuffer<N>, mut input: &[u8]) -> Vec<Vec<u8>> {

@@ -16,7 +16,7 @@
 
 use cat1_at_parse::{
     CommandLine, Detached, EncodeError, EndedLine, Event, Expect, FinalResult, Framer, InfoLine,
-    MAX_LINE, Scanned, Status, Writer,
+    MAX_LINE, Pending, Scanned, Status, Writer,
 };
 use cat1_config::Value;
 use cat1_config::request::{FIXED_MAX, FixedLine, RequestError};
@@ -535,12 +535,14 @@ impl<const N: usize> Core<N> {
         bytes
     }
 
-    /// Hands out and forgets the bytes of a line still being assembled (no line end yet): in
-    /// NET mode, data the module forwarded from the network while the probe `AT` waited for
-    /// an answer that never came. Take them before a handshake ([`Core::start_escape`]): the
-    /// module's `a` is recognised only at the start of a line, so bytes left pending would
-    /// hide it. The adapters hand them to the listener as data.
-    pub fn take_partial(&mut self) -> &[u8] {
+    /// Ends a line still being assembled (no line end yet) and hands it out: in NET mode, data
+    /// the module forwarded from the network while the probe `AT` waited for an answer that
+    /// never came ([`Pending::Bytes`]), or, when that data overflowed the buffer, how many of
+    /// its bytes were dropped ([`Pending::Dropped`], already counted). Call it before a
+    /// handshake ([`Core::start_escape`]): the module's `a` is recognised only at the start of
+    /// a line, so a line left pending, or being dropped, would hide it. The adapters hand the
+    /// bytes to the listener as data, and a drop as an overflow.
+    pub fn take_partial(&mut self) -> Pending<'_> {
         self.framer.take_pending()
     }
 

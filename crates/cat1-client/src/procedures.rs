@@ -468,9 +468,15 @@ macro_rules! procedures {
             // the network) goes to the listener as data, before what the guard time drains, in
             // order; left pending, it would hide the module's `a`, which comes at the start of
             // a line only.
-            let partial = self.core.take_partial();
-            if !partial.is_empty() {
-                self.listener.data(partial);
+            match self.core.take_partial() {
+                cat1_at_parse::Pending::Bytes(partial) => {
+                    if !partial.is_empty() {
+                        self.listener.data(partial);
+                    }
+                }
+                // More than the line buffer holds (counted as it was dropped): reported as the
+                // line's end would have reported it.
+                cat1_at_parse::Pending::Dropped(dropped) => self.listener.overflow(dropped),
             }
             maybe_await!($mode, self.quiet(guard)).map_err(EnterError::Io)?;
             self.core.settled();

@@ -169,6 +169,36 @@ fn data_the_probe_left_pending_goes_to_the_listener_and_the_handshake_goes_on() 
 }
 
 #[test]
+fn over_long_data_the_probe_left_is_reported_and_the_handshake_goes_on() {
+    // The same, with more network data than the line buffer holds (616): the framer was
+    // dropping it when the escape started, and the `a` went with it. Its end is reported as
+    // a line's would be: an overflow of the bytes dropped (counted as they were). From a
+    // second reading. (Fed a byte at a time, the probe times out before the data ends, and
+    // the guard time drains the rest as data.)
+    let long = vec![b'x'; 700];
+    for chunk in [64, 700] {
+        let (mut m, _) = modem(
+            chunk,
+            vec![
+                step(b"AT\r", &[(5, &long[..])]),
+                step(b"+++", &[(20, b"a")]),
+                step(b"a", &[(20, b"+ok")]),
+                step(b"AT\r", &[(5, b"AT\r\r\nOK\r\n")]),
+            ],
+        );
+        assert_eq!(m.enter_command_mode(), Ok(()), "chunk {chunk}");
+        let counters = m.counters();
+        assert_eq!(
+            (counters.overflows, counters.bytes_dropped),
+            (1, 700),
+            "chunk {chunk}"
+        );
+        assert_eq!(m.listener().overflows, [700], "chunk {chunk}");
+        assert!(m.listener().data.is_empty(), "chunk {chunk}");
+    }
+}
+
+#[test]
 fn the_guard_silence_comes_before_the_escape() {
     let (m, clock) = modem(
         1,
