@@ -677,7 +677,10 @@ enum Next {
 
 /// The response framer, with a line buffer of `N` bytes ([`crate::MAX_LINE`] holds every line of
 /// the manual's command set).
+// `repr(C)`, the line buffer first: at the framer's own address (and so at the core's, which puts
+// its framer first), where `take_tracked`'s one `ldrd` of the length and the gate reaches it.
 #[derive(Debug, Clone)]
+#[repr(C)]
 pub struct Framer<const N: usize> {
     lines: LineBuffer<N>,
     lines_seen: u32,
@@ -1792,9 +1795,9 @@ impl<'c, F: Fn() -> &'c [u8]> Apart<'_, 'c, F> {
 mod tests {
     use super::*;
 
-    /// The line buffer at the framer's own address (and so at the core's, which puts its framer
-    /// first): `take_tracked`'s one `ldrd` of the length and the gate reaches it from the
-    /// core's base. Speed only: a layout that moved it would cost a load a byte, nothing else.
+    /// The line buffer at the framer's own address (`repr(C)`, and so at the core's, which puts
+    /// its framer first): `take_tracked`'s one `ldrd` of the length and the gate reaches it
+    /// from the core's base.
     #[test]
     fn the_line_buffer_comes_first() {
         assert_eq!(core::mem::offset_of!(Framer<616>, lines), 0);
