@@ -348,8 +348,17 @@ impl<const N: usize> LineBuffer<N> {
                 dst.get_mut(last..).and_then(<[u8]>::first_chunk_mut::<4>),
             ) {
                 if taken != limit {
+                    let word = u32::from_le_bytes(four);
                     *slot = four;
-                    let low = tail_below(u32::from_le_bytes(four));
+                    let low = if COUNTED {
+                        tail_below(word)
+                    } else {
+                        // `scan_plain` keeps the mask of the new bytes (`limit - taken`, 1 to
+                        // 3, the high ones): without it LLVM laid `qemu/`'s gate out anew, its
+                        // CSQ 2 instructions up fed 16 and 64 bytes at a time.
+                        let new = u32::MAX << ((limit.wrapping_sub(taken).wrapping_neg() & 3) * 8);
+                        bytes_below(word, b'\r' + 1) & new
+                    };
                     taken = if low != 0 {
                         last.wrapping_add((low.trailing_zeros() / 8) as usize)
                     } else {
