@@ -142,8 +142,9 @@ const fn bytes_below(word: u32, n: u8) -> u32 {
 /// [`bytes_below`] CR + 1 of a chunk's last word, overlapping the word before it: its first
 /// (low) bytes were taken already, so none of them is below CR + 1, and such a byte neither is
 /// marked nor borrows from the byte after it. So the lowest mark is exact and falls on a new
-/// byte without a mask of the new bytes (its shift cost about 5 instructions a chunk that ends
-/// inside a line; the masked form is kept in the tests, a proptest compares them).
+/// byte without a mask of the new bytes (its shift cost `Framer::scan_line` about 5
+/// instructions a last word; `scan_plain` keeps it, see `scan_after`; the masked form is kept
+/// in the tests, a proptest compares them).
 #[inline(always)]
 const fn tail_below(word: u32) -> u32 {
     bytes_below(word, b'\r' + 1)
