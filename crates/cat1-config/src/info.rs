@@ -1154,32 +1154,16 @@ mod tests {
         /// other bytes; `decode` gives what it gave before the pattern.
         #[test]
         fn csq_plain_is_general(
-            text in proptest::prop_oneof![
-                // The module's form and its near misses: up to three bytes each side of a
-                // comma, the digits' neighbours (`/`, `:`) among them.
-                (
-                    proptest::collection::vec(proptest::sample::select(&b"0189/: \"a"[..]), 0..4),
-                    proptest::collection::vec(proptest::sample::select(&b"0189/: \"a,"[..]), 0..4),
-                )
-                    .prop_map(|(a, b)| [a, std::vec![b','], b].concat()),
-                proptest::collection::vec(
-                    proptest::sample::select(&b"0123456789,, \"a/:\x00"[..]),
-                    0..7,
-                ),
-            ],
+            // The module's form and its near misses: up to three bytes each side of a comma, the
+            // digits' neighbours (`/`, `:`) among them.
+            text in csq_texts(b"0189/: \"a", 4, b"0123456789,, \"a/:\x00", 7),
         ) {
             if let Some(plain) = Csq::plain(&text) {
                 proptest::prop_assert_eq!(Ok(plain), Csq::general(&text));
             }
             // And whole answers: the same as before the pattern (the general way alone, then
             // the range check).
-            let before = Csq::general(&text).and_then(|(rssi, ber)| {
-                let ok = (rssi <= 31 || rssi == 99) && (ber <= 7 || ber == 99);
-                match (u8::try_from(rssi), u8::try_from(ber)) {
-                    (Ok(rssi), Ok(ber)) if ok => Ok(Csq { rssi, ber }),
-                    _ => Err(InfoError),
-                }
-            });
+            let before = Csq::general(&text).and_then(csq_checked);
             proptest::prop_assert_eq!(Csq::decode(&text), before);
         }
     }
@@ -1234,10 +1218,14 @@ mod tests {
 
     /// `Csq::decode` as it was with `csq_general_before`.
     fn csq_decode_before(text: &[u8]) -> Result<Csq, InfoError> {
-        let (rssi, ber) = match Csq::plain(text) {
-            Some(values) => values,
-            None => csq_general_before(text)?,
-        };
+        match Csq::plain(text) {
+            Some(values) => csq_checked(values),
+            None => csq_general_before(text).and_then(csq_checked),
+        }
+    }
+
+    /// The range check of `Csq::decode`, as it was written before this stop's rounds.
+    fn csq_checked((rssi, ber): (u32, u32)) -> Result<Csq, InfoError> {
         let ok = (rssi <= 31 || rssi == 99) && (ber <= 7 || ber == 99);
         match (u8::try_from(rssi), u8::try_from(ber)) {
             (Ok(rssi), Ok(ber)) if ok => Ok(Csq { rssi, ber }),
@@ -1245,22 +1233,27 @@ mod tests {
         }
     }
 
+    /// Texts for the CSQ proptests: `side` bytes (fewer than `side_len`) each side of a comma,
+    /// or `any` bytes (fewer than `any_len`).
+    fn csq_texts(
+        side: &'static [u8],
+        side_len: usize,
+        any: &'static [u8],
+        any_len: usize,
+    ) -> impl proptest::strategy::Strategy<Value = std::vec::Vec<u8>> {
+        let side = || proptest::collection::vec(proptest::sample::select(side), 0..side_len);
+        proptest::prop_oneof![
+            (side(), side()).prop_map(|(a, b)| [a, std::vec![b','], b].concat()),
+            proptest::collection::vec(proptest::sample::select(any), 0..any_len),
+        ]
+    }
+
     proptest::proptest! {
         /// The capped numbers decode every text as `int` did: the same values and the same
         /// refusals (numbers above 99, beyond `u32`, with spaces or quotes inside or around).
         #[test]
         fn csq_capped_decodes_as_int_did(
-            text in proptest::prop_oneof![
-                (
-                    proptest::collection::vec(proptest::sample::select(&b"00123789 \"\t"[..]), 0..13),
-                    proptest::collection::vec(proptest::sample::select(&b"00123789 \"\t,"[..]), 0..13),
-                )
-                    .prop_map(|(a, b)| [a, std::vec![b','], b].concat()),
-                proptest::collection::vec(
-                    proptest::sample::select(&b"0123456789,, \"a/:\x00\t"[..]),
-                    0..14,
-                ),
-            ],
+            text in csq_texts(b"00123789 \"\t", 13, b"0123456789,, \"a/:\x00\t", 14),
         ) {
             proptest::prop_assert_eq!(Csq::decode(&text), csq_decode_before(&text));
             // The values the range check lets through are the same.
@@ -1306,15 +1299,7 @@ mod tests {
     /// `Csq`'s decoding before this stop's rounds (the comma found a byte at a time, `int` on
     /// each side): the reference of `csq_any_text_is_the_original`.
     fn csq_original(text: &[u8]) -> Result<Csq, InfoError> {
-        let (a, b) = split_at_comma(text, text.iter().position(|&b| b == b','));
-        let int =
-            |t: &[u8]| cat1_at_parse::parse_int(cat1_at_parse::unquote(t)).map_err(|_| InfoError);
-        let (rssi, ber) = (int(a)?, int(b.ok_or(InfoError)?)?);
-        let ok = (rssi <= 31 || rssi == 99) && (ber <= 7 || ber == 99);
-        match (u8::try_from(rssi), u8::try_from(ber)) {
-            (Ok(rssi), Ok(ber)) if ok => Ok(Csq { rssi, ber }),
-            _ => Err(InfoError),
-        }
+        csq_general_before(text).and_then(csq_checked)
     }
 
     proptest::proptest! {
