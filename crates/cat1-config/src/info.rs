@@ -1156,7 +1156,7 @@ mod tests {
         fn csq_plain_is_general(
             // The module's form and its near misses: up to three bytes each side of a comma, the
             // digits' neighbours (`/`, `:`) among them.
-            text in csq_texts(b"0189/: \"a", 4, b"0123456789,, \"a/:\x00", 7),
+            text in csq_texts(b"0189/: \"a", b"0189/: \"a,", 4, b"0123456789,, \"a/:\x00", 7),
         ) {
             if let Some(plain) = Csq::plain(&text) {
                 proptest::prop_assert_eq!(Ok(plain), Csq::general(&text));
@@ -1233,17 +1233,19 @@ mod tests {
         }
     }
 
-    /// Texts for the CSQ proptests: `side` bytes (fewer than `side_len`) each side of a comma,
-    /// or `any` bytes (fewer than `any_len`).
+    /// Texts for the CSQ proptests: `first` bytes before a comma and `second` bytes after it
+    /// (fewer than `side_len` each; `second` may hold a comma too), or `any` bytes (fewer than
+    /// `any_len`).
     fn csq_texts(
-        side: &'static [u8],
+        first: &'static [u8],
+        second: &'static [u8],
         side_len: usize,
         any: &'static [u8],
         any_len: usize,
     ) -> impl proptest::strategy::Strategy<Value = std::vec::Vec<u8>> {
-        let side = || proptest::collection::vec(proptest::sample::select(side), 0..side_len);
+        let side = |bytes| proptest::collection::vec(proptest::sample::select(bytes), 0..side_len);
         proptest::prop_oneof![
-            (side(), side()).prop_map(|(a, b)| [a, std::vec![b','], b].concat()),
+            (side(first), side(second)).prop_map(|(a, b)| [a, std::vec![b','], b].concat()),
             proptest::collection::vec(proptest::sample::select(any), 0..any_len),
         ]
     }
@@ -1253,7 +1255,13 @@ mod tests {
         /// refusals (numbers above 99, beyond `u32`, with spaces or quotes inside or around).
         #[test]
         fn csq_capped_decodes_as_int_did(
-            text in csq_texts(b"00123789 \"\t", 13, b"0123456789,, \"a/:\x00\t", 14),
+            text in csq_texts(
+                b"00123789 \"\t",
+                b"00123789 \"\t,",
+                13,
+                b"0123456789,, \"a/:\x00\t",
+                14,
+            ),
         ) {
             proptest::prop_assert_eq!(Csq::decode(&text), csq_decode_before(&text));
             // The values the range check lets through are the same.

@@ -409,7 +409,7 @@ pub fn decode_info<'a>(spec: &CommandSpec, info: InfoLine<'a>) -> Result<Values<
 /// `on_values` is called once on `Ok`, never on `Err`.
 // Inlined always, into the caller's frame (the typed `query`, or benches/qemu-machines'
 // harness), where `#[inline]` left it out of line: its own frame, calls and result were
-// about 47 instructions a setting's answer (the manual 29.1 / 28.1 / 23.8 / 23.8 to
+// about 27 instructions a setting's answer (the manual 29.1 / 28.1 / 23.8 / 23.8 to
 // 28.8 / 27.7 / 23.5 / 23.4 per byte; client flash -4). The text located before the values
 // are built: built first, the harness's dispatch of every line took one more instruction
 // (LLVM laid its registers out anew).
