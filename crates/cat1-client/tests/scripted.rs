@@ -394,6 +394,41 @@ fn a_command_that_does_not_fit_is_refused_not_truncated() {
 }
 
 #[test]
+fn the_async_adapter_hands_on_what_the_probe_left_too() {
+    // `over_long_data_the_probe_left_is_reported_and_the_handshake_goes_on` and
+    // `data_the_probe_left_pending_goes_to_the_listener_and_the_handshake_goes_on` through the
+    // async adapter (the same procedure, another pump).
+    let long = vec![b'x'; 700];
+    for (data, chunk) in [(&b"xy"[..], 1), (b"xy", 64), (&long[..], 64)] {
+        let clock = VirtualClock::default();
+        let uart = MockUart::new(
+            &clock,
+            chunk,
+            vec![
+                step(b"AT\r", &[(5, data)]),
+                step(b"+++", &[(20, b"a")]),
+                step(b"a", &[(20, b"+ok")]),
+                step(b"AT\r", &[(5, b"AT\r\r\nOK\r\n")]),
+            ],
+        );
+        let mut m = asynch::Modem::new(uart, clock.clone(), Recorder::default());
+        assert_eq!(
+            block_on(m.enter_command_mode()),
+            Ok(()),
+            "{} bytes",
+            data.len()
+        );
+        if data.len() > 616 {
+            assert_eq!(m.listener().overflows, [data.len()]);
+            assert!(m.listener().data.is_empty());
+        } else {
+            assert_eq!(m.listener().data, data);
+            assert!(m.listener().overflows.is_empty());
+        }
+    }
+}
+
+#[test]
 fn the_async_adapter_runs_the_same_procedures() {
     let clock = VirtualClock::default();
     let uart = MockUart::new(
