@@ -1193,6 +1193,32 @@ impl<const N: usize> Framer<N> {
         self.feed_detached_with::<true>(input, state, sent, name)
     }
 
+    /// [`Framer::feed_detached`] without its fast ways, for flash: the exchange attached for
+    /// every input (no `OK` taken on the detached state, no scan inline), then the framer's
+    /// general way, out of line (the handshake replies, or the line layer and the
+    /// classification). The same events, counters and state as `feed_detached` with the same
+    /// lines, for any input in any chunking, and the same gate told ([`Framer::track`]); the
+    /// bytes consumed may differ where the contract leaves them open (the LF of a CR LF that
+    /// ends a line, which `feed_detached` takes with the line when it is there: see
+    /// [`Framer::feed`]). For a driver whose fast ways are elsewhere, or that can spend some
+    /// instructions a byte for a small general way: about the cost of the attach and a call
+    /// where it is inlined.
+    #[inline(always)]
+    pub fn feed_detached_general<'f>(
+        &'f mut self,
+        input: &[u8],
+        state: &mut Detached,
+        sent: &[u8],
+        name: &[u8],
+    ) -> Status<Event<'f>> {
+        // The gate from the state given, as every detached feed tells it (`take_tracked`).
+        self.track(state);
+        let mut expect = Expect::attach(sent, name, *state);
+        let status = self.feed_any(input, &mut expect);
+        *state = expect.state;
+        status
+    }
+
     /// [`Framer::feed_detached_apart`] (`INFO` false) or [`Framer::feed_detached_plain`].
     #[inline(always)]
     fn feed_detached_with<'f, 'c, const INFO: bool>(
