@@ -328,6 +328,81 @@ fn events_and_state(
     (events, totals(&framer), state)
 }
 
+/// Every event, the counters, the exchange's state and the line left pending after feeding
+/// `stream` in the chunks `cuts` through `feed_detached` or (`general`) `feed_detached_general`,
+/// with the framer's gate (`take_tracked`'s) after each chunk. Not the bytes consumed: the LF of
+/// a CR LF that ends a line is taken with it by `feed_detached` when it is there, left for the
+/// next call by the general way (the contract leaves that open).
+fn events_general(
+    stream: &[u8],
+    (expect, name): (Expect<'_>, &[u8]),
+    cuts: &[usize],
+    general: bool,
+) -> (Vec<Owned>, Vec<bool>, [u64; 4], Detached, Vec<u8>) {
+    let mut framer = Framer::<N>::new();
+    let sent = expect.sent();
+    let mut state = expect.detach();
+    let mut events = Vec::new();
+    let mut gates = Vec::new();
+    let mut rest = stream;
+    let mut i = 0;
+    while !rest.is_empty() {
+        let take = cuts[i % cuts.len()].min(rest.len());
+        let mut piece = &rest[..take];
+        loop {
+            let status = if general {
+                framer.feed_detached_general(piece, &mut state, sent, name)
+            } else {
+                framer.feed_detached(piece, &mut state, || (sent, name))
+            };
+            let Status::Complete(ev, used) = status else {
+                break;
+            };
+            assert!(used >= 1 && used <= piece.len());
+            events.push(Owned::from(ev));
+            piece = &piece[used..];
+        }
+        gates.push(framer.gate_open());
+        rest = &rest[take..];
+        i += 1;
+    }
+    (events, gates, totals(&framer), state, framer.pending().to_vec())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// `feed_detached_general` (the general way alone, the exchange attached for every input)
+    /// is `feed_detached`: the same events, counters, state, pending line and gate, for a
+    /// command, nothing, or a handshake reply awaited, in any chunking.
+    #[test]
+    fn feed_detached_general_is_feed_detached(
+        input in proptest::collection::vec(
+            prop_oneof![
+                stream(),
+                Just(b"a".to_vec()),
+                Just(b"+ok".to_vec()),
+                Just(b"+OK\r".to_vec()),
+                Just(b"\r\nOK\r\n".to_vec()),
+            ],
+            1..4,
+        ),
+        command in command(),
+        kind in 0u8..3,
+        cuts in proptest::collection::vec(1usize..40, 1..8),
+    ) {
+        let input = input.concat();
+        let expect = exchange(kind, command.as_ref());
+        for fixed in [&[1usize][..], &[2], &[3], &[16], &[usize::MAX], &cuts] {
+            prop_assert_eq!(
+                events_general(&input, expect, fixed, true),
+                events_general(&input, expect, fixed, false),
+                "chunks {:?}", fixed
+            );
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1024))]
 
