@@ -366,7 +366,13 @@ fn events_general(
         rest = &rest[take..];
         i += 1;
     }
-    (events, gates, totals(&framer), state, framer.pending().to_vec())
+    (
+        events,
+        gates,
+        totals(&framer),
+        state,
+        framer.pending().to_vec(),
+    )
 }
 
 proptest! {

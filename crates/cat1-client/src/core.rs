@@ -2135,8 +2135,8 @@ mod tests {
     /// (a start, a timeout, an abort, the quiet after one), or `any_input` fed in chunks of 1
     /// to 39 bytes.
     #[allow(clippy::type_complexity)]
-    fn any_chunked_step(
-    ) -> impl proptest::strategy::Strategy<Value = (Option<Step>, Vec<u8>, usize)> {
+    fn any_chunked_step()
+    -> impl proptest::strategy::Strategy<Value = (Option<Step>, Vec<u8>, usize)> {
         use proptest::prelude::*;
         prop_oneof![
             1 => any_step()
