@@ -1214,7 +1214,13 @@ impl<const N: usize> Framer<N> {
         // The gate from the state given, as every detached feed tells it (`take_tracked`).
         self.track(state);
         let mut expect = Expect::attach(sent, name, *state);
-        let status = self.feed_any(input, &mut expect);
+        // `feed_any`'s two ways called here, not `feed_any`: for a driver that has only this
+        // entry, one call less and no function of its own (12 bytes of cat1-client's binary).
+        let status = if expect.handshake_pending() {
+            self.feed_handshake(input, &mut expect)
+        } else {
+            self.feed_lines(input, &mut expect)
+        };
         *state = expect.state;
         status
     }

@@ -774,7 +774,7 @@ impl<const N: usize> Core<N> {
     /// handshake reply): the framer's general way, `Framer::feed_detached_general`, with the
     /// exchange attached for every chunk. For flash: the fast ways (`OK` on the detached
     /// state, the scan four bytes at a time) are `Core::receive`'s own: inlined here, they cost
-    /// about 610 bytes of the footprint binary; the adapters pay for it in instructions a
+    /// about 620 bytes of the footprint binary; the adapters pay for it in instructions a
     /// chunk and a byte (benches/README.md, "Flash, RAM and stack"). The same outputs,
     /// counters and state as the framer's detached feed it replaces (`receive_chunk_detached`,
     /// kept in the tests); the LF of a CR LF that ends a line is left for the next call (the
