@@ -206,12 +206,7 @@ macro_rules! procedures {
             }
             // Everything else through the start of fixed lines, not generic: a further set
             // type costs a call and its `TypedSet` constant.
-            let typed: &'static $crate::core::TypedSet = const {
-                &$crate::core::TypedSet {
-                    set: R::set,
-                    name: $crate::core::typed_name(R::SPEC.name.len()),
-                }
-            };
+            let typed: &'static $crate::core::TypedSet = const { &$crate::core::TypedSet::of::<R>() };
             let set = $crate::core::SetCall { typed, values };
             maybe_await!($mode, self.run_fixed(R::BARE_LINE, Some(&set), $crate::procedures::Wait::Command, &mut |_| {}))
         }
