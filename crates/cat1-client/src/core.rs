@@ -1028,12 +1028,15 @@ pub(crate) struct TypedSet {
     /// (`Request::SET_SPEC`, every generated one), given `spec`; else `own_set`, the request's
     /// own `Request::set`. The generated types share one function where each had a `set` of its
     /// own forwarding to `set_line` (20 bytes of flash a type and their common part).
-    pub(crate) set: fn(&CommandSpec, &[Value<'_>], &mut [u8]) -> Result<usize, RequestError>,
+    pub(crate) set: SetLine,
     /// The description `set` is given.
     pub(crate) spec: &'static CommandSpec,
     /// Where its name sits in the line ([`typed_name`] of its length).
     pub(crate) name: (u16, u8),
 }
+
+/// What writes a typed set's line: `request::set_line`'s signature.
+type SetLine = fn(&CommandSpec, &[Value<'_>], &mut [u8]) -> Result<usize, RequestError>;
 
 impl TypedSet {
     /// The constant of request type `R` (the adapters' `set` makes it at compile time).
