@@ -20,7 +20,7 @@ use cat1_at_parse::{
 };
 use cat1_config::CommandSpec;
 use cat1_config::Value;
-use cat1_config::request::{FIXED_MAX, FixedLine, Request, RequestError};
+use cat1_config::request::{FIXED_MAX, FixedLine, RequestError};
 use cat1_hal_traits::time::{Duration, Instant};
 
 /// What the module does with echo (`AT+E`), as far as the client knows.
@@ -1040,7 +1040,7 @@ type SetLine = fn(&CommandSpec, &[Value<'_>], &mut [u8]) -> Result<usize, Reques
 
 impl TypedSet {
     /// The constant of request type `R` (the adapters' `set` makes it at compile time).
-    pub(crate) const fn of<R: Request>() -> TypedSet {
+    pub(crate) const fn of<R: cat1_config::request::Request>() -> TypedSet {
         let name = typed_name(R::SPEC.name.len());
         match R::SET_SPEC {
             Some(spec) => TypedSet {
@@ -1057,8 +1057,8 @@ impl TypedSet {
     }
 }
 
-/// `R`'s own [`Request::set`], as a [`TypedSet`] calls it (the description not needed).
-fn own_set<R: Request>(
+/// `R`'s own [`Request::set`](cat1_config::request::Request::set), as a [`TypedSet`] calls it (the description not needed).
+fn own_set<R: cat1_config::request::Request>(
     _: &CommandSpec,
     values: &[Value<'_>],
     buf: &mut [u8],
