@@ -205,7 +205,9 @@ macro_rules! procedures {
                 return maybe_await!($mode, self.run(encoded, timeout, &mut |_| {}));
             }
             // Everything else through the start of fixed lines, not generic: a further set
-            // type costs a call and its `TypedSet` constant.
+            // type costs a call and its `TypedSet` constant, which for a generated request
+            // names `request::set_line` and the description (`Request::SET_SPEC`): no `set`
+            // of its own in the firmware (20 bytes a type).
             let typed: &'static $crate::core::TypedSet = const { &$crate::core::TypedSet::of::<R>() };
             let set = $crate::core::SetCall { typed, values };
             maybe_await!($mode, self.run_fixed(R::BARE_LINE, Some(&set), $crate::procedures::Wait::Command, &mut |_| {}))
