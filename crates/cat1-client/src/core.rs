@@ -18,6 +18,7 @@ use cat1_at_parse::{
     CommandLine, Detached, EncodeError, EndedLine, Event, Expect, FinalResult, Framer, InfoLine,
     MAX_LINE, Pending, Scanned, Status, Writer,
 };
+use cat1_config::CommandSpec;
 use cat1_config::Value;
 use cat1_config::request::{FIXED_MAX, FixedLine, RequestError};
 use cat1_hal_traits::time::{Duration, Instant};
@@ -384,7 +385,7 @@ impl<const N: usize> Core<N> {
                 Ok(len) => (len, len.saturating_sub(1), fixed_name(line)),
                 Err(e) => return Ok(Err(e)),
             },
-            Some(set) => match (set.typed.set)(set.values, tx) {
+            Some(set) => match (set.typed.set)(set.typed.spec, set.values, tx) {
                 Ok(len) => (len, without_line_end(tx, len), set.typed.name),
                 Err(e) => return Ok(Err(e)),
             },
@@ -1039,10 +1040,46 @@ pub(crate) fn encode_typed(
 /// copy of the start and its encoder (benches/footprint: a second set type cost about +800
 /// bytes of `.text` when `set` was generic throughout).
 pub(crate) struct TypedSet {
-    /// The request's `Request::set`.
-    pub(crate) set: fn(&[Value<'_>], &mut [u8]) -> Result<usize, RequestError>,
+    /// Writes the line: `request::set_line` itself for a request that says it is that
+    /// (`Request::SET_SPEC`, every generated one), given `spec`; else `own_set`, the request's
+    /// own `Request::set`. The generated types share one function where each had a `set` of its
+    /// own forwarding to `set_line` (20 bytes of flash a type and their common part).
+    pub(crate) set: SetLine,
+    /// The description `set` is given.
+    pub(crate) spec: &'static CommandSpec,
     /// Where its name sits in the line ([`typed_name`] of its length).
     pub(crate) name: (u16, u8),
+}
+
+/// What writes a typed set's line: `request::set_line`'s signature.
+type SetLine = fn(&CommandSpec, &[Value<'_>], &mut [u8]) -> Result<usize, RequestError>;
+
+impl TypedSet {
+    /// The constant of request type `R` (the adapters' `set` makes it at compile time).
+    pub(crate) const fn of<R: cat1_config::request::Request>() -> TypedSet {
+        let name = typed_name(R::SPEC.name.len());
+        match R::SET_SPEC {
+            Some(spec) => TypedSet {
+                set: cat1_config::request::set_line,
+                spec,
+                name,
+            },
+            None => TypedSet {
+                set: own_set::<R>,
+                spec: R::SPEC,
+                name,
+            },
+        }
+    }
+}
+
+/// `R`'s own [`Request::set`](cat1_config::request::Request::set), as a [`TypedSet`] calls it (the description not needed).
+fn own_set<R: cat1_config::request::Request>(
+    _: &CommandSpec,
+    values: &[Value<'_>],
+    buf: &mut [u8],
+) -> Result<usize, RequestError> {
+    R::set(values, buf)
 }
 
 /// A typed set to start: its type's constant and the values.
@@ -1388,14 +1425,11 @@ mod tests {
 
     /// The start of a typed set through `start_line` (what the adapters' `set` starts) against
     /// `encode_typed` of `R::set` and `start_encoded` (what it started before): the same line,
-    /// error, exchange, echo length and name, echo on and off, in buffers of several sizes.
+    /// error, exchange, echo length and name, echo on and off, in buffers of several sizes. The
+    /// constant as the adapters' `set` makes it (`TypedSet::of`: `request::set_line` with the
+    /// description for a generated request, the request's own `set` for `CrLf`).
     fn same_set<R: cat1_config::request::Request>(values: &[Value<'_>]) {
-        let typed: &'static TypedSet = const {
-            &TypedSet {
-                set: R::set,
-                name: typed_name(R::SPEC.name.len()),
-            }
-        };
+        let typed: &'static TypedSet = const { &TypedSet::of::<R>() };
         let set = SetCall { typed, values };
         let t = Duration::from_secs(3);
         let now = Instant::from_millis(7);

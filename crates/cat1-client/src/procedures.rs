@@ -205,13 +205,10 @@ macro_rules! procedures {
                 return maybe_await!($mode, self.run(encoded, timeout, &mut |_| {}));
             }
             // Everything else through the start of fixed lines, not generic: a further set
-            // type costs a call and its `TypedSet` constant.
-            let typed: &'static $crate::core::TypedSet = const {
-                &$crate::core::TypedSet {
-                    set: R::set,
-                    name: $crate::core::typed_name(R::SPEC.name.len()),
-                }
-            };
+            // type costs a call and its `TypedSet` constant, which for a generated request
+            // names `request::set_line` and the description (`Request::SET_SPEC`): no `set`
+            // of its own in the firmware (20 bytes a type).
+            let typed: &'static $crate::core::TypedSet = const { &$crate::core::TypedSet::of::<R>() };
             let set = $crate::core::SetCall { typed, values };
             maybe_await!($mode, self.run_fixed(R::BARE_LINE, Some(&set), $crate::procedures::Wait::Command, &mut |_| {}))
         }

@@ -477,6 +477,9 @@ def main():
         out.append("")
         out.append(f"impl Request for {variant(c['name'])} {{")
         out.append(f"    const SPEC: &'static CommandSpec = &crate::commands::{CHAPTER_MOD[c['chapter']]}::{ident(c['name'])};")
+        # `set` is the default (`request::set_line` of SPEC): cat1-client's typed set calls that
+        # with the description, one call for every type (see `Request::SET_SPEC`).
+        out.append("    const SET_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);")
         if is_setting(c):
             # The line is this command's own (its QUERY_LINE is SPEC's): the name the framer
             # matched need not be compared again (see `Request::decode_info`).

@@ -288,14 +288,22 @@ pub trait Request {
     /// handed by reference), so that its one decoding body serves every request type that says
     /// `Some` (a constant per type, not a copy of the decoder each).
     const INFO_SPEC: Option<&'static CommandSpec> = None;
+
+    /// `Some(spec)` when [`Request::set`] is exactly [`set_line`]`(spec, values, buf)`, as in
+    /// the generated [`crate::requests`] (`Some(Self::SPEC)` for each); `None` (the default) for
+    /// a request of one's own, whose `set` is called as it is. cat1-client's typed `set` writes
+    /// the line through it, so that every request type that says `Some` shares one call of
+    /// `set_line` (a constant per type, not a forwarding `set` of its own each).
+    const SET_SPEC: Option<&'static CommandSpec> = None;
 }
 
-/// [`Request::set`] for the command `spec` describes. Not generic, so that LLVM may keep one
+/// [`Request::set`] for the command `spec` describes (what the default method and the generated
+/// [`crate::requests`] write; see [`Request::SET_SPEC`]). Not generic, so that LLVM may keep one
 /// copy of the checks for every request type's `set` rather than one per call site. Left to
 /// LLVM to inline (no `#[inline(never)]`): with one set type it inlines it, as before (a call
 /// with the spec unknown costs 36 bytes more in benches/footprint); with four it keeps one copy
 /// (12 bytes less than the default method's four).
-fn set_line(
+pub fn set_line(
     spec: &CommandSpec,
     values: &[Value<'_>],
     buf: &mut [u8],
@@ -1002,6 +1010,43 @@ mod tests {
         check::<crate::requests::Uart>(true);
         check::<crate::requests::Csq>(false);
         check::<crate::requests::Z>(false);
+    }
+
+    #[test]
+    fn set_spec_is_the_spec_set_writes_by() {
+        // `Some(spec)` promises `set` is `set_line(spec, ..)` (cat1-client's typed set writes
+        // through it): every generated request says its own `SPEC`, one of one's own nothing.
+        fn check<R: Request>(values: &[Value<'_>]) {
+            let spec = R::SET_SPEC.map(|s| s as *const CommandSpec);
+            assert_eq!(spec, Some(R::SPEC as *const CommandSpec));
+            for room in [0, 8, 64] {
+                let (mut a, mut b) = ([0u8; 64], [0u8; 64]);
+                let own = R::set(values, &mut a[..room]).map(|n| a[..n].to_vec());
+                let by_spec = R::SET_SPEC
+                    .map(|s| set_line(s, values, &mut b[..room]).map(|n| b[..n].to_vec()));
+                assert_eq!(Some(own), by_spec, "{} {values:?}", R::SPEC.name);
+            }
+        }
+        let apn = [Value::Text(b"CMNET"), Value::Int(0)];
+        for values in [&apn[..], &[Value::Keyword("ON")][..], &[][..]] {
+            check::<crate::requests::Apn>(values);
+            check::<crate::requests::Sdpen>(values);
+            check::<crate::requests::Csq>(values);
+            check::<crate::requests::Z>(values);
+        }
+        struct Own;
+        impl Request for Own {
+            const SPEC: &'static CommandSpec = &crate::commands::general::SDPEN;
+        }
+        assert!(Own::SET_SPEC.is_none());
+        // Every generated request says it (gen.py writes the constant into each).
+        let generated = include_str!("requests.rs");
+        assert_eq!(
+            generated.matches("impl Request for ").count(),
+            generated
+                .matches("const SET_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);")
+                .count()
+        );
     }
 
     #[test]
