@@ -1065,6 +1065,49 @@ impl<const N: usize> Framer<N> {
         (event, line.used)
     }
 
+    /// Whether the line buffer starts with `+CME`: of a line that ended and is not yet
+    /// classified (an [`EndedLine`] held), whether it may be `+CME ERROR` (one word compared;
+    /// past the end of a line shorter than four bytes, stale bytes: a hint, which
+    /// `take_cme_error` does not rely on). For a driver that offers such a line to [`Framer::take_cme_error`] and sends the others
+    /// another way.
+    #[inline(always)]
+    pub fn starts_with_cme(&self) -> bool {
+        self.lines.starts_with(*b"+CME")
+    }
+
+    /// [`Framer::classify_other`] of a line that is `+CME ERROR:<n>` ending the exchange
+    /// (`state` the exchange's, its line sent `sent_len` bytes long): an answer is taken, the
+    /// line cannot be the echo (not as long as the line sent, or the echo not awaited) and
+    /// reads as `+CME ERROR:<n>`. Then the line counted, `state` finished and the result with
+    /// the bytes consumed: `classify_other` would hand out `Event::Final` of it. For any other
+    /// line, nothing changed and the token handed back (for `classify_other`). No name is
+    /// looked at: a line that reads as `+CME ERROR:` is no command's information line (the
+    /// text before its first colon holds a space, never a name's byte). For a driver: the
+    /// error answer without `classify_other`'s echo test, name comparison and frame.
+    #[inline(always)]
+    pub fn take_cme_error(
+        &mut self,
+        line: EndedLine,
+        state: &mut Detached,
+        sent_len: usize,
+    ) -> Result<(FinalResult, usize), EndedLine> {
+        let phase = state.phase;
+        if self.lines.first_byte() != b'+'
+            || phase & PHASE_ANSWER == 0
+            || (line.len == sent_len && phase & PHASE_ECHO != 0)
+        {
+            return Err(line);
+        }
+        match cme_error_line(self.lines.line(line.len)) {
+            Some(result) => {
+                self.lines_seen = self.lines_seen.wrapping_add(1);
+                state.finish();
+                Ok((result, line.used))
+            }
+            None => Err(line),
+        }
+    }
+
     /// Feeds bytes; returns the next event and the bytes consumed, or [`Status::Partial`] when all
     /// of `input` was taken in. Call again with the rest until it returns `Partial`. The LF of a
     /// CR LF that ends a line may be consumed with the line (it only ends an empty line, which
@@ -1681,6 +1724,40 @@ fn cme_error(rest: &[u8]) -> Option<FinalResult> {
     u16::try_from(n).ok().map(FinalResult::CmeError)
 }
 
+/// [`cme_error`] of the line after its first byte (`+`, which `line` is known to start with):
+/// `+CME ERROR:<n>` read from the whole line, for [`Framer::take_cme_error`]. The same result
+/// for any line (a proptest compares them); fewer values held: the head compared as three
+/// words from the line's start (the last overlapping), the one space 3GPP's answers put after
+/// the colon taken before `trim_start`, the digits read from a slice that ends where they do.
+#[inline(always)]
+fn cme_error_line(line: &[u8]) -> Option<FinalResult> {
+    let (head, digits) = line.split_first_chunk::<11>()?;
+    let [_, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10] = *head;
+    if u32::from_le_bytes([c1, c2, c3, c4]) != u32::from_le_bytes(*b"CME ")
+        || u32::from_le_bytes([c5, c6, c7, c8]) != u32::from_le_bytes(*b"ERRO")
+        || u16::from_le_bytes([c9, c10]) != u16::from_le_bytes(*b"R:")
+    {
+        return None;
+    }
+    let digits = match digits {
+        [b' ', rest @ ..] => rest,
+        _ => digits,
+    };
+    let digits = trim_start(digits);
+    if digits.is_empty() || digits.len() > 5 {
+        return None;
+    }
+    let mut n: u32 = 0;
+    for &b in digits {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        n = n.wrapping_mul(10).wrapping_add(u32::from(d));
+    }
+    u16::try_from(n).ok().map(FinalResult::CmeError)
+}
+
 /// Defines a classification of one complete (non-empty) line against the exchange in flight,
 /// which counts it in `unsolicited` when it is unsolicited: `classify` on an [`Expect`], and
 /// `classify_apart` on an [`Apart`], which has the same fields (`state` behind a reference) and
@@ -1982,6 +2059,63 @@ mod tests {
                 is_info_of_plain_bytes(&line, &name)
             );
         }
+
+        /// `cme_error_line` (`take_cme_error`'s) reads what `cme_error` (the classification's)
+        /// reads after the `+`: `+CME ERROR:` with any byte of it changed or cut, any run of
+        /// spaces and other whitespace, digits, signs and letters after it, any length; and a
+        /// line that reads as `+CME ERROR:<n>` is no name's information line (`take_cme_error`
+        /// looks at no name).
+        #[test]
+        fn cme_error_line_is_cme_error(
+            cut in 0usize..12,
+            change in proptest::option::of((0usize..11, proptest::num::u8::ANY)),
+            tail in proptest::collection::vec(
+                proptest::sample::select(&b"  \t\r\n\x0c\x0b0123456789+-a:"[..]),
+                0..9,
+            ),
+            name in proptest::collection::vec(name_byte(), 0..13),
+        ) {
+            extern crate std;
+            use std::vec::Vec;
+            let mut line = Vec::from(&b"+CME ERROR:"[..cut.min(11)]);
+            if let Some((i, b)) = change {
+                if let Some(x) = line.get_mut(i.max(1)) {
+                    *x = b;
+                }
+            }
+            if cut >= 11 {
+                line.extend_from_slice(&tail);
+            }
+            let read = cme_error_line(&line);
+            proptest::prop_assert_eq!(read, cme_error(line.get(1..).unwrap_or(&[])));
+            if read.is_some() {
+                proptest::prop_assert!(!is_info_of(&line, &name));
+            }
+        }
+    }
+
+    /// `cme_error_line` on the forms a module writes, and near misses: what `cme_error` reads.
+    #[test]
+    fn cme_error_line_reads_the_module_forms() {
+        for line in [
+            &b"+CME ERROR: 10"[..],
+            b"+CME ERROR:10",
+            b"+CME ERROR:  7",
+            b"+CME ERROR: 65535",
+            b"+CME ERROR: 65536",
+            b"+CME ERROR: 123456",
+            b"+CME ERROR: ",
+            b"+CME ERROR:",
+            b"+CME ERROR: 1a",
+            b"+CME ERRORS: 1",
+            b"+cme error: 1",
+        ] {
+            assert_eq!(cme_error_line(line), cme_error(&line[1..]), "{line:?}");
+        }
+        assert_eq!(
+            cme_error_line(b"+CME ERROR: 10"),
+            Some(FinalResult::CmeError(10))
+        );
     }
 
     /// A name of three bytes (compared with its colon as one word) and its line with any one

@@ -201,6 +201,8 @@ fn command() -> impl Strategy<Value = Option<Command>> {
         Just(b"AT+CGDCONT=1,\"IP\",\"CMNET\"\r".to_vec()),
         // A line sent that looks like an answer: its echo is not an information line.
         Just(b"+CSQ:1".to_vec()),
+        // And one that reads as an error: its echo is not the final result.
+        Just(b"+CME ERROR: 10".to_vec()),
         Just(b"".to_vec()),
         Just(b"OK".to_vec()),
         Just(b"\r".to_vec()),
@@ -587,7 +589,15 @@ proptest! {
         let split = events_byte_by_byte(&input, expect, true, Split::UnlessOk);
         prop_assert_eq!(&split, &events_byte_by_byte(&input, expect, true, Split::Plain));
         prop_assert_eq!(&split, &events_byte_by_byte(&input, expect, true, Split::Other));
-        prop_assert_eq!(split, events_byte_by_byte(&input, expect, true, Split::OtherAfterTakeOk));
+        prop_assert_eq!(&split, &events_byte_by_byte(&input, expect, true, Split::OtherAfterTakeOk));
+        prop_assert_eq!(split, events_byte_by_byte(&input, expect, true, Split::CmeFirst));
+        for fixed in [&[2usize][..], &[5], &[16], &[usize::MAX], &cuts] {
+            prop_assert_eq!(
+                events_scan_line(&input, expect, fixed, Split::Other),
+                events_scan_line(&input, expect, fixed, Split::CmeFirst),
+                "chunks {:?}", fixed
+            );
+        }
     }
 }
 
@@ -605,6 +615,10 @@ enum Split {
     /// `Other` without `take_ended_ok`: `Core::receive`'s way for a line fed a byte at a time,
     /// after `take_ok` declined its line end (only there).
     OtherAfterTakeOk,
+    /// `OtherAfterTakeOk` with a line `+...` that `take_plain_info` declined offered to
+    /// `take_cme_error` before `classify_other`: `Core::receive`'s way since the anchors round
+    /// (`receive_plus`), a byte at a time and, after `take_ended_ok`, in chunks.
+    CmeFirst,
 }
 
 /// A line `end_line` or `scan_line` ended, classified the way `split` names.
@@ -615,12 +629,14 @@ fn classify<'f>(
     sent: &[u8],
     name: &[u8],
     split: Split,
+    byte_at_a_time: bool,
 ) -> Status<Event<'f>> {
     if split == Split::Plain {
         return framer.classify_plain(line, state, sent, || name);
     }
     let line = match split {
         Split::OtherAfterTakeOk => line,
+        Split::CmeFirst if byte_at_a_time => line,
         _ => match framer.take_ended_ok(line, state, sent.len()) {
             Ok(used) => return Status::Complete(Event::Final(FinalResult::Ok), used),
             Err(line) => line,
@@ -635,6 +651,15 @@ fn classify<'f>(
             return Status::Complete(Event::Info(info), used);
         }
         Err(line) => line,
+    };
+    let line = match split {
+        Split::CmeFirst if framer.starts_with_cme() => {
+            match framer.take_cme_error(line, state, sent.len()) {
+                Ok((result, used)) => return Status::Complete(Event::Final(result), used),
+                Err(line) => line,
+            }
+        }
+        _ => line,
     };
     let (event, used) = framer.classify_other(line, state, sent, || name);
     Status::Complete(event, used)
@@ -667,7 +692,7 @@ fn events_scan_line(
                 if framer.take_ok(b, &mut state, sent.len()) {
                     Status::Complete(cat1_at_parse::Event::Final(FinalResult::Ok), 1)
                 } else if let Some(line) = framer.end_line(b) {
-                    classify(&mut framer, line, &mut state, sent, name, split)
+                    classify(&mut framer, line, &mut state, sent, name, split, true)
                 } else {
                     framer.feed_detached_apart(piece, &mut state, || sent, || name)
                 }
@@ -677,7 +702,7 @@ fn events_scan_line(
                         Status::Complete(cat1_at_parse::Event::Final(FinalResult::Ok), used)
                     }
                     Scanned::Line(line) => {
-                        classify(&mut framer, line, &mut state, sent, name, split)
+                        classify(&mut framer, line, &mut state, sent, name, split, false)
                     }
                     Scanned::Partial => Status::Partial,
                     Scanned::Rest(from) => {
@@ -810,7 +835,7 @@ fn events_byte_by_byte(
         let status = if !plain {
             framer.feed_detached_apart(&[b], &mut state, || sent, || name)
         } else if let Some(line) = framer.end_line(b) {
-            classify(&mut framer, line, &mut state, sent, name, split)
+            classify(&mut framer, line, &mut state, sent, name, split, true)
         } else {
             framer.feed_detached_plain(&[b], &mut state, || sent, || name)
         };
