@@ -648,6 +648,20 @@ pub struct EndedInfo {
     name_len: usize,
 }
 
+/// A line [`Framer::take_echo`] found not to be the echo of the line sent, to hand to
+/// [`Framer::take_plain_info_not_echo`] (or, as the line, [`NotEcho::line`], to
+/// [`Framer::classify_other`]) of the same framer, before any other call on it.
+#[derive(Debug, PartialEq, Eq)]
+#[must_use = "the line is gone from the framer's buffer unless it is classified"]
+pub struct NotEcho(EndedLine);
+
+impl NotEcho {
+    /// The line, for [`Framer::classify_other`].
+    pub fn line(self) -> EndedLine {
+        self.0
+    }
+}
+
 /// What [`Framer::scan_line`] found in a chunk.
 #[derive(Debug, PartialEq, Eq)]
 #[must_use = "a line ended, or the rest of the input is left to feed"]
@@ -1014,7 +1028,7 @@ impl<const N: usize> Framer<N> {
         sent_len: usize,
         name: impl FnOnce() -> &'c [u8],
     ) -> Result<EndedInfo, EndedLine> {
-        match self.plain_info_ends(line.len, state, sent_len, name) {
+        match self.plain_info_ends::<true>(line.len, state, sent_len, name) {
             Some(name_len) => Ok(EndedInfo {
                 len: line.len,
                 used: line.used,
@@ -1065,6 +1079,64 @@ impl<const N: usize> Framer<N> {
         (event, line.used)
     }
 
+    /// Whether `line` is as long as the line sent (`sent_len` bytes): whether it may be its
+    /// echo, for a driver that offers such a line to [`Framer::take_echo`] and sends the others
+    /// another way.
+    #[inline(always)]
+    pub fn may_be_echo(&self, line: &EndedLine, sent_len: usize) -> bool {
+        line.len == sent_len
+    }
+
+    /// [`Framer::classify_other`] of a line that is the echo of the line sent (`state` the
+    /// exchange's, `sent` its line sent): the echo awaited and the line the same bytes. Then the
+    /// line counted, `state` updated (the echo seen, answers taken from now on) and the bytes
+    /// consumed: `classify_other` would hand out `Event::Echo` of the line. For any other line,
+    /// nothing changed and the line handed back as not the echo (for
+    /// [`Framer::take_plain_info_not_echo`], or [`NotEcho::line`] for `classify_other`). For a
+    /// driver: the echo without `classify_other`'s frame and event.
+    #[inline(always)]
+    pub fn take_echo(
+        &mut self,
+        line: EndedLine,
+        state: &mut Detached,
+        sent: &[u8],
+    ) -> Result<usize, NotEcho> {
+        let phase = state.phase;
+        if line.len != sent.len()
+            || phase & PHASE_ECHO == 0
+            || !same_words(self.lines.line(line.len), sent)
+        {
+            return Err(NotEcho(line));
+        }
+        self.lines_seen = self.lines_seen.wrapping_add(1);
+        state.echo_seen = true;
+        state.phase = (phase & !PHASE_ECHO) | PHASE_ANSWER;
+        Ok(line.used)
+    }
+
+    /// [`Framer::take_plain_info`] of a line [`Framer::take_echo`] declined (`state` the
+    /// exchange's, `name` its name): the same, without the test of whether the line may be the
+    /// echo (it is not), which made `take_plain_info` decline an information line as long as
+    /// the line sent while the echo may come (`AT+E?` and `+E:ON`). For any other line, nothing
+    /// changed and the token handed back, for [`Framer::classify_other`].
+    #[inline(always)]
+    pub fn take_plain_info_not_echo<'c>(
+        &mut self,
+        line: NotEcho,
+        state: &mut Detached,
+        name: impl FnOnce() -> &'c [u8],
+    ) -> Result<EndedInfo, EndedLine> {
+        let NotEcho(line) = line;
+        match self.plain_info_ends::<false>(line.len, state, 0, name) {
+            Some(name_len) => Ok(EndedInfo {
+                len: line.len,
+                used: line.used,
+                name_len,
+            }),
+            None => Err(line),
+        }
+    }
+
     /// Whether the line buffer starts with `+CME`: of a line that ended and is not yet
     /// classified (an [`EndedLine`] held), whether it may be `+CME ERROR` (one word compared;
     /// past the end of a line shorter than four bytes, stale bytes: a hint, which
@@ -1092,10 +1164,8 @@ impl<const N: usize> Framer<N> {
         sent_len: usize,
     ) -> Result<(FinalResult, usize), EndedLine> {
         let phase = state.phase;
-        if self.lines.first_byte() != b'+'
-            || phase & PHASE_ANSWER == 0
-            || (line.len == sent_len && phase & PHASE_ECHO != 0)
-        {
+        // (The `+` is tested with the words of `+CME ERROR:`.)
+        if phase & PHASE_ANSWER == 0 || (line.len == sent_len && phase & PHASE_ECHO != 0) {
             return Err(line);
         }
         match cme_error_line(self.lines.line(line.len)) {
@@ -1288,7 +1358,9 @@ impl<const N: usize> Framer<N> {
         let name = name();
         if INFO {
             if let Next::Line(len, n) = next {
-                if let Some(name_len) = self.plain_info_ends(len, state, sent.len(), || name) {
+                if let Some(name_len) =
+                    self.plain_info_ends::<true>(len, state, sent.len(), || name)
+                {
                     return Status::Complete(
                         Event::Info(InfoLine {
                             line: self.lines.line(len),
@@ -1344,7 +1416,7 @@ impl<const N: usize> Framer<N> {
         // Each way returns its own `Status` (one built at the end had LLVM build the event on
         // the stack and copy it, instead of handing each way to the caller's `match`).
         if INFO {
-            if let Some(name_len) = self.plain_info_ends(len, state, sent.len(), || name) {
+            if let Some(name_len) = self.plain_info_ends::<true>(len, state, sent.len(), || name) {
                 return Status::Complete(
                     Event::Info(InfoLine {
                         line: self.lines.line(len),
@@ -1414,7 +1486,7 @@ impl<const N: usize> Framer<N> {
     /// `line_done` classifies). `name` called only past the tests of the phase, the first byte
     /// and the echo.
     #[inline(always)]
-    fn plain_info_ends<'c>(
+    fn plain_info_ends<'c, const MAY_BE_ECHO: bool>(
         &mut self,
         len: usize,
         state: &mut Detached,
@@ -1423,10 +1495,11 @@ impl<const N: usize> Framer<N> {
     ) -> Option<usize> {
         let phase = state.phase;
         const TAKEN: u8 = PHASE_PLAIN | PHASE_ANSWER;
-        // A line as long as the one sent may be its echo: `classify` looks at it first.
+        // A line as long as the one sent may be its echo: `classify` looks at it first (not
+        // `MAY_BE_ECHO`: the caller knows the line is not the echo).
         if phase & TAKEN != TAKEN
             || self.lines.first_byte() != b'+'
-            || (len == sent_len && phase & PHASE_ECHO != 0)
+            || (MAY_BE_ECHO && len == sent_len && phase & PHASE_ECHO != 0)
         {
             return None;
         }
@@ -1724,18 +1797,21 @@ fn cme_error(rest: &[u8]) -> Option<FinalResult> {
     u16::try_from(n).ok().map(FinalResult::CmeError)
 }
 
-/// [`cme_error`] of the line after its first byte (`+`, which `line` is known to start with):
-/// `+CME ERROR:<n>` read from the whole line, for [`Framer::take_cme_error`]. The same result
-/// for any line (a proptest compares them); fewer values held: the head compared as three
-/// words from the line's start (the last overlapping), the one space 3GPP's answers put after
-/// the colon taken before `trim_start`, the digits read from a slice that ends where they do.
+/// `+CME ERROR:<n>` read from the whole line, for [`Framer::take_cme_error`]: [`cme_error`] of
+/// the line after its `+`, `None` for a line without it (a proptest compares them). Fewer
+/// values held than `cme_error` inlined there: the head compared as two words, a halfword and
+/// a byte from the line's start, its `+` in the first (no test of its own; an overlapping last
+/// word was loaded a byte at a time); the one space
+/// 3GPP's answers put after the colon taken first, then `trim_start` only when a byte at or
+/// below the space is left; the digits read from a slice that ends where they do.
 #[inline(always)]
 fn cme_error_line(line: &[u8]) -> Option<FinalResult> {
     let (head, digits) = line.split_first_chunk::<11>()?;
-    let [_, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10] = *head;
-    if u32::from_le_bytes([c1, c2, c3, c4]) != u32::from_le_bytes(*b"CME ")
-        || u32::from_le_bytes([c5, c6, c7, c8]) != u32::from_le_bytes(*b"ERRO")
-        || u16::from_le_bytes([c9, c10]) != u16::from_le_bytes(*b"R:")
+    let [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10] = *head;
+    if u32::from_le_bytes([c0, c1, c2, c3]) != u32::from_le_bytes(*b"+CME")
+        || u32::from_le_bytes([c4, c5, c6, c7]) != u32::from_le_bytes(*b" ERR")
+        || u16::from_le_bytes([c8, c9]) != u16::from_le_bytes(*b"OR")
+        || c10 != b':'
     {
         return None;
     }
@@ -1743,7 +1819,10 @@ fn cme_error_line(line: &[u8]) -> Option<FinalResult> {
         [b' ', rest @ ..] => rest,
         _ => digits,
     };
-    let digits = trim_start(digits);
+    let digits = match digits.first() {
+        Some(&b) if b > b' ' => digits,
+        _ => trim_start(digits),
+    };
     if digits.is_empty() || digits.len() > 5 {
         return None;
     }
@@ -2087,7 +2166,11 @@ mod tests {
                 line.extend_from_slice(&tail);
             }
             let read = cme_error_line(&line);
-            proptest::prop_assert_eq!(read, cme_error(line.get(1..).unwrap_or(&[])));
+            let plus = line.first() == Some(&b'+');
+            proptest::prop_assert_eq!(
+                read,
+                cme_error(line.get(1..).unwrap_or(&[])).filter(|_| plus)
+            );
             if read.is_some() {
                 proptest::prop_assert!(!is_info_of(&line, &name));
             }
@@ -2109,9 +2192,12 @@ mod tests {
             b"+CME ERROR: 1a",
             b"+CME ERRORS: 1",
             b"+cme error: 1",
+            b"+CME ERROR: \t4",
+            b"+CME ERROR:\t4",
         ] {
             assert_eq!(cme_error_line(line), cme_error(&line[1..]), "{line:?}");
         }
+        assert_eq!(cme_error_line(b"-CME ERROR: 10"), None);
         assert_eq!(
             cme_error_line(b"+CME ERROR: 10"),
             Some(FinalResult::CmeError(10))

@@ -615,9 +615,11 @@ enum Split {
     /// `Other` without `take_ended_ok`: `Core::receive`'s way for a line fed a byte at a time,
     /// after `take_ok` declined its line end (only there).
     OtherAfterTakeOk,
-    /// `OtherAfterTakeOk` with a line `+...` that `take_plain_info` declined offered to
-    /// `take_cme_error` before `classify_other`: `Core::receive`'s way since the anchors round
-    /// (`receive_plus`), a byte at a time and, after `take_ended_ok`, in chunks.
+    /// `OtherAfterTakeOk` with a line that `take_plain_info` declined offered first to
+    /// `take_echo` and `take_plain_info_not_echo` when it is as long as the line sent, else to
+    /// `take_cme_error` when it starts with `+CME`, then `classify_other`: `Core::receive`'s
+    /// way since the anchors round (`receive_echo`, `receive_plus`), a byte at a time and,
+    /// after `take_ended_ok`, in chunks.
     CmeFirst,
 }
 
@@ -626,7 +628,9 @@ fn classify<'f>(
     framer: &'f mut Framer<N>,
     line: EndedLine,
     state: &mut Detached,
-    sent: &[u8],
+    // (As long as the framer's borrow: the echo `take_echo` took is handed out as the line
+    // sent, the same bytes.)
+    sent: &'f [u8],
     name: &[u8],
     split: Split,
     byte_at_a_time: bool,
@@ -653,6 +657,19 @@ fn classify<'f>(
         Err(line) => line,
     };
     let line = match split {
+        Split::CmeFirst if framer.may_be_echo(&line, sent.len()) => {
+            let line = match framer.take_echo(line, state, sent) {
+                Ok(used) => return Status::Complete(Event::Echo(sent), used),
+                Err(line) => line,
+            };
+            match framer.take_plain_info_not_echo(line, state, || name) {
+                Ok(info) => {
+                    let (info, used) = framer.ended_info(info);
+                    return Status::Complete(Event::Info(info), used);
+                }
+                Err(line) => line,
+            }
+        }
         Split::CmeFirst if framer.starts_with_cme() => {
             match framer.take_cme_error(line, state, sent.len()) {
                 Ok((result, used)) => return Status::Complete(Event::Final(result), used),

@@ -694,29 +694,60 @@ impl<const N: usize> Core<N> {
                 let (info, used) = self.framer.ended_info(info);
                 Status::Complete(Output::Info(info), used)
             }
-            Err(line) => self.receive_other(line),
+            // Fed a byte at a time, the ways apart inline; in chunks out of line
+            // (`receive_other_apart`): inline, `receive_ok_first` was laid out anew (the manual's
+            // information lines about 2 instructions more each, 450 a pass).
+            Err(line) if OK_FIRST => self.receive_other_apart(line),
+            Err(line) => self.receive_other(line, sent_len),
         }
+    }
+
+    /// [`Core::receive_other`] out of line, for `receive_ok_first`.
+    #[inline(never)]
+    fn receive_other_apart(&mut self, line: EndedLine) -> Status<Output<'_>> {
+        let sent_len = usize::from(self.sent_len).min(N);
+        self.receive_other(line, sent_len)
     }
 
     /// [`Core::classify_line`] of a line that is neither `OK` ending the exchange nor a typed
     /// request's information line (the echo, `+CME ERROR`, `ERROR`, a continuation line, an
-    /// unsolicited line): classified on the detached state (`Framer::classify_other`), without
-    /// an `Expect` built and the framer's call (`+CME ERROR` about 20 instructions less, the
-    /// echo of `AT+CSQ` about 17, fed a byte at a time).
+    /// unsolicited line), the line sent `sent_len` bytes long: the echo and `+CME ERROR` each
+    /// in a small function of its own, the rest classified on the detached state
+    /// (`Framer::classify_other`), without an `Expect` built and the framer's call.
     #[inline(always)]
-    fn receive_other(&mut self, line: EndedLine) -> Status<Output<'_>> {
-        // A line `+CME...` to `receive_plus`, any other (the echo, `ERROR`, a continuation
-        // line, another line `+...`) classified at once: no frame but the frame pointer's here
-        // (the echo about 10 instructions more), where `receive_plus` needs one of 9 registers.
-        // (Every line `+...` sent there cost the 20 other such lines of a manual pass about 25
-        // instructions each.) Out of line: inline in `classify_line`, `receive_line` and
-        // `receive_ok_first` were laid out anew (the manual's cycles 1,600 instructions a pass
-        // up in chunks, 450 a byte at a time).
-        if self.framer.starts_with_cme() {
+    fn receive_other(&mut self, line: EndedLine, sent_len: usize) -> Status<Output<'_>> {
+        // Inline: a test of the length and one of a word, no frame (out of line, its frame
+        // pointer alone cost every such line 7 instructions). A line as long as the one sent
+        // to `receive_echo` (a test of the phase here too laid `receive_line` out anew: the
+        // manual 900 instructions a pass up); a line `+CME...` to `receive_plus` (every line `+...` sent there
+        // cost the 20 other such lines of a manual pass about 25 instructions each).
+        if self.framer.may_be_echo(&line, sent_len) {
+            self.receive_echo(line)
+        } else if self.framer.starts_with_cme() {
             self.receive_plus(line)
         } else {
             self.receive_classified(line)
         }
+    }
+
+    /// [`Core::receive_other`] of a line as long as the line sent: its echo taken in a small
+    /// frame (`Framer::take_echo`: the echo compared as `classify_other` compares it, no
+    /// event); then, not the echo, a typed request's information line (`take_plain_info`
+    /// declined it as a possible echo: `AT+E?` and `+E:ON`, 17 answers of the manual), any other
+    /// line classified (`receive_classified`).
+    #[inline(never)]
+    fn receive_echo(&mut self, line: EndedLine) -> Status<Output<'_>> {
+        let (framer, state, _, (sent, name)) = self.parts();
+        let line = match framer.take_echo(line, state, sent()) {
+            Ok(used) => return Status::Complete(Output::Echo, used),
+            Err(line) => line,
+        };
+        let info = match framer.take_plain_info_not_echo(line, state, name) {
+            Ok(info) => info,
+            Err(line) => return self.receive_classified(line),
+        };
+        let (info, used) = self.framer.ended_info(info);
+        Status::Complete(Output::Info(info), used)
     }
 
     /// [`Core::receive_other`] of a line `+CME...`: `+CME ERROR:<n>` ending the exchange taken in
