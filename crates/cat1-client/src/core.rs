@@ -16,7 +16,7 @@
 
 use cat1_at_parse::{
     CommandLine, Detached, EncodeError, EndedLine, Event, Expect, FinalResult, Framer, InfoLine,
-    MAX_LINE, Pending, Scanned, Status, Writer,
+    MAX_LINE, NotEcho, Pending, Scanned, Status, Writer,
 };
 use cat1_config::Value;
 use cat1_config::request::{FIXED_MAX, FixedLine, RequestError};
@@ -737,11 +737,18 @@ impl<const N: usize> Core<N> {
     /// line classified (`receive_classified`).
     #[inline(never)]
     fn receive_echo(&mut self, line: EndedLine) -> Status<Output<'_>> {
-        let (framer, state, _, (sent, name)) = self.parts();
-        let line = match framer.take_echo(line, state, sent()) {
-            Ok(used) => return Status::Complete(Output::Echo, used),
-            Err(line) => line,
-        };
+        let (framer, state, _, (sent, _)) = self.parts();
+        match framer.take_echo(line, state, sent()) {
+            Ok(used) => Status::Complete(Output::Echo, used),
+            Err(line) => self.receive_not_echo(line),
+        }
+    }
+
+    /// [`Core::receive_echo`] of a line that is not the echo. Out of line: its registers
+    /// were the echo's frame too (about 5 instructions).
+    #[inline(never)]
+    fn receive_not_echo(&mut self, line: NotEcho) -> Status<Output<'_>> {
+        let (framer, state, _, (_, name)) = self.parts();
         let info = match framer.take_plain_info_not_echo(line, state, name) {
             Ok(info) => info,
             Err(line) => return self.receive_classified(line),
