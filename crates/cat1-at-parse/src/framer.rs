@@ -866,6 +866,27 @@ impl<const N: usize> Framer<N> {
         true
     }
 
+    /// [`Framer::take_crlf_ok`] of a chunk that is `\nOK\r\n` alone (the LF of the CR LF
+    /// before `OK` cut from its CR by the chunk before, as a response's last chunk often is): no
+    /// line pending (the LF at the start of a line is skipped), then what `take_crlf_ok` does
+    /// (the line counted, `state` finished) and `true`: `feed_detached` would hand out
+    /// `Event::Final(FinalResult::Ok)`, the five bytes consumed. `false`, with nothing changed,
+    /// for anything else. For a driver fed chunks: without it, such a chunk went through
+    /// [`Framer::scan_line`] (its `OK` not seen at the start, after the lone LF).
+    #[inline(always)]
+    pub fn take_lf_ok(&mut self, input: &[u8], state: &mut Detached, sent_len: usize) -> bool {
+        if N < 2
+            || input != b"\nOK\r\n"
+            || self.lines.pending_len() != 0
+            || !ok_phase(state.phase, sent_len)
+        {
+            return false;
+        }
+        self.lines_seen = self.lines_seen.wrapping_add(1);
+        state.finish();
+        true
+    }
+
     /// [`Framer::take_ok_line`] past its look at the start: `OK` ending the exchange at the
     /// start of `rest`, with its line end, `skip` bytes into the input. Then the line counted,
     /// `state` finished, and the bytes of the input consumed with it (the LF of a CR LF that

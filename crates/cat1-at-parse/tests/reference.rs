@@ -396,6 +396,8 @@ proptest! {
                 Just(b"OK\n\r".to_vec()),
                 Just(b"\nOK\n".to_vec()),
                 Just(b"\r\n\r\nOK\r\n".to_vec()),
+                // Cut in fives: a line pending before `\nOK\r\n` (its LF ends that line).
+                Just(b"ERROR\nOK\r\n".to_vec()),
                 Just(b"OK".to_vec()),
                 Just(b"OK\t\r".to_vec()),
                 Just(b"a".to_vec()),
@@ -410,12 +412,13 @@ proptest! {
         let input = input.concat();
         let expect = exchange(kind, command.as_ref());
         for fixed in [&[1usize][..], &[2], &[3], &[4], &[5], &[6], &[16], &[usize::MAX], &cuts] {
-            // `take_crlf_ok` (`\r\nOK\r\n` alone) before `take_ok_line`, and without it.
-            for crlf in [false, true] {
+            // `take_crlf_ok` (`\r\nOK\r\n` alone) before `take_ok_line`, and without it; and
+            // `take_lf_ok` (`\nOK\r\n` alone) after it.
+            for (crlf, lf) in [(false, false), (true, false), (true, true)] {
                 prop_assert_eq!(
-                    events_ok_first(&input, expect, fixed, crlf),
+                    events_ok_first(&input, expect, fixed, crlf, lf),
                     events_and_state(&input, expect, fixed, false),
-                    "chunks {:?}, take_crlf_ok {}", fixed, crlf
+                    "chunks {:?}, take_crlf_ok {}, take_lf_ok {}", fixed, crlf, lf
                 );
             }
         }
@@ -779,13 +782,14 @@ fn events_plain(
 }
 
 /// What a driver fed chunks that keeps its exchange detached gets when it tries
-/// `take_ok_line` on each piece first (with `crlf`, `take_crlf_ok` before it), then
-/// `feed_detached`; as `events_and_state` gives them.
+/// `take_ok_line` on each piece first (with `crlf`, `take_crlf_ok` before it, and with `lf`
+/// `take_lf_ok` after that), then `feed_detached`; as `events_and_state` gives them.
 fn events_ok_first(
     stream: &[u8],
     (expect, name): (Expect<'_>, &[u8]),
     cuts: &[usize],
     crlf: bool,
+    lf: bool,
 ) -> (Vec<(Owned, usize)>, [u64; 4], Detached) {
     let mut framer = Framer::<N>::new();
     let sent = expect.sent();
@@ -800,6 +804,11 @@ fn events_ok_first(
             if crlf && framer.take_crlf_ok(piece, &mut state, sent.len()) {
                 events.push((Owned::Final(FinalResult::Ok), 6));
                 piece = &piece[6..];
+                continue;
+            }
+            if lf && framer.take_lf_ok(piece, &mut state, sent.len()) {
+                events.push((Owned::Final(FinalResult::Ok), 5));
+                piece = &piece[5..];
                 continue;
             }
             if let Some(used) = framer.take_ok_line(piece, &mut state, sent.len()) {
