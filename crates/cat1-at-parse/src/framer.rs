@@ -125,6 +125,20 @@ impl<'a> InfoLine<'a> {
         &[]
     }
 
+    /// The text after `+NAME:`, as received (no space skipped); the whole line for a
+    /// continuation line. For a decoder that looks at the text itself (one bound tested, where
+    /// `name()` and a slice after it test two).
+    #[inline(always)]
+    pub const fn after_colon(&self) -> &'a [u8] {
+        if self.name_len == 0 {
+            return self.line;
+        }
+        match self.line.split_at_checked(self.name_len.wrapping_add(2)) {
+            Some((_, text)) => text,
+            None => &[],
+        }
+    }
+
     /// The text after the colon (or the whole continuation line).
     #[inline(always)]
     pub const fn raw_params(&self) -> &'a [u8] {

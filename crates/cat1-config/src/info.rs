@@ -62,9 +62,8 @@ fn info_text(info: InfoLine<'_>) -> Result<&[u8], InfoError> {
     if info.is_continuation() {
         return Err(InfoError);
     }
-    // `+NAME:` is the name's length and two bytes; always within the line.
-    let after_colon = info.name().len().wrapping_add(2);
-    let body = info.line().get(after_colon..).unwrap_or(&[]);
+    // After `+NAME:` (the name's length and two bytes, always within the line).
+    let body = info.after_colon();
     // The space 3GPP's answers put after the colon (`+CSQ: 27,99`) taken first, so that
     // `trim` finds the usual case (no whitespace left at either end) at once: its loop took
     // about 30 instructions for that space. The same text as `trim` alone gives.
