@@ -1175,8 +1175,8 @@ impl<const N: usize> Framer<N> {
     /// Whether the line buffer starts with `+CME`: of a line that ended and is not yet
     /// classified (an [`EndedLine`] held), whether it may be `+CME ERROR` (one word compared;
     /// past the end of a line shorter than four bytes, stale bytes: a hint, which
-    /// `take_cme_error` does not rely on). For a driver that offers such a line to [`Framer::take_cme_error`] and sends the others
-    /// another way.
+    /// `take_cme_error` does not rely on). For a driver that offers such a line to
+    /// [`Framer::take_cme_error`] and sends the others another way.
     #[inline(always)]
     pub fn starts_with_cme(&self) -> bool {
         self.lines.starts_with(*b"+CME")

@@ -707,8 +707,8 @@ impl<const N: usize> Core<N> {
                 Status::Complete(Output::Info(info), used)
             }
             // Fed a byte at a time, the ways apart inline; in chunks out of line
-            // (`receive_other_apart`): inline, `receive_ok_first` was laid out anew (the manual's
-            // information lines about 2 instructions more each, 450 a pass).
+            // (`receive_other_apart`): inline, `receive_ok_first` was laid out anew (the manual
+            // 285 instructions a pass up in chunks).
             Err(line) if OK_FIRST => self.receive_other_apart(line),
             Err(line) => self.receive_other(line, sent_len),
         }
@@ -728,11 +728,11 @@ impl<const N: usize> Core<N> {
     /// (`Framer::classify_other`), without an `Expect` built and the framer's call.
     #[inline(always)]
     fn receive_other(&mut self, line: EndedLine, sent_len: usize) -> Status<Output<'_>> {
-        // Inline: a test of the length and one of a word, no frame (out of line, its frame
-        // pointer alone cost every such line 7 instructions). A line as long as the one sent
-        // to `receive_echo` (a test of the phase here too laid `receive_line` out anew: the
-        // manual 900 instructions a pass up); a line `+CME...` to `receive_plus` (every line `+...` sent there
-        // cost the 20 other such lines of a manual pass about 25 instructions each).
+        // A test of the length and one of a word, no frame (out of line, its frame pointer
+        // alone cost every such line 7 instructions). A line as long as the one sent to
+        // `receive_echo` (a test of the phase here too laid `receive_line` out anew: the manual
+        // 900 instructions a pass up); a line `+CME...` to `receive_plus` (every line `+...`
+        // sent there cost the 20 other such lines of a manual pass about 25 instructions each).
         if self.framer.may_be_echo(&line, sent_len) {
             self.receive_echo(line)
         } else if self.framer.starts_with_cme() {
@@ -757,7 +757,7 @@ impl<const N: usize> Core<N> {
     }
 
     /// [`Core::receive_echo`] of a line that is not the echo. Out of line: its registers
-    /// were the echo's frame too (about 5 instructions).
+    /// were the echo's frame too (3 instructions).
     #[inline(never)]
     fn receive_not_echo(&mut self, line: NotEcho) -> Status<Output<'_>> {
         let (framer, state, _, (_, name)) = self.parts();
