@@ -1850,6 +1850,18 @@ fn cme_error_line(line: &[u8]) -> Option<FinalResult> {
     {
         return None;
     }
+    // The forms the module writes (a space, then one or two digits) first, their digits
+    // tested as one (the largest value below 10), without the trim's test and the loop.
+    let d = |x: u8| u16::from(x).wrapping_sub(u16::from(b'0'));
+    match *digits {
+        [b' ', a] if d(a) <= 9 => return Some(FinalResult::CmeError(d(a))),
+        [b' ', a, b] if d(a).max(d(b)) <= 9 => {
+            return Some(FinalResult::CmeError(
+                d(a).wrapping_mul(10).wrapping_add(d(b)),
+            ));
+        }
+        _ => {}
+    }
     let digits = match digits {
         [b' ', rest @ ..] => rest,
         _ => digits,
