@@ -125,6 +125,20 @@ impl<'a> InfoLine<'a> {
         &[]
     }
 
+    /// The text after `+NAME:`, as received (no space skipped); the whole line for a
+    /// continuation line. For a decoder that looks at the text itself (one bound tested, where
+    /// `name()` and a slice after it test two).
+    #[inline(always)]
+    pub const fn after_colon(&self) -> &'a [u8] {
+        if self.name_len == 0 {
+            return self.line;
+        }
+        match self.line.split_at_checked(self.name_len.wrapping_add(2)) {
+            Some((_, text)) => text,
+            None => &[],
+        }
+    }
+
     /// The text after the colon (or the whole continuation line).
     #[inline(always)]
     pub const fn raw_params(&self) -> &'a [u8] {
@@ -648,6 +662,20 @@ pub struct EndedInfo {
     name_len: usize,
 }
 
+/// A line [`Framer::take_echo`] found not to be the echo of the line sent, to hand to
+/// [`Framer::take_plain_info_not_echo`] (or, as the line, [`NotEcho::line`], to
+/// [`Framer::classify_other`]) of the same framer, before any other call on it.
+#[derive(Debug, PartialEq, Eq)]
+#[must_use = "the line is gone from the framer's buffer unless it is classified"]
+pub struct NotEcho(EndedLine);
+
+impl NotEcho {
+    /// The line, for [`Framer::classify_other`].
+    pub fn line(self) -> EndedLine {
+        self.0
+    }
+}
+
 /// What [`Framer::scan_line`] found in a chunk.
 #[derive(Debug, PartialEq, Eq)]
 #[must_use = "a line ended, or the rest of the input is left to feed"]
@@ -852,6 +880,27 @@ impl<const N: usize> Framer<N> {
         true
     }
 
+    /// [`Framer::take_crlf_ok`] of a chunk that is `\nOK\r\n` alone (the LF of the CR LF
+    /// before `OK` cut from its CR by the chunk before, as a response's last chunk often is): no
+    /// line pending (the LF at the start of a line is skipped), then what `take_crlf_ok` does
+    /// (the line counted, `state` finished) and `true`: `feed_detached` would hand out
+    /// `Event::Final(FinalResult::Ok)`, the five bytes consumed. `false`, with nothing changed,
+    /// for anything else. For a driver fed chunks: without it, such a chunk went through
+    /// [`Framer::scan_line`] (its `OK` not seen at the start, after the lone LF).
+    #[inline(always)]
+    pub fn take_lf_ok(&mut self, input: &[u8], state: &mut Detached, sent_len: usize) -> bool {
+        if N < 2
+            || input != b"\nOK\r\n"
+            || self.lines.pending_len() != 0
+            || !ok_phase(state.phase, sent_len)
+        {
+            return false;
+        }
+        self.lines_seen = self.lines_seen.wrapping_add(1);
+        state.finish();
+        true
+    }
+
     /// [`Framer::take_ok_line`] past its look at the start: `OK` ending the exchange at the
     /// start of `rest`, with its line end, `skip` bytes into the input. Then the line counted,
     /// `state` finished, and the bytes of the input consumed with it (the LF of a CR LF that
@@ -1014,7 +1063,7 @@ impl<const N: usize> Framer<N> {
         sent_len: usize,
         name: impl FnOnce() -> &'c [u8],
     ) -> Result<EndedInfo, EndedLine> {
-        match self.plain_info_ends(line.len, state, sent_len, name) {
+        match self.plain_info_ends::<true>(line.len, state, sent_len, name) {
             Some(name_len) => Ok(EndedInfo {
                 len: line.len,
                 used: line.used,
@@ -1063,6 +1112,105 @@ impl<const N: usize> Framer<N> {
             unsolicited,
         );
         (event, line.used)
+    }
+
+    /// Whether `line` is as long as the line sent (`sent_len` bytes): whether it may be its
+    /// echo, for a driver that offers such a line to [`Framer::take_echo`] and sends the others
+    /// another way.
+    #[inline(always)]
+    pub fn may_be_echo(&self, line: &EndedLine, sent_len: usize) -> bool {
+        line.len == sent_len
+    }
+
+    /// [`Framer::classify_other`] of a line that is the echo of the line sent (`state` the
+    /// exchange's, `sent` its line sent): the echo awaited and the line the same bytes. Then the
+    /// line counted, `state` updated (the echo seen, answers taken from now on) and the bytes
+    /// consumed: `classify_other` would hand out `Event::Echo` of the line. For any other line,
+    /// nothing changed and the line handed back as not the echo (for
+    /// [`Framer::take_plain_info_not_echo`], or [`NotEcho::line`] for `classify_other`). For a
+    /// driver: the echo without `classify_other`'s frame and event.
+    #[inline(always)]
+    pub fn take_echo(
+        &mut self,
+        line: EndedLine,
+        state: &mut Detached,
+        sent: &[u8],
+    ) -> Result<usize, NotEcho> {
+        let phase = state.phase;
+        if line.len != sent.len()
+            || phase & PHASE_ECHO == 0
+            || !same_words(self.lines.line(line.len), sent)
+        {
+            return Err(NotEcho(line));
+        }
+        self.lines_seen = self.lines_seen.wrapping_add(1);
+        state.echo_seen = true;
+        state.phase = (phase & !PHASE_ECHO) | PHASE_ANSWER;
+        Ok(line.used)
+    }
+
+    /// [`Framer::take_plain_info`] of a line [`Framer::take_echo`] declined (`state` the
+    /// exchange's, `name` its name): the same, without the test of whether the line may be the
+    /// echo (it is not), which made `take_plain_info` decline an information line as long as
+    /// the line sent while the echo may come (`AT+E?` and `+E:ON`). For any other line, nothing
+    /// changed and the token handed back, for [`Framer::classify_other`].
+    #[inline(always)]
+    pub fn take_plain_info_not_echo<'c>(
+        &mut self,
+        line: NotEcho,
+        state: &mut Detached,
+        name: impl FnOnce() -> &'c [u8],
+    ) -> Result<EndedInfo, EndedLine> {
+        let NotEcho(line) = line;
+        match self.plain_info_ends::<false>(line.len, state, 0, name) {
+            Some(name_len) => Ok(EndedInfo {
+                len: line.len,
+                used: line.used,
+                name_len,
+            }),
+            None => Err(line),
+        }
+    }
+
+    /// Whether the line buffer starts with `+CME`: of a line that ended and is not yet
+    /// classified (an [`EndedLine`] held), whether it may be `+CME ERROR` (one word compared;
+    /// past the end of a line shorter than four bytes, stale bytes: a hint, which
+    /// `take_cme_error` does not rely on). For a driver that offers such a line to
+    /// [`Framer::take_cme_error`] and sends the others another way.
+    #[inline(always)]
+    pub fn starts_with_cme(&self) -> bool {
+        self.lines.starts_with(*b"+CME")
+    }
+
+    /// [`Framer::classify_other`] of a line that is `+CME ERROR:<n>` ending the exchange
+    /// (`state` the exchange's, its line sent `sent_len` bytes long): an answer is taken, the
+    /// line cannot be the echo (not as long as the line sent, or the echo not awaited) and
+    /// reads as `+CME ERROR:<n>`. Then the line counted, `state` finished and the result with
+    /// the bytes consumed: `classify_other` would hand out `Event::Final` of it. For any other
+    /// line, nothing changed and the token handed back (for `classify_other`). No name is
+    /// looked at: a line that reads as `+CME ERROR:` is no command's information line (the
+    /// text before its first colon holds a space, never a name's byte). For a driver: the
+    /// error answer without `classify_other`'s echo test, name comparison and frame.
+    #[inline(always)]
+    pub fn take_cme_error(
+        &mut self,
+        line: EndedLine,
+        state: &mut Detached,
+        sent_len: usize,
+    ) -> Result<(FinalResult, usize), EndedLine> {
+        let phase = state.phase;
+        // (The `+` is tested with the words of `+CME ERROR:`.)
+        if phase & PHASE_ANSWER == 0 || (line.len == sent_len && phase & PHASE_ECHO != 0) {
+            return Err(line);
+        }
+        match cme_error_line(self.lines.line(line.len)) {
+            Some(result) => {
+                self.lines_seen = self.lines_seen.wrapping_add(1);
+                state.finish();
+                Ok((result, line.used))
+            }
+            None => Err(line),
+        }
     }
 
     /// Feeds bytes; returns the next event and the bytes consumed, or [`Status::Partial`] when all
@@ -1277,7 +1425,9 @@ impl<const N: usize> Framer<N> {
         let name = name();
         if INFO {
             if let Next::Line(len, n) = next {
-                if let Some(name_len) = self.plain_info_ends(len, state, sent.len(), || name) {
+                if let Some(name_len) =
+                    self.plain_info_ends::<true>(len, state, sent.len(), || name)
+                {
                     return Status::Complete(
                         Event::Info(InfoLine {
                             line: self.lines.line(len),
@@ -1333,7 +1483,7 @@ impl<const N: usize> Framer<N> {
         // Each way returns its own `Status` (one built at the end had LLVM build the event on
         // the stack and copy it, instead of handing each way to the caller's `match`).
         if INFO {
-            if let Some(name_len) = self.plain_info_ends(len, state, sent.len(), || name) {
+            if let Some(name_len) = self.plain_info_ends::<true>(len, state, sent.len(), || name) {
                 return Status::Complete(
                     Event::Info(InfoLine {
                         line: self.lines.line(len),
@@ -1403,7 +1553,7 @@ impl<const N: usize> Framer<N> {
     /// `line_done` classifies). `name` called only past the tests of the phase, the first byte
     /// and the echo.
     #[inline(always)]
-    fn plain_info_ends<'c>(
+    fn plain_info_ends<'c, const MAY_BE_ECHO: bool>(
         &mut self,
         len: usize,
         state: &mut Detached,
@@ -1412,10 +1562,11 @@ impl<const N: usize> Framer<N> {
     ) -> Option<usize> {
         let phase = state.phase;
         const TAKEN: u8 = PHASE_PLAIN | PHASE_ANSWER;
-        // A line as long as the one sent may be its echo: `classify` looks at it first.
+        // A line as long as the one sent may be its echo: `classify` looks at it first (not
+        // `MAY_BE_ECHO`: the caller knows the line is not the echo).
         if phase & TAKEN != TAKEN
             || self.lines.first_byte() != b'+'
-            || (len == sent_len && phase & PHASE_ECHO != 0)
+            || (MAY_BE_ECHO && len == sent_len && phase & PHASE_ECHO != 0)
         {
             return None;
         }
@@ -1699,6 +1850,58 @@ fn cme_error(rest: &[u8]) -> Option<FinalResult> {
         return None;
     }
     let digits = trim_start(digits);
+    if digits.is_empty() || digits.len() > 5 {
+        return None;
+    }
+    let mut n: u32 = 0;
+    for &b in digits {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        n = n.wrapping_mul(10).wrapping_add(u32::from(d));
+    }
+    u16::try_from(n).ok().map(FinalResult::CmeError)
+}
+
+/// `+CME ERROR:<n>` read from the whole line, for [`Framer::take_cme_error`]: [`cme_error`] of
+/// the line after its `+`, `None` for a line without it (a proptest compares them). Fewer
+/// values held than `cme_error` inlined there: the head compared as two words, a halfword and
+/// a byte from the line's start, its `+` in the first (no test of its own; an overlapping last
+/// word was loaded a byte at a time); the one space
+/// 3GPP's answers put after the colon taken first, then `trim_start` only when a byte at or
+/// below the space is left; the digits read from a slice that ends where they do.
+#[inline(always)]
+fn cme_error_line(line: &[u8]) -> Option<FinalResult> {
+    let (head, digits) = line.split_first_chunk::<11>()?;
+    let [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10] = *head;
+    if u32::from_le_bytes([c0, c1, c2, c3]) != u32::from_le_bytes(*b"+CME")
+        || u32::from_le_bytes([c4, c5, c6, c7]) != u32::from_le_bytes(*b" ERR")
+        || u16::from_le_bytes([c8, c9]) != u16::from_le_bytes(*b"OR")
+        || c10 != b':'
+    {
+        return None;
+    }
+    // The forms the module writes (a space, then one or two digits) first, their digits
+    // tested as one (the largest value below 10), without the trim's test and the loop.
+    let d = |x: u8| u16::from(x).wrapping_sub(u16::from(b'0'));
+    match *digits {
+        [b' ', a] if d(a) <= 9 => return Some(FinalResult::CmeError(d(a))),
+        [b' ', a, b] if d(a).max(d(b)) <= 9 => {
+            return Some(FinalResult::CmeError(
+                d(a).wrapping_mul(10).wrapping_add(d(b)),
+            ));
+        }
+        _ => {}
+    }
+    let digits = match digits {
+        [b' ', rest @ ..] => rest,
+        _ => digits,
+    };
+    let digits = match digits.first() {
+        Some(&b) if b > b' ' => digits,
+        _ => trim_start(digits),
+    };
     if digits.is_empty() || digits.len() > 5 {
         return None;
     }
@@ -2014,6 +2217,70 @@ mod tests {
                 is_info_of_plain_bytes(&line, &name)
             );
         }
+
+        /// `cme_error_line` (`take_cme_error`'s) reads what `cme_error` (the classification's)
+        /// reads after the `+`: `+CME ERROR:` with any byte of it changed or cut, any run of
+        /// spaces and other whitespace, digits, signs and letters after it, any length; and a
+        /// line that reads as `+CME ERROR:<n>` is no name's information line (`take_cme_error`
+        /// looks at no name).
+        #[test]
+        fn cme_error_line_is_cme_error(
+            cut in 0usize..12,
+            change in proptest::option::of((0usize..11, proptest::num::u8::ANY)),
+            tail in proptest::collection::vec(
+                proptest::sample::select(&b"  \t\r\n\x0c\x0b0123456789+-a:"[..]),
+                0..9,
+            ),
+            name in proptest::collection::vec(name_byte(), 0..13),
+        ) {
+            extern crate std;
+            use std::vec::Vec;
+            let mut line = Vec::from(&b"+CME ERROR:"[..cut.min(11)]);
+            if let Some((i, b)) = change {
+                if let Some(x) = line.get_mut(i.max(1)) {
+                    *x = b;
+                }
+            }
+            if cut >= 11 {
+                line.extend_from_slice(&tail);
+            }
+            let read = cme_error_line(&line);
+            let plus = line.first() == Some(&b'+');
+            proptest::prop_assert_eq!(
+                read,
+                cme_error(line.get(1..).unwrap_or(&[])).filter(|_| plus)
+            );
+            if read.is_some() {
+                proptest::prop_assert!(!is_info_of(&line, &name));
+            }
+        }
+    }
+
+    /// `cme_error_line` on the forms a module writes, and near misses: what `cme_error` reads.
+    #[test]
+    fn cme_error_line_reads_the_module_forms() {
+        for line in [
+            &b"+CME ERROR: 10"[..],
+            b"+CME ERROR:10",
+            b"+CME ERROR:  7",
+            b"+CME ERROR: 65535",
+            b"+CME ERROR: 65536",
+            b"+CME ERROR: 123456",
+            b"+CME ERROR: ",
+            b"+CME ERROR:",
+            b"+CME ERROR: 1a",
+            b"+CME ERRORS: 1",
+            b"+cme error: 1",
+            b"+CME ERROR: \t4",
+            b"+CME ERROR:\t4",
+        ] {
+            assert_eq!(cme_error_line(line), cme_error(&line[1..]), "{line:?}");
+        }
+        assert_eq!(cme_error_line(b"-CME ERROR: 10"), None);
+        assert_eq!(
+            cme_error_line(b"+CME ERROR: 10"),
+            Some(FinalResult::CmeError(10))
+        );
     }
 
     /// A name of three bytes (compared with its colon as one word) and its line with any one

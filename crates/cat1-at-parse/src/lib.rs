@@ -91,7 +91,7 @@ pub use command::{CommandLine, Form};
 pub use error::{EncodeError, EscapeError, HexError, LineError, ParamError};
 pub use framer::{
     Counters, Detached, EndedInfo, EndedLine, Event, Expect, Framer, InfoLine, MULTI_LINE_ANSWERS,
-    Progress, Scanned,
+    NotEcho, Progress, Scanned,
 };
 pub use line::{LineBuffer, LineEvent, Pending};
 pub use params::{

@@ -418,6 +418,14 @@ impl<const N: usize> LineBuffer<N> {
         self.buf.split_at(len.min(N)).0
     }
 
+    /// Whether the buffer's first four bytes are `head` (a buffer shorter than four bytes: no).
+    /// Past the end of a line shorter than four bytes, stale bytes of an earlier line: a hint
+    /// only, for a test that looks at the line itself afterwards.
+    #[inline(always)]
+    pub(crate) fn starts_with(&self, head: [u8; 4]) -> bool {
+        self.buf.first_chunk::<4>().is_some_and(|w| *w == head)
+    }
+
     /// The first byte of the buffer: of the line [`Self::scan`] completed, which is never empty
     /// (no length test: the buffer's own length is known).
     #[inline(always)]

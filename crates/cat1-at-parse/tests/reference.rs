@@ -201,6 +201,8 @@ fn command() -> impl Strategy<Value = Option<Command>> {
         Just(b"AT+CGDCONT=1,\"IP\",\"CMNET\"\r".to_vec()),
         // A line sent that looks like an answer: its echo is not an information line.
         Just(b"+CSQ:1".to_vec()),
+        // And one that reads as an error: its echo is not the final result.
+        Just(b"+CME ERROR: 10".to_vec()),
         Just(b"".to_vec()),
         Just(b"OK".to_vec()),
         Just(b"\r".to_vec()),
@@ -475,6 +477,8 @@ proptest! {
                 Just(b"OK\n\r".to_vec()),
                 Just(b"\nOK\n".to_vec()),
                 Just(b"\r\n\r\nOK\r\n".to_vec()),
+                // Cut in fives: a line pending before `\nOK\r\n` (its LF ends that line).
+                Just(b"ERROR\nOK\r\n".to_vec()),
                 Just(b"OK".to_vec()),
                 Just(b"OK\t\r".to_vec()),
                 Just(b"a".to_vec()),
@@ -489,12 +493,13 @@ proptest! {
         let input = input.concat();
         let expect = exchange(kind, command.as_ref());
         for fixed in [&[1usize][..], &[2], &[3], &[4], &[5], &[6], &[16], &[usize::MAX], &cuts] {
-            // `take_crlf_ok` (`\r\nOK\r\n` alone) before `take_ok_line`, and without it.
-            for crlf in [false, true] {
+            // `take_crlf_ok` (`\r\nOK\r\n` alone) before `take_ok_line`, and without it; and
+            // `take_lf_ok` (`\nOK\r\n` alone) after it.
+            for (crlf, lf) in [(false, false), (true, false), (true, true)] {
                 prop_assert_eq!(
-                    events_ok_first(&input, expect, fixed, crlf),
+                    events_ok_first(&input, expect, fixed, crlf, lf),
                     events_and_state(&input, expect, fixed, false),
-                    "chunks {:?}, take_crlf_ok {}", fixed, crlf
+                    "chunks {:?}, take_crlf_ok {}, take_lf_ok {}", fixed, crlf, lf
                 );
             }
         }
@@ -668,7 +673,15 @@ proptest! {
         let split = events_byte_by_byte(&input, expect, true, Split::UnlessOk);
         prop_assert_eq!(&split, &events_byte_by_byte(&input, expect, true, Split::Plain));
         prop_assert_eq!(&split, &events_byte_by_byte(&input, expect, true, Split::Other));
-        prop_assert_eq!(split, events_byte_by_byte(&input, expect, true, Split::OtherAfterTakeOk));
+        prop_assert_eq!(&split, &events_byte_by_byte(&input, expect, true, Split::OtherAfterTakeOk));
+        prop_assert_eq!(split, events_byte_by_byte(&input, expect, true, Split::CmeFirst));
+        for fixed in [&[2usize][..], &[5], &[16], &[usize::MAX], &cuts] {
+            prop_assert_eq!(
+                events_scan_line(&input, expect, fixed, Split::Other),
+                events_scan_line(&input, expect, fixed, Split::CmeFirst),
+                "chunks {:?}", fixed
+            );
+        }
     }
 }
 
@@ -686,6 +699,12 @@ enum Split {
     /// `Other` without `take_ended_ok`: `Core::receive`'s way for a line fed a byte at a time,
     /// after `take_ok` declined its line end (only there).
     OtherAfterTakeOk,
+    /// `OtherAfterTakeOk` with a line that `take_plain_info` declined offered first to
+    /// `take_echo` and `take_plain_info_not_echo` when it is as long as the line sent, else to
+    /// `take_cme_error` when it starts with `+CME`, then `classify_other`: `Core::receive`'s
+    /// way since the anchors round (`receive_echo`, `receive_plus`), a byte at a time and,
+    /// after `take_ended_ok`, in chunks.
+    CmeFirst,
 }
 
 /// A line `end_line` or `scan_line` ended, classified the way `split` names.
@@ -693,15 +712,19 @@ fn classify<'f>(
     framer: &'f mut Framer<N>,
     line: EndedLine,
     state: &mut Detached,
-    sent: &[u8],
+    // (As long as the framer's borrow: the echo `take_echo` took is handed out as the line
+    // sent, the same bytes.)
+    sent: &'f [u8],
     name: &[u8],
     split: Split,
+    byte_at_a_time: bool,
 ) -> Status<Event<'f>> {
     if split == Split::Plain {
         return framer.classify_plain(line, state, sent, || name);
     }
     let line = match split {
         Split::OtherAfterTakeOk => line,
+        Split::CmeFirst if byte_at_a_time => line,
         _ => match framer.take_ended_ok(line, state, sent.len()) {
             Ok(used) => return Status::Complete(Event::Final(FinalResult::Ok), used),
             Err(line) => line,
@@ -716,6 +739,28 @@ fn classify<'f>(
             return Status::Complete(Event::Info(info), used);
         }
         Err(line) => line,
+    };
+    let line = match split {
+        Split::CmeFirst if framer.may_be_echo(&line, sent.len()) => {
+            let line = match framer.take_echo(line, state, sent) {
+                Ok(used) => return Status::Complete(Event::Echo(sent), used),
+                Err(line) => line,
+            };
+            match framer.take_plain_info_not_echo(line, state, || name) {
+                Ok(info) => {
+                    let (info, used) = framer.ended_info(info);
+                    return Status::Complete(Event::Info(info), used);
+                }
+                Err(line) => line,
+            }
+        }
+        Split::CmeFirst if framer.starts_with_cme() => {
+            match framer.take_cme_error(line, state, sent.len()) {
+                Ok((result, used)) => return Status::Complete(Event::Final(result), used),
+                Err(line) => line,
+            }
+        }
+        _ => line,
     };
     let (event, used) = framer.classify_other(line, state, sent, || name);
     Status::Complete(event, used)
@@ -748,7 +793,7 @@ fn events_scan_line(
                 if framer.take_ok(b, &mut state, sent.len()) {
                     Status::Complete(cat1_at_parse::Event::Final(FinalResult::Ok), 1)
                 } else if let Some(line) = framer.end_line(b) {
-                    classify(&mut framer, line, &mut state, sent, name, split)
+                    classify(&mut framer, line, &mut state, sent, name, split, true)
                 } else {
                     framer.feed_detached_apart(piece, &mut state, || sent, || name)
                 }
@@ -758,7 +803,7 @@ fn events_scan_line(
                         Status::Complete(cat1_at_parse::Event::Final(FinalResult::Ok), used)
                     }
                     Scanned::Line(line) => {
-                        classify(&mut framer, line, &mut state, sent, name, split)
+                        classify(&mut framer, line, &mut state, sent, name, split, false)
                     }
                     Scanned::Partial => Status::Partial,
                     Scanned::Rest(from) => {
@@ -818,13 +863,14 @@ fn events_plain(
 }
 
 /// What a driver fed chunks that keeps its exchange detached gets when it tries
-/// `take_ok_line` on each piece first (with `crlf`, `take_crlf_ok` before it), then
-/// `feed_detached`; as `events_and_state` gives them.
+/// `take_ok_line` on each piece first (with `crlf`, `take_crlf_ok` before it, and with `lf`
+/// `take_lf_ok` after that), then `feed_detached`; as `events_and_state` gives them.
 fn events_ok_first(
     stream: &[u8],
     (expect, name): (Expect<'_>, &[u8]),
     cuts: &[usize],
     crlf: bool,
+    lf: bool,
 ) -> (Vec<(Owned, usize)>, [u64; 4], Detached) {
     let mut framer = Framer::<N>::new();
     let sent = expect.sent();
@@ -839,6 +885,11 @@ fn events_ok_first(
             if crlf && framer.take_crlf_ok(piece, &mut state, sent.len()) {
                 events.push((Owned::Final(FinalResult::Ok), 6));
                 piece = &piece[6..];
+                continue;
+            }
+            if lf && framer.take_lf_ok(piece, &mut state, sent.len()) {
+                events.push((Owned::Final(FinalResult::Ok), 5));
+                piece = &piece[5..];
                 continue;
             }
             if let Some(used) = framer.take_ok_line(piece, &mut state, sent.len()) {
@@ -891,7 +942,7 @@ fn events_byte_by_byte(
         let status = if !plain {
             framer.feed_detached_apart(&[b], &mut state, || sent, || name)
         } else if let Some(line) = framer.end_line(b) {
-            classify(&mut framer, line, &mut state, sent, name, split)
+            classify(&mut framer, line, &mut state, sent, name, split, true)
         } else {
             framer.feed_detached_plain(&[b], &mut state, || sent, || name)
         };

@@ -16,7 +16,7 @@
 
 use cat1_at_parse::{
     CommandLine, Detached, EncodeError, EndedLine, Event, Expect, FinalResult, Framer, InfoLine,
-    MAX_LINE, Pending, Scanned, Status, Writer,
+    MAX_LINE, NotEcho, Pending, Scanned, Status, Writer,
 };
 use cat1_config::CommandSpec;
 use cat1_config::Value;
@@ -618,6 +618,18 @@ impl<const N: usize> Core<N> {
             {
                 Status::Complete(Output::Done(FinalResult::Ok), 6)
             }
+            // `\nOK\r\n` alone (a last chunk after a CR LF cut in two) inline too: through the
+            // scan about 70 instructions more (`OK` not seen at the start, after the lone LF).
+            // Only a chunk under six bytes pays its test (`take_crlf_ok` failed it on its
+            // length).
+            _ if self.framer.take_lf_ok(
+                input,
+                &mut self.state,
+                usize::from(self.sent_len).min(N),
+            ) =>
+            {
+                Status::Complete(Output::Done(FinalResult::Ok), 5)
+            }
             _ => self.receive_ok_first(input),
         }
     }
@@ -695,17 +707,87 @@ impl<const N: usize> Core<N> {
                 let (info, used) = self.framer.ended_info(info);
                 Status::Complete(Output::Info(info), used)
             }
-            Err(line) => self.receive_other(line),
+            // Fed a byte at a time, the ways apart inline; in chunks out of line
+            // (`receive_other_apart`): inline, `receive_ok_first` was laid out anew (the manual
+            // 285 instructions a pass up in chunks).
+            Err(line) if OK_FIRST => self.receive_other_apart(line),
+            Err(line) => self.receive_other(line, sent_len),
         }
+    }
+
+    /// [`Core::receive_other`] out of line, for `receive_ok_first`.
+    #[inline(never)]
+    fn receive_other_apart(&mut self, line: EndedLine) -> Status<Output<'_>> {
+        let sent_len = usize::from(self.sent_len).min(N);
+        self.receive_other(line, sent_len)
     }
 
     /// [`Core::classify_line`] of a line that is neither `OK` ending the exchange nor a typed
     /// request's information line (the echo, `+CME ERROR`, `ERROR`, a continuation line, an
-    /// unsolicited line): classified on the detached state (`Framer::classify_other`), without
-    /// an `Expect` built and the framer's call (`+CME ERROR` about 20 instructions less, the
-    /// echo of `AT+CSQ` about 17, fed a byte at a time).
+    /// unsolicited line), the line sent `sent_len` bytes long: the echo and `+CME ERROR` each
+    /// in a small function of its own, the rest classified on the detached state
+    /// (`Framer::classify_other`), without an `Expect` built and the framer's call.
+    #[inline(always)]
+    fn receive_other(&mut self, line: EndedLine, sent_len: usize) -> Status<Output<'_>> {
+        // A test of the length and one of a word, no frame (out of line, its frame pointer
+        // alone cost every such line 7 instructions). A line as long as the one sent to
+        // `receive_echo` (a test of the phase here too laid `receive_line` out anew: the manual
+        // 900 instructions a pass up); a line `+CME...` to `receive_plus` (every line `+...`
+        // sent there cost the 20 other such lines of a manual pass about 25 instructions each).
+        if self.framer.may_be_echo(&line, sent_len) {
+            self.receive_echo(line)
+        } else if self.framer.starts_with_cme() {
+            self.receive_plus(line)
+        } else {
+            self.receive_classified(line)
+        }
+    }
+
+    /// [`Core::receive_other`] of a line as long as the line sent: its echo taken in a small
+    /// frame (`Framer::take_echo`: the echo compared as `classify_other` compares it, no
+    /// event); then, not the echo, a typed request's information line (`take_plain_info`
+    /// declined it as a possible echo: `AT+E?` and `+E:ON`, 17 answers of the manual), any other
+    /// line classified (`receive_classified`).
     #[inline(never)]
-    fn receive_other(&mut self, line: EndedLine) -> Status<Output<'_>> {
+    fn receive_echo(&mut self, line: EndedLine) -> Status<Output<'_>> {
+        let (framer, state, _, (sent, _)) = self.parts();
+        match framer.take_echo(line, state, sent()) {
+            Ok(used) => Status::Complete(Output::Echo, used),
+            Err(line) => self.receive_not_echo(line),
+        }
+    }
+
+    /// [`Core::receive_echo`] of a line that is not the echo. Out of line: its registers
+    /// were the echo's frame too (3 instructions).
+    #[inline(never)]
+    fn receive_not_echo(&mut self, line: NotEcho) -> Status<Output<'_>> {
+        let (framer, state, _, (_, name)) = self.parts();
+        let info = match framer.take_plain_info_not_echo(line, state, name) {
+            Ok(info) => info,
+            Err(line) => return self.receive_classified(line),
+        };
+        let (info, used) = self.framer.ended_info(info);
+        Status::Complete(Output::Info(info), used)
+    }
+
+    /// [`Core::receive_other`] of a line `+CME...`: `+CME ERROR:<n>` ending the exchange taken in
+    /// a small frame (`Framer::take_cme_error`: no echo comparison, no name, no event), any
+    /// other line classified (`receive_classified`). Through `classify_other`, `+CME ERROR`
+    /// cost about 140 instructions, about 50 of them the frame, the echo test and the name's
+    /// comparison.
+    #[inline(never)]
+    fn receive_plus(&mut self, line: EndedLine) -> Status<Output<'_>> {
+        let sent_len = usize::from(self.sent_len).min(N);
+        match self.framer.take_cme_error(line, &mut self.state, sent_len) {
+            Ok((result, used)) => Status::Complete(Output::Done(result), used),
+            Err(line) => self.receive_classified(line),
+        }
+    }
+
+    /// [`Core::receive_other`] of a line that is not `+CME ERROR` ending the exchange:
+    /// classified on the detached state (`Framer::classify_other`).
+    #[inline(never)]
+    fn receive_classified(&mut self, line: EndedLine) -> Status<Output<'_>> {
         // The name's place read only when the name is (a line `+...`): read at the start,
         // they were held across the rest of the classification (`+CME ERROR` about 6
         // instructions).
@@ -1899,7 +1981,8 @@ mod tests {
             );
             // And as it gave before it took `\r\nOK\r\n` inline (`Framer::take_crlf_ok`;
             // every chunk to `receive_ok_first`), in this chunking and others.
-            for c in [chunk, 6, 7, 12, OLD_WAY / 2] {
+            // (5: `\nOK\r\n` alone after a CR LF cut in two, `Framer::take_lf_ok`.)
+            for c in [chunk, 5, 6, 7, 12, OLD_WAY / 2] {
                 proptest::prop_assert_eq!(
                     fed_one_way::<32>(kind, echo, &input, c),
                     fed_one_way::<32>(kind, echo, &input, c + OLD_WAY)
