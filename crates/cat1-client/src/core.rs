@@ -1141,9 +1141,9 @@ impl TypedSet {
     pub(crate) const fn of<R: cat1_config::request::Request>() -> TypedSet {
         let name = typed_name(R::SPEC.name.len());
         match R::SET_SPEC {
-            Some(spec) => TypedSet {
+            Some(generated) => TypedSet {
                 set: cat1_config::request::set_line,
-                spec,
+                spec: generated.spec(),
                 name,
             },
             None => TypedSet {

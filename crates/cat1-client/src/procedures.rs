@@ -664,8 +664,8 @@ pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
 }
 
 /// After an exchange ended with a final result: the LF that ends its line is the module's, not the
-/// next phase's (after `AT+ENTM` the bytes that follow are data). The framer may or may not have
-/// taken it with the line (it takes it when it is in the same chunk), so it is dropped here when
+/// next phase's (after `AT+ENTM` the bytes that follow are data). The adapters' receive path
+/// (`Core::receive_chunk`, the framer's general way) leaves it for the next call, so it is dropped here when
 /// it is the next byte, or, when the read ended right after the CR, from the front of the next
 /// data read ([`drop_banner_lf`]). Every exchange's end sets that flag afresh, so a flag left by an
 /// earlier answer (or banner) never eats a LF of later data.

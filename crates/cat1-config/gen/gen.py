@@ -467,7 +467,7 @@ def main():
 
     # requests.rs: one type per command
     out = ["//! One type per command, for the MCU side: see [`crate::request::Request`].", HEADER,
-           "use crate::request::Request;", "use crate::spec::{Code, CommandSpec, Values};",
+           "use crate::request::{Request, SetLineOf};", "use crate::spec::{Code, CommandSpec, Values};",
            "use cat1_at_parse::InfoLine;", ""]
     for c in CMDS:
         shown = f"AT{'+' if c['name'] else ''}{c['name']}"
@@ -479,7 +479,7 @@ def main():
         out.append(f"    const SPEC: &'static CommandSpec = &crate::commands::{CHAPTER_MOD[c['chapter']]}::{ident(c['name'])};")
         # `set` is the default (`request::set_line` of SPEC): cat1-client's typed set calls that
         # with the description, one call for every type (see `Request::SET_SPEC`).
-        out.append("    const SET_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);")
+        out.append("    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));")
         if is_setting(c):
             # The line is this command's own (its QUERY_LINE is SPEC's): the name the framer
             # matched need not be compared again (see `Request::decode_info`).

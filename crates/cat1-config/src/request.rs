@@ -276,7 +276,9 @@ pub trait Request {
     /// `decode_query(info.line())`, so that a request of one's own that overrides
     /// `decode_query`, or whose `QUERY_LINE` is not its `SPEC`'s, is decoded as it says, the
     /// name compared; the generated [`crate::requests`] override it with [`decode_info`], which
-    /// skips the second look at a name the framer has matched.
+    /// skips the second look at a name the framer has matched. A request of one's own that
+    /// overrides it leaves [`Request::INFO_SPEC`] at `None`: cat1-client's typed `query`
+    /// decodes by that description instead of calling this when it is `Some`.
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
         Self::decode_query(info.line())
     }
@@ -289,12 +291,37 @@ pub trait Request {
     /// `Some` (a constant per type, not a copy of the decoder each).
     const INFO_SPEC: Option<&'static CommandSpec> = None;
 
-    /// `Some(spec)` when [`Request::set`] is exactly [`set_line`]`(spec, values, buf)`, as in
-    /// the generated [`crate::requests`] (`Some(Self::SPEC)` for each); `None` (the default) for
-    /// a request of one's own, whose `set` is called as it is. cat1-client's typed `set` writes
-    /// the line through it, so that every request type that says `Some` shares one call of
-    /// `set_line` (a constant per type, not a forwarding `set` of its own each).
-    const SET_SPEC: Option<&'static CommandSpec> = None;
+    /// `Some` when [`Request::set`] is exactly [`set_line`] of the description it holds, as in
+    /// the generated [`crate::requests`] (each of its own `SPEC`); `None` (the default) for a
+    /// request of one's own, whose `set` is called as it is. cat1-client's typed `set` writes
+    /// the line through it, so that every generated request type shares one call of
+    /// `set_line` (a constant per type, not a forwarding `set` of its own each). Only this
+    /// crate can make a [`SetLineOf`]: a request of one's own cannot say `Some` and then have
+    /// the `set` it overrides skipped.
+    const SET_SPEC: Option<SetLineOf> = None;
+}
+
+/// The description a generated request's [`Request::set`] writes by ([`Request::SET_SPEC`]):
+/// that `set` is [`set_line`] of it. Made only by this crate, for the generated requests (a
+/// request of one's own that overrides `set` could otherwise promise what it does not do):
+///
+/// ```compile_fail
+/// use cat1_config::request::SetLineOf;
+/// let _ = SetLineOf::new(&cat1_config::commands::general::SDPEN);
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct SetLineOf(&'static CommandSpec);
+
+impl SetLineOf {
+    /// The promise for `spec`: for the generated requests only.
+    pub(crate) const fn new(spec: &'static CommandSpec) -> SetLineOf {
+        SetLineOf(spec)
+    }
+
+    /// The description the request's `set` writes by.
+    pub const fn spec(self) -> &'static CommandSpec {
+        self.0
+    }
 }
 
 /// [`Request::set`] for the command `spec` describes (what the default method and the generated
@@ -1017,13 +1044,13 @@ mod tests {
         // `Some(spec)` promises `set` is `set_line(spec, ..)` (cat1-client's typed set writes
         // through it): every generated request says its own `SPEC`, one of one's own nothing.
         fn check<R: Request>(values: &[Value<'_>]) {
-            let spec = R::SET_SPEC.map(|s| s as *const CommandSpec);
+            let spec = R::SET_SPEC.map(|s| s.spec() as *const CommandSpec);
             assert_eq!(spec, Some(R::SPEC as *const CommandSpec));
             for room in [0, 8, 64] {
                 let (mut a, mut b) = ([0u8; 64], [0u8; 64]);
                 let own = R::set(values, &mut a[..room]).map(|n| a[..n].to_vec());
                 let by_spec = R::SET_SPEC
-                    .map(|s| set_line(s, values, &mut b[..room]).map(|n| b[..n].to_vec()));
+                    .map(|s| set_line(s.spec(), values, &mut b[..room]).map(|n| b[..n].to_vec()));
                 assert_eq!(Some(own), by_spec, "{} {values:?}", R::SPEC.name);
             }
         }
@@ -1044,7 +1071,7 @@ mod tests {
         assert_eq!(
             generated.matches("impl Request for ").count(),
             generated
-                .matches("const SET_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);")
+                .matches("const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));")
                 .count()
         );
     }
