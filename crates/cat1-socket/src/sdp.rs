@@ -632,6 +632,9 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
     /// The decoding loop, free of borrows so that [`Decoder::feed`] and [`Decoder::flush`] can
     /// hand out the frame afterwards.
     fn advance(&mut self, input: &[u8]) -> (Outcome, usize) {
+        if !FAST {
+            return self.advance_compact(input);
+        }
         let from = core::mem::take(&mut self.leftover_from);
         if from != 0 {
             self.resync(from);
@@ -667,26 +670,6 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                     // Positions stay within `input` (and `buf`): plain adds, no overflow.
                     pos = pos.wrapping_add(used);
                     false
-                } else if !FAST {
-                    // Compact: one byte per turn, stored and summed, judged when it is the byte
-                    // `need` asks for. `filled < need <= N` while collecting (a judgement that
-                    // asks for more sets `need` beyond `filled`), or `need == 0` after a resync
-                    // that kept nothing, which the judgement of this one byte sets right: no
-                    // overflow. One byte per turn keeps the loop's exits data-dependent, so LLVM
-                    // does not turn the store into a `memcpy` call. The fast path takes the
-                    // length, socket and parameter in one step when all four are at hand; a
-                    // bad length is judged here with its two bytes alone, and the two after it
-                    // are hunted from the input rather than searched in the buffer by the
-                    // resync: the same events.
-                    let filled = self.filled;
-                    if let (Some(d), Some(&b)) = (self.buf.get_mut(filled), rest.first()) {
-                        *d = b;
-                        self.sum = self.sum.wrapping_add(b);
-                    }
-                    let filled = filled.wrapping_add(1);
-                    self.filled = filled;
-                    pos = pos.wrapping_add(1);
-                    filled >= self.need
                 } else {
                     // Collecting: copy up to the next point where something can be judged.
                     let filled = self.filled;
@@ -712,14 +695,104 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                 }
             };
             if ready {
-                let outcome = if FAST {
-                    self.judge()
-                } else {
-                    self.judge_apart()
-                };
-                match outcome {
+                match self.judge() {
                     Outcome::Partial => {}
                     done => return (done, pos),
+                }
+            }
+        }
+    }
+
+    /// [`Decoder::advance`] on the compact path: one byte per turn, stored and summed, judged
+    /// when it is the byte `need` asks for, so that a judgement always sees exactly the bytes it
+    /// asks for (no second sum of the frame, no whole-buffer judgement after a resync). Bytes a
+    /// bad frame or a frame handed out leaves to search are held in place: `buf[filled..]` up to
+    /// `leftover_from` (0: none), searched for a header and then taken one per turn before the
+    /// input, as if they came again ([`Decoder::resync`] only marks them). The fast path takes
+    /// the length, socket and parameter in one step when all four are at hand; a bad length is
+    /// judged here with its two bytes alone, and the two after it are hunted as held bytes or
+    /// from the input: the same events.
+    fn advance_compact(&mut self, input: &[u8]) -> (Outcome, usize) {
+        let mut pos = 0usize;
+        loop {
+            if self.matched == 3 && self.skipped > 0 {
+                let bytes = core::mem::take(&mut self.skipped);
+                return (Outcome::Error(DecodeError::Garbage { bytes }), pos);
+            }
+            let rest = input.get(pos..).unwrap_or(&[]);
+            let filled = self.filled;
+            let held = self.leftover_from;
+            if self.matched < 3 {
+                // Held bytes first: hunting them, `filled` is where they start.
+                let from_held = filled < held;
+                let src = if from_held {
+                    self.buf.get(filled..held).unwrap_or(&[])
+                } else {
+                    rest
+                };
+                if src.is_empty() {
+                    return (Outcome::Partial, pos);
+                }
+                let (matched, used) = hunt(self.to_module, self.matched, src);
+                let skipped = garbage(self.matched, used, matched);
+                self.matched = matched;
+                if skipped > 0 {
+                    self.note_garbage(skipped);
+                }
+                if from_held {
+                    // What follows a header found among them goes to the front (nothing when
+                    // none was: the hunt took them all), a byte at a time, storing only where
+                    // the byte differs: LLVM does not turn this loop into a `memmove` call
+                    // (`copy_within` would link `memmove`, 1.5 KB of flash, for this rare path
+                    // alone). Indices within `buf[..held]`: plain adds, no overflow.
+                    let start = filled.wrapping_add(used);
+                    let mut moved = 0usize;
+                    while let Some(&b) = self.buf.get(moved.wrapping_add(start)).filter(|_| {
+                        moved.wrapping_add(start) < held
+                    }) {
+                        if let Some(d) = self.buf.get_mut(moved) {
+                            if *d != b {
+                                *d = b;
+                            }
+                        }
+                        moved = moved.wrapping_add(1);
+                    }
+                    self.leftover_from = moved;
+                } else {
+                    // Positions stay within `input`: plain adds, no overflow.
+                    pos = pos.wrapping_add(used);
+                }
+                if matched == 3 {
+                    self.filled = 0;
+                    self.need = 2;
+                    self.sum = 0;
+                }
+            } else {
+                // A held byte is in place already; one from the input is stored. One byte per
+                // turn keeps the loop's exits data-dependent, so LLVM does not turn the store
+                // into a `memcpy` call. `filled < need <= N` while collecting (a judgement
+                // that asks for more sets `need` beyond `filled`): no overflow.
+                let byte = if filled < held {
+                    self.buf.get(filled).copied()
+                } else {
+                    let b = rest.first().copied();
+                    if let (Some(d), Some(b)) = (self.buf.get_mut(filled), b) {
+                        *d = b;
+                    }
+                    pos = pos.wrapping_add(1);
+                    b
+                };
+                let Some(b) = byte else {
+                    return (Outcome::Partial, pos);
+                };
+                self.sum = self.sum.wrapping_add(b);
+                let filled = filled.wrapping_add(1);
+                self.filled = filled;
+                if filled >= self.need {
+                    match self.judge_apart() {
+                        Outcome::Partial => {}
+                        done => return (done, pos),
+                    }
                 }
             }
         }
@@ -818,7 +891,8 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                 return Outcome::Partial;
             }
             let received = self.buf.get(end).copied().unwrap_or(0);
-            let computed = if filled == end.wrapping_add(1) {
+            // (Compact: judged at the byte `need` asks for, always the checksum here.)
+            let computed = if !FAST || filled == end.wrapping_add(1) {
                 // The running sum covers the length field and the checksum too.
                 self.sum
                     .wrapping_sub(hi)
@@ -867,7 +941,12 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
         let frame_end = n.wrapping_add(5);
         self.counters.frames = self.counters.frames.saturating_add(1);
         self.matched = 0;
-        if self.filled > frame_end {
+        if !FAST {
+            // Compact: `filled == frame_end`; bytes held behind the frame are hunted from there.
+            if self.leftover_from <= frame_end {
+                self.leftover_from = 0;
+            }
+        } else if self.filled > frame_end {
             self.leftover_from = frame_end;
         } else {
             self.filled = 0;
@@ -887,6 +966,14 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
     /// front to be judged; a partial one at the end is kept as matched; the rest is garbage.
     fn resync(&mut self, from: usize) {
         let filled = self.filled;
+        if !FAST {
+            // Compact: the bytes from `from` to the last one held are held, to be hunted by
+            // `advance_compact` on its next turn (the garbage is counted then).
+            self.leftover_from = filled.max(self.leftover_from);
+            self.filled = from;
+            self.matched = 0;
+            return;
+        }
         let region = self.buf.get(from..filled).unwrap_or(&[]);
         let (matched, used) = hunt(self.to_module, 0, region);
         self.note_garbage(garbage(0, used, matched));
