@@ -785,11 +785,12 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                 let Some(b) = byte else {
                     return (Outcome::Partial, pos);
                 };
-                self.sum = self.sum.wrapping_add(b);
                 let filled = filled.wrapping_add(1);
                 self.filled = filled;
-                if filled >= self.need {
-                    match self.judge_apart() {
+                if filled < self.need {
+                    self.sum = self.sum.wrapping_add(b);
+                } else {
+                    match self.judge_compact(b) {
                         Outcome::Partial => {}
                         done => return (done, pos),
                     }
@@ -891,8 +892,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                 return Outcome::Partial;
             }
             let received = self.buf.get(end).copied().unwrap_or(0);
-            // (Compact: judged at the byte `need` asks for, always the checksum here.)
-            let computed = if !FAST || filled == end.wrapping_add(1) {
+            let computed = if filled == end.wrapping_add(1) {
                 // The running sum covers the length field and the checksum too.
                 self.sum
                     .wrapping_sub(hi)
@@ -926,12 +926,59 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
         Outcome::Error(error)
     }
 
-    /// [`Decoder::judge`] as a function of its own, for the compact path: the decoding loop then
-    /// keeps less of the decoder in registers around it (64 bytes less code; the fast path keeps
-    /// the judgement inline, a call less per judgement).
+    /// [`Decoder::judge`] on the compact path, which judges at the byte `need` asked for, `last`
+    /// (not in `sum`): the length at the second byte, socket and parameter at the fourth, the
+    /// checksum at the last (so each step tests only its own field, the ones before it passed),
+    /// with `sum` restarted after the length: it then holds socket, parameter and data, the
+    /// checksum computed with no subtraction. The same rules, errors and counts as `judge`. A
+    /// function of its own: the decoding loop keeps less of the decoder in registers around it.
     #[inline(never)]
-    fn judge_apart(&mut self) -> Outcome {
-        self.judge()
+    fn judge_compact(&mut self, last: u8) -> Outcome {
+        let ([hi, lo, sock, param], n) = self.head();
+        let filled = self.filled;
+        let error = if filled == 2 {
+            let field = u16::from_be_bytes([hi, lo]);
+            // `n` in `1..=N - 5` as one comparison: the field in `3..=N - 3` (`N >= 6`).
+            if usize::from(field).wrapping_sub(3) <= N.wrapping_sub(6) {
+                self.need = 4;
+                self.sum = 0;
+                return Outcome::Partial;
+            }
+            // As `n + 2`: a field below 2 is reported as 2.
+            DecodeError::Length {
+                field: field.max(2),
+            }
+        } else if filled == 4 {
+            if SocketId::from_letter(sock).is_some() && self.param_ok(param, n) {
+                // A judged length: `n + 5 <= N`, no overflow.
+                self.need = n.wrapping_add(5);
+                self.sum = self.sum.wrapping_add(last);
+                return Outcome::Partial;
+            }
+            DecodeError::Parameter {
+                socket: sock,
+                param,
+            }
+        } else {
+            let computed = self.sum;
+            if computed == last {
+                return Outcome::Frame;
+            }
+            DecodeError::Checksum {
+                socket: SocketId::from_letter(sock).unwrap_or(SocketId::A),
+                computed,
+                received: last,
+            }
+        };
+        // One count for the three errors.
+        let count = match error {
+            DecodeError::Length { .. } => &mut self.counters.length_errors,
+            DecodeError::Checksum { .. } => &mut self.counters.checksum_errors,
+            _ => &mut self.counters.parameter_errors,
+        };
+        *count = count.saturating_add(1);
+        self.resync(0);
+        Outcome::Error(error)
     }
 
     /// Hands out the judged frame and arranges for anything behind it to be searched next.
