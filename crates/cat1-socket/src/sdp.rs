@@ -1774,6 +1774,145 @@ mod tests {
         }
     }
 
+    /// The compact path's decoding loop as it was before the in-place round, over the fast
+    /// path's judgement and resync, which it then shared (`Decoder<N, true>`'s `judge`, `resync`
+    /// and `take_frame` are those): kept to check the rewrite against, byte for byte consumed.
+    fn old_compact_advance<const N: usize>(
+        d: &mut Decoder<N, true>,
+        input: &[u8],
+    ) -> (Outcome, usize) {
+        let from = core::mem::take(&mut d.leftover_from);
+        if from != 0 {
+            d.resync(from);
+        }
+        let mut pos = 0usize;
+        loop {
+            if d.matched == 3 && d.skipped > 0 {
+                let bytes = core::mem::take(&mut d.skipped);
+                return (Outcome::Error(DecodeError::Garbage { bytes }), pos);
+            }
+            let ready = if d.recheck {
+                d.recheck = false;
+                true
+            } else {
+                let rest = &input[pos..];
+                if rest.is_empty() {
+                    return (Outcome::Partial, pos);
+                }
+                if d.matched < 3 {
+                    let (matched, used) = hunt(d.to_module, d.matched, rest);
+                    let skipped = garbage(d.matched, used, matched);
+                    d.matched = matched;
+                    if skipped > 0 {
+                        d.note_garbage(skipped);
+                    }
+                    if matched == 3 {
+                        d.filled = 0;
+                        d.need = 2;
+                        d.sum = 0;
+                    }
+                    pos += used;
+                    false
+                } else {
+                    d.buf[d.filled] = rest[0];
+                    d.sum = d.sum.wrapping_add(rest[0]);
+                    d.filled += 1;
+                    pos += 1;
+                    d.filled >= d.need
+                }
+            };
+            if ready {
+                match d.judge() {
+                    Outcome::Partial => {}
+                    done => return (done, pos),
+                }
+            }
+        }
+    }
+
+    /// `feed` of the old compact path ([`old_compact_advance`]), owned.
+    fn old_compact_feed<const N: usize>(
+        d: &mut Decoder<N, true>,
+        input: &[u8],
+    ) -> Option<(Owned, usize)> {
+        match old_compact_advance(d, input) {
+            (Outcome::Partial, _) => None,
+            (Outcome::Error(e), used) => Some((Owned::Error(e), used)),
+            (Outcome::Frame, used) => Some((own(d.take_frame()), used)),
+        }
+    }
+
+    /// `flush` of the old compact path, owned.
+    fn old_compact_flush<const N: usize>(d: &mut Decoder<N, true>) -> Option<Owned> {
+        match old_compact_advance(d, &[]).0 {
+            Outcome::Frame => return Some(own(d.take_frame())),
+            Outcome::Error(e) => return Some(Owned::Error(e)),
+            Outcome::Partial => {}
+        }
+        if d.matched == 3 {
+            let received = d.filled;
+            d.counters.truncated += 1;
+            d.resync(0);
+            return Some(Owned::Error(DecodeError::Truncated { received }));
+        }
+        if d.matched > 0 {
+            d.note_garbage(d.matched);
+            d.matched = 0;
+        }
+        if d.skipped > 0 {
+            let bytes = core::mem::take(&mut d.skipped);
+            return Some(Owned::Error(DecodeError::Garbage { bytes }));
+        }
+        None
+    }
+
+    /// Feeds the same chunks to the compact decoder and to the old compact loop
+    /// ([`old_compact_advance`]) and checks that every call gives the same event and consumes the
+    /// same bytes, every flush the same event, and that once a chunk is taken in (or flushed) the
+    /// counters and `is_mid_frame` agree (between the calls they may not: the rewrite counts the
+    /// garbage a resync finds when it hunts the held bytes, on its next turn).
+    fn compact_is_the_old_compact_on<const N: usize>(
+        direction: Direction,
+        stream: &[u8],
+        steps: &[(usize, bool)],
+    ) -> Result<(), TestCaseError> {
+        let mut new = Decoder::<N, false>::new(direction);
+        let mut old = Decoder::<N, true>::new(direction);
+        let mut rest = stream;
+        let mut k = 0usize;
+        let stuck = steps.iter().all(|&(len, _)| len == 0);
+        loop {
+            let (len, flush) = steps[k % steps.len()];
+            let len = if stuck { rest.len() } else { len };
+            k += 1;
+            let (chunk, tail) = rest.split_at(len.min(rest.len()));
+            rest = tail;
+            let mut input = chunk;
+            loop {
+                let got = own_feed(&mut new, input);
+                prop_assert_eq!(&got, &old_compact_feed(&mut old, input), "chunk {}", k);
+                match got {
+                    Some((_, used)) => input = &input[used..],
+                    None => break,
+                }
+            }
+            if flush || rest.is_empty() {
+                loop {
+                    let got = new.flush().map(own);
+                    prop_assert_eq!(&got, &old_compact_flush(&mut old), "flush {}", k);
+                    if got.is_none() {
+                        break;
+                    }
+                }
+            }
+            prop_assert_eq!(new.counters(), old.counters());
+            prop_assert_eq!(new.is_mid_frame(), old.is_mid_frame());
+            if rest.is_empty() {
+                return Ok(());
+            }
+        }
+    }
+
     proptest! {
         #[test]
         fn round_trip_any_socket_and_payload(
@@ -1832,6 +1971,20 @@ mod tests {
             let stream: Vec<u8> = pieces.iter().flat_map(|p| piece_bytes(direction, p)).collect();
             fast_and_compact_agree_on::<32>(direction, &stream, &steps)?;
             fast_and_compact_agree_on::<1100>(direction, &stream, &steps)?;
+        }
+
+        /// The compact path's rewrite (held bytes hunted and taken in place, its own judgement)
+        /// against the loop it replaced: the same events, the same bytes consumed by each call.
+        #[test]
+        fn compact_is_the_old_compact(
+            pieces in proptest::collection::vec(piece_strategy(), 0..12),
+            to_host in any::<bool>(),
+            steps in proptest::collection::vec((0usize..70, proptest::bool::weighted(0.2)), 1..8),
+        ) {
+            let direction = if to_host { Direction::ToHost } else { Direction::ToModule };
+            let stream: Vec<u8> = pieces.iter().flat_map(|p| piece_bytes(direction, p)).collect();
+            compact_is_the_old_compact_on::<32>(direction, &stream, &steps)?;
+            compact_is_the_old_compact_on::<1100>(direction, &stream, &steps)?;
         }
 
         /// The same with long frames (past a lane block) cut into long and short chunks.
