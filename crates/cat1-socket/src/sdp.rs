@@ -715,10 +715,6 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
     fn advance_compact(&mut self, input: &[u8]) -> (Outcome, usize) {
         let mut pos = 0usize;
         loop {
-            if self.matched == 3 && self.skipped > 0 {
-                let bytes = core::mem::take(&mut self.skipped);
-                return (Outcome::Error(DecodeError::Garbage { bytes }), pos);
-            }
             let rest = input.get(pos..).unwrap_or(&[]);
             let filled = self.filled;
             let held = self.leftover_from;
@@ -762,10 +758,16 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                     // Positions stay within `input`: plain adds, no overflow.
                     pos = pos.wrapping_add(used);
                 }
+                // (`sum` is restarted by the judgement of the length.)
                 if matched == 3 {
                     self.filled = 0;
                     self.need = 2;
-                    self.sum = 0;
+                    // Garbage skipped before this header is reported first: only a header
+                    // found ends a run of it (`flush` reports the rest).
+                    if self.skipped > 0 {
+                        let bytes = core::mem::take(&mut self.skipped);
+                        return (Outcome::Error(DecodeError::Garbage { bytes }), pos);
+                    }
                 }
             } else {
                 // A held byte is in place already; one from the input is stored. One byte per
