@@ -579,6 +579,9 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
 
     #[inline(never)]
     fn feed_slow(&mut self, input: &[u8]) -> Status<Event<'_>> {
+        if !FAST {
+            return self.compact(input, false);
+        }
         // Nothing held (`recheck` needs `matched == 3`): nothing to do without input, and a whole
         // good frame at the front is taken in one step.
         // (Compact: no whole-frame step; `advance` takes the input, empty or not.)
@@ -607,16 +610,28 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
     /// searched again; a partial header and skipped bytes are reported as garbage. Call until it
     /// returns `None`.
     pub fn flush(&mut self) -> Option<Event<'_>> {
+        if !FAST {
+            return match self.compact(&[], true) {
+                Status::Complete(event, _) => Some(event),
+                Status::Partial => None,
+            };
+        }
         match self.advance(&[]).0 {
             Outcome::Frame => return Some(self.take_frame()),
             Outcome::Error(e) => return Some(Event::Error(e)),
             Outcome::Partial => {}
         }
+        self.flush_rest().map(Event::Error)
+    }
+
+    /// What [`Decoder::flush`] reports once the bytes held are judged: a frame still incomplete
+    /// (its bytes then searched again), or a partial header and skipped bytes, as garbage.
+    fn flush_rest(&mut self) -> Option<DecodeError> {
         if self.matched == 3 {
             let received = self.filled;
             self.counters.truncated = self.counters.truncated.saturating_add(1);
             self.resync(0);
-            return Some(Event::Error(DecodeError::Truncated { received }));
+            return Some(DecodeError::Truncated { received });
         }
         if self.matched > 0 {
             self.note_garbage(self.matched);
@@ -624,7 +639,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
         }
         if self.skipped > 0 {
             let bytes = core::mem::take(&mut self.skipped);
-            return Some(Event::Error(DecodeError::Garbage { bytes }));
+            return Some(DecodeError::Garbage { bytes });
         }
         None
     }
@@ -632,9 +647,6 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
     /// The decoding loop, free of borrows so that [`Decoder::feed`] and [`Decoder::flush`] can
     /// hand out the frame afterwards.
     fn advance(&mut self, input: &[u8]) -> (Outcome, usize) {
-        if !FAST {
-            return self.advance_compact(input);
-        }
         let from = core::mem::take(&mut self.leftover_from);
         if from != 0 {
             self.resync(from);
@@ -703,7 +715,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
         }
     }
 
-    /// [`Decoder::advance`] on the compact path: one byte per turn, stored and summed, judged
+    /// [`Decoder::feed`] on the compact path, and [`Decoder::flush`] (`at_end`): one byte per turn, stored and summed, judged
     /// when it is the byte `need` asks for, so that a judgement always sees exactly the bytes it
     /// asks for (no second sum of the frame, no whole-buffer judgement after a resync). Bytes a
     /// bad frame or a frame handed out leaves to search are held in place: `buf[filled..]` up to
@@ -712,9 +724,9 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
     /// the length, socket and parameter in one step when all four are at hand; a bad length is
     /// judged here with its two bytes alone, and the two after it are hunted as held bytes or
     /// from the input: the same events.
-    fn advance_compact(&mut self, input: &[u8]) -> (Outcome, usize) {
+    fn compact(&mut self, input: &[u8], at_end: bool) -> Status<Event<'_>> {
         let mut pos = 0usize;
-        loop {
+        let error = loop {
             let rest = input.get(pos..).unwrap_or(&[]);
             let filled = self.filled;
             let held = self.leftover_from;
@@ -727,7 +739,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                     rest
                 };
                 if src.is_empty() {
-                    return (Outcome::Partial, pos);
+                    break None;
                 }
                 let (matched, used) = hunt(self.to_module, self.matched, src);
                 let skipped = garbage(self.matched, used, matched);
@@ -766,7 +778,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                     // found ends a run of it (`flush` reports the rest).
                     if self.skipped > 0 {
                         let bytes = core::mem::take(&mut self.skipped);
-                        return (Outcome::Error(DecodeError::Garbage { bytes }), pos);
+                        break Some(DecodeError::Garbage { bytes });
                     }
                 }
             } else {
@@ -785,7 +797,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                     b
                 };
                 let Some(b) = byte else {
-                    return (Outcome::Partial, pos);
+                    break None;
                 };
                 let filled = filled.wrapping_add(1);
                 self.filled = filled;
@@ -794,10 +806,16 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                 } else {
                     match self.judge_compact(b) {
                         Outcome::Partial => {}
-                        done => return (done, pos),
+                        Outcome::Error(e) => break Some(e),
+                        Outcome::Frame => return Status::Complete(self.take_frame(), pos),
                     }
                 }
             }
+        };
+        // The input is taken in: at the end of a burst, what is left is reported.
+        match error.or_else(|| if at_end { self.flush_rest() } else { None }) {
+            Some(e) => Status::Complete(Event::Error(e), pos),
+            None => Status::Partial,
         }
     }
 
@@ -1017,7 +1035,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
         let filled = self.filled;
         if !FAST {
             // Compact: the bytes from `from` to the last one held are held, to be hunted by
-            // `advance_compact` on its next turn (the garbage is counted then).
+            // `compact` on its next turn (the garbage is counted then).
             self.leftover_from = filled.max(self.leftover_from);
             self.filled = from;
             self.matched = 0;
