@@ -732,11 +732,9 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
             let held = self.leftover_from;
             if self.matched < 3 {
                 // Held bytes first: hunting them, `filled` is where they start.
-                let from_held = filled < held;
-                let src = if from_held {
-                    self.buf.get(filled..held).unwrap_or(&[])
-                } else {
-                    rest
+                let (src, from_held) = match self.buf.get(filled..held) {
+                    Some(bytes) if !bytes.is_empty() => (bytes, true),
+                    _ => (rest, false),
                 };
                 if src.is_empty() {
                     break None;
