@@ -1002,8 +1002,9 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
     /// Hands out the judged frame and arranges for anything behind it to be searched next.
     fn take_frame(&mut self) -> Event<'_> {
         let ([_, _, sock, param], n) = self.head();
-        // A judged frame: `n + 5 <= N`, no overflow.
-        let frame_end = n.wrapping_add(5);
+        // A judged frame: `n + 5 <= N`, no overflow. (Compact: judged at its last byte, so
+        // `filled`: the length field is not read again.)
+        let frame_end = if FAST { n.wrapping_add(5) } else { self.filled };
         self.counters.frames = self.counters.frames.saturating_add(1);
         self.matched = 0;
         if !FAST {
@@ -1022,7 +1023,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
         } else {
             judged_socket(sock)
         };
-        let data = self.buf.get(4..n.wrapping_add(4)).unwrap_or(&[]);
+        let data = self.buf.get(4..frame_end.wrapping_sub(1)).unwrap_or(&[]);
         let payload = if param & PARAM_STATUS != 0 {
             Payload::Status(StatusCode::from_byte(data.first().copied().unwrap_or(0)))
         } else {
