@@ -261,9 +261,10 @@ fn fold_lanes(lo: u32, all: u32) -> u8 {
     l0.wrapping_add(l2).wrapping_add(h1).wrapping_add(h3)
 }
 
-/// The low 8 bits of the sum of `bytes`, a byte at a time: only error recovery needs it (judging
-/// a frame found among bytes held after a resync, which sums what it keeps as it moves it), so it
-/// is kept small; the paths every good frame takes sum while they copy ([`copy_sum`]).
+/// The low 8 bits of the sum of `bytes`, a byte at a time: only the fast path's error recovery
+/// needs it (judging a frame found among bytes held after a resync, which sums what it keeps as it
+/// moves it; the compact path takes those bytes one at a time and sums them as it goes), so it is
+/// kept small; the paths every good frame takes sum while they copy ([`copy_sum`]).
 #[inline(never)]
 fn sum8(bytes: &[u8]) -> u8 {
     bytes.iter().fold(0u8, |s, &b| s.wrapping_add(b))
@@ -443,21 +444,23 @@ pub struct Counters {
 ///
 /// `FAST` (default `true`) selects the paths of the design above, for speed (issue 4). `false`
 /// selects a compact path for a firmware that counts flash rather than cycles (cat1-client's
-/// `sdp::Receiver`): the same protocol rules, judgement, resync, hand-out and counters (one
-/// implementation: only the way bytes reach the judgement differs, and a proptest and the fuzz
-/// target compare the events of the two on any input in any chunks; only the bytes one call
-/// consumes may differ, as a bad length is judged from its own two bytes, and with them the
-/// counters and [`Decoder::is_mid_frame`] between the calls that take one chunk: right after a
-/// bad length the compact path has not yet seen the two bytes behind it; once a chunk is taken
-/// in, `Partial`, they agree), but the bytes of a
-/// frame are stored one per turn of the decoding loop and summed as they go, with no whole-frame
-/// step, no copies four bytes at a time and no short path in [`Decoder::feed`], and the
-/// judgement is a call of its own. Measured on a Cortex-M4 (`benches/README.md`, "Flash, RAM
-/// and stack", and `benches/results/machines.md`): 540 bytes less code in the complete client;
-/// encode plus decode of a 1,024-byte payload 105.8 / 41.5 / 38.3 / 37.3 instructions per byte
-/// fed 1 / 16 / 64 / all at once, against 36.8 / 8.4 / 6.0 / 3.9 on the fast path, and a whole
-/// one-byte frame 689 against 334: still a small share of the 870 to 1,800 cycles between two
-/// bytes at 921,600 baud.
+/// `sdp::Receiver`): the same protocol rules, events and counters (the header search, parameter
+/// test, hand-out and counts are shared; a proptest and the fuzz target compare the events of the
+/// two on any input in any chunks; only the bytes one call consumes may differ, as a bad length is
+/// judged from its own two bytes, and with them the counters and [`Decoder::is_mid_frame`]
+/// between the calls that take one chunk: right after a bad length the compact path has not yet
+/// seen the two bytes behind it, nor counted the garbage among the bytes a bad frame leaves; once
+/// a chunk is taken in, `Partial`, they agree), but the bytes of a frame are stored one per turn
+/// of the decoding loop and summed as they go, with no whole-frame step, no copies four bytes at
+/// a time and no short path in [`Decoder::feed`]; the bytes a bad frame or a frame handed out
+/// leaves to search are held in place and taken one per turn as if they came again, so that the
+/// judgement, a call of its own, always sees exactly the byte it asked for (the length at the
+/// second byte, socket and parameter at the fourth, the checksum at the last). Measured on a
+/// Cortex-M4 (`benches/README.md`, "Flash, RAM and stack", and `benches/results/machines.md`):
+/// 756 bytes less code in the complete client; encode plus decode of a 1,024-byte payload 83.6 /
+/// 33.5 / 31.0 / 30.2 instructions per byte fed 1 / 16 / 64 / all at once, against 36.8 / 8.4 /
+/// 6.0 / 3.9 on the fast path, and a whole one-byte frame 592 against 334: still a small share of
+/// the 870 to 1,800 cycles between two bytes at 921,600 baud.
 ///
 /// A new decoder for [`Direction::ToHost`] is all zero bytes (the header is derived from
 /// `to_module`, and `need` is only read while collecting, which finding a header starts by setting
@@ -481,11 +484,14 @@ pub struct Decoder<const N: usize, const FAST: bool = true> {
     skipped: usize,
     /// A frame was handed out and bytes behind it in `buf`, from this index, must be searched
     /// (0: none; a frame ends at 6 or later). An index, not an `Option`: smaller tests.
+    /// (Compact: the end of the bytes held, `buf[filled..leftover_from]`, to be searched or taken
+    /// before new input; 0: none.)
     leftover_from: usize,
-    /// The low 8 bits of the sum of `buf[..filled]`.
+    /// The low 8 bits of the sum of `buf[..filled]` (compact: of the bytes from the socket byte
+    /// on, once the length is judged).
     sum: u8,
     to_module: bool,
-    /// Bytes in `buf` need judging before new input is taken (after a resync).
+    /// Bytes in `buf` need judging before new input is taken (after a resync; fast path only).
     recheck: bool,
     counters: Counters,
     buf: [u8; N],
@@ -644,8 +650,8 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
         None
     }
 
-    /// The decoding loop, free of borrows so that [`Decoder::feed`] and [`Decoder::flush`] can
-    /// hand out the frame afterwards.
+    /// The decoding loop of the fast path, free of borrows so that [`Decoder::feed`] and
+    /// [`Decoder::flush`] can hand out the frame afterwards.
     fn advance(&mut self, input: &[u8]) -> (Outcome, usize) {
         let from = core::mem::take(&mut self.leftover_from);
         if from != 0 {
@@ -753,9 +759,11 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                     // alone). Indices within `buf[..held]`: plain adds, no overflow.
                     let start = filled.wrapping_add(used);
                     let mut moved = 0usize;
-                    while let Some(&b) = self.buf.get(moved.wrapping_add(start)).filter(|_| {
-                        moved.wrapping_add(start) < held
-                    }) {
+                    while let Some(&b) = self
+                        .buf
+                        .get(moved.wrapping_add(start))
+                        .filter(|_| moved.wrapping_add(start) < held)
+                    {
                         if let Some(d) = self.buf.get_mut(moved) {
                             if *d != b {
                                 *d = b;
@@ -1034,6 +1042,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
 
     /// Searches `buf[from..filled]` for a header. A full header moves the bytes behind it to the
     /// front to be judged; a partial one at the end is kept as matched; the rest is garbage.
+    /// (Compact: only holds them, for the decoding loop to search, `Decoder::compact`.)
     fn resync(&mut self, from: usize) {
         let filled = self.filled;
         if !FAST {
