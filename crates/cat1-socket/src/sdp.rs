@@ -457,9 +457,9 @@ pub struct Counters {
 /// judgement, a call of its own, always sees exactly the byte it asked for (the length at the
 /// second byte, socket and parameter at the fourth, the checksum at the last). Measured on a
 /// Cortex-M4 (`benches/README.md`, "Flash, RAM and stack", and `benches/results/machines.md`):
-/// 756 bytes less code in the complete client; encode plus decode of a 1,024-byte payload 83.6 /
+/// 772 bytes less code in the complete client; encode plus decode of a 1,024-byte payload 83.6 /
 /// 33.5 / 31.0 / 30.2 instructions per byte fed 1 / 16 / 64 / all at once, against 36.8 / 8.4 /
-/// 6.0 / 3.9 on the fast path, and a whole one-byte frame 592 against 334: still a small share of
+/// 6.0 / 3.9 on the fast path, and a whole one-byte frame 584 against 334: still a small share of
 /// the 870 to 1,800 cycles between two bytes at 921,600 baud.
 ///
 /// A new decoder for [`Direction::ToHost`] is all zero bytes (the header is derived from
