@@ -479,7 +479,7 @@ def main():
         out.append(f"    const SPEC: &'static CommandSpec = &crate::commands::{CHAPTER_MOD[c['chapter']]}::{ident(c['name'])};")
         # `set` is the default (`request::set_line` of SPEC): cat1-client's typed set calls that
         # with the description, one call for every type (see `Request::SET_SPEC`).
-        out.append("    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));")
+        out.append("    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));")
         if is_setting(c):
             # The line is this command's own (its QUERY_LINE is SPEC's): the name the framer
             # matched need not be compared again (see `Request::decode_info`).

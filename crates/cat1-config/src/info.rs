@@ -313,7 +313,7 @@ impl Csq {
         Self::decode_as(info_text(info)?, Some)
     }
 
-    /// The text after `+CSQ:`, trimmed.
+    /// The text after `+CSQ:`, trimmed or not (the same result).
     #[inline]
     fn decode(text: &[u8]) -> Result<Self, InfoError> {
         Self::decode_as(text, |csq| csq)

@@ -2,6 +2,7 @@
 //! which encodes its lines and decodes its answer from the command's description.
 
 use cat1_at_parse::{Detached, EncodeError, Expect, InfoLine, Writer};
+use core::marker::PhantomData;
 
 use crate::commands::ALL;
 use crate::info::{trim, untrimmed_body};
@@ -296,31 +297,56 @@ pub trait Request {
     /// request of one's own, whose `set` is called as it is. cat1-client's typed `set` writes
     /// the line through it, so that every generated request type shares one call of
     /// `set_line` (a constant per type, not a forwarding `set` of its own each). Only this
-    /// crate can make a [`SetLineOf`]: a request of one's own cannot say `Some` and then have
-    /// the `set` it overrides skipped.
-    const SET_SPEC: Option<SetLineOf> = None;
+    /// crate can make a [`SetLineOf`], and one made for a generated request is of that type
+    /// alone: a request of one's own cannot say `Some` (nor copy a generated request's) and
+    /// then have the `set` it overrides skipped.
+    const SET_SPEC: Option<SetLineOf<Self>> = None;
 }
 
-/// The description a generated request's [`Request::set`] writes by ([`Request::SET_SPEC`]):
-/// that `set` is [`set_line`] of it. Made only by this crate, for the generated requests (a
-/// request of one's own that overrides `set` could otherwise promise what it does not do):
+/// The description a generated request `R`'s [`Request::set`] writes by
+/// ([`Request::SET_SPEC`]): that `set` is [`set_line`] of it. Made only by this crate, for the
+/// generated requests, and typed by the request (a request of one's own that overrides `set`
+/// could otherwise promise what it does not do):
 ///
-/// ```compile_fail
+/// ```compile_fail,E0624
 /// use cat1_config::request::SetLineOf;
-/// let _ = SetLineOf::new(&cat1_config::commands::general::SDPEN);
+/// let _ = SetLineOf::<cat1_config::requests::Sdpen>::new(&cat1_config::commands::general::SDPEN);
 /// ```
-#[derive(Debug, Clone, Copy)]
-pub struct SetLineOf(&'static CommandSpec);
+///
+/// ```compile_fail,E0308
+/// use cat1_config::request::{Request, SetLineOf};
+/// struct Own;
+/// impl Request for Own {
+///     const SPEC: &'static cat1_config::CommandSpec = &cat1_config::commands::general::SDPEN;
+///     const SET_SPEC: Option<SetLineOf<Self>> = <cat1_config::requests::Sdpen as Request>::SET_SPEC;
+/// }
+/// ```
+pub struct SetLineOf<R: ?Sized>(&'static CommandSpec, PhantomData<fn() -> R>);
 
-impl SetLineOf {
+impl<R: ?Sized> SetLineOf<R> {
     /// The promise for `spec`: for the generated requests only.
-    pub(crate) const fn new(spec: &'static CommandSpec) -> SetLineOf {
-        SetLineOf(spec)
+    pub(crate) const fn new(spec: &'static CommandSpec) -> SetLineOf<R> {
+        SetLineOf(spec, PhantomData)
     }
 
     /// The description the request's `set` writes by.
-    pub const fn spec(self) -> &'static CommandSpec {
+    pub const fn spec(&self) -> &'static CommandSpec {
         self.0
+    }
+}
+
+// By hand: derived, they would require `R` to be `Clone`, `Copy` and `Debug`.
+impl<R: ?Sized> Clone for SetLineOf<R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R: ?Sized> Copy for SetLineOf<R> {}
+
+impl<R: ?Sized> core::fmt::Debug for SetLineOf<R> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("SetLineOf").field(&self.0.name).finish()
     }
 }
 
@@ -1071,7 +1097,9 @@ mod tests {
         assert_eq!(
             generated.matches("impl Request for ").count(),
             generated
-                .matches("const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));")
+                .matches(
+                    "const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));"
+                )
                 .count()
         );
     }

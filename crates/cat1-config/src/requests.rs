@@ -11,7 +11,7 @@ pub struct At;
 
 impl Request for At {
     const SPEC: &'static CommandSpec = &crate::commands::general::AT;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
 }
 
 /// `AT+Z` (4.2): Restart the module.
@@ -20,7 +20,7 @@ pub struct Z;
 
 impl Request for Z {
     const SPEC: &'static CommandSpec = &crate::commands::general::Z;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
 }
 
 /// `AT+S` (4.3): Save the configuration and restart.
@@ -29,7 +29,7 @@ pub struct S;
 
 impl Request for S {
     const SPEC: &'static CommandSpec = &crate::commands::general::S;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
 }
 
 /// `AT+CLEAR` (4.4): Reset all AT command settings to factory settings.
@@ -38,7 +38,7 @@ pub struct Clear;
 
 impl Request for Clear {
     const SPEC: &'static CommandSpec = &crate::commands::general::CLEAR;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
 }
 
 /// `AT+E` (4.5): Query/set echo status.
@@ -47,7 +47,7 @@ pub struct E;
 
 impl Request for E {
     const SPEC: &'static CommandSpec = &crate::commands::general::E;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -61,7 +61,7 @@ pub struct Entm;
 
 impl Request for Entm {
     const SPEC: &'static CommandSpec = &crate::commands::general::ENTM;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
 }
 
 /// `AT+WKMOD` (4.7): Query/set working mode.
@@ -70,7 +70,7 @@ pub struct Wkmod;
 
 impl Request for Wkmod {
     const SPEC: &'static CommandSpec = &crate::commands::general::WKMOD;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -84,7 +84,7 @@ pub struct Cmdpw;
 
 impl Request for Cmdpw {
     const SPEC: &'static CommandSpec = &crate::commands::general::CMDPW;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -98,7 +98,7 @@ pub struct Stmsg;
 
 impl Request for Stmsg {
     const SPEC: &'static CommandSpec = &crate::commands::general::STMSG;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -112,7 +112,7 @@ pub struct Rstim;
 
 impl Request for Rstim {
     const SPEC: &'static CommandSpec = &crate::commands::general::RSTIM;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -126,7 +126,7 @@ pub struct Sdpen;
 
 impl Request for Sdpen {
     const SPEC: &'static CommandSpec = &crate::commands::general::SDPEN;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -140,7 +140,7 @@ pub struct Naten;
 
 impl Request for Naten {
     const SPEC: &'static CommandSpec = &crate::commands::general::NATEN;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -154,7 +154,7 @@ pub struct Uaten;
 
 impl Request for Uaten {
     const SPEC: &'static CommandSpec = &crate::commands::general::UATEN;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -168,7 +168,7 @@ pub struct Cachen;
 
 impl Request for Cachen {
     const SPEC: &'static CommandSpec = &crate::commands::general::CACHEN;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -182,7 +182,7 @@ pub struct Csq;
 
 impl Request for Csq {
     const SPEC: &'static CommandSpec = &crate::commands::general::CSQ;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
 }
 
 /// `AT+SYSINFO` (4.16): Query Network Registration Status.
@@ -191,7 +191,7 @@ pub struct Sysinfo;
 
 impl Request for Sysinfo {
     const SPEC: &'static CommandSpec = &crate::commands::general::SYSINFO;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
 }
 
 /// `AT+VER` (4.17): Request firmware version.
@@ -200,7 +200,7 @@ pub struct Ver;
 
 impl Request for Ver {
     const SPEC: &'static CommandSpec = &crate::commands::information::VER;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
 }
 
 /// `AT+BUILD` (4.18): Request firmware building time.
@@ -209,7 +209,7 @@ pub struct Build;
 
 impl Request for Build {
     const SPEC: &'static CommandSpec = &crate::commands::information::BUILD;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
 }
 
 /// `AT+SN` (4.19): Request SN code.
@@ -218,7 +218,7 @@ pub struct Sn;
 
 impl Request for Sn {
     const SPEC: &'static CommandSpec = &crate::commands::information::SN;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
 }
 
 /// `AT+IMEI` (4.20): Request international mobile equipment identity.
@@ -227,7 +227,7 @@ pub struct Imei;
 
 impl Request for Imei {
     const SPEC: &'static CommandSpec = &crate::commands::information::IMEI;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
 }
 
 /// `AT+ICCID` (4.21): Show ICCID.
@@ -236,7 +236,7 @@ pub struct Iccid;
 
 impl Request for Iccid {
     const SPEC: &'static CommandSpec = &crate::commands::information::ICCID;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
 }
 
 /// `AT+CIP` (4.22): Query local IP.
@@ -245,7 +245,7 @@ pub struct Cip;
 
 impl Request for Cip {
     const SPEC: &'static CommandSpec = &crate::commands::information::CIP;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
 }
 
 /// `AT+CNUM` (4.23): Query SIM card number.
@@ -254,7 +254,7 @@ pub struct Cnum;
 
 impl Request for Cnum {
     const SPEC: &'static CommandSpec = &crate::commands::information::CNUM;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
 }
 
 /// `AT+LBS` (4.24): Query cell base station information.
@@ -263,7 +263,7 @@ pub struct Lbs;
 
 impl Request for Lbs {
     const SPEC: &'static CommandSpec = &crate::commands::information::LBS;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
 }
 
 /// `AT+LBSN` (4.25): Query the base station information of the neighboring cell.
@@ -272,7 +272,7 @@ pub struct Lbsn;
 
 impl Request for Lbsn {
     const SPEC: &'static CommandSpec = &crate::commands::information::LBSN;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
 }
 
 /// `AT+CCLK` (4.26): Query time.
@@ -281,7 +281,7 @@ pub struct Cclk;
 
 impl Request for Cclk {
     const SPEC: &'static CommandSpec = &crate::commands::information::CCLK;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
 }
 
 /// `AT+SAFEATEN` (4.27): Query/set the security mechanism mode.
@@ -290,7 +290,7 @@ pub struct Safeaten;
 
 impl Request for Safeaten {
     const SPEC: &'static CommandSpec = &crate::commands::security::SAFEATEN;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -304,7 +304,7 @@ pub struct Signinat;
 
 impl Request for Signinat {
     const SPEC: &'static CommandSpec = &crate::commands::security::SIGNINAT;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -318,7 +318,7 @@ pub struct Uart;
 
 impl Request for Uart {
     const SPEC: &'static CommandSpec = &crate::commands::serial::UART;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -332,7 +332,7 @@ pub struct Uartfl;
 
 impl Request for Uartfl {
     const SPEC: &'static CommandSpec = &crate::commands::serial::UARTFL;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -346,7 +346,7 @@ pub struct Uartft;
 
 impl Request for Uartft {
     const SPEC: &'static CommandSpec = &crate::commands::serial::UARTFT;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -360,7 +360,7 @@ pub struct Apn;
 
 impl Request for Apn {
     const SPEC: &'static CommandSpec = &crate::commands::network::APN;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -374,7 +374,7 @@ pub struct Socka;
 
 impl Request for Socka {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKA;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -388,7 +388,7 @@ pub struct Sockb;
 
 impl Request for Sockb {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKB;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -402,7 +402,7 @@ pub struct Sockc;
 
 impl Request for Sockc {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKC;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -416,7 +416,7 @@ pub struct Sockd;
 
 impl Request for Sockd {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKD;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -430,7 +430,7 @@ pub struct Sockaen;
 
 impl Request for Sockaen {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKAEN;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -444,7 +444,7 @@ pub struct Sockben;
 
 impl Request for Sockben {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKBEN;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -458,7 +458,7 @@ pub struct Sockcen;
 
 impl Request for Sockcen {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKCEN;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -472,7 +472,7 @@ pub struct Sockden;
 
 impl Request for Sockden {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKDEN;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -486,7 +486,7 @@ pub struct Sockalk;
 
 impl Request for Sockalk {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKALK;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
 }
 
 /// `AT+SOCKBLK` (4.42): Query socket B connection status.
@@ -495,7 +495,7 @@ pub struct Sockblk;
 
 impl Request for Sockblk {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKBLK;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
 }
 
 /// `AT+SOCKCLK` (4.43): Query socket C connection status.
@@ -504,7 +504,7 @@ pub struct Sockclk;
 
 impl Request for Sockclk {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKCLK;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
 }
 
 /// `AT+SOCKDLK` (4.44): Query socket D connection status.
@@ -513,7 +513,7 @@ pub struct Sockdlk;
 
 impl Request for Sockdlk {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKDLK;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
 }
 
 /// `AT+SOCKASL` (4.45): Query/set Socket A connection mode.
@@ -522,7 +522,7 @@ pub struct Sockasl;
 
 impl Request for Sockasl {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKASL;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -536,7 +536,7 @@ pub struct Keepalivea;
 
 impl Request for Keepalivea {
     const SPEC: &'static CommandSpec = &crate::commands::network::KEEPALIVEA;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -550,7 +550,7 @@ pub struct Keepaliveb;
 
 impl Request for Keepaliveb {
     const SPEC: &'static CommandSpec = &crate::commands::network::KEEPALIVEB;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -564,7 +564,7 @@ pub struct Keepalivec;
 
 impl Request for Keepalivec {
     const SPEC: &'static CommandSpec = &crate::commands::network::KEEPALIVEC;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -578,7 +578,7 @@ pub struct Keepalived;
 
 impl Request for Keepalived {
     const SPEC: &'static CommandSpec = &crate::commands::network::KEEPALIVED;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -592,7 +592,7 @@ pub struct Shortatm;
 
 impl Request for Shortatm {
     const SPEC: &'static CommandSpec = &crate::commands::network::SHORTATM;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -606,7 +606,7 @@ pub struct Sockrsnum;
 
 impl Request for Sockrsnum {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKRSNUM;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -620,7 +620,7 @@ pub struct Sockrstim;
 
 impl Request for Sockrstim {
     const SPEC: &'static CommandSpec = &crate::commands::network::SOCKRSTIM;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -634,7 +634,7 @@ pub struct Sockabk;
 
 impl Request for Sockabk {
     const SPEC: &'static CommandSpec = &crate::commands::socket_backup::SOCKABK;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -648,7 +648,7 @@ pub struct Sockbbk;
 
 impl Request for Sockbbk {
     const SPEC: &'static CommandSpec = &crate::commands::socket_backup::SOCKBBK;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -662,7 +662,7 @@ pub struct Sockcbk;
 
 impl Request for Sockcbk {
     const SPEC: &'static CommandSpec = &crate::commands::socket_backup::SOCKCBK;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -676,7 +676,7 @@ pub struct Sockdbk;
 
 impl Request for Sockdbk {
     const SPEC: &'static CommandSpec = &crate::commands::socket_backup::SOCKDBK;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -690,7 +690,7 @@ pub struct Sockabken;
 
 impl Request for Sockabken {
     const SPEC: &'static CommandSpec = &crate::commands::socket_backup::SOCKABKEN;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -704,7 +704,7 @@ pub struct Sockbbken;
 
 impl Request for Sockbbken {
     const SPEC: &'static CommandSpec = &crate::commands::socket_backup::SOCKBBKEN;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -718,7 +718,7 @@ pub struct Sockcbken;
 
 impl Request for Sockcbken {
     const SPEC: &'static CommandSpec = &crate::commands::socket_backup::SOCKCBKEN;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -732,7 +732,7 @@ pub struct Sockdbken;
 
 impl Request for Sockdbken {
     const SPEC: &'static CommandSpec = &crate::commands::socket_backup::SOCKDBKEN;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -746,7 +746,7 @@ pub struct Regen;
 
 impl Request for Regen {
     const SPEC: &'static CommandSpec = &crate::commands::registration::REGEN;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -760,7 +760,7 @@ pub struct Regtp;
 
 impl Request for Regtp {
     const SPEC: &'static CommandSpec = &crate::commands::registration::REGTP;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -774,7 +774,7 @@ pub struct Regdt;
 
 impl Request for Regdt {
     const SPEC: &'static CommandSpec = &crate::commands::registration::REGDT;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -788,7 +788,7 @@ pub struct Regsnd;
 
 impl Request for Regsnd {
     const SPEC: &'static CommandSpec = &crate::commands::registration::REGSND;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -802,7 +802,7 @@ pub struct Cloud;
 
 impl Request for Cloud {
     const SPEC: &'static CommandSpec = &crate::commands::registration::CLOUD;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -816,7 +816,7 @@ pub struct Hearten;
 
 impl Request for Hearten {
     const SPEC: &'static CommandSpec = &crate::commands::heartbeat::HEARTEN;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -830,7 +830,7 @@ pub struct Hearttp;
 
 impl Request for Hearttp {
     const SPEC: &'static CommandSpec = &crate::commands::heartbeat::HEARTTP;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -844,7 +844,7 @@ pub struct Heartdt;
 
 impl Request for Heartdt {
     const SPEC: &'static CommandSpec = &crate::commands::heartbeat::HEARTDT;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -858,7 +858,7 @@ pub struct Hearttm;
 
 impl Request for Hearttm {
     const SPEC: &'static CommandSpec = &crate::commands::heartbeat::HEARTTM;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -872,7 +872,7 @@ pub struct Heartsort;
 
 impl Request for Heartsort {
     const SPEC: &'static CommandSpec = &crate::commands::heartbeat::HEARTSORT;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -886,7 +886,7 @@ pub struct Heart;
 
 impl Request for Heart {
     const SPEC: &'static CommandSpec = &crate::commands::heartbeat::HEART;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -900,7 +900,7 @@ pub struct Htptp;
 
 impl Request for Htptp {
     const SPEC: &'static CommandSpec = &crate::commands::httpd::HTPTP;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -914,7 +914,7 @@ pub struct Htpurl;
 
 impl Request for Htpurl {
     const SPEC: &'static CommandSpec = &crate::commands::httpd::HTPURL;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -928,7 +928,7 @@ pub struct Htphd;
 
 impl Request for Htphd {
     const SPEC: &'static CommandSpec = &crate::commands::httpd::HTPHD;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -942,7 +942,7 @@ pub struct Htpsv;
 
 impl Request for Htpsv {
     const SPEC: &'static CommandSpec = &crate::commands::httpd::HTPSV;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -956,7 +956,7 @@ pub struct Htppk;
 
 impl Request for Htppk {
     const SPEC: &'static CommandSpec = &crate::commands::httpd::HTPPK;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -970,7 +970,7 @@ pub struct Htptim;
 
 impl Request for Htptim {
     const SPEC: &'static CommandSpec = &crate::commands::httpd::HTPTIM;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -984,7 +984,7 @@ pub struct Dstnum;
 
 impl Request for Dstnum {
     const SPEC: &'static CommandSpec = &crate::commands::sms::DSTNUM;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -998,7 +998,7 @@ pub struct Smsflt;
 
 impl Request for Smsflt {
     const SPEC: &'static CommandSpec = &crate::commands::sms::SMSFLT;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -1012,7 +1012,7 @@ pub struct Ntpsvr;
 
 impl Request for Ntpsvr {
     const SPEC: &'static CommandSpec = &crate::commands::ntp::NTPSVR;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -1026,7 +1026,7 @@ pub struct Ntpen;
 
 impl Request for Ntpen {
     const SPEC: &'static CommandSpec = &crate::commands::ntp::NTPEN;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -1040,7 +1040,7 @@ pub struct Ntptm;
 
 impl Request for Ntptm {
     const SPEC: &'static CommandSpec = &crate::commands::ntp::NTPTM;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -1054,7 +1054,7 @@ pub struct Gps;
 
 impl Request for Gps {
     const SPEC: &'static CommandSpec = &crate::commands::gps::GPS;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
@@ -1068,7 +1068,7 @@ pub struct Gpsdt;
 
 impl Request for Gpsdt {
     const SPEC: &'static CommandSpec = &crate::commands::gps::GPSDT;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
 }
 
 /// `AT+GPSOUT` (notes 12): Query/set the GPS heartbeat content.
@@ -1077,7 +1077,7 @@ pub struct Gpsout;
 
 impl Request for Gpsout {
     const SPEC: &'static CommandSpec = &crate::commands::gps::GPSOUT;
-    const SET_SPEC: Option<SetLineOf> = Some(SetLineOf::new(Self::SPEC));
+    const SET_SPEC: Option<SetLineOf<Self>> = Some(SetLineOf::new(Self::SPEC));
     const INFO_SPEC: Option<&'static CommandSpec> = Some(Self::SPEC);
 
     fn decode_info(info: InfoLine<'_>) -> Result<Values<'_>, Code> {
