@@ -2091,35 +2091,28 @@ mod tests {
     /// handshake's escape (a reply awaited, no line end).
     fn start_short<const N: usize>(core: &mut Core<N>, kind: usize) -> std::string::String {
         let t = Duration::from_secs(5);
-        match kind {
-            0 => std::format!(
-                "{:?}",
-                core.start_fixed(
-                    &FixedLine::query(&cat1_config::commands::general::CSQ),
-                    t,
-                    Instant::ZERO
-                )
+        let fixed = match kind {
+            0 => FixedLine::query(&cat1_config::commands::general::CSQ),
+            1 => FixedLine::bare(&cat1_config::commands::general::AT),
+            2 => {
+                return std::format!(
+                    "{:?}",
+                    core.start(&CommandLine::query(b"CME"), t, Instant::ZERO)
+                );
+            }
+            3 => {
+                return std::format!(
+                    "{:?}",
+                    core.start(&CommandLine::execute(b"CSQ"), t, Instant::ZERO)
+                );
+            }
+            _ => return std::format!("{:?}", core.start_escape(t, Instant::ZERO)),
+        };
+        std::format!(
+            "{:?}",
+            core.start_fixed(&fixed, t, Instant::ZERO)
                 .map(|r| r.map(<[u8]>::to_vec))
-            ),
-            1 => std::format!(
-                "{:?}",
-                core.start_fixed(
-                    &FixedLine::bare(&cat1_config::commands::general::AT),
-                    t,
-                    Instant::ZERO
-                )
-                .map(|r| r.map(<[u8]>::to_vec))
-            ),
-            2 => std::format!(
-                "{:?}",
-                core.start(&CommandLine::query(b"CME"), t, Instant::ZERO)
-            ),
-            3 => std::format!(
-                "{:?}",
-                core.start(&CommandLine::execute(b"CSQ"), t, Instant::ZERO)
-            ),
-            _ => std::format!("{:?}", core.start_escape(t, Instant::ZERO)),
-        }
+        )
     }
 
     proptest::proptest! {
