@@ -946,6 +946,56 @@ impl<const N: usize> Framer<N> {
             .map(|len| EndedLine { len, used: 1 })
     }
 
+    /// Whether `input` is one CR LF at the start of a line (no line pending, no handshake reply
+    /// awaited): [`Framer::scan_line`] would skip it and return [`Scanned::Partial`], nothing
+    /// changed.
+    #[inline(always)]
+    pub fn skips_crlf(&self, input: &[u8], state: &Detached) -> bool {
+        input == b"\r\n" && self.lines.pending_len() == 0 && state.slow_below != HANDSHAKE_BELOW
+    }
+
+    /// [`Framer::take_byte`] of each byte of `input` in turn (`state` the exchange's), up to
+    /// the first it declines: the bytes taken (stored, or skipped as line ends at the start of
+    /// a line), what [`Framer::feed_detached`] would have done with them (while a handshake
+    /// reply is awaited too: `take_byte` declines every byte the reply may be made of). For a
+    /// driver fed short chunks: the bytes of a line a chunk cuts, a byte at a time without the
+    /// scan's frame; the rest to [`Framer::scan_line`] (or [`Framer::end_line_first`]).
+    #[inline(always)]
+    pub fn take_bytes(&mut self, input: &[u8], state: &Detached) -> usize {
+        let mut taken: usize = 0;
+        while let Some(&b) = input.get(taken) {
+            if !self.take_byte(b, state) {
+                break;
+            }
+            taken = taken.wrapping_add(1);
+        }
+        taken
+    }
+
+    /// [`Framer::end_line`] of a chunk's first byte, with what [`Framer::scan_line`] returns for
+    /// that chunk (`state` the exchange's): a line end that ends the pending line (bytes
+    /// pending, not an over-long line being dropped, no handshake reply awaited) ends it here
+    /// and returns it, the bytes consumed with it the line end and the LF of a CR LF after it,
+    /// as `scan_line` counts them. `None`, with nothing changed, for anything else (which
+    /// `scan_line` takes). For a driver fed chunks: a line cut by the chunk before just ahead
+    /// of its line end (`+CME ERROR: 10` and `\r\n` fed 16 bytes at a time) classified without
+    /// the scan's frame.
+    #[inline(always)]
+    #[must_use = "the line is gone from the framer's buffer unless classify_plain (or take_ended_ok and classify_unless_ok) takes it"]
+    pub fn end_line_first(&mut self, input: &[u8], state: &Detached) -> Option<EndedLine> {
+        let (&b, rest) = input.split_first()?;
+        // `scan_line` hands every chunk to the general way while a handshake reply is awaited.
+        if state.slow_below == HANDSHAKE_BELOW {
+            return None;
+        }
+        let line = self.end_line(b)?;
+        let lf = b == b'\r' && rest.first() == Some(&b'\n');
+        Some(EndedLine {
+            len: line.len,
+            used: usize::from(lf).wrapping_add(1),
+        })
+    }
+
     /// [`Framer::take_ok_line`], then [`Framer::feed_detached_plain`] of any input up to the
     /// line's classification, without the exchange's lines (`state` the exchange's, its line
     /// sent `sent_len` bytes long, as `take_ok_line` takes them): `OK` ending the exchange at
