@@ -2168,8 +2168,8 @@ mod tests {
                 }
             }
             proptest::prop_assert_eq!(
-                std::format!("{:?} {:?} {:?}", new.is_busy(), new.counters(), new.state),
-                std::format!("{:?} {:?} {:?}", old.is_busy(), old.counters(), old.state)
+                std::format!("{:?} {:?} {:?} {:?} {:?}", new.is_busy(), new.counters(), new.state, new.framer.counters(), new.framer.pending()),
+                std::format!("{:?} {:?} {:?} {:?} {:?}", old.is_busy(), old.counters(), old.state, old.framer.counters(), old.framer.pending())
             );
         }
     }
@@ -2460,6 +2460,117 @@ mod tests {
                         ),
                         "{:?} in {}", input, chunk
                     ),
+                }
+            }
+        }
+    }
+}
+
+/// `Core::receive` against its ways before `receive_short` (every chunk but a byte to
+/// `receive_ok_first`) in every state a second reader could think of: exchanges started after
+/// others, a `+ok` awaited and split over chunks (`start_confirm`), a `+CME` line as the echo
+/// awaited (`start_raw`), aborts, control bytes and 0x80, every call's output, bytes consumed,
+/// counters, the framer's counters, pending line and gate.
+#[cfg(test)]
+mod short_chunks_in_every_state {
+    use super::*;
+    extern crate std;
+    use std::vec::Vec;
+
+    fn receive_old<'a, const N: usize>(core: &'a mut Core<N>, input: &[u8]) -> Status<Output<'a>> {
+        match *input {
+            [b] if core.framer.take_tracked(b) => Status::Partial,
+            [b] => core.receive_byte(b),
+            [] => Status::Partial,
+            _ => core.receive_ok_first(input),
+        }
+    }
+
+    fn start<const N: usize>(core: &mut Core<N>, kind: usize) -> std::string::String {
+        let t = Duration::from_secs(5);
+        match kind {
+            0 => std::format!(
+                "{:?}",
+                core.start_fixed(
+                    &FixedLine::query(&cat1_config::commands::general::CSQ),
+                    t,
+                    Instant::ZERO
+                )
+                .map(|r| r.map(<[u8]>::to_vec))
+            ),
+            1 => std::format!(
+                "{:?}",
+                core.start(&CommandLine::query(b"CME"), t, Instant::ZERO)
+                    .map(<[u8]>::to_vec)
+            ),
+            2 => std::format!("{:?}", core.start_escape(t, Instant::ZERO)),
+            3 => std::format!("{:?}", core.start_confirm(t, Instant::ZERO)),
+            4 => std::format!(
+                "{:?}",
+                core.start_raw(b"+CME ERROR: 1", t, Instant::ZERO)
+                    .map(<[u8]>::to_vec)
+            ),
+            5 => {
+                core.abort();
+                std::string::String::new()
+            }
+            _ => {
+                core.settled();
+                std::string::String::new()
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn short_chunks_wider(
+            steps in proptest::collection::vec((0usize..7, proptest::collection::vec(0usize..28, 0..10)), 1..6),
+            sizes in proptest::collection::vec(1usize..7, 1..8),
+            echo in 0usize..3,
+        ) {
+            const TOKENS: [&[u8]; 28] = [
+                b"\xff", b"AT+CSQ?\r", b"AT+CME?\r", b"+CME ERROR: 1\r", b"+CSQ: 1,2\r\n", b"+CME: 3\r\n",
+                b"+CME ERROR: 10\r\n", b"+CMEE: 1\r\n", b"OK\r\n", b"OK", b"\r\nOK\r\n",
+                b"\nOK\r\n", b"\r\n", b"\r", b"\n", b"ERROR\r\n", b"a", b"+ok", b"\x01",
+                b"a much longer line than the buffer holds\r\n", b"+CME ERROR: 3",
+                b"\x00", b"\x80", b"\x0e", b"+o", b"k", b"\r\n\r\n", b"\n\r",
+            ];
+            let echo = [Echo::On, Echo::Off, Echo::Unknown][echo];
+            let mut new = Core::<32>::new();
+            let mut old = Core::<32>::new();
+            new.set_echo(echo);
+            old.set_echo(echo);
+            let mut sz = sizes.iter().cycle();
+            for (kind, pieces) in &steps {
+                proptest::prop_assert_eq!(start(&mut new, *kind), start(&mut old, *kind));
+                let input: Vec<u8> = pieces.iter().flat_map(|&i| TOKENS[i].iter().copied()).collect();
+                let mut at = 0;
+                while at < input.len() {
+                    let size = *sz.next().unwrap();
+                    let piece = &input[at..(at + size).min(input.len())];
+                    at += piece.len();
+                    let mut rest = piece;
+                    loop {
+                        let (a, used) = match new.receive(rest) {
+                            Status::Complete(o, used) => (std::format!("{o:?} {used}"), Some(used)),
+                            Status::Partial => (std::string::String::from("Partial"), None),
+                        };
+                        let b = match receive_old(&mut old, rest) {
+                            Status::Complete(o, used) => std::format!("{o:?} {used}"),
+                            Status::Partial => std::string::String::from("Partial"),
+                        };
+                        proptest::prop_assert_eq!(&a, &b);
+                        if let Some(u) = used { proptest::prop_assert!(u >= 1 && u <= rest.len()); }
+                        proptest::prop_assert_eq!(
+                            std::format!("{:?} {:?} {:?} {:?} {:?} {}", new.is_busy(), new.counters(), new.state, new.framer.counters(), new.framer.pending(), new.framer.gate_open()),
+                            std::format!("{:?} {:?} {:?} {:?} {:?} {}", old.is_busy(), old.counters(), old.state, old.framer.counters(), old.framer.pending(), old.framer.gate_open())
+                        );
+                        match used.and_then(|u| rest.get(u..)) {
+                            Some(r) => rest = r,
+                            None => break,
+                        }
+                    }
                 }
             }
         }

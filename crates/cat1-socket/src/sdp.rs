@@ -1855,6 +1855,99 @@ mod tests {
         (events, counters)
     }
 
+    /// `stream` fed in chunks of `sizes` (in turn), with an action after each event but a bad
+    /// length's (see `reset_after_an_event_counts_alike`) and after each chunk taken in, picked
+    /// by `acts` in turn: 0 none, 1 `reset`, 2 `reset` twice, 3 `flush` to the end then
+    /// `reset`, 4 one `flush` then `reset` twice (from a second reader: `reset` in any state,
+    /// mid-frame, behind a frame handed out, after a flush, twice, counts nothing twice and
+    /// nothing less than the fast path). The events, and the counters after each action.
+    fn reset_anywhere<const N: usize, const F: bool>(
+        direction: Direction,
+        stream: &[u8],
+        sizes: &[usize],
+        acts: &[u8],
+    ) -> (Vec<Owned>, Vec<Counters>) {
+        let mut d = Decoder::<N, F>::new(direction);
+        let (mut events, mut counters) = (Vec::new(), Vec::new());
+        let mut k = 0usize;
+        let act = |d: &mut Decoder<N, F>,
+                   events: &mut Vec<Owned>,
+                   counters: &mut Vec<Counters>,
+                   k: &mut usize,
+                   partial: bool| {
+            let a = acts[*k % acts.len()];
+            *k += 1;
+            match a {
+                1 => d.reset(),
+                2 => {
+                    d.reset();
+                    d.reset();
+                }
+                3 => {
+                    events.extend(flush_all(d));
+                    d.reset();
+                }
+                4 => {
+                    if let Some(e) = d.flush() {
+                        events.push(own(e));
+                    }
+                    d.reset();
+                    d.reset();
+                }
+                _ => {
+                    if !partial {
+                        return;
+                    }
+                }
+            }
+            counters.push(d.counters());
+        };
+        let mut at = 0;
+        let mut i = 0;
+        while at < stream.len() {
+            let n = sizes[i % sizes.len()].min(stream.len() - at);
+            i += 1;
+            let mut rest = &stream[at..at + n];
+            at += n;
+            while let Some((event, used)) = own_feed(&mut d, rest) {
+                rest = &rest[used..];
+                let length = matches!(event, Owned::Error(DecodeError::Length { .. }));
+                events.push(event);
+                if !length {
+                    act(&mut d, &mut events, &mut counters, &mut k, false);
+                } else {
+                    k += 1;
+                }
+            }
+            act(&mut d, &mut events, &mut counters, &mut k, true);
+        }
+        events.extend(flush_all(&mut d));
+        counters.push(d.counters());
+        (events, counters)
+    }
+
+    proptest! {
+        /// `reset` anywhere counts as on the fast path ([`reset_anywhere`]).
+        #[test]
+        fn reset_anywhere_counts_alike(
+            pieces in proptest::collection::vec(piece_strategy(), 0..12),
+            to_host in any::<bool>(),
+            sizes in proptest::collection::vec(1usize..40, 1..6),
+            acts in proptest::collection::vec(0u8..5, 1..8),
+        ) {
+            let direction = if to_host { Direction::ToHost } else { Direction::ToModule };
+            let stream: Vec<u8> = pieces.iter().flat_map(|p| piece_bytes(direction, p)).collect();
+            prop_assert_eq!(
+                reset_anywhere::<32, true>(direction, &stream, &sizes, &acts),
+                reset_anywhere::<32, false>(direction, &stream, &sizes, &acts)
+            );
+            prop_assert_eq!(
+                reset_anywhere::<1100, true>(direction, &stream, &sizes, &acts),
+                reset_anywhere::<1100, false>(direction, &stream, &sizes, &acts)
+            );
+        }
+    }
+
     #[test]
     fn a_reset_after_a_checksum_error_counts_its_garbage() {
         fn on<const F: bool>() -> Counters {
