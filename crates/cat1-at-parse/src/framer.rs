@@ -1837,9 +1837,10 @@ fn same_plain_name(body: &[u8], name: &[u8]) -> bool {
     true
 }
 
-/// `+CME ERROR:<n>` after its `+` (`rest`), as [`FinalResult::parse`] reads it.
-#[inline]
-fn cme_error(rest: &[u8]) -> Option<FinalResult> {
+/// `+CME ERROR:<n>` after its `+` (`rest`): the classification's reader, and
+/// [`FinalResult::parse`]'s (one copy in a firmware that links both: LLVM keeps it out of line
+/// there, and inline where the classification is its only caller).
+pub(crate) fn cme_error(rest: &[u8]) -> Option<FinalResult> {
     // Compared as words, not byte by byte.
     let (head, digits) = rest.split_first_chunk::<10>()?;
     let [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9] = *head;
