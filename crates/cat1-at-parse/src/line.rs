@@ -438,8 +438,10 @@ impl<const N: usize> LineBuffer<N> {
     /// (after [`Self::scan`] said so: when the line is not being dropped yet, it overflows here,
     /// with what is already buffered). Returns the length of the whole line and the bytes of
     /// `input` consumed when its end is there.
+    // Cold, but left to LLVM to inline: in a firmware that feeds only through the framer's
+    // general way (`Framer::feed_lines`, its one caller there) it is inlined, with no call and
+    // no `Status` through memory (cat1-client's binary 44 bytes less, stack 8 less).
     #[cold]
-    #[inline(never)]
     pub(crate) fn discard(&mut self, input: &[u8], from: usize) -> Status<usize> {
         // The line's bytes dropped before this input, and those of them not counted yet (the
         // buffered ones, when the line overflows now).
