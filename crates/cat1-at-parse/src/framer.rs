@@ -1593,8 +1593,11 @@ impl<const N: usize> Framer<N> {
     }
 
     /// A line of `len` bytes ended: classifies it. (Three arguments, all in registers; the
-    /// caller adds the bytes consumed.)
-    #[inline(never)]
+    /// caller adds the bytes consumed.) `#[inline]`, not `inline(never)`: where the line layer
+    /// (`feed_lines`) is its one caller, as in cat1-client's binary, LLVM inlines it there
+    /// (-24 bytes); with `feed` too (issue 2's framer, its gate) it stays out of line, the
+    /// same code.
+    #[inline]
     fn line_done<'f>(&'f mut self, len: usize, expect: &mut Expect<'_>) -> Event<'f> {
         let Framer {
             lines,
