@@ -229,7 +229,10 @@ impl<const N: usize> LineBuffer<N> {
         // While discarding (`len` is `DISCARDING`, beyond the buffer), the input is dropped
         // from its start.
         let mut end = self.len;
-        if end > N {
+        // `len` is at most `N` otherwise; compared with `DISCARDING` itself, so that `discard`,
+        // called next and inlined where `scan` is, knows the line is being dropped without a
+        // test of its own.
+        if end == DISCARDING {
             return Scan::Discard(0);
         }
         // One pass, one loop: each byte is looked at and stored once, each of the loop's three
