@@ -1364,11 +1364,21 @@ impl<const N: usize> Framer<N> {
         let mut expect = Expect::attach(sent, name, *state);
         // `feed_any`'s two ways called here, not `feed_any`: for a driver that has only this
         // entry, one call less and no function of its own (12 bytes of cat1-client's binary).
-        let status = if expect.handshake_pending() {
-            self.feed_handshake(input, &mut expect)
+        // The handshake reply, or the line layer from where it leaves the input: one call of
+        // `feed_lines` for both ways (no second copy of the call and its count where
+        // `feed_handshake` is inlined).
+        let from = if expect.handshake_pending() {
+            match self.handshake_reply(input, &mut expect) {
+                Ok((event, n)) => {
+                    *state = expect.state;
+                    return Status::Complete(event, n);
+                }
+                Err(from) => from,
+            }
         } else {
-            self.feed_lines(input, &mut expect)
+            0
         };
+        let status = self.feed_lines_from(input, from, &mut expect);
         *state = expect.state;
         status
     }
@@ -1620,6 +1630,21 @@ impl<const N: usize> Framer<N> {
         input: &[u8],
         expect: &mut Expect<'_>,
     ) -> Status<Event<'f>> {
+        match self.handshake_reply(input, expect) {
+            Ok((event, n)) => Status::Complete(event, n),
+            Err(from) => self.feed_lines_from(input, from, expect),
+        }
+    }
+
+    /// [`Self::feed_handshake`] up to the line layer: the reply and the bytes consumed with
+    /// it, or (`Err`) the bytes skipped before the rest, which goes through the line layer
+    /// ([`Self::feed_lines_from`]).
+    #[inline(always)]
+    fn handshake_reply(
+        &mut self,
+        input: &[u8],
+        expect: &mut Expect<'_>,
+    ) -> Result<(Event<'static>, usize), usize> {
         let want_ok = matches!(expect.state.waiting, Waiting::HandshakeOk);
         let mut i: usize = 0;
         while let Some(&b) = input.get(i) {
@@ -1634,7 +1659,7 @@ impl<const N: usize> Framer<N> {
             if !want_ok {
                 if pending.is_empty() && b == b'a' {
                     expect.finish();
-                    return Status::Complete(Event::HandshakeA, i.wrapping_add(1));
+                    return Ok((Event::HandshakeA, i.wrapping_add(1)));
                 }
                 break;
             }
@@ -1658,7 +1683,7 @@ impl<const N: usize> Framer<N> {
             if self.lines.pending().len() == 3 {
                 self.lines.clear_pending();
                 expect.finish();
-                return Status::Complete(Event::HandshakeOk, i);
+                return Ok((Event::HandshakeOk, i));
             }
         }
         // The rest through the line layer, which takes at most one line (its scan stops at the
@@ -1668,11 +1693,23 @@ impl<const N: usize> Framer<N> {
         // `feed_handshake_before` did: a test compares them), nor a test for an empty rest
         // (the line layer takes it in, as `Partial`). A line that ends here is unsolicited:
         // `phase` is 0 while a handshake reply is awaited.
-        let rest = input.get(i..).unwrap_or(&[]);
+        Err(i)
+    }
+
+    /// [`Self::feed_lines`] of `input` from byte `from` on (at most its length), the bytes
+    /// consumed counted from the start of `input`.
+    #[inline(always)]
+    fn feed_lines_from<'f>(
+        &'f mut self,
+        input: &[u8],
+        from: usize,
+        expect: &mut Expect<'_>,
+    ) -> Status<Event<'f>> {
+        let rest = input.get(from..).unwrap_or(&[]);
         let mut status = self.feed_lines(rest, expect);
-        // `n` is at most `rest.len()`, and `i + rest.len()` is `input.len()`: nothing wraps.
+        // `n` is at most `rest.len()`, and `from + rest.len()` is `input.len()`: nothing wraps.
         if let Status::Complete(_, n) = &mut status {
-            *n = n.wrapping_add(i);
+            *n = n.wrapping_add(from);
         }
         status
     }
