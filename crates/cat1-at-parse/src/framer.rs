@@ -2342,13 +2342,7 @@ mod tests {
             ),
             cuts in proptest::collection::vec(0usize..24, 0..6),
         ) {
-            extern crate std;
-            use std::vec::Vec;
-            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(bytes.len())).collect();
-            cuts.push(0);
-            cuts.push(bytes.len());
-            cuts.sort_unstable();
-            let chunks: Vec<&[u8]> = cuts.windows(2).map(|w| &bytes[w[0]..w[1]]).collect();
+            let chunks = crate::line::chunks::cut_at(&bytes, cuts);
             let expect = if ok { Expect::handshake_ok() } else { Expect::handshake_a() };
             proptest::prop_assert_eq!(
                 handshake_run::<4>(expect, &chunks, false),

@@ -567,6 +567,21 @@ impl<const N: usize> LineBuffer<N> {
     }
 }
 
+/// A helper of the differential tests that feed any chunking.
+#[cfg(test)]
+pub(crate) mod chunks {
+    extern crate std;
+    use std::vec::Vec;
+
+    /// `bytes` cut at `cuts` (each capped at its length, in any order) into chunks.
+    pub(crate) fn cut_at(bytes: &[u8], cuts: Vec<usize>) -> Vec<&[u8]> {
+        let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(bytes.len())).collect();
+        cuts.extend([0, bytes.len()]);
+        cuts.sort_unstable();
+        cuts.windows(2).map(|w| &bytes[w[0]..w[1]]).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     extern crate std;
@@ -775,11 +790,7 @@ mod tests {
             ),
             cuts in proptest::collection::vec(0usize..40, 0..6),
         ) {
-            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(bytes.len())).collect();
-            cuts.push(0);
-            cuts.push(bytes.len());
-            cuts.sort_unstable();
-            let chunks: Vec<&[u8]> = cuts.windows(2).map(|w| &bytes[w[0]..w[1]]).collect();
+            let chunks = chunks::cut_at(&bytes, cuts);
             proptest::prop_assert_eq!(scan_matches::<0>(&chunks), Ok(()));
             proptest::prop_assert_eq!(scan_matches::<1>(&chunks), Ok(()));
             proptest::prop_assert_eq!(scan_matches::<4>(&chunks), Ok(()));
