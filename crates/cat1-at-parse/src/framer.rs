@@ -1199,6 +1199,25 @@ impl<const N: usize> Framer<N> {
         Ok(line.used)
     }
 
+    /// [`Framer::take_echo`] of a line [`Framer::may_be_echo`] found as long as the line sent,
+    /// the line sent given as what it starts (`from`, the driver's transmit buffer): `from` cut
+    /// at the line's length, the same slice as the line sent for such a line. For any line
+    /// longer than `from`, nothing changed and the line handed back as not the echo. For a
+    /// driver that keeps the line sent's length apart: not read and clamped again (about 5
+    /// instructions an echo).
+    #[inline(always)]
+    pub fn take_echo_from(
+        &mut self,
+        line: EndedLine,
+        state: &mut Detached,
+        from: &[u8],
+    ) -> Result<usize, NotEcho> {
+        match from.get(..line.len) {
+            Some(sent) => self.take_echo(line, state, sent),
+            None => Err(NotEcho(line)),
+        }
+    }
+
     /// [`Framer::take_plain_info`] of a line [`Framer::take_echo`] declined (`state` the
     /// exchange's, `name` its name): the same, without the test of whether the line may be the
     /// echo (it is not), which made `take_plain_info` decline an information line as long as

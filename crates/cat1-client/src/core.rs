@@ -822,8 +822,12 @@ impl<const N: usize> Core<N> {
     /// line classified (`receive_classified`).
     #[inline(never)]
     fn receive_echo(&mut self, line: EndedLine) -> Status<Output<'_>> {
-        let (framer, state, _, (sent, _)) = self.parts();
-        match framer.take_echo(line, state, sent()) {
+        // Only for a line as long as the line sent (`receive_other`'s `may_be_echo`): the
+        // transmit buffer cut at the line's length is the line sent, its length not read again.
+        let Core {
+            framer, tx, state, ..
+        } = self;
+        match framer.take_echo_from(line, state, tx) {
             Ok(used) => Status::Complete(Output::Echo, used),
             Err(line) => self.receive_not_echo(line),
         }
