@@ -587,6 +587,13 @@ impl Detached {
         self.done || matches!(self.waiting, Waiting::Nothing)
     }
 
+    /// Whether the exchange ended (a final result or the handshake reply arrived):
+    /// [`Detached::is_done`] without its look at whether anything was in flight, for a driver
+    /// that tests the commonest case (an exchange that ended) first, and the rest apart.
+    pub const fn ended(&self) -> bool {
+        self.done
+    }
+
     /// Whether a handshake reply (`a` or `+ok`) is still awaited.
     pub const fn handshake_pending(&self) -> bool {
         self.slow_below == HANDSHAKE_BELOW
