@@ -587,6 +587,13 @@ impl Detached {
         self.done || matches!(self.waiting, Waiting::Nothing)
     }
 
+    /// Whether the exchange ended (a final result or the handshake reply arrived):
+    /// [`Detached::is_done`] without its look at whether anything was in flight, for a driver
+    /// that tests the commonest case (an exchange that ended) first, and the rest apart.
+    pub const fn ended(&self) -> bool {
+        self.done
+    }
+
     /// Whether a handshake reply (`a` or `+ok`) is still awaited.
     pub const fn handshake_pending(&self) -> bool {
         self.slow_below == HANDSHAKE_BELOW
@@ -1197,6 +1204,25 @@ impl<const N: usize> Framer<N> {
         state.echo_seen = true;
         state.phase = (phase & !PHASE_ECHO) | PHASE_ANSWER;
         Ok(line.used)
+    }
+
+    /// [`Framer::take_echo`] of a line [`Framer::may_be_echo`] found as long as the line sent,
+    /// the line sent given as what it starts (`from`, the driver's transmit buffer): `from` cut
+    /// at the line's length, the same slice as the line sent for such a line. For any line
+    /// longer than `from`, nothing changed and the line handed back as not the echo. For a
+    /// driver that keeps the line sent's length apart: not read and clamped again (about 5
+    /// instructions an echo).
+    #[inline(always)]
+    pub fn take_echo_from(
+        &mut self,
+        line: EndedLine,
+        state: &mut Detached,
+        from: &[u8],
+    ) -> Result<usize, NotEcho> {
+        match from.get(..line.len) {
+            Some(sent) => self.take_echo(line, state, sent),
+            None => Err(NotEcho(line)),
+        }
     }
 
     /// [`Framer::take_plain_info`] of a line [`Framer::take_echo`] declined (`state` the
