@@ -229,7 +229,8 @@ impl<const N: usize> LineBuffer<N> {
         // While discarding (`len` is `DISCARDING`, beyond the buffer), the input is dropped
         // from its start.
         let mut end = self.len;
-        // `len` is at most `N` otherwise; compared with `DISCARDING` itself, so that `discard`,
+        // `len` is at most `N` otherwise (every writer of `len` stores `0..=N` or `DISCARDING`:
+        // keep it so, a value between would be taken as a line); compared with `DISCARDING` itself, so that `discard`,
         // called next and inlined where `scan` is, knows the line is being dropped without a
         // test of its own.
         if end == DISCARDING {
