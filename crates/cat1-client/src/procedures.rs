@@ -634,7 +634,7 @@ pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
     let all = input.len();
     let mut rest = input;
     while let Status::Complete(output, used) = core.receive_chunk(rest) {
-        rest = rest.get(used..).unwrap_or(&[]);
+        rest = rest.get(used.min(rest.len())..).unwrap_or(&[]);
         let finished = match output {
             Output::Echo | Output::TimedOut => None,
             Output::Info(info) => {
