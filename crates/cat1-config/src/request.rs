@@ -549,13 +549,10 @@ fn decode_params<'a>(
     // or some when there are too many. One count and one judgement of it for both (client
     // flash -24 bytes; the manual cycles 0.1 per byte up in three columns, a look at `refused`
     // per answer).
-    // A plain add: `given` is at most the parameters' count, and each further cut takes a
-    // comma of `text` (a slice), so the sum stays below `usize::MAX` (a saturating add cost 6
-    // bytes of flash).
     let mut count = given;
     while let Some(r) = rest {
         rest = cut_param(r).2;
-        count = count.wrapping_add(1);
+        count = count.saturating_add(1);
     }
     if bad_count(spec, count) {
         return Err(Code::BAD_VALUE);
