@@ -250,10 +250,7 @@ impl<const N: usize> Core<N> {
 
     /// The last timeout was an unanswered `AT` probe: counted apart from real timeouts.
     pub(crate) fn probe_unanswered(&mut self) {
-        // A plain subtraction: called only after the probe timed out, which `after_loss` counted
-        // (at least 1; saturated at `u32::MAX`, the same `u32::MAX - 1` either way). The
-        // saturating one cost 8 bytes of flash in benches/footprint.
-        self.counters.timeouts = self.counters.timeouts.wrapping_sub(1);
+        self.counters.timeouts = self.counters.timeouts.saturating_sub(1);
         self.counters.probes_unanswered = self.counters.probes_unanswered.saturating_add(1);
     }
 
