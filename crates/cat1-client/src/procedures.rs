@@ -630,11 +630,9 @@ pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
 ) -> Option<Finished> {
     use crate::Output;
     use cat1_at_parse::Status;
-    let input = carry.pending();
-    let all = input.len();
-    let mut rest = input;
+    let mut rest = carry.pending();
     while let Status::Complete(output, used) = core.receive_chunk(rest) {
-        rest = rest.get(used..).unwrap_or(&[]);
+        rest = rest.get(used.min(rest.len())..).unwrap_or(&[]);
         let finished = match output {
             Output::Echo | Output::TimedOut => None,
             Output::Info(info) => {
@@ -654,8 +652,9 @@ pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
             }
         };
         if finished.is_some() {
-            // What was fed: `rest` is the tail of `input`, no overflow.
-            carry.consume(all.wrapping_sub(rest.len()));
+            // What was not fed is `rest`, the tail of the pending bytes: kept from where it
+            // starts (no count of what was fed kept through the loop).
+            carry.keep_last(rest.len());
             return finished;
         }
     }
@@ -744,6 +743,13 @@ impl Carry {
     pub(crate) fn consume(&mut self, n: usize) {
         // `start` is at most 64 and `n` a count of bytes in a slice: a plain add, no overflow.
         self.start = self.start.wrapping_add(n).min(self.end);
+    }
+
+    /// Every pending byte but the last `n` was fed.
+    pub(crate) fn keep_last(&mut self, n: usize) {
+        // `n` is at most the pending count, so at most the clamped end (`start <= end <= 64`):
+        // the same start as `consume` of the count fed, no overflow.
+        self.start = self.end.min(self.buf.len()).wrapping_sub(n);
     }
 
     /// Every pending byte was fed.
@@ -884,8 +890,42 @@ pub(crate) fn default_timing() -> crate::Timing {
 
 #[cfg(test)]
 mod tests {
+    use super::Carry;
+
     #[test]
     fn the_default_timing_built_in_place_is_the_constant() {
         assert_eq!(super::default_timing(), crate::Timing::DEFAULT);
+    }
+
+    proptest::proptest! {
+        /// `dispatch` ends an exchange with `keep_last` of what it did not feed, where it
+        /// consumed the count it fed (`consume(all - rest)`): the same indices and pending
+        /// bytes from any reachable state (a read of up to 64 bytes, some consumed, then some
+        /// fed), and a read the UART over-reports (clamped by `filled`).
+        #[test]
+        fn keep_last_is_consume_of_what_was_fed(
+            read in 0usize..80,
+            consumed in 0usize..80,
+            fed in 0usize..80,
+        ) {
+            let state = || {
+                let mut carry = Carry::new();
+                for (i, b) in carry.space().iter_mut().enumerate() {
+                    *b = i as u8;
+                }
+                carry.filled(read);
+                let pending = carry.pending().len();
+                carry.consume(consumed.min(pending));
+                carry
+            };
+            let mut carry = state();
+            let mut old = state();
+            let all = carry.pending().len();
+            let fed = fed.min(all);
+            old.consume(fed);
+            carry.keep_last(all - fed);
+            proptest::prop_assert_eq!((carry.start, carry.end), (old.start, old.end));
+            proptest::prop_assert_eq!(carry.pending(), old.pending());
+        }
     }
 }
