@@ -2040,6 +2040,13 @@ pub(crate) fn cme_error(rest: &[u8]) -> Option<FinalResult> {
         return None;
     }
     let digits = trim_start(digits);
+    cme_digits(digits)
+}
+
+/// The number of `+CME ERROR:<n>`, its digits (trimmed), for [`cme_error`] and
+/// [`cme_error_line`]: one to five digits, a value that fits `u16`.
+#[inline(always)]
+fn cme_digits(digits: &[u8]) -> Option<FinalResult> {
     if digits.is_empty() || digits.len() > 5 {
         return None;
     }
@@ -2092,18 +2099,7 @@ fn cme_error_line(line: &[u8]) -> Option<FinalResult> {
         Some(&b) if b > b' ' => digits,
         _ => trim_start(digits),
     };
-    if digits.is_empty() || digits.len() > 5 {
-        return None;
-    }
-    let mut n: u32 = 0;
-    for &b in digits {
-        let d = b.wrapping_sub(b'0');
-        if d > 9 {
-            return None;
-        }
-        n = n.wrapping_mul(10).wrapping_add(u32::from(d));
-    }
-    u16::try_from(n).ok().map(FinalResult::CmeError)
+    cme_digits(digits)
 }
 
 /// Defines a classification of one complete (non-empty) line against the exchange in flight,
