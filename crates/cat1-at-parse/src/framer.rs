@@ -824,8 +824,7 @@ impl<const N: usize> Framer<N> {
         // A line of 2 bytes (never an over-long one being dropped): `end_line` would take it.
         if is_line_end(&byte) && self.ok_ends(self.lines.pending_len(), state.phase, sent_len) {
             self.lines.clear_pending();
-            self.lines_seen = self.lines_seen.wrapping_add(1);
-            state.finish();
+            self.final_line(state);
             return true;
         }
         false
@@ -882,8 +881,7 @@ impl<const N: usize> Framer<N> {
         {
             return false;
         }
-        self.lines_seen = self.lines_seen.wrapping_add(1);
-        state.finish();
+        self.final_line(state);
         true
     }
 
@@ -903,8 +901,7 @@ impl<const N: usize> Framer<N> {
         {
             return false;
         }
-        self.lines_seen = self.lines_seen.wrapping_add(1);
-        state.finish();
+        self.final_line(state);
         true
     }
 
@@ -929,8 +926,7 @@ impl<const N: usize> Framer<N> {
             return None;
         }
         let lf = end == b'\r' && tail.first() == Some(&b'\n');
-        self.lines_seen = self.lines_seen.wrapping_add(1);
-        state.finish();
+        self.final_line(state);
         Some(skip.wrapping_add(3).wrapping_add(usize::from(lf)))
     }
 
@@ -1081,8 +1077,7 @@ impl<const N: usize> Framer<N> {
         sent_len: usize,
     ) -> Result<usize, EndedLine> {
         if self.ok_ends(line.len, state.phase, sent_len) {
-            self.lines_seen = self.lines_seen.wrapping_add(1);
-            state.finish();
+            self.final_line(state);
             return Ok(line.used);
         }
         Err(line)
@@ -1281,8 +1276,7 @@ impl<const N: usize> Framer<N> {
         }
         match cme_error_line(self.lines.line(line.len)) {
             Some(result) => {
-                self.lines_seen = self.lines_seen.wrapping_add(1);
-                state.finish();
+                self.final_line(state);
                 Ok((result, line.used))
             }
             None => Err(line),
@@ -1502,8 +1496,7 @@ impl<const N: usize> Framer<N> {
         // and no name.
         if let Next::Line(len, n) = next {
             if self.ok_ends(len, state.phase, sent.len()) {
-                self.lines_seen = self.lines_seen.wrapping_add(1);
-                state.finish();
+                self.final_line(state);
                 return Status::Complete(Event::Final(FinalResult::Ok), n);
             }
         }
@@ -1560,8 +1553,7 @@ impl<const N: usize> Framer<N> {
         // (`OK` ending the exchange) then costs no `Expect` built on the stack and copied back,
         // and no name.
         if OK && self.ok_ends(len, state.phase, sent.len()) {
-            self.lines_seen = self.lines_seen.wrapping_add(1);
-            state.finish();
+            self.final_line(state);
             return Status::Complete(Event::Final(FinalResult::Ok), n);
         }
         let name = name();
@@ -1674,6 +1666,14 @@ impl<const N: usize> Framer<N> {
         // Continuation lines from now on for a multi-line answer (as `classify`).
         state.phase = phase | (PHASE_MORE * state.multi_line as u8);
         Some(name.len())
+    }
+
+    /// A line that ends the exchange `state` was taken by one of the ways that skip
+    /// [`classify`]: counted, as `classify` counts every line, and the exchange finished.
+    #[inline(always)]
+    fn final_line(&mut self, state: &mut Detached) {
+        self.lines_seen = self.lines_seen.wrapping_add(1);
+        state.finish();
     }
 
     /// Whether the line of `len` bytes that ended is `OK` ending the exchange (`phase` and the
