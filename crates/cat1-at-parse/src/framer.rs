@@ -576,6 +576,19 @@ impl Detached {
         }
     }
 
+    /// The same exchange, with the hint of [`Expect::plain_name`] kept only when `keep`: without
+    /// it every line is classified the same (the exchange is `==` to the one with it), more
+    /// slowly. For a driver whose fast way to the name holds only some of the names it starts
+    /// with the hint (cat1-client's `Core`: a name within the first 256 bytes of its buffer),
+    /// so that way is taken only for a name it holds.
+    #[inline(always)]
+    pub const fn plain_hint_if(mut self, keep: bool) -> Self {
+        if !keep {
+            self.phase &= !PHASE_PLAIN;
+        }
+        self
+    }
+
     /// Whether the hint of [`Expect::plain_name`] is set (for the tests of its contract).
     #[cfg(test)]
     pub(crate) const fn plain_hint(&self) -> bool {

@@ -313,7 +313,15 @@ impl<const N: usize> Core<N> {
             .map_err(StartError::Encode)?;
         // `emit` wrote at least `AT` and the CR: no wrap.
         let sent_len = n.wrapping_sub(1);
-        self.begin_built(n, state, sent_len, emitted_name(command), timeout, now);
+        let name = emitted_name(command);
+        // The one start whose exchange has the hint of a plain name (`emit_exchange`) for a
+        // name that may start past a `u8` (behind a long password): the hint kept only for a
+        // name `plain_name_at` cuts, which is then read only for such a name (a name further
+        // on classified the general way: the same lines, more slowly). Every other start with
+        // the hint has its name at 3 (`fixed_name`, `typed_name`: a fixed line's exchange, a
+        // typed set's bare line's), the rest none (`hint_only_within_a_u8`).
+        let state = state.plain_hint_if(!PLAIN_CUT::<N>() || name.0 <= u16::from(u8::MAX));
+        self.begin_built(n, state, sent_len, name, timeout, now);
         // `n` is within the buffer (`emit` wrote the line there): clamped rather than tested,
         // a compare and a move instead of the slice or nothing of `begin_built`.
         Ok(self.tx.split_at(n.min(N)).0)
@@ -781,7 +789,7 @@ impl<const N: usize> Core<N> {
         // line's in one `match` of the event (the information line about 11 instructions more).
         // The name's place read only for a line that may be the information line (read at
         // the start, they cost every other line about 10 instructions).
-        let (_, name) = lines_at(&self.tx, &self.sent_len, &self.name_start, &self.name_len);
+        let name = plain_name_at(&self.tx, &self.name_start, &self.name_len);
         match self
             .framer
             .take_plain_info(line, &mut self.state, sent_len, name)
@@ -848,7 +856,15 @@ impl<const N: usize> Core<N> {
     /// were the echo's frame too (3 instructions).
     #[inline(never)]
     fn receive_not_echo(&mut self, line: NotEcho) -> Status<Output<'_>> {
-        let (framer, state, _, (_, name)) = self.parts();
+        let Core {
+            framer,
+            tx,
+            state,
+            name_start,
+            name_len,
+            ..
+        } = self;
+        let name = plain_name_at(tx, name_start, name_len);
         let info = match framer.take_plain_info_not_echo(line, state, name) {
             Ok(info) => info,
             Err(line) => return self.receive_classified(line),
@@ -991,6 +1007,38 @@ fn lines_at<'t, const N: usize>(
         rest.split_at(usize::from(*name_len).min(rest.len())).0
     };
     (sent, name)
+}
+
+/// Whether [`plain_name_at`] cuts the name without a clamp: a buffer of `N` bytes holds every
+/// name that starts within its first 256 bytes (a `u8`), `u8` long.
+#[allow(non_snake_case)]
+const fn PLAIN_CUT<const N: usize>() -> bool {
+    N >= 2 * u8::MAX as usize
+}
+
+/// The command's name (as [`lines_at`] cuts it) for `Framer::take_plain_info`, which reads it only
+/// for an exchange with the hint of a plain name: a start keeps that hint only for a name
+/// that starts within the first 256 bytes (see [`PLAIN_CUT`] and `Core::start`), so the start's low byte is all
+/// of it, and a start and a length that fit a `u8` end within a buffer of `2 * 255` bytes or
+/// more. No clamp, no test: LLVM knows both bounds (about 7 instructions an information line
+/// less than `lines_at`'s two clamps). A shorter buffer clamps as `lines_at` does.
+#[inline(always)]
+fn plain_name_at<'t, const N: usize>(
+    tx: &'t [u8; N],
+    name_start: &'t u16,
+    name_len: &'t u8,
+) -> impl FnOnce() -> &'t [u8] + Copy {
+    move || {
+        if PLAIN_CUT::<N>() {
+            // (The low byte: the whole start of a name with the hint, see above.)
+            let start = usize::from(*name_start as u8);
+            tx.get(start..start.wrapping_add(usize::from(*name_len)))
+                .unwrap_or(&[])
+        } else {
+            let rest = tx.split_at(usize::from(*name_start).min(N)).1;
+            rest.split_at(usize::from(*name_len).min(rest.len())).0
+        }
+    }
 }
 
 /// What the core hands out for what the framer handed out; an unsolicited line counted (and
@@ -1923,6 +1971,180 @@ mod tests {
             let echo = if echo_on { Echo::On } else { Echo::Unknown };
             let whole = outputs::<16>(echo, &input, input.len());
             proptest::prop_assert_eq!(outputs::<16>(echo, &input, chunk), whole);
+        }
+    }
+
+    /// Every output of `input` fed whole through the adapters' general way (`receive_chunk`,
+    /// which cuts the name with `lines_at`'s clamps) after `start`, as `outputs_after` lists
+    /// them.
+    fn general_outputs_after<const N: usize>(
+        echo: Echo,
+        start: impl FnOnce(&mut Core<N>) -> Result<Vec<u8>, std::string::String>,
+        input: &[u8],
+    ) -> Vec<std::string::String> {
+        let mut core = Core::<N>::new();
+        core.set_echo(echo);
+        let mut out = Vec::new();
+        match start(&mut core) {
+            Ok(line) => out.push(std::format!("{line:?}")),
+            Err(e) => out.push(e),
+        }
+        let mut rest = input;
+        while let Status::Complete(o, used) = core.receive_chunk(rest) {
+            out.push(std::format!("{o:?}"));
+            rest = &rest[used..];
+        }
+        out.push(std::format!("{:?} {:?}", core.is_busy(), core.counters()));
+        out
+    }
+
+    /// Names for `a_name_behind_a_long_password_is_the_general_way`: three bytes (`CSQ`
+    /// itself), a multi-line answer's, nine bytes.
+    const FAR_NAMES: &[&[u8]] = &[b"ABC", b"CSQ", b"SYSINFO", b"HEARTSORT"];
+
+    /// `AT+<name>` behind a password of `pad` bytes, `CSQ` among them where the name's
+    /// start's low byte points (a name past the first 256 bytes cut from its low byte would
+    /// read `CSQ`), the rest `p`.
+    fn decoy_password(pad: usize) -> Vec<u8> {
+        let mut password = std::vec![b'p'; pad];
+        let low = (pad + 3) & 0xFF;
+        if let Some(decoy) = password.get_mut(low..low + 3) {
+            decoy.copy_from_slice(b"CSQ");
+        }
+        password
+    }
+
+    proptest::proptest! {
+        /// `plain_name_at` (no clamp: a start within a `u8` in a buffer of `2 * 255` bytes or
+        /// more; `lines_at`'s clamps in a shorter one) cuts the name `lines_at` cuts, for every
+        /// start it is read for (below 256 in the adapters' buffer, any in a shorter one) and
+        /// any length.
+        #[test]
+        fn plain_name_at_is_lines_at(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..MAX_LINE),
+            start in 0u16..=u16::from(u8::MAX),
+            far in 0u16..2000,
+            len in proptest::num::u8::ANY,
+        ) {
+            fn both<const N: usize>(bytes: &[u8], start: u16, len: u8) -> (Vec<u8>, Vec<u8>) {
+                let mut tx = [0u8; N];
+                let n = bytes.len().min(N);
+                tx[..n].copy_from_slice(&bytes[..n]);
+                let (_, name) = lines_at(&tx, &0, &start, &len);
+                (plain_name_at(&tx, &start, &len)().to_vec(), name().to_vec())
+            }
+            let (plain, clamped) = both::<MAX_LINE>(&bytes, start, len);
+            proptest::prop_assert_eq!(plain, clamped);
+            for start in [start, far] {
+                let (plain, clamped) = both::<64>(&bytes, start, len);
+                proptest::prop_assert_eq!(plain, clamped);
+                let (plain, clamped) = both::<300>(&bytes, start, len);
+                proptest::prop_assert_eq!(plain, clamped);
+            }
+        }
+
+        /// A name behind a password of any length (its start past a `u8` too, where
+        /// `plain_name_at` would cut another name from the start's low byte: `CSQ` put there)
+        /// gives, fed a byte at a time and in chunks (`Core::receive`'s own ways, which cut the
+        /// name with `plain_name_at`), what the general way gives (`receive_chunk`, which cuts
+        /// it with `lines_at`), in the adapters' buffer: the information line of the name
+        /// taken, `+CSQ:` unsolicited. And the hint of a plain name is kept only for a name
+        /// within a `u8` (a start dropping it for a name further on: the mutant that keeps it
+        /// takes `+CSQ: 1` as the answer there).
+        #[test]
+        fn a_name_behind_a_long_password_is_the_general_way(
+            pad in 0usize..500,
+            name in proptest::sample::select(FAR_NAMES),
+            pieces in proptest::collection::vec(0usize..6, 0..10),
+            chunk in 1usize..20,
+            echo in proptest::sample::select(ECHOS),
+        ) {
+            let password = decoy_password(pad);
+            let command = CommandLine::execute(name).with_password(&password);
+            let answer = std::format!("+{}: 2\r\n", std::str::from_utf8(name).unwrap());
+            let tokens: [&[u8]; 6] = [
+                b"+CSQ: 1\r\n", answer.as_bytes(), b"OK\r\n", b"\r\n", b"ERROR\r\n",
+                b"more\r\n",
+            ];
+            let input: Vec<u8> = pieces.iter().flat_map(|&i| tokens[i].iter().copied()).collect();
+            let start = |core: &mut Core<MAX_LINE>| {
+                core.start(&command, Duration::from_secs(5), Instant::ZERO)
+                    .map(<[u8]>::to_vec)
+                    .map_err(|e| std::format!("{e:?}"))
+            };
+            let general = general_outputs_after::<MAX_LINE>(echo, start, &input);
+            proptest::prop_assert_eq!(
+                outputs_after::<MAX_LINE>(echo, start, &input, chunk),
+                general.clone()
+            );
+            proptest::prop_assert_eq!(outputs_after::<MAX_LINE>(echo, start, &input, 1), general);
+            let mut core = Core::<MAX_LINE>::new();
+            core.set_echo(echo);
+            core.start(&command, Duration::from_secs(5), Instant::ZERO).unwrap();
+            proptest::prop_assert_eq!(hinted(&core.state), pad + 3 <= 255);
+            proptest::prop_assert_eq!(usize::from(core.name_start), pad + 3);
+        }
+    }
+
+    /// Every start that gives its exchange the hint of a plain name has the name within a `u8`
+    /// (what `plain_name_at` relies on): a fixed line of every command and form, a typed set's
+    /// line, a command with a password up to the longest; the starts without the hint (a raw
+    /// line, an encoder's line, `encode_command`'s) whatever their name's place.
+    #[test]
+    fn hint_only_within_a_u8() {
+        let t = Duration::from_secs(1);
+        let check = |core: &Core<MAX_LINE>| {
+            assert!(
+                !hinted(&core.state) || core.name_start <= u16::from(u8::MAX),
+                "{:?} at {}",
+                core.state,
+                core.name_start
+            );
+        };
+        for echo in [Echo::On, Echo::Off] {
+            for spec in cat1_config::commands::ALL {
+                for fixed in [
+                    FixedLine::query(spec),
+                    FixedLine::test(spec),
+                    FixedLine::bare(spec),
+                ] {
+                    let mut core = Core::<MAX_LINE>::new();
+                    core.set_echo(echo);
+                    let _ = core.start_fixed(&fixed, t, Instant::ZERO);
+                    check(&core);
+                }
+            }
+            let mut core = Core::<MAX_LINE>::new();
+            core.set_echo(echo);
+            let values = [Value::Text(b"CMNET")];
+            let typed: &'static TypedSet = const { &TypedSet::of::<cat1_config::requests::Apn>() };
+            let set = SetCall {
+                typed,
+                values: &values,
+            };
+            let bare = FixedLine::bare(&cat1_config::commands::network::APN);
+            let _ = core.start_line(&bare, Some(&set), t, Instant::ZERO);
+            check(&core);
+            for pad in [0, 100, 252, 253, 254, 300, 590, 611] {
+                let password = decoy_password(pad);
+                let mut line = password.clone();
+                line.extend_from_slice(b"AT+CSQ");
+                let command = CommandLine::execute(b"CSQ").with_password(&password);
+                let mut core = Core::<MAX_LINE>::new();
+                core.set_echo(echo);
+                let _ = core.start(&command, t, Instant::ZERO);
+                check(&core);
+                let mut core = Core::<MAX_LINE>::new();
+                core.set_echo(echo);
+                let _ = core.start_raw(&line, t, Instant::ZERO);
+                check(&core);
+                let mut core = Core::<MAX_LINE>::new();
+                core.set_echo(echo);
+                if let Ok(encoded) = encode_command(&command, core.idle_tx().unwrap()) {
+                    core.start_encoded(encoded, t, Instant::ZERO);
+                    check(&core);
+                }
+            }
         }
     }
 
