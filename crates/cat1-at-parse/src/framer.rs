@@ -2012,11 +2012,10 @@ fn is_info_of_plain(line: &[u8], name: &[u8]) -> bool {
         if words_up_to(body, name, last) {
             return true;
         }
-    } else if let (&[n0, n1, n2], Some(word)) =
-        (name, line.get(1..).and_then(<[u8]>::first_chunk::<4>))
-    {
+    } else if let (&[n0, n1, n2], &[_, a, b, c, colon]) = (name, head) {
         // A name of three bytes (`CSQ`) and the colon after it as one word: no byte loop.
-        if u32::from_le_bytes(*word) == u32::from_le_bytes([n0, n1, n2, b':']) {
+        // (Read from `head`, `name.len() + 2` bytes long: no length test of its own.)
+        if u32::from_le_bytes([a, b, c, colon]) == u32::from_le_bytes([n0, n1, n2, b':']) {
             return true;
         }
     }
