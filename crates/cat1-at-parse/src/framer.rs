@@ -1985,6 +1985,17 @@ fn is_info_of_plain(line: &[u8], name: &[u8]) -> bool {
     let Some((head, _)) = line.split_at_checked(name.len().wrapping_add(2)) else {
         return false;
     };
+    // A name of three bytes (`CSQ`) and the colon after it as one word, before the colon's
+    // own test (the word tests it): no byte loop. (Read from `head`, `name.len() + 2` bytes
+    // long: no length test of its own.) First: `AT+CSQ`'s information line about 7
+    // instructions less in every chunking; a line `+CME ERROR` of such a name, which has no
+    // colon there, pays the word (about 13 more fed a byte at a time or whole, the anchors'
+    // `+CME ERROR` still under its target).
+    if let (&[n0, n1, n2], &[_, a, b, c, colon]) = (name, head) {
+        if u32::from_le_bytes([a, b, c, colon]) == u32::from_le_bytes([n0, n1, n2, b':']) {
+            return true;
+        }
+    }
     let [_, body @ .., b':'] = head else {
         return false;
     };
@@ -2010,12 +2021,6 @@ fn is_info_of_plain(line: &[u8], name: &[u8]) -> bool {
             return same_plain_name(body, name);
         }
         if words_up_to(body, name, last) {
-            return true;
-        }
-    } else if let (&[n0, n1, n2], &[_, a, b, c, colon]) = (name, head) {
-        // A name of three bytes (`CSQ`) and the colon after it as one word: no byte loop.
-        // (Read from `head`, `name.len() + 2` bytes long: no length test of its own.)
-        if u32::from_le_bytes([a, b, c, colon]) == u32::from_le_bytes([n0, n1, n2, b':']) {
             return true;
         }
     }
