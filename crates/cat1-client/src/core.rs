@@ -765,15 +765,23 @@ impl<const N: usize> Core<N> {
         // Without `take_ended_ok`'s test: `take_ok` made it on the same line (its length and
         // the state unchanged since), and declined it (an `OK` that came here anyway would
         // still be classified so, by `classify_other`).
-        // A line as long as the line sent to `receive_echo` first, before the frame of the
-        // information line's test (which declines such a line while the echo may come, and
-        // hands it to `receive_other`, which sends it to `receive_echo`; one that is not the
-        // echo goes on from there as from `receive_other`: `receive_not_echo`).
+        // A line as long as the line sent taken as the echo first, as `receive_echo` takes it,
+        // before the information line's test (which declines such a line while the echo may
+        // come, and hands it to `receive_other`, which sends it to `receive_echo`; one that is
+        // not the echo goes on from there as from `receive_echo`: `receive_not_echo`). Inline
+        // here, not a call of `receive_echo`: this frame serves both (the echo fed a byte at a
+        // time about 7 instructions less; through `receive_echo`, 10 less than before).
         if self
             .framer
             .may_be_echo(&line, usize::from(self.sent_len).min(N))
         {
-            return self.receive_echo(line);
+            let Core {
+                framer, tx, state, ..
+            } = self;
+            return match framer.take_echo_from(line, state, tx) {
+                Ok(used) => Status::Complete(Output::Echo, used),
+                Err(line) => self.receive_not_echo(line),
+            };
         }
         self.classify_line::<false>(line)
     }
