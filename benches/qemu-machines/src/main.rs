@@ -24,6 +24,9 @@
 //!   setting's query, is decoded against the command's description as the typed `query` of
 //!   cat1-client decodes it (`request::decode_info_with`, what `Request::decode_info` gives by
 //!   reference: the parameters the framer located, each validated).
+//! - **Client through the adapters** (issue 6): the same cycles, each chunk (at most 64 bytes)
+//!   read into the adapters' read buffer and fed by `procedures::dispatch` (cat1-client's hidden
+//!   `bench::Reads`), as the adapters' `pump` feeds it; the UART's read subtracted.
 //!
 //! Output (semihosting, `|`-separated, instructions x1000 per repetition), read by `run.sh`:
 //! `CALIB|<insns per tick x1000>|<loop overhead x1000>`,
@@ -33,7 +36,9 @@
 //! `CASE|<set>|<label>|<bytes>|<d1>|<d16>|<d64>|<dall>|<f1>|<f16>|<f64>|<fall>` and
 //! `TOTAL|<set>|<responses>|<bytes>|...` (`d` with typed decoding, `f` core only),
 //! `FIXED|<cases started with a fixed line>|<cases>`, `DECODED|<typed ok>|<typed failed>|<generic>`,
-//! then `DONE`.
+//! `ONE|<label>|<bytes>|<d1>` (a manual case alone), then `ACASE|...` and `ATOTAL|...` as `CASE`
+//! and `TOTAL`, the same cycles through the adapters' receive path (see `adapter_cycle`), then
+//! `DONE`.
 #![no_std]
 #![no_main]
 
@@ -886,11 +891,14 @@ fn adapter_cycle<const DECODE: bool>(
         };
         acc = acc.wrapping_add(v);
     };
+    // A `dyn` call, as in the adapters (the closure is `query_fixed`'s or the like, the loop
+    // `pump`'s): not inlined into the loop here either.
+    let on_info: &mut dyn FnMut(InfoLine<'_>) = black_box(&mut on_info);
     for piece in case.response.chunks(chunk) {
         let n = uart_read(reads.space(), piece);
         reads.filled(n);
         while !reads.is_empty() {
-            if let Some(f) = reads.dispatch(core, &mut (), &mut on_info) {
+            if let Some(f) = reads.dispatch(core, &mut (), on_info) {
                 black_box(f);
             }
         }
@@ -1228,8 +1236,19 @@ fn profile() {
             } else {
                 &prepared[ANCHORS.len()..]
             };
+            let mut reads = Reads::new();
             for case in set {
                 let c = chunk_of(case.response.len(), chunk);
+                // Through the adapters' path with `CAT1_PROFILE_ADAPTER` set.
+                if option_env!("CAT1_PROFILE_ADAPTER").is_some() {
+                    let c = c.min(READ_MAX);
+                    acc += if option_env!("CAT1_PROFILE_DECODE").is_some() {
+                        adapter_cycle::<true>(&mut core, &mut reads, black_box(case), c)
+                    } else {
+                        adapter_cycle::<false>(&mut core, &mut reads, black_box(case), c)
+                    } as usize;
+                    continue;
+                }
                 acc += if option_env!("CAT1_PROFILE_DECODE").is_some() {
                     cycle::<true>(&mut core, black_box(case), c)
                 } else {
