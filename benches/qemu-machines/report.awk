@@ -21,6 +21,7 @@ $1 == "CASE" { na++; alab[na] = $3; ab[na] = $5; for (k = 0; k < 8; k++) av[na, 
 $1 == "TOTAL" { tn[$2] = $4; tb[$2] = $5; for (k = 0; k < 8; k++) tv[$2, k] = $(6 + k) }
 $1 == "ACASE" { nq++; qlab[nq] = $3; qb[nq] = $5; for (k = 0; k < 8; k++) xv[nq, k] = $(6 + k) }
 $1 == "ATOTAL" { qtn[$2] = $4; qtb[$2] = $5; for (k = 0; k < 8; k++) qtv[$2, k] = $(6 + k) }
+$1 == "ONE" && $3 > 64 { nbig++ }
 $1 == "ONE" { v = $4 / 1000 / $3; if (v > oworst) { oworst = v; owho = $2 } }
 END {
   o = report
@@ -123,12 +124,13 @@ END {
     print "" > o
     print "The cycles above (the same cases, start and typed decoding) with the answer fed as the adapters feed" > o
     print "it while an exchange is in flight (their `pump`): each chunk read into the adapters' read buffer" > o
-    print "(`Carry`, 64 bytes), then `procedures::dispatch` (`Core::receive_chunk` up to the end of the" > o
-    print "exchange, information lines to the caller's closure, the rest to the listener) and, when it ends," > o
-    print "`end_of_answer`, until the buffer is empty (cat1-client's hidden `bench::Reads`). The UART's read" > o
-    print "(the chunk copied into the buffer) is the firmware's: measured alone and subtracted; the clock and" > o
-    print "`Core::poll` are left out. A read holds at most 64 bytes: *all at once* is reads of 64 bytes for a" > o
-    print "longer response (`CGDCONT`, 162 bytes, and 19 manual responses). Checked first: every case in" > o
+    print "(`Carry`, 64 bytes), then `procedures::dispatch` (a read of one byte that completes nothing stored" > o
+    print "first, `Core::take_read`; then `Core::receive_chunk`, the framer's general way, up to the end of the" > o
+    print "exchange, information lines to the caller's closure, a `dyn` call as in the adapters, the rest to" > o
+    print "the listener) and, when it ends, `end_of_answer`, until the buffer is empty (cat1-client's hidden" > o
+    print "`bench::Reads`). The UART's read (the chunk copied into the buffer) is the firmware's: measured alone" > o
+    print "and subtracted; the clock and `Core::poll` are left out. A read holds at most 64 bytes: *all at once* is reads of 64 bytes for a" > o
+    printf "longer response (`CGDCONT`, 162 bytes, and %d manual responses). Checked first: every case in\n", nbig > o
     print "seven chunkings hands out what `Core::receive` hands out (information lines, final result," > o
     print "unsolicited lines, in order; the echo, which `dispatch` drops, left out), the core idle and the" > o
     print "buffer empty after. Per byte = per **received** byte." > o
