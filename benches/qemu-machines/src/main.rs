@@ -502,12 +502,17 @@ fn kind_of(case: &Case) -> Kind {
     }
 }
 
-fn prepare(i: usize) -> Prepared {
-    let case = if i < ANCHORS.len() {
+/// Case `i`, the ANCHORS first.
+fn case_of(i: usize) -> &'static Case {
+    if i < ANCHORS.len() {
         &ANCHORS[i]
     } else {
         &MANUAL[i - ANCHORS.len()]
-    };
+    }
+}
+
+fn prepare(i: usize) -> Prepared {
+    let case = case_of(i);
     let line = CommandLine::parse(case.sent).unwrap_or(CommandLine::bare());
     // A line without values is a typed request's fixed line when the command has that form
     // (as the typed API would send it); `check_lines` checks it is the line of the case.
@@ -539,11 +544,7 @@ fn prepare(i: usize) -> Prepared {
 fn check_lines(prepared: &[Prepared]) -> Option<usize> {
     let mut fixed = 0;
     for (i, p) in prepared.iter().enumerate() {
-        let case = if i < ANCHORS.len() {
-            &ANCHORS[i]
-        } else {
-            &MANUAL[i - ANCHORS.len()]
-        };
+        let case = case_of(i);
         let mut buf = [0u8; cat1_at_parse::MAX_LINE];
         let n = p.emit(&mut buf)?;
         let (line, cr) = buf[..n].split_at(n.checked_sub(1)?);
@@ -805,12 +806,7 @@ fn measure_client(cal: &Calib) {
                 chunk_of(case.response.len(), chunk),
                 &mut tally,
             ) {
-                let label = if i < ANCHORS.len() {
-                    ANCHORS[i].label
-                } else {
-                    MANUAL[i - ANCHORS.len()].label
-                };
-                hprintln!("BAD|{}|chunk {}", label, chunk);
+                hprintln!("BAD|{}|chunk {}", case_of(i).label, chunk);
                 bad += 1;
             }
         }
@@ -1089,12 +1085,7 @@ fn measure_adapter(cal: &Calib, prepared: &[Prepared]) {
         for chunk in [1, 2, 3, 7, 16, 64, usize::MAX] {
             let c = chunk_of(case.response.len(), chunk).min(READ_MAX);
             if !check_adapter(&mut core, &mut reads, case, c) {
-                let label = if i < ANCHORS.len() {
-                    ANCHORS[i].label
-                } else {
-                    MANUAL[i - ANCHORS.len()].label
-                };
-                hprintln!("BAD|adapter {}|chunk {}", label, chunk);
+                hprintln!("BAD|adapter {}|chunk {}", case_of(i).label, chunk);
                 bad += 1;
             }
         }

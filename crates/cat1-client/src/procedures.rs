@@ -633,12 +633,36 @@ pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
     carry: &mut Carry,
     on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
 ) -> Option<Finished> {
+    dispatch_with::<N, L, true>(core, listener, carry, on_info)
+}
+
+/// `dispatch_with::<_, _, false>`: [`dispatch`] as it was before reads of one byte were stored
+/// first (`Core::take_read`), every read to `Core::receive_chunk`. The reference of
+/// `a_read_is_the_general_way` (core.rs).
+#[cfg(test)]
+pub(crate) fn dispatch_before<const N: usize, L: crate::Listener>(
+    core: &mut crate::Core<N>,
+    listener: &mut L,
+    carry: &mut Carry,
+    on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+) -> Option<Finished> {
+    dispatch_with::<N, L, false>(core, listener, carry, on_info)
+}
+
+/// [`dispatch`] (`ONE_BYTE`), or its reference for the tests.
+#[inline(always)]
+fn dispatch_with<const N: usize, L: crate::Listener, const ONE_BYTE: bool>(
+    core: &mut crate::Core<N>,
+    listener: &mut L,
+    carry: &mut Carry,
+    on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+) -> Option<Finished> {
     use crate::Output;
     use cat1_at_parse::Status;
     let mut rest = carry.pending();
     // A byte that completes nothing (most reads of one byte) stored without the general way
     // (`Core::take_read`).
-    if core.take_read(rest) {
+    if ONE_BYTE && core.take_read(rest) {
         carry.consume_all();
         return None;
     }
@@ -665,47 +689,6 @@ pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
         if finished.is_some() {
             // What was not fed is `rest`, the tail of the pending bytes: kept from where it
             // starts (no count of what was fed kept through the loop).
-            carry.keep_last(rest.len());
-            return finished;
-        }
-    }
-    carry.consume_all();
-    None
-}
-
-/// `dispatch` as it was before reads of one byte were stored first (`Core::take_read`): every
-/// read to `Core::receive_chunk`. The reference of `a_read_is_the_general_way` (core.rs).
-#[cfg(test)]
-pub(crate) fn dispatch_before<const N: usize, L: crate::Listener>(
-    core: &mut crate::Core<N>,
-    listener: &mut L,
-    carry: &mut Carry,
-    on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
-) -> Option<Finished> {
-    use crate::Output;
-    use cat1_at_parse::Status;
-    let mut rest = carry.pending();
-    while let Status::Complete(output, used) = core.receive_chunk(rest) {
-        rest = rest.get(used.min(rest.len())..).unwrap_or(&[]);
-        let finished = match output {
-            Output::Echo | Output::TimedOut => None,
-            Output::Info(info) => {
-                on_info(info);
-                None
-            }
-            Output::Done(result) => Some(Finished::Done(result)),
-            Output::HandshakeA => Some(Finished::HandshakeA),
-            Output::HandshakeOk => Some(Finished::HandshakeOk),
-            Output::Unsolicited(line) => {
-                listener.line(line);
-                None
-            }
-            Output::Overflow { dropped } => {
-                listener.overflow(dropped);
-                None
-            }
-        };
-        if finished.is_some() {
             carry.keep_last(rest.len());
             return finished;
         }
