@@ -963,10 +963,12 @@ impl<const N: usize> Core<N> {
     /// For the adapters (`procedures::dispatch`), before [`Core::receive_chunk`]: a read of one
     /// byte (a UART read mostly returns one or a few) that completes nothing stored, as
     /// `Core::receive` stores it (`Framer::take_tracked`: about 11 instructions, not the general
-    /// way's call, attach and line layer, about 100); `false`, nothing changed, for a byte the
+    /// way's call, attach and line layer, about 70); `false`, nothing changed, for a byte the
     /// general way must take. The gate is told as for `Core::receive`: by the general way and at
-    /// a handshake's start. The same outputs, counters, state and gate as `receive_chunk` of
-    /// the byte (`a_read_is_the_general_way`).
+    /// a handshake's start. The same outputs, counters, state and pending line as
+    /// `receive_chunk` of the byte; the gate left as `Core::receive` leaves it (a line end
+    /// skipped at the start of a line does not tell it), never open while a handshake reply is
+    /// awaited (`a_read_is_the_general_way`).
     #[inline(always)]
     pub(crate) fn take_read(&mut self, input: &[u8]) -> bool {
         match *input {
@@ -2587,9 +2589,9 @@ mod tests {
         /// with every read to the general way (`dispatch_before`): every information line,
         /// listener call and end of an exchange, the bytes left pending, the counters, the
         /// state, the framer's counters and pending line (the gate never open while a
-        /// handshake reply is awaited), after every step of any
-        /// sequence of starts (commands, both handshake steps), timeouts, aborts and input
-        /// (tokens and any byte) read 1 to 64 bytes at a time, mostly one. (Mutants caught:
+        /// handshake reply is awaited), after every step of any sequence of starts (commands,
+        /// both handshake steps), timeouts, aborts and input (tokens and any byte) read 1 to 64
+        /// bytes at a time, mostly one. (Mutants caught:
         /// the byte stored past the gate's test, `push_plain`, which stores a handshake reply's
         /// `a`; a longer read's first byte taken as a read of its own.)
         #[test]
