@@ -24,6 +24,9 @@
 //!   setting's query, is decoded against the command's description as the typed `query` of
 //!   cat1-client decodes it (`request::decode_info_with`, what `Request::decode_info` gives by
 //!   reference: the parameters the framer located, each validated).
+//! - **Client through the adapters** (issue 6): the same cycles, each chunk (at most 64 bytes)
+//!   read into the adapters' read buffer and fed by `procedures::dispatch` (cat1-client's hidden
+//!   `bench::Reads`), as the adapters' `pump` feeds it; the UART's read subtracted.
 //!
 //! Output (semihosting, `|`-separated, instructions x1000 per repetition), read by `run.sh`:
 //! `CALIB|<insns per tick x1000>|<loop overhead x1000>`,
@@ -33,15 +36,19 @@
 //! `CASE|<set>|<label>|<bytes>|<d1>|<d16>|<d64>|<dall>|<f1>|<f16>|<f64>|<fall>` and
 //! `TOTAL|<set>|<responses>|<bytes>|...` (`d` with typed decoding, `f` core only),
 //! `FIXED|<cases started with a fixed line>|<cases>`, `DECODED|<typed ok>|<typed failed>|<generic>`,
-//! then `DONE`.
+//! `ONE|<label>|<bytes>|<d1>` (a manual case alone), then `ACASE|...` and `ATOTAL|...` as `CASE`
+//! and `TOTAL`, the same cycles through the adapters' receive path (see `adapter_cycle`), then
+//! `DONE`.
 #![no_std]
 #![no_main]
 
+use core::cell::Cell;
 use core::hint::black_box;
 use core::ptr::{read_volatile, write_volatile};
 
-use cat1_at_parse::{CommandLine, Status};
-use cat1_client::{Core, Echo, Output};
+use cat1_at_parse::{CommandLine, FinalResult, InfoLine, Status};
+use cat1_client::bench::{Finished, Reads};
+use cat1_client::{Core, Echo, Listener, Output};
 use cat1_config::info::{self, ReadAnswer};
 use cat1_config::request::FixedLine;
 use cat1_config::requests;
@@ -495,12 +502,17 @@ fn kind_of(case: &Case) -> Kind {
     }
 }
 
-fn prepare(i: usize) -> Prepared {
-    let case = if i < ANCHORS.len() {
+/// Case `i`, the ANCHORS first.
+fn case_of(i: usize) -> &'static Case {
+    if i < ANCHORS.len() {
         &ANCHORS[i]
     } else {
         &MANUAL[i - ANCHORS.len()]
-    };
+    }
+}
+
+fn prepare(i: usize) -> Prepared {
+    let case = case_of(i);
     let line = CommandLine::parse(case.sent).unwrap_or(CommandLine::bare());
     // A line without values is a typed request's fixed line when the command has that form
     // (as the typed API would send it); `check_lines` checks it is the line of the case.
@@ -532,11 +544,7 @@ fn prepare(i: usize) -> Prepared {
 fn check_lines(prepared: &[Prepared]) -> Option<usize> {
     let mut fixed = 0;
     for (i, p) in prepared.iter().enumerate() {
-        let case = if i < ANCHORS.len() {
-            &ANCHORS[i]
-        } else {
-            &MANUAL[i - ANCHORS.len()]
-        };
+        let case = case_of(i);
         let mut buf = [0u8; cat1_at_parse::MAX_LINE];
         let n = p.emit(&mut buf)?;
         let (line, cr) = buf[..n].split_at(n.checked_sub(1)?);
@@ -798,12 +806,7 @@ fn measure_client(cal: &Calib) {
                 chunk_of(case.response.len(), chunk),
                 &mut tally,
             ) {
-                let label = if i < ANCHORS.len() {
-                    ANCHORS[i].label
-                } else {
-                    MANUAL[i - ANCHORS.len()].label
-                };
-                hprintln!("BAD|{}|chunk {}", label, chunk);
+                hprintln!("BAD|{}|chunk {}", case_of(i).label, chunk);
                 bad += 1;
             }
         }
@@ -832,6 +835,273 @@ fn measure_client(cal: &Calib) {
         };
         let d1 = cal.per_rep_milli(&mut one);
         hprintln!("ONE|{}|{}|{}", case.label, p.response.len(), d1);
+    }
+    // Last: the figures above keep the timer phase they had before these were added.
+    measure_adapter(cal, &prepared);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The same client cycles through the adapters' receive path (issue 6)
+
+/// The adapters' read buffer (`Carry`): a read is at most this many bytes.
+const READ_MAX: usize = 64;
+
+/// The UART's read: `src` copied into the read buffer `dst`; the count. The firmware's, not the
+/// client's: its calls are measured alone and subtracted (`measure_adapter_cases`). Out of line,
+/// so that it is the same code in the cycle and where it is measured alone.
+#[inline(never)]
+fn uart_read(dst: &mut [u8], src: &[u8]) -> usize {
+    let n = src.len().min(dst.len());
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d = *s;
+    }
+    n
+}
+
+/// One full cycle as [`cycle`], the answer fed as a blocking or async `Modem` feeds it while
+/// its exchange is in flight (its `pump`): each chunk read into the adapters' read buffer
+/// (`uart_read`), then `dispatch` (`Core::receive_chunk` up to the end of the exchange,
+/// information lines to the caller's closure, the rest to the listener) and, at the end,
+/// `end_of_answer`, until the buffer is empty (`Reads`, cat1-client's hidden entry to that
+/// path). `chunk` at most [`READ_MAX`].
+#[inline(never)]
+fn adapter_cycle<const DECODE: bool>(
+    core: &mut Core,
+    reads: &mut Reads,
+    case: &Prepared,
+    chunk: usize,
+) -> u32 {
+    let mut acc = match case.start(core) {
+        Some(tx) => {
+            black_box(tx);
+            tx.len() as u32
+        }
+        None => return 0,
+    };
+    let kind = case.kind;
+    let mut on_info = |info: InfoLine<'_>| {
+        let v = if DECODE {
+            decode_line(kind, &info, None).unwrap_or(7)
+        } else {
+            info.raw_params().len() as u32
+        };
+        acc = acc.wrapping_add(v);
+    };
+    // A `dyn` call, as in the adapters (the closure is `query_fixed`'s or the like, the loop
+    // `pump`'s): not inlined into the loop here either.
+    let on_info: &mut dyn FnMut(InfoLine<'_>) = black_box(&mut on_info);
+    for piece in case.response.chunks(chunk) {
+        let n = uart_read(reads.space(), piece);
+        reads.filled(n);
+        while !reads.is_empty() {
+            if let Some(f) = reads.dispatch(core, &mut (), on_info) {
+                black_box(f);
+            }
+        }
+    }
+    acc
+}
+
+/// The chunk loop of [`adapter_cycle`] with its UART reads (`READ`) or without: the difference
+/// is what the reads cost.
+#[inline(never)]
+fn uart_pass<const READ: bool>(buf: &mut [u8; READ_MAX], case: &Prepared, chunk: usize) -> u32 {
+    let mut acc = 0u32;
+    for piece in case.response.chunks(chunk) {
+        if READ {
+            acc = acc.wrapping_add(uart_read(&mut buf[..], piece) as u32);
+        } else {
+            acc = acc.wrapping_add(black_box(piece).len() as u32);
+        }
+        black_box(&mut *buf);
+    }
+    acc
+}
+
+/// A fingerprint of the outputs a cycle hands out: their kinds, bytes and order.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Print {
+    hash: u32,
+    count: u32,
+}
+
+impl Print {
+    const NEW: Print = Print {
+        hash: 0x811c_9dc5,
+        count: 0,
+    };
+
+    fn mix(&mut self, tag: u8, bytes: &[u8]) {
+        self.count += 1;
+        for &b in core::iter::once(&tag).chain(bytes) {
+            self.hash = (self.hash ^ u32::from(b)).wrapping_mul(0x0100_0193);
+        }
+    }
+
+    fn done(&mut self, r: FinalResult) {
+        match r {
+            FinalResult::Ok => self.mix(b'D', b"OK"),
+            FinalResult::Error => self.mix(b'D', b"ERROR"),
+            FinalResult::CmeError(c) => self.mix(b'C', &c.to_le_bytes()),
+        }
+    }
+}
+
+/// The check's listener: what `dispatch` hands it, fingerprinted with the information lines
+/// (one fingerprint for both: their order kept).
+struct Heard<'p>(&'p Cell<Print>);
+
+impl Heard<'_> {
+    fn mix(&self, tag: u8, bytes: &[u8]) {
+        let mut p = self.0.get();
+        p.mix(tag, bytes);
+        self.0.set(p);
+    }
+}
+
+impl Listener for Heard<'_> {
+    fn line(&mut self, line: &[u8]) {
+        self.mix(b'U', line);
+    }
+    fn overflow(&mut self, dropped: usize) {
+        self.mix(b'O', &dropped.to_le_bytes());
+    }
+    fn data(&mut self, bytes: &[u8]) {
+        self.mix(b'X', bytes);
+    }
+}
+
+/// Checks one case in one chunking (at most [`READ_MAX`]): the adapters' path hands out what
+/// `Core::receive` hands out (the information lines, one final result, anything unsolicited,
+/// in the same order; the echo, which `dispatch` drops, left out), the core idle and the read
+/// buffer empty after.
+fn check_adapter(core: &mut Core, reads: &mut Reads, case: &Prepared, chunk: usize) -> bool {
+    let mut want = Print::NEW;
+    if case.start(core).is_none() {
+        return false;
+    }
+    for piece in case.response.chunks(chunk) {
+        let mut input = piece;
+        while let Status::Complete(out, used) = core.receive(input) {
+            match out {
+                Output::Echo => {}
+                Output::Info(info) => want.mix(b'I', info.line()),
+                Output::Done(r) => want.done(r),
+                Output::Unsolicited(l) => want.mix(b'U', l),
+                Output::Overflow { dropped } => want.mix(b'O', &dropped.to_le_bytes()),
+                _ => want.mix(b'H', b""),
+            }
+            input = &input[used..];
+        }
+    }
+    let got = Cell::new(Print::NEW);
+    let mut finals = 0;
+    if case.start(core).is_none() {
+        return false;
+    }
+    for piece in case.response.chunks(chunk) {
+        let n = uart_read(reads.space(), piece);
+        reads.filled(n);
+        // Every turn feeds a byte at least (or ends the exchange): bounded all the same.
+        for _ in 0..=READ_MAX {
+            if reads.is_empty() {
+                break;
+            }
+            let mut heard = Heard(&got);
+            let mut on_info = |info: InfoLine<'_>| Heard(&got).mix(b'I', info.line());
+            match reads.dispatch(core, &mut heard, &mut on_info) {
+                Some(Finished::Done(r)) => {
+                    finals += 1;
+                    let mut p = got.get();
+                    p.done(r);
+                    got.set(p);
+                }
+                Some(_) => heard.mix(b'H', b""),
+                None => {}
+            }
+        }
+    }
+    finals == 1 && got.get() == want && !core.is_busy() && reads.is_empty()
+}
+
+/// The adapters' cycles of `cases`, as [`measure_cases`]: with typed decoding (`0..4`) and core
+/// only (`4..8`), fed 1, 16, 64 bytes at a time and all at once (a read of at most
+/// [`READ_MAX`] bytes: all at once for a response that fits), the UART's reads subtracted.
+fn measure_adapter_cases(cal: &Calib, core: &mut Core, cases: &[Prepared]) -> [u64; 8] {
+    let mut out = [0u64; 8];
+    let mut reads = Reads::new();
+    let mut buf = [0u8; READ_MAX];
+    for (k, &chunk) in CHUNKS.iter().enumerate() {
+        let size = |case: &Prepared| black_box(chunk_of(case.response.len(), chunk).min(READ_MAX));
+        let mut decoded = || {
+            let mut acc = 0u32;
+            for case in cases {
+                let c = size(case);
+                acc = acc.wrapping_add(adapter_cycle::<true>(core, &mut reads, black_box(case), c));
+            }
+            black_box(acc);
+        };
+        let d = cal.per_rep_milli(&mut decoded);
+        let mut bare = || {
+            let mut acc = 0u32;
+            for case in cases {
+                let c = size(case);
+                acc =
+                    acc.wrapping_add(adapter_cycle::<false>(core, &mut reads, black_box(case), c));
+            }
+            black_box(acc);
+        };
+        let b = cal.per_rep_milli(&mut bare);
+        let mut with = || {
+            let mut acc = 0u32;
+            for case in cases {
+                acc = acc.wrapping_add(uart_pass::<true>(&mut buf, black_box(case), size(case)));
+            }
+            black_box(acc);
+        };
+        let w = cal.per_rep_milli(&mut with);
+        let mut without = || {
+            let mut acc = 0u32;
+            for case in cases {
+                acc = acc.wrapping_add(uart_pass::<false>(&mut buf, black_box(case), size(case)));
+            }
+            black_box(acc);
+        };
+        let uart = w.saturating_sub(cal.per_rep_milli(&mut without));
+        out[k] = d.saturating_sub(uart);
+        out[k + 4] = b.saturating_sub(uart);
+    }
+    out
+}
+
+/// The client cycles through the adapters' path: every case checked in seven chunkings against
+/// `Core::receive`'s outputs, then the ANCHORS rows and the two sets measured (`ACASE`,
+/// `ATOTAL`).
+fn measure_adapter(cal: &Calib, prepared: &[Prepared]) {
+    let mut core: Core = Core::new();
+    let mut reads = Reads::new();
+    let mut bad = 0u32;
+    for (i, case) in prepared.iter().enumerate() {
+        for chunk in [1, 2, 3, 7, 16, 64, usize::MAX] {
+            let c = chunk_of(case.response.len(), chunk).min(READ_MAX);
+            if !check_adapter(&mut core, &mut reads, case, c) {
+                hprintln!("BAD|adapter {}|chunk {}", case_of(i).label, chunk);
+                bad += 1;
+            }
+        }
+    }
+    if bad != 0 {
+        debug::exit(debug::EXIT_FAILURE);
+    }
+    let (anchors, manual) = prepared.split_at(ANCHORS.len());
+    for (case, p) in ANCHORS.iter().zip(anchors) {
+        let f = measure_adapter_cases(cal, &mut core, core::slice::from_ref(p));
+        print_row("ACASE", "anchors", case.label, 1, p.response.len(), &f);
+    }
+    for (set, cases) in [("anchors", anchors), ("manual", manual)] {
+        let bytes: usize = cases.iter().map(|c| c.response.len()).sum();
+        let f = measure_adapter_cases(cal, &mut core, cases);
+        print_row("ATOTAL", set, set, cases.len(), bytes, &f);
     }
 }
 
@@ -957,8 +1227,19 @@ fn profile() {
             } else {
                 &prepared[ANCHORS.len()..]
             };
+            let mut reads = Reads::new();
             for case in set {
                 let c = chunk_of(case.response.len(), chunk);
+                // Through the adapters' path with `CAT1_PROFILE_ADAPTER` set.
+                if option_env!("CAT1_PROFILE_ADAPTER").is_some() {
+                    let c = c.min(READ_MAX);
+                    acc += if option_env!("CAT1_PROFILE_DECODE").is_some() {
+                        adapter_cycle::<true>(&mut core, &mut reads, black_box(case), c)
+                    } else {
+                        adapter_cycle::<false>(&mut core, &mut reads, black_box(case), c)
+                    } as usize;
+                    continue;
+                }
                 acc += if option_env!("CAT1_PROFILE_DECODE").is_some() {
                     cycle::<true>(&mut core, black_box(case), c)
                 } else {

@@ -65,6 +65,13 @@ mod error;
 mod procedures;
 pub mod sdp;
 
+/// The adapters' receive path without a UART (`Reads`), for
+/// `benches/qemu-machines`: not part of the API, it may change at any time.
+#[doc(hidden)]
+pub mod bench {
+    pub use crate::procedures::{Finished, Reads};
+}
+
 pub use crate::core::{ClientCounters, Core, Echo, Output, StartError, Timing};
 pub use error::{CommandError, EnterError, EnterStep, ProfileError};
 

@@ -9,11 +9,16 @@
 //! `procedures!(blocking)` expands to plain functions, `procedures!(async)` to `async fn`s.
 
 /// How an exchange ended, as seen by the procedures.
+// `pub` only for [`Reads`] (hidden, for the bench): the module is private.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Finished {
+pub enum Finished {
+    /// A final result.
     Done(cat1_at_parse::FinalResult),
+    /// The `a` after `+++`.
     HandshakeA,
+    /// The `+ok` after `a`.
     HandshakeOk,
+    /// The exchange timed out.
     TimedOut,
 }
 
@@ -628,9 +633,39 @@ pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
     carry: &mut Carry,
     on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
 ) -> Option<Finished> {
+    dispatch_with::<N, L, true>(core, listener, carry, on_info)
+}
+
+/// `dispatch_with::<_, _, false>`: [`dispatch`] as it was before reads of one byte were stored
+/// first (`Core::take_read`), every read to `Core::receive_chunk`. The reference of
+/// `a_read_is_the_general_way` (core.rs).
+#[cfg(test)]
+pub(crate) fn dispatch_before<const N: usize, L: crate::Listener>(
+    core: &mut crate::Core<N>,
+    listener: &mut L,
+    carry: &mut Carry,
+    on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+) -> Option<Finished> {
+    dispatch_with::<N, L, false>(core, listener, carry, on_info)
+}
+
+/// [`dispatch`] (`ONE_BYTE`), or its reference for the tests.
+#[inline(always)]
+fn dispatch_with<const N: usize, L: crate::Listener, const ONE_BYTE: bool>(
+    core: &mut crate::Core<N>,
+    listener: &mut L,
+    carry: &mut Carry,
+    on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+) -> Option<Finished> {
     use crate::Output;
     use cat1_at_parse::Status;
     let mut rest = carry.pending();
+    // A byte that completes nothing (most reads of one byte) stored without the general way
+    // (`Core::take_read`).
+    if ONE_BYTE && core.take_read(rest) {
+        carry.consume_all();
+        return None;
+    }
     while let Status::Complete(output, used) = core.receive_chunk(rest) {
         rest = rest.get(used.min(rest.len())..).unwrap_or(&[]);
         let finished = match output {
@@ -813,6 +848,65 @@ impl Carry {
         cat1_at_parse::Writer::new(out).put(kept.get(..n).unwrap_or(&[]));
         self.consume(n);
         n
+    }
+}
+
+/// What an adapter runs on every read while an exchange is in flight (its `pump`, without the
+/// UART's read and the clock, which are the firmware's): the read buffer filled, [`dispatch`],
+/// and [`end_of_answer`] when the exchange ends. For `benches/qemu-machines`, which measures the
+/// adapters' receive path with it (`Core::receive_chunk` is crate-private, and `dispatch` and
+/// `Carry` with it: this is the one way in, hidden, rather than any of them made public). Not
+/// part of the API.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Reads {
+    carry: Carry,
+}
+
+impl Default for Reads {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Reads {
+    /// An empty read buffer.
+    pub const fn new() -> Self {
+        Reads {
+            carry: Carry::new(),
+        }
+    }
+
+    /// Whether every byte read was fed (an adapter reads again only then).
+    pub fn is_empty(&self) -> bool {
+        self.carry.is_empty()
+    }
+
+    /// The read buffer (64 bytes), to read into as the UART does; then [`Reads::filled`].
+    pub fn space(&mut self) -> &mut [u8] {
+        self.carry.space()
+    }
+
+    /// `n` bytes were read into [`Reads::space`].
+    pub fn filled(&mut self, n: usize) {
+        self.carry.filled(n);
+    }
+
+    /// One turn of the adapters' `pump` after its read: the pending bytes fed to `core` up to
+    /// the end of the exchange ([`dispatch`]: information lines to `on_info`, the rest to the
+    /// listener), then, if it ended, its end handled as `pump` handles it ([`end_of_answer`]);
+    /// what follows the end stays pending.
+    pub fn dispatch<const N: usize, L: crate::Listener>(
+        &mut self,
+        core: &mut crate::Core<N>,
+        listener: &mut L,
+        on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+    ) -> Option<Finished> {
+        let finished = dispatch(core, listener, &mut self.carry, on_info);
+        if let Some(f) = &finished {
+            end_of_answer(&mut self.carry, f);
+        }
+        finished
     }
 }
 
