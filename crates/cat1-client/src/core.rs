@@ -1056,9 +1056,9 @@ const fn PLAIN_CUT<const N: usize>() -> bool {
 
 /// The command's name (as [`lines_at`] cuts it) for `Framer::take_plain_info`, which reads it only
 /// for an exchange with the hint of a plain name: a start keeps that hint only for a name
-/// that starts within the first 256 bytes (see [`PLAIN_CUT`] and `Core::start`), so the start's low byte is all
-/// of it, and a start and a length that fit a `u8` end within a buffer of `2 * 255` bytes or
-/// more. No clamp, no test: LLVM knows both bounds (about 7 instructions an information line
+/// that starts within the first 256 bytes (see [`PLAIN_CUT`] and `Core::start`), so the
+/// start's low byte is all of it, and a start and a length that fit a `u8` end within a buffer
+/// of `2 * 255` bytes or more. No clamp, no test: LLVM knows both bounds (about 7 instructions an information line
 /// less than `lines_at`'s two clamps). A shorter buffer clamps as `lines_at` does.
 #[inline(always)]
 fn plain_name_at<'t, const N: usize>(
@@ -1427,7 +1427,11 @@ fn emitted_name(command: &CommandLine<'_>) -> (u16, u8) {
     match u16::try_from(start) {
         // At most 32 (`MAX_NAME`): the low byte is the length.
         Ok(start) => (start, name.len() as u8),
-        Err(_) => (0, 0),
+        // A name past a `u16` (a buffer over 64 KB behind a longer password): no name, at a
+        // start past a `u8`, so that `Core::start` drops the hint of a plain name as for any
+        // name past a `u8` (at 0 it kept it: the fast ways then took `+:` for the answer, the
+        // general way not; `a_name_past_a_u16_drops_the_hint`).
+        Err(_) => (u16::MAX, 0),
     }
 }
 
@@ -2073,10 +2077,15 @@ mod tests {
             }
             let (plain, clamped) = both::<MAX_LINE>(&bytes, start, len);
             proptest::prop_assert_eq!(plain, clamped);
+            // Either side of `PLAIN_CUT`'s threshold too (510: no clamp from there on).
+            let (plain, clamped) = both::<510>(&bytes, start, len);
+            proptest::prop_assert_eq!(plain, clamped);
             for start in [start, far] {
                 let (plain, clamped) = both::<64>(&bytes, start, len);
                 proptest::prop_assert_eq!(plain, clamped);
                 let (plain, clamped) = both::<300>(&bytes, start, len);
+                proptest::prop_assert_eq!(plain, clamped);
+                let (plain, clamped) = both::<509>(&bytes, start, len);
                 proptest::prop_assert_eq!(plain, clamped);
             }
         }
@@ -2163,6 +2172,27 @@ mod tests {
             let bare = FixedLine::bare(&cat1_config::commands::network::APN);
             let _ = core.start_line(&bare, Some(&set), t, Instant::ZERO);
             check(&core);
+            // ... and as the adapters start a typed set (`encode_typed`, `start_encoded`).
+            use cat1_config::request::Request;
+            type Apn = cat1_config::requests::Apn;
+            let mut core = Core::<MAX_LINE>::new();
+            core.set_echo(echo);
+            let tx = core.idle_tx().unwrap();
+            let encoded = encode_typed(
+                Apn::set(&values, tx),
+                Apn::SPEC.name.as_bytes(),
+                Apn::BARE_LINE,
+                tx,
+            );
+            let Ok(encoded) = encoded else {
+                panic!("Apn's set refused")
+            };
+            core.start_encoded(encoded, t, Instant::ZERO);
+            assert!(
+                hinted(&core.state),
+                "a typed set's bare exchange has the hint"
+            );
+            check(&core);
             for pad in [0, 100, 252, 253, 254, 300, 590, 611] {
                 let password = decoy_password(pad);
                 let mut line = password.clone();
@@ -2184,6 +2214,36 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A name past a `u16` (a buffer over 64 KB, a password longer than that): the hint of a
+    /// plain name dropped as for any name past a `u8`, so the fast ways and the general way
+    /// give the same outputs (`emitted_name` gave such a name as `(0, 0)`, which kept the hint:
+    /// the fast ways took `+:` as the answer).
+    #[test]
+    fn a_name_past_a_u16_drops_the_hint() {
+        const N: usize = 65_600;
+        let t = Duration::from_secs(5);
+        let password = std::vec![b'p'; 65_540];
+        let command = CommandLine::execute(b"CSQ").with_password(&password);
+        let input = b"+:\r\n+CSQ: 1\r\nOK\r\n";
+        let mut fast = std::boxed::Box::new(Core::<N>::new());
+        fast.start(&command, t, Instant::ZERO).unwrap();
+        assert!(!hinted(&fast.state));
+        let mut general = fast.clone();
+        let mut a = Vec::new();
+        for b in input.chunks(1) {
+            if let Status::Complete(o, _) = fast.receive(b) {
+                a.push(std::format!("{o:?}"));
+            }
+        }
+        let mut g = Vec::new();
+        let mut rest = &input[..];
+        while let Status::Complete(o, used) = general.receive_chunk(rest) {
+            g.push(std::format!("{o:?}"));
+            rest = &rest[used..];
+        }
+        assert_eq!(a, g);
     }
 
     /// Every output, the counters and the state after a fixed line (`AT+CSQ?`, `AT`) or a
