@@ -236,12 +236,12 @@ impl<const N: usize> LineBuffer<N> {
         if end == DISCARDING {
             return Scan::Discard(0);
         }
-        // One pass, one loop: each byte is looked at and stored once, each of the loop's three
-        // ends where it is found. At the start of a line (nothing taken yet), line ends (empty
-        // lines, the LF of a CR LF, a storm of them) are skipped. A byte at a time: lines are
-        // short, and this keeps tiny copies from becoming memcpy calls. (For flash: a loop for
-        // the line ends first, then one up to the shorter of the room and the input, then the
-        // byte that ended it looked at again, was 40 bytes more: `scan_before` in the tests.)
+        // One loop, a byte at a time, the usual byte (above CR) first: one test before it is
+        // stored; a byte at or below CR is then a line end (which ends the line, or is skipped
+        // at the start of a line: empty lines, the LF of a CR LF, a storm of them) or another
+        // control byte, stored as any byte. (`scan_one_loop` in the tests tested for a line end
+        // first: two compares a byte.) A byte at a time: lines are short, and this keeps tiny
+        // copies from becoming memcpy calls.
         // `end` is at most `N`, and `i` at most `input.len()`: nothing wraps.
         let mut i: usize = 0;
         loop {
@@ -250,7 +250,7 @@ impl<const N: usize> LineBuffer<N> {
                 return Scan::Partial;
             };
             i = i.wrapping_add(1);
-            if is_line_end(&b) {
+            if b <= b'\r' && is_line_end(&b) {
                 if end == 0 {
                     continue;
                 }
@@ -662,6 +662,47 @@ mod tests {
     }
 
     impl<const N: usize> LineBuffer<N> {
+        /// `scan` as it was before its words (one loop, a byte at a time, each of its three
+        /// ends where it is found): the reference of `scan_is_as_before`.
+        fn scan_one_loop(&mut self, input: &[u8]) -> Scan {
+            let mut end = self.len;
+            if end == DISCARDING {
+                return Scan::Discard(0);
+            }
+            // One loop: each byte is looked at and stored once, each of the loop's three
+            // ends where it is found. At the start of a line (nothing taken yet), line ends (empty
+            // lines, the LF of a CR LF, a storm of them) are skipped. A byte at a time: lines are
+            // short, and this keeps tiny copies from becoming memcpy calls. (For flash: a loop for
+            // the line ends first, then one up to the shorter of the room and the input, then the
+            // byte that ended it looked at again, was 40 bytes more: `scan_before` in the tests.)
+            // `end` is at most `N`, and `i` at most `input.len()`: nothing wraps.
+            let mut i: usize = 0;
+            loop {
+                let Some(&b) = input.get(i) else {
+                    self.len = end;
+                    return Scan::Partial;
+                };
+                i = i.wrapping_add(1);
+                if is_line_end(&b) {
+                    if end == 0 {
+                        continue;
+                    }
+                    self.len = 0;
+                    return Scan::Line(end, i);
+                }
+                let Some(slot) = self.buf.get_mut(end) else {
+                    // No room for this byte: the line overflows (counted by `discard`, which every
+                    // caller of `scan` calls next) from it on.
+                    self.len = end;
+                    return Scan::Discard(i.wrapping_sub(1));
+                };
+                *slot = b;
+                end = end.wrapping_add(1);
+            }
+        }
+    }
+
+    impl<const N: usize> LineBuffer<N> {
         /// `scan` as it was before its one loop with three ends (a loop up to the shorter of
         /// the room and the input, then the byte that ended it looked at again): the
         /// reference of `scan_is_as_before`.
@@ -723,17 +764,26 @@ mod tests {
     }
 
     /// Two line buffers fed the same chunks, one through `scan`, one through `scan_before`
-    /// (each `Discard` followed by `discard`, as every caller does), each chunk until it is
+    /// (`ONE_LOOP`: `scan_one_loop`) (each `Discard` followed by `discard`, as every caller does), each chunk until it is
     /// taken in; the same results, pending line and counters at every step.
-    fn scan_matches<const N: usize>(chunks: &[&[u8]]) -> Result<(), std::string::String> {
+    fn scan_matches<const N: usize, const ONE_LOOP: bool>(
+        chunks: &[&[u8]],
+    ) -> Result<(), std::string::String> {
         let (mut new, mut old) = (LineBuffer::<N>::new(), LineBuffer::<N>::new());
         for chunk in chunks {
             let mut rest: &[u8] = chunk;
             loop {
-                let (a, b) = (
-                    scan_parts(new.scan(rest)),
-                    scan_parts(old.scan_before(rest)),
-                );
+                let (a, b) = if ONE_LOOP {
+                    (
+                        scan_parts(new.scan(rest)),
+                        scan_parts(old.scan_one_loop(rest)),
+                    )
+                } else {
+                    (
+                        scan_parts(new.scan(rest)),
+                        scan_parts(old.scan_before(rest)),
+                    )
+                };
                 if a != b {
                     return Err(std::format!("{a:?} != {b:?} for {rest:?}"));
                 }
@@ -792,10 +842,27 @@ mod tests {
             cuts in proptest::collection::vec(0usize..40, 0..6),
         ) {
             let chunks = chunks::cut_at(&bytes, cuts);
-            proptest::prop_assert_eq!(scan_matches::<0>(&chunks), Ok(()));
-            proptest::prop_assert_eq!(scan_matches::<1>(&chunks), Ok(()));
-            proptest::prop_assert_eq!(scan_matches::<4>(&chunks), Ok(()));
-            proptest::prop_assert_eq!(scan_matches::<16>(&chunks), Ok(()));
+            proptest::prop_assert_eq!(scan_matches::<0, false>(&chunks), Ok(()));
+            proptest::prop_assert_eq!(scan_matches::<1, false>(&chunks), Ok(()));
+            proptest::prop_assert_eq!(scan_matches::<4, false>(&chunks), Ok(()));
+            proptest::prop_assert_eq!(scan_matches::<16, false>(&chunks), Ok(()));
+        }
+
+        /// `scan` four bytes at a time gives what the one loop before it (`scan_one_loop`)
+        /// gave: the same cases.
+        #[test]
+        fn scan_is_the_one_loop(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(&b"\r\n\r\nab\x00\x0c\x0d\x0e\xffcd"[..]),
+                0..40,
+            ),
+            cuts in proptest::collection::vec(0usize..40, 0..6),
+        ) {
+            let chunks = chunks::cut_at(&bytes, cuts);
+            proptest::prop_assert_eq!(scan_matches::<0, true>(&chunks), Ok(()));
+            proptest::prop_assert_eq!(scan_matches::<1, true>(&chunks), Ok(()));
+            proptest::prop_assert_eq!(scan_matches::<4, true>(&chunks), Ok(()));
+            proptest::prop_assert_eq!(scan_matches::<16, true>(&chunks), Ok(()));
         }
     }
 
