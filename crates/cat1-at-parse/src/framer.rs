@@ -1357,7 +1357,7 @@ impl<const N: usize> Framer<N> {
         if let Some(status) = self.ok_done(len, n, expect) {
             return status;
         }
-        Status::Complete(self.line_done(len, expect), n)
+        Status::Complete(self.line_done::<false>(len, expect), n)
     }
 
     /// [`Framer::feed`] for a driver that keeps its exchange detached ([`Expect::detach`]):
@@ -1460,7 +1460,7 @@ impl<const N: usize> Framer<N> {
         } else {
             0
         };
-        let status = self.feed_lines_from(input, from, &mut expect);
+        let status = self.feed_lines_from::<true>(input, from, &mut expect);
         *state = expect.state;
         status
     }
@@ -1532,7 +1532,7 @@ impl<const N: usize> Framer<N> {
         let mut expect = Expect::attach(sent, name, *state);
         let status = match next {
             // Not `OK` ending the exchange (above): classified.
-            Next::Line(len, n) => Status::Complete(self.line_done(len, &mut expect), n),
+            Next::Line(len, n) => Status::Complete(self.line_done::<false>(len, &mut expect), n),
             Next::Byte(b) => self.feed_byte(b, &mut expect),
             Next::Rest(from) => {
                 let rest = input.get(from..).unwrap_or(&[]);
@@ -1584,7 +1584,7 @@ impl<const N: usize> Framer<N> {
             }
         }
         let mut expect = Expect::attach(sent, name, *state);
-        let event = self.line_done(len, &mut expect);
+        let event = self.line_done::<false>(len, &mut expect);
         *state = expect.state;
         Status::Complete(event, n)
     }
@@ -1607,7 +1607,7 @@ impl<const N: usize> Framer<N> {
         } else {
             0
         };
-        self.feed_lines_from(input, from, expect)
+        self.feed_lines_from::<false>(input, from, expect)
     }
 
     /// The line layer and the classification, without the handshake replies. `#[inline]`, not
@@ -1616,9 +1616,13 @@ impl<const N: usize> Framer<N> {
     /// `receive_chunk`, issue 2's `feed_any`: client -116 bytes with the handshake's
     /// own call of it gone, the framer binary -24).
     #[inline]
-    fn feed_lines<'f>(&'f mut self, input: &[u8], expect: &mut Expect<'_>) -> Status<Event<'f>> {
-        match self.lines.scan(input) {
-            Scan::Line(len, n) => Status::Complete(self.line_done(len, expect), n),
+    fn feed_lines<'f, const GENERAL: bool>(
+        &'f mut self,
+        input: &[u8],
+        expect: &mut Expect<'_>,
+    ) -> Status<Event<'f>> {
+        match self.lines.scan_with::<GENERAL>(input) {
+            Scan::Line(len, n) => Status::Complete(self.line_done::<GENERAL>(len, expect), n),
             Scan::Partial => Status::Partial,
             Scan::Discard(from) => match self.lines.discard(input, from) {
                 Status::Complete(dropped, n) => Status::Complete(Event::Overflow { dropped }, n),
@@ -1705,15 +1709,26 @@ impl<const N: usize> Framer<N> {
     /// (`feed_lines`) is its one caller, as in cat1-client's binary, LLVM inlines it there
     /// (-24 bytes); with `feed` too (issue 2's framer, its gate) it stays out of line, the
     /// same code.
+    ///
+    /// `GENERAL`: for the general way ([`Framer::feed_detached_general`]), its own classifier
+    /// ([`classify_general`]), so that `feed`'s (issue 2's framer, its gate) is the code it was.
     #[inline]
-    fn line_done<'f>(&'f mut self, len: usize, expect: &mut Expect<'_>) -> Event<'f> {
+    fn line_done<'f, const GENERAL: bool>(
+        &'f mut self,
+        len: usize,
+        expect: &mut Expect<'_>,
+    ) -> Event<'f> {
         let Framer {
             lines,
             lines_seen,
             unsolicited,
         } = self;
         *lines_seen = lines_seen.wrapping_add(1);
-        classify(lines.line(len), lines.first_byte(), expect, unsolicited)
+        if GENERAL {
+            classify_general(lines.line(len), lines.first_byte(), expect, unsolicited)
+        } else {
+            classify(lines.line(len), lines.first_byte(), expect, unsolicited)
+        }
     }
 
     /// A handshake reply is awaited: `a` or `+ok`, which come without a line end. At the start
@@ -1730,7 +1745,7 @@ impl<const N: usize> Framer<N> {
     ) -> Status<Event<'f>> {
         match self.handshake_reply(input, expect) {
             Ok((event, n)) => Status::Complete(event, n),
-            Err(from) => self.feed_lines_from(input, from, expect),
+            Err(from) => self.feed_lines_from::<false>(input, from, expect),
         }
     }
 
@@ -1797,14 +1812,14 @@ impl<const N: usize> Framer<N> {
     /// [`Self::feed_lines`] of `input` from byte `from` on (at most its length), the bytes
     /// consumed counted from the start of `input`.
     #[inline(always)]
-    fn feed_lines_from<'f>(
+    fn feed_lines_from<'f, const GENERAL: bool>(
         &'f mut self,
         input: &[u8],
         from: usize,
         expect: &mut Expect<'_>,
     ) -> Status<Event<'f>> {
         let rest = input.get(from..).unwrap_or(&[]);
-        let mut status = self.feed_lines(rest, expect);
+        let mut status = self.feed_lines::<GENERAL>(rest, expect);
         // `n` is at most `rest.len()`, and `from + rest.len()` is `input.len()`: nothing wraps.
         if let Status::Complete(_, n) = &mut status {
             *n = n.wrapping_add(from);
@@ -1882,7 +1897,7 @@ impl<const N: usize> Framer<N> {
         // `limited` ends at a line end or at the end of the input, so a partial result means all
         // of `input` was taken in. The status is adjusted in place rather than rebuilt, so the
         // event is not copied (a copy that can cost a `memcpy` call).
-        let mut status = self.feed_lines(limited, expect);
+        let mut status = self.feed_lines::<false>(limited, expect);
         if let Status::Complete(_, n) = &mut status {
             *n = n.saturating_add(skipped);
         }
@@ -1954,6 +1969,13 @@ const fn is_plain(name: &[u8]) -> bool {
 /// [`InfoLine::parse`] followed by a name comparison would find it, in one pass over the name.
 #[inline]
 fn is_info_of(line: &[u8], name: &[u8]) -> bool {
+    is_info_of_with(line, name, false)
+}
+
+/// [`is_info_of`]; `plain`: `name` is known to be letters and digits (the hint of
+/// [`Expect::plain_name`]), so a byte of the line equal to the name's is one, with no test.
+#[inline(always)]
+fn is_info_of_with(line: &[u8], name: &[u8], plain: bool) -> bool {
     // `+`, the name, then the colon: the line is at least `name.len() + 2` long.
     let Some((head, _)) = line.split_at_checked(name.len().wrapping_add(2)) else {
         return false;
@@ -1967,6 +1989,9 @@ fn is_info_of(line: &[u8], name: &[u8]) -> bool {
     // InfoLine::parse takes the name up to the first colon and wants it alphanumeric. Letters
     // first (the usual name byte): the same letter in any case; then a digit, the same one.
     body.iter().zip(name).all(|(&a, &b)| {
+        if plain && a == b {
+            return true;
+        }
         let folded = a | 0x20;
         if folded.wrapping_sub(b'a') < 26 {
             folded == b | 0x20
@@ -1974,6 +1999,22 @@ fn is_info_of(line: &[u8], name: &[u8]) -> bool {
             a == b && a.wrapping_sub(b'0') < 10
         }
     })
+}
+
+/// [`is_info_of`], for the classifiers (which give it the exchange's `phase` too).
+#[inline(always)]
+fn info_of_any(line: &[u8], name: &[u8], _phase: u8) -> bool {
+    is_info_of(line, name)
+}
+
+/// [`is_info_of`] for the general way: with the hint of [`Expect::plain_name`] in `phase` (the
+/// name is letters and digits, not empty), a byte of the line equal to the name's is one too,
+/// with no test of its own (the module answers in the case it was asked in): about 7
+/// instructions a byte instead of 13; a byte that differs, or a name without the hint, is
+/// tested as `is_info_of` tests it. The same answer (a proptest compares them).
+#[inline(always)]
+fn info_of_hinted(line: &[u8], name: &[u8], phase: u8) -> bool {
+    is_info_of_with(line, name, phase & PHASE_PLAIN != 0)
 }
 
 /// [`is_info_of`] for a name of letters and digits only, not empty ([`is_plain`]): a byte of
@@ -2129,7 +2170,7 @@ fn cme_error_line(line: &[u8]) -> Option<FinalResult> {
 macro_rules! classifier {
     (
         $(#[$meta:meta])*
-        fn $fn_name:ident[$($generics:tt)*]($exchange:ty, $same:ident, $($name_of:tt)+)
+        fn $fn_name:ident[$($generics:tt)*]($exchange:ty, $same:ident, $info:ident, $($name_of:tt)+)
     ) => {
         $(#[$meta])*
         fn $fn_name<'l, $($generics)*>(
@@ -2156,7 +2197,7 @@ macro_rules! classifier {
                 // empty).
                 let result = if first == b'+' {
                     let name = expect.$($name_of)+;
-                    if is_info_of(line, name) {
+                    if $info(line, name, phase) {
                         expect.state.info_seen = true;
                         // Continuation lines from now on for a multi-line answer (no branch).
                         expect.state.phase = phase | (PHASE_MORE * expect.state.multi_line as u8);
@@ -2196,13 +2237,20 @@ macro_rules! classifier {
 classifier!(
     /// Classifies one complete line against an [`Expect`].
     #[inline]
-    fn classify[](Expect<'_>, same_bytes, name)
+    fn classify[](Expect<'_>, same_bytes, info_of_any, name)
+);
+
+classifier!(
+    /// [`classify`] for the framer's general way ([`Framer::feed_detached_general`]): a name
+    /// with the hint of [`Expect::plain_name`] compared as bytes first ([`info_of_hinted`]).
+    #[inline]
+    fn classify_general[](Expect<'_>, same_bytes, info_of_hinted, name)
 );
 
 classifier!(
     /// Classifies one complete line against an [`Apart`] ([`Framer::classify_other`]).
     #[inline(always)]
-    fn classify_apart['c, F: Fn() -> &'c [u8]](Apart<'_, 'c, F>, same_words, name())
+    fn classify_apart['c, F: Fn() -> &'c [u8]](Apart<'_, 'c, F>, same_words, info_of_any, name())
 );
 
 /// An exchange's state and its lines apart, for [`classify_apart`]: the fields of an
@@ -2345,6 +2393,12 @@ mod tests {
                             info_of_as_defined(&line, name),
                             "{line:?} {name:?}"
                         );
+                        // And the general way's with the hint.
+                        assert_eq!(
+                            info_of_hinted(&line, name, PHASE_PLAIN),
+                            info_of_as_defined(&line, name),
+                            "{line:?} {name:?}"
+                        );
                     }
                     // The name's byte changed instead (the line keeps the name as written).
                     let mut other = name.to_vec();
@@ -2358,6 +2412,11 @@ mod tests {
                     if is_plain(&other) {
                         assert_eq!(
                             is_info_of_plain(&line, &other),
+                            info_of_as_defined(&line, &other),
+                            "{line:?} {other:?}"
+                        );
+                        assert_eq!(
+                            info_of_hinted(&line, &other, PHASE_PLAIN),
                             info_of_as_defined(&line, &other),
                             "{line:?} {other:?}"
                         );
@@ -2400,7 +2459,7 @@ mod tests {
             let mut rest: &[u8] = chunk;
             loop {
                 let status = if !expect.handshake_pending() {
-                    framer.feed_lines(rest, &mut expect)
+                    framer.feed_lines::<false>(rest, &mut expect)
                 } else {
                     match way {
                         0 => framer.feed_handshake_before(rest, &mut expect),
@@ -2499,6 +2558,12 @@ mod tests {
             line.extend_from_slice(&tail);
             proptest::prop_assert!(is_plain(&name));
             proptest::prop_assert_eq!(is_info_of_plain(&line, &name), is_info_of(&line, &name));
+            // The general way's, with the hint (the equal byte first) and without it.
+            proptest::prop_assert_eq!(
+                info_of_hinted(&line, &name, PHASE_PLAIN),
+                is_info_of(&line, &name)
+            );
+            proptest::prop_assert_eq!(info_of_hinted(&line, &name, 0), is_info_of(&line, &name));
             // And what the byte loop it replaced gave (the names of 4 to 8 bytes in two words,
             // the first and the last, overlapping below 8; of 9 to 11 in a loop of words, the
             // last overlapping; of 3 with the colon as one word; the shorter ones byte by
