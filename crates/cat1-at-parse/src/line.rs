@@ -255,7 +255,7 @@ impl<const N: usize> LineBuffer<N> {
         // `end` is at most `N`, and `i` at most `input.len()`: nothing wraps.
         // `SKIP`: at the start of a line, its line ends first (empty lines, the LF of a CR LF)
         // in a loop of their own, about 8 instructions a line end instead of 15 through the
-        // loop below (cat1-client's adapters, the framer's general way: 0.4 to 0.9 a byte;
+        // loop below (cat1-client's adapters, the framer's general way: 0.5 to 0.9 a byte;
         // `feed`, issue 2's framer, keeps its flash: 24 bytes).
         let mut i: usize = 0;
         if SKIP && end == 0 {
