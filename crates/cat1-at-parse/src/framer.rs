@@ -1357,7 +1357,7 @@ impl<const N: usize> Framer<N> {
         if let Some(status) = self.ok_done(len, n, expect) {
             return status;
         }
-        Status::Complete(self.line_done(len, expect), n)
+        Status::Complete(self.line_done::<false>(len, expect), n)
     }
 
     /// [`Framer::feed`] for a driver that keeps its exchange detached ([`Expect::detach`]):
@@ -1424,10 +1424,10 @@ impl<const N: usize> Framer<N> {
         self.feed_detached_with::<true>(input, state, sent, name)
     }
 
-    /// [`Framer::feed_detached`] without its fast ways, for flash: the exchange attached for
-    /// every input (no `OK` taken on the detached state, no scan inline), then the framer's
-    /// general way (the handshake replies, then the line layer and the classification, which
-    /// LLVM inlines where this is their one caller). The same events, counters and state as `feed_detached` with the same
+    /// [`Framer::feed_detached`] without its fast ways, for flash: the framer's general way
+    /// (the handshake replies, then the line layer and the classification, which LLVM inlines
+    /// where this is their one caller), the exchange attached only for a handshake reply and
+    /// for a line that ended (no `OK` taken on the detached state, no scan inline). The same events, counters and state as `feed_detached` with the same
     /// lines, for any input in any chunking, and the same gate told ([`Framer::track`]); the
     /// bytes consumed may differ where the contract leaves them open (the LF of a CR LF that
     /// ends a line, which `feed_detached` takes with the line when it is there: see
@@ -1444,24 +1444,43 @@ impl<const N: usize> Framer<N> {
     ) -> Status<Event<'f>> {
         // The gate from the state given, as every detached feed tells it (`take_tracked`).
         self.track(state);
-        let mut expect = Expect::attach(sent, name, *state);
-        // `feed_any`'s two ways called here, not `feed_any`: for a driver that has only this
-        // entry, one call less and no function of its own (12 bytes of cat1-client's binary).
-        // The handshake reply, or the line layer from where it leaves the input: one call of
-        // `feed_lines` for both ways (then inlined here: see `feed_lines`).
-        let from = if expect.handshake_pending() {
-            match self.handshake_reply(input, &mut expect) {
-                Ok((event, n)) => {
-                    *state = expect.state;
-                    return Status::Complete(event, n);
-                }
+        // The exchange attached where it is needed only: for a handshake reply, and for a line
+        // that ended (not for a chunk taken in without one, nor through the line layer's loop,
+        // which then holds fewer values: cat1-client's adapters 0.4 to 1.3 a byte less in
+        // chunks, 24 bytes of flash). One line layer for both ways (the handshake reply leaves
+        // it the rest), inlined here once.
+        let from = if state.handshake_pending() {
+            let mut expect = Expect::attach(sent, name, *state);
+            let reply = self.handshake_reply(input, &mut expect);
+            *state = expect.state;
+            match reply {
+                Ok((event, n)) => return Status::Complete(event, n),
                 Err(from) => from,
             }
         } else {
             0
         };
-        let status = self.feed_lines_from(input, from, &mut expect);
-        *state = expect.state;
+        // The rest through the line layer (its way with the line ends at a line's start
+        // skipped in a loop of their own), then the line classified by the general way's
+        // classifier (`classify_general`).
+        let rest = input.get(from..).unwrap_or(&[]);
+        let mut status = match self.lines.scan_with::<true>(rest) {
+            Scan::Line(len, n) => {
+                let mut expect = Expect::attach(sent, name, *state);
+                let event = self.line_done::<true>(len, &mut expect);
+                *state = expect.state;
+                Status::Complete(event, n)
+            }
+            Scan::Partial => Status::Partial,
+            Scan::Discard(at) => match self.lines.discard(rest, at) {
+                Status::Complete(dropped, n) => Status::Complete(Event::Overflow { dropped }, n),
+                Status::Partial => Status::Partial,
+            },
+        };
+        // `n` is at most `rest.len()`, and `from + rest.len()` is `input.len()`: nothing wraps.
+        if let Status::Complete(_, n) = &mut status {
+            *n = n.wrapping_add(from);
+        }
         status
     }
 
@@ -1532,7 +1551,7 @@ impl<const N: usize> Framer<N> {
         let mut expect = Expect::attach(sent, name, *state);
         let status = match next {
             // Not `OK` ending the exchange (above): classified.
-            Next::Line(len, n) => Status::Complete(self.line_done(len, &mut expect), n),
+            Next::Line(len, n) => Status::Complete(self.line_done::<false>(len, &mut expect), n),
             Next::Byte(b) => self.feed_byte(b, &mut expect),
             Next::Rest(from) => {
                 let rest = input.get(from..).unwrap_or(&[]);
@@ -1584,7 +1603,7 @@ impl<const N: usize> Framer<N> {
             }
         }
         let mut expect = Expect::attach(sent, name, *state);
-        let event = self.line_done(len, &mut expect);
+        let event = self.line_done::<false>(len, &mut expect);
         *state = expect.state;
         Status::Complete(event, n)
     }
@@ -1598,7 +1617,8 @@ impl<const N: usize> Framer<N> {
     /// [`Self::feed`] for any input.
     #[inline(never)]
     fn feed_any<'f>(&'f mut self, input: &[u8], expect: &mut Expect<'_>) -> Status<Event<'f>> {
-        // One call of `feed_lines` for both ways, as in `feed_detached_general`.
+        // One call of `feed_lines` for both ways (one line layer, as in
+        // `feed_detached_general`).
         let from = if expect.handshake_pending() {
             match self.handshake_reply(input, expect) {
                 Ok((event, n)) => return Status::Complete(event, n),
@@ -1611,14 +1631,14 @@ impl<const N: usize> Framer<N> {
     }
 
     /// The line layer and the classification, without the handshake replies. `#[inline]`, not
-    /// `inline(never)`: called once (`feed_lines_from`, in `feed_any` and in
-    /// `feed_detached_general`), it is inlined there, with the handshake reply (cat1-client's
-    /// `receive_chunk`, issue 2's `feed_any`: client -116 bytes with the handshake's
-    /// own call of it gone, the framer binary -24).
+    /// `inline(never)`: called once (`feed_lines_from`, in `feed_any`), it is inlined there,
+    /// with the handshake reply (issue 2's `feed_any`: the framer binary -24; cat1-client's
+    /// `receive_chunk` took it too, -116 bytes, before `feed_detached_general` ran its own
+    /// line layer and classification).
     #[inline]
     fn feed_lines<'f>(&'f mut self, input: &[u8], expect: &mut Expect<'_>) -> Status<Event<'f>> {
         match self.lines.scan(input) {
-            Scan::Line(len, n) => Status::Complete(self.line_done(len, expect), n),
+            Scan::Line(len, n) => Status::Complete(self.line_done::<false>(len, expect), n),
             Scan::Partial => Status::Partial,
             Scan::Discard(from) => match self.lines.discard(input, from) {
                 Status::Complete(dropped, n) => Status::Complete(Event::Overflow { dropped }, n),
@@ -1701,19 +1721,30 @@ impl<const N: usize> Framer<N> {
     }
 
     /// A line of `len` bytes ended: classifies it. (Three arguments, all in registers; the
-    /// caller adds the bytes consumed.) `#[inline]`, not `inline(never)`: where the line layer
-    /// (`feed_lines`) is its one caller, as in cat1-client's binary, LLVM inlines it there
+    /// caller adds the bytes consumed.) `#[inline]`, not `inline(never)`: where it has one
+    /// caller, as in cat1-client's binary (`feed_detached_general`), LLVM inlines it there
     /// (-24 bytes); with `feed` too (issue 2's framer, its gate) it stays out of line, the
     /// same code.
+    ///
+    /// `GENERAL`: for the general way ([`Framer::feed_detached_general`]), its own classifier
+    /// ([`classify_general`]), so that `feed`'s (issue 2's framer, its gate) is the code it was.
     #[inline]
-    fn line_done<'f>(&'f mut self, len: usize, expect: &mut Expect<'_>) -> Event<'f> {
+    fn line_done<'f, const GENERAL: bool>(
+        &'f mut self,
+        len: usize,
+        expect: &mut Expect<'_>,
+    ) -> Event<'f> {
         let Framer {
             lines,
             lines_seen,
             unsolicited,
         } = self;
         *lines_seen = lines_seen.wrapping_add(1);
-        classify(lines.line(len), lines.first_byte(), expect, unsolicited)
+        if GENERAL {
+            classify_general(lines.line(len), lines.first_byte(), expect, unsolicited)
+        } else {
+            classify(lines.line(len), lines.first_byte(), expect, unsolicited)
+        }
     }
 
     /// A handshake reply is awaited: `a` or `+ok`, which come without a line end. At the start
@@ -1889,6 +1920,35 @@ impl<const N: usize> Framer<N> {
         status
     }
 
+    /// `feed_detached_general` as it was before it attached the exchange only where needed
+    /// (attached for every input, `feed_lines_from` for both ways, `classify` and the line
+    /// layer's one loop): the reference of `general_way_is_as_before`.
+    #[cfg(test)]
+    fn feed_detached_general_before<'f>(
+        &'f mut self,
+        input: &[u8],
+        state: &mut Detached,
+        sent: &[u8],
+        name: &[u8],
+    ) -> Status<Event<'f>> {
+        self.track(state);
+        let mut expect = Expect::attach(sent, name, *state);
+        let from = if expect.handshake_pending() {
+            match self.handshake_reply(input, &mut expect) {
+                Ok((event, n)) => {
+                    *state = expect.state;
+                    return Status::Complete(event, n);
+                }
+                Err(from) => from,
+            }
+        } else {
+            0
+        };
+        let status = self.feed_lines_from(input, from, &mut expect);
+        *state = expect.state;
+        status
+    }
+
     /// The running totals.
     pub fn counters(&self) -> Counters {
         Counters {
@@ -1954,6 +2014,13 @@ const fn is_plain(name: &[u8]) -> bool {
 /// [`InfoLine::parse`] followed by a name comparison would find it, in one pass over the name.
 #[inline]
 fn is_info_of(line: &[u8], name: &[u8]) -> bool {
+    is_info_of_with(line, name, false)
+}
+
+/// [`is_info_of`]; `plain`: `name` is known to be letters and digits (the hint of
+/// [`Expect::plain_name`]), so a byte of the line equal to the name's is one, with no test.
+#[inline(always)]
+fn is_info_of_with(line: &[u8], name: &[u8], plain: bool) -> bool {
     // `+`, the name, then the colon: the line is at least `name.len() + 2` long.
     let Some((head, _)) = line.split_at_checked(name.len().wrapping_add(2)) else {
         return false;
@@ -1967,6 +2034,9 @@ fn is_info_of(line: &[u8], name: &[u8]) -> bool {
     // InfoLine::parse takes the name up to the first colon and wants it alphanumeric. Letters
     // first (the usual name byte): the same letter in any case; then a digit, the same one.
     body.iter().zip(name).all(|(&a, &b)| {
+        if plain && a == b {
+            return true;
+        }
         let folded = a | 0x20;
         if folded.wrapping_sub(b'a') < 26 {
             folded == b | 0x20
@@ -1974,6 +2044,22 @@ fn is_info_of(line: &[u8], name: &[u8]) -> bool {
             a == b && a.wrapping_sub(b'0') < 10
         }
     })
+}
+
+/// [`is_info_of`], for the classifiers (which give it the exchange's `phase` too).
+#[inline(always)]
+fn info_of_any(line: &[u8], name: &[u8], _phase: u8) -> bool {
+    is_info_of(line, name)
+}
+
+/// [`is_info_of`] for the general way: with the hint of [`Expect::plain_name`] in `phase` (the
+/// name is letters and digits, not empty), a byte of the line equal to the name's is one too,
+/// with no test of its own (the module answers in the case it was asked in): about 7
+/// instructions a byte instead of 13; a byte that differs, or a name without the hint, is
+/// tested as `is_info_of` tests it. The same answer (a proptest compares them).
+#[inline(always)]
+fn info_of_hinted(line: &[u8], name: &[u8], phase: u8) -> bool {
+    is_info_of_with(line, name, phase & PHASE_PLAIN != 0)
 }
 
 /// [`is_info_of`] for a name of letters and digits only, not empty ([`is_plain`]): a byte of
@@ -2129,7 +2215,7 @@ fn cme_error_line(line: &[u8]) -> Option<FinalResult> {
 macro_rules! classifier {
     (
         $(#[$meta:meta])*
-        fn $fn_name:ident[$($generics:tt)*]($exchange:ty, $same:ident, $($name_of:tt)+)
+        fn $fn_name:ident[$($generics:tt)*]($exchange:ty, $same:ident, $info:ident, $($name_of:tt)+)
     ) => {
         $(#[$meta])*
         fn $fn_name<'l, $($generics)*>(
@@ -2156,7 +2242,7 @@ macro_rules! classifier {
                 // empty).
                 let result = if first == b'+' {
                     let name = expect.$($name_of)+;
-                    if is_info_of(line, name) {
+                    if $info(line, name, phase) {
                         expect.state.info_seen = true;
                         // Continuation lines from now on for a multi-line answer (no branch).
                         expect.state.phase = phase | (PHASE_MORE * expect.state.multi_line as u8);
@@ -2196,13 +2282,20 @@ macro_rules! classifier {
 classifier!(
     /// Classifies one complete line against an [`Expect`].
     #[inline]
-    fn classify[](Expect<'_>, same_bytes, name)
+    fn classify[](Expect<'_>, same_bytes, info_of_any, name)
+);
+
+classifier!(
+    /// [`classify`] for the framer's general way ([`Framer::feed_detached_general`]): a name
+    /// with the hint of [`Expect::plain_name`] compared as bytes first ([`info_of_hinted`]).
+    #[inline]
+    fn classify_general[](Expect<'_>, same_bytes, info_of_hinted, name)
 );
 
 classifier!(
     /// Classifies one complete line against an [`Apart`] ([`Framer::classify_other`]).
     #[inline(always)]
-    fn classify_apart['c, F: Fn() -> &'c [u8]](Apart<'_, 'c, F>, same_words, name())
+    fn classify_apart['c, F: Fn() -> &'c [u8]](Apart<'_, 'c, F>, same_words, info_of_any, name())
 );
 
 /// An exchange's state and its lines apart, for [`classify_apart`]: the fields of an
@@ -2345,6 +2438,12 @@ mod tests {
                             info_of_as_defined(&line, name),
                             "{line:?} {name:?}"
                         );
+                        // And the general way's with the hint.
+                        assert_eq!(
+                            info_of_hinted(&line, name, PHASE_PLAIN),
+                            info_of_as_defined(&line, name),
+                            "{line:?} {name:?}"
+                        );
                     }
                     // The name's byte changed instead (the line keeps the name as written).
                     let mut other = name.to_vec();
@@ -2358,6 +2457,11 @@ mod tests {
                     if is_plain(&other) {
                         assert_eq!(
                             is_info_of_plain(&line, &other),
+                            info_of_as_defined(&line, &other),
+                            "{line:?} {other:?}"
+                        );
+                        assert_eq!(
+                            info_of_hinted(&line, &other, PHASE_PLAIN),
                             info_of_as_defined(&line, &other),
                             "{line:?} {other:?}"
                         );
@@ -2499,6 +2603,12 @@ mod tests {
             line.extend_from_slice(&tail);
             proptest::prop_assert!(is_plain(&name));
             proptest::prop_assert_eq!(is_info_of_plain(&line, &name), is_info_of(&line, &name));
+            // The general way's, with the hint (the equal byte first) and without it.
+            proptest::prop_assert_eq!(
+                info_of_hinted(&line, &name, PHASE_PLAIN),
+                is_info_of(&line, &name)
+            );
+            proptest::prop_assert_eq!(info_of_hinted(&line, &name, 0), is_info_of(&line, &name));
             // And what the byte loop it replaced gave (the names of 4 to 8 bytes in two words,
             // the first and the last, overlapping below 8; of 9 to 11 in a loop of words, the
             // last overlapping; of 3 with the colon as one word; the shorter ones byte by
@@ -2646,6 +2756,132 @@ mod tests {
             // Not `OK`: `OKAY`, `O`, `ok`.
             let csq = Expect::command(b"AT+CSQ", b"CSQ");
             assert_eq!(&events(b"OKAY\rO\rok\rOK\r", csq, chunk), b"UUUK....");
+        }
+    }
+
+    /// `chunks` fed to a framer of `N` bytes through `feed_detached_general` (or, `before`, its
+    /// reference), each chunk until it is taken in: every event with the bytes it consumed,
+    /// the gate after each call, then the counters, the pending line and the state.
+    fn general_run<const N: usize>(
+        expect: Expect<'_>,
+        name: &[u8],
+        chunks: &[&[u8]],
+        before: bool,
+    ) -> alloc_string::String {
+        extern crate std;
+        use std::format;
+        let mut framer = Framer::<N>::new();
+        let sent = expect.sent;
+        let mut state = expect.detach();
+        let mut out = alloc_string::String::new();
+        for chunk in chunks {
+            let mut rest: &[u8] = chunk;
+            loop {
+                let status = if before {
+                    framer.feed_detached_general_before(rest, &mut state, sent, name)
+                } else {
+                    framer.feed_detached_general(rest, &mut state, sent, name)
+                };
+                let used = match status {
+                    Status::Partial => None,
+                    Status::Complete(event, n) => {
+                        out += &format!("{event:?} {n}; ");
+                        Some(n)
+                    }
+                };
+                out += &format!("gate {}; ", framer.gate_open());
+                match used {
+                    None => break,
+                    Some(n) => rest = &rest[n..],
+                }
+            }
+        }
+        out += &format!(
+            "{:?} {:?} {:?}",
+            framer.counters(),
+            framer.lines.pending_len(),
+            state
+        );
+        if framer.lines.pending_len() <= N {
+            out += &format!(" {:?}", framer.pending());
+        }
+        out
+    }
+
+    /// Lines, parts of lines and line ends for `general_way_is_as_before`.
+    static GENERAL_PIECES: [&[u8]; 17] = [
+        b"OK",
+        b"ERROR",
+        b"+CSQ: 1,2",
+        b"+csq:3",
+        b"+CS:",
+        b"+C@Q:",
+        b"+CME ERROR: 10",
+        b"AT+CSQ",
+        b"AT",
+        b"a",
+        b"+ok",
+        b"+OK",
+        b"x\x00y",
+        b"\r\n",
+        b"\r",
+        b"\n",
+        b"\r\n\r\n",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+
+        /// The general way (the exchange attached for a handshake reply and a line that ended,
+        /// its own classifier with the hint's name comparison, the line layer's loop for the
+        /// line ends at a line's start) gives what it gave before: the same events, bytes
+        /// consumed, gate, counters, pending line and state, for a command (with the hint of
+        /// `plain_name` or not, echo required or not), nothing, or a handshake reply awaited,
+        /// in any chunking, with buffers short enough to overflow.
+        #[test]
+        fn general_way_is_as_before(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Strategy::prop_map(
+                        proptest::sample::select(&GENERAL_PIECES[..]),
+                        <[u8]>::to_vec,
+                    ),
+                    proptest::collection::vec(
+                        proptest::sample::select(&b"\r\nOK+CSQ:1,cs \x00\x0ea"[..]),
+                        0..6,
+                    ),
+                ],
+                0..16,
+            ),
+            cuts in proptest::collection::vec(0usize..64, 0..6),
+            sent in 0usize..5,
+            name in 0usize..5,
+            kind in 0u8..4,
+            echo_required in proptest::bool::ANY,
+            hint in proptest::bool::ANY,
+        ) {
+            let bytes = pieces.concat();
+            let chunks = crate::line::chunks::cut_at(&bytes, cuts);
+            let sent: &[u8] = [&b"AT+CSQ"[..], b"AT", b"OK", b"+CSQ:1", b""][sent];
+            let name: &[u8] = [&b"CSQ"[..], b"csq", b"CS", b"C@Q", b""][name];
+            let expect = match kind {
+                0 => {
+                    let e = Expect::command(sent, name);
+                    let e = if echo_required { e.echo_required() } else { e };
+                    if hint { e.plain_name() } else { e }
+                }
+                1 => Expect::nothing(),
+                2 => Expect::handshake_a(),
+                _ => Expect::handshake_ok(),
+            };
+            proptest::prop_assert_eq!(
+                general_run::<64>(expect, name, &chunks, false),
+                general_run::<64>(expect, name, &chunks, true)
+            );
+            proptest::prop_assert_eq!(
+                general_run::<4>(expect, name, &chunks, false),
+                general_run::<4>(expect, name, &chunks, true)
+            );
         }
     }
 }
