@@ -2919,6 +2919,107 @@ mod tests {
             }
         }
     }
+
+    /// The adapters' `pump` in its own shape, for `dispatch` against `dispatch_before`: a turn
+    /// reads only when the read buffer is empty, `dispatch` stops at an exchange's end, and
+    /// what follows stays (in the buffer and in the UART) for the next step, so starts,
+    /// handshakes, timeouts and aborts come with bytes pending (a second reading's test).
+    fn pump_turns<const N: usize>(
+        core: &mut Core<N>,
+        carry: &mut crate::procedures::Carry,
+        uart: &mut std::collections::VecDeque<u8>,
+        read: usize,
+        turns: usize,
+        old: bool,
+    ) -> Vec<std::string::String> {
+        use crate::procedures::{dispatch, dispatch_before, end_of_answer};
+        use core::cell::RefCell;
+        struct Heard<'a>(&'a RefCell<Vec<std::string::String>>);
+        impl crate::Listener for Heard<'_> {
+            fn line(&mut self, line: &[u8]) {
+                self.0.borrow_mut().push(std::format!("line {line:?}"));
+            }
+            fn overflow(&mut self, dropped: usize) {
+                self.0.borrow_mut().push(std::format!("overflow {dropped}"));
+            }
+        }
+        let log = RefCell::new(Vec::new());
+        for _ in 0..turns {
+            if carry.is_empty() {
+                let space = carry.space();
+                let n = read.max(1).min(uart.len()).min(space.len());
+                for slot in space.iter_mut().take(n) {
+                    *slot = uart.pop_front().unwrap();
+                }
+                carry.filled(n);
+            }
+            let mut on_info = |info: InfoLine<'_>| {
+                log.borrow_mut()
+                    .push(std::format!("info {:?}", info.line()))
+            };
+            let finished = if old {
+                dispatch_before(core, &mut Heard(&log), carry, &mut on_info)
+            } else {
+                dispatch(core, &mut Heard(&log), carry, &mut on_info)
+            };
+            if let Some(f) = &finished {
+                end_of_answer(carry, f);
+            }
+            log.borrow_mut().push(std::format!(
+                "{finished:?} {:?} {}",
+                carry.pending().to_vec(),
+                carry.swallow_lf
+            ));
+            assert!(gate_safe(core), "the gate open while a reply is awaited");
+            if finished.is_some() {
+                break;
+            }
+        }
+        let mut out = log.into_inner();
+        out.push(std::format!(
+            "{:?} {:?} {:?} {:?} {:?}",
+            core.is_busy(),
+            core.counters(),
+            core.state,
+            core.framer.counters(),
+            core.framer.pending(),
+        ));
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
+        /// `dispatch` (a one-byte read stored first) gives what the general way gives across
+        /// starts, handshakes, timeouts and aborts with bytes pending, read as `pump` reads.
+        #[test]
+        fn a_read_is_the_general_way_across_steps(
+            steps in proptest::collection::vec(any_read_step(), 0..24),
+            turns in proptest::collection::vec(1usize..6, 24),
+            echo in 0usize..3,
+        ) {
+            let echo = [Echo::On, Echo::Off, Echo::Unknown][echo];
+            let mut new = Core::<24>::new();
+            let mut old = Core::<24>::new();
+            new.set_echo(echo);
+            old.set_echo(echo);
+            let (mut cn, mut co) = (crate::procedures::Carry::new(), crate::procedures::Carry::new());
+            let (mut un, mut uo) = (std::collections::VecDeque::new(), std::collections::VecDeque::new());
+            for (i, (s, input, read)) in steps.iter().enumerate() {
+                match s {
+                    Some(s) => proptest::prop_assert_eq!(step(&mut new, s, 0), step(&mut old, s, 0), "{:?}", s),
+                    None => {
+                        un.extend(input.iter().copied());
+                        uo.extend(input.iter().copied());
+                        proptest::prop_assert_eq!(
+                            pump_turns(&mut new, &mut cn, &mut un, *read, turns[i], false),
+                            pump_turns(&mut old, &mut co, &mut uo, *read, turns[i], true),
+                            "{:?} read {}", input, read
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// `Core::receive` against its ways before `receive_short` (every chunk but a byte to
