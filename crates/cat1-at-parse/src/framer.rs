@@ -1427,8 +1427,12 @@ impl<const N: usize> Framer<N> {
     /// [`Framer::feed_detached`] without its fast ways, for flash: the framer's general way
     /// (the handshake replies, then the line layer and the classification, which LLVM inlines
     /// where this is their one caller), the exchange attached only for a handshake reply and
-    /// for a line that ended (no `OK` taken on the detached state, no scan inline). The same events, counters and state as `feed_detached` with the same
-    /// lines, for any input in any chunking, and the same gate told ([`Framer::track`]); the
+    /// for a line that ended (no `OK` taken on the detached state, no scan inline). The same
+    /// events, counters and state as `feed_detached` with the same lines, for any input in any
+    /// chunking, and the same gate told ([`Framer::track`]), when `name` is the exchange's own
+    /// (as for [`Framer::feed_detached_plain`]: under the hint of a plain name the name's equal
+    /// bytes are taken without a test, so another name that is not letters and digits could
+    /// be matched; see [`Expect::plain_name`]); the
     /// bytes consumed may differ where the contract leaves them open (the LF of a CR LF that
     /// ends a line, which `feed_detached` takes with the line when it is there: see
     /// [`Framer::feed`]). For a driver whose fast ways are elsewhere, or that can spend some
@@ -2054,7 +2058,7 @@ fn info_of_any(line: &[u8], name: &[u8], _phase: u8) -> bool {
 
 /// [`is_info_of`] for the general way: with the hint of [`Expect::plain_name`] in `phase` (the
 /// name is letters and digits, not empty), a byte of the line equal to the name's is one too,
-/// with no test of its own (the module answers in the case it was asked in): about 7
+/// with no test of its own (the module answers in the case it was asked in): about 6
 /// instructions a byte instead of 13; a byte that differs, or a name without the hint, is
 /// tested as `is_info_of` tests it. The same answer (a proptest compares them).
 #[inline(always)]

@@ -784,8 +784,9 @@ mod tests {
     }
 
     /// Two line buffers fed the same chunks, one through `scan`, one through `scan_before`
-    /// (`ONE_LOOP`: `scan_one_loop`; `SKIP`: `scan_with::<true>` against it) (each `Discard` followed by `discard`, as every caller does), each chunk until it is
-    /// taken in; the same results, pending line and counters at every step.
+    /// (`ONE_LOOP`: `scan_one_loop`; `SKIP`: `scan_with::<true>` against it) (each `Discard`
+    /// followed by `discard`, as every caller does), each chunk until it is taken in; the same
+    /// results, pending line and counters at every step.
     fn scan_matches<const N: usize, const ONE_LOOP: bool, const SKIP: bool>(
         chunks: &[&[u8]],
     ) -> Result<(), std::string::String> {
@@ -872,8 +873,8 @@ mod tests {
             proptest::prop_assert_eq!(scan_matches::<16, false, false>(&chunks), Ok(()));
         }
 
-        /// `scan` four bytes at a time gives what the one loop before it (`scan_one_loop`)
-        /// gave: the same cases.
+        /// `scan` (the usual byte tested first, the index moved at the loop's end) gives what
+        /// the one loop before it (`scan_one_loop`) gave: the same cases.
         #[test]
         fn scan_is_the_one_loop(
             bytes in proptest::collection::vec(
