@@ -146,9 +146,9 @@ pub enum Output<'a> {
 }
 
 /// `+++` was sent: the `a` is awaited.
-const HANDSHAKE_A: Detached = Expect::handshake_a().detach();
+pub(crate) const HANDSHAKE_A: Detached = Expect::handshake_a().detach();
 /// `a` was sent: the `+ok` is awaited.
-const HANDSHAKE_OK: Detached = Expect::handshake_ok().detach();
+pub(crate) const HANDSHAKE_OK: Detached = Expect::handshake_ok().detach();
 
 /// The client core with a receive line buffer and a transmit buffer of `N` bytes each
 /// ([`MAX_LINE`] holds every line of the command set).
@@ -370,19 +370,23 @@ impl<const N: usize> Core<N> {
         timeout: Duration,
         now: Instant,
     ) -> Result<Result<&[u8], RequestError>, StartError> {
-        self.start_line(line, None, timeout, now)
+        self.start_line(line, None, false, timeout, now)
     }
 
     /// [`Core::start_fixed`] of `line`, or, with `set`, the line `set`'s encoder writes (a
     /// typed set, `line` its bare line, whose exchange it starts: see [`encode_typed`]). One
-    /// start for the adapters' fixed lines and typed sets (`run_fixed`): a typed set adds no
-    /// start of its own to the flash. Inlined: in `start_fixed`, `set` is `None` and the code
+    /// start for the adapters' fixed lines, typed sets and handshake steps (`run_fixed`): a
+    /// typed set adds no start of its own to the flash. With `reply`, `line` is a handshake
+    /// step (`FixedLine::raw` of `+++` or `a` with its state, in a buffer of at least
+    /// `FIXED_MAX` bytes, as the adapters' `MAX_LINE`), and the framer is told of its state, as
+    /// `start_handshake` tells it. Inlined: in `start_fixed`, `set` is `None` and the code
     /// is the fixed line's alone.
     #[inline(always)]
     pub(crate) fn start_line(
         &mut self,
         line: &FixedLine,
         set: Option<&SetCall<'_, '_>>,
+        reply: bool,
         timeout: Duration,
         now: Instant,
     ) -> Result<Result<&[u8], RequestError>, StartError> {
@@ -410,6 +414,11 @@ impl<const N: usize> Core<N> {
             },
         };
         let state = line.exchange(self.echo == Echo::On);
+        if reply {
+            // A handshake step (`line` a `FixedLine::raw` of `+++` or `a` and its state), as
+            // `start_handshake` starts it: `take_tracked`'s gate shut, the framer told.
+            self.framer.track(&state);
+        }
         Ok(Ok(self.begin_built(
             len.min(N),
             state,
@@ -531,11 +540,11 @@ impl<const N: usize> Core<N> {
         Ok(self.start_handshake(false, timeout, now))
     }
 
-    /// A step of the handshake for the adapters: `+++` (`escape`, awaiting `a`) or `a`
-    /// (awaiting `+ok`), as [`Core::start_escape`] and [`Core::start_confirm`] start them, but
-    /// without their idle check: the adapters start the escape right after [`Core::abort`] and
-    /// [`Core::settled`], and the `a` right after the escape's reply ended it, so the core is
-    /// always idle there (one check less in flash).
+    /// A step of the handshake: `+++` (`escape`, awaiting `a`) or `a` (awaiting `+ok`), for
+    /// [`Core::start_escape`] and [`Core::start_confirm`] after their idle check. (The adapters
+    /// start their steps as fixed lines since the fifteenth flash round, `start_line` of
+    /// `procedures::ESCAPE` or `CONFIRM` with `reply`; this is that path's reference in the
+    /// tests.)
     pub(crate) fn start_handshake(
         &mut self,
         escape: bool,
@@ -1720,7 +1729,7 @@ mod tests {
             let mut new: Core<64> = Core::new();
             new.set_echo(echo);
             let new_line = new
-                .start_line(R::BARE_LINE, Some(&set), t, now)
+                .start_line(R::BARE_LINE, Some(&set), false, t, now)
                 .unwrap()
                 .map(<[u8]>::to_vec);
             assert_eq!(old_line, new_line, "{} {values:?}", R::SPEC.name);
@@ -1729,7 +1738,9 @@ mod tests {
         // Too short a buffer: the same refusal.
         let mut old = [0u8; 6];
         let mut short: Core<6> = Core::new();
-        let new = short.start_line(R::BARE_LINE, Some(&set), t, now).unwrap();
+        let new = short
+            .start_line(R::BARE_LINE, Some(&set), false, t, now)
+            .unwrap();
         assert_eq!(
             new.map(<[u8]>::to_vec),
             R::set(values, &mut old).map(|n| old[..n].to_vec())
@@ -2170,7 +2181,7 @@ mod tests {
                 values: &values,
             };
             let bare = FixedLine::bare(&cat1_config::commands::network::APN);
-            let _ = core.start_line(&bare, Some(&set), t, Instant::ZERO);
+            let _ = core.start_line(&bare, Some(&set), false, t, Instant::ZERO);
             check(&core);
             // ... and as the adapters start a typed set (`encode_typed`, `start_encoded`).
             use cat1_config::request::Request;
@@ -2572,6 +2583,20 @@ mod tests {
                 ),
                 3 => std::format!("{:?}", core.start_escape(t, Instant::ZERO)),
                 4 => std::format!("{:?}", core.start_confirm(t, Instant::ZERO)),
+                // The adapters' handshake step since the fifteenth flash round: the step's
+                // `FixedLine::raw` started as a fixed line, the framer told (`run_fixed`).
+                7 | 8 => {
+                    let line = if *kind == 7 {
+                        crate::procedures::ESCAPE
+                    } else {
+                        crate::procedures::CONFIRM
+                    };
+                    match core.start_line(line, None, true, t, Instant::ZERO) {
+                        Ok(Ok(bytes)) => std::format!("{bytes:?}"),
+                        Ok(Err(e)) => std::format!("{e:?}"),
+                        Err(e) => std::format!("{e:?}"),
+                    }
+                }
                 // As the adapters start a step: idle (here checked first, as they know it).
                 _ => match core.check_idle() {
                     Ok(()) => {
@@ -2673,6 +2698,47 @@ mod tests {
                 // Mostly a byte at a time, the way the gate is for.
                 let chunk = if chunk > 8 { 1 } else { chunk };
                 proptest::prop_assert_eq!(step(&mut fed, s, chunk), step(&mut general, s, 0), "{:?}", s);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// The adapters' handshake step as a fixed line (`start_line` of `procedures::ESCAPE`
+        /// or `CONFIRM` with `reply`, as `run_fixed` starts it since the fifteenth flash round)
+        /// against `start_handshake` after the idle check, as the adapters' `handshake_step` started it
+        /// (kept here as the reference): the same bytes to write or refusal, then the same
+        /// outputs, busy flag, counters, state, deadline and `take_tracked`'s gate after every
+        /// step of any sequence of starts, timeouts, aborts and bytes fed a byte at a time or
+        /// in chunks, echo on, off or unknown. (The transmit buffer and the line's place
+        /// differ: read only while a command is in flight.)
+        #[test]
+        fn a_handshake_step_as_a_fixed_line_is_start_handshake(
+            steps in proptest::collection::vec(any_step(), 0..24),
+            echo in 0usize..3,
+            chunk in 0usize..10,
+        ) {
+            let echo = [Echo::On, Echo::Off, Echo::Unknown][echo];
+            let mut new = Core::<64>::new();
+            let mut old = Core::<64>::new();
+            new.set_echo(echo);
+            old.set_echo(echo);
+            for s in &steps {
+                let as_fixed = match s {
+                    Step::Start(5) => Step::Start(7),
+                    Step::Start(6) => Step::Start(8),
+                    other => other.clone(),
+                };
+                proptest::prop_assert_eq!(
+                    step(&mut new, &as_fixed, chunk),
+                    step(&mut old, s, chunk),
+                    "{:?}",
+                    s
+                );
+                proptest::prop_assert_eq!(
+                    (new.poll_at(), new.framer.gate_open()),
+                    (old.poll_at(), old.framer.gate_open())
+                );
             }
         }
     }

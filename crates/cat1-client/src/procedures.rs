@@ -108,7 +108,8 @@ macro_rules! procedures {
         }
 
         /// The rest of every exchange once its line is written ([`Self::run`],
-        /// [`Self::run_fixed`], [`Self::handshake_step`]): flushes and waits for its end.
+        /// [`Self::run_fixed`], which the handshake's steps go through too): flushes and waits
+        /// for its end.
         $($asyncness)? fn answer(
             &mut self,
             on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
@@ -342,7 +343,7 @@ macro_rules! procedures {
             let now = self.now();
             let bytes = self
                 .core
-                .start_line(line, set, timeout, now)
+                .start_line(line, set, wait == $crate::procedures::Wait::Reply, timeout, now)
                 .map_err($crate::CommandError::Start)?
                 .map_err($crate::CommandError::Request)?;
             maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
@@ -482,30 +483,28 @@ macro_rules! procedures {
             }
             maybe_await!($mode, self.quiet(guard)).map_err(EnterError::Io)?;
             self.core.settled();
-            if !maybe_await!($mode, self.handshake_step(true)).map_err(EnterError::Io)? {
-                return Err(EnterError::Handshake(EnterStep::WaitingForA));
-            }
-            if !maybe_await!($mode, self.handshake_step(false)).map_err(EnterError::Io)? {
-                return Err(EnterError::Handshake(EnterStep::WaitingForOk));
+            // Both steps, `+++` then its `a` and `a` then its `+ok`, sent and awaited as the
+            // fixed lines are (`run_fixed`, which answers `Ok` for the reply: a handshake's
+            // state yields no other end than it and a timeout), in one loop: no start, write and
+            // wait of their own in the flash (client `.text` -108 bytes, `.rodata` +64: the two
+            // lines). The core is idle and settled here (`abort`, the guard time and `settled`,
+            // or the escape's reply), so `run_fixed`'s idle and settle checks pass, as
+            // `Core::start_handshake`, which has none, would have started.
+            for (line, step) in [
+                ($crate::procedures::ESCAPE, EnterStep::WaitingForA),
+                ($crate::procedures::CONFIRM, EnterStep::WaitingForOk),
+            ] {
+                match maybe_await!($mode, self.run_fixed(line, None, $crate::procedures::Wait::Reply, &mut |_| {})) {
+                    Ok(()) => {}
+                    Err($crate::CommandError::Io(e)) => return Err(EnterError::Io(e)),
+                    Err(_) => return Err(EnterError::Handshake(step)),
+                }
             }
             // After a handshake, echo is whatever the saved configuration says: factory default on,
             // but a module configured with AT+E=OFF does not echo. Accept either.
             self.core.set_echo($crate::Echo::Unknown);
             maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, $crate::procedures::Wait::Handshake, &mut |_| {}))
                 .map_err(EnterError::Confirm)
-        }
-
-        /// One step of the handshake: `+++` then its `a` (`escape`), or `a` then its `+ok`;
-        /// `false` when the reply did not come. One function for both steps, for flash. Called
-        /// only with the core idle (see `Core::start_handshake`).
-        $($asyncness)? fn handshake_step(&mut self, escape: bool) -> Result<bool, E> {
-            use $crate::procedures::Finished;
-            let timeout = self.timing.handshake;
-            let now = self.now();
-            let want = if escape { Finished::HandshakeA } else { Finished::HandshakeOk };
-            let bytes = self.core.start_handshake(escape, timeout, now);
-            maybe_await!($mode, self.uart.write_all(bytes))?;
-            Ok(maybe_await!($mode, self.answer(&mut |_| {}))? == want)
         }
 
         /// Leaves command mode (`AT+ENTM`): the module returns to its saved work mode without
@@ -591,7 +590,18 @@ pub(crate) enum Wait {
     Probe = 1,
     /// `Timing::handshake` (the confirmation `AT` after the handshake).
     Handshake = 2,
+    /// `Timing::handshake`, for a handshake step ([`ESCAPE`], [`CONFIRM`]): the framer told
+    /// that a reply without a line end is awaited.
+    Reply = 3,
 }
+
+/// `+++`, awaiting the module's `a` (the first step of the handshake).
+pub(crate) const ESCAPE: &cat1_config::request::FixedLine =
+    &cat1_config::request::FixedLine::raw(b"+++", crate::core::HANDSHAKE_A);
+
+/// `a`, awaiting the module's `+ok` (the second step of the handshake).
+pub(crate) const CONFIRM: &cat1_config::request::FixedLine =
+    &cat1_config::request::FixedLine::raw(b"a", crate::core::HANDSHAKE_OK);
 
 /// `AT`, the probe and the handshake's confirmation, built at compile time with its exchange.
 pub(crate) const AT: &cat1_config::request::FixedLine =
@@ -616,9 +626,10 @@ pub(crate) fn result_of<E>(finished: Finished) -> Result<(), crate::CommandError
         Finished::Done(FinalResult::Ok) => Ok(()),
         Finished::Done(FinalResult::Error) => Err(crate::CommandError::Error),
         Finished::Done(FinalResult::CmeError(code)) => Err(crate::CommandError::Cme(code)),
-        Finished::TimedOut | Finished::HandshakeA | Finished::HandshakeOk => {
-            Err(crate::CommandError::Timeout)
-        }
+        // The reply a handshake step awaits (`enter_command_mode_without_probe`'s, through
+        // `run_fixed`): its state ends with it or a timeout, and a command's never yields it.
+        Finished::HandshakeA | Finished::HandshakeOk => Ok(()),
+        Finished::TimedOut => Err(crate::CommandError::Timeout),
     }
 }
 
@@ -985,6 +996,17 @@ pub(crate) fn default_timing() -> crate::Timing {
 #[cfg(test)]
 mod tests {
     use super::Carry;
+
+    #[test]
+    fn a_handshake_reply_is_ok_a_timeout_is_not() {
+        use super::{Finished, result_of};
+        assert_eq!(result_of::<()>(Finished::HandshakeA), Ok(()));
+        assert_eq!(result_of::<()>(Finished::HandshakeOk), Ok(()));
+        assert_eq!(
+            result_of::<()>(Finished::TimedOut),
+            Err(crate::CommandError::Timeout)
+        );
+    }
 
     #[test]
     fn the_default_timing_built_in_place_is_the_constant() {

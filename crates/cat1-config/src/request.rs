@@ -150,6 +150,26 @@ impl FixedLine {
         line
     }
 
+    /// `bytes` as they are (no `AT`, no CR), starting `exchange` whether echo is on or not:
+    /// a fixed line that is not a command, for a client that sends it as it sends the fixed
+    /// lines (cat1-client's handshake, `+++` and `a`, awaiting the module's reply). At most
+    /// [`FIXED_MAX`] bytes (empty beyond: a line that refuses with
+    /// [`RequestError::NoSuchForm`]); its name is empty.
+    pub const fn raw(bytes: &[u8], exchange: Detached) -> FixedLine {
+        let mut line = FixedLine {
+            words: [[0; 4]; FIXED_WORDS],
+            len: 0,
+            name_len: 0,
+            exchange,
+            exchange_echoed: exchange,
+        };
+        if bytes.len() <= FIXED_MAX {
+            put(line.words.as_flattened_mut(), bytes);
+            line.len = bytes.len() as u8;
+        }
+        line
+    }
+
     /// `AT+NAME?\r`, as [`Request::query`] writes it (refused the same way).
     pub const fn query(spec: &CommandSpec) -> FixedLine {
         Self::new(spec, spec.has(Forms::QUERY), b"?")
@@ -606,6 +626,24 @@ mod tests {
     use crate::requests::{At, Csq, Rstim, Z};
     use crate::spec::{Omitted, ParamKind, ParamSpec};
     use crate::validate::{validate_value, value_is_valid};
+
+    #[test]
+    fn a_raw_fixed_line_is_its_bytes_and_exchange() {
+        let state = Expect::handshake_a().detach();
+        let line = FixedLine::raw(b"+++", state);
+        assert_eq!(line.line(), Ok(&b"+++"[..]));
+        assert_eq!(line.padded().1, 3);
+        assert_eq!(line.name_len(), 0);
+        assert_eq!(line.exchange(false), state);
+        assert_eq!(line.exchange(true), state);
+        let full = [b'a'; FIXED_MAX];
+        assert_eq!(FixedLine::raw(&full, state).line(), Ok(&full[..]));
+        let long = [b'a'; FIXED_MAX + 1];
+        assert_eq!(
+            FixedLine::raw(&long, state).line(),
+            Err(RequestError::NoSuchForm)
+        );
+    }
 
     /// What `line` writes for `spec` in a buffer of `room` bytes, or its error.
     fn written(
