@@ -627,7 +627,9 @@ pub(crate) fn result_of<E>(finished: Finished) -> Result<(), crate::CommandError
         Finished::Done(FinalResult::Error) => Err(crate::CommandError::Error),
         Finished::Done(FinalResult::CmeError(code)) => Err(crate::CommandError::Cme(code)),
         // The reply a handshake step awaits (`enter_command_mode_without_probe`'s, through
-        // `run_fixed`): its state ends with it or a timeout, and a command's never yields it.
+        // `run_fixed`): its state ends with it or a timeout, and a command's never yields it
+        // (only the hidden `FixedLine::raw`, this crate's `ESCAPE` and `CONFIRM`, gives a
+        // fixed line a handshake's state: every public line starts a command's exchange).
         Finished::HandshakeA | Finished::HandshakeOk => Ok(()),
         Finished::TimedOut => Err(crate::CommandError::Timeout),
     }

@@ -317,6 +317,79 @@ fn each_failed_handshake_step_is_named() {
     );
 }
 
+/// Each handshake step waits the handshake's own timeout (not a command's) and names the step
+/// that failed, in both adapters: the guard time of silence before `+++`, then the step's
+/// timeout from its write (a second reading found that nothing pinned it once the steps went
+/// through `run_fixed`'s `Wait::Reply`).
+#[test]
+fn each_handshake_step_waits_the_handshake_timeout_and_is_named() {
+    use cat1_client::EnterStep;
+    for asynchronous in [false, true] {
+        for (script, failed, waited) in [
+            (
+                vec![step(b"+++", &[])],
+                EnterStep::WaitingForA,
+                1_000 + 3_000,
+            ),
+            (
+                vec![step(b"+++", &[(20, b"a")]), step(b"a", &[])],
+                EnterStep::WaitingForOk,
+                1_000 + 20 + 3_000,
+            ),
+        ] {
+            let clock = VirtualClock::default();
+            let uart = MockUart::new(&clock, 1, script);
+            let got = if asynchronous {
+                let mut m = asynch::Modem::new(uart, clock.clone(), Recorder::default());
+                block_on(m.enter_command_mode_without_probe())
+            } else {
+                let mut m = blocking::Modem::new(uart, clock.clone(), Recorder::default());
+                m.enter_command_mode_without_probe()
+            };
+            assert_eq!(
+                got,
+                Err(EnterError::Handshake(failed)),
+                "async {asynchronous}"
+            );
+            let t = clock.millis();
+            assert!(
+                (waited..waited + 60).contains(&t),
+                "{failed:?} async {asynchronous}: {t}"
+            );
+        }
+    }
+}
+
+/// The handshake right after an exchange whose answer came a byte at a time (the framer's byte
+/// gate then open): the `a` and the `+ok`, read a byte at a time, are taken as the replies, not
+/// stored as line data (the framer told of each step's state), then the confirming `AT`, in
+/// both adapters.
+#[test]
+fn a_handshake_after_an_answer_read_a_byte_at_a_time() {
+    for asynchronous in [false, true] {
+        let clock = VirtualClock::default();
+        let script = vec![
+            step(b"AT\r", &[(5, b"\r\nOK\r\n")]),
+            step(b"+++", &[(20, b"a")]),
+            step(b"a", &[(20, b"+ok")]),
+            step(b"AT\r", &[(5, b"\r\nOK\r\n")]),
+        ];
+        let uart = MockUart::new(&clock, 1, script);
+        let got = if asynchronous {
+            let mut m = asynch::Modem::new(uart, clock.clone(), Recorder::default());
+            block_on(async {
+                m.enter_command_mode().await?;
+                m.enter_command_mode_without_probe().await
+            })
+        } else {
+            let mut m = blocking::Modem::new(uart, clock.clone(), Recorder::default());
+            m.enter_command_mode()
+                .and_then(|()| m.enter_command_mode_without_probe())
+        };
+        assert_eq!(got, Ok(()), "async {asynchronous}");
+    }
+}
+
 #[test]
 fn save_and_restart_waits_for_the_banner_not_a_delay() {
     let (mut m, clock) = modem(

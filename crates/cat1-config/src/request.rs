@@ -155,6 +155,14 @@ impl FixedLine {
     /// lines (cat1-client's handshake, `+++` and `a`, awaiting the module's reply). At most
     /// [`FIXED_MAX`] bytes (empty beyond: a line that refuses with
     /// [`RequestError::NoSuchForm`]); its name is empty.
+    ///
+    /// Not API: hidden, for cat1-client's own handshake lines, which its adapters start with
+    /// the framer told of the reply they await. Such a line given to `Core::start_fixed`, or as
+    /// a request's line, is not supported (the byte gate would stay open for the reply, a
+    /// lone reply would end a command's exchange); every other line comes from the
+    /// descriptions (`query`, `test`, `bare`, `set` forms), which always end with CR and start
+    /// a command's exchange.
+    #[doc(hidden)]
     pub const fn raw(bytes: &[u8], exchange: Detached) -> FixedLine {
         let mut line = FixedLine {
             words: [[0; 4]; FIXED_WORDS],
