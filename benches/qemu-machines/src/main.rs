@@ -892,7 +892,7 @@ fn adapter_cycle<const DECODE: bool>(
     let on_info: &mut dyn FnMut(InfoLine<'_>) = black_box(&mut on_info);
     for piece in case.response.chunks(chunk) {
         let n = uart_read(reads.space(), piece);
-        reads.filled(n);
+        reads.filled(n, core);
         while !reads.is_empty() {
             if let Some(f) = reads.dispatch(core, &mut (), on_info) {
                 black_box(f);
@@ -1001,7 +1001,7 @@ fn check_adapter(core: &mut Core, reads: &mut Reads, case: &Prepared, chunk: usi
     }
     for piece in case.response.chunks(chunk) {
         let n = uart_read(reads.space(), piece);
-        reads.filled(n);
+        reads.filled(n, core);
         // Every turn feeds a byte at least (or ends the exchange): bounded all the same.
         for _ in 0..=READ_MAX {
             if reads.is_empty() {

@@ -87,14 +87,20 @@ where
         }
     }
 
+    /// Reads into the read buffer (what was pending is dropped) what the UART has: the count
+    /// (0 when nothing is there).
+    fn read_fresh(&mut self) -> Result<usize, E> {
+        if self.uart.read_ready()? {
+            self.uart.read(self.carry.space())
+        } else {
+            Ok(0)
+        }
+    }
+
     /// Reads into the read buffer when it is empty.
     fn refill(&mut self) -> Result<(), E> {
         if self.carry.is_empty() {
-            let n = if self.uart.read_ready()? {
-                self.uart.read(self.carry.space())?
-            } else {
-                0
-            };
+            let n = self.read_fresh()?;
             self.carry.filled(n);
         }
         Ok(())
@@ -105,7 +111,13 @@ where
             if let Some(Output::TimedOut) = self.core.poll(self.clock.now()) {
                 return Ok(Finished::TimedOut);
             }
-            self.refill()?;
+            if self.carry.is_empty() {
+                let n = self.read_fresh()?;
+                // A read of one byte that completes nothing stored at once (`filled_or_taken`).
+                if self.carry.filled_or_taken(n, &mut self.core) {
+                    continue;
+                }
+            }
             // What follows the end of the exchange stays for the next phase.
             let finished = dispatch(&mut self.core, &mut self.listener, &mut self.carry, on_info);
             if let Some(f) = finished {

@@ -626,32 +626,11 @@ pub(crate) fn result_of<E>(finished: Finished) -> Result<(), crate::CommandError
 /// unsolicited to the listener. Stops right after the exchange ends and returns how it ended;
 /// what follows stays pending (a banner right after `OK` belongs to the next phase, not to the
 /// listener). The bytes fed are consumed here, so that only how it ended is returned (in a
-/// register, not through memory as a pair with the count would be).
+/// register, not through memory as a pair with the count would be). Every read to the general
+/// way (`Core::receive_chunk`): the adapters' `pump` stores a read of one byte that completes
+/// nothing before it comes here ([`Carry::filled_or_taken`]), and the other callers are not on
+/// a byte's path.
 pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
-    core: &mut crate::Core<N>,
-    listener: &mut L,
-    carry: &mut Carry,
-    on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
-) -> Option<Finished> {
-    dispatch_with::<N, L, true>(core, listener, carry, on_info)
-}
-
-/// `dispatch_with::<_, _, false>`: [`dispatch`] as it was before reads of one byte were stored
-/// first (`Core::take_read`), every read to `Core::receive_chunk`. The reference of
-/// `a_read_is_the_general_way` (core.rs).
-#[cfg(test)]
-pub(crate) fn dispatch_before<const N: usize, L: crate::Listener>(
-    core: &mut crate::Core<N>,
-    listener: &mut L,
-    carry: &mut Carry,
-    on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
-) -> Option<Finished> {
-    dispatch_with::<N, L, false>(core, listener, carry, on_info)
-}
-
-/// [`dispatch`] (`ONE_BYTE`), or its reference for the tests.
-#[inline(always)]
-fn dispatch_with<const N: usize, L: crate::Listener, const ONE_BYTE: bool>(
     core: &mut crate::Core<N>,
     listener: &mut L,
     carry: &mut Carry,
@@ -660,12 +639,6 @@ fn dispatch_with<const N: usize, L: crate::Listener, const ONE_BYTE: bool>(
     use crate::Output;
     use cat1_at_parse::Status;
     let mut rest = carry.pending();
-    // A byte that completes nothing (most reads of one byte) stored without the general way
-    // (`Core::take_read`).
-    if ONE_BYTE && core.take_read(rest) {
-        carry.consume_all();
-        return None;
-    }
     while let Status::Complete(output, used) = core.receive_chunk(rest) {
         rest = rest.get(used.min(rest.len())..).unwrap_or(&[]);
         let finished = match output {
@@ -810,6 +783,27 @@ impl Carry {
         self.end = n.min(self.buf.len());
     }
 
+    /// [`Carry::filled`] while an exchange is in flight (the adapters' `pump`): a read of one
+    /// byte that completes nothing (most reads of a UART fed a byte at a time) is stored by the
+    /// core at once (`Core::take_read`) and `true`, nothing left pending (the indices as
+    /// [`Carry::space`] left them); anything else is filled for [`dispatch`], `false`. The
+    /// byte is tested where the read put it, at the buffer's front, before the indices are
+    /// touched at all: the same outputs, state and pending bytes as [`Carry::filled`] and
+    /// [`dispatch`] (`a_read_is_the_general_way`).
+    #[inline(always)]
+    pub(crate) fn filled_or_taken<const N: usize>(
+        &mut self,
+        n: usize,
+        core: &mut crate::Core<N>,
+    ) -> bool {
+        let [first, ..] = self.buf;
+        if n == 1 && core.take_read(first) {
+            return true;
+        }
+        self.filled(n);
+        false
+    }
+
     /// What a drain does with the bytes it read: without the LF that ends the last answer
     /// ([`skip_lf`]), fed as lines to the core (`lines`) or handed to the listener as data; then
     /// dropped. One body for both adapters.
@@ -887,9 +881,11 @@ impl Reads {
         self.carry.space()
     }
 
-    /// `n` bytes were read into [`Reads::space`].
-    pub fn filled(&mut self, n: usize) {
-        self.carry.filled(n);
+    /// `n` bytes were read into [`Reads::space`], as the adapters' `pump` takes them while an
+    /// exchange is in flight: a read of one byte that completes nothing stored at once
+    /// (`Carry::filled_or_taken`), anything else left for [`Reads::dispatch`].
+    pub fn filled<const N: usize>(&mut self, n: usize, core: &mut crate::Core<N>) {
+        self.carry.filled_or_taken(n, core);
     }
 
     /// One turn of the adapters' `pump` after its read: the pending bytes fed to `core` up to
