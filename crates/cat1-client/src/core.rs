@@ -2800,8 +2800,9 @@ mod tests {
     /// What the adapters' read loop (`pump`) gives: `input` read `read` bytes at a time into a
     /// `Carry`, each read followed by a read of nothing (the UART idle: `pump` still runs a
     /// turn), each read taken as `pump` takes it (`old`: as it did before
-    /// `Carry::filled_or_taken`, every read filled and fed by `dispatch`), then fed by
-    /// `dispatch` (a turn at least, as `pump`) until it is empty, `end_of_answer` after an
+    /// `Carry::filled_or_taken`, every read filled and fed by the old `dispatch`,
+    /// `dispatch_before`), then fed by `dispatch` (a turn at least, as `pump`) until it is
+    /// empty, `end_of_answer` after an
     /// exchange's end; every information line, listener call and end in order, the bytes left
     /// pending after each turn (a read taken logged as a turn that ended nothing), then whether
     /// the core is busy, its counters, its state, the framer's counters and pending line (the
@@ -2812,7 +2813,7 @@ mod tests {
         read: usize,
         old: bool,
     ) -> Vec<std::string::String> {
-        use crate::procedures::{Carry, Finished, dispatch, end_of_answer};
+        use crate::procedures::{Carry, Finished, dispatch, dispatch_before, end_of_answer};
         use core::cell::RefCell;
         struct Heard<'a>(&'a RefCell<Vec<std::string::String>>);
         impl crate::Listener for Heard<'_> {
@@ -2848,7 +2849,11 @@ mod tests {
                         log.borrow_mut()
                             .push(std::format!("info {:?}", info.line()))
                     };
-                    let finished = dispatch(core, &mut Heard(&log), &mut carry, &mut on_info);
+                    let finished = if old {
+                        dispatch_before(core, &mut Heard(&log), &mut carry, &mut on_info)
+                    } else {
+                        dispatch(core, &mut Heard(&log), &mut carry, &mut on_info)
+                    };
                     if let Some(f) = &finished {
                         end_of_answer(&mut carry, f);
                     }
@@ -2896,8 +2901,10 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
         /// The adapters' read loop, which stores a read of one byte that completes nothing
         /// where it fills the read buffer (`Carry::filled_or_taken`: `Core::take_read`,
-        /// `take_tracked`'s gate), gives what it gave with every read filled and fed to the
-        /// general way (`dispatch`; `dispatch_before` when the store was `dispatch`'s): every
+        /// `take_tracked`'s gate) and feeds the rest by `dispatch` (one exit for both ends),
+        /// gives what it gave with every read filled and fed by the old `dispatch`
+        /// (`dispatch_before`, which stored the one byte itself, checked in its turn against
+        /// every read to the general way): every
         /// information line, listener call and end of an exchange, the bytes left pending, the
         /// counters, the state, the framer's counters and pending line (the gate never open
         /// while a handshake reply is awaited), after every step of any sequence of starts
@@ -2905,7 +2912,8 @@ mod tests {
         /// read 1 to 64 bytes at a time, mostly one, each read followed by a read of nothing.
         /// (Mutants caught: the byte stored past the gate's test, `push_plain`, which stores a
         /// handshake reply's `a`; a longer read's first byte taken as a read of its own; a read
-        /// of nothing taken as the byte left at the buffer's front.)
+        /// of nothing taken as the byte left at the buffer's front; `dispatch`'s bytes left
+        /// pending when every one was fed.)
         #[test]
         fn a_read_is_the_general_way(
             steps in proptest::collection::vec(any_read_step(), 0..16),

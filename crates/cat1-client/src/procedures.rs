@@ -639,6 +639,60 @@ pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
     use crate::Output;
     use cat1_at_parse::Status;
     let mut rest = carry.pending();
+    let finished = loop {
+        let Status::Complete(output, used) = core.receive_chunk(rest) else {
+            // Every pending byte was fed.
+            rest = &[];
+            break None;
+        };
+        rest = rest.get(used.min(rest.len())..).unwrap_or(&[]);
+        let finished = match output {
+            Output::Echo | Output::TimedOut => None,
+            Output::Info(info) => {
+                on_info(info);
+                None
+            }
+            Output::Done(result) => Some(Finished::Done(result)),
+            Output::HandshakeA => Some(Finished::HandshakeA),
+            Output::HandshakeOk => Some(Finished::HandshakeOk),
+            Output::Unsolicited(line) => {
+                listener.line(line);
+                None
+            }
+            Output::Overflow { dropped } => {
+                listener.overflow(dropped);
+                None
+            }
+        };
+        if finished.is_some() {
+            break finished;
+        }
+    };
+    // What was not fed is `rest`, the tail of the pending bytes: kept from where it starts (no
+    // count of what was fed kept through the loop); none when every byte was fed.
+    carry.keep_last(rest.len());
+    finished
+}
+
+/// [`dispatch`] before this stop: every read's one byte stored first (`Core::take_read`, now
+/// `Carry::filled_or_taken`'s in `pump`), each exit consuming apart (`consume_all` when every
+/// byte was fed). The reference of `a_read_is_the_general_way` (core.rs), as the old read loop.
+#[cfg(test)]
+pub(crate) fn dispatch_before<const N: usize, L: crate::Listener>(
+    core: &mut crate::Core<N>,
+    listener: &mut L,
+    carry: &mut Carry,
+    on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+) -> Option<Finished> {
+    use crate::Output;
+    use cat1_at_parse::Status;
+    let mut rest = carry.pending();
+    if let &[b] = rest
+        && core.take_read(b)
+    {
+        carry.start = carry.end;
+        return None;
+    }
     while let Status::Complete(output, used) = core.receive_chunk(rest) {
         rest = rest.get(used.min(rest.len())..).unwrap_or(&[]);
         let finished = match output {
@@ -660,13 +714,11 @@ pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
             }
         };
         if finished.is_some() {
-            // What was not fed is `rest`, the tail of the pending bytes: kept from where it
-            // starts (no count of what was fed kept through the loop).
             carry.keep_last(rest.len());
             return finished;
         }
     }
-    carry.consume_all();
+    carry.start = carry.end;
     None
 }
 
@@ -758,11 +810,6 @@ impl Carry {
         // `n` is at most the pending count, so at most the clamped end (`start <= end <= 64`):
         // the same start as `consume` of the count fed, no overflow.
         self.start = self.end.min(self.buf.len()).wrapping_sub(n);
-    }
-
-    /// Every pending byte was fed.
-    pub(crate) fn consume_all(&mut self) {
-        self.start = self.end;
     }
 
     /// Drops what is pending.
