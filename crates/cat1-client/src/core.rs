@@ -997,8 +997,9 @@ impl<const N: usize> Core<N> {
         }
     }
 
-    /// For the adapters (`procedures::dispatch`), before [`Core::receive_chunk`]: a read of one
-    /// byte (a UART read mostly returns one or a few) that completes nothing stored, as
+    /// For the adapters (their `pump`, `Carry::filled_or_taken`, before `procedures::dispatch`
+    /// and [`Core::receive_chunk`]): a read of one byte (a UART read mostly returns one or a
+    /// few) that completes nothing stored, as
     /// `Core::receive` stores it (`Framer::take_tracked`: about 11 instructions, not the general
     /// way's call, attach and line layer, about 70); `false`, nothing changed, for a byte the
     /// general way must take. The gate is told as for `Core::receive`: by the general way and at
