@@ -87,23 +87,17 @@ where
         }
     }
 
-    /// Reads into the read buffer (what was pending is dropped) what the UART has: the count
-    /// (0 when nothing is there).
-    fn read_fresh(&mut self) -> Result<usize, E> {
-        if self.uart.read_ready()? {
-            self.uart.read(self.carry.space())
-        } else {
-            Ok(0)
-        }
-    }
-
-    /// Reads into the read buffer when it is empty.
-    fn refill(&mut self) -> Result<(), E> {
+    /// Reads into the read buffer when it is empty: the count read (0 when it was not empty,
+    /// or nothing was there).
+    fn refill(&mut self) -> Result<usize, E> {
+        let mut n = 0;
         if self.carry.is_empty() {
-            let n = self.read_fresh()?;
+            if self.uart.read_ready()? {
+                n = self.uart.read(self.carry.space())?;
+            }
             self.carry.filled(n);
         }
-        Ok(())
+        Ok(n)
     }
 
     fn pump(&mut self, on_info: &mut dyn FnMut(InfoLine<'_>)) -> Result<Finished, E> {
@@ -111,12 +105,10 @@ where
             if let Some(Output::TimedOut) = self.core.poll(self.clock.now()) {
                 return Ok(Finished::TimedOut);
             }
-            if self.carry.is_empty() {
-                let n = self.read_fresh()?;
-                // A read of one byte that completes nothing stored at once (`filled_or_taken`).
-                if self.carry.filled_or_taken(n, &mut self.core) {
-                    continue;
-                }
+            // A read of one byte that completes nothing stored at once (`Carry::took_one`).
+            let n = self.refill()?;
+            if self.carry.took_one(n, &mut self.core) {
+                continue;
             }
             // What follows the end of the exchange stays for the next phase.
             let finished = dispatch(&mut self.core, &mut self.listener, &mut self.carry, on_info);

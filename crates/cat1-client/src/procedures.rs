@@ -830,24 +830,35 @@ impl Carry {
         self.end = n.min(self.buf.len());
     }
 
-    /// [`Carry::filled`] while an exchange is in flight (the adapters' `pump`): a read of one
-    /// byte that completes nothing (most reads of a UART fed a byte at a time) is stored by the
-    /// core at once (`Core::take_read`) and `true`, nothing left pending (the indices as
-    /// [`Carry::space`] left them); anything else is filled for [`dispatch`], `false`. The
-    /// byte is tested where the read put it, at the buffer's front, before the indices are
-    /// touched at all: the same outputs, state and pending bytes as [`Carry::filled`] and
-    /// [`dispatch`] (`a_read_is_the_general_way`).
+    /// [`Carry::filled`] while an exchange is in flight (the adapters' `pump`), then
+    /// [`Carry::took_one`]: a read of one byte that completes nothing (most reads of a UART fed
+    /// a byte at a time) stored by the core at once, `true`, nothing left pending; anything
+    /// else left for [`dispatch`], `false`. The same outputs, state and pending bytes as
+    /// [`Carry::filled`] and [`dispatch`] (`a_read_is_the_general_way`).
     #[inline(always)]
     pub(crate) fn filled_or_taken<const N: usize>(
         &mut self,
         n: usize,
         core: &mut crate::Core<N>,
     ) -> bool {
+        self.filled(n);
+        self.took_one(n, core)
+    }
+
+    /// After [`Carry::filled`] of a read of `n` bytes (the blocking `pump`, whose `refill`
+    /// fills): a read of one byte that completes nothing is stored by the core
+    /// (`Core::take_read`) and consumed, `true`; anything else stays, `false`, nothing changed.
+    /// The byte is tested where the read put it, at the buffer's front, by the count read, not
+    /// through the indices' clamps ([`Carry::pending`]), and consumed by one store. (Tested
+    /// before the fill instead, the indices left as [`Carry::space`] left them, `pump` kept its
+    /// own copy of the fill: 12 bytes of flash more, and no fewer instructions.)
+    #[inline(always)]
+    pub(crate) fn took_one<const N: usize>(&mut self, n: usize, core: &mut crate::Core<N>) -> bool {
         let [first, ..] = self.buf;
         if n == 1 && core.take_read(first) {
+            self.start = 1;
             return true;
         }
-        self.filled(n);
         false
     }
 
