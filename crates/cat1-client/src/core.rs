@@ -2803,11 +2803,10 @@ mod tests {
     /// turn), each read taken as `pump` takes it (`old`: as it did before
     /// `Carry::filled_or_taken`, every read filled and fed by the old `dispatch`,
     /// `dispatch_before`), then fed by `dispatch` (a turn at least, as `pump`) until it is
-    /// empty, `end_of_answer` after an
-    /// exchange's end; every information line, listener call and end in order, the bytes left
-    /// pending after each turn (a read taken logged as a turn that ended nothing), then whether
-    /// the core is busy, its counters, its state, the framer's counters and pending line (the
-    /// gate checked safe).
+    /// empty, `end_of_answer` after an exchange's end; every information line, listener call
+    /// and end in order, the bytes left pending after each turn (a read taken logged as a turn
+    /// that ended nothing), then whether the core is busy, its counters, its state, the
+    /// framer's counters and pending line (the gate checked safe).
     fn reads_through<const N: usize>(
         core: &mut Core<N>,
         input: &[u8],
@@ -2905,16 +2904,16 @@ mod tests {
         /// `take_tracked`'s gate) and feeds the rest by `dispatch` (one exit for both ends),
         /// gives what it gave with every read filled and fed by the old `dispatch`
         /// (`dispatch_before`, which stored the one byte itself, checked in its turn against
-        /// every read to the general way): every
-        /// information line, listener call and end of an exchange, the bytes left pending, the
-        /// counters, the state, the framer's counters and pending line (the gate never open
-        /// while a handshake reply is awaited), after every step of any sequence of starts
-        /// (commands, both handshake steps), timeouts, aborts and input (tokens and any byte)
-        /// read 1 to 64 bytes at a time, mostly one, each read followed by a read of nothing.
-        /// (Mutants caught: the byte stored past the gate's test, `push_plain`, which stores a
-        /// handshake reply's `a`; a longer read's first byte taken as a read of its own; a read
-        /// of nothing taken as the byte left at the buffer's front; `dispatch`'s bytes left
-        /// pending when every one was fed.)
+        /// every read to the general way): every information line, listener call and end of
+        /// an exchange, the bytes left pending, the counters, the state, the framer's counters
+        /// and pending line (the gate never open while a handshake reply is awaited), after
+        /// every step of any sequence of starts (commands, both handshake steps), timeouts,
+        /// aborts and input (tokens and any byte) read 1 to 64 bytes at a time, mostly one,
+        /// each read followed by a read of nothing. (Mutants caught: the byte stored past the
+        /// gate's test, `push_plain`, which stores a handshake reply's `a`; a longer read's
+        /// first byte taken as a read of its own; a read of nothing taken as the byte left at
+        /// the buffer's front; the byte taken not consumed; `dispatch`'s bytes left pending
+        /// when every one was fed.)
         #[test]
         fn a_read_is_the_general_way(
             steps in proptest::collection::vec(any_read_step(), 0..16),

@@ -906,10 +906,10 @@ impl Carry {
 /// What an adapter runs on every read while an exchange is in flight (its `pump`, without the
 /// UART's read and the clock, which are the firmware's): the read buffer filled, a read of one
 /// byte that completes nothing stored there ([`Carry::filled_or_taken`]), anything else fed by
-/// [`dispatch`], and [`end_of_answer`] when the exchange ends. For `benches/qemu-machines`, which measures the
-/// adapters' receive path with it (`Core::receive_chunk` is crate-private, and `dispatch` and
-/// `Carry` with it: this is the one way in, hidden, rather than any of them made public). Not
-/// part of the API.
+/// [`dispatch`], and [`end_of_answer`] when the exchange ends. For `benches/qemu-machines`,
+/// which measures the adapters' receive path with it (`Core::receive_chunk` is crate-private,
+/// and `dispatch` and `Carry` with it: this is the one way in, hidden, rather than any of them
+/// made public). Not part of the API.
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct Reads {
