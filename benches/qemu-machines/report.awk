@@ -124,8 +124,8 @@ END {
     print "" > o
     print "The cycles above (the same cases, start and typed decoding) with the answer fed as the adapters feed" > o
     print "it while an exchange is in flight (their `pump`): each chunk read into the adapters' read buffer" > o
-    print "(`Carry`, 64 bytes), then `procedures::dispatch` (a read of one byte that completes nothing stored" > o
-    print "first, `Core::take_read`; then `Core::receive_chunk`, the framer's general way, up to the end of the" > o
+    print "(`Carry`, 64 bytes; a read of one byte that completes nothing stored there, `Core::take_read`)," > o
+    print "then `procedures::dispatch` (`Core::receive_chunk`, the framer's general way, up to the end of the" > o
     print "exchange, information lines to the caller's closure, a `dyn` call as in the adapters, the rest to" > o
     print "the listener) and, when it ends, `end_of_answer`, until the buffer is empty (cat1-client's hidden" > o
     print "`bench::Reads`). The UART's read (the chunk copied into the buffer) is the firmware's: measured alone" > o

@@ -25,8 +25,9 @@
 //!   cat1-client decodes it (`request::decode_info_with`, what `Request::decode_info` gives by
 //!   reference: the parameters the framer located, each validated).
 //! - **Client through the adapters** (issue 6): the same cycles, each chunk (at most 64 bytes)
-//!   read into the adapters' read buffer and fed by `procedures::dispatch` (cat1-client's hidden
-//!   `bench::Reads`), as the adapters' `pump` feeds it; the UART's read subtracted.
+//!   read into the adapters' read buffer (a read of one byte that completes nothing stored
+//!   there) and fed by `procedures::dispatch` (cat1-client's hidden `bench::Reads`), as the
+//!   adapters' `pump` feeds it; the UART's read subtracted.
 //!
 //! Output (semihosting, `|`-separated, instructions x1000 per repetition), read by `run.sh`:
 //! `CALIB|<insns per tick x1000>|<loop overhead x1000>`,
@@ -860,7 +861,8 @@ fn uart_read(dst: &mut [u8], src: &[u8]) -> usize {
 
 /// One full cycle as [`cycle`], the answer fed as a blocking or async `Modem` feeds it while
 /// its exchange is in flight (its `pump`): each chunk read into the adapters' read buffer
-/// (`uart_read`), then `dispatch` (`Core::receive_chunk` up to the end of the exchange,
+/// (`uart_read`) and taken as `pump` takes it (`Reads::filled`: a read of one byte that
+/// completes nothing stored at once), then `dispatch` (`Core::receive_chunk` up to the end of the exchange,
 /// information lines to the caller's closure, the rest to the listener) and, at the end,
 /// `end_of_answer`, until the buffer is empty (`Reads`, cat1-client's hidden entry to that
 /// path). `chunk` at most [`READ_MAX`].
@@ -892,7 +894,7 @@ fn adapter_cycle<const DECODE: bool>(
     let on_info: &mut dyn FnMut(InfoLine<'_>) = black_box(&mut on_info);
     for piece in case.response.chunks(chunk) {
         let n = uart_read(reads.space(), piece);
-        reads.filled(n);
+        reads.filled(n, core);
         while !reads.is_empty() {
             if let Some(f) = reads.dispatch(core, &mut (), on_info) {
                 black_box(f);
@@ -1001,7 +1003,7 @@ fn check_adapter(core: &mut Core, reads: &mut Reads, case: &Prepared, chunk: usi
     }
     for piece in case.response.chunks(chunk) {
         let n = uart_read(reads.space(), piece);
-        reads.filled(n);
+        reads.filled(n, core);
         // Every turn feeds a byte at least (or ends the exchange): bounded all the same.
         for _ in 0..=READ_MAX {
             if reads.is_empty() {

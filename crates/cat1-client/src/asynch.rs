@@ -132,8 +132,16 @@ where
             let Some(deadline) = self.core.poll_at() else {
                 return Ok(Finished::TimedOut);
             };
-            if !self.refill(deadline).await? {
-                continue;
+            if self.carry.is_empty() {
+                let space = self.carry.space();
+                let Some(n) = read_before(&mut self.uart, &mut self.timer, deadline, space).await
+                else {
+                    continue;
+                };
+                // A read of one byte that completes nothing stored at once (`filled_or_taken`).
+                if self.carry.filled_or_taken(n?, &mut self.core) {
+                    continue;
+                }
             }
             // What follows the end of the exchange stays for the next phase.
             let finished = dispatch(&mut self.core, &mut self.listener, &mut self.carry, on_info);

@@ -87,17 +87,17 @@ where
         }
     }
 
-    /// Reads into the read buffer when it is empty.
-    fn refill(&mut self) -> Result<(), E> {
+    /// Reads into the read buffer when it is empty: the count read (0 when it was not empty,
+    /// or nothing was there).
+    fn refill(&mut self) -> Result<usize, E> {
+        let mut n = 0;
         if self.carry.is_empty() {
-            let n = if self.uart.read_ready()? {
-                self.uart.read(self.carry.space())?
-            } else {
-                0
-            };
+            if self.uart.read_ready()? {
+                n = self.uart.read(self.carry.space())?;
+            }
             self.carry.filled(n);
         }
-        Ok(())
+        Ok(n)
     }
 
     fn pump(&mut self, on_info: &mut dyn FnMut(InfoLine<'_>)) -> Result<Finished, E> {
@@ -105,7 +105,11 @@ where
             if let Some(Output::TimedOut) = self.core.poll(self.clock.now()) {
                 return Ok(Finished::TimedOut);
             }
-            self.refill()?;
+            // A read of one byte that completes nothing stored at once (`Carry::took_one`).
+            let n = self.refill()?;
+            if self.carry.took_one(n, &mut self.core) {
+                continue;
+            }
             // What follows the end of the exchange stays for the next phase.
             let finished = dispatch(&mut self.core, &mut self.listener, &mut self.carry, on_info);
             if let Some(f) = finished {

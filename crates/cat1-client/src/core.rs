@@ -1006,8 +1006,9 @@ impl<const N: usize> Core<N> {
         }
     }
 
-    /// For the adapters (`procedures::dispatch`), before [`Core::receive_chunk`]: a read of one
-    /// byte (a UART read mostly returns one or a few) that completes nothing stored, as
+    /// For the adapters (their `pump`, `Carry::filled_or_taken`, before `procedures::dispatch`
+    /// and [`Core::receive_chunk`]): a read of one byte (a UART read mostly returns one or a
+    /// few) that completes nothing stored, as
     /// `Core::receive` stores it (`Framer::take_tracked`: about 11 instructions, not the general
     /// way's call, attach and line layer, about 70); `false`, nothing changed, for a byte the
     /// general way must take. The gate is told as for `Core::receive`: by the general way and at
@@ -1016,11 +1017,8 @@ impl<const N: usize> Core<N> {
     /// skipped at the start of a line does not tell it), never open while a handshake reply is
     /// awaited (`a_read_is_the_general_way`).
     #[inline(always)]
-    pub(crate) fn take_read(&mut self, input: &[u8]) -> bool {
-        match *input {
-            [b] => self.framer.take_tracked(b),
-            _ => false,
-        }
+    pub(crate) fn take_read(&mut self, byte: u8) -> bool {
+        self.framer.take_tracked(byte)
     }
 
     /// `receive_chunk` as it was before it took the framer's general way: the framer's
@@ -2867,17 +2865,21 @@ mod tests {
     }
 
     /// What the adapters' read loop (`pump`) gives: `input` read `read` bytes at a time into a
-    /// `Carry`, each read fed by `dispatch` (`old`: `dispatch_before`) until it is empty,
-    /// `end_of_answer` after an exchange's end; every information line, listener call and end
-    /// in order, the bytes left pending after each turn, then whether the core is busy, its
-    /// counters, its state, the framer's counters and pending line (the gate checked safe).
+    /// `Carry`, each read followed by a read of nothing (the UART idle: `pump` still runs a
+    /// turn), each read taken as `pump` takes it (`old`: as it did before
+    /// `Carry::filled_or_taken`, every read filled and fed by the old `dispatch`,
+    /// `dispatch_before`), then fed by `dispatch` (a turn at least, as `pump`) until it is
+    /// empty, `end_of_answer` after an exchange's end; every information line, listener call
+    /// and end in order, the bytes left pending after each turn (a read taken logged as a turn
+    /// that ended nothing), then whether the core is busy, its counters, its state, the
+    /// framer's counters and pending line (the gate checked safe).
     fn reads_through<const N: usize>(
         core: &mut Core<N>,
         input: &[u8],
         read: usize,
         old: bool,
     ) -> Vec<std::string::String> {
-        use crate::procedures::{Carry, dispatch, dispatch_before, end_of_answer};
+        use crate::procedures::{Carry, Finished, dispatch, dispatch_before, end_of_answer};
         use core::cell::RefCell;
         struct Heard<'a>(&'a RefCell<Vec<std::string::String>>);
         impl crate::Listener for Heard<'_> {
@@ -2889,35 +2891,45 @@ mod tests {
             }
         }
         let log = RefCell::new(Vec::new());
+        let turn = |carry: &Carry, finished: Option<Finished>| {
+            let pending = carry.pending().to_vec();
+            log.borrow_mut().push(std::format!(
+                "{finished:?} {pending:?} {}",
+                carry.swallow_lf
+            ));
+        };
         let mut carry = Carry::new();
         for piece in input.chunks(read.max(1)) {
-            let space = carry.space();
-            let n = piece.len().min(space.len());
-            space[..n].copy_from_slice(&piece[..n]);
-            carry.filled(n);
-            for _ in 0..=64 {
-                if carry.is_empty() {
-                    break;
+            for piece in [piece, &[]] {
+                let space = carry.space();
+                let n = piece.len().min(space.len());
+                space[..n].copy_from_slice(&piece[..n]);
+                if old {
+                    carry.filled(n);
+                } else if carry.filled_or_taken(n, core) {
+                    turn(&carry, None);
+                    continue;
                 }
-                let mut on_info = |info: InfoLine<'_>| {
-                    log.borrow_mut()
-                        .push(std::format!("info {:?}", info.line()))
-                };
-                let finished = if old {
-                    dispatch_before(core, &mut Heard(&log), &mut carry, &mut on_info)
-                } else {
-                    dispatch(core, &mut Heard(&log), &mut carry, &mut on_info)
-                };
-                if let Some(f) = &finished {
-                    end_of_answer(&mut carry, f);
+                for _ in 0..=64 {
+                    let mut on_info = |info: InfoLine<'_>| {
+                        log.borrow_mut()
+                            .push(std::format!("info {:?}", info.line()))
+                    };
+                    let finished = if old {
+                        dispatch_before(core, &mut Heard(&log), &mut carry, &mut on_info)
+                    } else {
+                        dispatch(core, &mut Heard(&log), &mut carry, &mut on_info)
+                    };
+                    if let Some(f) = &finished {
+                        end_of_answer(&mut carry, f);
+                    }
+                    turn(&carry, finished);
+                    if carry.is_empty() {
+                        break;
+                    }
                 }
-                let pending = carry.pending().to_vec();
-                log.borrow_mut().push(std::format!(
-                    "{finished:?} {pending:?} {}",
-                    carry.swallow_lf
-                ));
+                assert!(carry.is_empty(), "a read left unfed");
             }
-            assert!(carry.is_empty(), "a read left unfed");
         }
         // Not the gate itself: a line end skipped at the start of a line leaves it as it was
         // (as `Core::receive` leaves it), where the general way tells it the state; shut
@@ -2953,16 +2965,21 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
-        /// The adapters' `dispatch`, which stores a read of one byte that completes nothing
-        /// before the general way (`Core::take_read`, `take_tracked`'s gate), gives what it gave
-        /// with every read to the general way (`dispatch_before`): every information line,
-        /// listener call and end of an exchange, the bytes left pending, the counters, the
-        /// state, the framer's counters and pending line (the gate never open while a
-        /// handshake reply is awaited), after every step of any sequence of starts (commands,
-        /// both handshake steps), timeouts, aborts and input (tokens and any byte) read 1 to 64
-        /// bytes at a time, mostly one. (Mutants caught:
-        /// the byte stored past the gate's test, `push_plain`, which stores a handshake reply's
-        /// `a`; a longer read's first byte taken as a read of its own.)
+        /// The adapters' read loop, which stores a read of one byte that completes nothing
+        /// where it fills the read buffer (`Carry::filled_or_taken`: `Core::take_read`,
+        /// `take_tracked`'s gate) and feeds the rest by `dispatch` (one exit for both ends),
+        /// gives what it gave with every read filled and fed by the old `dispatch`
+        /// (`dispatch_before`, which stored the one byte itself, checked in its turn against
+        /// every read to the general way): every information line, listener call and end of
+        /// an exchange, the bytes left pending, the counters, the state, the framer's counters
+        /// and pending line (the gate never open while a handshake reply is awaited), after
+        /// every step of any sequence of starts (commands, both handshake steps), timeouts,
+        /// aborts and input (tokens and any byte) read 1 to 64 bytes at a time, mostly one,
+        /// each read followed by a read of nothing. (Mutants caught: the byte stored past the
+        /// gate's test, `push_plain`, which stores a handshake reply's `a`; a longer read's
+        /// first byte taken as a read of its own; a read of nothing taken as the byte left at
+        /// the buffer's front; the byte taken not consumed; `dispatch`'s bytes left pending
+        /// when every one was fed.)
         #[test]
         fn a_read_is_the_general_way(
             steps in proptest::collection::vec(any_read_step(), 0..16),

@@ -639,32 +639,11 @@ pub(crate) fn result_of<E>(finished: Finished) -> Result<(), crate::CommandError
 /// unsolicited to the listener. Stops right after the exchange ends and returns how it ended;
 /// what follows stays pending (a banner right after `OK` belongs to the next phase, not to the
 /// listener). The bytes fed are consumed here, so that only how it ended is returned (in a
-/// register, not through memory as a pair with the count would be).
+/// register, not through memory as a pair with the count would be). Every read to the general
+/// way (`Core::receive_chunk`): the adapters' `pump` stores a read of one byte that completes
+/// nothing before it comes here ([`Carry::filled_or_taken`]), and the other callers are not on
+/// a byte's path.
 pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
-    core: &mut crate::Core<N>,
-    listener: &mut L,
-    carry: &mut Carry,
-    on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
-) -> Option<Finished> {
-    dispatch_with::<N, L, true>(core, listener, carry, on_info)
-}
-
-/// `dispatch_with::<_, _, false>`: [`dispatch`] as it was before reads of one byte were stored
-/// first (`Core::take_read`), every read to `Core::receive_chunk`. The reference of
-/// `a_read_is_the_general_way` (core.rs).
-#[cfg(test)]
-pub(crate) fn dispatch_before<const N: usize, L: crate::Listener>(
-    core: &mut crate::Core<N>,
-    listener: &mut L,
-    carry: &mut Carry,
-    on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
-) -> Option<Finished> {
-    dispatch_with::<N, L, false>(core, listener, carry, on_info)
-}
-
-/// [`dispatch`] (`ONE_BYTE`), or its reference for the tests.
-#[inline(always)]
-fn dispatch_with<const N: usize, L: crate::Listener, const ONE_BYTE: bool>(
     core: &mut crate::Core<N>,
     listener: &mut L,
     carry: &mut Carry,
@@ -673,10 +652,58 @@ fn dispatch_with<const N: usize, L: crate::Listener, const ONE_BYTE: bool>(
     use crate::Output;
     use cat1_at_parse::Status;
     let mut rest = carry.pending();
-    // A byte that completes nothing (most reads of one byte) stored without the general way
-    // (`Core::take_read`).
-    if ONE_BYTE && core.take_read(rest) {
-        carry.consume_all();
+    let finished = loop {
+        let Status::Complete(output, used) = core.receive_chunk(rest) else {
+            // Every pending byte was fed.
+            rest = &[];
+            break None;
+        };
+        rest = rest.get(used.min(rest.len())..).unwrap_or(&[]);
+        let finished = match output {
+            Output::Echo | Output::TimedOut => None,
+            Output::Info(info) => {
+                on_info(info);
+                None
+            }
+            Output::Done(result) => Some(Finished::Done(result)),
+            Output::HandshakeA => Some(Finished::HandshakeA),
+            Output::HandshakeOk => Some(Finished::HandshakeOk),
+            Output::Unsolicited(line) => {
+                listener.line(line);
+                None
+            }
+            Output::Overflow { dropped } => {
+                listener.overflow(dropped);
+                None
+            }
+        };
+        if finished.is_some() {
+            break finished;
+        }
+    };
+    // What was not fed is `rest`, the tail of the pending bytes: kept from where it starts (no
+    // count of what was fed kept through the loop); none when every byte was fed.
+    carry.keep_last(rest.len());
+    finished
+}
+
+/// [`dispatch`] before this stop: every read's one byte stored first (`Core::take_read`, now
+/// `Carry::filled_or_taken`'s in `pump`), each exit consuming apart (`consume_all` when every
+/// byte was fed). The reference of `a_read_is_the_general_way` (core.rs), as the old read loop.
+#[cfg(test)]
+pub(crate) fn dispatch_before<const N: usize, L: crate::Listener>(
+    core: &mut crate::Core<N>,
+    listener: &mut L,
+    carry: &mut Carry,
+    on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+) -> Option<Finished> {
+    use crate::Output;
+    use cat1_at_parse::Status;
+    let mut rest = carry.pending();
+    if let &[b] = rest
+        && core.take_read(b)
+    {
+        carry.start = carry.end;
         return None;
     }
     while let Status::Complete(output, used) = core.receive_chunk(rest) {
@@ -700,13 +727,11 @@ fn dispatch_with<const N: usize, L: crate::Listener, const ONE_BYTE: bool>(
             }
         };
         if finished.is_some() {
-            // What was not fed is `rest`, the tail of the pending bytes: kept from where it
-            // starts (no count of what was fed kept through the loop).
             carry.keep_last(rest.len());
             return finished;
         }
     }
-    carry.consume_all();
+    carry.start = carry.end;
     None
 }
 
@@ -800,11 +825,6 @@ impl Carry {
         self.start = self.end.min(self.buf.len()).wrapping_sub(n);
     }
 
-    /// Every pending byte was fed.
-    pub(crate) fn consume_all(&mut self) {
-        self.start = self.end;
-    }
-
     /// Drops what is pending.
     pub(crate) fn clear(&mut self) {
         self.start = 0;
@@ -821,6 +841,38 @@ impl Carry {
     pub(crate) fn filled(&mut self, n: usize) {
         self.start = 0;
         self.end = n.min(self.buf.len());
+    }
+
+    /// [`Carry::filled`] while an exchange is in flight (the adapters' `pump`), then
+    /// [`Carry::took_one`]: a read of one byte that completes nothing (most reads of a UART fed
+    /// a byte at a time) stored by the core at once, `true`, nothing left pending; anything
+    /// else left for [`dispatch`], `false`. The same outputs, state and pending bytes as
+    /// [`Carry::filled`] and [`dispatch`] (`a_read_is_the_general_way`).
+    #[inline(always)]
+    pub(crate) fn filled_or_taken<const N: usize>(
+        &mut self,
+        n: usize,
+        core: &mut crate::Core<N>,
+    ) -> bool {
+        self.filled(n);
+        self.took_one(n, core)
+    }
+
+    /// After [`Carry::filled`] of a read of `n` bytes (the blocking `pump`, whose `refill`
+    /// fills): a read of one byte that completes nothing is stored by the core
+    /// (`Core::take_read`) and consumed, `true`; anything else stays, `false`, nothing changed.
+    /// The byte is tested where the read put it, at the buffer's front, by the count read, not
+    /// through the indices' clamps ([`Carry::pending`]), and consumed by one store. (Tested
+    /// before the fill instead, the indices left as [`Carry::space`] left them, `pump` kept its
+    /// own copy of the fill: 12 bytes of flash more, and no fewer instructions.)
+    #[inline(always)]
+    pub(crate) fn took_one<const N: usize>(&mut self, n: usize, core: &mut crate::Core<N>) -> bool {
+        let [first, ..] = self.buf;
+        if n == 1 && core.take_read(first) {
+            self.start = 1;
+            return true;
+        }
+        false
     }
 
     /// What a drain does with the bytes it read: without the LF that ends the last answer
@@ -865,11 +917,12 @@ impl Carry {
 }
 
 /// What an adapter runs on every read while an exchange is in flight (its `pump`, without the
-/// UART's read and the clock, which are the firmware's): the read buffer filled, [`dispatch`],
-/// and [`end_of_answer`] when the exchange ends. For `benches/qemu-machines`, which measures the
-/// adapters' receive path with it (`Core::receive_chunk` is crate-private, and `dispatch` and
-/// `Carry` with it: this is the one way in, hidden, rather than any of them made public). Not
-/// part of the API.
+/// UART's read and the clock, which are the firmware's): the read buffer filled, a read of one
+/// byte that completes nothing stored there ([`Carry::filled_or_taken`]), anything else fed by
+/// [`dispatch`], and [`end_of_answer`] when the exchange ends. For `benches/qemu-machines`,
+/// which measures the adapters' receive path with it (`Core::receive_chunk` is crate-private,
+/// and `dispatch` and `Carry` with it: this is the one way in, hidden, rather than any of them
+/// made public). Not part of the API.
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct Reads {
@@ -900,9 +953,11 @@ impl Reads {
         self.carry.space()
     }
 
-    /// `n` bytes were read into [`Reads::space`].
-    pub fn filled(&mut self, n: usize) {
-        self.carry.filled(n);
+    /// `n` bytes were read into [`Reads::space`], as the adapters' `pump` takes them while an
+    /// exchange is in flight: a read of one byte that completes nothing stored at once
+    /// (`Carry::filled_or_taken`), anything else left for [`Reads::dispatch`].
+    pub fn filled<const N: usize>(&mut self, n: usize, core: &mut crate::Core<N>) {
+        self.carry.filled_or_taken(n, core);
     }
 
     /// One turn of the adapters' `pump` after its read: the pending bytes fed to `core` up to
