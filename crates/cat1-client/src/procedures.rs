@@ -9,8 +9,10 @@
 //! `procedures!(blocking)` expands to plain functions, `procedures!(async)` to `async fn`s.
 
 /// How an exchange ended, as seen by the procedures.
-// `pub` only for [`Reads`] (hidden, for the bench): the module is private.
+// `pub` only for [`Reads`] (hidden, for the bench): the module is private. Non-exhaustive:
+// a bench that matches it keeps a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Finished {
     /// A final result.
     Done(cat1_at_parse::FinalResult),
