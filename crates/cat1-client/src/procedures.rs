@@ -702,11 +702,12 @@ pub(crate) fn dispatch_before<const N: usize, L: crate::Listener>(
     use crate::Output;
     use cat1_at_parse::Status;
     let mut rest = carry.pending();
-    if let &[b] = rest
-        && core.take_read(b)
-    {
-        carry.start = carry.end;
-        return None;
+    // (Not a `let` chain: the workspace's rust-version, 1.87, has none.)
+    if let &[b] = rest {
+        if core.take_read(b) {
+            carry.start = carry.end;
+            return None;
+        }
     }
     while let Status::Complete(output, used) = core.receive_chunk(rest) {
         rest = rest.get(used.min(rest.len())..).unwrap_or(&[]);
