@@ -33,7 +33,7 @@ section() {
   "$bin/llvm-size" -A "$dir/$1" | awk -v s="$2" '$1 == s { print $2; found = 1 } END { if (!found) print 0 }'
 }
 declare -A size
-for b in empty config client; do
+for b in empty config client client-async; do
   for s in .text .rodata .data .bss .uninit; do size[$b$s]="$(section "$b" "$s")"; done
 done
 
@@ -52,8 +52,9 @@ IFS='|' read -r _ config_size modem_size receiver_size < <(grep '^SIZES|' "$log"
 
 cfg_text=$(( ${size[config.text]} - ${size[empty.text]} ))
 cli_text=$(( ${size[client.text]} - ${size[empty.text]} ))
+async_text=$(( ${size[client-async.text]} - ${size[empty.text]} ))
 ram() { echo $(( ${size[$1.data]} + ${size[$1.bss]} + ${size[$1.uninit]} )); }
-cfg_ram="$(ram config)"; cli_ram="$(ram client)"
+cfg_ram="$(ram config)"; cli_ram="$(ram client)"; async_ram="$(ram client-async)"
 verdict() { if [ "$1" -le "$2" ]; then echo "met"; else echo "**not met**"; fi; }
 
 # Budgets.
@@ -73,8 +74,10 @@ g_cli_text="$(guard client text "${size[client.text]}")"
 g_cli_ram="$(guard client ram "$cli_ram")"
 g_cli_stack="$(guard client stack "$stack")"
 g_cfg_ram="$(guard config ram "$cfg_ram")"
+g_async_text="$(guard client-async text "${size[client-async.text]}")"
+g_async_ram="$(guard client-async ram "$async_ram")"
 # guard runs in a subshell: an exceeded budget shows as "**" in its text.
-case "$g_cfg_text$g_cli_text$g_cli_ram$g_cli_stack$g_cfg_ram" in *"**"*) fail=1 ;; esac
+case "$g_cfg_text$g_cli_text$g_cli_ram$g_cli_stack$g_cfg_ram$g_async_text$g_async_ram" in *"**"*) fail=1 ;; esac
 
 {
   echo "# Footprint: cat1-config and cat1-client on a Cortex-M4"
@@ -88,6 +91,7 @@ case "$g_cfg_text$g_cli_text$g_cli_ram$g_cli_stack$g_cfg_ram" in *"**"*) fail=1 
   echo "| \`empty\` | ${size[empty.text]} | ${size[empty.rodata]} | ${size[empty.data]} | $(( ${size[empty.bss]} + ${size[empty.uninit]} )) | a cortex-m-rt entry reading a fake register |"
   echo "| \`config\` | ${size[config.text]} | ${size[config.rodata]} | ${size[config.data]} | $(( ${size[config.bss]} + ${size[config.uninit]} )) | the whole cat1-config model (below) |"
   echo "| \`client\` | ${size[client.text]} | ${size[client.rodata]} | ${size[client.data]} | $(( ${size[client.bss]} + ${size[client.uninit]} )) | the complete blocking client (below) |"
+  echo "| \`client-async\` | ${size[client-async.text]} | ${size[client-async.rodata]} | ${size[client-async.data]} | $(( ${size[client-async.bss]} + ${size[client-async.uninit]} )) | the same on the async adapter (below) |"
   echo
   echo "## Issue 3: the whole cat1-config model"
   echo
@@ -118,16 +122,27 @@ case "$g_cfg_text$g_cli_text$g_cli_ram$g_cli_stack$g_cfg_ram" in *"**"*) fail=1 
   echo "  the \`Modem\` itself ($modem_size bytes: the core's 616-byte receive and transmit buffers), which the"
   echo "  binary keeps on \`main\`'s stack (the adapters read into the carry buffer inside it, in place)."
   echo
+  echo "### The same on the async adapter (reported, no target of its own)"
+  echo
+  echo '`client-async`: the same steps (`exchange_async`, the same macro as `exchange`) on `asynch::Modem` over an'
+  echo 'async UART and a `Timer` made of the same fake registers, polled by a loop with a no-op waker (an'
+  echo 'executor of a few lines; embassy'"'"'s own executor is not counted). The 6 KB target above has been'
+  echo 'measured on the blocking client since the first report; this is what a firmware on the async adapter pays.'
+  echo
+  echo "- \`.text\` over \`empty\`: **$async_text** bytes (the blocking client: $cli_text). Against 6 KB (6,144): $(verdict "$async_text" 6144). \`.rodata\` ${size[client-async.rodata]}."
+  echo "- Static RAM: $async_ram bytes (the receiver). Stack: not measured (the exchange's future lives on \`main\`'s stack)."
+  echo
   echo "## Budget (\`benches/footprint/budget.txt\`, checked by \`run.sh --check\` in CI)"
   echo
   echo '| binary | .text | static RAM | stack |'
   echo '|---|---|---|---|'
   echo "| \`config\` | $g_cfg_text | $g_cfg_ram | - |"
   echo "| \`client\` | $g_cli_text | $g_cli_ram | $g_cli_stack |"
+  echo "| \`client-async\` | $g_async_text | $g_async_ram | - |"
   echo
   echo 'Largest functions (`llvm-nm --size-sort`, 256 bytes and more):'
   echo
-  for b in config client; do
+  for b in config client client-async; do
     echo "\`$b\`:"
     echo
     echo '| bytes | function |'
@@ -141,7 +156,7 @@ case "$g_cfg_text$g_cli_text$g_cli_ram$g_cli_stack$g_cfg_ram" in *"**"*) fail=1 
   echo "- $(qemu-system-arm --version | head -n1)"
 } >"$out"
 
-echo "footprint: config .text +$cfg_text (target 12288), client .text +$cli_text (target 6144), client RAM $cli_ram static + $stack stack; table in $out"
+echo "footprint: config .text +$cfg_text (target 12288), client .text +$cli_text (target 6144), client RAM $cli_ram static + $stack stack, async client .text +$async_text; table in $out"
 if [ "$check" -eq 1 ] && [ "$fail" -ne 0 ]; then
   echo "over the budget in $here/budget.txt" >&2
   exit 1
