@@ -1357,7 +1357,7 @@ impl<const N: usize> Framer<N> {
         if let Some(status) = self.ok_done(len, n, expect) {
             return status;
         }
-        Status::Complete(self.line_done::<false>(len, expect), n)
+        Status::Complete(self.line_done(len, expect), n)
     }
 
     /// [`Framer::feed`] for a driver that keeps its exchange detached ([`Expect::detach`]):
@@ -1446,6 +1446,23 @@ impl<const N: usize> Framer<N> {
         sent: &[u8],
         name: &[u8],
     ) -> Status<Event<'f>> {
+        self.feed_detached_general_late(input, state, sent, name, &mut 0)
+    }
+
+    /// [`Framer::feed_detached_general`] that also counts in `late` (saturating) each
+    /// [`Event::Unsolicited`] line that is a final result (`OK`, `ERROR`, `+CME ERROR:<n>`,
+    /// as [`FinalResult::parse`] reads it): a late response, found where the classification
+    /// reads the final results anyway (cat1-client's core counted it by reading the line again).
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn feed_detached_general_late<'f>(
+        &'f mut self,
+        input: &[u8],
+        state: &mut Detached,
+        sent: &[u8],
+        name: &[u8],
+        late: &mut u32,
+    ) -> Status<Event<'f>> {
         // The gate from the state given, as every detached feed tells it (`take_tracked`).
         self.track(state);
         // The exchange attached where it is needed only: for a handshake reply, and for a line
@@ -1471,7 +1488,7 @@ impl<const N: usize> Framer<N> {
         let mut status = match self.lines.scan_with::<true>(rest) {
             Scan::Line(len, n) => {
                 let mut expect = Expect::attach(sent, name, *state);
-                let event = self.line_done::<true>(len, &mut expect);
+                let event = self.line_done_general(len, &mut expect, late);
                 *state = expect.state;
                 Status::Complete(event, n)
             }
@@ -1555,7 +1572,7 @@ impl<const N: usize> Framer<N> {
         let mut expect = Expect::attach(sent, name, *state);
         let status = match next {
             // Not `OK` ending the exchange (above): classified.
-            Next::Line(len, n) => Status::Complete(self.line_done::<false>(len, &mut expect), n),
+            Next::Line(len, n) => Status::Complete(self.line_done(len, &mut expect), n),
             Next::Byte(b) => self.feed_byte(b, &mut expect),
             Next::Rest(from) => {
                 let rest = input.get(from..).unwrap_or(&[]);
@@ -1607,7 +1624,7 @@ impl<const N: usize> Framer<N> {
             }
         }
         let mut expect = Expect::attach(sent, name, *state);
-        let event = self.line_done::<false>(len, &mut expect);
+        let event = self.line_done(len, &mut expect);
         *state = expect.state;
         Status::Complete(event, n)
     }
@@ -1642,7 +1659,7 @@ impl<const N: usize> Framer<N> {
     #[inline]
     fn feed_lines<'f>(&'f mut self, input: &[u8], expect: &mut Expect<'_>) -> Status<Event<'f>> {
         match self.lines.scan(input) {
-            Scan::Line(len, n) => Status::Complete(self.line_done::<false>(len, expect), n),
+            Scan::Line(len, n) => Status::Complete(self.line_done(len, expect), n),
             Scan::Partial => Status::Partial,
             Scan::Discard(from) => match self.lines.discard(input, from) {
                 Status::Complete(dropped, n) => Status::Complete(Event::Overflow { dropped }, n),
@@ -1726,17 +1743,28 @@ impl<const N: usize> Framer<N> {
 
     /// A line of `len` bytes ended: classifies it. (Three arguments, all in registers; the
     /// caller adds the bytes consumed.) `#[inline]`, not `inline(never)`: where it has one
-    /// caller, as in cat1-client's binary (`feed_detached_general`), LLVM inlines it there
-    /// (-24 bytes); with `feed` too (issue 2's framer, its gate) it stays out of line, the
-    /// same code.
-    ///
-    /// `GENERAL`: for the general way ([`Framer::feed_detached_general`]), its own classifier
-    /// ([`classify_general`]), so that `feed`'s (issue 2's framer, its gate) is the code it was.
+    /// caller LLVM inlines it there (-24 bytes); with `feed` too (issue 2's framer, its gate)
+    /// it stays out of line, the same code.
     #[inline]
-    fn line_done<'f, const GENERAL: bool>(
+    fn line_done<'f>(&'f mut self, len: usize, expect: &mut Expect<'_>) -> Event<'f> {
+        let Framer {
+            lines,
+            lines_seen,
+            unsolicited,
+        } = self;
+        *lines_seen = lines_seen.wrapping_add(1);
+        classify(lines.line(len), lines.first_byte(), expect, unsolicited)
+    }
+
+    /// [`Self::line_done`] for the general way ([`Framer::feed_detached_general_late`]), by its
+    /// own classifier ([`classify_general`]), so that `feed`'s (issue 2's framer, its gate) is
+    /// the code it was; a late response counted in `late`.
+    #[inline(always)]
+    fn line_done_general<'f>(
         &'f mut self,
         len: usize,
         expect: &mut Expect<'_>,
+        late: &mut u32,
     ) -> Event<'f> {
         let Framer {
             lines,
@@ -1744,11 +1772,7 @@ impl<const N: usize> Framer<N> {
             unsolicited,
         } = self;
         *lines_seen = lines_seen.wrapping_add(1);
-        if GENERAL {
-            classify_general(lines.line(len), lines.first_byte(), expect, unsolicited)
-        } else {
-            classify(lines.line(len), lines.first_byte(), expect, unsolicited)
-        }
+        classify_general(lines.line(len), lines.first_byte(), expect, unsolicited, late)
     }
 
     /// A handshake reply is awaited: `a` or `+ok`, which come without a line end. At the start
@@ -2150,6 +2174,15 @@ pub(crate) fn cme_error(rest: &[u8]) -> Option<FinalResult> {
     cme_digits(digits)
 }
 
+/// [`cme_error`] out of line, for [`classify_general`], its one caller where `FinalResult::parse`
+/// is not linked (cat1-client's firmware): inlined there, it cost the adapters 0.3 to 0.6
+/// instructions a byte (register pressure in the general way), and `classify`'s own copy, the
+/// gate's, is left inline as it was.
+#[inline(never)]
+fn cme_error_apart(rest: &[u8]) -> Option<FinalResult> {
+    cme_error(rest)
+}
+
 /// The number of `+CME ERROR:<n>`, its digits (trimmed), for [`cme_error`] and
 /// [`cme_error_line`]: one to five digits, a value that fits `u16`.
 #[inline(always)]
@@ -2289,12 +2322,68 @@ classifier!(
     fn classify[](Expect<'_>, same_bytes, info_of_any, name)
 );
 
-classifier!(
-    /// [`classify`] for the framer's general way ([`Framer::feed_detached_general`]): a name
-    /// with the hint of [`Expect::plain_name`] compared as bytes first ([`info_of_hinted`]).
-    #[inline]
-    fn classify_general[](Expect<'_>, same_bytes, info_of_hinted, name)
-);
+/// [`classify`] for the framer's general way ([`Framer::feed_detached_general_late`]): a name
+/// with the hint of [`Expect::plain_name`] compared as bytes first ([`info_of_hinted`]), and
+/// the final results read whatever the phase, so that one that no exchange awaits is counted
+/// in `late` (saturating) as it goes out unsolicited: a late response, which cat1-client's core
+/// found by reading every unsolicited line again (`FinalResult::parse`; about 60 bytes of its
+/// flash). The same events, counts and state as `classify` otherwise (a proptest compares them).
+#[inline]
+fn classify_general<'l>(
+    line: &'l [u8],
+    first: u8,
+    expect: &mut Expect<'_>,
+    unsolicited: &mut u32,
+    late: &mut u32,
+) -> Event<'l> {
+    let phase = expect.state.phase;
+    // As `classify`: the lengths first, then the echo.
+    if line.len() == expect.sent.len() && phase & PHASE_ECHO != 0 && same_bytes(line, expect.sent)
+    {
+        expect.state.echo_seen = true;
+        expect.state.phase = (phase & !PHASE_ECHO) | PHASE_ANSWER;
+        return Event::Echo(line);
+    }
+    let answer = phase & PHASE_ANSWER != 0;
+    let result = if first == b'+' {
+        if answer {
+            let name = expect.name;
+            if info_of_hinted(line, name, phase) {
+                expect.state.info_seen = true;
+                expect.state.phase = phase | (PHASE_MORE * expect.state.multi_line as u8);
+                return Event::Info(InfoLine {
+                    line,
+                    name_len: name.len(),
+                });
+            }
+        }
+        cme_error_apart(line.get(1..).unwrap_or(&[]))
+    } else {
+        match *line {
+            [b'O', b'K'] => Some(FinalResult::Ok),
+            [e0, e1, e2, e3, b'R']
+                if u32::from_le_bytes([e0, e1, e2, e3]) == u32::from_le_bytes(*b"ERRO") =>
+            {
+                Some(FinalResult::Error)
+            }
+            _ => {
+                if answer && phase & PHASE_MORE != 0 {
+                    return Event::Info(InfoLine::continuation(line));
+                }
+                None
+            }
+        }
+    };
+    if let Some(result) = result {
+        if answer {
+            expect.finish();
+            return Event::Final(result);
+        }
+        *late = late.saturating_add(1);
+    }
+    *unsolicited = unsolicited.wrapping_add(1);
+    Event::Unsolicited(line)
+}
 
 classifier!(
     /// Classifies one complete line against an [`Apart`] ([`Framer::classify_other`]).
