@@ -1772,7 +1772,13 @@ impl<const N: usize> Framer<N> {
             unsolicited,
         } = self;
         *lines_seen = lines_seen.wrapping_add(1);
-        classify_general(lines.line(len), lines.first_byte(), expect, unsolicited, late)
+        classify_general(
+            lines.line(len),
+            lines.first_byte(),
+            expect,
+            unsolicited,
+            late,
+        )
     }
 
     /// A handshake reply is awaited: `a` or `+ok`, which come without a line end. At the start
@@ -2338,8 +2344,7 @@ fn classify_general<'l>(
 ) -> Event<'l> {
     let phase = expect.state.phase;
     // As `classify`: the lengths first, then the echo.
-    if line.len() == expect.sent.len() && phase & PHASE_ECHO != 0 && same_bytes(line, expect.sent)
-    {
+    if line.len() == expect.sent.len() && phase & PHASE_ECHO != 0 && same_bytes(line, expect.sent) {
         expect.state.echo_seen = true;
         expect.state.phase = (phase & !PHASE_ECHO) | PHASE_ANSWER;
         return Event::Echo(line);
@@ -2384,6 +2389,15 @@ fn classify_general<'l>(
     *unsolicited = unsolicited.wrapping_add(1);
     Event::Unsolicited(line)
 }
+
+#[cfg(test)]
+classifier!(
+    /// `classify_general` as it was before it counted late responses (the macro's text, with
+    /// [`info_of_hinted`]): the reference of `classify_general_is_as_before`, which counts a
+    /// late response as cat1-client's core did, by `FinalResult::parse` of an unsolicited line.
+    #[inline]
+    fn classify_general_before[](Expect<'_>, same_bytes, info_of_hinted, name)
+);
 
 classifier!(
     /// Classifies one complete line against an [`Apart`] ([`Framer::classify_other`]).
@@ -2867,17 +2881,25 @@ mod tests {
         let sent = expect.sent;
         let mut state = expect.detach();
         let mut out = alloc_string::String::new();
+        // Late responses: counted by the general way itself, or (before) as cat1-client's
+        // core counted them, an unsolicited line that `FinalResult::parse` reads.
+        let mut late = 0u32;
         for chunk in chunks {
             let mut rest: &[u8] = chunk;
             loop {
                 let status = if before {
                     framer.feed_detached_general_before(rest, &mut state, sent, name)
                 } else {
-                    framer.feed_detached_general(rest, &mut state, sent, name)
+                    framer.feed_detached_general_late(rest, &mut state, sent, name, &mut late)
                 };
                 let used = match status {
                     Status::Partial => None,
                     Status::Complete(event, n) => {
+                        if let (true, Event::Unsolicited(line)) = (before, &event) {
+                            if FinalResult::parse(line).is_some() {
+                                late += 1;
+                            }
+                        }
                         out += &format!("{event:?} {n}; ");
                         Some(n)
                     }
@@ -2890,7 +2912,7 @@ mod tests {
             }
         }
         out += &format!(
-            "{:?} {:?} {:?}",
+            "{:?} {:?} {:?} late {late}",
             framer.counters(),
             framer.lines.pending_len(),
             state
@@ -2899,6 +2921,113 @@ mod tests {
             out += &format!(" {:?}", framer.pending());
         }
         out
+    }
+
+    /// Lines for `classify_general_is_as_before`: the final results and near misses, an
+    /// information line of each name, a continuation, the lines sent.
+    static CLASSIFIED_LINES: [&[u8]; 22] = [
+        b"OK",
+        b"ok",
+        b"OKx",
+        b"ERROR",
+        b"ERRORx",
+        b"ERRoR",
+        b"+CME ERROR: 10",
+        b"+CME ERROR:65535",
+        b"+CME ERROR: 65536",
+        b"+CME ERROR:",
+        b"+CME ERROR: 1x",
+        b"+CME EROR: 1",
+        b"+CSQ: 1,2",
+        b"+csq:3",
+        b"+LBSN:1",
+        b"+CS:",
+        b"+",
+        b"x",
+        b"AT+CSQ",
+        b"AT+LBSN",
+        b"AT",
+        b"a",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+        /// `classify_general`, which reads the final results whatever the phase and counts
+        /// one no exchange awaits in `late`, gives the events, state and unsolicited count the
+        /// macro's classifier gave (`classify_general_before`), and counts in `late` exactly
+        /// the unsolicited lines that `FinalResult::parse` reads (what cat1-client's core
+        /// counted as late responses), through any sequence of lines (so any phase: echo
+        /// awaited, answers taken, continuation lines, done) of a command with or without the
+        /// hint, echo required or not, multi-line or not, nothing, or a handshake reply.
+        #[test]
+        fn classify_general_is_as_before(
+            lines in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Strategy::prop_map(
+                        proptest::sample::select(&CLASSIFIED_LINES[..]),
+                        <[u8]>::to_vec,
+                    ),
+                    proptest::collection::vec(
+                        proptest::sample::select(&b"OKER+CSQ: 1,0x"[..]),
+                        1..8,
+                    ),
+                ],
+                0..10,
+            ),
+            sent in 0usize..5,
+            name in 0usize..4,
+            kind in 0u8..4,
+            echo_required in proptest::bool::ANY,
+            hint in proptest::bool::ANY,
+            multi_line in proptest::bool::ANY,
+            progress in proptest::option::of((
+                proptest::bool::ANY,
+                proptest::bool::ANY,
+                proptest::bool::ANY,
+            )),
+        ) {
+            let sent: &[u8] = [&b"AT+CSQ"[..], b"AT", b"OK", b"AT+LBSN", b"+CSQ: 1,2"][sent];
+            let name: &[u8] = [&b"CSQ"[..], b"csq", b"LBSN", b""][name];
+            let expect = match kind {
+                0 => {
+                    let e = Expect::command(sent, name).multi_line(multi_line);
+                    let e = if echo_required { e.echo_required() } else { e };
+                    let e = if hint { e.plain_name() } else { e };
+                    // Any progress a driver resumes from, those the lines do not reach too
+                    // (an information line seen, the echo not yet: continuation lines
+                    // without answers taken).
+                    match progress {
+                        Some((echo_seen, info_seen, done)) => e.resume(Progress {
+                            echo_seen,
+                            info_seen,
+                            done,
+                        }),
+                        None => e,
+                    }
+                }
+                1 => Expect::nothing(),
+                2 => Expect::handshake_a(),
+                _ => Expect::handshake_ok(),
+            };
+            let (mut new, mut old) = (expect, expect);
+            let (mut unsolicited_new, mut unsolicited_old, mut late, mut late_old) = (0, 0, 0, 0);
+            for line in &lines {
+                let first = line[0];
+                let event = classify_general(line, first, &mut new, &mut unsolicited_new, &mut late);
+                let before = classify_general_before(line, first, &mut old, &mut unsolicited_old);
+                if let Event::Unsolicited(l) = before {
+                    if FinalResult::parse(l).is_some() {
+                        late_old += 1;
+                    }
+                }
+                proptest::prop_assert_eq!(event, before);
+                proptest::prop_assert_eq!(new.state, old.state);
+                proptest::prop_assert_eq!(new.state.phase, old.state.phase);
+                proptest::prop_assert_eq!(unsolicited_new, unsolicited_old);
+                proptest::prop_assert_eq!(late, late_old);
+            }
+        }
     }
 
     /// Lines, parts of lines and line ends for `general_way_is_as_before`.

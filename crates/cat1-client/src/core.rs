@@ -1034,7 +1034,9 @@ impl<const N: usize> Core<N> {
         let (framer, state, counters, (sent, name)) = self.parts();
         match framer.feed_detached_apart(input, state, sent, name) {
             Status::Partial => Status::Partial,
-            Status::Complete(event, used) => Status::Complete(output::<true>(event, counters), used),
+            Status::Complete(event, used) => {
+                Status::Complete(output::<true>(event, counters), used)
+            }
         }
     }
 }
