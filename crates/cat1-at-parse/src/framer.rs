@@ -2333,7 +2333,8 @@ classifier!(
 /// the final results read whatever the phase, so that one that no exchange awaits is counted
 /// in `late` (saturating) as it goes out unsolicited: a late response, which cat1-client's core
 /// found by reading every unsolicited line again (`FinalResult::parse`; about 60 bytes of its
-/// flash). The same events, counts and state as `classify` otherwise (a proptest compares them).
+/// flash). Otherwise the same events, counts and state as the `classifier!` text with
+/// `info_of_hinted` (kept in the tests as `classify_general_before`, which a proptest compares).
 #[inline]
 fn classify_general<'l>(
     line: &'l [u8],
