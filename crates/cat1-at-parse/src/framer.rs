@@ -1357,7 +1357,7 @@ impl<const N: usize> Framer<N> {
         if let Some(status) = self.ok_done(len, n, expect) {
             return status;
         }
-        Status::Complete(self.line_done::<false>(len, expect), n)
+        Status::Complete(self.line_done(len, expect), n)
     }
 
     /// [`Framer::feed`] for a driver that keeps its exchange detached ([`Expect::detach`]):
@@ -1446,6 +1446,23 @@ impl<const N: usize> Framer<N> {
         sent: &[u8],
         name: &[u8],
     ) -> Status<Event<'f>> {
+        self.feed_detached_general_late(input, state, sent, name, &mut 0)
+    }
+
+    /// [`Framer::feed_detached_general`] that also counts in `late` (saturating) each
+    /// [`Event::Unsolicited`] line that is a final result (`OK`, `ERROR`, `+CME ERROR:<n>`,
+    /// as [`FinalResult::parse`] reads it): a late response, found where the classification
+    /// reads the final results anyway (cat1-client's core counted it by reading the line again).
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn feed_detached_general_late<'f>(
+        &'f mut self,
+        input: &[u8],
+        state: &mut Detached,
+        sent: &[u8],
+        name: &[u8],
+        late: &mut u32,
+    ) -> Status<Event<'f>> {
         // The gate from the state given, as every detached feed tells it (`take_tracked`).
         self.track(state);
         // The exchange attached where it is needed only: for a handshake reply, and for a line
@@ -1471,7 +1488,7 @@ impl<const N: usize> Framer<N> {
         let mut status = match self.lines.scan_with::<true>(rest) {
             Scan::Line(len, n) => {
                 let mut expect = Expect::attach(sent, name, *state);
-                let event = self.line_done::<true>(len, &mut expect);
+                let event = self.line_done_general(len, &mut expect, late);
                 *state = expect.state;
                 Status::Complete(event, n)
             }
@@ -1555,7 +1572,7 @@ impl<const N: usize> Framer<N> {
         let mut expect = Expect::attach(sent, name, *state);
         let status = match next {
             // Not `OK` ending the exchange (above): classified.
-            Next::Line(len, n) => Status::Complete(self.line_done::<false>(len, &mut expect), n),
+            Next::Line(len, n) => Status::Complete(self.line_done(len, &mut expect), n),
             Next::Byte(b) => self.feed_byte(b, &mut expect),
             Next::Rest(from) => {
                 let rest = input.get(from..).unwrap_or(&[]);
@@ -1607,7 +1624,7 @@ impl<const N: usize> Framer<N> {
             }
         }
         let mut expect = Expect::attach(sent, name, *state);
-        let event = self.line_done::<false>(len, &mut expect);
+        let event = self.line_done(len, &mut expect);
         *state = expect.state;
         Status::Complete(event, n)
     }
@@ -1642,7 +1659,7 @@ impl<const N: usize> Framer<N> {
     #[inline]
     fn feed_lines<'f>(&'f mut self, input: &[u8], expect: &mut Expect<'_>) -> Status<Event<'f>> {
         match self.lines.scan(input) {
-            Scan::Line(len, n) => Status::Complete(self.line_done::<false>(len, expect), n),
+            Scan::Line(len, n) => Status::Complete(self.line_done(len, expect), n),
             Scan::Partial => Status::Partial,
             Scan::Discard(from) => match self.lines.discard(input, from) {
                 Status::Complete(dropped, n) => Status::Complete(Event::Overflow { dropped }, n),
@@ -1726,17 +1743,28 @@ impl<const N: usize> Framer<N> {
 
     /// A line of `len` bytes ended: classifies it. (Three arguments, all in registers; the
     /// caller adds the bytes consumed.) `#[inline]`, not `inline(never)`: where it has one
-    /// caller, as in cat1-client's binary (`feed_detached_general`), LLVM inlines it there
-    /// (-24 bytes); with `feed` too (issue 2's framer, its gate) it stays out of line, the
-    /// same code.
-    ///
-    /// `GENERAL`: for the general way ([`Framer::feed_detached_general`]), its own classifier
-    /// ([`classify_general`]), so that `feed`'s (issue 2's framer, its gate) is the code it was.
+    /// caller LLVM inlines it there (-24 bytes); with `feed` too (issue 2's framer, its gate)
+    /// it stays out of line, the same code.
     #[inline]
-    fn line_done<'f, const GENERAL: bool>(
+    fn line_done<'f>(&'f mut self, len: usize, expect: &mut Expect<'_>) -> Event<'f> {
+        let Framer {
+            lines,
+            lines_seen,
+            unsolicited,
+        } = self;
+        *lines_seen = lines_seen.wrapping_add(1);
+        classify(lines.line(len), lines.first_byte(), expect, unsolicited)
+    }
+
+    /// [`Self::line_done`] for the general way ([`Framer::feed_detached_general_late`]), by its
+    /// own classifier ([`classify_general`]), so that `feed`'s (issue 2's framer, its gate) is
+    /// the code it was; a late response counted in `late`.
+    #[inline(always)]
+    fn line_done_general<'f>(
         &'f mut self,
         len: usize,
         expect: &mut Expect<'_>,
+        late: &mut u32,
     ) -> Event<'f> {
         let Framer {
             lines,
@@ -1744,11 +1772,13 @@ impl<const N: usize> Framer<N> {
             unsolicited,
         } = self;
         *lines_seen = lines_seen.wrapping_add(1);
-        if GENERAL {
-            classify_general(lines.line(len), lines.first_byte(), expect, unsolicited)
-        } else {
-            classify(lines.line(len), lines.first_byte(), expect, unsolicited)
-        }
+        classify_general(
+            lines.line(len),
+            lines.first_byte(),
+            expect,
+            unsolicited,
+            late,
+        )
     }
 
     /// A handshake reply is awaited: `a` or `+ok`, which come without a line end. At the start
@@ -2150,6 +2180,15 @@ pub(crate) fn cme_error(rest: &[u8]) -> Option<FinalResult> {
     cme_digits(digits)
 }
 
+/// [`cme_error`] out of line, for [`classify_general`], its one caller where `FinalResult::parse`
+/// is not linked (cat1-client's firmware): inlined there, it cost the adapters 0.3 to 0.6
+/// instructions a byte (register pressure in the general way), and `classify`'s own copy, the
+/// gate's, is left inline as it was.
+#[inline(never)]
+fn cme_error_apart(rest: &[u8]) -> Option<FinalResult> {
+    cme_error(rest)
+}
+
 /// The number of `+CME ERROR:<n>`, its digits (trimmed), for [`cme_error`] and
 /// [`cme_error_line`]: one to five digits, a value that fits `u16`.
 #[inline(always)]
@@ -2289,11 +2328,76 @@ classifier!(
     fn classify[](Expect<'_>, same_bytes, info_of_any, name)
 );
 
+/// [`classify`] for the framer's general way ([`Framer::feed_detached_general_late`]): a name
+/// with the hint of [`Expect::plain_name`] compared as bytes first ([`info_of_hinted`]), and
+/// the final results read whatever the phase, so that one that no exchange awaits is counted
+/// in `late` (saturating) as it goes out unsolicited: a late response, which cat1-client's core
+/// found by reading every unsolicited line again (`FinalResult::parse`; about 60 bytes of its
+/// flash). Otherwise the same events, counts and state as the `classifier!` text with
+/// `info_of_hinted` (kept in the tests as `classify_general_before`, which a proptest compares).
+#[inline]
+fn classify_general<'l>(
+    line: &'l [u8],
+    first: u8,
+    expect: &mut Expect<'_>,
+    unsolicited: &mut u32,
+    late: &mut u32,
+) -> Event<'l> {
+    let phase = expect.state.phase;
+    // As `classify`: the lengths first, then the echo.
+    if line.len() == expect.sent.len() && phase & PHASE_ECHO != 0 && same_bytes(line, expect.sent) {
+        expect.state.echo_seen = true;
+        expect.state.phase = (phase & !PHASE_ECHO) | PHASE_ANSWER;
+        return Event::Echo(line);
+    }
+    let answer = phase & PHASE_ANSWER != 0;
+    let result = if first == b'+' {
+        if answer {
+            let name = expect.name;
+            if info_of_hinted(line, name, phase) {
+                expect.state.info_seen = true;
+                expect.state.phase = phase | (PHASE_MORE * expect.state.multi_line as u8);
+                return Event::Info(InfoLine {
+                    line,
+                    name_len: name.len(),
+                });
+            }
+        }
+        cme_error_apart(line.get(1..).unwrap_or(&[]))
+    } else {
+        match *line {
+            [b'O', b'K'] => Some(FinalResult::Ok),
+            [e0, e1, e2, e3, b'R']
+                if u32::from_le_bytes([e0, e1, e2, e3]) == u32::from_le_bytes(*b"ERRO") =>
+            {
+                Some(FinalResult::Error)
+            }
+            _ => {
+                if answer && phase & PHASE_MORE != 0 {
+                    return Event::Info(InfoLine::continuation(line));
+                }
+                None
+            }
+        }
+    };
+    if let Some(result) = result {
+        if answer {
+            expect.finish();
+            return Event::Final(result);
+        }
+        *late = late.saturating_add(1);
+    }
+    *unsolicited = unsolicited.wrapping_add(1);
+    Event::Unsolicited(line)
+}
+
+#[cfg(test)]
 classifier!(
-    /// [`classify`] for the framer's general way ([`Framer::feed_detached_general`]): a name
-    /// with the hint of [`Expect::plain_name`] compared as bytes first ([`info_of_hinted`]).
+    /// `classify_general` as it was before it counted late responses (the macro's text, with
+    /// [`info_of_hinted`]): the reference of `classify_general_is_as_before`, which counts a
+    /// late response as cat1-client's core did, by `FinalResult::parse` of an unsolicited line.
     #[inline]
-    fn classify_general[](Expect<'_>, same_bytes, info_of_hinted, name)
+    fn classify_general_before[](Expect<'_>, same_bytes, info_of_hinted, name)
 );
 
 classifier!(
@@ -2778,17 +2882,25 @@ mod tests {
         let sent = expect.sent;
         let mut state = expect.detach();
         let mut out = alloc_string::String::new();
+        // Late responses: counted by the general way itself, or (before) as cat1-client's
+        // core counted them, an unsolicited line that `FinalResult::parse` reads.
+        let mut late = 0u32;
         for chunk in chunks {
             let mut rest: &[u8] = chunk;
             loop {
                 let status = if before {
                     framer.feed_detached_general_before(rest, &mut state, sent, name)
                 } else {
-                    framer.feed_detached_general(rest, &mut state, sent, name)
+                    framer.feed_detached_general_late(rest, &mut state, sent, name, &mut late)
                 };
                 let used = match status {
                     Status::Partial => None,
                     Status::Complete(event, n) => {
+                        if let (true, Event::Unsolicited(line)) = (before, &event) {
+                            if FinalResult::parse(line).is_some() {
+                                late += 1;
+                            }
+                        }
                         out += &format!("{event:?} {n}; ");
                         Some(n)
                     }
@@ -2801,7 +2913,7 @@ mod tests {
             }
         }
         out += &format!(
-            "{:?} {:?} {:?}",
+            "{:?} {:?} {:?} late {late}",
             framer.counters(),
             framer.lines.pending_len(),
             state
@@ -2810,6 +2922,113 @@ mod tests {
             out += &format!(" {:?}", framer.pending());
         }
         out
+    }
+
+    /// Lines for `classify_general_is_as_before`: the final results and near misses, an
+    /// information line of each name, a continuation, the lines sent.
+    static CLASSIFIED_LINES: [&[u8]; 22] = [
+        b"OK",
+        b"ok",
+        b"OKx",
+        b"ERROR",
+        b"ERRORx",
+        b"ERRoR",
+        b"+CME ERROR: 10",
+        b"+CME ERROR:65535",
+        b"+CME ERROR: 65536",
+        b"+CME ERROR:",
+        b"+CME ERROR: 1x",
+        b"+CME EROR: 1",
+        b"+CSQ: 1,2",
+        b"+csq:3",
+        b"+LBSN:1",
+        b"+CS:",
+        b"+",
+        b"x",
+        b"AT+CSQ",
+        b"AT+LBSN",
+        b"AT",
+        b"a",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+        /// `classify_general`, which reads the final results whatever the phase and counts
+        /// one no exchange awaits in `late`, gives the events, state and unsolicited count the
+        /// macro's classifier gave (`classify_general_before`), and counts in `late` exactly
+        /// the unsolicited lines that `FinalResult::parse` reads (what cat1-client's core
+        /// counted as late responses), through any sequence of lines (so any phase: echo
+        /// awaited, answers taken, continuation lines, done) of a command with or without the
+        /// hint, echo required or not, multi-line or not, nothing, or a handshake reply.
+        #[test]
+        fn classify_general_is_as_before(
+            lines in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Strategy::prop_map(
+                        proptest::sample::select(&CLASSIFIED_LINES[..]),
+                        <[u8]>::to_vec,
+                    ),
+                    proptest::collection::vec(
+                        proptest::sample::select(&b"OKER+CSQ: 1,0x"[..]),
+                        1..8,
+                    ),
+                ],
+                0..10,
+            ),
+            sent in 0usize..5,
+            name in 0usize..4,
+            kind in 0u8..4,
+            echo_required in proptest::bool::ANY,
+            hint in proptest::bool::ANY,
+            multi_line in proptest::bool::ANY,
+            progress in proptest::option::of((
+                proptest::bool::ANY,
+                proptest::bool::ANY,
+                proptest::bool::ANY,
+            )),
+        ) {
+            let sent: &[u8] = [&b"AT+CSQ"[..], b"AT", b"OK", b"AT+LBSN", b"+CSQ: 1,2"][sent];
+            let name: &[u8] = [&b"CSQ"[..], b"csq", b"LBSN", b""][name];
+            let expect = match kind {
+                0 => {
+                    let e = Expect::command(sent, name).multi_line(multi_line);
+                    let e = if echo_required { e.echo_required() } else { e };
+                    let e = if hint { e.plain_name() } else { e };
+                    // Any progress a driver resumes from, those the lines do not reach too
+                    // (an information line seen, the echo not yet: continuation lines
+                    // without answers taken).
+                    match progress {
+                        Some((echo_seen, info_seen, done)) => e.resume(Progress {
+                            echo_seen,
+                            info_seen,
+                            done,
+                        }),
+                        None => e,
+                    }
+                }
+                1 => Expect::nothing(),
+                2 => Expect::handshake_a(),
+                _ => Expect::handshake_ok(),
+            };
+            let (mut new, mut old) = (expect, expect);
+            let (mut unsolicited_new, mut unsolicited_old, mut late, mut late_old) = (0, 0, 0, 0);
+            for line in &lines {
+                let first = line[0];
+                let event = classify_general(line, first, &mut new, &mut unsolicited_new, &mut late);
+                let before = classify_general_before(line, first, &mut old, &mut unsolicited_old);
+                if let Event::Unsolicited(l) = before {
+                    if FinalResult::parse(l).is_some() {
+                        late_old += 1;
+                    }
+                }
+                proptest::prop_assert_eq!(event, before);
+                proptest::prop_assert_eq!(new.state, old.state);
+                proptest::prop_assert_eq!(new.state.phase, old.state.phase);
+                proptest::prop_assert_eq!(unsolicited_new, unsolicited_old);
+                proptest::prop_assert_eq!(late, late_old);
+            }
+        }
     }
 
     /// Lines, parts of lines and line ends for `general_way_is_as_before`.

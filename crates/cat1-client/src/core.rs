@@ -926,7 +926,7 @@ impl<const N: usize> Core<N> {
         // instructions).
         let (framer, state, counters, (sent, name)) = self.parts();
         let (event, used) = framer.classify_other(line, state, sent(), name);
-        Status::Complete(output(event, counters), used)
+        Status::Complete(output::<true>(event, counters), used)
     }
 
     /// [`Core::receive`] of a chunk, through `Framer::scan_line`: the commonest line, `OK`
@@ -1000,9 +1000,14 @@ impl<const N: usize> Core<N> {
         // The lines of the last command, where `start` put them, within the transmit buffer
         // (read only while it is in flight).
         let (framer, state, counters, (sent, name)) = self.parts();
-        match framer.feed_detached_general(input, state, sent(), name()) {
+        // A late response counted by the framer's classification, which reads the final
+        // results anyway (`output::<false>` does not read the line again).
+        let late = &mut counters.late_responses;
+        match framer.feed_detached_general_late(input, state, sent(), name(), late) {
             Status::Partial => Status::Partial,
-            Status::Complete(event, used) => Status::Complete(output(event, counters), used),
+            Status::Complete(event, used) => {
+                Status::Complete(output::<false>(event, counters), used)
+            }
         }
     }
 
@@ -1029,7 +1034,9 @@ impl<const N: usize> Core<N> {
         let (framer, state, counters, (sent, name)) = self.parts();
         match framer.feed_detached_apart(input, state, sent, name) {
             Status::Partial => Status::Partial,
-            Status::Complete(event, used) => Status::Complete(output(event, counters), used),
+            Status::Complete(event, used) => {
+                Status::Complete(output::<true>(event, counters), used)
+            }
         }
     }
 }
@@ -1086,10 +1093,11 @@ fn plain_name_at<'t, const N: usize>(
     }
 }
 
-/// What the core hands out for what the framer handed out; an unsolicited line counted (and
-/// as a late response when it is a final result).
+/// What the core hands out for what the framer handed out; an unsolicited line counted (and,
+/// `LATE`, as a late response when it is a final result: the general way's classification
+/// counts that itself, `Framer::feed_detached_general_late`).
 #[inline(always)]
-fn output<'a>(event: Event<'a>, counters: &mut ClientCounters) -> Output<'a> {
+fn output<'a, const LATE: bool>(event: Event<'a>, counters: &mut ClientCounters) -> Output<'a> {
     match event {
         Event::Echo(_) => Output::Echo,
         Event::Info(info) => Output::Info(info),
@@ -1099,7 +1107,7 @@ fn output<'a>(event: Event<'a>, counters: &mut ClientCounters) -> Output<'a> {
         Event::Overflow { dropped } => Output::Overflow { dropped },
         Event::Unsolicited(line) => {
             counters.unsolicited = counters.unsolicited.saturating_add(1);
-            if FinalResult::parse(line).is_some() {
+            if LATE && FinalResult::parse(line).is_some() {
                 counters.late_responses = counters.late_responses.saturating_add(1);
             }
             Output::Unsolicited(line)
