@@ -730,7 +730,120 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
         }
     }
 
-    /// [`Decoder::feed`] on the compact path, and [`Decoder::flush`] (`at_end`): one byte per turn, stored and summed, judged
+    /// [`Decoder::feed`] on the compact path, and [`Decoder::flush`] (`at_end`): one byte per
+    /// turn, from the bytes held or the input, whatever the state: a header byte matched, or a
+    /// frame's byte stored and summed, judged when it is the byte `need` asks for, so that a
+    /// judgement always sees exactly the bytes it asks for (no second sum of the frame, no
+    /// whole-buffer judgement after a resync). Bytes a bad frame or a frame handed out leaves to
+    /// search are held in place: `buf[filled..]` up to `leftover_from` (0: none), taken before the
+    /// input, as if they came again ([`Decoder::resync`] only marks them). `filled` is the
+    /// position of the next byte in every state: while hunting it walks the bytes held (and then
+    /// runs on, unread, over the input's), so one fetch serves the hunt and the frame (the
+    /// seventeenth flash round: the hunt as a slice loop of its own, with its own choice of
+    /// source, cost about 100 bytes more). The fast path takes the length, socket and parameter
+    /// in one step when all four are at hand; a bad length is judged here with its two bytes
+    /// alone, and the two after it are hunted as held bytes or from the input: the same events.
+    fn compact(&mut self, input: &[u8], at_end: bool) -> Status<Event<'_>> {
+        let [h0, h1, h2] = header_of(self.to_module);
+        let mut pos = 0usize;
+        let error = loop {
+            let filled = self.filled;
+            // A held byte is in place already; one from the input is stored at `filled` (while
+            // hunting too: harmless, the bytes past the held ones are free, and past `N` it is
+            // not stored). One byte per turn keeps the loop's exits data-dependent, so LLVM does
+            // not turn the store into a `memcpy` call.
+            let byte = if filled < self.leftover_from {
+                self.buf.get(filled).copied()
+            } else {
+                // The bytes held are all taken: none from here (a stale end would make a
+                // `filled` that wraps while hunting read old bytes again).
+                self.leftover_from = 0;
+                let b = input.get(pos).copied();
+                if let (Some(d), Some(b)) = (self.buf.get_mut(filled), b) {
+                    *d = b;
+                }
+                // Within `input` (the end is not used when `b` is `None`): no overflow.
+                pos = pos.wrapping_add(1);
+                b
+            };
+            let Some(b) = byte else {
+                break None;
+            };
+            // While collecting `filled < need <= N` (a judgement that asks for more sets `need`
+            // beyond `filled`); while hunting it may run on and wrap, read against the held end
+            // alone, which is 0 by then: a plain add.
+            let filled = filled.wrapping_add(1);
+            self.filled = filled;
+            let matched = self.matched;
+            if matched < 3 {
+                let expected = match matched {
+                    0 => h0,
+                    1 => h1,
+                    _ => h2,
+                };
+                if b != expected {
+                    // The header's three bytes all differ, so a mismatch can only restart at
+                    // `b`; what was matched before and `b` itself, less that, is garbage (at
+                    // least one byte).
+                    let again = usize::from(b == h0);
+                    self.matched = again;
+                    self.note_garbage(matched.wrapping_add(1).wrapping_sub(again));
+                    continue;
+                }
+                self.matched = matched.wrapping_add(1);
+                if matched == 2 {
+                    // A header: the bytes held after it go to the front (none when it came from
+                    // the input), a byte at a time, storing only where the byte differs: LLVM
+                    // does not turn this loop into a `memmove` call (`copy_within` would link
+                    // `memmove`, 1.5 KB of flash, for this rare path alone). Indices within
+                    // `buf[..held]`: plain adds, no overflow.
+                    let held = self.leftover_from;
+                    let mut moved = 0usize;
+                    while let Some(&b) = self
+                        .buf
+                        .get(moved.wrapping_add(filled))
+                        .filter(|_| moved.wrapping_add(filled) < held)
+                    {
+                        if let Some(d) = self.buf.get_mut(moved) {
+                            if *d != b {
+                                *d = b;
+                            }
+                        }
+                        moved = moved.wrapping_add(1);
+                    }
+                    self.leftover_from = moved;
+                    // (`sum` is restarted by the judgement of the length.)
+                    self.filled = 0;
+                    self.need = 2;
+                    // Garbage skipped before this header is reported first: only a header
+                    // found ends a run of it (`flush` reports the rest).
+                    if self.skipped > 0 {
+                        let bytes = core::mem::take(&mut self.skipped);
+                        break Some(DecodeError::Garbage { bytes });
+                    }
+                }
+            } else if filled < self.need {
+                self.sum = self.sum.wrapping_add(b);
+            } else {
+                if let Some(e) = self.judge_compact(b) {
+                    break Some(e);
+                }
+                // A judgement that asks for more sets `need` beyond `filled`; a good frame
+                // leaves it.
+                if filled >= self.need {
+                    return Status::Complete(self.take_frame(), pos);
+                }
+            }
+        };
+        // The input is taken in: at the end of a burst, what is left is reported.
+        match error.or_else(|| if at_end { self.flush_rest() } else { None }) {
+            Some(e) => Status::Complete(Event::Error(e), pos),
+            None => Status::Partial,
+        }
+    }
+
+    /// The compact loop before the seventeenth flash round (held bytes hunted as a slice, then
+    /// the rest moved), kept for `compact_is_compact_before`. [`Decoder::feed`] on the compact path, and [`Decoder::flush`] (`at_end`): one byte per turn, stored and summed, judged
     /// when it is the byte `need` asks for, so that a judgement always sees exactly the bytes it
     /// asks for (no second sum of the frame, no whole-buffer judgement after a resync). Bytes a
     /// bad frame or a frame handed out leaves to search are held in place: `buf[filled..]` up to
@@ -739,7 +852,8 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
     /// the length, socket and parameter in one step when all four are at hand; a bad length is
     /// judged here with its two bytes alone, and the two after it are hunted as held bytes or
     /// from the input: the same events.
-    fn compact(&mut self, input: &[u8], at_end: bool) -> Status<Event<'_>> {
+    #[cfg(test)]
+    fn compact_before(&mut self, input: &[u8], at_end: bool) -> Status<Event<'_>> {
         let mut pos = 0usize;
         let error = loop {
             let rest = input.get(pos..).unwrap_or(&[]);
@@ -2107,6 +2221,91 @@ mod tests {
         Ok(())
     }
 
+    /// One call of `compact_before` (the compact loop before the seventeenth flash round), owned.
+    fn before_feed<const N: usize>(
+        d: &mut Decoder<N, false>,
+        input: &[u8],
+        at_end: bool,
+    ) -> Option<(Owned, usize)> {
+        match d.compact_before(input, at_end) {
+            Status::Complete(e, used) => Some((own(e), used)),
+            Status::Partial => None,
+        }
+    }
+
+    /// Feeds the same chunks to the compact decoder and to `compact_before`, the loop the
+    /// seventeenth flash round replaced (the hunt of held bytes as a slice, its own choice of
+    /// source, the rest then moved): every call the same event and bytes consumed, every flush
+    /// the same event, and after every call and action the same counters and `is_mid_frame`.
+    /// After each event and each chunk taken in, `acts` picks (in turn): 0 nothing, 1 `reset`,
+    /// 2 a flush to the end, 3 one flush then `reset`, so that a reset also meets every state a
+    /// call can leave (what `reset` counts reads the held bytes' marks).
+    fn compact_is_compact_before_on<const N: usize>(
+        direction: Direction,
+        stream: &[u8],
+        sizes: &[usize],
+        acts: &[u8],
+    ) -> Result<(), TestCaseError> {
+        let mut new = Decoder::<N, false>::new(direction);
+        let mut old = Decoder::<N, false>::new(direction);
+        let mut k = 0usize;
+        let mut act = |new: &mut Decoder<N, false>,
+                       old: &mut Decoder<N, false>|
+         -> Result<(), TestCaseError> {
+            let a = acts[k % acts.len()];
+            k += 1;
+            if a >= 2 {
+                loop {
+                    let got = new.flush().map(own);
+                    prop_assert_eq!(&got, &before_feed(old, &[], true).map(|(e, _)| e));
+                    if got.is_none() || a == 3 {
+                        break;
+                    }
+                }
+            }
+            if a == 1 || a == 3 {
+                new.reset();
+                old.reset();
+            }
+            prop_assert_eq!(new.counters(), old.counters());
+            prop_assert_eq!(new.is_mid_frame(), old.is_mid_frame());
+            Ok(())
+        };
+        let mut at = 0usize;
+        let mut i = 0usize;
+        loop {
+            let n = sizes[i % sizes.len()].min(stream.len() - at);
+            i += 1;
+            let mut input = &stream[at..at + n];
+            at += n;
+            loop {
+                let got = own_feed(&mut new, input);
+                prop_assert_eq!(&got, &before_feed(&mut old, input, false), "chunk {}", i);
+                prop_assert_eq!(new.counters(), old.counters());
+                prop_assert_eq!(new.is_mid_frame(), old.is_mid_frame());
+                match got {
+                    Some((_, used)) => input = &input[used..],
+                    None => break,
+                }
+                act(&mut new, &mut old)?;
+            }
+            act(&mut new, &mut old)?;
+            if at == stream.len() {
+                break;
+            }
+        }
+        loop {
+            let got = new.flush().map(own);
+            prop_assert_eq!(&got, &before_feed(&mut old, &[], true).map(|(e, _)| e));
+            if got.is_none() {
+                break;
+            }
+        }
+        prop_assert_eq!(new.counters(), old.counters());
+        prop_assert_eq!(new.is_mid_frame(), old.is_mid_frame());
+        Ok(())
+    }
+
     proptest! {
         #[test]
         fn round_trip_any_socket_and_payload(
@@ -2202,6 +2401,23 @@ mod tests {
             let stream: Vec<u8> = pieces.iter().flat_map(|p| piece_bytes(direction, p)).collect();
             compact_is_the_old_compact_on::<32>(direction, &stream, &steps)?;
             compact_is_the_old_compact_on::<1100>(direction, &stream, &steps)?;
+        }
+
+        /// The compact loop of the seventeenth flash round (one fetch for the hunt and the
+        /// frame) against the one it replaced, with resets and flushes anywhere.
+        #[test]
+        fn compact_is_compact_before(
+            pieces in proptest::collection::vec(piece_strategy(), 0..12),
+            to_host in any::<bool>(),
+            sizes in proptest::collection::vec(0usize..70, 1..6),
+            acts in proptest::collection::vec(0u8..4, 1..8),
+        ) {
+            let direction = if to_host { Direction::ToHost } else { Direction::ToModule };
+            let stream: Vec<u8> = pieces.iter().flat_map(|p| piece_bytes(direction, p)).collect();
+            // Sizes all 0 would never end: the whole stream at once then.
+            let sizes = if sizes.iter().all(|&n| n == 0) { vec![stream.len()] } else { sizes };
+            compact_is_compact_before_on::<32>(direction, &stream, &sizes, &acts)?;
+            compact_is_compact_before_on::<1100>(direction, &stream, &sizes, &acts)?;
         }
 
         /// The same with long frames (past a lane block) cut into long and short chunks.
