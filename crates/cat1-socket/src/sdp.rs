@@ -787,7 +787,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                     // least one byte).
                     let again = usize::from(b == h0);
                     self.matched = again;
-                    self.note_garbage(matched.wrapping_add(1).wrapping_sub(again));
+                    self.count_garbage(matched.wrapping_add(1).wrapping_sub(again));
                     continue;
                 }
                 self.matched = matched.wrapping_add(1);
@@ -997,6 +997,12 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
     // Not inlined: a resync and the hunt both count garbage (off the paths good frames take).
     #[inline(never)]
     fn note_garbage(&mut self, bytes: usize) {
+        self.count_garbage(bytes);
+    }
+
+    /// [`Decoder::note_garbage`] in line: the compact loop's one call of it.
+    #[inline(always)]
+    fn count_garbage(&mut self, bytes: usize) {
         self.skipped = self.skipped.saturating_add(bytes);
         self.counters.garbage_bytes = self
             .counters
