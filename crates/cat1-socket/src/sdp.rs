@@ -747,21 +747,15 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
         let [h0, h1, h2] = header_of(self.to_module);
         let mut pos = 0usize;
         let error = loop {
-            let filled = self.filled;
-            // A held byte is in place already; one from the input is stored at `filled` (while
-            // hunting too: harmless, the bytes past the held ones are free, and past `N` it is
-            // not stored). One byte per turn keeps the loop's exits data-dependent, so LLVM does
-            // not turn the store into a `memcpy` call.
-            let byte = if filled < self.leftover_from {
-                self.buf.get(filled).copied()
+            // The next byte, at `filled` among the bytes held, or the input's.
+            let at = self.filled;
+            let byte = if at < self.leftover_from {
+                self.buf.get(at).copied()
             } else {
                 // The bytes held are all taken: none from here (a stale end would make a
                 // `filled` that wraps while hunting read old bytes again).
                 self.leftover_from = 0;
                 let b = input.get(pos).copied();
-                if let (Some(d), Some(b)) = (self.buf.get_mut(filled), b) {
-                    *d = b;
-                }
                 // Within `input` (the end is not used when `b` is `None`): no overflow.
                 pos = pos.wrapping_add(1);
                 b
@@ -772,7 +766,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
             // While collecting `filled < need <= N` (a judgement that asks for more sets `need`
             // beyond `filled`); while hunting it may run on and wrap, read against the held end
             // alone, which is 0 by then: a plain add.
-            let filled = filled.wrapping_add(1);
+            let filled = at.wrapping_add(1);
             self.filled = filled;
             let matched = self.matched;
             if matched < 3 {
@@ -822,16 +816,25 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                         break Some(DecodeError::Garbage { bytes });
                     }
                 }
-            } else if filled < self.need {
-                self.sum = self.sum.wrapping_add(b);
             } else {
-                if let Some(e) = self.judge_compact(b) {
-                    break Some(e);
+                // A held byte is stored on itself, one from the input in its place: one store
+                // for both (a test for the held ones costs more). One byte per turn keeps the
+                // loop's exits data-dependent, so LLVM does not turn the store into a `memcpy`
+                // call.
+                if let Some(d) = self.buf.get_mut(at) {
+                    *d = b;
                 }
-                // A judgement that asks for more sets `need` beyond `filled`; a good frame
-                // leaves it.
-                if filled >= self.need {
-                    return Status::Complete(self.take_frame(), pos);
+                if filled < self.need {
+                    self.sum = self.sum.wrapping_add(b);
+                } else {
+                    if let Some(e) = self.judge_compact(b) {
+                        break Some(e);
+                    }
+                    // A judgement that asks for more sets `need` beyond `filled`; a good frame
+                    // leaves it.
+                    if filled >= self.need {
+                        return Status::Complete(self.take_frame(), pos);
+                    }
                 }
             }
         };
