@@ -752,9 +752,6 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
             let byte = if at < self.leftover_from {
                 self.buf.get(at).copied()
             } else {
-                // The bytes held are all taken: none from here (a stale end would make a
-                // `filled` that wraps while hunting read old bytes again).
-                self.leftover_from = 0;
                 let b = input.get(pos).copied();
                 // Within `input` (the end is not used when `b` is `None`): no overflow.
                 pos = pos.wrapping_add(1);
@@ -770,6 +767,11 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
             self.filled = filled;
             let matched = self.matched;
             if matched < 3 {
+                // The last byte held hunted: none from here (an end left would make a `filled`
+                // that wraps while hunting read old bytes again).
+                if filled == self.leftover_from {
+                    self.leftover_from = 0;
+                }
                 let expected = match matched {
                     0 => h0,
                     1 => h1,
