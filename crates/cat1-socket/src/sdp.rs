@@ -1173,7 +1173,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
         };
         let data = self.buf.get(4..frame_end.wrapping_sub(1)).unwrap_or(&[]);
         let payload = if param & PARAM_STATUS != 0 {
-            Payload::Status(StatusCode::from_byte(data.first().copied().unwrap_or(0)))
+            Payload::Status(StatusCode::from_byte(self.buf.get(4).copied().unwrap_or(0)))
         } else {
             Payload::Data(data)
         };
