@@ -744,7 +744,14 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
     /// in one step when all four are at hand; a bad length is judged here with its two bytes
     /// alone, and the two after it are hunted as held bytes or from the input: the same events.
     fn compact(&mut self, input: &[u8], at_end: bool) -> Status<Event<'_>> {
-        let [h0, h1, h2] = header_of(self.to_module);
+        // The last header byte is the first's complement in both directions (`55 FD AA`,
+        // `AA FD 55`): one byte held for the two, the other computed (12 bytes less).
+        const {
+            let ([a0, _, a2], [b0, _, b2]) = (header_of(true), header_of(false));
+            assert!(a2 == !a0 && b2 == !b0);
+        }
+        let [h0, h1, _] = header_of(self.to_module);
+        let h2 = !h0;
         let mut pos = 0usize;
         let error = loop {
             // The next byte, at `filled` among the bytes held, or the input's.
