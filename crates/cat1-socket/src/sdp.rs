@@ -534,7 +534,15 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
 
     /// Whether bytes of an unfinished frame or header are held.
     pub const fn is_mid_frame(&self) -> bool {
-        self.matched > 0 || self.recheck || self.leftover_from != 0
+        // (Compact: bytes held are `buf[filled..leftover_from]`; an end at or below `filled`
+        // marks none, the hunt forgetting it at its next byte.)
+        self.matched > 0
+            || self.recheck
+            || if FAST {
+                self.leftover_from != 0
+            } else {
+                self.leftover_from > self.filled
+            }
     }
 
     /// Forgets any partial frame (not counted: use [`Decoder::flush`] to have it reported).
@@ -774,9 +782,9 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
             self.filled = filled;
             let matched = self.matched;
             if matched < 3 {
-                // The last byte held hunted: none from here (an end left would make a `filled`
-                // that wraps while hunting read old bytes again).
-                if filled == self.leftover_from {
+                // The last byte held hunted, or an end left at a frame's: none from here (an
+                // end left would make a `filled` that wraps while hunting read old bytes again).
+                if filled >= self.leftover_from {
                     self.leftover_from = 0;
                 }
                 let expected = match matched {
@@ -951,6 +959,10 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                     // A judgement that asks for more sets `need` beyond `filled`; a good frame
                     // leaves it.
                     if filled >= self.need {
+                        // (`take_frame` forgot an end at `filled` then.)
+                        if self.leftover_from <= self.filled {
+                            self.leftover_from = 0;
+                        }
                         return Status::Complete(self.take_frame(), pos);
                     }
                 }
@@ -1163,10 +1175,8 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
         self.counters.frames = self.counters.frames.saturating_add(1);
         self.matched = 0;
         if !FAST {
-            // Compact: `filled == frame_end`; bytes held behind the frame are hunted from there.
-            if self.leftover_from <= frame_end {
-                self.leftover_from = 0;
-            }
+            // Compact: `filled == frame_end`; bytes held behind the frame are hunted from there
+            // (an end at `filled` marks none: the hunt forgets it at its next byte).
         } else if self.filled > frame_end {
             self.leftover_from = frame_end;
         } else {
@@ -1385,6 +1395,7 @@ mod tests {
         garbage_a_resync_finds_is_reported_before_more_bytes_are_taken,
         garbage_a_resync_finds_in_a_bad_frame_is_reported_first,
         flush_reports_a_truncated_frame_and_recovers_what_it_hid,
+        a_frame_that_ends_the_bytes_held_is_followed_by_the_inputs,
         frames_longer_than_a_lane_block_decode_in_any_chunking,
         a_mid_frame_chunk_longer_than_a_lane_block_is_summed_right,
         a_whole_frame_longer_than_a_lane_block_is_judged_by_its_true_sum,
@@ -1660,6 +1671,33 @@ mod tests {
         assert_eq!(dec.counters().truncated, 1);
         assert!(!dec.is_mid_frame());
         assert_eq!(dec.flush(), None);
+    }
+
+    fn a_frame_that_ends_the_bytes_held_is_followed_by_the_inputs<const F: bool>() {
+        // A fake header claiming 20 bytes, then a whole real frame, then silence: the frame
+        // found again ends where the bytes held end. The next frame comes from the input, in
+        // any chunks (the compact path's end of the bytes held must not outlive them).
+        for chunk in [1, 2, 9] {
+            let mut input = vec![0x55, 0xFD, 0xAA, 0x00, 0x16, 0x62, 0x00];
+            input.extend_from_slice(&EX_TO_MODULE);
+            let mut dec = Decoder::<32, F>::new(Direction::ToModule);
+            assert!(decode_chunked(&mut dec, &input, 5).is_empty());
+            assert_eq!(flush_all(&mut dec).len(), 3);
+            assert!(!dec.is_mid_frame());
+            let mut second = vec![0x13];
+            second.extend_from_slice(&EX_TO_MODULE);
+            assert_eq!(
+                decode_chunked(&mut dec, &second, chunk),
+                [
+                    Owned::Error(DecodeError::Garbage { bytes: 1 }),
+                    Owned::Data(SocketId::A, vec![0xCC])
+                ],
+                "chunk {chunk}"
+            );
+            assert!(!dec.is_mid_frame());
+            assert_eq!(dec.counters().frames, 2);
+            assert_eq!(dec.counters().garbage_bytes, 5);
+        }
     }
 
     fn frames_longer_than_a_lane_block_decode_in_any_chunking<const F: bool>() {
