@@ -1190,7 +1190,10 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
         };
         let data = self.buf.get(4..frame_end.wrapping_sub(1)).unwrap_or(&[]);
         let payload = if param & PARAM_STATUS != 0 {
-            Payload::Status(StatusCode::from_byte(self.buf.get(4).copied().unwrap_or(0)))
+            // (Compact: a judged status frame's one byte of data, read where it is: 4 bytes
+            // less.)
+            let code = if FAST { data.first() } else { self.buf.get(4) };
+            Payload::Status(StatusCode::from_byte(code.copied().unwrap_or(0)))
         } else {
             Payload::Data(data)
         };
