@@ -444,22 +444,23 @@ pub struct Counters {
 ///
 /// `FAST` (default `true`) selects the paths of the design above, for speed (issue 4). `false`
 /// selects a compact path for a firmware that counts flash rather than cycles (cat1-client's
-/// `sdp::Receiver`): the same protocol rules, events and counters (the header search, parameter
-/// test, hand-out and counts are shared; a proptest and the fuzz target compare the events of the
+/// `sdp::Receiver`): the same protocol rules, events and counters (the parameter test, hand-out
+/// and counts are shared, the header search follows the same rule a byte per turn; a proptest and the fuzz target compare the events of the
 /// two on any input in any chunks; only the bytes one call consumes may differ, as a bad length is
 /// judged from its own two bytes, and with them the counters and [`Decoder::is_mid_frame`]
 /// between the calls that take one chunk: right after a bad length the compact path has not yet
 /// seen the two bytes behind it, nor counted the garbage among the bytes a bad frame leaves; once
-/// a chunk is taken in, `Partial`, they agree), but the bytes of a frame are stored one per turn
-/// of the decoding loop and summed as they go, with no whole-frame step, no copies four bytes at
+/// a chunk is taken in, `Partial`, they agree), but every byte takes one turn of the decoding
+/// loop, a header byte matched or a frame's byte stored and summed, with no whole-frame step, no copies four bytes at
 /// a time and no short path in [`Decoder::feed`]; the bytes a bad frame or a frame handed out
-/// leaves to search are held in place and taken one per turn as if they came again, so that the
+/// leaves to search are held in place and taken one per turn as if they came again (hunted, or
+/// a frame's found among them, moved to the front once), so that the
 /// judgement, a call of its own, always sees exactly the byte it asked for (the length at the
 /// second byte, socket and parameter at the fourth, the checksum at the last). Measured on a
 /// Cortex-M4 (`benches/README.md`, "Flash, RAM and stack", and `benches/results/machines.md`):
-/// 772 bytes less code in the complete client; encode plus decode of a 1,024-byte payload 83.6 /
-/// 33.5 / 31.0 / 30.2 instructions per byte fed 1 / 16 / 64 / all at once, against 36.8 / 8.4 /
-/// 6.0 / 3.9 on the fast path, and a whole one-byte frame 584 against 334: still a small share of
+/// 844 bytes less code in the complete client; encode plus decode of a 1,024-byte payload 76.5 /
+/// 32.1 / 29.9 / 29.2 instructions per byte fed 1 / 16 / 64 / all at once, against 36.8 / 8.4 /
+/// 6.0 / 3.9 on the fast path, and a whole one-byte frame 579 against 334: still a small share of
 /// the 870 to 1,800 cycles between two bytes at 921,600 baud.
 ///
 /// A new decoder for [`Direction::ToHost`] is all zero bytes (the header is derived from
@@ -472,7 +473,8 @@ pub struct Counters {
 // to 124 bytes in, byte fields up to 31), the buffer last.
 #[repr(C)]
 pub struct Decoder<const N: usize, const FAST: bool = true> {
-    /// Bytes of `buf` in use.
+    /// Bytes of `buf` in use. (Compact: the position of the next byte; while hunting it walks
+    /// the bytes held, then runs on over the input's, unread.)
     filled: usize,
     /// While collecting (and not `recheck`): the bytes of `buf` needed before the next judgement
     /// (2 for the length, 4 for socket and parameter, then the whole frame; 0 after a resync,
@@ -485,7 +487,7 @@ pub struct Decoder<const N: usize, const FAST: bool = true> {
     /// A frame was handed out and bytes behind it in `buf`, from this index, must be searched
     /// (0: none; a frame ends at 6 or later). An index, not an `Option`: smaller tests.
     /// (Compact: the end of the bytes held, `buf[filled..leftover_from]`, to be searched or taken
-    /// before new input; 0: none.)
+    /// before new input; none when at or below `filled`, 0 once the hunt passes it.)
     leftover_from: usize,
     /// The low 8 bits of the sum of `buf[..filled]` (compact: of the bytes from the socket byte
     /// on, once the length is judged).
@@ -1701,6 +1703,31 @@ mod tests {
             assert_eq!(dec.counters().frames, 2);
             assert_eq!(dec.counters().garbage_bytes, 5);
         }
+    }
+
+    #[test]
+    fn a_compact_hunt_that_wraps_reads_no_old_bytes() {
+        // The compact path's `filled` runs on while hunting the input; after a frame that ended
+        // the bytes held, the held end must not outlive the hunt, or a `filled` that wraps (after
+        // 2^16 bytes of garbage on a 16-bit target) would take old bytes for held ones. The run
+        // of garbage is stood for by setting `filled` to the last position.
+        let mut input = vec![0x55, 0xFD, 0xAA, 0x00, 0x16, 0x62, 0x00];
+        input.extend_from_slice(&EX_TO_MODULE);
+        let mut dec = Decoder::<32, false>::new(Direction::ToModule);
+        assert!(decode_chunked(&mut dec, &input, 5).is_empty());
+        assert_eq!(flush_all(&mut dec).len(), 3);
+        assert!(decode_chunked(&mut dec, &[0x13], 1).is_empty());
+        dec.filled = usize::MAX;
+        let mut second = vec![0x13, 0x13];
+        second.extend_from_slice(&EX_TO_MODULE);
+        assert_eq!(
+            decode_chunked(&mut dec, &second, 1),
+            [
+                Owned::Error(DecodeError::Garbage { bytes: 3 }),
+                Owned::Data(SocketId::A, vec![0xCC])
+            ]
+        );
+        assert!(!dec.is_mid_frame());
     }
 
     fn frames_longer_than_a_lane_block_decode_in_any_chunking<const F: bool>() {
