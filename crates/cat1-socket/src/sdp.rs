@@ -444,24 +444,24 @@ pub struct Counters {
 ///
 /// `FAST` (default `true`) selects the paths of the design above, for speed (issue 4). `false`
 /// selects a compact path for a firmware that counts flash rather than cycles (cat1-client's
-/// `sdp::Receiver`): the same protocol rules, events and counters (the parameter test, hand-out
-/// and counts are shared, the header search follows the same rule a byte per turn; a proptest and the fuzz target compare the events of the
-/// two on any input in any chunks; only the bytes one call consumes may differ, as a bad length is
-/// judged from its own two bytes, and with them the counters and [`Decoder::is_mid_frame`]
-/// between the calls that take one chunk: right after a bad length the compact path has not yet
-/// seen the two bytes behind it, nor counted the garbage among the bytes a bad frame leaves; once
-/// a chunk is taken in, `Partial`, they agree), but every byte takes one turn of the decoding
-/// loop, a header byte matched or a frame's byte stored and summed, with no whole-frame step, no copies four bytes at
-/// a time and no short path in [`Decoder::feed`]; the bytes a bad frame or a frame handed out
-/// leaves to search are held in place and taken one per turn as if they came again (hunted, or
-/// a frame's found among them, moved to the front once), so that the
-/// judgement, a call of its own, always sees exactly the byte it asked for (the length at the
-/// second byte, socket and parameter at the fourth, the checksum at the last). Measured on a
-/// Cortex-M4 (`benches/README.md`, "Flash, RAM and stack", and `benches/results/machines.md`):
-/// 844 bytes less code in the complete client; encode plus decode of a 1,024-byte payload 76.5 /
-/// 32.1 / 29.9 / 29.2 instructions per byte fed 1 / 16 / 64 / all at once, against 36.8 / 8.4 /
-/// 6.0 / 3.9 on the fast path, and a whole one-byte frame 579 against 334: still a small share of
-/// the 870 to 1,800 cycles between two bytes at 921,600 baud.
+/// `sdp::Receiver`): the same protocol rules, events and counters (the parameter test, hand-out and
+/// counts are shared, the header search follows the same rule a byte per turn; a proptest and the
+/// fuzz target compare the events of the two on any input in any chunks; only the bytes one call
+/// consumes may differ, as a bad length is judged from its own two bytes, and with them the
+/// counters and [`Decoder::is_mid_frame`] between the calls that take one chunk: right after a bad
+/// length the compact path has not yet seen the two bytes behind it, nor counted the garbage among
+/// the bytes a bad frame leaves; once a chunk is taken in, `Partial`, they agree), but every byte
+/// takes one turn of the decoding loop, a header byte matched or a frame's byte stored and summed,
+/// with no whole-frame step, no copies four bytes at a time and no short path in [`Decoder::feed`];
+/// the bytes a bad frame or a frame handed out leaves to search are held in place and taken one per
+/// turn as if they came again (hunted, or a frame's found among them, moved to the front once), so
+/// that the judgement, a call of its own, always sees exactly the byte it asked for (the length at
+/// the second byte, socket and parameter at the fourth, the checksum at the last). Measured on a
+/// Cortex-M4 (`benches/README.md`, "Flash, RAM and stack", and `benches/results/machines.md`): 844
+/// bytes less code in the complete client; encode plus decode of a 1,024-byte payload 76.5 / 32.1 /
+/// 29.9 / 29.2 instructions per byte fed 1 / 16 / 64 / all at once, against 36.8 / 8.4 / 6.0 / 3.9
+/// on the fast path, and a whole one-byte frame 579 against 334: still a small share of the 870 to
+/// 1,800 cycles between two bytes at 921,600 baud.
 ///
 /// A new decoder for [`Direction::ToHost`] is all zero bytes (the header is derived from
 /// `to_module`, and `need` is only read while collecting, which finding a header starts by setting
@@ -745,12 +745,13 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
     /// frame's byte stored and summed, judged when it is the byte `need` asks for, so that a
     /// judgement always sees exactly the bytes it asks for (no second sum of the frame, no
     /// whole-buffer judgement after a resync). Bytes a bad frame or a frame handed out leaves to
-    /// search are held in place: `buf[filled..]` up to `leftover_from` (0: none), taken before the
-    /// input, as if they came again ([`Decoder::resync`] only marks them). `filled` is the
+    /// search are held in place: `buf[filled..]` up to `leftover_from` (none when at or below
+    /// `filled`), taken before the input, as if they came again ([`Decoder::resync`] only marks
+    /// them). `filled` is the
     /// position of the next byte in every state: while hunting it walks the bytes held (and then
     /// runs on, unread, over the input's), so one fetch serves the hunt and the frame (the
     /// seventeenth flash round: the hunt as a slice loop of its own, with its own choice of
-    /// source, cost about 100 bytes more). The fast path takes the length, socket and parameter
+    /// source, cost 52 bytes more). The fast path takes the length, socket and parameter
     /// in one step when all four are at hand; a bad length is judged here with its two bytes
     /// alone, and the two after it are hunted as held bytes or from the input: the same events.
     fn compact(&mut self, input: &[u8], at_end: bool) -> Status<Event<'_>> {
@@ -785,7 +786,8 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
             let matched = self.matched;
             if matched < 3 {
                 // The last byte held hunted, or an end left at a frame's: none from here (an
-                // end left would make a `filled` that wraps while hunting read old bytes again).
+                // end left would make a `filled` that wraps while hunting read old bytes again:
+                // `a_compact_hunt_that_wraps_reads_no_old_bytes`).
                 if filled >= self.leftover_from {
                     self.leftover_from = 0;
                 }
@@ -852,119 +854,6 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                     // A judgement that asks for more sets `need` beyond `filled`; a good frame
                     // leaves it.
                     if filled >= self.need {
-                        return Status::Complete(self.take_frame(), pos);
-                    }
-                }
-            }
-        };
-        // The input is taken in: at the end of a burst, what is left is reported.
-        match error.or_else(|| if at_end { self.flush_rest() } else { None }) {
-            Some(e) => Status::Complete(Event::Error(e), pos),
-            None => Status::Partial,
-        }
-    }
-
-    /// The compact loop before the seventeenth flash round (held bytes hunted as a slice, then
-    /// the rest moved), kept for `compact_is_compact_before`. [`Decoder::feed`] on the compact path, and [`Decoder::flush`] (`at_end`): one byte per turn, stored and summed, judged
-    /// when it is the byte `need` asks for, so that a judgement always sees exactly the bytes it
-    /// asks for (no second sum of the frame, no whole-buffer judgement after a resync). Bytes a
-    /// bad frame or a frame handed out leaves to search are held in place: `buf[filled..]` up to
-    /// `leftover_from` (0: none), searched for a header and then taken one per turn before the
-    /// input, as if they came again ([`Decoder::resync`] only marks them). The fast path takes
-    /// the length, socket and parameter in one step when all four are at hand; a bad length is
-    /// judged here with its two bytes alone, and the two after it are hunted as held bytes or
-    /// from the input: the same events.
-    #[cfg(test)]
-    fn compact_before(&mut self, input: &[u8], at_end: bool) -> Status<Event<'_>> {
-        let mut pos = 0usize;
-        let error = loop {
-            let rest = input.get(pos..).unwrap_or(&[]);
-            let filled = self.filled;
-            let held = self.leftover_from;
-            if self.matched < 3 {
-                // Held bytes first: hunting them, `filled` is where they start.
-                let (src, from_held) = match self.buf.get(filled..held) {
-                    Some(bytes) if !bytes.is_empty() => (bytes, true),
-                    _ => (rest, false),
-                };
-                if src.is_empty() {
-                    break None;
-                }
-                let (matched, used) = hunt(self.to_module, self.matched, src);
-                let skipped = garbage(self.matched, used, matched);
-                self.matched = matched;
-                if skipped > 0 {
-                    self.note_garbage(skipped);
-                }
-                if from_held {
-                    // What follows a header found among them goes to the front (nothing when
-                    // none was: the hunt took them all), a byte at a time, storing only where
-                    // the byte differs: LLVM does not turn this loop into a `memmove` call
-                    // (`copy_within` would link `memmove`, 1.5 KB of flash, for this rare path
-                    // alone). Indices within `buf[..held]`: plain adds, no overflow.
-                    let start = filled.wrapping_add(used);
-                    let mut moved = 0usize;
-                    while let Some(&b) = self
-                        .buf
-                        .get(moved.wrapping_add(start))
-                        .filter(|_| moved.wrapping_add(start) < held)
-                    {
-                        if let Some(d) = self.buf.get_mut(moved) {
-                            if *d != b {
-                                *d = b;
-                            }
-                        }
-                        moved = moved.wrapping_add(1);
-                    }
-                    self.leftover_from = moved;
-                } else {
-                    // Positions stay within `input`: plain adds, no overflow.
-                    pos = pos.wrapping_add(used);
-                }
-                // (`sum` is restarted by the judgement of the length.)
-                if matched == 3 {
-                    self.filled = 0;
-                    self.need = 2;
-                    // Garbage skipped before this header is reported first: only a header
-                    // found ends a run of it (`flush` reports the rest).
-                    if self.skipped > 0 {
-                        let bytes = core::mem::take(&mut self.skipped);
-                        break Some(DecodeError::Garbage { bytes });
-                    }
-                }
-            } else {
-                // A held byte is in place already; one from the input is stored. One byte per
-                // turn keeps the loop's exits data-dependent, so LLVM does not turn the store
-                // into a `memcpy` call. `filled < need <= N` while collecting (a judgement
-                // that asks for more sets `need` beyond `filled`): no overflow.
-                let byte = if filled < held {
-                    self.buf.get(filled).copied()
-                } else {
-                    let b = rest.first().copied();
-                    if let (Some(d), Some(b)) = (self.buf.get_mut(filled), b) {
-                        *d = b;
-                    }
-                    pos = pos.wrapping_add(1);
-                    b
-                };
-                let Some(b) = byte else {
-                    break None;
-                };
-                let filled = filled.wrapping_add(1);
-                self.filled = filled;
-                if filled < self.need {
-                    self.sum = self.sum.wrapping_add(b);
-                } else {
-                    if let Some(e) = self.judge_compact(b) {
-                        break Some(e);
-                    }
-                    // A judgement that asks for more sets `need` beyond `filled`; a good frame
-                    // leaves it.
-                    if filled >= self.need {
-                        // (`take_frame` forgot an end at `filled` then.)
-                        if self.leftover_from <= self.filled {
-                            self.leftover_from = 0;
-                        }
                         return Status::Complete(self.take_frame(), pos);
                     }
                 }
@@ -2307,13 +2196,124 @@ mod tests {
         Ok(())
     }
 
+    /// `Decoder::compact` as it was before the seventeenth flash round, kept for
+    /// `compact_is_compact_before`: the bytes held hunted as a slice in one turn (the hunt with its
+    /// own choice of source, the held bytes or the input's), what follows a header found among
+    /// them then moved to the front; a frame's bytes one per turn, a held one in place, judged when
+    /// it is the byte `need` asks for; the hand-out forgetting a held end at or below the frame's.
+    fn compact_before<'d, const N: usize>(
+        d: &'d mut Decoder<N, false>,
+        input: &[u8],
+        at_end: bool,
+    ) -> Status<Event<'d>> {
+        let mut pos = 0usize;
+        let error = loop {
+            let rest = input.get(pos..).unwrap_or(&[]);
+            let filled = d.filled;
+            let held = d.leftover_from;
+            if d.matched < 3 {
+                // Held bytes first: hunting them, `filled` is where they start.
+                let (src, from_held) = match d.buf.get(filled..held) {
+                    Some(bytes) if !bytes.is_empty() => (bytes, true),
+                    _ => (rest, false),
+                };
+                if src.is_empty() {
+                    break None;
+                }
+                let (matched, used) = hunt(d.to_module, d.matched, src);
+                let skipped = garbage(d.matched, used, matched);
+                d.matched = matched;
+                if skipped > 0 {
+                    d.note_garbage(skipped);
+                }
+                if from_held {
+                    // What follows a header found among them goes to the front (nothing when
+                    // none was: the hunt took them all), a byte at a time, storing only where
+                    // the byte differs: LLVM does not turn this loop into a `memmove` call
+                    // (`copy_within` would link `memmove`, 1.5 KB of flash, for this rare path
+                    // alone). Indices within `buf[..held]`: plain adds, no overflow.
+                    let start = filled.wrapping_add(used);
+                    let mut moved = 0usize;
+                    while let Some(&b) = d
+                        .buf
+                        .get(moved.wrapping_add(start))
+                        .filter(|_| moved.wrapping_add(start) < held)
+                    {
+                        if let Some(d) = d.buf.get_mut(moved) {
+                            if *d != b {
+                                *d = b;
+                            }
+                        }
+                        moved = moved.wrapping_add(1);
+                    }
+                    d.leftover_from = moved;
+                } else {
+                    // Positions stay within `input`: plain adds, no overflow.
+                    pos = pos.wrapping_add(used);
+                }
+                // (`sum` is restarted by the judgement of the length.)
+                if matched == 3 {
+                    d.filled = 0;
+                    d.need = 2;
+                    // Garbage skipped before this header is reported first: only a header
+                    // found ends a run of it (`flush` reports the rest).
+                    if d.skipped > 0 {
+                        let bytes = core::mem::take(&mut d.skipped);
+                        break Some(DecodeError::Garbage { bytes });
+                    }
+                }
+            } else {
+                // A held byte is in place already; one from the input is stored. One byte per
+                // turn keeps the loop's exits data-dependent, so LLVM does not turn the store
+                // into a `memcpy` call. `filled < need <= N` while collecting (a judgement
+                // that asks for more sets `need` beyond `filled`): no overflow.
+                let byte = if filled < held {
+                    d.buf.get(filled).copied()
+                } else {
+                    let b = rest.first().copied();
+                    if let (Some(d), Some(b)) = (d.buf.get_mut(filled), b) {
+                        *d = b;
+                    }
+                    pos = pos.wrapping_add(1);
+                    b
+                };
+                let Some(b) = byte else {
+                    break None;
+                };
+                let filled = filled.wrapping_add(1);
+                d.filled = filled;
+                if filled < d.need {
+                    d.sum = d.sum.wrapping_add(b);
+                } else {
+                    if let Some(e) = d.judge_compact(b) {
+                        break Some(e);
+                    }
+                    // A judgement that asks for more sets `need` beyond `filled`; a good frame
+                    // leaves it.
+                    if filled >= d.need {
+                        // (`take_frame` forgot an end at `filled` then.)
+                        if d.leftover_from <= d.filled {
+                            d.leftover_from = 0;
+                        }
+                        return Status::Complete(d.take_frame(), pos);
+                    }
+                }
+            }
+        };
+        // The input is taken in: at the end of a burst, what is left is reported.
+        match error.or_else(|| if at_end { d.flush_rest() } else { None }) {
+            Some(e) => Status::Complete(Event::Error(e), pos),
+            None => Status::Partial,
+        }
+    }
+
     /// One call of `compact_before` (the compact loop before the seventeenth flash round), owned.
     fn before_feed<const N: usize>(
         d: &mut Decoder<N, false>,
         input: &[u8],
         at_end: bool,
     ) -> Option<(Owned, usize)> {
-        match d.compact_before(input, at_end) {
+        match compact_before(d, input, at_end) {
             Status::Complete(e, used) => Some((own(e), used)),
             Status::Partial => None,
         }
