@@ -42,7 +42,7 @@ pub enum SocketEvent<'a> {
 /// `FAST` chooses cat1-socket's decoding path. By default (`false`) the compact one: on the MCU
 /// flash counts more than the receiver's speed (at 921,600 baud a byte arrives every 870 to
 /// 1,800 cycles of an 80 to 168 MHz Cortex-M4), so the receiver stores a frame's bytes one at a
-/// time for fewer bytes of code (772 less in the complete client, benches/README.md); `true` takes the fast paths (a
+/// time for fewer bytes of code (844 less in the complete client, benches/README.md); `true` takes the fast paths (a
 /// whole frame in one step, copies four bytes at a time), with their flash. The same frames and
 /// errors either way, and the same counters once the input is taken in; the figures of both are in `benches/README.md` ("Flash, RAM
 /// and stack", and the SDP rows of the machines).

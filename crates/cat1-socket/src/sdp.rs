@@ -444,23 +444,24 @@ pub struct Counters {
 ///
 /// `FAST` (default `true`) selects the paths of the design above, for speed (issue 4). `false`
 /// selects a compact path for a firmware that counts flash rather than cycles (cat1-client's
-/// `sdp::Receiver`): the same protocol rules, events and counters (the header search, parameter
-/// test, hand-out and counts are shared; a proptest and the fuzz target compare the events of the
-/// two on any input in any chunks; only the bytes one call consumes may differ, as a bad length is
-/// judged from its own two bytes, and with them the counters and [`Decoder::is_mid_frame`]
-/// between the calls that take one chunk: right after a bad length the compact path has not yet
-/// seen the two bytes behind it, nor counted the garbage among the bytes a bad frame leaves; once
-/// a chunk is taken in, `Partial`, they agree), but the bytes of a frame are stored one per turn
-/// of the decoding loop and summed as they go, with no whole-frame step, no copies four bytes at
-/// a time and no short path in [`Decoder::feed`]; the bytes a bad frame or a frame handed out
-/// leaves to search are held in place and taken one per turn as if they came again, so that the
-/// judgement, a call of its own, always sees exactly the byte it asked for (the length at the
-/// second byte, socket and parameter at the fourth, the checksum at the last). Measured on a
-/// Cortex-M4 (`benches/README.md`, "Flash, RAM and stack", and `benches/results/machines.md`):
-/// 772 bytes less code in the complete client; encode plus decode of a 1,024-byte payload 83.6 /
-/// 33.5 / 31.0 / 30.2 instructions per byte fed 1 / 16 / 64 / all at once, against 36.8 / 8.4 /
-/// 6.0 / 3.9 on the fast path, and a whole one-byte frame 584 against 334: still a small share of
-/// the 870 to 1,800 cycles between two bytes at 921,600 baud.
+/// `sdp::Receiver`): the same protocol rules, events and counters (the parameter test, hand-out and
+/// counts are shared, the header search follows the same rule a byte per turn; a proptest and the
+/// fuzz target compare the events of the two on any input in any chunks; only the bytes one call
+/// consumes may differ, as a bad length is judged from its own two bytes, and with them the
+/// counters and [`Decoder::is_mid_frame`] between the calls that take one chunk: right after a bad
+/// length the compact path has not yet seen the two bytes behind it, nor counted the garbage among
+/// the bytes a bad frame leaves; once a chunk is taken in, `Partial`, they agree), but every byte
+/// takes one turn of the decoding loop, a header byte matched or a frame's byte stored and summed,
+/// with no whole-frame step, no copies four bytes at a time and no short path in [`Decoder::feed`];
+/// the bytes a bad frame or a frame handed out leaves to search are held in place and taken one per
+/// turn as if they came again (hunted, or a frame's found among them, moved to the front once), so
+/// that the judgement, a call of its own, always sees exactly the byte it asked for (the length at
+/// the second byte, socket and parameter at the fourth, the checksum at the last). Measured on a
+/// Cortex-M4 (`benches/README.md`, "Flash, RAM and stack", and `benches/results/machines.md`): 844
+/// bytes less code in the complete client; encode plus decode of a 1,024-byte payload 76.5 / 32.1 /
+/// 29.9 / 29.2 instructions per byte fed 1 / 16 / 64 / all at once, against 36.8 / 8.4 / 6.0 / 3.9
+/// on the fast path, and a whole one-byte frame 579 against 334: still a small share of the 870 to
+/// 1,800 cycles between two bytes at 921,600 baud.
 ///
 /// A new decoder for [`Direction::ToHost`] is all zero bytes (the header is derived from
 /// `to_module`, and `need` is only read while collecting, which finding a header starts by setting
@@ -472,7 +473,8 @@ pub struct Counters {
 // to 124 bytes in, byte fields up to 31), the buffer last.
 #[repr(C)]
 pub struct Decoder<const N: usize, const FAST: bool = true> {
-    /// Bytes of `buf` in use.
+    /// Bytes of `buf` in use. (Compact: the position of the next byte; while hunting it walks
+    /// the bytes held, then runs on over the input's, unread.)
     filled: usize,
     /// While collecting (and not `recheck`): the bytes of `buf` needed before the next judgement
     /// (2 for the length, 4 for socket and parameter, then the whole frame; 0 after a resync,
@@ -485,7 +487,7 @@ pub struct Decoder<const N: usize, const FAST: bool = true> {
     /// A frame was handed out and bytes behind it in `buf`, from this index, must be searched
     /// (0: none; a frame ends at 6 or later). An index, not an `Option`: smaller tests.
     /// (Compact: the end of the bytes held, `buf[filled..leftover_from]`, to be searched or taken
-    /// before new input; 0: none.)
+    /// before new input; none when at or below `filled`, 0 once the hunt passes it.)
     leftover_from: usize,
     /// The low 8 bits of the sum of `buf[..filled]` (compact: of the bytes from the socket byte
     /// on, once the length is judged).
@@ -534,7 +536,15 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
 
     /// Whether bytes of an unfinished frame or header are held.
     pub const fn is_mid_frame(&self) -> bool {
-        self.matched > 0 || self.recheck || self.leftover_from != 0
+        // (Compact: bytes held are `buf[filled..leftover_from]`; an end at or below `filled`
+        // marks none, the hunt forgetting it at its next byte.)
+        self.matched > 0
+            || self.recheck
+            || if FAST {
+                self.leftover_from != 0
+            } else {
+                self.leftover_from > self.filled
+            }
     }
 
     /// Forgets any partial frame (not counted: use [`Decoder::flush`] to have it reported).
@@ -730,48 +740,84 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
         }
     }
 
-    /// [`Decoder::feed`] on the compact path, and [`Decoder::flush`] (`at_end`): one byte per turn, stored and summed, judged
-    /// when it is the byte `need` asks for, so that a judgement always sees exactly the bytes it
-    /// asks for (no second sum of the frame, no whole-buffer judgement after a resync). Bytes a
-    /// bad frame or a frame handed out leaves to search are held in place: `buf[filled..]` up to
-    /// `leftover_from` (0: none), searched for a header and then taken one per turn before the
-    /// input, as if they came again ([`Decoder::resync`] only marks them). The fast path takes
-    /// the length, socket and parameter in one step when all four are at hand; a bad length is
-    /// judged here with its two bytes alone, and the two after it are hunted as held bytes or
-    /// from the input: the same events.
+    /// [`Decoder::feed`] on the compact path, and [`Decoder::flush`] (`at_end`): one byte per
+    /// turn, from the bytes held or the input, whatever the state: a header byte matched, or a
+    /// frame's byte stored and summed, judged when it is the byte `need` asks for, so that a
+    /// judgement always sees exactly the bytes it asks for (no second sum of the frame, no
+    /// whole-buffer judgement after a resync). Bytes a bad frame or a frame handed out leaves to
+    /// search are held in place: `buf[filled..]` up to `leftover_from` (none when at or below
+    /// `filled`), taken before the input, as if they came again ([`Decoder::resync`] only marks
+    /// them). `filled` is the
+    /// position of the next byte in every state: while hunting it walks the bytes held (and then
+    /// runs on, unread, over the input's), so one fetch serves the hunt and the frame (the
+    /// seventeenth flash round: the hunt as a slice loop of its own, with its own choice of
+    /// source, cost 52 bytes more). The fast path takes the length, socket and parameter
+    /// in one step when all four are at hand; a bad length is judged here with its two bytes
+    /// alone, and the two after it are hunted as held bytes or from the input: the same events.
     fn compact(&mut self, input: &[u8], at_end: bool) -> Status<Event<'_>> {
+        // The last header byte is the first's complement in both directions (`55 FD AA`,
+        // `AA FD 55`): one byte held for the two, the other computed (12 bytes less).
+        const {
+            let ([a0, _, a2], [b0, _, b2]) = (header_of(true), header_of(false));
+            assert!(a2 == !a0 && b2 == !b0);
+        }
+        let [h0, h1, _] = header_of(self.to_module);
+        let h2 = !h0;
         let mut pos = 0usize;
         let error = loop {
-            let rest = input.get(pos..).unwrap_or(&[]);
-            let filled = self.filled;
-            let held = self.leftover_from;
-            if self.matched < 3 {
-                // Held bytes first: hunting them, `filled` is where they start.
-                let (src, from_held) = match self.buf.get(filled..held) {
-                    Some(bytes) if !bytes.is_empty() => (bytes, true),
-                    _ => (rest, false),
+            // The next byte, at `filled` among the bytes held, or the input's.
+            let at = self.filled;
+            let byte = if at < self.leftover_from {
+                self.buf.get(at).copied()
+            } else {
+                let b = input.get(pos).copied();
+                // Within `input` (the end is not used when `b` is `None`): no overflow.
+                pos = pos.wrapping_add(1);
+                b
+            };
+            let Some(b) = byte else {
+                break None;
+            };
+            // While collecting `filled < need <= N` (a judgement that asks for more sets `need`
+            // beyond `filled`); while hunting it may run on and wrap, read against the held end
+            // alone, which is 0 by then: a plain add.
+            let filled = at.wrapping_add(1);
+            self.filled = filled;
+            let matched = self.matched;
+            if matched < 3 {
+                // The last byte held hunted, or an end left at a frame's: none from here (an
+                // end left would make a `filled` that wraps while hunting read old bytes again:
+                // `a_compact_hunt_that_wraps_reads_no_old_bytes`).
+                if filled >= self.leftover_from {
+                    self.leftover_from = 0;
+                }
+                let expected = match matched {
+                    0 => h0,
+                    1 => h1,
+                    _ => h2,
                 };
-                if src.is_empty() {
-                    break None;
+                if b != expected {
+                    // The header's three bytes all differ, so a mismatch can only restart at
+                    // `b`; what was matched before and `b` itself, less that, is garbage (at
+                    // least one byte).
+                    let again = usize::from(b == h0);
+                    self.matched = again;
+                    self.count_garbage(matched.wrapping_add(1).wrapping_sub(again));
+                    continue;
                 }
-                let (matched, used) = hunt(self.to_module, self.matched, src);
-                let skipped = garbage(self.matched, used, matched);
-                self.matched = matched;
-                if skipped > 0 {
-                    self.note_garbage(skipped);
-                }
-                if from_held {
-                    // What follows a header found among them goes to the front (nothing when
-                    // none was: the hunt took them all), a byte at a time, storing only where
-                    // the byte differs: LLVM does not turn this loop into a `memmove` call
-                    // (`copy_within` would link `memmove`, 1.5 KB of flash, for this rare path
-                    // alone). Indices within `buf[..held]`: plain adds, no overflow.
-                    let start = filled.wrapping_add(used);
+                self.matched = matched.wrapping_add(1);
+                if matched == 2 {
+                    // A header: the bytes held after it go to the front (none when it came from
+                    // the input), a byte at a time, storing only where the byte differs: LLVM
+                    // does not turn this loop into a `memmove` call (`copy_within` would link
+                    // `memmove`, 1.5 KB of flash, for this rare path alone). Indices within
+                    // `buf[..held]`: plain adds, no overflow.
+                    let held = self.leftover_from;
                     let mut moved = 0usize;
                     while let Some(&b) = self
                         .buf
-                        .get(moved.wrapping_add(start))
-                        .filter(|_| moved.wrapping_add(start) < held)
+                        .get(moved.wrapping_add(filled))
+                        .filter(|_| moved.wrapping_add(filled) < held)
                     {
                         if let Some(d) = self.buf.get_mut(moved) {
                             if *d != b {
@@ -781,12 +827,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                         moved = moved.wrapping_add(1);
                     }
                     self.leftover_from = moved;
-                } else {
-                    // Positions stay within `input`: plain adds, no overflow.
-                    pos = pos.wrapping_add(used);
-                }
-                // (`sum` is restarted by the judgement of the length.)
-                if matched == 3 {
+                    // (`sum` is restarted by the judgement of the length.)
                     self.filled = 0;
                     self.need = 2;
                     // Garbage skipped before this header is reported first: only a header
@@ -797,25 +838,13 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                     }
                 }
             } else {
-                // A held byte is in place already; one from the input is stored. One byte per
-                // turn keeps the loop's exits data-dependent, so LLVM does not turn the store
-                // into a `memcpy` call. `filled < need <= N` while collecting (a judgement
-                // that asks for more sets `need` beyond `filled`): no overflow.
-                let byte = if filled < held {
-                    self.buf.get(filled).copied()
-                } else {
-                    let b = rest.first().copied();
-                    if let (Some(d), Some(b)) = (self.buf.get_mut(filled), b) {
-                        *d = b;
-                    }
-                    pos = pos.wrapping_add(1);
-                    b
-                };
-                let Some(b) = byte else {
-                    break None;
-                };
-                let filled = filled.wrapping_add(1);
-                self.filled = filled;
+                // A held byte is stored on itself, one from the input in its place: one store
+                // for both (a test for the held ones costs more). One byte per turn keeps the
+                // loop's exits data-dependent, so LLVM does not turn the store into a `memcpy`
+                // call.
+                if let Some(d) = self.buf.get_mut(at) {
+                    *d = b;
+                }
                 if filled < self.need {
                     self.sum = self.sum.wrapping_add(b);
                 } else {
@@ -883,6 +912,12 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
     // Not inlined: a resync and the hunt both count garbage (off the paths good frames take).
     #[inline(never)]
     fn note_garbage(&mut self, bytes: usize) {
+        self.count_garbage(bytes);
+    }
+
+    /// [`Decoder::note_garbage`] in line: the compact loop's one call of it.
+    #[inline(always)]
+    fn count_garbage(&mut self, bytes: usize) {
         self.skipped = self.skipped.saturating_add(bytes);
         self.counters.garbage_bytes = self
             .counters
@@ -1031,10 +1066,8 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
         self.counters.frames = self.counters.frames.saturating_add(1);
         self.matched = 0;
         if !FAST {
-            // Compact: `filled == frame_end`; bytes held behind the frame are hunted from there.
-            if self.leftover_from <= frame_end {
-                self.leftover_from = 0;
-            }
+            // Compact: `filled == frame_end`; bytes held behind the frame are hunted from there
+            // (an end at `filled` marks none: the hunt forgets it at its next byte).
         } else if self.filled > frame_end {
             self.leftover_from = frame_end;
         } else {
@@ -1048,7 +1081,10 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
         };
         let data = self.buf.get(4..frame_end.wrapping_sub(1)).unwrap_or(&[]);
         let payload = if param & PARAM_STATUS != 0 {
-            Payload::Status(StatusCode::from_byte(data.first().copied().unwrap_or(0)))
+            // (Compact: a judged status frame's one byte of data, read where it is: 4 bytes
+            // less.)
+            let code = if FAST { data.first() } else { self.buf.get(4) };
+            Payload::Status(StatusCode::from_byte(code.copied().unwrap_or(0)))
         } else {
             Payload::Data(data)
         };
@@ -1253,6 +1289,7 @@ mod tests {
         garbage_a_resync_finds_is_reported_before_more_bytes_are_taken,
         garbage_a_resync_finds_in_a_bad_frame_is_reported_first,
         flush_reports_a_truncated_frame_and_recovers_what_it_hid,
+        a_frame_that_ends_the_bytes_held_is_followed_by_the_inputs,
         frames_longer_than_a_lane_block_decode_in_any_chunking,
         a_mid_frame_chunk_longer_than_a_lane_block_is_summed_right,
         a_whole_frame_longer_than_a_lane_block_is_judged_by_its_true_sum,
@@ -1528,6 +1565,58 @@ mod tests {
         assert_eq!(dec.counters().truncated, 1);
         assert!(!dec.is_mid_frame());
         assert_eq!(dec.flush(), None);
+    }
+
+    fn a_frame_that_ends_the_bytes_held_is_followed_by_the_inputs<const F: bool>() {
+        // A fake header claiming 20 bytes, then a whole real frame, then silence: the frame
+        // found again ends where the bytes held end. The next frame comes from the input, in
+        // any chunks (the compact path's end of the bytes held must not outlive them).
+        for chunk in [1, 2, 9] {
+            let mut input = vec![0x55, 0xFD, 0xAA, 0x00, 0x16, 0x62, 0x00];
+            input.extend_from_slice(&EX_TO_MODULE);
+            let mut dec = Decoder::<32, F>::new(Direction::ToModule);
+            assert!(decode_chunked(&mut dec, &input, 5).is_empty());
+            assert_eq!(flush_all(&mut dec).len(), 3);
+            assert!(!dec.is_mid_frame());
+            let mut second = vec![0x13];
+            second.extend_from_slice(&EX_TO_MODULE);
+            assert_eq!(
+                decode_chunked(&mut dec, &second, chunk),
+                [
+                    Owned::Error(DecodeError::Garbage { bytes: 1 }),
+                    Owned::Data(SocketId::A, vec![0xCC])
+                ],
+                "chunk {chunk}"
+            );
+            assert!(!dec.is_mid_frame());
+            assert_eq!(dec.counters().frames, 2);
+            assert_eq!(dec.counters().garbage_bytes, 5);
+        }
+    }
+
+    #[test]
+    fn a_compact_hunt_that_wraps_reads_no_old_bytes() {
+        // The compact path's `filled` runs on while hunting the input; after a frame that ended
+        // the bytes held, the held end must not outlive the hunt, or a `filled` that wraps (after
+        // 2^16 bytes of garbage on a 16-bit target) would take old bytes for held ones. The run
+        // of garbage is stood for by setting `filled` to the last position.
+        let mut input = vec![0x55, 0xFD, 0xAA, 0x00, 0x16, 0x62, 0x00];
+        input.extend_from_slice(&EX_TO_MODULE);
+        let mut dec = Decoder::<32, false>::new(Direction::ToModule);
+        assert!(decode_chunked(&mut dec, &input, 5).is_empty());
+        assert_eq!(flush_all(&mut dec).len(), 3);
+        assert!(decode_chunked(&mut dec, &[0x13], 1).is_empty());
+        dec.filled = usize::MAX;
+        let mut second = vec![0x13, 0x13];
+        second.extend_from_slice(&EX_TO_MODULE);
+        assert_eq!(
+            decode_chunked(&mut dec, &second, 1),
+            [
+                Owned::Error(DecodeError::Garbage { bytes: 3 }),
+                Owned::Data(SocketId::A, vec![0xCC])
+            ]
+        );
+        assert!(!dec.is_mid_frame());
     }
 
     fn frames_longer_than_a_lane_block_decode_in_any_chunking<const F: bool>() {
@@ -2107,6 +2196,202 @@ mod tests {
         Ok(())
     }
 
+    /// `Decoder::compact` as it was before the seventeenth flash round, kept for
+    /// `compact_is_compact_before`: the bytes held hunted as a slice in one turn (the hunt with its
+    /// own choice of source, the held bytes or the input's), what follows a header found among
+    /// them then moved to the front; a frame's bytes one per turn, a held one in place, judged when
+    /// it is the byte `need` asks for; the hand-out forgetting a held end at or below the frame's.
+    fn compact_before<'d, const N: usize>(
+        d: &'d mut Decoder<N, false>,
+        input: &[u8],
+        at_end: bool,
+    ) -> Status<Event<'d>> {
+        let mut pos = 0usize;
+        let error = loop {
+            let rest = input.get(pos..).unwrap_or(&[]);
+            let filled = d.filled;
+            let held = d.leftover_from;
+            if d.matched < 3 {
+                // Held bytes first: hunting them, `filled` is where they start.
+                let (src, from_held) = match d.buf.get(filled..held) {
+                    Some(bytes) if !bytes.is_empty() => (bytes, true),
+                    _ => (rest, false),
+                };
+                if src.is_empty() {
+                    break None;
+                }
+                let (matched, used) = hunt(d.to_module, d.matched, src);
+                let skipped = garbage(d.matched, used, matched);
+                d.matched = matched;
+                if skipped > 0 {
+                    d.note_garbage(skipped);
+                }
+                if from_held {
+                    // What follows a header found among them goes to the front (nothing when
+                    // none was: the hunt took them all), a byte at a time, storing only where
+                    // the byte differs: LLVM does not turn this loop into a `memmove` call
+                    // (`copy_within` would link `memmove`, 1.5 KB of flash, for this rare path
+                    // alone). Indices within `buf[..held]`: plain adds, no overflow.
+                    let start = filled.wrapping_add(used);
+                    let mut moved = 0usize;
+                    while let Some(&b) = d
+                        .buf
+                        .get(moved.wrapping_add(start))
+                        .filter(|_| moved.wrapping_add(start) < held)
+                    {
+                        if let Some(d) = d.buf.get_mut(moved) {
+                            if *d != b {
+                                *d = b;
+                            }
+                        }
+                        moved = moved.wrapping_add(1);
+                    }
+                    d.leftover_from = moved;
+                } else {
+                    // Positions stay within `input`: plain adds, no overflow.
+                    pos = pos.wrapping_add(used);
+                }
+                // (`sum` is restarted by the judgement of the length.)
+                if matched == 3 {
+                    d.filled = 0;
+                    d.need = 2;
+                    // Garbage skipped before this header is reported first: only a header
+                    // found ends a run of it (`flush` reports the rest).
+                    if d.skipped > 0 {
+                        let bytes = core::mem::take(&mut d.skipped);
+                        break Some(DecodeError::Garbage { bytes });
+                    }
+                }
+            } else {
+                // A held byte is in place already; one from the input is stored. One byte per
+                // turn keeps the loop's exits data-dependent, so LLVM does not turn the store
+                // into a `memcpy` call. `filled < need <= N` while collecting (a judgement
+                // that asks for more sets `need` beyond `filled`): no overflow.
+                let byte = if filled < held {
+                    d.buf.get(filled).copied()
+                } else {
+                    let b = rest.first().copied();
+                    if let (Some(d), Some(b)) = (d.buf.get_mut(filled), b) {
+                        *d = b;
+                    }
+                    pos = pos.wrapping_add(1);
+                    b
+                };
+                let Some(b) = byte else {
+                    break None;
+                };
+                let filled = filled.wrapping_add(1);
+                d.filled = filled;
+                if filled < d.need {
+                    d.sum = d.sum.wrapping_add(b);
+                } else {
+                    if let Some(e) = d.judge_compact(b) {
+                        break Some(e);
+                    }
+                    // A judgement that asks for more sets `need` beyond `filled`; a good frame
+                    // leaves it.
+                    if filled >= d.need {
+                        // (`take_frame` forgot an end at `filled` then.)
+                        if d.leftover_from <= d.filled {
+                            d.leftover_from = 0;
+                        }
+                        return Status::Complete(d.take_frame(), pos);
+                    }
+                }
+            }
+        };
+        // The input is taken in: at the end of a burst, what is left is reported.
+        match error.or_else(|| if at_end { d.flush_rest() } else { None }) {
+            Some(e) => Status::Complete(Event::Error(e), pos),
+            None => Status::Partial,
+        }
+    }
+
+    /// One call of `compact_before` (the compact loop before the seventeenth flash round), owned.
+    fn before_feed<const N: usize>(
+        d: &mut Decoder<N, false>,
+        input: &[u8],
+        at_end: bool,
+    ) -> Option<(Owned, usize)> {
+        match compact_before(d, input, at_end) {
+            Status::Complete(e, used) => Some((own(e), used)),
+            Status::Partial => None,
+        }
+    }
+
+    /// Feeds the same chunks to the compact decoder and to `compact_before`, the loop the
+    /// seventeenth flash round replaced (the hunt of held bytes as a slice, its own choice of
+    /// source, the rest then moved): every call the same event and bytes consumed, every flush
+    /// the same event, and after every call and action the same counters and `is_mid_frame`.
+    /// After each event and each chunk taken in, `acts` picks (in turn): 0 nothing, 1 `reset`,
+    /// 2 a flush to the end, 3 one flush then `reset`, so that a reset also meets every state a
+    /// call can leave (what `reset` counts reads the held bytes' marks).
+    fn compact_is_compact_before_on<const N: usize>(
+        direction: Direction,
+        stream: &[u8],
+        sizes: &[usize],
+        acts: &[u8],
+    ) -> Result<(), TestCaseError> {
+        let mut new = Decoder::<N, false>::new(direction);
+        let mut old = Decoder::<N, false>::new(direction);
+        let mut k = 0usize;
+        let mut act = |new: &mut Decoder<N, false>,
+                       old: &mut Decoder<N, false>|
+         -> Result<(), TestCaseError> {
+            let a = acts[k % acts.len()];
+            k += 1;
+            if a >= 2 {
+                loop {
+                    let got = new.flush().map(own);
+                    prop_assert_eq!(&got, &before_feed(old, &[], true).map(|(e, _)| e));
+                    if got.is_none() || a == 3 {
+                        break;
+                    }
+                }
+            }
+            if a == 1 || a == 3 {
+                new.reset();
+                old.reset();
+            }
+            prop_assert_eq!(new.counters(), old.counters());
+            prop_assert_eq!(new.is_mid_frame(), old.is_mid_frame());
+            Ok(())
+        };
+        let mut at = 0usize;
+        let mut i = 0usize;
+        loop {
+            let n = sizes[i % sizes.len()].min(stream.len() - at);
+            i += 1;
+            let mut input = &stream[at..at + n];
+            at += n;
+            loop {
+                let got = own_feed(&mut new, input);
+                prop_assert_eq!(&got, &before_feed(&mut old, input, false), "chunk {}", i);
+                prop_assert_eq!(new.counters(), old.counters());
+                prop_assert_eq!(new.is_mid_frame(), old.is_mid_frame());
+                match got {
+                    Some((_, used)) => input = &input[used..],
+                    None => break,
+                }
+                act(&mut new, &mut old)?;
+            }
+            act(&mut new, &mut old)?;
+            if at == stream.len() {
+                break;
+            }
+        }
+        loop {
+            let got = new.flush().map(own);
+            prop_assert_eq!(&got, &before_feed(&mut old, &[], true).map(|(e, _)| e));
+            if got.is_none() {
+                break;
+            }
+        }
+        prop_assert_eq!(new.counters(), old.counters());
+        prop_assert_eq!(new.is_mid_frame(), old.is_mid_frame());
+        Ok(())
+    }
+
     proptest! {
         #[test]
         fn round_trip_any_socket_and_payload(
@@ -2202,6 +2487,23 @@ mod tests {
             let stream: Vec<u8> = pieces.iter().flat_map(|p| piece_bytes(direction, p)).collect();
             compact_is_the_old_compact_on::<32>(direction, &stream, &steps)?;
             compact_is_the_old_compact_on::<1100>(direction, &stream, &steps)?;
+        }
+
+        /// The compact loop of the seventeenth flash round (one fetch for the hunt and the
+        /// frame) against the one it replaced, with resets and flushes anywhere.
+        #[test]
+        fn compact_is_compact_before(
+            pieces in proptest::collection::vec(piece_strategy(), 0..12),
+            to_host in any::<bool>(),
+            sizes in proptest::collection::vec(0usize..70, 1..6),
+            acts in proptest::collection::vec(0u8..4, 1..8),
+        ) {
+            let direction = if to_host { Direction::ToHost } else { Direction::ToModule };
+            let stream: Vec<u8> = pieces.iter().flat_map(|p| piece_bytes(direction, p)).collect();
+            // Sizes all 0 would never end: the whole stream at once then.
+            let sizes = if sizes.iter().all(|&n| n == 0) { vec![stream.len()] } else { sizes };
+            compact_is_compact_before_on::<32>(direction, &stream, &sizes, &acts)?;
+            compact_is_compact_before_on::<1100>(direction, &stream, &sizes, &acts)?;
         }
 
         /// The same with long frames (past a lane block) cut into long and short chunks.
