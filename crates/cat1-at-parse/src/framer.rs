@@ -1453,6 +1453,7 @@ impl<const N: usize> Framer<N> {
     /// [`Event::Unsolicited`] line that is a final result (`OK`, `ERROR`, `+CME ERROR:<n>`,
     /// as [`FinalResult::parse`] reads it): a late response, found where the classification
     /// reads the final results anyway (cat1-client's core counted it by reading the line again).
+    /// For cat1-client only: hidden, and outside this crate's API stability promise.
     #[doc(hidden)]
     #[inline(always)]
     pub fn feed_detached_general_late<'f>(
@@ -1743,7 +1744,8 @@ impl<const N: usize> Framer<N> {
 
     /// A line of `len` bytes ended: classifies it. (Three arguments, all in registers; the
     /// caller adds the bytes consumed.) `#[inline]`, not `inline(never)`: where it has one
-    /// caller LLVM inlines it there (-24 bytes); with `feed` too (issue 2's framer, its gate)
+    /// caller LLVM inlines it there (it saved 24 bytes in cat1-client when the client used it;
+    /// the adapters now take `line_done_general`); with `feed` too (issue 2's framer, its gate)
     /// it stays out of line, the same code.
     #[inline]
     fn line_done<'f>(&'f mut self, len: usize, expect: &mut Expect<'_>) -> Event<'f> {
@@ -2164,8 +2166,9 @@ fn same_plain_name(body: &[u8], name: &[u8]) -> bool {
 }
 
 /// `+CME ERROR:<n>` after its `+` (`rest`): the classification's reader, and
-/// [`FinalResult::parse`]'s (one copy in a firmware that links both: LLVM keeps it out of line
-/// there, and inline where the classification is its only caller).
+/// [`FinalResult::parse`]'s (LLVM keeps it out of line where both are linked, inline where the
+/// classification is its only caller; the general way calls its own out-of-line copy,
+/// `cme_error_apart`, and a firmware using `Core::receive` too may link both copies).
 pub(crate) fn cme_error(rest: &[u8]) -> Option<FinalResult> {
     // Compared as words, not byte by byte.
     let (head, digits) = rest.split_first_chunk::<10>()?;

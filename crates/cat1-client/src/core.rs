@@ -1487,6 +1487,35 @@ fn name_position(line: &[u8]) -> (u16, u8) {
 mod tests {
     use super::*;
 
+    /// Review 24: the late-response count saturates on both ways, the adapters'
+    /// (`receive_chunk`, counted by the framer's `classify_general`) and `Core::receive`'s
+    /// (`output::<true>`): `OK`, `ERROR` and `+CME ERROR: 3` while idle, from one below the top.
+    #[test]
+    fn late_responses_saturate_on_both_ways() {
+        for chunked in [false, true] {
+            let mut core = Core::<32>::new();
+            core.counters.late_responses = u32::MAX - 1;
+            let mut rest: &[u8] = b"OK\r\nERROR\r\n+CME ERROR: 3\r\n";
+            loop {
+                let status = if chunked {
+                    core.receive_chunk(rest)
+                } else {
+                    core.receive(rest)
+                };
+                let Status::Complete(_, used) = status else {
+                    break;
+                };
+                rest = &rest[used..];
+            }
+            assert_eq!(
+                core.counters().late_responses,
+                u32::MAX,
+                "chunked {chunked}"
+            );
+            assert_eq!(core.counters().unsolicited, 3, "chunked {chunked}");
+        }
+    }
+
     /// The layout `Core::new` clears in one call (see `Core`): the fields from the framer to
     /// `spare` with no padding between them, `echo` and `state` right behind them, the
     /// transmit buffer right behind `state` at an offset of 8 bytes (`__aeabi_memclr8`).
