@@ -143,7 +143,6 @@ macro_rules! procedures {
             // closure of its type (decided at compile time: nothing of it in a firmware without
             // one; in the shared `query_fixed` its arm cost every firmware about 50 bytes).
             let mut malformed = false;
-            let timeout = self.timing.command;
             let mut on_info = |info: cat1_at_parse::InfoLine<'_>| {
                 if info.is_continuation() {
                     return;
@@ -159,12 +158,13 @@ macro_rules! procedures {
                 return if malformed { Err($crate::CommandError::Malformed) } else { Ok(()) };
             }
             // A description of one's own whose name is too long for a fixed line: written as
-            // any line (decided at compile time: nothing of it in a firmware without one).
-            let tx = maybe_await!($mode, self.idle_tx())?;
-            let written = R::query(tx);
-            let encoded =
-                $crate::core::encode_typed(written, R::SPEC.name.as_bytes(), R::BARE_LINE, tx);
-            maybe_await!($mode, self.run(encoded, timeout, &mut on_info))?;
+            // any line (decided at compile time: nothing of it in a firmware without one). One
+            // call, its encoder a closure: in an `async fn` the branches not taken stay in the
+            // future's states (only `await`s in them are reachable to LLVM), so each takes one
+            // `await` of a shared exchange, and its encoder is built before it, where it is dead.
+            maybe_await!($mode, self.unfixed(&mut |tx| {
+                $crate::core::encode_typed(R::query(tx), R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
+            }, &mut on_info))?;
             if malformed { Err($crate::CommandError::Malformed) } else { Ok(()) }
         }
 
@@ -201,16 +201,10 @@ macro_rules! procedures {
             if const { R::BARE_LINE.padded().1 == 0 } {
                 // A description of one's own whose bare line is not a fixed line: its exchange
                 // built from the line (decided at compile time: nothing of it in a firmware
-                // without one).
-                let tx = maybe_await!($mode, self.idle_tx())?;
-                let encoded = $crate::core::encode_typed(
-                    R::set(values, tx),
-                    R::SPEC.name.as_bytes(),
-                    R::BARE_LINE,
-                    tx,
-                );
-                let timeout = self.timing.command;
-                return maybe_await!($mode, self.run(encoded, timeout, &mut |_| {}));
+                // without one; one `await`, see `query`).
+                return maybe_await!($mode, self.unfixed(&mut |tx| {
+                    $crate::core::encode_typed(R::set(values, tx), R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
+                }, &mut |_| {}));
             }
             // Everything else through the start of fixed lines, not generic: a further set
             // type costs a call and its `TypedSet` constant, which for a generated request
@@ -231,7 +225,7 @@ macro_rules! procedures {
                 return maybe_await!($mode, self.unfixed(&mut |tx| {
                     let written = R::execute(tx);
                     $crate::core::encode_typed(written, R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
-                }, &mut on_line));
+                }, &mut |info| on_line(info.line())));
             }
             maybe_await!($mode, self.fixed(R::EXECUTE_LINE, &mut on_line))
         }
@@ -246,7 +240,7 @@ macro_rules! procedures {
                 return maybe_await!($mode, self.unfixed(&mut |tx| {
                     let written = R::test(tx);
                     $crate::core::encode_typed(written, R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
-                }, &mut on_line));
+                }, &mut |info| on_line(info.line())));
             }
             maybe_await!($mode, self.fixed(R::TEST_LINE, &mut on_line))
         }
@@ -263,7 +257,7 @@ macro_rules! procedures {
             if const { !cat1_config::request::FixedLine::fits(R::SPEC) } {
                 return maybe_await!($mode, self.unfixed(&mut |tx| {
                     $crate::core::encode_plain(Some(R::SPEC.name.as_bytes()), false, tx)
-                }, &mut on_line));
+                }, &mut |info| on_line(info.line())));
             }
             maybe_await!($mode, self.fixed(R::BARE_LINE, &mut on_line))
         }
@@ -284,7 +278,6 @@ macro_rules! procedures {
             // (`ReadAnswer::decode_answer_line`): one place the closure refers to and one test
             // after (two flags apart cost 28 bytes of flash in the footprint bench).
             let mut flags = [false; 2];
-            let timeout = self.timing.command;
             let mut on_info = |info: cat1_at_parse::InfoLine<'_>| {
                 let [malformed, open] = &mut flags;
                 match R::decode_answer_line(open, info) {
@@ -296,10 +289,10 @@ macro_rules! procedures {
             if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
                 maybe_await!($mode, self.run_fixed(R::BARE_LINE, None, $crate::procedures::Wait::Command, &mut on_info))?;
             } else {
-                // As `read` writes it (decided at compile time, see `query`).
-                let tx = maybe_await!($mode, self.idle_tx())?;
-                let encoded = $crate::core::encode_plain(Some(R::SPEC.name.as_bytes()), false, tx);
-                maybe_await!($mode, self.run(encoded, timeout, &mut on_info))?;
+                // As `read` writes it (decided at compile time, one `await`: see `query`).
+                maybe_await!($mode, self.unfixed(&mut |tx| {
+                    $crate::core::encode_plain(Some(R::SPEC.name.as_bytes()), false, tx)
+                }, &mut on_info))?;
             }
             // A line that did not decode, or a header whose value never came (the answer cut
             // short).
@@ -354,16 +347,22 @@ macro_rules! procedures {
         }
 
         /// [`Self::fixed`] for a description of one's own whose name is too long for a fixed
-        /// line ([`cat1_config::request::FixedLine::fits`]): `encode` writes the line.
+        /// line ([`cat1_config::request::FixedLine::fits`]): `encode` writes the line; information
+        /// lines go to `on_info`. Not generic: the typed requests' unfixed lines share it.
         $($asyncness)? fn unfixed(
             &mut self,
             encode: &mut dyn FnMut(&mut [u8]) -> Result<$crate::core::Encoded, $crate::core::Refused>,
-            on_line: &mut impl FnMut(&[u8]),
+            on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
-            let tx = maybe_await!($mode, self.idle_tx())?;
-            let encoded = encode(tx);
+            maybe_await!($mode, self.settle_if_needed()).map_err($crate::CommandError::Io)?;
+            let tx = self.core.idle_tx().map_err($crate::CommandError::Start)?;
+            let encoded = encode(tx).map_err($crate::procedures::refused)?;
             let timeout = self.timing.command;
-            maybe_await!($mode, self.run(encoded, timeout, &mut |info| on_line(info.line())))
+            let now = self.now();
+            let bytes = self.core.start_encoded(encoded, timeout, now);
+            maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
+            let finished = maybe_await!($mode, self.answer(on_info)).map_err($crate::CommandError::Io)?;
+            $crate::procedures::result_of(finished)
         }
 
         /// Reads every setting of the module into `config` (which should start as the factory
