@@ -128,20 +128,29 @@ macro_rules! procedures {
         ) -> Result<(), $crate::CommandError<E>> {
             if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
                 if let Some(spec) = const { R::INFO_SPEC } {
-                    // One body for every generated setting, given a constant per type: the
-                    // description `request::decode_info` decodes by (`Request::INFO_SPEC`; run
-                    // as `decode_info_with`, the values by reference). A second query type cost
-                    // a copy of the decoding closure (288 bytes in the footprint bench); now a
-                    // call and its constants. The values by reference through the `dyn` call
-                    // (by value, each call copied them with `memcpy`: +742 bytes of flash).
-                    return maybe_await!($mode, self.query_fixed(R::QUERY_LINE, spec, &mut |values| {
-                        on_values(*values)
-                    }));
+                    // One decoding body for every generated setting, given a constant per type:
+                    // the description `request::decode_info` decodes by (`Request::INFO_SPEC`;
+                    // run as `decode_info_with`, the values by reference, see `info_decoder`).
+                    // The exchange awaited here, as `set` and `read_value` await it, not through
+                    // a shared `query_fixed` that returned its result: in the async adapter the
+                    // result was moved out of that future and into this one (a `CommandError`
+                    // of 12 bytes, copied by `memcpy`: 742 bytes of flash, the client-async
+                    // binary's only use of it); each type costs the call and its constants.
+                    let mut malformed = false;
+                    let mut values = |values: &cat1_config::Values<'_>| on_values(*values);
+                    let result = {
+                        let mut on_info =
+                            $crate::procedures::info_decoder(spec, &mut values, &mut malformed);
+                        maybe_await!($mode, self.run_fixed(R::QUERY_LINE, None, $crate::procedures::Wait::Command, &mut on_info))
+                    };
+                    // The exchange's result returned as it is, not through `?` (a copy of the
+                    // error by `memcpy`); `Malformed` only for an exchange that ended in `OK`.
+                    return if malformed && result.is_ok() { Err($crate::CommandError::Malformed) } else { result };
                 }
             }
             // A request of one's own (`INFO_SPEC` `None`): decoded by its own `decode_info`, in a
             // closure of its type (decided at compile time: nothing of it in a firmware without
-            // one; in the shared `query_fixed` its arm cost every firmware about 50 bytes).
+            // one; in the shared decoding its arm cost every firmware about 50 bytes).
             let mut malformed = false;
             let mut on_info = |info: cat1_at_parse::InfoLine<'_>| {
                 if info.is_continuation() {
@@ -166,30 +175,6 @@ macro_rules! procedures {
                 $crate::core::encode_typed(R::query(tx), R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
             }, &mut on_info))?;
             if malformed { Err($crate::CommandError::Malformed) } else { Ok(()) }
-        }
-
-        /// [`Self::query`] of a line fixed at compile time, for a request whose answer
-        /// `request::decode_info` decodes by `spec` (`Request::INFO_SPEC`): not generic.
-        $($asyncness)? fn query_fixed(
-            &mut self,
-            line: &cat1_config::request::FixedLine,
-            spec: &'static cat1_config::CommandSpec,
-            on_values: &mut dyn FnMut(&cat1_config::Values<'_>),
-        ) -> Result<(), $crate::CommandError<E>> {
-            let mut malformed = false;
-            let mut on_info = |info: cat1_at_parse::InfoLine<'_>| {
-                if info.is_continuation() {
-                    return;
-                }
-                // The values decoded in place (`decode_info_with`) and handed on from there:
-                // returned in a `Result`, they were copied out by `memcpy` (730 bytes of flash).
-                malformed |=
-                    cat1_config::request::decode_info_with(spec, info, &mut *on_values).is_err();
-            };
-            // The exchange's result returned as it is, not through `?` (a copy of the error
-            // by `memcpy`).
-            let result = maybe_await!($mode, self.run_fixed(line, None, $crate::procedures::Wait::Command, &mut on_info));
-            if malformed && result.is_ok() { Err($crate::CommandError::Malformed) } else { result }
         }
 
         /// Sets a setting (or runs a parameterised action) with typed values, checked against the
@@ -579,6 +564,25 @@ macro_rules! procedures {
 }
 
 pub(crate) use {maybe_await, procedures};
+
+/// The typed query's decoding of a setting's answer by `spec` (`Request::INFO_SPEC`): each
+/// information line but continuations decoded in place (`request::decode_info_with`) and its
+/// values handed to `on_values` from there (returned in a `Result`, they were copied out by
+/// `memcpy`: 730 bytes of flash); a line that does not decode sets `malformed`. Made here, by a
+/// function that is not generic, so that every request type's `query` shares one closure (one
+/// copy of the decoder in the flash), as the one `query_fixed` body shared it before.
+pub(crate) fn info_decoder<'a, 'v>(
+    spec: &'static cat1_config::CommandSpec,
+    on_values: &'a mut (dyn FnMut(&cat1_config::Values<'_>) + 'v),
+    malformed: &'a mut bool,
+) -> impl FnMut(cat1_at_parse::InfoLine<'_>) + use<'a, 'v> {
+    move |info: cat1_at_parse::InfoLine<'_>| {
+        if info.is_continuation() {
+            return;
+        }
+        *malformed |= cat1_config::request::decode_info_with(spec, info, &mut *on_values).is_err();
+    }
+}
 
 /// Which of the `Timing`'s timeouts an exchange of `run_fixed` waits for. Numbered in the order
 /// `run_fixed` tests them (4 bytes less code than `Handshake` second, as LLVM lays the tests out).

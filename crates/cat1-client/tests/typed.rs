@@ -674,7 +674,7 @@ impl cat1_config::request::Request for MultiOwn {
     const SPEC: &'static cat1_config::CommandSpec = &MULTI_SETTING;
 }
 
-/// Decoded through `INFO_SPEC` (`query_fixed`), as a generated setting is.
+/// Decoded through `INFO_SPEC` (`procedures::info_decoder`), as a generated setting is.
 struct MultiSpec;
 
 impl cat1_config::request::Request for MultiSpec {
