@@ -132,16 +132,13 @@ where
             let Some(deadline) = self.core.poll_at() else {
                 return Ok(Finished::TimedOut);
             };
-            if self.carry.is_empty() {
-                let space = self.carry.space();
-                let Some(n) = read_before(&mut self.uart, &mut self.timer, deadline, space).await
-                else {
-                    continue;
-                };
-                // A read of one byte that completes nothing stored at once (`filled_or_taken`).
-                if self.carry.filled_or_taken(n?, &mut self.core) {
-                    continue;
-                }
+            // The one read of the adapter (`refill`), as the blocking `pump` reads; a read of one
+            // byte that completes nothing stored at once (`Carry::took_one`).
+            let Some(n) = self.refill(deadline).await? else {
+                continue;
+            };
+            if self.carry.took_one(n, &mut self.core) {
+                continue;
             }
             // What follows the end of the exchange stays for the next phase.
             let finished = dispatch(&mut self.core, &mut self.listener, &mut self.carry, on_info);
@@ -152,26 +149,20 @@ where
         }
     }
 
-    /// Reads into the read buffer when it is empty, unless `deadline` passes first: `false` on
-    /// the deadline.
-    async fn refill(&mut self, deadline: Instant) -> Result<bool, E> {
-        if !self.carry.is_empty() {
-            return Ok(true);
+    /// Reads into the read buffer when it is empty, unless `deadline` passes first: the count
+    /// read (0 when it was not empty), `None` on the deadline.
+    async fn refill(&mut self, deadline: Instant) -> Result<Option<usize>, E> {
+        let mut n = 0;
+        if self.carry.is_empty() {
+            let space = self.carry.space();
+            let Some(read) = read_before(&mut self.uart, &mut self.timer, deadline, space).await
+            else {
+                return Ok(None);
+            };
+            n = read?;
+            self.carry.filled(n);
         }
-        match read_before(
-            &mut self.uart,
-            &mut self.timer,
-            deadline,
-            self.carry.space(),
-        )
-        .await
-        {
-            Some(n) => {
-                self.carry.filled(n?);
-                Ok(true)
-            }
-            None => Ok(false),
-        }
+        Ok(Some(n))
     }
 
     /// Reads kept bytes first, then the UART until `deadline`.
@@ -185,7 +176,7 @@ where
     async fn drain(&mut self, duration: Duration, lines: bool) -> Result<(), E> {
         loop {
             let deadline = self.timer.now().saturating_add(duration);
-            if !self.refill(deadline).await? {
+            if self.refill(deadline).await?.is_none() {
                 return Ok(());
             }
             self.carry
@@ -204,7 +195,7 @@ where
     async fn wait_for_line(&mut self, wanted: &[u8], timeout: Duration) -> Result<bool, E> {
         let deadline = self.timer.now().saturating_add(timeout);
         loop {
-            if !self.refill(deadline).await? {
+            if self.refill(deadline).await?.is_none() {
                 return Ok(false);
             }
             let input = self.carry.pending();
@@ -241,7 +232,7 @@ where
     /// zero and copy into: feed them straight to an [`crate::sdp::Receiver`], for example.
     pub async fn read_data_in_place(&mut self, timeout: Duration) -> Result<&[u8], E> {
         let deadline = self.timer.now().saturating_add(timeout);
-        if !self.refill(deadline).await? {
+        if self.refill(deadline).await?.is_none() {
             return Ok(&[]);
         }
         Ok(crate::procedures::data_in_place(&mut self.carry))
