@@ -296,11 +296,41 @@ macro_rules! procedures {
 
         /// The exchange of a line fixed at compile time, with its exchange built with it:
         /// `query`, `read` and the rest, and the lines the procedures send themselves (`AT`,
-        /// `AT+ENTM`), which need no encoder then.
-        $($asyncness)? fn run_fixed(
+        /// `AT+ENTM`), which need no encoder then ([`Self::exchange`] of
+        /// [`Start::Fixed`](crate::procedures::Start::Fixed)).
+        fn run_fixed<'s>(
+            &'s mut self,
+            line: &'s cat1_config::request::FixedLine,
+            set: Option<&'s $crate::core::SetCall<'s, 's>>,
+            wait: $crate::procedures::Wait,
+            on_info: &'s mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+        ) -> $crate::procedures::returns!($mode, Result<(), $crate::CommandError<E>>) {
+            self.exchange($crate::procedures::Start::Fixed(line, set), wait, on_info)
+        }
+
+        /// [`Self::fixed`] for a description of one's own whose name is too long for a fixed
+        /// line ([`cat1_config::request::FixedLine::fits`]): `encode` writes the line; information
+        /// lines go to `on_info`. Not generic: the typed requests' unfixed lines share it
+        /// ([`Self::exchange`] of [`Start::Encode`](crate::procedures::Start::Encode)).
+        fn unfixed<'s>(
+            &'s mut self,
+            encode: &'s mut dyn FnMut(&mut [u8]) -> Result<$crate::core::Encoded, $crate::core::Refused>,
+            on_info: &'s mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+        ) -> $crate::procedures::returns!($mode, Result<(), $crate::CommandError<E>>) {
+            self.exchange($crate::procedures::Start::Encode(encode), $crate::procedures::Wait::Command, on_info)
+        }
+
+        /// The exchange of [`Self::run_fixed`] and [`Self::unfixed`]: one body for both, which
+        /// in the async adapter is one future (`run_fixed` and `unfixed` return it as it is,
+        /// no future of their own): the typed methods' branches for lines too long for a fixed
+        /// line, decided at compile time but kept among a future's states (only their `await`
+        /// is reachable to LLVM), then add no exchange of their own to the flash. Inlined in
+        /// the blocking adapter, where each caller's `start` is a constant: the code of
+        /// `run_fixed` and `unfixed` each as it was.
+        #[inline(always)]
+        $($asyncness)? fn exchange(
             &mut self,
-            line: &cat1_config::request::FixedLine,
-            set: Option<&$crate::core::SetCall<'_, '_>>,
+            start: $crate::procedures::Start<'_, '_, '_>,
             wait: $crate::procedures::Wait,
             on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
@@ -316,35 +346,27 @@ macro_rules! procedures {
             } else {
                 timing.handshake
             };
-            // Through the core's start of fixed lines, which writes the line and takes its
-            // exchange with no `Encoded` in between (less flash than the shared `run`'s path);
-            // with `set`, a typed set's line written by its encoder, `line` its bare line.
             maybe_await!($mode, self.settle_if_needed()).map_err($crate::CommandError::Io)?;
-            let now = self.now();
-            let bytes = self
-                .core
-                .start_line(line, set, wait == $crate::procedures::Wait::Reply, timeout, now)
-                .map_err($crate::CommandError::Start)?
-                .map_err($crate::CommandError::Request)?;
-            maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
-            let finished = maybe_await!($mode, self.answer(on_info)).map_err($crate::CommandError::Io)?;
-            $crate::procedures::result_of(finished)
-        }
-
-        /// [`Self::fixed`] for a description of one's own whose name is too long for a fixed
-        /// line ([`cat1_config::request::FixedLine::fits`]): `encode` writes the line; information
-        /// lines go to `on_info`. Not generic: the typed requests' unfixed lines share it.
-        $($asyncness)? fn unfixed(
-            &mut self,
-            encode: &mut dyn FnMut(&mut [u8]) -> Result<$crate::core::Encoded, $crate::core::Refused>,
-            on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
-        ) -> Result<(), $crate::CommandError<E>> {
-            maybe_await!($mode, self.settle_if_needed()).map_err($crate::CommandError::Io)?;
-            let tx = self.core.idle_tx().map_err($crate::CommandError::Start)?;
-            let encoded = encode(tx).map_err($crate::procedures::refused)?;
-            let timeout = self.timing.command;
-            let now = self.now();
-            let bytes = self.core.start_encoded(encoded, timeout, now);
+            let bytes = match start {
+                // Through the core's start of fixed lines, which writes the line and takes its
+                // exchange with no `Encoded` in between (less flash than the shared `run`'s
+                // path); with `set`, a typed set's line written by its encoder, `line` its bare
+                // line.
+                $crate::procedures::Start::Fixed(line, set) => {
+                    let now = self.now();
+                    self.core
+                        .start_line(line, set, wait == $crate::procedures::Wait::Reply, timeout, now)
+                        .map_err($crate::CommandError::Start)?
+                        .map_err($crate::CommandError::Request)?
+                }
+                // Written by `encode` once the core is idle, its exchange built with it.
+                $crate::procedures::Start::Encode(encode) => {
+                    let tx = self.core.idle_tx().map_err($crate::CommandError::Start)?;
+                    let encoded = encode(tx).map_err($crate::procedures::refused)?;
+                    let now = self.now();
+                    self.core.start_encoded(encoded, timeout, now)
+                }
+            };
             maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
             let finished = maybe_await!($mode, self.answer(on_info)).map_err($crate::CommandError::Io)?;
             $crate::procedures::result_of(finished)
@@ -563,7 +585,30 @@ macro_rules! procedures {
     };
 }
 
-pub(crate) use {maybe_await, procedures};
+/// The return type of a procedure that `procedures!` writes as a plain function returning a
+/// future of another (`run_fixed` and `unfixed`, which return `exchange`'s): the value itself
+/// in the blocking adapter, a future of it in the async one.
+macro_rules! returns {
+    (blocking, $t:ty) => {
+        $t
+    };
+    (async, $t:ty) => {
+        impl core::future::Future<Output = $t>
+    };
+}
+
+pub(crate) use {maybe_await, procedures, returns};
+
+/// How the adapters' one exchange (`exchange`, in `procedures!`) starts its line.
+pub(crate) enum Start<'a, 's, 'v> {
+    /// A line fixed at compile time (`run_fixed`); with a typed set's values, its bare line.
+    Fixed(
+        &'a cat1_config::request::FixedLine,
+        Option<&'a crate::core::SetCall<'s, 'v>>,
+    ),
+    /// A line `encode` writes into the transmit buffer once the core is idle (`unfixed`).
+    Encode(&'a mut dyn FnMut(&mut [u8]) -> Result<crate::core::Encoded, crate::core::Refused>),
+}
 
 /// The typed query's decoding of a setting's answer by `spec` (`Request::INFO_SPEC`): each
 /// information line but continuations decoded in place (`request::decode_info_with`) and its
