@@ -126,55 +126,54 @@ macro_rules! procedures {
             &mut self,
             mut on_values: impl FnMut(cat1_config::Values<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
-            if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
-                if let Some(spec) = const { R::INFO_SPEC } {
-                    // One decoding body for every generated setting, given a constant per type:
-                    // the description `request::decode_info` decodes by (`Request::INFO_SPEC`;
-                    // run as `decode_info_with`, the values by reference, see `info_decoder`).
-                    // The exchange awaited here, as `set` and `read_value` await it, not through
-                    // a shared `query_fixed` that returned its result: in the async adapter the
-                    // result was moved out of that future and into this one (a `CommandError`
-                    // of 12 bytes, copied by `memcpy`: 742 bytes of flash, the client-async
-                    // binary's only use of it); each type costs the call and its constants.
-                    let mut malformed = false;
-                    let mut values = |values: &cat1_config::Values<'_>| on_values(*values);
-                    let result = {
-                        let mut on_info =
-                            $crate::procedures::info_decoder(spec, &mut values, &mut malformed);
-                        maybe_await!($mode, self.run_fixed(R::QUERY_LINE, None, $crate::procedures::Wait::Command, &mut on_info))
-                    };
-                    // The exchange's result returned as it is, not through `?` (a copy of the
-                    // error by `memcpy`); `Malformed` only for an exchange that ended in `OK`.
-                    return if malformed && result.is_ok() { Err($crate::CommandError::Malformed) } else { result };
-                }
-            }
-            // A request of one's own (`INFO_SPEC` `None`): decoded by its own `decode_info`, in a
-            // closure of its type (decided at compile time: nothing of it in a firmware without
-            // one; in the shared decoding its arm cost every firmware about 50 bytes).
             let mut malformed = false;
-            let mut on_info = |info: cat1_at_parse::InfoLine<'_>| {
-                if info.is_continuation() {
-                    return;
-                }
-                // By reference: a binding by value may be a copy by `memcpy`.
-                match &R::decode_info(info) {
-                    Ok(values) => on_values(*values),
-                    Err(_) => malformed = true,
-                }
+            let mut values = |values: &cat1_config::Values<'_>| on_values(*values);
+            let result = {
+                // The decoding and the start chosen at compile time, then one exchange
+                // (`typed_exchange!`).
+                let mut decoded;
+                let mut own;
+                let on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>) =
+                    if let Some(spec) = const { R::INFO_SPEC } {
+                        // One decoding body for every generated setting, given a constant per
+                        // type: the description `request::decode_info` decodes by
+                        // (`Request::INFO_SPEC`; run as `decode_info_with`, the values by
+                        // reference, see `info_decoder`). Each type costs the call and its
+                        // constants (no shared `query_fixed` returning the result: the async
+                        // adapter moved it out of that future into this one, a `CommandError`
+                        // of 12 bytes copied by `memcpy`, 742 bytes of flash).
+                        decoded = $crate::procedures::info_decoder(spec, &mut values, &mut malformed);
+                        &mut decoded
+                    } else {
+                        // A request of one's own (`INFO_SPEC` `None`): decoded by its own
+                        // `decode_info`, in a closure of its type (decided at compile time:
+                        // nothing of it in a firmware without one; in the shared decoding its
+                        // arm cost every firmware about 50 bytes).
+                        own = |info: cat1_at_parse::InfoLine<'_>| {
+                            if info.is_continuation() {
+                                return;
+                            }
+                            // By reference: a binding by value may be a copy by `memcpy`.
+                            match &R::decode_info(info) {
+                                Ok(v) => values(v),
+                                Err(_) => malformed = true,
+                            }
+                        };
+                        &mut own
+                    };
+                // A description of one's own whose name is too long for a fixed line: written
+                // as any line (decided at compile time: nothing of it in a firmware without
+                // one).
+                $crate::procedures::typed_exchange!($mode, self,
+                    cat1_config::request::FixedLine::fits(R::SPEC), R::QUERY_LINE, None,
+                    |tx: &mut [u8]| {
+                        $crate::core::encode_typed(R::query(tx), R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
+                    },
+                    on_info)
             };
-            if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
-                maybe_await!($mode, self.run_fixed(R::QUERY_LINE, None, $crate::procedures::Wait::Command, &mut on_info))?;
-                return if malformed { Err($crate::CommandError::Malformed) } else { Ok(()) };
-            }
-            // A description of one's own whose name is too long for a fixed line: written as
-            // any line (decided at compile time: nothing of it in a firmware without one). One
-            // call, its encoder a closure: in an `async fn` the branches not taken stay in the
-            // future's states (only `await`s in them are reachable to LLVM), so each takes one
-            // `await` of a shared exchange, and its encoder is built before it, where it is dead.
-            maybe_await!($mode, self.unfixed(&mut |tx| {
-                $crate::core::encode_typed(R::query(tx), R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
-            }, &mut on_info))?;
-            if malformed { Err($crate::CommandError::Malformed) } else { Ok(()) }
+            // The exchange's result returned as it is, not through `?` (a copy of the error by
+            // `memcpy`); `Malformed` only for an exchange that ended in `OK`.
+            if malformed && result.is_ok() { Err($crate::CommandError::Malformed) } else { result }
         }
 
         /// Sets a setting (or runs a parameterised action) with typed values, checked against the
@@ -183,21 +182,20 @@ macro_rules! procedures {
             &mut self,
             values: &[cat1_config::Value<'_>],
         ) -> Result<(), $crate::CommandError<E>> {
-            if const { R::BARE_LINE.padded().1 == 0 } {
-                // A description of one's own whose bare line is not a fixed line: its exchange
-                // built from the line (decided at compile time: nothing of it in a firmware
-                // without one; one `await`, see `query`).
-                return maybe_await!($mode, self.unfixed(&mut |tx| {
-                    $crate::core::encode_typed(R::set(values, tx), R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
-                }, &mut |_| {}));
-            }
-            // Everything else through the start of fixed lines, not generic: a further set
-            // type costs a call and its `TypedSet` constant, which for a generated request
-            // names `request::set_line` and the description (`Request::SET_SPEC`): no `set`
-            // of its own in the firmware (20 bytes a type).
+            // Through the start of fixed lines, not generic: a further set type costs a call
+            // and its `TypedSet` constant, which for a generated request names
+            // `request::set_line` and the description (`Request::SET_SPEC`): no `set` of its
+            // own in the firmware (20 bytes a type).
             let typed: &'static $crate::core::TypedSet = const { &$crate::core::TypedSet::of::<R>() };
             let set = $crate::core::SetCall { typed, values };
-            maybe_await!($mode, self.run_fixed(R::BARE_LINE, Some(&set), $crate::procedures::Wait::Command, &mut |_| {}))
+            // A description of one's own whose bare line is not a fixed line: its exchange built
+            // from the line (decided at compile time: nothing of it in a firmware without one).
+            $crate::procedures::typed_exchange!($mode, self,
+                R::BARE_LINE.padded().1 != 0, R::BARE_LINE, Some(&set),
+                |tx: &mut [u8]| {
+                    $crate::core::encode_typed(R::set(values, tx), R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
+                },
+                &mut |_| {})
         }
 
         /// Runs a bare action (`AT+NAME`), e.g. `requests::Csq`; information lines (whole, to
@@ -206,13 +204,12 @@ macro_rules! procedures {
             &mut self,
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
-            if const { !cat1_config::request::FixedLine::fits(R::SPEC) } {
-                return maybe_await!($mode, self.unfixed(&mut |tx| {
-                    let written = R::execute(tx);
-                    $crate::core::encode_typed(written, R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
-                }, &mut |info| on_line(info.line())));
-            }
-            maybe_await!($mode, self.fixed(R::EXECUTE_LINE, &mut on_line))
+            $crate::procedures::typed_exchange!($mode, self,
+                cat1_config::request::FixedLine::fits(R::SPEC), R::EXECUTE_LINE, None,
+                |tx: &mut [u8]| {
+                    $crate::core::encode_typed(R::execute(tx), R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
+                },
+                &mut |info| on_line(info.line()))
         }
 
         /// Asks for the values a command takes (`AT+NAME=?`); information lines (whole)
@@ -221,13 +218,12 @@ macro_rules! procedures {
             &mut self,
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
-            if const { !cat1_config::request::FixedLine::fits(R::SPEC) } {
-                return maybe_await!($mode, self.unfixed(&mut |tx| {
-                    let written = R::test(tx);
-                    $crate::core::encode_typed(written, R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
-                }, &mut |info| on_line(info.line())));
-            }
-            maybe_await!($mode, self.fixed(R::TEST_LINE, &mut on_line))
+            $crate::procedures::typed_exchange!($mode, self,
+                cat1_config::request::FixedLine::fits(R::SPEC), R::TEST_LINE, None,
+                |tx: &mut [u8]| {
+                    $crate::core::encode_typed(R::test(tx), R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
+                },
+                &mut |info| on_line(info.line()))
         }
 
         /// Reads a read-only value (`AT+CSQ`, `AT+VER`, ...) with the bare form, which the manual
@@ -239,12 +235,10 @@ macro_rules! procedures {
             &mut self,
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
-            if const { !cat1_config::request::FixedLine::fits(R::SPEC) } {
-                return maybe_await!($mode, self.unfixed(&mut |tx| {
-                    $crate::core::encode_plain(Some(R::SPEC.name.as_bytes()), false, tx)
-                }, &mut |info| on_line(info.line())));
-            }
-            maybe_await!($mode, self.fixed(R::BARE_LINE, &mut on_line))
+            $crate::procedures::typed_exchange!($mode, self,
+                cat1_config::request::FixedLine::fits(R::SPEC), R::BARE_LINE, None,
+                |tx: &mut [u8]| $crate::core::encode_plain(Some(R::SPEC.name.as_bytes()), false, tx),
+                &mut |info| on_line(info.line()))
         }
 
         /// Reads a read-only value, as [`Self::read`], and hands each one, decoded, to `on_value`:
@@ -271,27 +265,14 @@ macro_rules! procedures {
                     Err(_) => *malformed = true,
                 }
             };
-            if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
-                maybe_await!($mode, self.run_fixed(R::BARE_LINE, None, $crate::procedures::Wait::Command, &mut on_info))?;
-            } else {
-                // As `read` writes it (decided at compile time, one `await`: see `query`).
-                maybe_await!($mode, self.unfixed(&mut |tx| {
-                    $crate::core::encode_plain(Some(R::SPEC.name.as_bytes()), false, tx)
-                }, &mut on_info))?;
-            }
+            // As `read` writes it.
+            $crate::procedures::typed_exchange!($mode, self,
+                cat1_config::request::FixedLine::fits(R::SPEC), R::BARE_LINE, None,
+                |tx: &mut [u8]| $crate::core::encode_plain(Some(R::SPEC.name.as_bytes()), false, tx),
+                &mut on_info)?;
             // A line that did not decode, or a header whose value never came (the answer cut
             // short).
             if flags != [false; 2] { Err($crate::CommandError::Malformed) } else { Ok(()) }
-        }
-
-        /// The exchange of a line fixed at compile time; whole information lines go to
-        /// `on_line`. One function for `execute`, `test` and `read`, not one per request type.
-        $($asyncness)? fn fixed(
-            &mut self,
-            line: &cat1_config::request::FixedLine,
-            on_line: &mut impl FnMut(&[u8]),
-        ) -> Result<(), $crate::CommandError<E>> {
-            maybe_await!($mode, self.run_fixed(line, None, $crate::procedures::Wait::Command, &mut |info| on_line(info.line())))
         }
 
         /// The exchange of a line fixed at compile time, with its exchange built with it:
@@ -308,25 +289,27 @@ macro_rules! procedures {
             self.exchange($crate::procedures::Start::Fixed(line, set), wait, on_info)
         }
 
-        /// [`Self::fixed`] for a description of one's own whose name is too long for a fixed
-        /// line ([`cat1_config::request::FixedLine::fits`]): `encode` writes the line; information
-        /// lines go to `on_info`. Not generic: the typed requests' unfixed lines share it
-        /// ([`Self::exchange`] of [`Start::Encode`](crate::procedures::Start::Encode)).
-        fn unfixed<'s>(
-            &'s mut self,
-            encode: &'s mut dyn FnMut(&mut [u8]) -> Result<$crate::core::Encoded, $crate::core::Refused>,
-            on_info: &'s mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
-        ) -> $crate::procedures::returns!($mode, Result<(), $crate::CommandError<E>>) {
-            self.exchange($crate::procedures::Start::Encode(encode), $crate::procedures::Wait::Command, on_info)
-        }
+        $crate::procedures::by_mode!($mode, {
+            /// [`Self::run_fixed`] for a description of one's own whose name is too long for a
+            /// fixed line ([`cat1_config::request::FixedLine::fits`]): `encode` writes the line;
+            /// information lines go to `on_info`. Not generic: the typed requests' unfixed lines
+            /// share it ([`Self::exchange`] of [`Start::Encode`](crate::procedures::Start::Encode)).
+            /// The blocking adapter's only: the async one's `typed_exchange!` awaits
+            /// `exchange`'s future itself.
+            fn unfixed(
+                &mut self,
+                encode: &mut dyn FnMut(&mut [u8]) -> Result<$crate::core::Encoded, $crate::core::Refused>,
+                on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+            ) -> Result<(), $crate::CommandError<E>> {
+                self.exchange($crate::procedures::Start::Encode(encode), $crate::procedures::Wait::Command, on_info)
+            }
+        }, {});
 
-        /// The exchange of [`Self::run_fixed`] and [`Self::unfixed`]: one body for both, which
-        /// in the async adapter is one future (`run_fixed` and `unfixed` return it as it is,
-        /// no future of their own): the typed methods' branches for lines too long for a fixed
-        /// line, decided at compile time but kept among a future's states (only their `await`
-        /// is reachable to LLVM), then add no exchange of their own to the flash. Inlined in
-        /// the blocking adapter, where each caller's `start` is a constant: the code of
-        /// `run_fixed` and `unfixed` each as it was.
+        /// The exchange of [`Self::run_fixed`] and of the typed methods (`typed_exchange!`):
+        /// one body for every start, which in the async adapter is one future (`run_fixed`
+        /// returns it as it is, no future of its own). Inlined in the blocking
+        /// adapter, where each caller's `start` is a constant: the code of `run_fixed` and
+        /// `unfixed` each as it was.
         #[inline(always)]
         $($asyncness)? fn exchange(
             &mut self,
@@ -588,6 +571,17 @@ macro_rules! procedures {
 /// The return type of a procedure that `procedures!` writes as a plain function returning a
 /// future of another (`run_fixed` and `unfixed`, which return `exchange`'s): the value itself
 /// in the blocking adapter, a future of it in the async one.
+/// The blocking adapter's code (the first block) or the async one's (the second), in
+/// `procedures!`.
+macro_rules! by_mode {
+    (blocking, { $($blocking:tt)* }, { $($asynch:tt)* }) => {
+        $($blocking)*
+    };
+    (async, { $($blocking:tt)* }, { $($asynch:tt)* }) => {
+        $($asynch)*
+    };
+}
+
 macro_rules! returns {
     (blocking, $t:ty) => {
         $t
@@ -597,7 +591,39 @@ macro_rules! returns {
     };
 }
 
-pub(crate) use {maybe_await, procedures, returns};
+/// A typed method's exchange: the line fixed at compile time `$line` (with a typed set's
+/// `$set`) when `$fits`, decided at compile time, or else the line `$encode` writes, a closure
+/// (for a description of one's own whose name is too long for a fixed line); information lines
+/// to `$on_info`. The blocking adapter calls `run_fixed` or `unfixed`. The async one chooses
+/// the start first, without an `await`, and then awaits `exchange`'s one future: in an
+/// `async fn` a branch not taken stays among the future's states when it holds an `await` (only
+/// the `await` is reachable to LLVM, with its own copy of the future's handling), so each typed
+/// method has one `await`, and what its other branch builds is dead code before it (client-async
+/// `.text` -160 bytes). (Not a function: inlined or not, one in the blocking adapter's typed
+/// methods moved LLVM's register allocation in `run_fixed`, +16 bytes.)
+macro_rules! typed_exchange {
+    (blocking, $this:ident, $fits:expr, $line:expr, $set:expr, $encode:expr, $on_info:expr) => {
+        if const { $fits } {
+            $this.run_fixed($line, $set, $crate::procedures::Wait::Command, $on_info)
+        } else {
+            $this.unfixed(&mut $encode, $on_info)
+        }
+    };
+    (async, $this:ident, $fits:expr, $line:expr, $set:expr, $encode:expr, $on_info:expr) => {{
+        let mut encode;
+        let start = if const { $fits } {
+            $crate::procedures::Start::Fixed($line, $set)
+        } else {
+            encode = $encode;
+            $crate::procedures::Start::Encode(&mut encode)
+        };
+        $this
+            .exchange(start, $crate::procedures::Wait::Command, $on_info)
+            .await
+    }};
+}
+
+pub(crate) use {by_mode, maybe_await, procedures, returns, typed_exchange};
 
 /// How the adapters' one exchange (`exchange`, in `procedures!`) starts its line.
 pub(crate) enum Start<'a, 's, 'v> {
