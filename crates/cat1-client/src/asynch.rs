@@ -184,12 +184,14 @@ where
         }
     }
 
-    async fn quiet(&mut self, duration: Duration) -> Result<(), E> {
-        self.drain(duration, false).await
+    // `drain`'s future itself, not one of their own around it (a future's state and its
+    // handling less, each where it is awaited).
+    fn quiet(&mut self, duration: Duration) -> impl Future<Output = Result<(), E>> {
+        self.drain(duration, false)
     }
 
-    async fn quiet_lines(&mut self, duration: Duration) -> Result<(), E> {
-        self.drain(duration, true).await
+    fn quiet_lines(&mut self, duration: Duration) -> impl Future<Output = Result<(), E>> {
+        self.drain(duration, true)
     }
 
     async fn wait_for_line(&mut self, wanted: &[u8], timeout: Duration) -> Result<bool, E> {
