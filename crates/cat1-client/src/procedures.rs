@@ -109,9 +109,9 @@ macro_rules! procedures {
             $crate::procedures::result_of(finished)
         }
 
-        /// The rest of every exchange once its line is written ([`Self::run`],
-        /// [`Self::run_fixed`], which the handshake's steps go through too): flushes and waits
-        /// for its end.
+        /// The rest of [`Self::run`]'s exchange once its line is written: flushes and waits for
+        /// its end. ([`Self::exchange`] does the same in its own body: in the async adapter a
+        /// call of this was a future's layer of its own around `pump`'s, 84 bytes.)
         $($asyncness)? fn answer(
             &mut self,
             on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
@@ -351,7 +351,9 @@ macro_rules! procedures {
                 }
             };
             maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
-            let finished = maybe_await!($mode, self.answer(on_info)).map_err($crate::CommandError::Io)?;
+            // Flushed and waited for as `answer` does, here, not through it (see there).
+            maybe_await!($mode, self.uart.flush()).map_err($crate::CommandError::Io)?;
+            let finished = maybe_await!($mode, self.pump(on_info)).map_err($crate::CommandError::Io)?;
             $crate::procedures::result_of(finished)
         }
 
