@@ -329,7 +329,13 @@ macro_rules! procedures {
             } else {
                 timing.handshake
             };
-            maybe_await!($mode, self.settle_if_needed()).map_err($crate::CommandError::Io)?;
+            // `settle_if_needed`, in this body (in the async adapter its call was a future's
+            // layer of its own around `drain`'s: 28 bytes).
+            if self.core.is_unsynchronised() {
+                let settle = self.timing.settle;
+                maybe_await!($mode, self.quiet_lines(settle)).map_err($crate::CommandError::Io)?;
+                self.core.settled();
+            }
             let bytes = match start {
                 // Through the core's start of fixed lines, which writes the line and takes its
                 // exchange with no `Encoded` in between (less flash than the shared `run`'s
