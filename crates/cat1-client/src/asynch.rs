@@ -40,25 +40,25 @@ impl Timer for EmbassyTimer {
     }
 }
 
-/// Reads into `buf` unless `deadline` passes first: `None` on the deadline.
-async fn read_before<R: Read, T: Timer>(
-    uart: &mut R,
-    timer: &mut T,
-    deadline: Instant,
-    buf: &mut [u8],
-) -> Option<Result<usize, R::Error>> {
-    let mut read = pin!(uart.read(buf));
-    let mut tick = pin!(timer.wait_until(deadline));
-    poll_fn(|cx| {
-        if let Poll::Ready(r) = read.as_mut().poll(cx) {
-            return Poll::Ready(Some(r));
-        }
-        if let Poll::Ready(()) = tick.as_mut().poll(cx) {
-            return Poll::Ready(None);
-        }
-        Poll::Pending
-    })
-    .await
+/// Reads into `$buf` from `$uart` unless `$deadline` passes first, by `$timer`: `None` on the
+/// deadline. An expression to `await` in, not an `async fn` of its own: its future would be one
+/// more layer around the select's, with its own state and handling (80 bytes of flash in
+/// `refill`).
+macro_rules! read_before {
+    ($uart:expr, $timer:expr, $deadline:expr, $buf:expr) => {{
+        let mut read = pin!($uart.read($buf));
+        let mut tick = pin!($timer.wait_until($deadline));
+        poll_fn(|cx| {
+            if let Poll::Ready(r) = read.as_mut().poll(cx) {
+                return Poll::Ready(Some(r));
+            }
+            if let Poll::Ready(()) = tick.as_mut().poll(cx) {
+                return Poll::Ready(None);
+            }
+            Poll::Pending
+        })
+        .await
+    }};
 }
 
 /// A modem on an async UART.
@@ -155,8 +155,7 @@ where
         let mut n = 0;
         if self.carry.is_empty() {
             let space = self.carry.space();
-            let Some(read) = read_before(&mut self.uart, &mut self.timer, deadline, space).await
-            else {
+            let Some(read) = read_before!(self.uart, self.timer, deadline, space) else {
                 return Ok(None);
             };
             n = read?;
@@ -170,7 +169,7 @@ where
         if !self.carry.is_empty() {
             return Some(Ok(self.carry.take(buf)));
         }
-        read_before(&mut self.uart, &mut self.timer, deadline, buf).await
+        read_before!(self.uart, self.timer, deadline, buf)
     }
 
     async fn drain(&mut self, duration: Duration, lines: bool) -> Result<(), E> {
