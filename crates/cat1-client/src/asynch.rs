@@ -61,6 +61,44 @@ macro_rules! read_before {
     }};
 }
 
+/// The adapter's `pump` (read and feed the core until the exchange in flight ends), as an
+/// expression to `await` in: `procedures!`'s `exchange` runs it in its own body, not as a future
+/// of its own (a layer around `refill`'s, with its own state and handling).
+macro_rules! pump {
+    ($this:ident, $on_info:expr) => {{
+        let on_info: &mut dyn FnMut(InfoLine<'_>) = $on_info;
+        loop {
+            if let Some(Output::TimedOut) = $this.core.poll($this.timer.now()) {
+                break Ok(Finished::TimedOut);
+            }
+            let Some(deadline) = $this.core.poll_at() else {
+                break Ok(Finished::TimedOut);
+            };
+            // The one read of the adapter (`refill`), as the blocking `pump` reads; a read of one
+            // byte that completes nothing stored at once (`Carry::took_one`).
+            let n = match $this.refill(deadline).await {
+                Ok(Some(n)) => n,
+                Ok(None) => continue,
+                Err(e) => break Err(e),
+            };
+            if $this.carry.took_one(n, &mut $this.core) {
+                continue;
+            }
+            // What follows the end of the exchange stays for the next phase.
+            let finished = dispatch(
+                &mut $this.core,
+                &mut $this.listener,
+                &mut $this.carry,
+                on_info,
+            );
+            if let Some(f) = finished {
+                crate::procedures::end_of_answer(&mut $this.carry, &f);
+                break Ok(f);
+            }
+        }
+    }};
+}
+
 /// A modem on an async UART.
 #[derive(Debug)]
 // The adapter's own fields first, as in the blocking `Modem` (small offsets, short instructions).
@@ -125,28 +163,7 @@ where
     }
 
     async fn pump(&mut self, on_info: &mut dyn FnMut(InfoLine<'_>)) -> Result<Finished, E> {
-        loop {
-            if let Some(Output::TimedOut) = self.core.poll(self.timer.now()) {
-                return Ok(Finished::TimedOut);
-            }
-            let Some(deadline) = self.core.poll_at() else {
-                return Ok(Finished::TimedOut);
-            };
-            // The one read of the adapter (`refill`), as the blocking `pump` reads; a read of one
-            // byte that completes nothing stored at once (`Carry::took_one`).
-            let Some(n) = self.refill(deadline).await? else {
-                continue;
-            };
-            if self.carry.took_one(n, &mut self.core) {
-                continue;
-            }
-            // What follows the end of the exchange stays for the next phase.
-            let finished = dispatch(&mut self.core, &mut self.listener, &mut self.carry, on_info);
-            if let Some(f) = finished {
-                crate::procedures::end_of_answer(&mut self.carry, &f);
-                return Ok(f);
-            }
-        }
+        pump!(self, on_info)
     }
 
     /// Reads into the read buffer when it is empty, unless `deadline` passes first: the count

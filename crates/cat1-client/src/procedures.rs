@@ -359,7 +359,8 @@ macro_rules! procedures {
             maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
             // Flushed and waited for as `answer` does, here, not through it (see there).
             maybe_await!($mode, self.uart.flush()).map_err($crate::CommandError::Io)?;
-            let finished = maybe_await!($mode, self.pump(on_info)).map_err($crate::CommandError::Io)?;
+            let finished = $crate::procedures::by_mode!($mode, { self.pump(on_info) }, { pump!(self, on_info) })
+                .map_err($crate::CommandError::Io)?;
             $crate::procedures::result_of(finished)
         }
 
