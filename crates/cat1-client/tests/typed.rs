@@ -754,10 +754,10 @@ impl cat1_config::info::ReadAnswer for LongCsq {
 }
 
 /// Every typed method's line too long for a fixed line (`query`, `set`, `read_value`, `test`,
-/// `read`, `execute`: the adapters' `unfixed`), on one adapter: what each call returned and
-/// handed out, the listener's lines, the counters and what was written. Answers good, refused
-/// and failed, then a query that times out with echo off, so that the next one waits for quiet
-/// first (`settle_if_needed`) while the late answer comes.
+/// `read`, `execute`: the exchange's start by an encoder, `Start::Encode`), on one adapter: what
+/// each call returned and handed out, the listener's lines, the counters and what was written.
+/// Answers good, refused and failed, then a query that times out with echo off, so that the next
+/// one waits for quiet first while the late answer comes.
 macro_rules! long_lines_on {
     ($($modem:ident)::+, $call:ident) => {{
         let clock = VirtualClock::default();
