@@ -6,7 +6,11 @@
 //! - `quiet(duration)`: hand whatever arrives to the listener as data until the line has been
 //!   silent for `duration`.
 //!
-//! `procedures!(blocking)` expands to plain functions, `procedures!(async)` to `async fn`s.
+//! `procedures!(blocking)` expands to plain functions, `procedures!(async)` to `async fn`s, and,
+//! where a procedure only hands on another's future (`run_fixed`, entering command mode), to a
+//! plain function returning it: each `async fn` called is a layer of the future of its own, with
+//! its state and handling (the async adapter's flash round, benches/README.md). In the async
+//! adapter, `exchange` runs `pump` in its own body (the adapter's `pump!`).
 
 /// How an exchange ended, as seen by the procedures.
 // `pub` only for [`Reads`] (hidden, for the bench): the module is private. Non-exhaustive:
