@@ -40,25 +40,63 @@ impl Timer for EmbassyTimer {
     }
 }
 
-/// Reads into `buf` unless `deadline` passes first: `None` on the deadline.
-async fn read_before<R: Read, T: Timer>(
-    uart: &mut R,
-    timer: &mut T,
-    deadline: Instant,
-    buf: &mut [u8],
-) -> Option<Result<usize, R::Error>> {
-    let mut read = pin!(uart.read(buf));
-    let mut tick = pin!(timer.wait_until(deadline));
-    poll_fn(|cx| {
-        if let Poll::Ready(r) = read.as_mut().poll(cx) {
-            return Poll::Ready(Some(r));
+/// Reads into `$buf` from `$uart` unless `$deadline` passes first, by `$timer`: `None` on the
+/// deadline. An expression to `await` in, not an `async fn` of its own: its future would be one
+/// more layer around the select's, with its own state and handling (80 bytes of flash in
+/// `refill`).
+macro_rules! read_before {
+    ($uart:expr, $timer:expr, $deadline:expr, $buf:expr) => {{
+        let mut read = pin!($uart.read($buf));
+        let mut tick = pin!($timer.wait_until($deadline));
+        poll_fn(|cx| {
+            if let Poll::Ready(r) = read.as_mut().poll(cx) {
+                return Poll::Ready(Some(r));
+            }
+            if let Poll::Ready(()) = tick.as_mut().poll(cx) {
+                return Poll::Ready(None);
+            }
+            Poll::Pending
+        })
+        .await
+    }};
+}
+
+/// The adapter's `pump` (read and feed the core until the exchange in flight ends), as an
+/// expression to `await` in: `procedures!`'s `exchange` runs it in its own body, not as a future
+/// of its own (a layer around `refill`'s, with its own state and handling).
+macro_rules! pump {
+    ($this:ident, $on_info:expr) => {{
+        let on_info: &mut dyn FnMut(InfoLine<'_>) = $on_info;
+        loop {
+            if let Some(Output::TimedOut) = $this.core.poll($this.timer.now()) {
+                break Ok(Finished::TimedOut);
+            }
+            let Some(deadline) = $this.core.poll_at() else {
+                break Ok(Finished::TimedOut);
+            };
+            // The one read of the adapter (`refill`), as the blocking `pump` reads; a read of one
+            // byte that completes nothing stored at once (`Carry::took_one`).
+            let n = match $this.refill(deadline).await {
+                Ok(Some(n)) => n,
+                Ok(None) => continue,
+                Err(e) => break Err(e),
+            };
+            if $this.carry.took_one(n, &mut $this.core) {
+                continue;
+            }
+            // What follows the end of the exchange stays for the next phase.
+            let finished = dispatch(
+                &mut $this.core,
+                &mut $this.listener,
+                &mut $this.carry,
+                on_info,
+            );
+            if let Some(f) = finished {
+                crate::procedures::end_of_answer(&mut $this.carry, &f);
+                break Ok(f);
+            }
         }
-        if let Poll::Ready(()) = tick.as_mut().poll(cx) {
-            return Poll::Ready(None);
-        }
-        Poll::Pending
-    })
-    .await
+    }};
 }
 
 /// A modem on an async UART.
@@ -125,53 +163,22 @@ where
     }
 
     async fn pump(&mut self, on_info: &mut dyn FnMut(InfoLine<'_>)) -> Result<Finished, E> {
-        loop {
-            if let Some(Output::TimedOut) = self.core.poll(self.timer.now()) {
-                return Ok(Finished::TimedOut);
-            }
-            let Some(deadline) = self.core.poll_at() else {
-                return Ok(Finished::TimedOut);
-            };
-            if self.carry.is_empty() {
-                let space = self.carry.space();
-                let Some(n) = read_before(&mut self.uart, &mut self.timer, deadline, space).await
-                else {
-                    continue;
-                };
-                // A read of one byte that completes nothing stored at once (`filled_or_taken`).
-                if self.carry.filled_or_taken(n?, &mut self.core) {
-                    continue;
-                }
-            }
-            // What follows the end of the exchange stays for the next phase.
-            let finished = dispatch(&mut self.core, &mut self.listener, &mut self.carry, on_info);
-            if let Some(f) = finished {
-                crate::procedures::end_of_answer(&mut self.carry, &f);
-                return Ok(f);
-            }
-        }
+        pump!(self, on_info)
     }
 
-    /// Reads into the read buffer when it is empty, unless `deadline` passes first: `false` on
-    /// the deadline.
-    async fn refill(&mut self, deadline: Instant) -> Result<bool, E> {
-        if !self.carry.is_empty() {
-            return Ok(true);
+    /// Reads into the read buffer when it is empty, unless `deadline` passes first: the count
+    /// read (0 when it was not empty), `None` on the deadline.
+    async fn refill(&mut self, deadline: Instant) -> Result<Option<usize>, E> {
+        let mut n = 0;
+        if self.carry.is_empty() {
+            let space = self.carry.space();
+            let Some(read) = read_before!(self.uart, self.timer, deadline, space) else {
+                return Ok(None);
+            };
+            n = read?;
+            self.carry.filled(n);
         }
-        match read_before(
-            &mut self.uart,
-            &mut self.timer,
-            deadline,
-            self.carry.space(),
-        )
-        .await
-        {
-            Some(n) => {
-                self.carry.filled(n?);
-                Ok(true)
-            }
-            None => Ok(false),
-        }
+        Ok(Some(n))
     }
 
     /// Reads kept bytes first, then the UART until `deadline`.
@@ -179,13 +186,13 @@ where
         if !self.carry.is_empty() {
             return Some(Ok(self.carry.take(buf)));
         }
-        read_before(&mut self.uart, &mut self.timer, deadline, buf).await
+        read_before!(self.uart, self.timer, deadline, buf)
     }
 
     async fn drain(&mut self, duration: Duration, lines: bool) -> Result<(), E> {
         loop {
             let deadline = self.timer.now().saturating_add(duration);
-            if !self.refill(deadline).await? {
+            if self.refill(deadline).await?.is_none() {
                 return Ok(());
             }
             self.carry
@@ -193,18 +200,20 @@ where
         }
     }
 
-    async fn quiet(&mut self, duration: Duration) -> Result<(), E> {
-        self.drain(duration, false).await
+    // `drain`'s future itself, not one of their own around it (a future's state and its
+    // handling less, each where it is awaited).
+    fn quiet(&mut self, duration: Duration) -> impl Future<Output = Result<(), E>> {
+        self.drain(duration, false)
     }
 
-    async fn quiet_lines(&mut self, duration: Duration) -> Result<(), E> {
-        self.drain(duration, true).await
+    fn quiet_lines(&mut self, duration: Duration) -> impl Future<Output = Result<(), E>> {
+        self.drain(duration, true)
     }
 
     async fn wait_for_line(&mut self, wanted: &[u8], timeout: Duration) -> Result<bool, E> {
         let deadline = self.timer.now().saturating_add(timeout);
         loop {
-            if !self.refill(deadline).await? {
+            if self.refill(deadline).await?.is_none() {
                 return Ok(false);
             }
             let input = self.carry.pending();
@@ -241,7 +250,7 @@ where
     /// zero and copy into: feed them straight to an [`crate::sdp::Receiver`], for example.
     pub async fn read_data_in_place(&mut self, timeout: Duration) -> Result<&[u8], E> {
         let deadline = self.timer.now().saturating_add(timeout);
-        if !self.refill(deadline).await? {
+        if self.refill(deadline).await?.is_none() {
             return Ok(&[]);
         }
         Ok(crate::procedures::data_in_place(&mut self.carry))

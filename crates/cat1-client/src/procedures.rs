@@ -6,7 +6,11 @@
 //! - `quiet(duration)`: hand whatever arrives to the listener as data until the line has been
 //!   silent for `duration`.
 //!
-//! `procedures!(blocking)` expands to plain functions, `procedures!(async)` to `async fn`s.
+//! `procedures!(blocking)` expands to plain functions, `procedures!(async)` to `async fn`s, and,
+//! where a procedure only hands on another's future (`run_fixed`, entering command mode), to a
+//! plain function returning it: each `async fn` called is a layer of the future of its own, with
+//! its state and handling (the async adapter's flash round, benches/README.md). In the async
+//! adapter, `exchange` runs `pump` in its own body (the adapter's `pump!`).
 
 /// How an exchange ended, as seen by the procedures.
 // `pub` only for [`Reads`] (hidden, for the bench): the module is private. Non-exhaustive:
@@ -109,9 +113,9 @@ macro_rules! procedures {
             $crate::procedures::result_of(finished)
         }
 
-        /// The rest of every exchange once its line is written ([`Self::run`],
-        /// [`Self::run_fixed`], which the handshake's steps go through too): flushes and waits
-        /// for its end.
+        /// The rest of [`Self::run`]'s exchange once its line is written: flushes and waits for
+        /// its end. ([`Self::exchange`] does the same in its own body: in the async adapter a
+        /// call of this was a future's layer of its own around `pump`'s, 84 bytes.)
         $($asyncness)? fn answer(
             &mut self,
             on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
@@ -126,69 +130,53 @@ macro_rules! procedures {
             &mut self,
             mut on_values: impl FnMut(cat1_config::Values<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
-            if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
-                if let Some(spec) = const { R::INFO_SPEC } {
-                    // One body for every generated setting, given a constant per type: the
-                    // description `request::decode_info` decodes by (`Request::INFO_SPEC`; run
-                    // as `decode_info_with`, the values by reference). A second query type cost
-                    // a copy of the decoding closure (288 bytes in the footprint bench); now a
-                    // call and its constants. The values by reference through the `dyn` call
-                    // (by value, each call copied them with `memcpy`: +742 bytes of flash).
-                    return maybe_await!($mode, self.query_fixed(R::QUERY_LINE, spec, &mut |values| {
-                        on_values(*values)
-                    }));
-                }
-            }
-            // A request of one's own (`INFO_SPEC` `None`): decoded by its own `decode_info`, in a
-            // closure of its type (decided at compile time: nothing of it in a firmware without
-            // one; in the shared `query_fixed` its arm cost every firmware about 50 bytes).
             let mut malformed = false;
-            let timeout = self.timing.command;
-            let mut on_info = |info: cat1_at_parse::InfoLine<'_>| {
-                if info.is_continuation() {
-                    return;
-                }
-                // By reference: a binding by value may be a copy by `memcpy`.
-                match &R::decode_info(info) {
-                    Ok(values) => on_values(*values),
-                    Err(_) => malformed = true,
-                }
+            let mut values = |values: &cat1_config::Values<'_>| on_values(*values);
+            let result = {
+                // The decoding and the start chosen at compile time, then one exchange
+                // (`typed_exchange!`).
+                let mut decoded;
+                let mut own;
+                let on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>) =
+                    if let Some(spec) = const { R::INFO_SPEC } {
+                        // One decoding body for every generated setting, given a constant per
+                        // type: the description `request::decode_info` decodes by
+                        // (`Request::INFO_SPEC`; run as `decode_info_with`, the values by
+                        // reference, see `info_decoder`). Each type costs the call and its
+                        // constants (no shared `query_fixed` returning the result: the async
+                        // adapter moved it out of that future into this one, a `CommandError`
+                        // of 12 bytes copied by `memcpy`, 742 bytes of flash).
+                        decoded = $crate::procedures::info_decoder(spec, &mut values, &mut malformed);
+                        &mut decoded
+                    } else {
+                        // A request of one's own (`INFO_SPEC` `None`): decoded by its own
+                        // `decode_info`, in a closure of its type (decided at compile time:
+                        // nothing of it in a firmware without one; in the shared decoding its
+                        // arm cost every firmware about 50 bytes).
+                        own = |info: cat1_at_parse::InfoLine<'_>| {
+                            if info.is_continuation() {
+                                return;
+                            }
+                            // By reference: a binding by value may be a copy by `memcpy`.
+                            match &R::decode_info(info) {
+                                Ok(v) => values(v),
+                                Err(_) => malformed = true,
+                            }
+                        };
+                        &mut own
+                    };
+                // A description of one's own whose name is too long for a fixed line: written
+                // as any line (decided at compile time: nothing of it in a firmware without
+                // one).
+                $crate::procedures::typed_exchange!($mode, self,
+                    cat1_config::request::FixedLine::fits(R::SPEC), R::QUERY_LINE, None,
+                    |tx: &mut [u8]| {
+                        $crate::core::encode_typed(R::query(tx), R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
+                    },
+                    on_info)
             };
-            if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
-                maybe_await!($mode, self.run_fixed(R::QUERY_LINE, None, $crate::procedures::Wait::Command, &mut on_info))?;
-                return if malformed { Err($crate::CommandError::Malformed) } else { Ok(()) };
-            }
-            // A description of one's own whose name is too long for a fixed line: written as
-            // any line (decided at compile time: nothing of it in a firmware without one).
-            let tx = maybe_await!($mode, self.idle_tx())?;
-            let written = R::query(tx);
-            let encoded =
-                $crate::core::encode_typed(written, R::SPEC.name.as_bytes(), R::BARE_LINE, tx);
-            maybe_await!($mode, self.run(encoded, timeout, &mut on_info))?;
-            if malformed { Err($crate::CommandError::Malformed) } else { Ok(()) }
-        }
-
-        /// [`Self::query`] of a line fixed at compile time, for a request whose answer
-        /// `request::decode_info` decodes by `spec` (`Request::INFO_SPEC`): not generic.
-        $($asyncness)? fn query_fixed(
-            &mut self,
-            line: &cat1_config::request::FixedLine,
-            spec: &'static cat1_config::CommandSpec,
-            on_values: &mut dyn FnMut(&cat1_config::Values<'_>),
-        ) -> Result<(), $crate::CommandError<E>> {
-            let mut malformed = false;
-            let mut on_info = |info: cat1_at_parse::InfoLine<'_>| {
-                if info.is_continuation() {
-                    return;
-                }
-                // The values decoded in place (`decode_info_with`) and handed on from there:
-                // returned in a `Result`, they were copied out by `memcpy` (730 bytes of flash).
-                malformed |=
-                    cat1_config::request::decode_info_with(spec, info, &mut *on_values).is_err();
-            };
-            // The exchange's result returned as it is, not through `?` (a copy of the error
-            // by `memcpy`).
-            let result = maybe_await!($mode, self.run_fixed(line, None, $crate::procedures::Wait::Command, &mut on_info));
+            // The exchange's result returned as it is, not through `?` (a copy of the error by
+            // `memcpy`); `Malformed` only for an exchange that ended in `OK`.
             if malformed && result.is_ok() { Err($crate::CommandError::Malformed) } else { result }
         }
 
@@ -198,27 +186,20 @@ macro_rules! procedures {
             &mut self,
             values: &[cat1_config::Value<'_>],
         ) -> Result<(), $crate::CommandError<E>> {
-            if const { R::BARE_LINE.padded().1 == 0 } {
-                // A description of one's own whose bare line is not a fixed line: its exchange
-                // built from the line (decided at compile time: nothing of it in a firmware
-                // without one).
-                let tx = maybe_await!($mode, self.idle_tx())?;
-                let encoded = $crate::core::encode_typed(
-                    R::set(values, tx),
-                    R::SPEC.name.as_bytes(),
-                    R::BARE_LINE,
-                    tx,
-                );
-                let timeout = self.timing.command;
-                return maybe_await!($mode, self.run(encoded, timeout, &mut |_| {}));
-            }
-            // Everything else through the start of fixed lines, not generic: a further set
-            // type costs a call and its `TypedSet` constant, which for a generated request
-            // names `request::set_line` and the description (`Request::SET_SPEC`): no `set`
-            // of its own in the firmware (20 bytes a type).
+            // Through the start of fixed lines, not generic: a further set type costs a call
+            // and its `TypedSet` constant, which for a generated request names
+            // `request::set_line` and the description (`Request::SET_SPEC`): no `set` of its
+            // own in the firmware (20 bytes a type).
             let typed: &'static $crate::core::TypedSet = const { &$crate::core::TypedSet::of::<R>() };
             let set = $crate::core::SetCall { typed, values };
-            maybe_await!($mode, self.run_fixed(R::BARE_LINE, Some(&set), $crate::procedures::Wait::Command, &mut |_| {}))
+            // A description of one's own whose bare line is not a fixed line: its exchange built
+            // from the line (decided at compile time: nothing of it in a firmware without one).
+            $crate::procedures::typed_exchange!($mode, self,
+                R::BARE_LINE.padded().1 != 0, R::BARE_LINE, Some(&set),
+                |tx: &mut [u8]| {
+                    $crate::core::encode_typed(R::set(values, tx), R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
+                },
+                &mut |_| {})
         }
 
         /// Runs a bare action (`AT+NAME`), e.g. `requests::Csq`; information lines (whole, to
@@ -227,13 +208,12 @@ macro_rules! procedures {
             &mut self,
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
-            if const { !cat1_config::request::FixedLine::fits(R::SPEC) } {
-                return maybe_await!($mode, self.unfixed(&mut |tx| {
-                    let written = R::execute(tx);
-                    $crate::core::encode_typed(written, R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
-                }, &mut on_line));
-            }
-            maybe_await!($mode, self.fixed(R::EXECUTE_LINE, &mut on_line))
+            $crate::procedures::typed_exchange!($mode, self,
+                cat1_config::request::FixedLine::fits(R::SPEC), R::EXECUTE_LINE, None,
+                |tx: &mut [u8]| {
+                    $crate::core::encode_typed(R::execute(tx), R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
+                },
+                &mut |info| on_line(info.line()))
         }
 
         /// Asks for the values a command takes (`AT+NAME=?`); information lines (whole)
@@ -242,13 +222,12 @@ macro_rules! procedures {
             &mut self,
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
-            if const { !cat1_config::request::FixedLine::fits(R::SPEC) } {
-                return maybe_await!($mode, self.unfixed(&mut |tx| {
-                    let written = R::test(tx);
-                    $crate::core::encode_typed(written, R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
-                }, &mut on_line));
-            }
-            maybe_await!($mode, self.fixed(R::TEST_LINE, &mut on_line))
+            $crate::procedures::typed_exchange!($mode, self,
+                cat1_config::request::FixedLine::fits(R::SPEC), R::TEST_LINE, None,
+                |tx: &mut [u8]| {
+                    $crate::core::encode_typed(R::test(tx), R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
+                },
+                &mut |info| on_line(info.line()))
         }
 
         /// Reads a read-only value (`AT+CSQ`, `AT+VER`, ...) with the bare form, which the manual
@@ -260,12 +239,10 @@ macro_rules! procedures {
             &mut self,
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
-            if const { !cat1_config::request::FixedLine::fits(R::SPEC) } {
-                return maybe_await!($mode, self.unfixed(&mut |tx| {
-                    $crate::core::encode_plain(Some(R::SPEC.name.as_bytes()), false, tx)
-                }, &mut on_line));
-            }
-            maybe_await!($mode, self.fixed(R::BARE_LINE, &mut on_line))
+            $crate::procedures::typed_exchange!($mode, self,
+                cat1_config::request::FixedLine::fits(R::SPEC), R::BARE_LINE, None,
+                |tx: &mut [u8]| $crate::core::encode_plain(Some(R::SPEC.name.as_bytes()), false, tx),
+                &mut |info| on_line(info.line()))
         }
 
         /// Reads a read-only value, as [`Self::read`], and hands each one, decoded, to `on_value`:
@@ -284,7 +261,6 @@ macro_rules! procedures {
             // (`ReadAnswer::decode_answer_line`): one place the closure refers to and one test
             // after (two flags apart cost 28 bytes of flash in the footprint bench).
             let mut flags = [false; 2];
-            let timeout = self.timing.command;
             let mut on_info = |info: cat1_at_parse::InfoLine<'_>| {
                 let [malformed, open] = &mut flags;
                 match R::decode_answer_line(open, info) {
@@ -293,36 +269,55 @@ macro_rules! procedures {
                     Err(_) => *malformed = true,
                 }
             };
-            if const { cat1_config::request::FixedLine::fits(R::SPEC) } {
-                maybe_await!($mode, self.run_fixed(R::BARE_LINE, None, $crate::procedures::Wait::Command, &mut on_info))?;
-            } else {
-                // As `read` writes it (decided at compile time, see `query`).
-                let tx = maybe_await!($mode, self.idle_tx())?;
-                let encoded = $crate::core::encode_plain(Some(R::SPEC.name.as_bytes()), false, tx);
-                maybe_await!($mode, self.run(encoded, timeout, &mut on_info))?;
-            }
+            // As `read` writes it.
+            $crate::procedures::typed_exchange!($mode, self,
+                cat1_config::request::FixedLine::fits(R::SPEC), R::BARE_LINE, None,
+                |tx: &mut [u8]| $crate::core::encode_plain(Some(R::SPEC.name.as_bytes()), false, tx),
+                &mut on_info)?;
             // A line that did not decode, or a header whose value never came (the answer cut
             // short).
             if flags != [false; 2] { Err($crate::CommandError::Malformed) } else { Ok(()) }
         }
 
-        /// The exchange of a line fixed at compile time; whole information lines go to
-        /// `on_line`. One function for `execute`, `test` and `read`, not one per request type.
-        $($asyncness)? fn fixed(
-            &mut self,
-            line: &cat1_config::request::FixedLine,
-            on_line: &mut impl FnMut(&[u8]),
-        ) -> Result<(), $crate::CommandError<E>> {
-            maybe_await!($mode, self.run_fixed(line, None, $crate::procedures::Wait::Command, &mut |info| on_line(info.line())))
-        }
-
         /// The exchange of a line fixed at compile time, with its exchange built with it:
         /// `query`, `read` and the rest, and the lines the procedures send themselves (`AT`,
-        /// `AT+ENTM`), which need no encoder then.
-        $($asyncness)? fn run_fixed(
+        /// `AT+ENTM`), which need no encoder then ([`Self::exchange`] of
+        /// [`Start::Fixed`](crate::procedures::Start::Fixed)).
+        fn run_fixed<'s>(
+            &'s mut self,
+            line: &'s cat1_config::request::FixedLine,
+            set: Option<&'s $crate::core::SetCall<'s, 's>>,
+            wait: $crate::procedures::Wait,
+            on_info: &'s mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+        ) -> $crate::procedures::returns!($mode, Result<(), $crate::CommandError<E>>) {
+            self.exchange($crate::procedures::Start::Fixed(line, set), wait, on_info)
+        }
+
+        $crate::procedures::by_mode!($mode, {
+            /// [`Self::run_fixed`] for a description of one's own whose name is too long for a
+            /// fixed line ([`cat1_config::request::FixedLine::fits`]): `encode` writes the line;
+            /// information lines go to `on_info`. Not generic: the typed requests' unfixed lines
+            /// share it ([`Self::exchange`] of [`Start::Encode`](crate::procedures::Start::Encode)).
+            /// The blocking adapter's only: the async one's `typed_exchange!` awaits
+            /// `exchange`'s future itself.
+            fn unfixed(
+                &mut self,
+                encode: &mut dyn FnMut(&mut [u8]) -> Result<$crate::core::Encoded, $crate::core::Refused>,
+                on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+            ) -> Result<(), $crate::CommandError<E>> {
+                self.exchange($crate::procedures::Start::encode(encode), $crate::procedures::Wait::Command, on_info)
+            }
+        }, {});
+
+        /// The exchange of [`Self::run_fixed`] and of the typed methods (`typed_exchange!`):
+        /// one body for every start, which in the async adapter is one future (`run_fixed`
+        /// returns it as it is, no future of its own). Inlined in the blocking
+        /// adapter, where each caller's `start` is a constant: the code of `run_fixed` and
+        /// `unfixed` each as it was.
+        #[inline(always)]
+        $($asyncness)? fn exchange(
             &mut self,
-            line: &cat1_config::request::FixedLine,
-            set: Option<&$crate::core::SetCall<'_, '_>>,
+            start: $crate::procedures::Start<'_, '_, '_>,
             wait: $crate::procedures::Wait,
             on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
@@ -338,32 +333,42 @@ macro_rules! procedures {
             } else {
                 timing.handshake
             };
-            // Through the core's start of fixed lines, which writes the line and takes its
-            // exchange with no `Encoded` in between (less flash than the shared `run`'s path);
-            // with `set`, a typed set's line written by its encoder, `line` its bare line.
-            maybe_await!($mode, self.settle_if_needed()).map_err($crate::CommandError::Io)?;
-            let now = self.now();
-            let bytes = self
-                .core
-                .start_line(line, set, wait == $crate::procedures::Wait::Reply, timeout, now)
-                .map_err($crate::CommandError::Start)?
-                .map_err($crate::CommandError::Request)?;
+            // `settle_if_needed`, in this body (in the async adapter its call was a future's
+            // layer of its own around `drain`'s: 28 bytes).
+            if self.core.is_unsynchronised() {
+                let settle = self.timing.settle;
+                maybe_await!($mode, self.quiet_lines(settle)).map_err($crate::CommandError::Io)?;
+                self.core.settled();
+            }
+            let bytes = match start {
+                // Through the core's start of fixed lines, which writes the line and takes its
+                // exchange with no `Encoded` in between (less flash than the shared `run`'s
+                // path); with `set`, a typed set's line written by its encoder, `line` its bare
+                // line.
+                $crate::procedures::Start::Fixed(line, set) => {
+                    let now = self.now();
+                    self.core
+                        .start_line(line, set, wait == $crate::procedures::Wait::Reply, timeout, now)
+                        .map_err($crate::CommandError::Start)?
+                        .map_err($crate::CommandError::Request)?
+                }
+                // Written by `encode` once the core is idle, its exchange built with it, by
+                // `start` (`start_unfixed`), a function named only where such a start is made:
+                // in a firmware without one, the async adapter's `exchange`, whose future keeps
+                // this arm (its `start` is data), keeps an indirect call only (client-async
+                // `.text` -188 bytes). The time is taken before the line is written, as for a
+                // fixed line above (it was taken after, a few microseconds later).
+                $crate::procedures::Start::Encode(start, encode) => {
+                    let now = self.now();
+                    start(&mut self.core, encode, timeout, now).map_err($crate::procedures::refused)?
+                }
+            };
             maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
-            let finished = maybe_await!($mode, self.answer(on_info)).map_err($crate::CommandError::Io)?;
+            // Flushed and waited for as `answer` does, here, not through it (see there).
+            maybe_await!($mode, self.uart.flush()).map_err($crate::CommandError::Io)?;
+            let finished = $crate::procedures::by_mode!($mode, { self.pump(on_info) }, { pump!(self, on_info) })
+                .map_err($crate::CommandError::Io)?;
             $crate::procedures::result_of(finished)
-        }
-
-        /// [`Self::fixed`] for a description of one's own whose name is too long for a fixed
-        /// line ([`cat1_config::request::FixedLine::fits`]): `encode` writes the line.
-        $($asyncness)? fn unfixed(
-            &mut self,
-            encode: &mut dyn FnMut(&mut [u8]) -> Result<$crate::core::Encoded, $crate::core::Refused>,
-            on_line: &mut impl FnMut(&[u8]),
-        ) -> Result<(), $crate::CommandError<E>> {
-            let tx = maybe_await!($mode, self.idle_tx())?;
-            let encoded = encode(tx);
-            let timeout = self.timing.command;
-            maybe_await!($mode, self.run(encoded, timeout, &mut |info| on_line(info.line())))
         }
 
         /// Reads every setting of the module into `config` (which should start as the factory
@@ -437,7 +442,14 @@ macro_rules! procedures {
 
         /// Probes with `AT`: `true` when the module answers `OK` (it is in command mode).
         pub $($asyncness)? fn probe(&mut self) -> Result<bool, E> {
-            match maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, $crate::procedures::Wait::Probe, &mut |_| {})) {
+            let r = maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, $crate::procedures::Wait::Probe, &mut |_| {}));
+            self.probed(r)
+        }
+
+        /// What the probe's exchange ended in: `true` when the module answered `OK`.
+        #[inline(always)]
+        fn probed(&mut self, r: Result<(), $crate::CommandError<E>>) -> Result<bool, E> {
+            match r {
                 Ok(()) => Ok(true),
                 Err($crate::CommandError::Io(e)) => Err(e),
                 Err($crate::CommandError::Timeout) => {
@@ -453,17 +465,37 @@ macro_rules! procedures {
         ///
         /// The probe's `AT\r` reaches the network as data when the module is in a transparent
         /// mode; use [`Self::enter_command_mode_without_probe`] where that matters.
-        pub $($asyncness)? fn enter_command_mode(&mut self) -> Result<(), $crate::EnterError<E>> {
-            if maybe_await!($mode, self.probe()).map_err($crate::EnterError::Io)? {
-                return Ok(());
-            }
-            maybe_await!($mode, self.enter_command_mode_without_probe())
+        pub fn enter_command_mode(&mut self) -> $crate::procedures::returns!($mode, Result<(), $crate::EnterError<E>>) {
+            $crate::procedures::by_mode!($mode, {{
+                if self.probe().map_err($crate::EnterError::Io)? {
+                    return Ok(());
+                }
+                self.enter(false)
+            }}, {
+                self.enter(true)
+            })
         }
 
         /// The handshake alone (see [`Self::enter_command_mode`]).
-        pub $($asyncness)? fn enter_command_mode_without_probe(
+        pub fn enter_command_mode_without_probe(
             &mut self,
-        ) -> Result<(), $crate::EnterError<E>> {
+        ) -> $crate::procedures::returns!($mode, Result<(), $crate::EnterError<E>>) {
+            self.enter(false)
+        }
+
+        /// [`Self::enter_command_mode`] (`probe`) or [`Self::enter_command_mode_without_probe`]:
+        /// one body, which the async adapter's two return as it is: no future of their own,
+        /// nor [`Self::probe`]'s, around its steps (client-async `.text` -72 bytes). The
+        /// blocking `enter_command_mode` calls `probe` first, as before (`probe` true here
+        /// moved LLVM's outlining in the blocking client: +8 bytes).
+        #[inline]
+        $($asyncness)? fn enter(&mut self, probe: bool) -> Result<(), $crate::EnterError<E>> {
+            if probe {
+                let r = maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, $crate::procedures::Wait::Probe, &mut |_| {}));
+                if self.probed(r).map_err($crate::EnterError::Io)? {
+                    return Ok(());
+                }
+            }
             use $crate::{EnterError, EnterStep};
             let guard = self.timing.guard;
             // Whatever was in flight (the probe, which transparent mode forwards as data) is
@@ -579,7 +611,126 @@ macro_rules! procedures {
     };
 }
 
-pub(crate) use {maybe_await, procedures};
+/// The return type of a procedure that `procedures!` writes as a plain function returning a
+/// future of another (`run_fixed` and `unfixed`, which return `exchange`'s): the value itself
+/// in the blocking adapter, a future of it in the async one.
+/// The blocking adapter's code (the first block) or the async one's (the second), in
+/// `procedures!`.
+macro_rules! by_mode {
+    (blocking, { $($blocking:tt)* }, { $($asynch:tt)* }) => {
+        $($blocking)*
+    };
+    (async, { $($blocking:tt)* }, { $($asynch:tt)* }) => {
+        $($asynch)*
+    };
+}
+
+macro_rules! returns {
+    (blocking, $t:ty) => {
+        $t
+    };
+    (async, $t:ty) => {
+        impl core::future::Future<Output = $t>
+    };
+}
+
+/// A typed method's exchange: the line fixed at compile time `$line` (with a typed set's
+/// `$set`) when `$fits`, decided at compile time, or else the line `$encode` writes, a closure
+/// (for a description of one's own whose name is too long for a fixed line); information lines
+/// to `$on_info`. The blocking adapter calls `run_fixed` or `unfixed`. The async one chooses
+/// the start first, without an `await`, and then awaits `exchange`'s one future: in an
+/// `async fn` a branch not taken stays among the future's states when it holds an `await` (only
+/// the `await` is reachable to LLVM, with its own copy of the future's handling), so each typed
+/// method has one `await`, and what its other branch builds is dead code before it (client-async
+/// `.text` -160 bytes). (Not a function: inlined or not, one in the blocking adapter's typed
+/// methods moved LLVM's register allocation in `run_fixed`, +16 bytes.)
+macro_rules! typed_exchange {
+    (blocking, $this:ident, $fits:expr, $line:expr, $set:expr, $encode:expr, $on_info:expr) => {
+        if const { $fits } {
+            $this.run_fixed($line, $set, $crate::procedures::Wait::Command, $on_info)
+        } else {
+            $this.unfixed(&mut $encode, $on_info)
+        }
+    };
+    (async, $this:ident, $fits:expr, $line:expr, $set:expr, $encode:expr, $on_info:expr) => {{
+        let mut encode;
+        let start = if const { $fits } {
+            $crate::procedures::Start::Fixed($line, $set)
+        } else {
+            encode = $encode;
+            $crate::procedures::Start::encode(&mut encode)
+        };
+        $this
+            .exchange(start, $crate::procedures::Wait::Command, $on_info)
+            .await
+    }};
+}
+
+pub(crate) use {by_mode, maybe_await, procedures, returns, typed_exchange};
+
+/// How the adapters' one exchange (`exchange`, in `procedures!`) starts its line.
+pub(crate) enum Start<'a, 's, 'v> {
+    /// A line fixed at compile time (`run_fixed`); with a typed set's values, its bare line.
+    Fixed(
+        &'a cat1_config::request::FixedLine,
+        Option<&'a crate::core::SetCall<'s, 'v>>,
+    ),
+    /// A line `encode` writes into the transmit buffer once the core is idle (`unfixed`), started
+    /// by the function ([`start_unfixed`], see [`Start::encode`]).
+    Encode(UnfixedStart, &'a mut Encoder<'a>),
+}
+
+/// What writes a line into the transmit buffer (`Start::Encode`).
+pub(crate) type Encoder<'a> =
+    dyn FnMut(&mut [u8]) -> Result<crate::core::Encoded, crate::core::Refused> + 'a;
+
+/// [`start_unfixed`]'s signature.
+pub(crate) type UnfixedStart = for<'c> fn(
+    &'c mut crate::Core<{ cat1_at_parse::MAX_LINE }>,
+    &mut Encoder<'_>,
+    cat1_hal_traits::time::Duration,
+    cat1_hal_traits::time::Instant,
+) -> Result<&'c [u8], crate::core::Refused>;
+
+impl<'a> Start<'a, '_, '_> {
+    /// The start of a line `encode` writes ([`Start::Encode`]).
+    #[inline(always)]
+    pub(crate) fn encode(encode: &'a mut Encoder<'a>) -> Self {
+        Start::Encode(start_unfixed, encode)
+    }
+}
+
+/// Starts the line `encode` writes into the transmit buffer once the core is idle, with the
+/// exchange the encoder built; the bytes to send.
+fn start_unfixed<'c>(
+    core: &'c mut crate::Core<{ cat1_at_parse::MAX_LINE }>,
+    encode: &mut Encoder<'_>,
+    timeout: cat1_hal_traits::time::Duration,
+    now: cat1_hal_traits::time::Instant,
+) -> Result<&'c [u8], crate::core::Refused> {
+    let tx = core.idle_tx()?;
+    let encoded = encode(tx)?;
+    Ok(core.start_encoded(encoded, timeout, now))
+}
+
+/// The typed query's decoding of a setting's answer by `spec` (`Request::INFO_SPEC`): each
+/// information line but continuations decoded in place (`request::decode_info_with`) and its
+/// values handed to `on_values` from there (returned in a `Result`, they were copied out by
+/// `memcpy`: 730 bytes of flash); a line that does not decode sets `malformed`. Made here, by a
+/// function that is not generic, so that every request type's `query` shares one closure (one
+/// copy of the decoder in the flash), as the one `query_fixed` body shared it before.
+pub(crate) fn info_decoder<'a, 'v>(
+    spec: &'static cat1_config::CommandSpec,
+    on_values: &'a mut (dyn FnMut(&cat1_config::Values<'_>) + 'v),
+    malformed: &'a mut bool,
+) -> impl FnMut(cat1_at_parse::InfoLine<'_>) + use<'a, 'v> {
+    move |info: cat1_at_parse::InfoLine<'_>| {
+        if info.is_continuation() {
+            return;
+        }
+        *malformed |= cat1_config::request::decode_info_with(spec, info, &mut *on_values).is_err();
+    }
+}
 
 /// Which of the `Timing`'s timeouts an exchange of `run_fixed` waits for. Numbered in the order
 /// `run_fixed` tests them (4 bytes less code than `Handshake` second, as LLVM lays the tests out).

@@ -674,7 +674,7 @@ impl cat1_config::request::Request for MultiOwn {
     const SPEC: &'static cat1_config::CommandSpec = &MULTI_SETTING;
 }
 
-/// Decoded through `INFO_SPEC` (`query_fixed`), as a generated setting is.
+/// Decoded through `INFO_SPEC` (`procedures::info_decoder`), as a generated setting is.
 struct MultiSpec;
 
 impl cat1_config::request::Request for MultiSpec {
@@ -728,4 +728,137 @@ fn a_refused_line_then_an_error_or_no_end_is_the_exchanges_error() {
         assert_eq!(queried::<requests::Rstim>(b"AT+RSTIM?\r", answer), want);
         assert_eq!(queried::<OwnDecoding>(b"AT+RSTIM?\r", answer), want);
     }
+}
+
+/// A read-only value described by the application, as `AT+CSQ` but named with 12 bytes: its
+/// bare line is not a fixed line, so `read_value` writes it (`encode_plain`).
+static LONG_CSQ: cat1_config::CommandSpec = cat1_config::CommandSpec {
+    name: "CSQEXTENDED1",
+    ..cat1_config::commands::general::CSQ
+};
+
+struct LongCsq;
+
+impl cat1_config::request::Request for LongCsq {
+    const SPEC: &'static cat1_config::CommandSpec = &LONG_CSQ;
+}
+
+impl cat1_config::info::ReadAnswer for LongCsq {
+    type Value<'a> = cat1_config::info::Csq;
+
+    fn decode_line(
+        info: cat1_at_parse::InfoLine<'_>,
+    ) -> Result<Option<cat1_config::info::Csq>, cat1_config::info::InfoError> {
+        cat1_config::info::Csq::from_info(info).map(Some)
+    }
+}
+
+/// Every typed method's line too long for a fixed line (`query`, `set`, `read_value`, `test`,
+/// `read`, `execute`: the exchange's start by an encoder, `Start::Encode`), on one adapter: what
+/// each call returned and handed out, the listener's lines, the counters and what was written.
+/// Answers good, refused and failed, then a query that times out with echo off, so that the next
+/// one waits for quiet first while the late answer comes.
+macro_rules! long_lines_on {
+    ($($modem:ident)::+, $call:ident) => {{
+        let clock = VirtualClock::default();
+        let q = b"AT+RSTIMEXTEND1?\r";
+        let csq = b"AT+CSQEXTENDED1\r";
+        let uart = MockUart::new(
+            &clock,
+            5,
+            vec![
+                step(q, &[(5, b"\r\n+RSTIMEXTEND1: 60\r\n\r\nOK\r\n")]),
+                step(q, &[(5, b"\r\n+RSTIMEXTEND1: banana\r\n\r\nOK\r\n")]),
+                step(q, &[(5, b"\r\n+CME ERROR: 3\r\n")]),
+                step(csq, &[(5, b"\r\n+CSQEXTENDED1: 27,99\r\n\r\nOK\r\n")]),
+                step(csq, &[(5, b"\r\n+CSQEXTENDED1: x\r\n\r\nERROR\r\n")]),
+                step(csq, &[(5, b"\r\n+CSQEXTENDED1: x\r\n\r\nOK\r\n")]),
+                step(b"AT+RSTIMEXTENDEDTWENTY1=60\r", &[(5, b"\r\nOK\r\n")]),
+                step(b"AT+RSTIMEXTEND1=?\r", &[(5, b"\r\n+RSTIMEXTEND1:<0,60~65535(s)>\r\n\r\nOK\r\n")]),
+                step(b"AT+RSTIMEXTEND1\r", &[(5, b"\r\n+RSTIMEXTEND1: 60\r\n\r\nOK\r\n")]),
+                step(b"AT+RESTARTMODULE\r", &[(5, b"\r\nOK\r\n")]),
+                // No answer in time, then a late one while the next command waits for quiet.
+                step(q, &[(5_100, b"\r\n+RSTIMEXTEND1: 61\r\n\r\nOK\r\n")]),
+                step(q, &[(5, b"\r\n+RSTIMEXTEND1: 62\r\n\r\nOK\r\n")]),
+            ],
+        );
+        let mut m = $($modem)::+::new(uart, clock, Recorder::default());
+        let mut got: Vec<String> = Vec::new();
+        for _ in 0..3 {
+            let r = $call!(m.query::<LongSetting>(|v| got.push(format!("{:?}", v.as_slice()))));
+            got.push(format!("{r:?}"));
+        }
+        for _ in 0..3 {
+            let r = $call!(m.read_value::<LongCsq>(|v| got.push(format!("{v:?}"))));
+            got.push(format!("{r:?}"));
+        }
+        let r = $call!(m.set::<LongerSetting>(&[Value::Int(60)]));
+        got.push(format!("{r:?}"));
+        let r = $call!(m.test::<LongSetting>(|l| got.push(String::from_utf8_lossy(l).into())));
+        got.push(format!("{r:?}"));
+        let r = $call!(m.read::<LongSetting>(|l| got.push(String::from_utf8_lossy(l).into())));
+        got.push(format!("{r:?}"));
+        let r = $call!(m.execute::<LongSetting>(|_| {}));
+        got.push(format!("{r:?}"));
+        let r = $call!(m.execute::<LongAction>(|l| got.push(String::from_utf8_lossy(l).into())));
+        got.push(format!("{r:?}"));
+        for _ in 0..2 {
+            let r = $call!(m.query::<LongSetting>(|v| got.push(format!("{:?}", v.as_slice()))));
+            got.push(format!("{r:?}"));
+        }
+        let counters = format!("{:?}", m.counters());
+        let lines = m.listener().lines.clone();
+        let (uart, _, _) = m.release();
+        assert!(uart.finished());
+        (got, lines, counters, uart.written)
+    }};
+}
+
+macro_rules! called {
+    ($e:expr) => {
+        $e
+    };
+}
+
+macro_rules! awaited {
+    ($e:expr) => {
+        block_on($e)
+    };
+}
+
+#[test]
+fn every_typed_line_too_long_for_a_fixed_line_is_the_same_on_both_adapters() {
+    let blocking = long_lines_on!(blocking::Modem, called);
+    let asynch = long_lines_on!(asynch::Modem, awaited);
+    assert_eq!(asynch, blocking);
+    let (got, lines, counters, _) = blocking;
+    assert_eq!(
+        got,
+        [
+            "[Int(60)]",
+            "Ok(())",
+            "Err(Malformed)",
+            "Err(Cme(3))",
+            &format!(
+                "{:?}",
+                cat1_config::info::Csq::parse(b"+CSQ: 27,99").unwrap()
+            ),
+            "Ok(())",
+            "Err(Error)",
+            "Err(Malformed)",
+            "Ok(())",
+            "+RSTIMEXTEND1:<0,60~65535(s)>",
+            "Ok(())",
+            "+RSTIMEXTEND1: 60",
+            "Ok(())",
+            "Err(Request(NoSuchForm))",
+            "Ok(())",
+            "Err(Timeout)",
+            "[Int(62)]",
+            "Ok(())",
+        ]
+    );
+    // The late answer went to the listener while the next query waited for quiet.
+    assert_eq!(lines, [b"+RSTIMEXTEND1: 61".to_vec(), b"OK".to_vec()]);
+    assert!(counters.contains("timeouts: 1"), "{counters}");
 }
