@@ -389,11 +389,6 @@ pub fn set_line(
     values: &[Value<'_>],
     buf: &mut [u8],
 ) -> Result<usize, RequestError> {
-    let form = if spec.has(Forms::SET) {
-        Forms::SET
-    } else {
-        Forms::EXECUTE
-    };
     if spec.params.is_empty() {
         return Err(RequestError::NoSuchForm);
     }
@@ -450,7 +445,9 @@ pub fn set_line(
         };
         w.put(text);
     }
-    if !spec.has(form) {
+    // A set form or else an execute form (one test of both bits, after the values, where the
+    // form was picked before them and kept).
+    if spec.forms.0 & (Forms::SET.0 | Forms::EXECUTE.0) == 0 {
         return Err(RequestError::NoSuchForm);
     }
     w.put(PUNCT.get(2usize.wrapping_sub(none_yet)..).unwrap_or(&[]));
