@@ -196,11 +196,9 @@ pub(crate) fn validate_text<'a>(
 /// `parse_long`'s error was mapped to one after the call (client flash -12 bytes; the cycles
 /// the same). Not kept: one loop, checked from the tenth digit on (-80 bytes, `parse_long`
 /// no longer linked, but the manual cycles about 435 instructions a pass up at opt-level 3:
-/// `parse_int`'s loop of at most ten turns, which LLVM unrolls there, becomes one of any
-/// length), and likewise a loop of nine digits and a checked loop after it (-56, about 800
-/// up), the checked digit in a `#[cold]` function (-44, about 640 up), the tenth digit's test
-/// by compares (-80, about 420 up), a checked loop inside the tenth turn (-44, about 370 up),
-/// or a loop for nine digits or less and one for more (-60, about 570 up).
+/// LLVM selects between the two ways at every digit), or a loop of nine digits and a checked
+/// loop after it (-56, about 800 up), or the checked digit in a `#[cold]` function (-44,
+/// about 640 up).
 #[inline(always)]
 fn number(text: &[u8]) -> Result<u32, Code> {
     let mut value: u32 = 0;
