@@ -20,7 +20,7 @@
 //! not writing them (`AT+HEART=ON`), and `AT+HEART=ON,` is an empty second parameter (3).
 //! Parameters are checked left to right and the first error wins.
 
-use cat1_at_parse::{CommandLine, Form, Params, unquote};
+use cat1_at_parse::{CommandLine, Form, Params, parse_int, unquote};
 
 use crate::spec::{
     Charset, Code, CommandSpec, Forms, Omitted, ParamKind, ParamSpec, Value, Values, find,
@@ -145,7 +145,7 @@ pub(crate) fn validate_text<'a>(
                 .ok_or(Code::BAD_VALUE)
         }
         ParamKind::Int { ranges, .. } => {
-            let n = number(text)?;
+            let n = parse_int(text).map_err(|e| Code(e.cme_code()))?;
             if in_ranges(n, ranges) {
                 Ok(Value::Int(n))
             } else {
@@ -188,49 +188,6 @@ pub(crate) fn validate_text<'a>(
             }
         }
     }
-}
-
-/// The number `text` (not empty) holds, as `parse_int` reads it, its error as a code: a byte
-/// that is not a digit 3, a number beyond 32 bits 53, whichever comes first. `parse_int`'s
-/// loop, a tenth digit handed to `long_number`, which answers the code itself, where
-/// `parse_long`'s error was mapped to one after the call (client flash -12 bytes; the cycles
-/// the same). Not kept: one loop, checked from the tenth digit on (-80 bytes, `parse_long`
-/// no longer linked, but the manual cycles about 435 instructions a pass up at opt-level 3:
-/// LLVM selects between the two ways at every digit), or a loop of nine digits and a checked
-/// loop after it (-56, about 800 up), or the checked digit in a `#[cold]` function (-44,
-/// about 640 up).
-#[inline(always)]
-fn number(text: &[u8]) -> Result<u32, Code> {
-    let mut value: u32 = 0;
-    for (i, &b) in text.iter().enumerate() {
-        let digit = u32::from(b).wrapping_sub(u32::from(b'0'));
-        if digit > 9 {
-            return Err(Code::MISSING_OR_TYPE);
-        }
-        if i == 9 {
-            return long_number(text);
-        }
-        // Nine digits cannot overflow a u32.
-        value = value.wrapping_mul(10).wrapping_add(digit);
-    }
-    Ok(value)
-}
-
-/// [`number`] of ten digits or more, which may overflow.
-#[inline(never)]
-fn long_number(text: &[u8]) -> Result<u32, Code> {
-    let mut value: u32 = 0;
-    for &b in text {
-        let digit = u32::from(b).wrapping_sub(u32::from(b'0'));
-        if digit > 9 {
-            return Err(Code::MISSING_OR_TYPE);
-        }
-        value = value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(digit))
-            .ok_or(Code::BAD_VALUE)?;
-    }
-    Ok(value)
 }
 
 /// Text of `min..=max` bytes, all in `charset`, no line end, and an even number of `"`.
@@ -400,37 +357,6 @@ mod tests {
                 let text: &'static [u8] = std::boxed::Box::leak(text.into_boxed_slice());
                 proptest::prop_assert_eq!(validate_value(p, text), keyword_before(text, keywords));
             }
-        }
-    }
-
-    /// Numbers of ten digits or more: `u32::MAX`, one above, one of eleven digits, ten nines,
-    /// leading zeros.
-    const BIG: [&[u8]; 5] = [
-        b"4294967295",
-        b"4294967296",
-        b"42949672950",
-        b"9999999999",
-        b"0000000000012",
-    ];
-
-    proptest::proptest! {
-        /// `number` reads what `parse_int` read, its error the code `validate_text` made of
-        /// `parse_int`'s: digits up to twelve (a tenth digit or more, beyond 32 bits or not),
-        /// with a byte that is not a digit anywhere.
-        #[test]
-        fn number_is_parse_int(
-            text in proptest::collection::vec(
-                proptest::sample::select(&b"0123456789999x "[..]),
-                1..13,
-            ),
-            big in proptest::sample::select(&BIG[..]),
-            use_big in proptest::bool::ANY,
-        ) {
-            let text: &[u8] = if use_big { big } else { &text };
-            proptest::prop_assert_eq!(
-                number(text),
-                cat1_at_parse::parse_int(text).map_err(|e| Code(e.cme_code()))
-            );
         }
     }
 
