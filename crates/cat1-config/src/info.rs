@@ -76,27 +76,18 @@ fn info_text(info: InfoLine<'_>) -> Result<&[u8], InfoError> {
 /// `bytes.trim_ascii()`, with one test for the usual byte at each end (above the space, which
 /// no ASCII whitespace is).
 #[inline]
-pub(crate) fn trim(mut bytes: &[u8]) -> &[u8] {
+pub(crate) fn trim(bytes: &[u8]) -> &[u8] {
     // The usual case first, both ends looked at once: neither is whitespace (a value as the
-    // module writes it); the loops below only for the rest (and the empty text).
+    // module writes it); `trim_ascii` only for the rest (and the empty text): core's loops
+    // are smaller than the two of this crate's own they replace, each with the same `> b' '`
+    // test first (client flash -12 bytes; the manual cycles about 35 instructions a pass
+    // less, the anchors 4 more, all at opt-level 3's layout).
     if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) {
         if first > b' ' && last > b' ' {
             return bytes;
         }
     }
-    while let [first, rest @ ..] = bytes {
-        if *first > b' ' || !first.is_ascii_whitespace() {
-            break;
-        }
-        bytes = rest;
-    }
-    while let [rest @ .., last] = bytes {
-        if *last > b' ' || !last.is_ascii_whitespace() {
-            break;
-        }
-        bytes = rest;
-    }
-    bytes
+    bytes.trim_ascii()
 }
 
 /// The index of the first comma in `text`: four bytes a step while no word holds one (the
@@ -1599,7 +1590,8 @@ mod tests {
             proptest::prop_assert_eq!(split_comma(&text), split_comma_before(&text));
         }
 
-        /// `trim` is `trim_ascii`.
+        /// `trim` is `trim_ascii`, and what its own two loops gave before `trim_ascii` took
+        /// their place.
         #[test]
         fn trim_is_trim_ascii(
             bytes in proptest::collection::vec(
@@ -1608,6 +1600,29 @@ mod tests {
             ),
         ) {
             proptest::prop_assert_eq!(trim(&bytes), bytes.trim_ascii());
+            proptest::prop_assert_eq!(trim(&bytes), trim_before(&bytes));
         }
+    }
+
+    /// `trim` as it was: the quick test of both ends, then a loop for each end.
+    fn trim_before(mut bytes: &[u8]) -> &[u8] {
+        if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) {
+            if first > b' ' && last > b' ' {
+                return bytes;
+            }
+        }
+        while let [first, rest @ ..] = bytes {
+            if *first > b' ' || !first.is_ascii_whitespace() {
+                break;
+            }
+            bytes = rest;
+        }
+        while let [rest @ .., last] = bytes {
+            if *last > b' ' || !last.is_ascii_whitespace() {
+                break;
+            }
+            bytes = rest;
+        }
+        bytes
     }
 }
