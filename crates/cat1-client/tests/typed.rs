@@ -862,3 +862,42 @@ fn every_typed_line_too_long_for_a_fixed_line_is_the_same_on_both_adapters() {
     assert_eq!(lines, [b"+RSTIMEXTEND1: 61".to_vec(), b"OK".to_vec()]);
     assert!(counters.contains("timeouts: 1"), "{counters}");
 }
+
+/// A long line's timeout starts when the line is written, after the wait for quiet, not before
+/// it (as a fixed line's, `the_probe_the_confirmation_and_a_command_wait_for_their_own_timeouts`):
+/// a line too long for a fixed line after a timeout with echo off, on both adapters. Its answer
+/// 4,900 ms after it is written is in time only when the 5 s start after the 200 ms of quiet (a
+/// second reader moved the clock's reading before the wait and nothing else failed).
+macro_rules! long_after_settle_on {
+    ($($modem:ident)::+, $call:ident) => {{
+        let clock = VirtualClock::default();
+        let q = b"AT+RSTIMEXTEND1?\r";
+        let uart = MockUart::new(
+            &clock,
+            64,
+            vec![
+                step(q, &[]),
+                step(q, &[(4_900, b"\r\n+RSTIMEXTEND1: 60\r\n\r\nOK\r\n")]),
+            ],
+        );
+        let mut m = $($modem)::+::new(uart, clock.clone(), Recorder::default());
+        let mut got: Vec<String> = Vec::new();
+        for _ in 0..2 {
+            let start = clock.millis();
+            let r = $call!(m.query::<LongSetting>(|v| got.push(format!("{:?}", v.as_slice()))));
+            got.push(format!("{r:?}"));
+            let took = clock.millis() - start;
+            got.push(format!("{}", took / 100));
+        }
+        let (uart, _, _) = m.release();
+        assert!(uart.finished());
+        got
+    }};
+}
+
+#[test]
+fn a_long_lines_timeout_starts_after_the_wait_for_quiet() {
+    let want = ["Err(Timeout)", "50", "[Int(60)]", "Ok(())", "51"];
+    assert_eq!(long_after_settle_on!(blocking::Modem, called), want);
+    assert_eq!(long_after_settle_on!(asynch::Modem, awaited), want);
+}

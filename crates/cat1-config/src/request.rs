@@ -421,8 +421,10 @@ pub fn set_line(
             }
             return Err(RequestError::InvalidValue);
         }
-        // The comma before the value is checked: a refused line's bytes are not part of the
-        // answer, and the writer only records a line too long. Then one match checks the value
+        // The separator (`=` or `,`) before the value is written before the value is checked:
+        // a refused line's bytes are not part of the answer (what `buf` holds on an error may
+        // now stop before the `=`: unspecified, and the client drops it), and the writer only
+        // records a line too long. Then one match checks the value
         // (`value_is_valid`'s arms, the "unset" empty text refused) and writes it, where a
         // check and then a second match for the write cost more code.
         w.put(PUNCT.get(none_yet..=none_yet).unwrap_or(&[]));
@@ -1103,6 +1105,60 @@ mod tests {
             }
         }
 
+        /// The same on answers built from values each parameter takes (a second reader found
+        /// that the fixed strings above are almost always refused in the first place, so that
+        /// answers of several good values and refusals in the middle or last were seldom
+        /// reached): each value rendered as a query answer renders it, optionally padded, the
+        /// list cut or one too long, and one piece replaced by a refused one.
+        #[test]
+        fn decoding_good_values_is_as_before(
+            which in 0usize..ALL.len(),
+            picks in proptest::collection::vec(
+                (0u8..8, proptest::prelude::any::<u32>(),
+                 proptest::collection::vec(proptest::sample::select(std::vec![b'a', b'0']), 0..3)),
+                9,
+            ),
+            cut in 0usize..10,
+            bad_at in proptest::option::of(0usize..9),
+            bad in 0usize..6,
+            pad in proptest::bool::ANY,
+        ) {
+            const REFUSED: [&[u8]; 6] = [b"", b"x\"", b"\"ON", b"99999999999", b"\r", b"-"];
+            let spec = ALL[which];
+            let mut pieces: std::vec::Vec<std::vec::Vec<u8>> = spec
+                .params
+                .iter()
+                .zip(picks)
+                .map(|(p, pick)| {
+                    let mut b = [0u8; 256];
+                    let mut w = Writer::new(&mut b);
+                    crate::render::write_values(&[value_for(p, pick)], &mut w);
+                    let n = w.len().min(256);
+                    let mut t = b[..n].to_vec();
+                    if pad {
+                        t.insert(0, b' ');
+                        t.push(b'\t');
+                    }
+                    t
+                })
+                .collect();
+            pieces.truncate(cut.max(1));
+            if cut > spec.params.len() {
+                pieces.push(b"1".to_vec());
+            }
+            if let Some(piece) = bad_at.and_then(|i| pieces.get_mut(i)) {
+                *piece = REFUSED[bad].to_vec();
+            }
+            let text = pieces.join(&b","[..]);
+            let mut got = Values::new();
+            let mut want = Values::new();
+            let got_result = decode_params(spec, &text, &mut got);
+            let want_result = decode_params_before(spec, &text, &mut want);
+            proptest::prop_assert_eq!(got_result, want_result);
+            if got_result.is_ok() {
+                proptest::prop_assert_eq!(got, want);
+            }
+        }
     }
 
     proptest::proptest! {
