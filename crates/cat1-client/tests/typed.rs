@@ -860,7 +860,13 @@ fn every_typed_line_too_long_for_a_fixed_line_is_the_same_on_both_adapters() {
     );
     // The late answer went to the listener while the next query waited for quiet.
     assert_eq!(lines, [b"+RSTIMEXTEND1: 61".to_vec(), b"OK".to_vec()]);
-    assert!(counters.contains("timeouts: 1"), "{counters}");
+    // Every counter pinned (a second reader found only the timeouts were): the late answer's
+    // two lines unsolicited, its `OK` a late response.
+    assert_eq!(
+        counters,
+        "ClientCounters { timeouts: 1, probes_unanswered: 0, aborted: 0, late_responses: 1, \
+         unsolicited: 2, overflows: 0, bytes_dropped: 0 }"
+    );
 }
 
 /// A long line's timeout starts when the line is written, after the wait for quiet, not before
@@ -900,4 +906,39 @@ fn a_long_lines_timeout_starts_after_the_wait_for_quiet() {
     let want = ["Err(Timeout)", "50", "[Int(60)]", "Ok(())", "51"];
     assert_eq!(long_after_settle_on!(blocking::Modem, called), want);
     assert_eq!(long_after_settle_on!(asynch::Modem, awaited), want);
+}
+
+/// A request of one's own with a name too long for a fixed line, decoded through `INFO_SPEC`
+/// (`procedures::info_decoder`) rather than its own `decode_info` (a second reader found no test
+/// of this path since the long lines' start moved out of the exchange).
+struct LongSettingBySpec;
+
+impl cat1_config::request::Request for LongSettingBySpec {
+    const SPEC: &'static cat1_config::CommandSpec = &LONG_SETTING;
+    const INFO_SPEC: Option<&'static cat1_config::CommandSpec> = Some(Self::SPEC);
+    fn decode_info(
+        info: cat1_at_parse::InfoLine<'_>,
+    ) -> Result<cat1_config::Values<'_>, cat1_config::Code> {
+        cat1_config::request::decode_info(Self::SPEC, info)
+    }
+}
+
+#[test]
+fn a_long_request_decoded_through_its_description_is_decoded_as_by_its_own() {
+    let q = b"AT+RSTIMEXTEND1?\r";
+    for answer in [
+        &b"\r\n+RSTIMEXTEND1: 60\r\n\r\nOK\r\n"[..],
+        b"\r\n+RSTIMEXTEND1: banana\r\n\r\nOK\r\n",
+        b"\r\n+RSTIMEXTEND1: 60\r\nmore\r\n\r\nOK\r\n",
+        b"\r\n+RSTIMEXTEND1: 1\r\n",
+        b"\r\n+CME ERROR: 3\r\n",
+    ] {
+        let by_spec = queried::<LongSettingBySpec>(q, answer);
+        assert_eq!(by_spec, queried::<LongSetting>(q, answer), "{answer:?}");
+    }
+    let good = queried::<LongSettingBySpec>(q, b"\r\n+RSTIMEXTEND1: 60\r\n\r\nOK\r\n");
+    assert_eq!(
+        good,
+        format!("[{:?}] Ok(())", format!("{:?}", [Value::Int(60)]))
+    );
 }
