@@ -7,8 +7,8 @@
 //!   silent for `duration`.
 //!
 //! `procedures!(blocking)` expands to plain functions, `procedures!(async)` to `async fn`s, and,
-//! where a procedure only hands on another's future (`run_fixed`, entering command mode), to a
-//! plain function returning it: each `async fn` called is a layer of the future of its own, with
+//! where a procedure only hands on another's future (`run_fixed`, `set`, `leave_command_mode`,
+//! entering command mode), to a plain function returning it: each `async fn` called is a layer of the future of its own, with
 //! its state and handling (the async adapter's flash round, benches/README.md). In the async
 //! adapter, `exchange` runs `pump` in its own body (the adapter's `pump!`).
 
@@ -377,7 +377,7 @@ macro_rules! procedures {
             // No lines wanted (`None`: a set, the procedures' own lines): a closure that drops
             // them, here, where the exchange's future holds it (no caller's future around it).
             // (The blocking adapter's callers pass a closure of their own, as before: an
-            // `Option` there cost its `run_fixed` 24 bytes and vtables' shims.)
+            // `Option` there cost the blocking client 64 bytes, see `lines!`.)
             $crate::procedures::by_mode!($mode, {}, {
                 let mut ignore = |_: cat1_at_parse::InfoLine<'_>| {};
                 let on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>) = match on_info {
@@ -634,9 +634,6 @@ macro_rules! procedures {
     };
 }
 
-/// The return type of a procedure that `procedures!` writes as a plain function returning a
-/// future of another (`run_fixed` and `unfixed`, which return `exchange`'s): the value itself
-/// in the blocking adapter, a future of it in the async one.
 /// The blocking adapter's code (the first block) or the async one's (the second), in
 /// `procedures!`.
 macro_rules! by_mode {
@@ -651,7 +648,9 @@ macro_rules! by_mode {
 /// The type of the information lines' receiver that `exchange` and `run_fixed` take: in the
 /// async adapter optional, `None` for no lines wanted (`no_lines!`), so that a caller that wants
 /// none has no closure for the exchange's future to borrow (`set` and `leave_command_mode`
-/// return that future as it is).
+/// return that future as it is). The blocking adapter's as before, a closure for no lines (an
+/// `Option` there too: client `.text` +64 bytes, the select in `run_fixed` and the closures'
+/// vtables).
 macro_rules! lines {
     (blocking, $l:lifetime) => {
         &$l mut dyn FnMut(cat1_at_parse::InfoLine<'_>)
@@ -704,6 +703,10 @@ macro_rules! some_lines {
     };
 }
 
+/// The return type of a procedure that `procedures!` writes as a plain function returning a
+/// future of another (`run_fixed`, `set` and `leave_command_mode`, which return `exchange`'s;
+/// entering command mode, `enter`'s): the value itself in the blocking adapter, a future of it in
+/// the async one.
 macro_rules! returns {
     (blocking, $t:ty) => {
         $t
@@ -714,10 +717,11 @@ macro_rules! returns {
 }
 
 /// A typed method's exchange: the line fixed at compile time `$line` (with a typed set's
-/// `$set`) when `$fits`, decided at compile time, or else the line `$encode` writes, a closure
-/// (for a description of one's own whose name is too long for a fixed line); information lines
-/// to `$on_info`. The blocking adapter calls `run_fixed` or `unfixed`. The async one chooses
-/// the start first, without an `await`, and then awaits `exchange`'s one future: in an
+/// `$set`) when `$fits`, decided at compile time, or else the line `$encode` writes from
+/// `$values`, a function (for a description of one's own whose name is too long for a fixed
+/// line); information lines to `$on_info` (`some_lines!` or `no_lines!`). The blocking adapter
+/// calls `run_fixed` or `unfixed`. The async one chooses the start first, without an `await`,
+/// and then gives `exchange`'s one future, which its caller awaits (or, `set`, returns): in an
 /// `async fn` a branch not taken stays among the future's states when it holds an `await` (only
 /// the `await` is reachable to LLVM, with its own copy of the future's handling), so each typed
 /// method has one `await`, and what its other branch builds is dead code before it (client-async
@@ -726,7 +730,12 @@ macro_rules! returns {
 macro_rules! typed_exchange {
     (blocking, $this:ident, $fits:expr, $line:expr, $set:expr, $encode:expr, $values:expr, $on_info:expr) => {
         if const { $fits } {
-            $this.run_fixed($line, $set.as_ref(), $crate::procedures::Wait::Command, $on_info)
+            $this.run_fixed(
+                $line,
+                $set.as_ref(),
+                $crate::procedures::Wait::Command,
+                $on_info,
+            )
         } else {
             $this.unfixed($encode, $values, $on_info)
         }
