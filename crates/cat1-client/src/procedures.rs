@@ -7,8 +7,8 @@
 //!   silent for `duration`.
 //!
 //! `procedures!(blocking)` expands to plain functions, `procedures!(async)` to `async fn`s, and,
-//! where a procedure only hands on another's future (`run_fixed`, entering command mode), to a
-//! plain function returning it: each `async fn` called is a layer of the future of its own, with
+//! where a procedure only hands on another's future (`run_fixed`, `set`, `leave_command_mode`,
+//! entering command mode), to a plain function returning it: each `async fn` called is a layer of the future of its own, with
 //! its state and handling (the async adapter's flash round, benches/README.md). In the async
 //! adapter, `exchange` runs `pump` in its own body (the adapter's `pump!`).
 
@@ -168,12 +168,12 @@ macro_rules! procedures {
                 // A description of one's own whose name is too long for a fixed line: written
                 // as any line (decided at compile time: nothing of it in a firmware without
                 // one).
-                $crate::procedures::typed_exchange!($mode, self,
+                maybe_await!($mode, $crate::procedures::typed_exchange!($mode, self,
                     cat1_config::request::FixedLine::fits(R::SPEC), R::QUERY_LINE, None,
-                    |tx: &mut [u8]| {
+                    |_: &[cat1_config::Value<'_>], tx: &mut [u8]| {
                         $crate::core::encode_typed(R::query(tx), R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
-                    },
-                    on_info)
+                    }, &[],
+                    $crate::procedures::some_lines!($mode, on_info)))
             };
             // The exchange's result returned as it is, not through `?` (a copy of the error by
             // `memcpy`); `Malformed` only for an exchange that ended in `OK`.
@@ -182,10 +182,13 @@ macro_rules! procedures {
 
         /// Sets a setting (or runs a parameterised action) with typed values, checked against the
         /// command's parameters before anything is sent: `modem.set::<requests::Apn>(&[...])`.
-        pub $($asyncness)? fn set<R: cat1_config::request::Request>(
+        ///
+        /// In the async adapter, a plain function returning the exchange's future (no future
+        /// of its own around it: the set and its values are held by that future, by value).
+        pub fn set<R: cat1_config::request::Request>(
             &mut self,
             values: &[cat1_config::Value<'_>],
-        ) -> Result<(), $crate::CommandError<E>> {
+        ) -> $crate::procedures::returns!($mode, Result<(), $crate::CommandError<E>>) {
             // Through the start of fixed lines, not generic: a further set type costs a call
             // and its `TypedSet` constant, which for a generated request names
             // `request::set_line` and the description (`Request::SET_SPEC`): no `set` of its
@@ -195,11 +198,11 @@ macro_rules! procedures {
             // A description of one's own whose bare line is not a fixed line: its exchange built
             // from the line (decided at compile time: nothing of it in a firmware without one).
             $crate::procedures::typed_exchange!($mode, self,
-                R::BARE_LINE.padded().1 != 0, R::BARE_LINE, Some(&set),
-                |tx: &mut [u8]| {
+                R::BARE_LINE.padded().1 != 0, R::BARE_LINE, Some(set),
+                |values: &[cat1_config::Value<'_>], tx: &mut [u8]| {
                     $crate::core::encode_typed(R::set(values, tx), R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
-                },
-                &mut |_| {})
+                }, values,
+                $crate::procedures::no_lines!($mode))
         }
 
         /// Runs a bare action (`AT+NAME`), e.g. `requests::Csq`; information lines (whole, to
@@ -208,12 +211,12 @@ macro_rules! procedures {
             &mut self,
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
-            $crate::procedures::typed_exchange!($mode, self,
+            maybe_await!($mode, $crate::procedures::typed_exchange!($mode, self,
                 cat1_config::request::FixedLine::fits(R::SPEC), R::EXECUTE_LINE, None,
-                |tx: &mut [u8]| {
+                |_: &[cat1_config::Value<'_>], tx: &mut [u8]| {
                     $crate::core::encode_typed(R::execute(tx), R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
-                },
-                &mut |info| on_line(info.line()))
+                }, &[],
+                $crate::procedures::some_lines!($mode, &mut |info| on_line(info.line()))))
         }
 
         /// Asks for the values a command takes (`AT+NAME=?`); information lines (whole)
@@ -222,12 +225,12 @@ macro_rules! procedures {
             &mut self,
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
-            $crate::procedures::typed_exchange!($mode, self,
+            maybe_await!($mode, $crate::procedures::typed_exchange!($mode, self,
                 cat1_config::request::FixedLine::fits(R::SPEC), R::TEST_LINE, None,
-                |tx: &mut [u8]| {
+                |_: &[cat1_config::Value<'_>], tx: &mut [u8]| {
                     $crate::core::encode_typed(R::test(tx), R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
-                },
-                &mut |info| on_line(info.line()))
+                }, &[],
+                $crate::procedures::some_lines!($mode, &mut |info| on_line(info.line()))))
         }
 
         /// Reads a read-only value (`AT+CSQ`, `AT+VER`, ...) with the bare form, which the manual
@@ -239,10 +242,12 @@ macro_rules! procedures {
             &mut self,
             mut on_line: impl FnMut(&[u8]),
         ) -> Result<(), $crate::CommandError<E>> {
-            $crate::procedures::typed_exchange!($mode, self,
+            maybe_await!($mode, $crate::procedures::typed_exchange!($mode, self,
                 cat1_config::request::FixedLine::fits(R::SPEC), R::BARE_LINE, None,
-                |tx: &mut [u8]| $crate::core::encode_plain(Some(R::SPEC.name.as_bytes()), false, tx),
-                &mut |info| on_line(info.line()))
+                |_: &[cat1_config::Value<'_>], tx: &mut [u8]| {
+                    $crate::core::encode_plain(Some(R::SPEC.name.as_bytes()), false, tx)
+                }, &[],
+                $crate::procedures::some_lines!($mode, &mut |info| on_line(info.line()))))
         }
 
         /// Reads a read-only value, as [`Self::read`], and hands each one, decoded, to `on_value`:
@@ -270,10 +275,12 @@ macro_rules! procedures {
                 }
             };
             // As `read` writes it.
-            $crate::procedures::typed_exchange!($mode, self,
+            maybe_await!($mode, $crate::procedures::typed_exchange!($mode, self,
                 cat1_config::request::FixedLine::fits(R::SPEC), R::BARE_LINE, None,
-                |tx: &mut [u8]| $crate::core::encode_plain(Some(R::SPEC.name.as_bytes()), false, tx),
-                &mut on_info)?;
+                |_: &[cat1_config::Value<'_>], tx: &mut [u8]| {
+                    $crate::core::encode_plain(Some(R::SPEC.name.as_bytes()), false, tx)
+                }, &[],
+                $crate::procedures::some_lines!($mode, &mut on_info)))?;
             // A line that did not decode, or a header whose value never came (the answer cut
             // short).
             if flags != [false; 2] { Err($crate::CommandError::Malformed) } else { Ok(()) }
@@ -286,9 +293,9 @@ macro_rules! procedures {
         fn run_fixed<'s>(
             &'s mut self,
             line: &'s cat1_config::request::FixedLine,
-            set: Option<&'s $crate::core::SetCall<'s, 's>>,
+            set: $crate::procedures::set_arg!($mode, 's),
             wait: $crate::procedures::Wait,
-            on_info: &'s mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+            on_info: $crate::procedures::lines!($mode, 's),
         ) -> $crate::procedures::returns!($mode, Result<(), $crate::CommandError<E>>) {
             self.exchange($crate::procedures::Start::Fixed(line, set), wait, on_info)
         }
@@ -302,10 +309,11 @@ macro_rules! procedures {
             /// `exchange`'s future itself.
             fn unfixed(
                 &mut self,
-                encode: &mut dyn FnMut(&mut [u8]) -> Result<$crate::core::Encoded, $crate::core::Refused>,
+                encode: $crate::procedures::Encoder,
+                values: &[cat1_config::Value<'_>],
                 on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
             ) -> Result<(), $crate::CommandError<E>> {
-                self.exchange($crate::procedures::Start::encode(encode), $crate::procedures::Wait::Command, on_info)
+                self.exchange($crate::procedures::Start::encode(encode, values), $crate::procedures::Wait::Command, on_info)
             }
         }, {});
 
@@ -317,9 +325,9 @@ macro_rules! procedures {
         #[inline(always)]
         $($asyncness)? fn exchange(
             &mut self,
-            start: $crate::procedures::Start<'_, '_, '_>,
+            start: $crate::procedures::Start<'_, '_, $crate::procedures::set_item!($mode)>,
             wait: $crate::procedures::Wait,
-            on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+            on_info: $crate::procedures::lines!($mode, '_),
         ) -> Result<(), $crate::CommandError<E>> {
             // The timeout picked here, not by each caller: a byte at each call site, not the
             // two words of a `Duration` (client `.text` -16 bytes in benches/footprint). Tests,
@@ -348,7 +356,7 @@ macro_rules! procedures {
                 $crate::procedures::Start::Fixed(line, set) => {
                     let now = self.now();
                     self.core
-                        .start_line(line, set, wait == $crate::procedures::Wait::Reply, timeout, now)
+                        .start_line(line, $crate::procedures::by_mode!($mode, { set }, { set.as_ref() }), wait == $crate::procedures::Wait::Reply, timeout, now)
                         .map_err($crate::CommandError::Start)?
                         .map_err($crate::CommandError::Request)?
                 }
@@ -358,14 +366,25 @@ macro_rules! procedures {
                 // this arm (its `start` is data), keeps an indirect call only (client-async
                 // `.text` -188 bytes). The time is taken before the line is written, as for a
                 // fixed line above (it was taken after, a few microseconds later).
-                $crate::procedures::Start::Encode(start, encode) => {
+                $crate::procedures::Start::Encode(start, encode, values) => {
                     let now = self.now();
-                    start(&mut self.core, encode, timeout, now).map_err($crate::procedures::refused)?
+                    start(&mut self.core, encode, values, timeout, now).map_err($crate::procedures::refused)?
                 }
             };
             maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
             // Flushed and waited for as `answer` does, here, not through it (see there).
             maybe_await!($mode, self.uart.flush()).map_err($crate::CommandError::Io)?;
+            // No lines wanted (`None`: a set, the procedures' own lines): a closure that drops
+            // them, here, where the exchange's future holds it (no caller's future around it).
+            // (The blocking adapter's callers pass a closure of their own, as before: an
+            // `Option` there cost the blocking client 64 bytes, see `lines!`.)
+            $crate::procedures::by_mode!($mode, {}, {
+                let mut ignore = |_: cat1_at_parse::InfoLine<'_>| {};
+                let on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>) = match on_info {
+                    Some(f) => f,
+                    None => &mut ignore,
+                };
+            });
             let finished = $crate::procedures::by_mode!($mode, { self.pump(on_info) }, { pump!(self, on_info) })
                 .map_err($crate::CommandError::Io)?;
             $crate::procedures::result_of(finished)
@@ -442,7 +461,7 @@ macro_rules! procedures {
 
         /// Probes with `AT`: `true` when the module answers `OK` (it is in command mode).
         pub $($asyncness)? fn probe(&mut self) -> Result<bool, E> {
-            let r = maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, $crate::procedures::Wait::Probe, &mut |_| {}));
+            let r = maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, $crate::procedures::Wait::Probe, $crate::procedures::no_lines!($mode)));
             self.probed(r)
         }
 
@@ -491,7 +510,7 @@ macro_rules! procedures {
         #[inline]
         $($asyncness)? fn enter(&mut self, probe: bool) -> Result<(), $crate::EnterError<E>> {
             if probe {
-                let r = maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, $crate::procedures::Wait::Probe, &mut |_| {}));
+                let r = maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, $crate::procedures::Wait::Probe, $crate::procedures::no_lines!($mode)));
                 if self.probed(r).map_err($crate::EnterError::Io)? {
                     return Ok(());
                 }
@@ -528,7 +547,7 @@ macro_rules! procedures {
                 ($crate::procedures::ESCAPE, EnterStep::WaitingForA),
                 ($crate::procedures::CONFIRM, EnterStep::WaitingForOk),
             ] {
-                match maybe_await!($mode, self.run_fixed(line, None, $crate::procedures::Wait::Reply, &mut |_| {})) {
+                match maybe_await!($mode, self.run_fixed(line, None, $crate::procedures::Wait::Reply, $crate::procedures::no_lines!($mode))) {
                     Ok(()) => {}
                     Err($crate::CommandError::Io(e)) => return Err(EnterError::Io(e)),
                     Err(_) => return Err(EnterError::Handshake(step)),
@@ -537,14 +556,18 @@ macro_rules! procedures {
             // After a handshake, echo is whatever the saved configuration says: factory default on,
             // but a module configured with AT+E=OFF does not echo. Accept either.
             self.core.set_echo($crate::Echo::Unknown);
-            maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, $crate::procedures::Wait::Handshake, &mut |_| {}))
+            maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, $crate::procedures::Wait::Handshake, $crate::procedures::no_lines!($mode)))
                 .map_err(EnterError::Confirm)
         }
 
         /// Leaves command mode (`AT+ENTM`): the module returns to its saved work mode without
         /// saving (protocol-notes §1).
-        pub $($asyncness)? fn leave_command_mode(&mut self) -> Result<(), $crate::CommandError<E>> {
-            maybe_await!($mode, self.run_fixed($crate::procedures::ENTM, None, $crate::procedures::Wait::Command, &mut |_| {}))
+        /// In the async adapter, a plain function returning the exchange's future (no future
+        /// of its own around it).
+        pub fn leave_command_mode(
+            &mut self,
+        ) -> $crate::procedures::returns!($mode, Result<(), $crate::CommandError<E>>) {
+            self.run_fixed($crate::procedures::ENTM, None, $crate::procedures::Wait::Command, $crate::procedures::no_lines!($mode))
         }
 
         /// Sends `command` (`AT+S`, `AT+Z` or `AT+CLEAR`), then waits for the module's banner
@@ -611,9 +634,6 @@ macro_rules! procedures {
     };
 }
 
-/// The return type of a procedure that `procedures!` writes as a plain function returning a
-/// future of another (`run_fixed` and `unfixed`, which return `exchange`'s): the value itself
-/// in the blocking adapter, a future of it in the async one.
 /// The blocking adapter's code (the first block) or the async one's (the second), in
 /// `procedures!`.
 macro_rules! by_mode {
@@ -625,6 +645,68 @@ macro_rules! by_mode {
     };
 }
 
+/// The type of the information lines' receiver that `exchange` and `run_fixed` take: in the
+/// async adapter optional, `None` for no lines wanted (`no_lines!`), so that a caller that wants
+/// none has no closure for the exchange's future to borrow (`set` and `leave_command_mode`
+/// return that future as it is). The blocking adapter's as before, a closure for no lines (an
+/// `Option` there too: client `.text` +64 bytes, the select in `run_fixed` and the closures'
+/// vtables).
+macro_rules! lines {
+    (blocking, $l:lifetime) => {
+        &$l mut dyn FnMut(cat1_at_parse::InfoLine<'_>)
+    };
+    (async, $l:lifetime) => {
+        Option<&$l mut dyn FnMut(cat1_at_parse::InfoLine<'_>)>
+    };
+}
+
+/// The typed set that `run_fixed` takes: by value in the async adapter, whose `set` returns the
+/// exchange's future holding it; by reference in the blocking one, as before (by value, its
+/// three words passed at every call cost the bench's exchange 64 bytes; copied in `run_fixed`,
+/// 28).
+macro_rules! set_arg {
+    (blocking, $l:lifetime) => {
+        Option<&$l $crate::core::SetCall<$l, $l>>
+    };
+    (async, $l:lifetime) => {
+        Option<$crate::core::SetCall<$l, $l>>
+    };
+}
+
+/// The typed set `Start::Fixed` holds (see `set_arg!`).
+macro_rules! set_item {
+    (blocking) => {
+        &$crate::core::SetCall<'_, '_>
+    };
+    (async) => {
+        $crate::core::SetCall<'_, '_>
+    };
+}
+
+/// No information lines wanted (see `lines!`).
+macro_rules! no_lines {
+    (blocking) => {
+        &mut |_| {}
+    };
+    (async) => {
+        None
+    };
+}
+
+/// Information lines to `$e` (see `lines!`).
+macro_rules! some_lines {
+    (blocking, $e:expr) => {
+        $e
+    };
+    (async, $e:expr) => {
+        Some($e)
+    };
+}
+
+/// The return type of a procedure that `procedures!` writes as a plain function returning a
+/// future of another (`run_fixed`, `set` and `leave_command_mode`, which return `exchange`'s;
+/// entering command mode, `enter`'s): the value itself in the blocking adapter, a future of it in
+/// the async one.
 macro_rules! returns {
     (blocking, $t:ty) => {
         $t
@@ -635,81 +717,99 @@ macro_rules! returns {
 }
 
 /// A typed method's exchange: the line fixed at compile time `$line` (with a typed set's
-/// `$set`) when `$fits`, decided at compile time, or else the line `$encode` writes, a closure
-/// (for a description of one's own whose name is too long for a fixed line); information lines
-/// to `$on_info`. The blocking adapter calls `run_fixed` or `unfixed`. The async one chooses
-/// the start first, without an `await`, and then awaits `exchange`'s one future: in an
+/// `$set`) when `$fits`, decided at compile time, or else the line `$encode` writes from
+/// `$values`, a function (for a description of one's own whose name is too long for a fixed
+/// line); information lines to `$on_info` (`some_lines!` or `no_lines!`). The blocking adapter
+/// calls `run_fixed` or `unfixed`. The async one chooses the start first, without an `await`,
+/// and then gives `exchange`'s one future, which its caller awaits (or, `set`, returns): in an
 /// `async fn` a branch not taken stays among the future's states when it holds an `await` (only
 /// the `await` is reachable to LLVM, with its own copy of the future's handling), so each typed
 /// method has one `await`, and what its other branch builds is dead code before it (client-async
 /// `.text` -160 bytes). (Not a function: inlined or not, one in the blocking adapter's typed
 /// methods moved LLVM's register allocation in `run_fixed`, +16 bytes.)
 macro_rules! typed_exchange {
-    (blocking, $this:ident, $fits:expr, $line:expr, $set:expr, $encode:expr, $on_info:expr) => {
+    (blocking, $this:ident, $fits:expr, $line:expr, $set:expr, $encode:expr, $values:expr, $on_info:expr) => {
         if const { $fits } {
-            $this.run_fixed($line, $set, $crate::procedures::Wait::Command, $on_info)
+            $this.run_fixed(
+                $line,
+                $set.as_ref(),
+                $crate::procedures::Wait::Command,
+                $on_info,
+            )
         } else {
-            $this.unfixed(&mut $encode, $on_info)
+            $this.unfixed($encode, $values, $on_info)
         }
     };
-    (async, $this:ident, $fits:expr, $line:expr, $set:expr, $encode:expr, $on_info:expr) => {{
-        let mut encode;
-        let start = if const { $fits } {
-            $crate::procedures::Start::Fixed($line, $set)
-        } else {
-            encode = $encode;
-            $crate::procedures::Start::encode(&mut encode)
-        };
-        $this
-            .exchange(start, $crate::procedures::Wait::Command, $on_info)
-            .await
-    }};
+    // One expression, not a block: a closure given as `$on_info` lives until the caller's
+    // `await` ends.
+    (async, $this:ident, $fits:expr, $line:expr, $set:expr, $encode:expr, $values:expr, $on_info:expr) => {
+        $this.exchange(
+            if const { $fits } {
+                $crate::procedures::Start::Fixed($line, $set)
+            } else {
+                $crate::procedures::Start::encode($encode, $values)
+            },
+            $crate::procedures::Wait::Command,
+            $on_info,
+        )
+    };
 }
 
-pub(crate) use {by_mode, maybe_await, procedures, returns, typed_exchange};
+pub(crate) use {
+    by_mode, lines, maybe_await, no_lines, procedures, returns, set_arg, set_item, some_lines,
+    typed_exchange,
+};
 
 /// How the adapters' one exchange (`exchange`, in `procedures!`) starts its line.
-pub(crate) enum Start<'a, 's, 'v> {
+// Everything by value, nothing borrowed from the caller's frame: a typed set's exchange (its
+// `SetCall`, or its encoder and values) is the future `set` returns, with no future of `set`'s
+// own around it to hold them.
+// The set `S`: a `SetCall` in the async adapter, a reference to one in the blocking one
+// (`set_item!`).
+pub(crate) enum Start<'a, 'v, S> {
     /// A line fixed at compile time (`run_fixed`); with a typed set's values, its bare line.
-    Fixed(
-        &'a cat1_config::request::FixedLine,
-        Option<&'a crate::core::SetCall<'s, 'v>>,
-    ),
-    /// A line `encode` writes into the transmit buffer once the core is idle (`unfixed`), started
-    /// by the function ([`start_unfixed`], see [`Start::encode`]).
-    Encode(UnfixedStart, &'a mut Encoder<'a>),
+    Fixed(&'a cat1_config::request::FixedLine, Option<S>),
+    /// A line `encode` writes from the values (a typed set's; none for the other typed
+    /// methods) into the transmit buffer once the core is idle (`unfixed`), started by the
+    /// function ([`start_unfixed`], see [`Start::encode`]).
+    Encode(UnfixedStart, Encoder, &'a [cat1_config::Value<'v>]),
 }
 
-/// What writes a line into the transmit buffer (`Start::Encode`).
-pub(crate) type Encoder<'a> =
-    dyn FnMut(&mut [u8]) -> Result<crate::core::Encoded, crate::core::Refused> + 'a;
+/// What writes a line into the transmit buffer from a typed set's values (`Start::Encode`): a
+/// function, not a closure, so that nothing of the caller's is borrowed.
+pub(crate) type Encoder = for<'x, 'y, 't> fn(
+    &'x [cat1_config::Value<'y>],
+    &'t mut [u8],
+) -> Result<crate::core::Encoded, crate::core::Refused>;
 
 /// [`start_unfixed`]'s signature.
-pub(crate) type UnfixedStart = for<'c> fn(
+pub(crate) type UnfixedStart = for<'c, 'x, 'y> fn(
     &'c mut crate::Core<{ cat1_at_parse::MAX_LINE }>,
-    &mut Encoder<'_>,
+    Encoder,
+    &'x [cat1_config::Value<'y>],
     cat1_hal_traits::time::Duration,
     cat1_hal_traits::time::Instant,
 ) -> Result<&'c [u8], crate::core::Refused>;
 
-impl<'a> Start<'a, '_, '_> {
-    /// The start of a line `encode` writes ([`Start::Encode`]).
+impl<'a, 'v, S> Start<'a, 'v, S> {
+    /// The start of a line `encode` writes from `values` ([`Start::Encode`]).
     #[inline(always)]
-    pub(crate) fn encode(encode: &'a mut Encoder<'a>) -> Self {
-        Start::Encode(start_unfixed, encode)
+    pub(crate) fn encode(encode: Encoder, values: &'a [cat1_config::Value<'v>]) -> Self {
+        Start::Encode(start_unfixed, encode, values)
     }
 }
 
-/// Starts the line `encode` writes into the transmit buffer once the core is idle, with the
-/// exchange the encoder built; the bytes to send.
+/// Starts the line `encode` writes from `values` into the transmit buffer once the core is
+/// idle, with the exchange the encoder built; the bytes to send.
 fn start_unfixed<'c>(
     core: &'c mut crate::Core<{ cat1_at_parse::MAX_LINE }>,
-    encode: &mut Encoder<'_>,
+    encode: Encoder,
+    values: &[cat1_config::Value<'_>],
     timeout: cat1_hal_traits::time::Duration,
     now: cat1_hal_traits::time::Instant,
 ) -> Result<&'c [u8], crate::core::Refused> {
     let tx = core.idle_tx()?;
-    let encoded = encode(tx)?;
+    let encoded = encode(values, tx)?;
     Ok(core.start_encoded(encoded, timeout, now))
 }
 
