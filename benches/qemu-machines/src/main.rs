@@ -22,8 +22,9 @@
 //!   `SysInfo`, `Clock`, `Cnum`, `LbsCell`, `NeighbourCell`, `LinkState`, `TextInfo`;
 //!   `LbsPosition::from_info` for the answers of `AT+LBS=1` and `=2`), or, for a
 //!   setting's query, is decoded against the command's description as the typed `query` of
-//!   cat1-client decodes it (`request::decode_info_with`, what `Request::decode_info` gives by
-//!   reference: the parameters the framer located, each validated).
+//!   cat1-client decodes it (`request::decode_info_ok`, what `Request::decode_info` gives, by
+//!   reference and told only whether it decodes: the parameters the framer located, each
+//!   validated).
 //! - **Client through the adapters** (issue 6): the same cycles, each chunk (at most 64 bytes)
 //!   read into the adapters' read buffer (a read of one byte that completes nothing stored
 //!   there) and fed by `procedures::dispatch` (cat1-client's hidden `bench::Reads`), as the
@@ -626,12 +627,12 @@ fn decode_line(
                 return Ok(0);
             }
             // What the typed `query` of cat1-client runs for a generated request
-            // (`request::decode_info_with`, the values by reference), for the command's
+            // (`request::decode_info_ok`, the values by reference), for the command's
             // description.
-            return cat1_config::request::decode_info_with(spec, info, |v| {
+            return cat1_config::request::decode_info_ok(spec, info, |v| {
                 black_box(v).as_slice().len() as u32
             })
-            .map_err(|_| ());
+            .ok_or(());
         }
         Kind::Generic => {
             // Each parameter as the number it holds or as written, in one pass over a

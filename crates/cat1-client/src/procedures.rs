@@ -141,7 +141,7 @@ macro_rules! procedures {
                     if let Some(spec) = const { R::INFO_SPEC } {
                         // One decoding body for every generated setting, given a constant per
                         // type: the description `request::decode_info` decodes by
-                        // (`Request::INFO_SPEC`; run as `decode_info_with`, the values by
+                        // (`Request::INFO_SPEC`; run as `decode_info_ok`, the values by
                         // reference, see `info_decoder`). Each type costs the call and its
                         // constants (no shared `query_fixed` returning the result: the async
                         // adapter moved it out of that future into this one, a `CommandError`
@@ -814,7 +814,8 @@ fn start_unfixed<'c>(
 }
 
 /// The typed query's decoding of a setting's answer by `spec` (`Request::INFO_SPEC`): each
-/// information line but continuations decoded in place (`request::decode_info_with`) and its
+/// information line but continuations decoded in place (`request::decode_info_ok`:
+/// `decode_info_with` without the error's code, which is not read here) and its
 /// values handed to `on_values` from there (returned in a `Result`, they were copied out by
 /// `memcpy`: 730 bytes of flash); a line that does not decode sets `malformed`. Made here, by a
 /// function that is not generic, so that every request type's `query` shares one closure (one
@@ -828,7 +829,7 @@ pub(crate) fn info_decoder<'a, 'v>(
         if info.is_continuation() {
             return;
         }
-        *malformed |= cat1_config::request::decode_info_with(spec, info, &mut *on_values).is_err();
+        *malformed |= cat1_config::request::decode_info_ok(spec, info, &mut *on_values).is_none();
     }
 }
 
