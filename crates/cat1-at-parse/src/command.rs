@@ -966,6 +966,25 @@ mod tests {
         }
     }
 
+    /// The names of the `emit` proptests: letters and digits, or with the bytes next to them
+    /// (and a byte above 0x7F, a CR), up to 40 bytes.
+    fn emit_names() -> impl proptest::strategy::Strategy<Value = std::vec::Vec<u8>> {
+        proptest::prop_oneof![
+            proptest::collection::vec(
+                proptest::sample::select(&[b'A', b'z', b'0', b'9', b'k', b'Q'][..]),
+                0..40,
+            ),
+            proptest::collection::vec(
+                proptest::sample::select(
+                    &[
+                        b'A', b'z', b'0', b'9', b'@', b'[', b'`', b'{', b'/', b':', 0xc1, b'\r'
+                    ][..]
+                ),
+                0..40,
+            ),
+        ]
+    }
+
     proptest::proptest! {
         /// `emit` against the separate checks for passwords and parameters of any length made
         /// of line ends, other bytes below 14, bytes above 0x7F and plain ones, in any room.
@@ -1047,16 +1066,7 @@ mod tests {
         /// the whole buffer (nothing written after the line).
         #[test]
         fn emit_is_the_one_pass_emit(
-            name in proptest::prop_oneof![
-                proptest::collection::vec(
-                    proptest::sample::select(&[b'A', b'z', b'0', b'9', b'k', b'Q'][..]),
-                    0..40,
-                ),
-                proptest::collection::vec(
-                    proptest::sample::select(&[b'A', b'z', b'0', b'9', b'@', b'[', b'`', b'{', b'/', b':', 0xc1, b'\r'][..]),
-                    0..40,
-                ),
-            ],
+            name in emit_names(),
             form in 0u8..5,
             params in proptest::collection::vec(
                 proptest::sample::select(&[b'a', b'\r', b'\n', b'\t', 0x0b, 0x0c, 0x8d, 0x8a, b',', b'?', 0x0e, 0xff][..]),
@@ -1086,16 +1096,7 @@ mod tests {
         /// word test, a lone `?`), password and room, echo asked or not.
         #[test]
         fn emit_unprefixed_exchange_is_emit_exchange(
-            name in proptest::prop_oneof![
-                proptest::collection::vec(
-                    proptest::sample::select(&[b'A', b'z', b'0', b'9', b'k', b'Q'][..]),
-                    0..40,
-                ),
-                proptest::collection::vec(
-                    proptest::sample::select(&[b'A', b'z', b'0', b'9', b'@', b'[', b'`', b'{', b'/', b':', 0xc1, b'\r'][..]),
-                    0..40,
-                ),
-            ],
+            name in emit_names(),
             form in 0u8..5,
             params in proptest::prop_oneof![
                 proptest::collection::vec(
