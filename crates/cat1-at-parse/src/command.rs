@@ -429,6 +429,72 @@ impl<'a> CommandLine<'a> {
         Ok((len, Detached::checked_command(self.name, echo_required)))
     }
 
+    /// [`emit_exchange`](CommandLine::emit_exchange) of a command without a password (its
+    /// name then at 3, after `AT+`), more directly; `None` when the command has a password or
+    /// is plain `AT`, or when `emit` would refuse it (then part of `buf` may have been
+    /// written, as `emit` may write it): `emit_exchange` gives that line, or the error. The
+    /// same line as `emit` writes (and nothing after it), the same exchange as `emit_exchange`
+    /// builds.
+    // For `Core::start` in cat1-client, the way of every command it starts without a
+    // password. `emit` stays as it is for the adapters and the framer binary, which do not
+    // link this.
+    #[inline(always)]
+    pub fn emit_unprefixed_exchange(
+        &self,
+        buf: &mut [u8],
+        echo_required: impl FnOnce() -> bool,
+    ) -> Option<(usize, Detached)> {
+        let needed = self.emit_unprefixed(buf)?;
+        let echo_required = echo_required();
+        Some((needed, Detached::checked_command(self.name, echo_required)))
+    }
+
+    /// The line of [`CommandLine::emit_unprefixed_exchange`]: its length, or `None`.
+    // Against `emit`: no password's place and checks, no bare line's, no `Result` in memory
+    // (the length comes back in registers); the pieces cut one after the other from the
+    // line. Out of line: inlined into `Core::start`, its values were spilled around the
+    // copies (about 10 instructions a command more).
+    #[inline(never)]
+    fn emit_unprefixed(&self, buf: &mut [u8]) -> Option<usize> {
+        if self.password.is_some() {
+            return None;
+        }
+        let name = self.name;
+        // The form's bytes after the name (one or two; none for `Execute`) and the parameters.
+        let (form, form_len, params): ([u8; 2], usize, &[u8]) = match self.form {
+            Form::Bare => return None,
+            Form::Execute => (*b"\r\r", 0, b""),
+            Form::Query => (*b"?\r", 1, b""),
+            Form::Test => (*b"=?", 2, b""),
+            Form::Set(p) => (*b"==", 1, p.raw()),
+        };
+        if name.is_empty() || name.len() > MAX_NAME || params == b"?" {
+            return None;
+        }
+        // `AT+`, the name (at most 32), the form (at most 2): at most 37, no wrap; then the
+        // parameters and the CR, added checked (they cannot wrap either, but the checks tell
+        // LLVM so: each cut below is then known to fit, about 5 instructions a command less).
+        let params_at = 3usize.wrapping_add(name.len()).wrapping_add(form_len);
+        let needed = params_at.checked_add(params.len())?.checked_add(1)?;
+        let line = buf.get_mut(..needed)?;
+        let (head, rest) = line.split_first_chunk_mut::<3>()?;
+        let (name_to, rest) = rest.split_at_mut_checked(name.len())?;
+        // Each piece written where, and in the order, `emit` writes it (the name first, `AT+`
+        // only once it passed): a refused line leaves in `buf` what `emit` then leaves.
+        copy_words::<true>(name_to, name)?;
+        *head = *b"AT+";
+        // The form's two bytes, the second overwritten by what follows when the form is one
+        // byte (the CR at least); none (`Execute`): the CR alone is left, no room for two.
+        if let Some(two) = rest.first_chunk_mut::<2>() {
+            *two = form;
+        }
+        let rest = rest.get_mut(form_len..)?;
+        let (params_to, cr) = rest.split_at_mut_checked(params.len())?;
+        copy_words::<false>(params_to, params)?;
+        *cr.first_mut()? = b'\r';
+        Some(needed)
+    }
+
     /// Why [`CommandLine::emit`] cannot write the line into a buffer too short for it: the
     /// first of a bad name, a line end, the lone `?`, and the room (with the length needed).
     // Not `#[inline(never)]`: a caller whose buffer LLVM sees is long enough loses this code.
@@ -900,6 +966,25 @@ mod tests {
         }
     }
 
+    /// The names of the `emit` proptests: letters and digits, or with the bytes next to them
+    /// (and a byte above 0x7F, a CR), up to 40 bytes.
+    fn emit_names() -> impl proptest::strategy::Strategy<Value = std::vec::Vec<u8>> {
+        proptest::prop_oneof![
+            proptest::collection::vec(
+                proptest::sample::select(&[b'A', b'z', b'0', b'9', b'k', b'Q'][..]),
+                0..40,
+            ),
+            proptest::collection::vec(
+                proptest::sample::select(
+                    &[
+                        b'A', b'z', b'0', b'9', b'@', b'[', b'`', b'{', b'/', b':', 0xc1, b'\r'
+                    ][..]
+                ),
+                0..40,
+            ),
+        ]
+    }
+
     proptest::proptest! {
         /// `emit` against the separate checks for passwords and parameters of any length made
         /// of line ends, other bytes below 14, bytes above 0x7F and plain ones, in any room.
@@ -981,16 +1066,7 @@ mod tests {
         /// the whole buffer (nothing written after the line).
         #[test]
         fn emit_is_the_one_pass_emit(
-            name in proptest::prop_oneof![
-                proptest::collection::vec(
-                    proptest::sample::select(&[b'A', b'z', b'0', b'9', b'k', b'Q'][..]),
-                    0..40,
-                ),
-                proptest::collection::vec(
-                    proptest::sample::select(&[b'A', b'z', b'0', b'9', b'@', b'[', b'`', b'{', b'/', b':', 0xc1, b'\r'][..]),
-                    0..40,
-                ),
-            ],
+            name in emit_names(),
             form in 0u8..5,
             params in proptest::collection::vec(
                 proptest::sample::select(&[b'a', b'\r', b'\n', b'\t', 0x0b, 0x0c, 0x8d, 0x8a, b',', b'?', 0x0e, 0xff][..]),
@@ -1007,6 +1083,50 @@ mod tests {
             let got = c.emit(&mut a[..room]);
             proptest::prop_assert_eq!(got, emit_one_pass(&c, &mut b[..room]));
             if got.is_ok() {
+                proptest::prop_assert_eq!(a, b);
+            }
+        }
+
+        /// `emit_unprefixed_exchange` against `emit_exchange`: for a command without a password
+        /// that is not plain `AT`, the same line (the whole buffer the same: nothing written
+        /// after it), length and exchange (the hint included, which `==` leaves out) whenever
+        /// `emit_exchange` writes it, and `None` exactly when it refuses it; `None` for any
+        /// command with a password, and for plain `AT`. Any name (letters, digits, the bytes
+        /// next to them, up to 40 bytes), form, parameters (line ends, bytes like them to a
+        /// word test, a lone `?`), password and room, echo asked or not.
+        #[test]
+        fn emit_unprefixed_exchange_is_emit_exchange(
+            name in emit_names(),
+            form in 0u8..5,
+            params in proptest::prop_oneof![
+                proptest::collection::vec(
+                    proptest::sample::select(&[b'a', b'\r', b'\n', b'\t', 0x0b, 0x0c, 0x8d, 0x8a, b',', b'?', 0x0e, 0xff][..]),
+                    0..24,
+                ),
+                proptest::collection::vec(proptest::sample::select(&[b'?', b'1'][..]), 0..3),
+            ],
+            password in proptest::option::of(proptest::collection::vec(
+                proptest::sample::select(&[b'p', b'\r', b'\n', 0x0c, 0xff, b'#'][..]),
+                0..12,
+            )),
+            room in 0usize..96,
+            echo in proptest::bool::ANY,
+        ) {
+            let c = command_of(&name, form, &params, password.as_deref());
+            let (mut a, mut b) = ([0u8; 96], [0u8; 96]);
+            let fast = c.emit_unprefixed_exchange(&mut a[..room], || echo);
+            let reference = c.emit_exchange(&mut b[..room], || echo);
+            if password.is_some() || form == 0 {
+                proptest::prop_assert!(fast.is_none());
+                return Ok(());
+            }
+            proptest::prop_assert_eq!(fast.is_some(), reference.is_ok());
+            if let (Some((n, exchange)), Ok((m, expected))) = (fast, reference) {
+                proptest::prop_assert_eq!(n, m);
+                proptest::prop_assert_eq!(
+                    std::format!("{exchange:?}"),
+                    std::format!("{expected:?}")
+                );
                 proptest::prop_assert_eq!(a, b);
             }
         }
