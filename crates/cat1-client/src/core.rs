@@ -1056,7 +1056,7 @@ impl<const N: usize> Core<N> {
         }
     }
 
-    /// For the adapters (their `pump`, `Carry::filled_or_taken`, before `procedures::dispatch`
+    /// For the adapters (their `pump`, `Carry::took_one` after `refill`, before `procedures::dispatch`
     /// and [`Core::receive_chunk`]): a read of one byte (a UART read mostly returns one or a
     /// few) that completes nothing stored, as
     /// `Core::receive` stores it (`Framer::take_tracked`: about 11 instructions, not the general

@@ -834,7 +834,7 @@ pub(crate) fn info_decoder<'a, 'v>(
 }
 
 /// Which of the `Timing`'s timeouts an exchange of `run_fixed` waits for. Numbered in the order
-/// `run_fixed` tests them (4 bytes less code than `Handshake` second, as LLVM lays the tests out).
+/// `exchange` tests them (4 bytes less code than `Handshake` second, as LLVM lays the tests out).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub(crate) enum Wait {
@@ -895,7 +895,7 @@ pub(crate) fn result_of<E>(finished: Finished) -> Result<(), crate::CommandError
 /// listener). The bytes fed are consumed here, so that only how it ended is returned (in a
 /// register, not through memory as a pair with the count would be). Every read to the general
 /// way (`Core::receive_chunk`): the adapters' `pump` stores a read of one byte that completes
-/// nothing before it comes here ([`Carry::filled_or_taken`]), and the other callers are not on
+/// nothing before it comes here ([`Carry::took_one`]), and the other callers are not on
 /// a byte's path.
 pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
     core: &mut crate::Core<N>,
@@ -942,7 +942,7 @@ pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
 }
 
 /// [`dispatch`] before this stop: every read's one byte stored first (`Core::take_read`, now
-/// `Carry::filled_or_taken`'s in `pump`), each exit consuming apart (`consume_all` when every
+/// `Carry::took_one`'s in `pump`), each exit consuming apart (`consume_all` when every
 /// byte was fed). The reference of `a_read_is_the_general_way` (core.rs), as the old read loop.
 #[cfg(test)]
 pub(crate) fn dispatch_before<const N: usize, L: crate::Listener>(
@@ -1098,8 +1098,8 @@ impl Carry {
         self.end = n.min(self.buf.len());
     }
 
-    /// [`Carry::filled`] while an exchange is in flight (the adapters' `pump`), then
-    /// [`Carry::took_one`]: a read of one byte that completes nothing (most reads of a UART fed
+    /// [`Carry::filled`] while an exchange is in flight, then [`Carry::took_one`] (what the
+    /// adapters' `pump` does with `refill` and `took_one`; the bench's `Reads` calls this): a read of one byte that completes nothing (most reads of a UART fed
     /// a byte at a time) stored by the core at once, `true`, nothing left pending; anything
     /// else left for [`dispatch`], `false`. The same outputs, state and pending bytes as
     /// [`Carry::filled`] and [`dispatch`] (`a_read_is_the_general_way`).

@@ -553,7 +553,9 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
             // Compact: the bytes a bad frame left are held unsearched (`resync` only marks
             // them, `buf[..leftover_from]`); the fast path counted the garbage among them at
             // the error, so it is counted here, as it would have been (a partial frame behind
-            // a header found among them is forgotten, as on the fast path).
+            // a header found among them is forgotten, as on the fast path). `filled == 0` is
+            // also a hunt whose position wrapped on a 16-bit target: the held end is 0 by
+            // then, so nothing is counted twice.
             let held = self.buf.get(..self.leftover_from).unwrap_or(&[]);
             let (matched, used) = hunt(self.to_module, 0, held);
             self.note_garbage(garbage(0, used, matched));
@@ -771,7 +773,9 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                 self.buf.get(at).copied()
             } else {
                 let b = input.get(pos).copied();
-                // Within `input` (the end is not used when `b` is `None`): no overflow.
+                // Within `input` (the end is not used when `b` is `None`): no overflow. Counted
+                // even when `input` is used up, so `pos` is then one past it: only the `at_end`
+                // ending below returns it in that case (`flush`, which drops the count).
                 pos = pos.wrapping_add(1);
                 b
             };
@@ -787,7 +791,8 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
             if matched < 3 {
                 // The last byte held hunted, or an end left at a frame's: none from here (an
                 // end left would make a `filled` that wraps while hunting read old bytes again:
-                // `a_compact_hunt_that_wraps_reads_no_old_bytes`).
+                // `a_compact_hunt_that_wraps_reads_no_old_bytes`, the only test that sees this
+                // clear: on a 32-bit or 64-bit target no run of garbage reaches the wrap).
                 if filled >= self.leftover_from {
                     self.leftover_from = 0;
                 }
@@ -1067,7 +1072,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
         self.matched = 0;
         if !FAST {
             // Compact: `filled == frame_end`; bytes held behind the frame are hunted from there
-            // (an end at `filled` marks none: the hunt forgets it at its next byte).
+            // (an end at or below `filled` marks none: the hunt forgets it at its next byte).
         } else if self.filled > frame_end {
             self.leftover_from = frame_end;
         } else {
