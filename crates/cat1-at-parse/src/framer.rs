@@ -552,6 +552,24 @@ impl Detached {
     /// Nothing in flight (as [`Expect::nothing`]).
     pub const NOTHING: Detached = Expect::nothing().state;
 
+    /// All zero bytes: no exchange's state (its `slow_below` of 0 would let
+    /// [`Framer::take_tracked`] store a line end as text), only what a caller building a value
+    /// from zero bytes puts here before it writes a state over it: cat1-client's `Core::new`,
+    /// which then clears its whole core with one `__aeabi_memclr8` call and writes
+    /// [`Detached::NOTHING`] (with `NOTHING` in the literal, the clear stopped at it: two calls
+    /// and the transmit buffer's own; client `.text` -16 bytes). Hidden: for that use only.
+    #[doc(hidden)]
+    pub const CLEARED: Detached = Detached {
+        waiting: Waiting::Nothing,
+        require_echo: false,
+        multi_line: false,
+        echo_seen: false,
+        info_seen: false,
+        done: false,
+        slow_below: 0,
+        phase: 0,
+    };
+
     /// `Expect::command(line, name)`, with `echo_required` when asked, detached, with the hint
     /// of [`Expect::plain_name`] for a name that is not empty, without its look at the name: for
     /// a caller that has just checked it (`CommandLine::emit` copies a command's name only when
@@ -2445,6 +2463,26 @@ mod tests {
     #[test]
     fn the_line_buffer_comes_first() {
         assert_eq!(core::mem::offset_of!(Framer<616>, lines), 0);
+    }
+
+    /// `Detached::CLEARED` is zero bytes in every field (what cat1-client's `Core::new` counts on
+    /// to clear its whole core in one call), and is not `NOTHING` (whose `slow_below` is not 0).
+    #[test]
+    fn cleared_is_zero_bytes() {
+        let Detached {
+            waiting,
+            require_echo,
+            multi_line,
+            echo_seen,
+            info_seen,
+            done,
+            slow_below,
+            phase,
+        } = Detached::CLEARED;
+        assert_eq!(waiting as u8, 0);
+        assert!(!(require_echo || multi_line || echo_seen || info_seen || done));
+        assert_eq!((slow_below, phase), (0, 0));
+        assert_ne!(Detached::CLEARED, Detached::NOTHING);
     }
 
     /// `is_multi_line` against its definition: equal to a name of [`MULTI_LINE_ANSWERS`],
