@@ -124,24 +124,45 @@ pub(crate) fn validate_text<'a>(
         };
     }
     match p.kind {
-        // `match_keyword` giving the keyword itself, not its index to look up again: a pair of
-        // quotes taken off, empty inside them is missing (3), else the first keyword equal in
-        // any case, or not in the set (53).
-        ParamKind::Keyword(keywords) => {
-            let text = unquote(text);
+        // A keyword and a template share one search: the text equal to one of a list of
+        // patterns (a keyword's list; the template alone), byte by byte. A keyword is compared
+        // in any case, its quotes taken off first; a template's `9` takes a digit and its `+`
+        // a sign. One loop for both, where each had its own.
+        ParamKind::Keyword(_) | ParamKind::Template(_) => {
+            let (patterns, keyword): (&[&'static str], bool) = match &p.kind {
+                ParamKind::Keyword(keywords) => (keywords, true),
+                ParamKind::Template(template) => (core::slice::from_ref(template), false),
+                _ => (&[], false),
+            };
+            // `match_keyword` giving the keyword itself, not its index to look up again: a
+            // pair of quotes taken off, empty inside them is missing (3), else the first
+            // keyword equal in any case, or not in the set (53). (A template's text is not
+            // empty here.)
+            let text = if keyword { unquote(text) } else { text };
             if text.is_empty() {
                 return Err(Code::MISSING_OR_TYPE);
             }
-            keywords
+            patterns
                 .iter()
                 .find(|k| {
-                    // `eq_ignore_ascii_case`, the equal byte first (as `match_keyword`).
                     k.len() == text.len()
                         && k.bytes().zip(text).all(|(x, &y)| {
-                            x == y || (x ^ y == 0x20 && (x | 0x20).is_ascii_lowercase())
+                            // `eq_ignore_ascii_case`, the equal byte first (as `match_keyword`).
+                            x == y
+                                || if keyword {
+                                    x ^ y == 0x20 && (x | 0x20).is_ascii_lowercase()
+                                } else {
+                                    (x == b'9' && y.is_ascii_digit()) || (x == b'+' && y == b'-')
+                                }
                         })
                 })
-                .map(|k| Value::Keyword(k))
+                .map(|k| {
+                    if keyword {
+                        Value::Keyword(*k)
+                    } else {
+                        Value::Text(text)
+                    }
+                })
                 .ok_or(Code::BAD_VALUE)
         }
         ParamKind::Int { ranges, .. } => {
@@ -173,19 +194,6 @@ pub(crate) fn validate_text<'a>(
                 _ => return Err(Code::BAD_VALUE),
             };
             checked_text(text, min, max, charset, plain)
-        }
-        ParamKind::Template(template) => {
-            let ok = template.len() == text.len()
-                && template.bytes().zip(text).all(|(t, &b)| match t {
-                    b'9' => b.is_ascii_digit(),
-                    b'+' => b == b'+' || b == b'-',
-                    _ => t == b,
-                });
-            if ok {
-                Ok(Value::Text(text))
-            } else {
-                Err(Code::BAD_VALUE)
-            }
         }
     }
 }
