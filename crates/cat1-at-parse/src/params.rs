@@ -207,88 +207,41 @@ impl<'a> Iterator for ParamIter<'a> {
 // decoders) cost a call per number; at opt-level "z" the client is 4 bytes larger.
 #[inline(always)]
 pub fn parse_int(text: &[u8]) -> Result<u32, ParamError> {
-    parse_with(text, parse_long, |r| r)
-}
-
-/// [`parse_int`] answered in one word, for a caller that wants the error's CME code: the value
-/// in the low half and 0 in the high half, or the code of [`parse_int`]'s error
-/// ([`ParamError::cme_code`]: 3 or 53) in the high half. Not API: hidden, for cat1-config's
-/// validation (a `Result` comes back through memory on Thumb, a `u64` in two registers:
-/// issue 6's client flash -20 bytes).
-#[doc(hidden)]
-#[inline(always)]
-pub fn parse_int_word(text: &[u8]) -> u64 {
-    parse_with(text, long_number, |r| match r {
-        Ok(value) => u64::from(value),
-        Err(e) => u64::from(e.cme_code()) << 32,
-    })
-}
-
-/// [`parse_int`]'s loop, its answer made by `short` (nine digits or fewer, or an error among
-/// them) or `long` (given the whole text at a tenth digit). One loop for [`parse_int`] and
-/// [`parse_int_word`].
-#[inline(always)]
-fn parse_with<R>(
-    text: &[u8],
-    long: impl FnOnce(&[u8]) -> R,
-    short: impl FnOnce(Result<u32, ParamError>) -> R,
-) -> R {
     if text.is_empty() {
-        return short(Err(ParamError::Missing));
+        return Err(ParamError::Missing);
     }
     // Nine digits cannot overflow a u32: no checks in the loop. A tenth digit hands the whole
-    // text to `long`; a byte that is not a digit among the first nine ends it here, whatever
-    // the length (what `long` would answer, without the call).
+    // text to `parse_long`; a byte that is not a digit among the first nine ends it here,
+    // whatever the length (what `parse_long` would answer, without the call).
     let mut value: u32 = 0;
     for (i, &b) in text.iter().enumerate() {
         let digit = u32::from(b).wrapping_sub(u32::from(b'0'));
         if digit > 9 {
-            return short(Err(ParamError::NotANumber));
+            return Err(ParamError::NotANumber);
         }
         if i == 9 {
-            return long(text);
+            return parse_long(text);
         }
         value = value.wrapping_mul(10).wrapping_add(digit);
     }
-    short(Ok(value))
+    Ok(value)
 }
 
-/// [`parse_int`] for ten digits or more, which may overflow: [`long_number`]'s answer told
-/// apart. Out of line as before, for [`parse_int`]'s callers.
+/// [`parse_int`] for ten digits or more, which may overflow.
 #[inline(never)]
 fn parse_long(text: &[u8]) -> Result<u32, ParamError> {
-    let word = long_number(text);
-    match (word >> 32) as u16 {
-        0 => Ok(word as u32),
-        LONG_NOT_A_NUMBER => Err(ParamError::NotANumber),
-        _ => Err(ParamError::OutOfRange),
-    }
-}
-
-/// [`long_number`]'s high half for a byte that is not a digit: its CME code.
-const LONG_NOT_A_NUMBER: u16 = ParamError::NotANumber.cme_code();
-/// [`long_number`]'s high half for a number beyond `u32`: its CME code.
-const LONG_OUT_OF_RANGE: u16 = ParamError::OutOfRange.cme_code();
-
-/// [`parse_int_word`] for ten digits or more: the value in the low half and 0 in the high one,
-/// or [`LONG_NOT_A_NUMBER`] or [`LONG_OUT_OF_RANGE`] there.
-#[inline(never)]
-fn long_number(text: &[u8]) -> u64 {
     let mut value: u32 = 0;
     for &b in text {
         let digit = b.wrapping_sub(b'0');
         if digit > 9 {
-            return u64::from(LONG_NOT_A_NUMBER) << 32;
+            return Err(ParamError::NotANumber);
         }
-        match value
+        value = value
             .checked_mul(10)
             .and_then(|v| v.checked_add(u32::from(digit)))
-        {
-            Some(v) => value = v,
-            None => return u64::from(LONG_OUT_OF_RANGE) << 32,
-        }
+            .ok_or(ParamError::OutOfRange)?;
     }
-    u64::from(value)
+    Ok(value)
 }
 
 /// Parses an integer that must lie in `min..=max`; out of range gives [`ParamError::OutOfRange`]
@@ -650,67 +603,6 @@ mod tests {
             0..48,
         )) {
             proptest::prop_assert_eq!(split(&raw), split_before(&raw));
-        }
-    }
-
-    /// `parse_long` as it was before its loop answered in a register (`long_number`, issue 6's
-    /// nineteenth flash round): a `Result` returned through memory.
-    fn parse_long_before(text: &[u8]) -> Result<u32, ParamError> {
-        let mut value: u32 = 0;
-        for &b in text {
-            let digit = b.wrapping_sub(b'0');
-            if digit > 9 {
-                return Err(ParamError::NotANumber);
-            }
-            value = value
-                .checked_mul(10)
-                .and_then(|v| v.checked_add(u32::from(digit)))
-                .ok_or(ParamError::OutOfRange)?;
-        }
-        Ok(value)
-    }
-
-    proptest::proptest! {
-        /// `parse_int_word` is `parse_int` in one word: the value, or the error's code high.
-        #[test]
-        fn parse_int_word_is_parse_int(
-            text in proptest::collection::vec(
-                proptest::prop_oneof![8 => b'0'..=b'9', 1 => proptest::prelude::any::<u8>()],
-                0..14,
-            ),
-        ) {
-            let want = match parse_int(&text) {
-                Ok(v) => u64::from(v),
-                Err(e) => u64::from(e.cme_code()) << 32,
-            };
-            proptest::prop_assert_eq!(parse_int_word(&text), want);
-        }
-    }
-
-    proptest::proptest! {
-        /// `parse_long` gives what it gave: on digits of any length (around `u32::MAX` too),
-        /// with a byte that is not a digit anywhere, before or after an overflow.
-        #[test]
-        fn parse_long_is_as_before(
-            digits in proptest::collection::vec(b'0'..=b'9', 0..14),
-            max in proptest::bool::ANY,
-            other in proptest::option::of((0usize..14, proptest::prelude::any::<u8>())),
-        ) {
-            let mut text = if max { std::format!("{}", u32::MAX).into_bytes() } else { std::vec::Vec::new() };
-            text.extend(digits);
-            if max && text.len() > 10 {
-                // Around `u32::MAX`: itself, one more, and longer.
-                text.truncate(10 + text.len() % 2);
-                let bump = (text.len() % 2) as u8;
-                if let Some(last) = text.get_mut(9) {
-                    *last = b'5' + bump;
-                }
-            }
-            if let Some((i, b)) = other {
-                let at = i.min(text.len());
-                text.insert(at, b);
-            }
-            proptest::prop_assert_eq!(parse_long(&text), parse_long_before(&text));
         }
     }
 

@@ -20,7 +20,7 @@
 //! not writing them (`AT+HEART=ON`), and `AT+HEART=ON,` is an empty second parameter (3).
 //! Parameters are checked left to right and the first error wins.
 
-use cat1_at_parse::{CommandLine, Form, Params, parse_int_word, unquote};
+use cat1_at_parse::{CommandLine, Form, Params, parse_int, unquote};
 
 use crate::spec::{
     Charset, Code, CommandSpec, Forms, Omitted, ParamKind, ParamSpec, Value, Values, find,
@@ -124,56 +124,28 @@ pub(crate) fn validate_text<'a>(
         };
     }
     match p.kind {
-        // A keyword and a template share one search: the text equal to one of a list of
-        // patterns (a keyword's list; the template alone), byte by byte. A keyword is compared
-        // in any case, its quotes taken off first; a template's `9` takes a digit and its `+`
-        // a sign. One loop for both, where each had its own.
-        ParamKind::Keyword(_) | ParamKind::Template(_) => {
-            let (patterns, keyword): (&[&'static str], bool) = match &p.kind {
-                ParamKind::Keyword(keywords) => (keywords, true),
-                ParamKind::Template(template) => (core::slice::from_ref(template), false),
-                _ => (&[], false),
-            };
-            // `match_keyword` giving the keyword itself, not its index to look up again: a
-            // pair of quotes taken off, empty inside them is missing (3), else the first
-            // keyword equal in any case, or not in the set (53). (A template's text is not
-            // empty here.)
-            let text = if keyword { unquote(text) } else { text };
+        // `match_keyword` giving the keyword itself, not its index to look up again: a pair of
+        // quotes taken off, empty inside them is missing (3), else the first keyword equal in
+        // any case, or not in the set (53).
+        ParamKind::Keyword(keywords) => {
+            let text = unquote(text);
             if text.is_empty() {
                 return Err(Code::MISSING_OR_TYPE);
             }
-            patterns
+            keywords
                 .iter()
                 .find(|k| {
+                    // `eq_ignore_ascii_case`, the equal byte first (as `match_keyword`).
                     k.len() == text.len()
                         && k.bytes().zip(text).all(|(x, &y)| {
-                            // `eq_ignore_ascii_case`, the equal byte first (as `match_keyword`).
-                            x == y
-                                || if keyword {
-                                    x ^ y == 0x20 && (x | 0x20).is_ascii_lowercase()
-                                } else {
-                                    (x == b'9' && y.is_ascii_digit()) || (x == b'+' && y == b'-')
-                                }
+                            x == y || (x ^ y == 0x20 && (x | 0x20).is_ascii_lowercase())
                         })
                 })
-                .map(|k| {
-                    if keyword {
-                        Value::Keyword(*k)
-                    } else {
-                        Value::Text(text)
-                    }
-                })
+                .map(|k| Value::Keyword(k))
                 .ok_or(Code::BAD_VALUE)
         }
         ParamKind::Int { ranges, .. } => {
-            // `parse_int` with its error's code, in one word: in registers, where a `Result`
-            // came back from a long number's call through memory (client flash -20 bytes).
-            let word = parse_int_word(text);
-            let code = (word >> 32) as u16;
-            if code != 0 {
-                return Err(Code(code));
-            }
-            let n = word as u32;
+            let n = parse_int(text).map_err(|e| Code(e.cme_code()))?;
             if in_ranges(n, ranges) {
                 Ok(Value::Int(n))
             } else {
@@ -201,6 +173,19 @@ pub(crate) fn validate_text<'a>(
                 _ => return Err(Code::BAD_VALUE),
             };
             checked_text(text, min, max, charset, plain)
+        }
+        ParamKind::Template(template) => {
+            let ok = template.len() == text.len()
+                && template.bytes().zip(text).all(|(t, &b)| match t {
+                    b'9' => b.is_ascii_digit(),
+                    b'+' => b == b'+' || b == b'-',
+                    _ => t == b,
+                });
+            if ok {
+                Ok(Value::Text(text))
+            } else {
+                Err(Code::BAD_VALUE)
+            }
         }
     }
 }
@@ -267,7 +252,7 @@ pub(crate) fn keyword_listed(p: &ParamSpec, k: &str) -> bool {
 mod tests {
     extern crate std;
     use super::*;
-    use cat1_at_parse::{match_keyword, parse_int};
+    use cat1_at_parse::match_keyword;
 
     /// The keyword branch as it was: `match_keyword`'s index, then the keyword at it.
     fn keyword_before(
@@ -484,158 +469,6 @@ mod tests {
                 checked_text(&text, min, max, charset, plain),
                 checked_text_before(&text, min, max, charset)
             );
-        }
-    }
-
-    /// `validate_text` as it was before the keyword and the template shared one search (issue
-    /// 6's nineteenth flash round): a loop for each.
-    fn validate_text_before<'a>(
-        p: &ParamSpec,
-        text: &'a [u8],
-        plain: bool,
-    ) -> Result<Value<'a>, Code> {
-        if text.is_empty() {
-            return match p.kind {
-                ParamKind::Text { min: 0, .. } => Ok(Value::Text(text)),
-                _ => Err(Code::MISSING_OR_TYPE),
-            };
-        }
-        match p.kind {
-            // `match_keyword` giving the keyword itself, not its index to look up again: a pair of
-            // quotes taken off, empty inside them is missing (3), else the first keyword equal in
-            // any case, or not in the set (53).
-            ParamKind::Keyword(keywords) => {
-                let text = unquote(text);
-                if text.is_empty() {
-                    return Err(Code::MISSING_OR_TYPE);
-                }
-                keywords
-                    .iter()
-                    .find(|k| {
-                        // `eq_ignore_ascii_case`, the equal byte first (as `match_keyword`).
-                        k.len() == text.len()
-                            && k.bytes().zip(text).all(|(x, &y)| {
-                                x == y || (x ^ y == 0x20 && (x | 0x20).is_ascii_lowercase())
-                            })
-                    })
-                    .map(|k| Value::Keyword(k))
-                    .ok_or(Code::BAD_VALUE)
-            }
-            ParamKind::Int { ranges, .. } => {
-                let n = parse_int(text).map_err(|e| Code(e.cme_code()))?;
-                if in_ranges(n, ranges) {
-                    Ok(Value::Int(n))
-                } else {
-                    Err(Code::BAD_VALUE)
-                }
-            }
-            // Hex is text of hex digits, two per byte: one check for both (no quote or line end is a
-            // hex digit, so those tests pass for it as they should), and one call of it, which LLVM
-            // then inlines (client flash -52 bytes, config -48; a call for each kind before).
-            ParamKind::Text { .. } | ParamKind::Hex { .. } => {
-                let (min, max, charset) = match p.kind {
-                    ParamKind::Hex {
-                        min_bytes,
-                        max_bytes,
-                    } if text.len().is_multiple_of(2) => (
-                        // 16-bit counts doubled: no overflow with a 32-bit usize (the counts come from
-                        // the descriptions, not the wire; wrapping, never a panic, on a 16-bit one).
-                        usize::from(min_bytes).wrapping_mul(2),
-                        usize::from(max_bytes).wrapping_mul(2),
-                        Charset::HexDigits,
-                    ),
-                    ParamKind::Text { min, max, charset } => {
-                        (usize::from(min), usize::from(max), charset)
-                    }
-                    _ => return Err(Code::BAD_VALUE),
-                };
-                checked_text(text, min, max, charset, plain)
-            }
-            ParamKind::Template(template) => {
-                let ok = template.len() == text.len()
-                    && template.bytes().zip(text).all(|(t, &b)| match t {
-                        b'9' => b.is_ascii_digit(),
-                        b'+' => b == b'+' || b == b'-',
-                        _ => t == b,
-                    });
-                if ok {
-                    Ok(Value::Text(text))
-                } else {
-                    Err(Code::BAD_VALUE)
-                }
-            }
-        }
-    }
-
-    /// Keyword parameters of one's own whose keywords look like templates (`9`, `+`) or equal
-    /// one another in any case, and templates of one's own with letters, a quote, or empty.
-    const OWN_PATTERNS: [ParamKind; 6] = [
-        ParamKind::Keyword(&["9+", "on", "ON", "a-b", "\"a\""]),
-        ParamKind::Keyword(&["A9", "+1", "Z"]),
-        ParamKind::Template("aB9+"),
-        ParamKind::Template("9\"+9"),
-        ParamKind::Template(""),
-        ParamKind::Template("99/99/99,99:99:99+99"),
-    ];
-
-    proptest::proptest! {
-        #![proptest_config(proptest::test_runner::Config::with_cases(2048))]
-        /// One search for a keyword and a template: the same values and errors as the two
-        /// loops before, on every parameter of every command and on the ones of one's own
-        /// above, with texts made from a keyword or template (bytes flipped in case, digits
-        /// and signs put in, quoted) or of bytes of their own, plain or not.
-        #[test]
-        fn keywords_and_templates_validate_as_before(
-            command in 0usize..crate::commands::COUNT,
-            param in 0usize..16,
-            own in proptest::option::of(0usize..OWN_PATTERNS.len()),
-            pick in 0usize..16,
-            edits in proptest::collection::vec(
-                (0usize..24, proptest::sample::select(&b"   059+-aAbB/\",:"[..])),
-                0..3,
-            ),
-            quoted in proptest::bool::ANY,
-            other in proptest::collection::vec(
-                proptest::sample::select(&b"09+-aAbBzZoOnN/:,\" "[..]),
-                0..24,
-            ),
-            use_other in proptest::bool::ANY,
-        ) {
-            let p = match own {
-                Some(i) => ParamSpec { kind: OWN_PATTERNS[i], ..OWN },
-                None => {
-                    let spec = crate::commands::ALL[command];
-                    match spec.params.get(param % spec.params.len().max(1)) {
-                        Some(p) => *p,
-                        None => return Ok(()),
-                    }
-                }
-            };
-            let from: &[u8] = match p.kind {
-                ParamKind::Keyword(k) if !k.is_empty() => k[pick % k.len()].as_bytes(),
-                ParamKind::Template(t) => t.as_bytes(),
-                _ => b"",
-            };
-            let mut text: std::vec::Vec<u8> = if use_other { other } else { from.to_vec() };
-            let len = text.len().max(1);
-            for (i, b) in edits {
-                if let Some(slot) = text.get_mut(i % len) {
-                    // A space flips a letter's case; any other byte takes the place.
-                    *slot = if b == b' ' { *slot ^ 0x20 } else { b };
-                }
-            }
-            if quoted {
-                text.insert(0, b'"');
-                text.push(b'"');
-            }
-            let text: &'static [u8] = std::boxed::Box::leak(text.into_boxed_slice());
-            let plain = text.iter().all(|&b| b > b',');
-            for plain in [plain, false] {
-                proptest::prop_assert_eq!(
-                    validate_text(&p, text, plain),
-                    validate_text_before(&p, text, plain)
-                );
-            }
         }
     }
 }
