@@ -552,8 +552,9 @@ impl Detached {
     /// Nothing in flight (as [`Expect::nothing`]).
     pub const NOTHING: Detached = Expect::nothing().state;
 
-    /// All zero bytes: no exchange's state (its `slow_below` of 0 would let
-    /// [`Framer::take_tracked`] store a line end as text), only what a caller building a value
+    /// All zero bytes: NOT a usable state. Never attach it or hand it to a [`Framer`] (its
+    /// `slow_below` of 0 makes `take_byte`, `feed` and `feed_detached` store a line end as text,
+    /// so no line would ever end); it must be overwritten before use. Only what a caller building a value
     /// from zero bytes puts here before it writes a state over it: cat1-client's `Core::new`,
     /// which then clears its whole core with one `__aeabi_memclr8` call and writes
     /// [`Detached::NOTHING`] (with `NOTHING` in the literal, the clear stopped at it: two calls

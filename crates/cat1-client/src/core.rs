@@ -29,7 +29,8 @@ use cat1_hal_traits::time::{Duration, Instant};
 // `Unknown`, a new core's, as 0: `Core::new` clears it with the fields before it, in its one
 // `__aeabi_memclr8` call, instead of a store of its own (client `.text` -4 bytes; `echo == On`
 // in the start paths a compare with 1: a CGDCONT cycle 1 to 2 instructions more, no per-byte
-// figure moved).
+// figure moved). The values changed with it (`On` was 0, `Off` 1, `Unknown` 2), which only an
+// `as` cast sees: defmt encodes the variant's place in the list, which did not change.
 pub enum Echo {
     /// Echo on: the answer must follow the echo (the factory default).
     On = 1,
