@@ -542,22 +542,26 @@ macro_rules! procedures {
             // wait of their own in the flash (client `.text` -108 bytes, `.rodata` +64: the two
             // lines). The core is idle and settled here (`abort`, the guard time and `settled`,
             // or the escape's reply), so `run_fixed`'s idle and settle checks pass, as
-            // `Core::start_handshake`, which has none, would have started.
-            for (line, step) in [
-                ($crate::procedures::ESCAPE, EnterStep::WaitingForA),
-                ($crate::procedures::CONFIRM, EnterStep::WaitingForOk),
-            ] {
-                match maybe_await!($mode, self.run_fixed(line, None, $crate::procedures::Wait::Reply, $crate::procedures::no_lines!($mode))) {
+            // `Core::start_handshake`, which has none, would have started. The confirming `AT`
+            // is the loop's third step (`HANDSHAKE`, read from `.rodata`, not built on the
+            // stack): one call site of `run_fixed` less, its error `Confirm` (client `.text`
+            // -48, client-async -76, `.rodata` +24 each).
+            for &(line, wait, step) in &$crate::procedures::HANDSHAKE {
+                let confirming = step == EnterStep::Confirming;
+                if confirming {
+                    // After a handshake, echo is whatever the saved configuration says:
+                    // factory default on, but a module configured with AT+E=OFF does not echo.
+                    // Accept either.
+                    self.core.set_echo($crate::Echo::Unknown);
+                }
+                match maybe_await!($mode, self.run_fixed(line, None, wait, $crate::procedures::no_lines!($mode))) {
                     Ok(()) => {}
+                    Err(e) if confirming => return Err(EnterError::Confirm(e)),
                     Err($crate::CommandError::Io(e)) => return Err(EnterError::Io(e)),
                     Err(_) => return Err(EnterError::Handshake(step)),
                 }
             }
-            // After a handshake, echo is whatever the saved configuration says: factory default on,
-            // but a module configured with AT+E=OFF does not echo. Accept either.
-            self.core.set_echo($crate::Echo::Unknown);
-            maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, $crate::procedures::Wait::Handshake, $crate::procedures::no_lines!($mode)))
-                .map_err(EnterError::Confirm)
+            Ok(())
         }
 
         /// Leaves command mode (`AT+ENTM`): the module returns to its saved work mode without
@@ -856,6 +860,14 @@ pub(crate) const ESCAPE: &cat1_config::request::FixedLine =
 /// `a`, awaiting the module's `+ok` (the second step of the handshake).
 pub(crate) const CONFIRM: &cat1_config::request::FixedLine =
     &cat1_config::request::FixedLine::raw(b"a", crate::core::HANDSHAKE_OK);
+
+/// The handshake's steps (`enter`): the line, its wait and the step a failure reports (the
+/// confirming `AT`'s failure is reported whole, as `EnterError::Confirm`).
+pub(crate) const HANDSHAKE: [(&cat1_config::request::FixedLine, Wait, crate::EnterStep); 3] = [
+    (ESCAPE, Wait::Reply, crate::EnterStep::WaitingForA),
+    (CONFIRM, Wait::Reply, crate::EnterStep::WaitingForOk),
+    (AT, Wait::Handshake, crate::EnterStep::Confirming),
+];
 
 /// `AT`, the probe and the handshake's confirmation, built at compile time with its exchange.
 pub(crate) const AT: &cat1_config::request::FixedLine =
