@@ -5,7 +5,6 @@
 #![no_main]
 
 use core::convert::Infallible;
-use core::ptr::{read_volatile, write_volatile};
 
 use cat1_client::blocking::Modem;
 use cat1_client::sdp::Receiver;
@@ -15,10 +14,8 @@ use cortex_m_rt::entry;
 #[path = "../exchange.rs"]
 mod exchange;
 
-const RX: *const u32 = 0x2000_0000 as *const u32;
-const TX: *mut u32 = 0x2000_0004 as *mut u32;
-const STATUS: *const u32 = 0x2000_0008 as *const u32;
-const TICKS: *const u32 = 0x2000_000C as *const u32;
+#[path = "../regs.rs"]
+mod regs;
 
 /// A UART over fake registers.
 struct Uart;
@@ -29,31 +26,20 @@ impl embedded_io::ErrorType for Uart {
 
 impl embedded_io::Read for Uart {
     fn read(&mut self, buf: &mut [u8]) -> Result<usize, Infallible> {
-        let mut n = 0;
-        for b in buf.iter_mut() {
-            // SAFETY: plain reads of RAM.
-            if unsafe { read_volatile(STATUS) } == 0 {
-                break;
-            }
-            *b = unsafe { read_volatile(RX) } as u8;
-            n += 1;
-        }
-        Ok(n)
+        Ok(regs::read_into(buf))
     }
 }
 
 impl embedded_io::ReadReady for Uart {
     fn read_ready(&mut self) -> Result<bool, Infallible> {
-        // SAFETY: a plain read of RAM.
-        Ok(unsafe { read_volatile(STATUS) } != 0)
+        Ok(regs::rx_ready())
     }
 }
 
 impl embedded_io::Write for Uart {
     fn write(&mut self, buf: &[u8]) -> Result<usize, Infallible> {
         for &b in buf {
-            // SAFETY: a plain write to RAM.
-            unsafe { write_volatile(TX, u32::from(b)) };
+            regs::tx(u32::from(b));
         }
         Ok(buf.len())
     }
@@ -67,8 +53,7 @@ struct Ticks;
 
 impl Clock for Ticks {
     fn now(&self) -> Instant {
-        // SAFETY: a plain read of RAM.
-        Instant::from_millis(u64::from(unsafe { read_volatile(TICKS) }))
+        regs::now()
     }
 }
 
@@ -79,8 +64,7 @@ fn main() -> ! {
     let mut modem = Modem::new(Uart, Ticks, ());
     loop {
         let r = exchange::exchange(&mut modem, rx);
-        // SAFETY: as above.
-        unsafe { write_volatile(TX, r) };
+        regs::tx(r);
     }
 }
 
