@@ -24,6 +24,9 @@ pub enum CommandError<E> {
     Request(cat1_config::request::RequestError),
     /// The answer did not decode as the command's typed answer.
     Malformed,
+    /// The UART's `write` took no bytes (`Ok(0)`: it will take no more, a closed port). The line
+    /// may have gone out in part.
+    WriteZero,
 }
 
 impl<E: fmt::Debug> fmt::Display for CommandError<E> {
@@ -36,11 +39,48 @@ impl<E: fmt::Debug> fmt::Display for CommandError<E> {
             CommandError::Start(e) => write!(f, "{e}"),
             CommandError::Request(e) => write!(f, "request not encodable: {e:?}"),
             CommandError::Malformed => f.write_str("answer does not decode"),
+            CommandError::WriteZero => f.write_str(WRITE_ZERO),
         }
     }
 }
 
 impl<E: fmt::Debug> core::error::Error for CommandError<E> {}
+
+impl<E> From<UartError<E>> for CommandError<E> {
+    fn from(e: UartError<E>) -> Self {
+        match e {
+            UartError::Io(e) => CommandError::Io(e),
+            UartError::WriteZero => CommandError::WriteZero,
+        }
+    }
+}
+
+const WRITE_ZERO: &str = "the UART took no bytes";
+
+/// The UART failed, outside a command's exchange (application data, the probe).
+///
+/// Its own error, or a `write` that took no bytes: embedded-io's `write_all` panics on that
+/// (`Ok(0)`: a writer that will take no more, such as a closed TCP serial port); the client
+/// writes with a loop of its own that reports it instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum UartError<E> {
+    /// The UART's own error.
+    Io(E),
+    /// `write` took no bytes; the data may have gone out in part.
+    WriteZero,
+}
+
+impl<E: fmt::Debug> fmt::Display for UartError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UartError::Io(e) => write!(f, "UART error: {e:?}"),
+            UartError::WriteZero => f.write_str(WRITE_ZERO),
+        }
+    }
+}
+
+impl<E: fmt::Debug> core::error::Error for UartError<E> {}
 
 /// The step of entering command mode that failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +105,18 @@ pub enum EnterError<E> {
     Handshake(EnterStep),
     /// The confirming `AT` failed.
     Confirm(CommandError<E>),
+    /// The UART's `write` took no bytes (see [`UartError::WriteZero`]) before the confirming
+    /// `AT`.
+    WriteZero,
+}
+
+impl<E> From<UartError<E>> for EnterError<E> {
+    fn from(e: UartError<E>) -> Self {
+        match e {
+            UartError::Io(e) => EnterError::Io(e),
+            UartError::WriteZero => EnterError::WriteZero,
+        }
+    }
 }
 
 impl<E: fmt::Debug> fmt::Display for EnterError<E> {
@@ -77,6 +129,7 @@ impl<E: fmt::Debug> fmt::Display for EnterError<E> {
                 f.write_str("'+ok' came, but AT was not answered")
             }
             EnterError::Confirm(e) => write!(f, "confirming AT failed: {e}"),
+            EnterError::WriteZero => f.write_str(WRITE_ZERO),
         }
     }
 }

@@ -20,7 +20,10 @@
 //!   [`blocking::Modem::test`]; a line without values is built at compile
 //!   time and copied, not encoded, see [`Core::start_fixed`]) and a profile applied with one save
 //!   ([`blocking::Modem::apply_profile`]);
-//! - data on sockets A-D with the socket distribution protocol ([`sdp`]).
+//! - data on sockets A-D with the socket distribution protocol ([`sdp`]);
+//! - a UART whose `write` takes no bytes (`Ok(0)`, a closed port) is an error
+//!   ([`UartError::WriteZero`], [`CommandError::WriteZero`]), not the panic of embedded-io's
+//!   `write_all`; short writes are written on until every byte is out.
 //!
 //! # Example
 //!
@@ -73,7 +76,7 @@ pub mod bench {
 }
 
 pub use crate::core::{ClientCounters, Core, Echo, Output, StartError, Timing};
-pub use error::{CommandError, EnterError, EnterStep, ProfileError};
+pub use error::{CommandError, EnterError, EnterStep, ProfileError, UartError};
 
 /// Receives what belongs to no exchange. Every method has an empty default, so a firmware
 /// implements only what it uses; whatever it ignores is still counted in [`ClientCounters`].

@@ -108,7 +108,7 @@ macro_rules! procedures {
             let encoded = encoded.map_err($crate::procedures::refused)?;
             let now = self.now();
             let bytes = self.core.start_encoded(encoded, timeout, now);
-            maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
+            $crate::procedures::write_all!($mode, self.uart, bytes)?;
             let finished = maybe_await!($mode, self.answer(on_info)).map_err($crate::CommandError::Io)?;
             $crate::procedures::result_of(finished)
         }
@@ -371,7 +371,7 @@ macro_rules! procedures {
                     start(&mut self.core, encode, values, timeout, now).map_err($crate::procedures::refused)?
                 }
             };
-            maybe_await!($mode, self.uart.write_all(bytes)).map_err($crate::CommandError::Io)?;
+            $crate::procedures::write_all!($mode, self.uart, bytes)?;
             // Flushed and waited for as `answer` does, here, not through it (see there).
             maybe_await!($mode, self.uart.flush()).map_err($crate::CommandError::Io)?;
             // No lines wanted (`None`: a set, the procedures' own lines): a closure that drops
@@ -460,17 +460,18 @@ macro_rules! procedures {
         }
 
         /// Probes with `AT`: `true` when the module answers `OK` (it is in command mode).
-        pub $($asyncness)? fn probe(&mut self) -> Result<bool, E> {
+        pub $($asyncness)? fn probe(&mut self) -> Result<bool, $crate::UartError<E>> {
             let r = maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, $crate::procedures::Wait::Probe, $crate::procedures::no_lines!($mode)));
             self.probed(r)
         }
 
         /// What the probe's exchange ended in: `true` when the module answered `OK`.
         #[inline(always)]
-        fn probed(&mut self, r: Result<(), $crate::CommandError<E>>) -> Result<bool, E> {
+        fn probed(&mut self, r: Result<(), $crate::CommandError<E>>) -> Result<bool, $crate::UartError<E>> {
             match r {
                 Ok(()) => Ok(true),
-                Err($crate::CommandError::Io(e)) => Err(e),
+                Err($crate::CommandError::Io(e)) => Err($crate::UartError::Io(e)),
+                Err($crate::CommandError::WriteZero) => Err($crate::UartError::WriteZero),
                 Err($crate::CommandError::Timeout) => {
                     self.core.probe_unanswered();
                     Ok(false)
@@ -486,7 +487,7 @@ macro_rules! procedures {
         /// mode; use [`Self::enter_command_mode_without_probe`] where that matters.
         pub fn enter_command_mode(&mut self) -> $crate::procedures::returns!($mode, Result<(), $crate::EnterError<E>>) {
             $crate::procedures::by_mode!($mode, {{
-                if self.probe().map_err($crate::EnterError::Io)? {
+                if self.probe()? {
                     return Ok(());
                 }
                 self.enter(false)
@@ -511,7 +512,7 @@ macro_rules! procedures {
         $($asyncness)? fn enter(&mut self, probe: bool) -> Result<(), $crate::EnterError<E>> {
             if probe {
                 let r = maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, $crate::procedures::Wait::Probe, $crate::procedures::no_lines!($mode)));
-                if self.probed(r).map_err($crate::EnterError::Io)? {
+                if self.probed(r)? {
                     return Ok(());
                 }
             }
@@ -558,6 +559,7 @@ macro_rules! procedures {
                     Ok(()) => {}
                     Err(e) if confirming => return Err(EnterError::Confirm(e)),
                     Err($crate::CommandError::Io(e)) => return Err(EnterError::Io(e)),
+                    Err($crate::CommandError::WriteZero) => return Err(EnterError::WriteZero),
                     Err(_) => return Err(EnterError::Handshake(step)),
                 }
             }
@@ -613,16 +615,16 @@ macro_rules! procedures {
                     cat1_at_parse::EncodeError::BufferTooSmall { needed: data.len() },
                 )));
             };
-            maybe_await!($mode, self.uart.write_all(&head)).map_err($crate::CommandError::Io)?;
-            maybe_await!($mode, self.uart.write_all(data)).map_err($crate::CommandError::Io)?;
-            maybe_await!($mode, self.uart.write_all(&[sum])).map_err($crate::CommandError::Io)?;
+            $crate::procedures::write_all!($mode, self.uart, &head)?;
+            $crate::procedures::write_all!($mode, self.uart, data)?;
+            $crate::procedures::write_all!($mode, self.uart, &[sum])?;
             maybe_await!($mode, self.uart.flush()).map_err($crate::CommandError::Io)
         }
 
         /// Writes application data (transparent mode).
-        pub $($asyncness)? fn write_data(&mut self, data: &[u8]) -> Result<(), E> {
-            maybe_await!($mode, self.uart.write_all(data))?;
-            maybe_await!($mode, self.uart.flush())
+        pub $($asyncness)? fn write_data(&mut self, data: &[u8]) -> Result<(), $crate::UartError<E>> {
+            $crate::procedures::write_all!($mode, self.uart, data)?;
+            maybe_await!($mode, self.uart.flush()).map_err($crate::UartError::Io)
         }
 
         /// After a timeout with echo off: waits for quiet so a late answer cannot be taken for the
@@ -640,6 +642,49 @@ macro_rules! procedures {
 
 /// The blocking adapter's code (the first block) or the async one's (the second), in
 /// `procedures!`.
+/// Writes all of `bytes` to the UART: embedded-io's `write_all` panics when `write` returns
+/// `Ok(0)` (a writer that will take no more, such as a closed TCP serial port), this loop reports
+/// it as `UartError::WriteZero`. A count beyond what `write` was given (a broken driver) is taken
+/// as all of it, not sliced past the end.
+pub(crate) fn write_all_blocking<W: embedded_io::Write>(
+    uart: &mut W,
+    mut bytes: &[u8],
+) -> Result<(), crate::UartError<W::Error>> {
+    while !bytes.is_empty() {
+        match uart.write(bytes) {
+            Ok(0) => return Err(crate::UartError::WriteZero),
+            Ok(n) => bytes = bytes.get(n..).unwrap_or(&[]),
+            Err(e) => return Err(crate::UartError::Io(e)),
+        }
+    }
+    Ok(())
+}
+
+/// [`write_all_blocking`] for the async adapter.
+pub(crate) async fn write_all_async<W: embedded_io_async::Write>(
+    uart: &mut W,
+    mut bytes: &[u8],
+) -> Result<(), crate::UartError<W::Error>> {
+    while !bytes.is_empty() {
+        match uart.write(bytes).await {
+            Ok(0) => return Err(crate::UartError::WriteZero),
+            Ok(n) => bytes = bytes.get(n..).unwrap_or(&[]),
+            Err(e) => return Err(crate::UartError::Io(e)),
+        }
+    }
+    Ok(())
+}
+
+/// `write_all_blocking` or `write_all_async`, by the adapter's mode.
+macro_rules! write_all {
+    (blocking, $uart:expr, $bytes:expr) => {
+        $crate::procedures::write_all_blocking(&mut $uart, $bytes)
+    };
+    (async, $uart:expr, $bytes:expr) => {
+        $crate::procedures::write_all_async(&mut $uart, $bytes).await
+    };
+}
+
 macro_rules! by_mode {
     (blocking, { $($blocking:tt)* }, { $($asynch:tt)* }) => {
         $($blocking)*
@@ -761,7 +806,7 @@ macro_rules! typed_exchange {
 
 pub(crate) use {
     by_mode, lines, maybe_await, no_lines, procedures, returns, set_arg, set_item, some_lines,
-    typed_exchange,
+    typed_exchange, write_all,
 };
 
 /// How the adapters' one exchange (`exchange`, in `procedures!`) starts its line.

@@ -23,7 +23,7 @@ use core::future::Future;
 
 use cat1_at_parse::{CommandLine, InfoLine};
 use cat1_client::asynch::{Modem, Timer};
-use cat1_client::{CommandError, EnterError, Listener};
+use cat1_client::{CommandError, EnterError, Listener, UartError};
 use cat1_hal_traits::time::Instant;
 use defmt::{Format, error, info, warn};
 use embedded_io_async::{Read, Write};
@@ -212,6 +212,8 @@ enum Fail<E> {
     Enter(EnterError<E>),
     Command(&'static str, CommandError<E>),
     Io(E),
+    /// Application data not written: the UART failed or took no bytes.
+    Write(UartError<E>),
 }
 
 /// How a run ends: the board decides (QEMU: semihosting exit; hardware: log and keep going).
@@ -503,7 +505,7 @@ where
             match action {
                 Action::None => {}
                 Action::Pong => {
-                    self.modem.write_data(b"PONG\n").await.map_err(Fail::Io)?;
+                    self.modem.write_data(b"PONG\n").await.map_err(Fail::Write)?;
                     self.stats.pongs += 1;
                     info!("PING -> PONG ({})", self.stats.pongs);
                 }
@@ -570,7 +572,7 @@ where
         self.modem
             .write_data(text.as_bytes())
             .await
-            .map_err(Fail::Io)?;
+            .map_err(Fail::Write)?;
         self.stats.telemetry += 1;
         info!("telemetry {}", self.stats.telemetry);
         Ok(())
