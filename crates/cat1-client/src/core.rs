@@ -1048,7 +1048,8 @@ impl<const N: usize> Core<N> {
     /// exchange attached for every chunk. For flash: the fast ways (`OK` on the detached
     /// state, the scan four bytes at a time) are `Core::receive`'s own: inlined here, they cost
     /// about 620 bytes of the footprint binary; the adapters pay for it in instructions a
-    /// chunk and a byte (benches/README.md, "Flash, RAM and stack"). The same outputs,
+    /// chunk and a byte (benches/README.md, "The same cycles through the adapters";
+    /// benches/HISTORY.md, "The eleventh flash round"). The same outputs,
     /// counters and state as the framer's detached feed it replaces (`receive_chunk_detached`,
     /// kept in the tests); the LF of a CR LF that ends a line is left for the next call (the
     /// adapters drop it after a final result, `end_of_answer`).

@@ -9,7 +9,7 @@
 //! `procedures!(blocking)` expands to plain functions, `procedures!(async)` to `async fn`s, and,
 //! where a procedure only hands on another's future (`run_fixed`, `set`, `leave_command_mode`,
 //! entering command mode), to a plain function returning it: each `async fn` called is a layer of the future of its own, with
-//! its state and handling (the async adapter's flash round, benches/README.md). In the async
+//! its state and handling (the async adapter's flash round, benches/HISTORY.md). In the async
 //! adapter, `exchange` runs `pump` in its own body (the adapter's `pump!`).
 
 /// How an exchange ended, as seen by the procedures.

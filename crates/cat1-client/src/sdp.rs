@@ -44,8 +44,8 @@ pub enum SocketEvent<'a> {
 /// 1,800 cycles of an 80 to 168 MHz Cortex-M4), so the receiver stores a frame's bytes one at a
 /// time for fewer bytes of code (844 less in the complete client, benches/README.md); `true` takes the fast paths (a
 /// whole frame in one step, copies four bytes at a time), with their flash. The same frames and
-/// errors either way, and the same counters once the input is taken in; the figures of both are in `benches/README.md` ("Flash, RAM
-/// and stack", and the SDP rows of the machines).
+/// errors either way, and the same counters once the input is taken in; the figures of both are in `benches/README.md` ("The SDP
+/// receiver's compact path", and the SDP rows of the machines).
 #[derive(Debug)]
 pub struct Receiver<const N: usize, const FAST: bool = false> {
     decoder: Decoder<N, FAST>,
