@@ -1,3 +1,16 @@
+# atat 0.25's figures for the ANCHORS.md cases (ANCHORS.md; the same as `qemu/report.awk`'s): its
+# `Ingress` (digest, response slot and URC channel) fed 1 and 64 bytes at a time, no decoding. The
+# client rows include the start and the typed decoding, so the comparison leans against cat1.
+function atat_of(label) {
+  if (label == "anchors CSQ") return "54,298 (2,585.6/B) | 1,874 (89.2/B)"
+  if (label == "anchors CSQ with echo") return "60,961 (2,177.2/B) | 1,887 (67.4/B)"
+  if (label == "anchors CME ERROR") return "43,198 (2,399.9/B) | 2,522 (140.1/B)"
+  if (label == "anchors CGDCONT") return "1,894,845 (11,696.6/B) | 32,285 (199.3/B)"
+  return "- | -"
+}
+BEGIN {
+  atat_note = "atat 0.25's columns: ANCHORS.md's figures for the same responses through atat's `Ingress` (its digest, response slot and URC channel), which exclude the start of the command and any decoding (serde_at adds 350 instructions for CSQ); cat1's include both."
+}
 # Formats the benchmark's output (see src/main.rs) as benches/results/machines.md; called by run.sh.
 # Exit status 3 when a target is missed and check=1.
 function pb(x, n) { return sprintf("%.1f", x / 1000 / n) }
@@ -87,9 +100,11 @@ END {
   print "`=?` answers and other lines without a typed parser split into parameters, numbers read as they are split, `ParamIter::next_number`). Per byte = per **received** byte." > o
   printf "Typed parsers accepted %d information lines and refused %d; %d went the generic way.\n", dok, dbad, dgen > o
   print "" > o
-  print "| response | bytes | 1 byte at a time | 16 bytes at a time | 64 bytes at a time | all at once | core only, 1 byte at a time | core only, all at once |" > o
-  print "|---|---:|---:|---:|---:|---:|---:|---:|" > o
-  for (i = 1; i <= na; i++) printf "| %s | %d | %s | %s | %s | %s | %s | %s |\n", alab[i], ab[i], cell(av[i,0], ab[i]), cell(av[i,1], ab[i]), cell(av[i,2], ab[i]), cell(av[i,3], ab[i]), cell(av[i,4], ab[i]), cell(av[i,7], ab[i]) > o
+  print "| response | bytes | 1 byte at a time | 16 bytes at a time | 64 bytes at a time | all at once | core only, 1 byte at a time | core only, all at once | atat ingress fed 1 byte at a time | atat ingress fed 64 |" > o
+  print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|" > o
+  for (i = 1; i <= na; i++) printf "| %s | %d | %s | %s | %s | %s | %s | %s | %s |\n", alab[i], ab[i], cell(av[i,0], ab[i]), cell(av[i,1], ab[i]), cell(av[i,2], ab[i]), cell(av[i,3], ab[i]), cell(av[i,4], ab[i]), cell(av[i,7], ab[i]), atat_of(alab[i]) > o
+  print "" > o
+  print atat_note > o
   print "" > o
   print "| set (one pass) | responses | bytes | | 1 byte at a time | 16 bytes at a time | 64 bytes at a time | all at once |" > o
   print "|---|---:|---:|---|---:|---:|---:|---:|" > o
@@ -135,9 +150,9 @@ END {
     print "unsolicited lines, in order; the echo, which `dispatch` drops, left out), the core idle and the" > o
     print "buffer empty after. Per byte = per **received** byte." > o
     print "" > o
-    print "| response | bytes | 1 byte at a time | 16 bytes at a time | 64 bytes at a time | all at once | core only, 1 byte at a time | core only, all at once |" > o
-    print "|---|---:|---:|---:|---:|---:|---:|---:|" > o
-    for (i = 1; i <= nq; i++) printf "| %s | %d | %s | %s | %s | %s | %s | %s |\n", qlab[i], qb[i], cell(xv[i,0], qb[i]), cell(xv[i,1], qb[i]), cell(xv[i,2], qb[i]), cell(xv[i,3], qb[i]), cell(xv[i,4], qb[i]), cell(xv[i,7], qb[i]) > o
+    print "| response | bytes | 1 byte at a time | 16 bytes at a time | 64 bytes at a time | all at once | core only, 1 byte at a time | core only, all at once | atat ingress fed 1 byte at a time | atat ingress fed 64 |" > o
+    print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|" > o
+    for (i = 1; i <= nq; i++) printf "| %s | %d | %s | %s | %s | %s | %s | %s | %s |\n", qlab[i], qb[i], cell(xv[i,0], qb[i]), cell(xv[i,1], qb[i]), cell(xv[i,2], qb[i]), cell(xv[i,3], qb[i]), cell(xv[i,4], qb[i]), cell(xv[i,7], qb[i]), atat_of(qlab[i]) > o
     print "" > o
     print "Beside `Core::receive`'s figures (the table above), per byte:" > o
     print "" > o
