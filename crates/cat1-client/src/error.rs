@@ -24,8 +24,8 @@ pub enum CommandError<E> {
     Request(cat1_config::request::RequestError),
     /// The answer did not decode as the command's typed answer.
     Malformed,
-    /// The UART's `write` took no bytes (`Ok(0)`: it will take no more, a closed port). The line
-    /// may have gone out in part.
+    /// The UART's `write` took no bytes (see [`UartError::WriteZero`]). The line may have gone
+    /// out in part; the exchange is aborted (counted in `aborted`).
     WriteZero,
 }
 
@@ -57,17 +57,21 @@ impl<E> From<UartError<E>> for CommandError<E> {
 
 const WRITE_ZERO: &str = "the UART took no bytes";
 
-/// The UART failed, outside a command's exchange (application data, the probe).
+/// The UART failed, where a command's other outcomes are not errors (application data, the
+/// probe).
 ///
-/// Its own error, or a `write` that took no bytes: embedded-io's `write_all` panics on that
-/// (`Ok(0)`: a writer that will take no more, such as a closed TCP serial port); the client
-/// writes with a loop of its own that reports it instead.
+/// Its own error, or a `write` that took no bytes: embedded-io forbids a driver to return
+/// `Ok(0)` for bytes it was given (a closed port is an error of kind `WriteZero`, which comes
+/// as `Io`), and its `write_all` panics if one does; a driver that passes a closed socket's
+/// `Ok(0)` on (std's `TcpStream::write`) does. The client writes with a loop of its own that
+/// reports it instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
 pub enum UartError<E> {
     /// The UART's own error.
     Io(E),
-    /// `write` took no bytes; the data may have gone out in part.
+    /// `write` returned `Ok(0)` for bytes it was given; the data may have gone out in part.
     WriteZero,
 }
 

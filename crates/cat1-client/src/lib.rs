@@ -21,9 +21,11 @@
 //!   time and copied, not encoded, see [`Core::start_fixed`]) and a profile applied with one save
 //!   ([`blocking::Modem::apply_profile`]);
 //! - data on sockets A-D with the socket distribution protocol ([`sdp`]);
-//! - a UART whose `write` takes no bytes (`Ok(0)`, a closed port) is an error
-//!   ([`UartError::WriteZero`], [`CommandError::WriteZero`]), not the panic of embedded-io's
-//!   `write_all`; short writes are written on until every byte is out.
+//! - a UART driver whose `write` returns `Ok(0)` (which embedded-io forbids, but a driver passing
+//!   a closed socket's `Ok(0)` on does) gives an error ([`UartError::WriteZero`],
+//!   [`CommandError::WriteZero`]), not the panic of embedded-io's `write_all`; short writes are
+//!   written on until every byte is out; a UART error in an exchange aborts it, so the next
+//!   command starts.
 //!
 //! # Example
 //!

@@ -92,6 +92,8 @@ macro_rules! procedures {
         /// The transmit buffer to encode a command into, once any wait for quiet is over and
         /// no exchange is in flight.
         $($asyncness)? fn idle_tx(&mut self) -> Result<&mut [u8], $crate::CommandError<E>> {
+            // An exchange still in flight here was abandoned (see `exchange`).
+            self.core.abort();
             maybe_await!($mode, self.settle_if_needed()).map_err($crate::CommandError::Io)?;
             self.core.idle_tx().map_err($crate::CommandError::Start)
         }
@@ -341,6 +343,12 @@ macro_rules! procedures {
             } else {
                 timing.handshake
             };
+            // An exchange still in flight here was abandoned: a UART error ended its call (the
+            // `?`s below), or its future was dropped (a `select` with a timer): nothing else
+            // could end it, and it would refuse every later command as `StartError::Busy`
+            // (`&mut self`: no exchange of this modem's runs meanwhile). Aborted (counted in
+            // `aborted`), what it still answers is late: the wait for quiet below drains it.
+            self.core.abort();
             // `settle_if_needed`, in this body (in the async adapter its call was a future's
             // layer of its own around `drain`'s: 28 bytes).
             if self.core.is_unsynchronised() {
@@ -371,9 +379,6 @@ macro_rules! procedures {
                     start(&mut self.core, encode, values, timeout, now).map_err($crate::procedures::refused)?
                 }
             };
-            $crate::procedures::write_all!($mode, self.uart, bytes)?;
-            // Flushed and waited for as `answer` does, here, not through it (see there).
-            maybe_await!($mode, self.uart.flush()).map_err($crate::CommandError::Io)?;
             // No lines wanted (`None`: a set, the procedures' own lines): a closure that drops
             // them, here, where the exchange's future holds it (no caller's future around it).
             // (The blocking adapter's callers pass a closure of their own, as before: an
@@ -385,6 +390,9 @@ macro_rules! procedures {
                     None => &mut ignore,
                 };
             });
+            $crate::procedures::write_all!($mode, self.uart, bytes)?;
+            // Flushed and waited for as `answer` does, here, not through it (see there).
+            maybe_await!($mode, self.uart.flush()).map_err($crate::CommandError::Io)?;
             let finished = $crate::procedures::by_mode!($mode, { self.pump(on_info) }, { pump!(self, on_info) })
                 .map_err($crate::CommandError::Io)?;
             $crate::procedures::result_of(finished)
@@ -640,11 +648,10 @@ macro_rules! procedures {
     };
 }
 
-/// The blocking adapter's code (the first block) or the async one's (the second), in
-/// `procedures!`.
-/// Writes all of `bytes` to the UART: embedded-io's `write_all` panics when `write` returns
-/// `Ok(0)` (a writer that will take no more, such as a closed TCP serial port), this loop reports
-/// it as `UartError::WriteZero`. A count beyond what `write` was given (a broken driver) is taken
+/// Writes all of `bytes` to the UART. embedded-io's `write_all` panics when `write` returns
+/// `Ok(0)` for bytes it was given (which embedded-io forbids a driver to do, but a driver passing
+/// a closed socket's `Ok(0)` on does); this loop reports it as `UartError::WriteZero`. A count
+/// beyond what `write` was given (a broken driver) is taken
 /// as all of it, not sliced past the end.
 pub(crate) fn write_all_blocking<W: embedded_io::Write>(
     uart: &mut W,
@@ -685,6 +692,8 @@ macro_rules! write_all {
     };
 }
 
+/// The blocking adapter's code (the first block) or the async one's (the second), in
+/// `procedures!`.
 macro_rules! by_mode {
     (blocking, { $($blocking:tt)* }, { $($asynch:tt)* }) => {
         $($blocking)*

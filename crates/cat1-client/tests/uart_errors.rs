@@ -232,3 +232,64 @@ fn a_failed_read_at_each_step_is_the_uarts_error() {
         );
     }
 }
+
+/// Enters command mode through a UART that breaks at `fault`, then probes: what the probe
+/// answered, the exchanges counted as aborted, and whether an `AT` is the last thing written
+/// that the script did not take.
+fn probe_after(asynchronous: bool, fault: Fault) -> (bool, u32, bool) {
+    let clock = VirtualClock::default();
+    let uart = BreakingUart {
+        inner: MockUart::new(&clock, 1, script()),
+        fault,
+        fired: false,
+        written: 0,
+        writes: Vec::new(),
+    };
+    let (probe, aborted, uart) = if asynchronous {
+        let mut m = asynch::Modem::new(uart, clock.clone(), Recorder::default());
+        assert!(block_on(m.enter_command_mode()).is_err());
+        let probe = block_on(m.probe()).expect("probe");
+        (probe, m.counters().aborted, m.release().0)
+    } else {
+        let mut m = blocking::Modem::new(uart, clock.clone(), Recorder::default());
+        assert!(m.enter_command_mode().is_err());
+        let probe = m.probe().expect("probe");
+        (probe, m.counters().aborted, m.release().0)
+    };
+    (probe, aborted, uart.inner.written.ends_with(b"AT\r"))
+}
+
+#[test]
+fn after_a_uart_error_in_an_exchange_the_next_one_goes_out() {
+    // A failed write (the confirming `AT`'s) or read (while its answer is awaited) ends the call
+    // with the exchange it started still in flight. The next exchange aborts it (counted) and
+    // goes out; left in flight, it would refuse every later command as busy (the probe would
+    // have answered "not in command mode" without writing anything).
+    for asynchronous in [false, true] {
+        let (_, writes) = enter(asynchronous, Fault::Never);
+        let [.., (at, _)] = writes[..] else {
+            panic!("writes expected: {writes:?}");
+        };
+        for (fault, want, what) in [
+            // The failed `AT` never reached the module: the probe's `AT` takes its place in the
+            // script, and is answered.
+            (
+                Fault::WriteAt(7),
+                (true, 1, false),
+                "writing the confirming AT",
+            ),
+            // The script is done: the probe's `AT` is written and not answered.
+            (
+                Fault::ReadFrom(at + 2),
+                (false, 1, true),
+                "waiting for its OK",
+            ),
+        ] {
+            assert_eq!(
+                probe_after(asynchronous, fault),
+                want,
+                "{what}, async {asynchronous}"
+            );
+        }
+    }
+}

@@ -321,3 +321,53 @@ fn the_errors_say_what_happened() {
     );
     assert_eq!(EnterError::from(UartError::<u8>::Io(7)), EnterError::Io(7));
 }
+
+#[test]
+fn after_a_write_taking_nothing_the_next_command_goes_through() {
+    // The exchange was started before its line was written: still in flight when the call
+    // ended, it would refuse every later command as busy. The next command aborts it (counted)
+    // and goes through, to the same script (the refused line never reached the module).
+    let csq = CommandLine::execute(b"CSQ");
+    for asynchronous in [false, true] {
+        let clock = VirtualClock::default();
+        let uart = uart(&clock, Takes::NothingAt(AFTER_ENTERING), Writer::Command);
+        let (first, second, aborted) = if asynchronous {
+            let mut m = asynch::Modem::new(uart, clock.clone(), Recorder::default());
+            block_on(m.enter_command_mode()).expect("enter");
+            let first = block_on(m.command(&csq, |_| {}));
+            let second = block_on(m.command(&csq, |_| {}));
+            (first, second, m.counters().aborted)
+        } else {
+            let mut m = blocking::Modem::new(uart, clock.clone(), Recorder::default());
+            m.enter_command_mode().expect("enter");
+            let first = m.command(&csq, |_| {});
+            let second = m.command(&csq, |_| {});
+            (first, second, m.counters().aborted)
+        };
+        assert_eq!(first, Err(CommandError::WriteZero), "async {asynchronous}");
+        assert_eq!(second, Ok(()), "async {asynchronous}");
+        assert_eq!(aborted, 1, "async {asynchronous}");
+    }
+}
+
+#[test]
+fn send_on_reports_a_refusal_in_every_part() {
+    // The frame goes out in three writes: its head (7 bytes), the data, the checksum.
+    const HEAD: usize = 7;
+    let want: Result<(), _> = Err(CommandError::<Infallible>::WriteZero);
+    for asynchronous in [false, true] {
+        for at in [
+            AFTER_ENTERING,
+            AFTER_ENTERING + HEAD,
+            AFTER_ENTERING + HEAD + 4,
+            AFTER_ENTERING + HEAD + 5,
+        ] {
+            let got = run(asynchronous, Takes::NothingAt(at), Writer::SendOn);
+            assert_eq!(
+                got.results,
+                ["Ok(())".to_string(), format!("{want:?}")],
+                "at {at}, async {asynchronous}"
+            );
+        }
+    }
+}

@@ -394,6 +394,7 @@ where
             {
                 Ok(()) => same_value(&current, setting.value),
                 Err(CommandError::Io(e)) => return Err(Fail::Io(e)),
+                Err(e @ CommandError::WriteZero) => return Err(Fail::Command("query", e)),
                 Err(e) => {
                     warn!("{=[u8]:a}? failed: {}", setting.name, e);
                     false
