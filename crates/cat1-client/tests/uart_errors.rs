@@ -150,16 +150,21 @@ fn script() -> Vec<mock::Step> {
 /// (virtual time, byte offset) of each write that went through.
 type Writes = Vec<(u64, usize)>;
 
-/// Enters command mode through a UART that breaks at `fault`; the result and the writes made.
-fn enter(asynchronous: bool, fault: Fault) -> (Result<(), EnterError<Broken>>, Writes) {
-    let clock = VirtualClock::default();
-    let uart = BreakingUart {
-        inner: MockUart::new(&clock, 1, script()),
+/// The scripted module behind a UART that breaks at `fault`.
+fn breaking(clock: &VirtualClock, fault: Fault) -> BreakingUart {
+    BreakingUart {
+        inner: MockUart::new(clock, 1, script()),
         fault,
         fired: false,
         written: 0,
         writes: Vec::new(),
-    };
+    }
+}
+
+/// Enters command mode through a UART that breaks at `fault`; the result and the writes made.
+fn enter(asynchronous: bool, fault: Fault) -> (Result<(), EnterError<Broken>>, Writes) {
+    let clock = VirtualClock::default();
+    let uart = breaking(&clock, fault);
     if asynchronous {
         let mut m = asynch::Modem::new(uart, clock.clone(), Recorder::default());
         let got = block_on(m.enter_command_mode());
@@ -238,13 +243,7 @@ fn a_failed_read_at_each_step_is_the_uarts_error() {
 /// that the script did not take.
 fn probe_after(asynchronous: bool, fault: Fault) -> (bool, u32, bool) {
     let clock = VirtualClock::default();
-    let uart = BreakingUart {
-        inner: MockUart::new(&clock, 1, script()),
-        fault,
-        fired: false,
-        written: 0,
-        writes: Vec::new(),
-    };
+    let uart = breaking(&clock, fault);
     let (probe, aborted, uart) = if asynchronous {
         let mut m = asynch::Modem::new(uart, clock.clone(), Recorder::default());
         assert!(block_on(m.enter_command_mode()).is_err());
