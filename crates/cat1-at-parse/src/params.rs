@@ -201,8 +201,9 @@ impl<'a> Iterator for ParamIter<'a> {
 
 /// Parses an unsigned decimal integer: digits only, no sign, no spaces.
 ///
-/// Empty gives [`ParamError::Missing`]; anything else that is not a number, or a number beyond
-/// `u32`, gives [`ParamError::NotANumber`] (errata #35: code 3).
+/// Empty gives [`ParamError::Missing`]; anything else that is not a number gives
+/// [`ParamError::NotANumber`] (errata #35: code 3), and a number beyond `u32`
+/// [`ParamError::OutOfRange`] (code 53).
 // Always inlined: small, and an out-of-line copy (what `#[inline]` left at opt-level 3 for the
 // decoders) cost a call per number; at opt-level "z" the client is 4 bytes larger.
 #[inline(always)]

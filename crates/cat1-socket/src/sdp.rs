@@ -929,10 +929,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
         // input, and `usize` is at most 64 bits), so no run counts otherwise; the 32-bit counts
         // beside it stay saturating (a link may well see 2^32 frames). Client flash -20 bytes:
         // the compact loop's add was a carry chain with two selects.
-        self.counters.garbage_bytes = self
-            .counters
-            .garbage_bytes
-            .wrapping_add(bytes as u64);
+        self.counters.garbage_bytes = self.counters.garbage_bytes.wrapping_add(bytes as u64);
     }
 
     /// The length field, socket and parameter bytes at the front of the buffer (as they are:
