@@ -96,7 +96,7 @@ pub use framer::{
 pub use line::{LineBuffer, LineEvent, Pending};
 pub use params::{
     Params, decode_hex, encode_hex, eq_ignore_case, expand_escapes, match_keyword, parse_int,
-    parse_int_in, unquote,
+    parse_int_code, parse_int_in, unquote,
 };
 pub use response::{FinalResult, Response};
 pub use writer::Writer;

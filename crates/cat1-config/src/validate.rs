@@ -20,7 +20,7 @@
 //! not writing them (`AT+HEART=ON`), and `AT+HEART=ON,` is an empty second parameter (3).
 //! Parameters are checked left to right and the first error wins.
 
-use cat1_at_parse::{CommandLine, Form, Params, parse_int, unquote};
+use cat1_at_parse::{CommandLine, Form, Params, parse_int_code, unquote};
 
 use crate::spec::{
     Charset, Code, CommandSpec, Forms, Omitted, ParamKind, ParamSpec, Value, Values, find,
@@ -145,7 +145,9 @@ pub(crate) fn validate_text<'a>(
                 .ok_or(Code::BAD_VALUE)
         }
         ParamKind::Int { ranges, .. } => {
-            let n = parse_int(text).map_err(|e| Code(e.cme_code()))?;
+            // The error's code straight from the parse: past nine digits `parse_int_code`
+            // answers in registers, where `parse_int`'s `Result` came through memory.
+            let n = parse_int_code(text).map_err(Code)?;
             if in_ranges(n, ranges) {
                 Ok(Value::Int(n))
             } else {
