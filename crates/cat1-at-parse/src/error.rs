@@ -83,7 +83,8 @@ impl core::error::Error for EncodeError {}
 pub enum ParamError {
     /// The parameter is empty where a value is required.
     Missing,
-    /// Not a number where a number belongs (letters, sign, spaces, or more digits than fit).
+    /// Not a number where a number belongs (letters, sign, spaces; a number beyond its type is
+    /// [`ParamError::OutOfRange`]).
     NotANumber,
     /// A number outside its range.
     OutOfRange,

@@ -926,10 +926,11 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
         self.skipped = self.skipped.saturating_add(bytes);
         // A plain (wrapping) add, where a saturating one tested the carry: the total of bytes
         // fed cannot reach 2^64 (at a gigabit a second, 4,000 years: `bytes` are bytes of
-        // input, and `usize` is at most 64 bits), so no run counts otherwise; the 32-bit counts
+        // input; a `usize` wider than 64 bits would count as `u64::MAX`), so no run counts otherwise; the 32-bit counts
         // beside it stay saturating (a link may well see 2^32 frames). Client flash -20 bytes:
         // the compact loop's add was a carry chain with two selects.
-        self.counters.garbage_bytes = self.counters.garbage_bytes.wrapping_add(bytes as u64);
+        let bytes = u64::try_from(bytes).unwrap_or(u64::MAX);
+        self.counters.garbage_bytes = self.counters.garbage_bytes.wrapping_add(bytes);
     }
 
     /// The length field, socket and parameter bytes at the front of the buffer (as they are:
