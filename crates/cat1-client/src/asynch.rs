@@ -3,6 +3,11 @@
 //! A read races the deadline with a small `select` built on `poll_fn`: whichever finishes first
 //! wins and the other future is dropped. The UART's `read` must therefore be cancel-safe (bytes
 //! already received stay in its buffer), as embassy's buffered UARTs are.
+//!
+//! A command's future may be dropped before its answer (a `select` with a timer, a cancelled
+//! task): its exchange stays in flight, and the next command sees it through to its answer or its
+//! deadline before writing its own line (counted in `aborted`), so that answer is never taken for
+//! the next command's.
 
 use core::future::{Future, poll_fn};
 use core::pin::pin;

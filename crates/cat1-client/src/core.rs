@@ -87,7 +87,10 @@ pub struct ClientCounters {
     pub timeouts: u32,
     /// `AT` probes nobody answered: the module was in a transparent mode.
     pub probes_unanswered: u32,
-    /// Exchanges abandoned with [`Core::abort`].
+    /// Exchanges abandoned: with [`Core::abort`], or by the adapters' caller (a call that
+    /// ended with a UART error, an async command's future dropped; the adapters see such an
+    /// exchange through to its end before the next one starts, and drop its lines; one that
+    /// reaches its deadline meanwhile counts in `timeouts` too).
     pub aborted: u32,
     /// Final results that arrived with no exchange to belong to (answers after a timeout).
     pub late_responses: u32,
@@ -620,6 +623,12 @@ impl<const N: usize> Core<N> {
     /// bytes to the listener as data, and a drop as an overflow.
     pub fn take_partial(&mut self) -> Pending<'_> {
         self.framer.take_pending()
+    }
+
+    /// An exchange the adapters' caller abandoned, seen through by the adapters (their
+    /// `finish_abandoned`): counted with those [`Core::abort`] abandons.
+    pub(crate) fn count_abandoned(&mut self) {
+        self.counters.aborted = self.counters.aborted.saturating_add(1);
     }
 
     /// Abandons the exchange in flight; whatever it still answers is unsolicited (and late).

@@ -25,7 +25,8 @@ pub enum CommandError<E> {
     /// The answer did not decode as the command's typed answer.
     Malformed,
     /// The UART's `write` took no bytes (see [`UartError::WriteZero`]). The line may have gone
-    /// out in part; the exchange is aborted (counted in `aborted`).
+    /// out in part. The exchange stays in flight until the next command, which sees it through
+    /// to its end or its deadline first (counted in `aborted`).
     WriteZero,
 }
 

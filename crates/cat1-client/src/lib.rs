@@ -24,8 +24,11 @@
 //! - a UART driver whose `write` returns `Ok(0)` (which embedded-io forbids, but a driver passing
 //!   a closed socket's `Ok(0)` on does) gives an error ([`UartError::WriteZero`],
 //!   [`CommandError::WriteZero`]), not the panic of embedded-io's `write_all`; short writes are
-//!   written on until every byte is out; a UART error in an exchange aborts it, so the next
-//!   command starts.
+//!   written on until every byte is out;
+//! - an exchange abandoned (its call ended by a UART error, or its async future dropped by a
+//!   `select` with a timer) is seen through to its end or its deadline by the next command, its
+//!   lines dropped and counted (`aborted`): never refused as busy, never its late answer taken
+//!   for the next one's.
 //!
 //! # Example
 //!

@@ -89,11 +89,25 @@ macro_rules! procedures {
             maybe_await!($mode, self.run(encoded, timeout, on_info))
         }
 
+        /// An exchange still in flight when another starts was abandoned: a UART error ended its
+        /// call (the line written in part, a read failed), or its async future was dropped (a
+        /// `select` with a timer). Nothing else would end it, and it would refuse every later
+        /// command as `StartError::Busy` (`&mut self`: no other exchange of this modem runs
+        /// meanwhile). Aborting it would not do: its answer may still come, after the next
+        /// command's echo (echo on: the module echoes as it receives) or after the wait for
+        /// quiet (a slow answer), and be taken for the next command's. So it is seen through to
+        /// its final result or its own deadline, its lines dropped, and counted in `aborted`.
+        $($asyncness)? fn finish_abandoned(&mut self) -> Result<(), E> {
+            if self.core.is_busy() {
+                self.core.count_abandoned();
+                maybe_await!($mode, self.pump(&mut |_| {}))?;
+            }
+            Ok(())
+        }
+
         /// The transmit buffer to encode a command into, once any wait for quiet is over and
         /// no exchange is in flight.
         $($asyncness)? fn idle_tx(&mut self) -> Result<&mut [u8], $crate::CommandError<E>> {
-            // An exchange still in flight here was abandoned (see `exchange`).
-            self.core.abort();
             maybe_await!($mode, self.settle_if_needed()).map_err($crate::CommandError::Io)?;
             self.core.idle_tx().map_err($crate::CommandError::Start)
         }
@@ -343,31 +357,104 @@ macro_rules! procedures {
             } else {
                 timing.handshake
             };
-            // An exchange still in flight here was abandoned: a UART error ended its call (the
-            // `?`s below), or its future was dropped (a `select` with a timer): nothing else
-            // could end it, and it would refuse every later command as `StartError::Busy`
-            // (`&mut self`: no exchange of this modem's runs meanwhile). Aborted (counted in
-            // `aborted`), what it still answers is late: the wait for quiet below drains it.
-            self.core.abort();
-            // `settle_if_needed`, in this body (in the async adapter its call was a future's
-            // layer of its own around `drain`'s: 28 bytes).
-            if self.core.is_unsynchronised() {
-                let settle = self.timing.settle;
-                maybe_await!($mode, self.quiet_lines(settle)).map_err($crate::CommandError::Io)?;
-                self.core.settled();
-            }
-            let bytes = match start {
+            $crate::procedures::by_mode!($mode, {{
+                self.finish_abandoned().map_err($crate::CommandError::Io)?;
+                // `settle_if_needed`, in this body (a call of it here, with the line above in
+                // it, cost 24 bytes more).
+                if self.core.is_unsynchronised() {
+                    let settle = self.timing.settle;
+                    self.quiet_lines(settle).map_err($crate::CommandError::Io)?;
+                    self.core.settled();
+                }
+                // `start_bytes`'s match written out here: its call cost 20 bytes more.
+                let bytes = match start {
+                    $crate::procedures::Start::Fixed(line, set) => {
+                        let now = self.now();
+                        self.core
+                            .start_line(line, set, wait == $crate::procedures::Wait::Reply, timeout, now)
+                            .map_err($crate::CommandError::Start)?
+                            .map_err($crate::CommandError::Request)?
+                    }
+                    $crate::procedures::Start::Encode(start, encode, values) => {
+                        let now = self.now();
+                        start(&mut self.core, encode, values, timeout, now).map_err($crate::procedures::refused)?
+                    }
+                };
+                $crate::procedures::write_all!($mode, self.uart, bytes)?;
+                // Flushed and waited for as `answer` does, here, not through it (see there).
+                self.uart.flush().map_err($crate::CommandError::Io)?;
+                let finished = self.pump(on_info).map_err($crate::CommandError::Io)?;
+                $crate::procedures::result_of(finished)
+            }}, {{
+                // No lines wanted (`None`: a set, the procedures' own lines): a closure that
+                // drops them, here, where the exchange's future holds it (no caller's future
+                // around it). (The blocking adapter's callers pass a closure of their own, as
+                // before: an `Option` there cost the blocking client 64 bytes, see `lines!`.)
+                let mut ignore = |_: cat1_at_parse::InfoLine<'_>| {};
+                let on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>) = match on_info {
+                    Some(f) => f,
+                    None => &mut ignore,
+                };
+                let mut skip = |_: cat1_at_parse::InfoLine<'_>| {};
+                let mut start = Some(start);
+                // Twice round when an exchange is still in flight (`finish_abandoned`'s case:
+                // seen through first, its lines skipped), once otherwise: one wait for both in
+                // the future (`pump!` expanded once; a call of `finish_abandoned` cost
+                // client-async `.text` +360 bytes).
+                loop {
+                    let abandoned = self.core.is_busy();
+                    if abandoned {
+                        self.core.count_abandoned();
+                    } else {
+                        // `settle_if_needed`, in this body (its call was a future's layer of
+                        // its own around `drain`'s: 28 bytes).
+                        if self.core.is_unsynchronised() {
+                            let settle = self.timing.settle;
+                            self.quiet_lines(settle).await.map_err($crate::CommandError::Io)?;
+                            self.core.settled();
+                        }
+                        // Taken the one time the core is idle here: the loop ends below.
+                        let Some(start) = start.take() else {
+                            return Err($crate::CommandError::Start($crate::StartError::Busy));
+                        };
+                        let timer = &self.timer;
+                        let bytes = Self::start_bytes(&mut self.core, start, wait, timeout, || timer.now())?;
+                        $crate::procedures::write_all!($mode, self.uart, bytes)?;
+                        // Flushed and waited for as `answer` does, here, not through it.
+                        self.uart.flush().await.map_err($crate::CommandError::Io)?;
+                    }
+                    let lines: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>) =
+                        if abandoned { &mut skip } else { &mut *on_info };
+                    let finished = pump!(self, lines).map_err($crate::CommandError::Io)?;
+                    if !abandoned {
+                        return $crate::procedures::result_of(finished);
+                    }
+                }
+            }})
+        }
+
+        $crate::procedures::by_mode!($mode, {}, {
+        /// `exchange`'s line written into the core's transmit buffer and its exchange started
+        /// (the async adapter's; the blocking one's `exchange` has the same match written out).
+        #[inline(always)]
+        fn start_bytes<'c>(
+            core: &'c mut $crate::Core<{ cat1_at_parse::MAX_LINE }>,
+            start: $crate::procedures::Start<'_, '_, $crate::procedures::set_item!($mode)>,
+            wait: $crate::procedures::Wait,
+            timeout: cat1_hal_traits::time::Duration,
+            // Taken in each arm, just before the line is written (the time taken once before
+            // the `match` cost the blocking client 20 bytes).
+            now: impl FnOnce() -> cat1_hal_traits::time::Instant,
+        ) -> Result<&'c [u8], $crate::CommandError<E>> {
+            Ok(match start {
                 // Through the core's start of fixed lines, which writes the line and takes its
                 // exchange with no `Encoded` in between (less flash than the shared `run`'s
                 // path); with `set`, a typed set's line written by its encoder, `line` its bare
                 // line.
-                $crate::procedures::Start::Fixed(line, set) => {
-                    let now = self.now();
-                    self.core
-                        .start_line(line, $crate::procedures::by_mode!($mode, { set }, { set.as_ref() }), wait == $crate::procedures::Wait::Reply, timeout, now)
-                        .map_err($crate::CommandError::Start)?
-                        .map_err($crate::CommandError::Request)?
-                }
+                $crate::procedures::Start::Fixed(line, set) => core
+                    .start_line(line, $crate::procedures::by_mode!($mode, { set }, { set.as_ref() }), wait == $crate::procedures::Wait::Reply, timeout, now())
+                    .map_err($crate::CommandError::Start)?
+                    .map_err($crate::CommandError::Request)?,
                 // Written by `encode` once the core is idle, its exchange built with it, by
                 // `start` (`start_unfixed`), a function named only where such a start is made:
                 // in a firmware without one, the async adapter's `exchange`, whose future keeps
@@ -375,28 +462,11 @@ macro_rules! procedures {
                 // `.text` -188 bytes). The time is taken before the line is written, as for a
                 // fixed line above (it was taken after, a few microseconds later).
                 $crate::procedures::Start::Encode(start, encode, values) => {
-                    let now = self.now();
-                    start(&mut self.core, encode, values, timeout, now).map_err($crate::procedures::refused)?
+                    start(core, encode, values, timeout, now()).map_err($crate::procedures::refused)?
                 }
-            };
-            // No lines wanted (`None`: a set, the procedures' own lines): a closure that drops
-            // them, here, where the exchange's future holds it (no caller's future around it).
-            // (The blocking adapter's callers pass a closure of their own, as before: an
-            // `Option` there cost the blocking client 64 bytes, see `lines!`.)
-            $crate::procedures::by_mode!($mode, {}, {
-                let mut ignore = |_: cat1_at_parse::InfoLine<'_>| {};
-                let on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>) = match on_info {
-                    Some(f) => f,
-                    None => &mut ignore,
-                };
-            });
-            $crate::procedures::write_all!($mode, self.uart, bytes)?;
-            // Flushed and waited for as `answer` does, here, not through it (see there).
-            maybe_await!($mode, self.uart.flush()).map_err($crate::CommandError::Io)?;
-            let finished = $crate::procedures::by_mode!($mode, { self.pump(on_info) }, { pump!(self, on_info) })
-                .map_err($crate::CommandError::Io)?;
-            $crate::procedures::result_of(finished)
+            })
         }
+        });
 
         /// Reads every setting of the module into `config` (which should start as the factory
         /// configuration of its model): each query answer is applied as the set line it mirrors.
@@ -638,6 +708,7 @@ macro_rules! procedures {
         /// After a timeout with echo off: waits for quiet so a late answer cannot be taken for the
         /// next command's (see [`crate::core`]).
         $($asyncness)? fn settle_if_needed(&mut self) -> Result<(), E> {
+            maybe_await!($mode, self.finish_abandoned())?;
             if self.core.is_unsynchronised() {
                 let settle = self.timing.settle;
                 maybe_await!($mode, self.quiet_lines(settle))?;

@@ -261,9 +261,9 @@ fn probe_after(asynchronous: bool, fault: Fault) -> (bool, u32, bool) {
 #[test]
 fn after_a_uart_error_in_an_exchange_the_next_one_goes_out() {
     // A failed write (the confirming `AT`'s) or read (while its answer is awaited) ends the call
-    // with the exchange it started still in flight. The next exchange aborts it (counted) and
-    // goes out; left in flight, it would refuse every later command as busy (the probe would
-    // have answered "not in command mode" without writing anything).
+    // with the exchange it started still in flight. The next exchange sees it through (counted as
+    // aborted) and goes out; left in flight, it would refuse every later command as busy (the
+    // probe would have answered "not in command mode" without writing anything).
     for asynchronous in [false, true] {
         let (_, writes) = enter(asynchronous, Fault::Never);
         let [.., (at, _)] = writes[..] else {

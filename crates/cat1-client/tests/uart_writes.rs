@@ -325,8 +325,10 @@ fn the_errors_say_what_happened() {
 #[test]
 fn after_a_write_taking_nothing_the_next_command_goes_through() {
     // The exchange was started before its line was written: still in flight when the call
-    // ended, it would refuse every later command as busy. The next command aborts it (counted)
-    // and goes through, to the same script (the refused line never reached the module).
+    // ended, it would refuse every later command as busy. The next command sees it through to its
+    // deadline (nothing answers a line that never went out; counted as aborted, and as the
+    // timeout it is) and goes through, to the same script (the refused line never reached the
+    // module).
     let csq = CommandLine::execute(b"CSQ");
     for asynchronous in [false, true] {
         let clock = VirtualClock::default();
