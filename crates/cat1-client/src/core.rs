@@ -1051,7 +1051,7 @@ impl<const N: usize> Core<N> {
     /// chunk and a byte (benches/README.md, "Flash, RAM and stack"). The same outputs,
     /// counters and state as the framer's detached feed it replaces (`receive_chunk_detached`,
     /// kept in the tests); the LF of a CR LF that ends a line is left for the next call (the
-    /// adapters drop it after a final result, `end_of_answer`).
+    /// adapters drop it after a final result, `procedures::dispatch`).
     #[inline(never)]
     pub(crate) fn receive_chunk(&mut self, input: &[u8]) -> Status<Output<'_>> {
         // The lines of the last command, where `start` put them, within the transmit buffer
@@ -3039,7 +3039,8 @@ mod tests {
     /// turn), each read taken as `pump` takes it (`old`: as it did before
     /// `Carry::filled_or_taken`, every read filled and fed by the old `dispatch`,
     /// `dispatch_before`), then fed by `dispatch` (a turn at least, as `pump`) until it is
-    /// empty, `end_of_answer` after an exchange's end; every information line, listener call
+    /// empty, `end_of_answer` after an exchange's end (the old `dispatch`'s: the new one
+    /// handles it itself); every information line, listener call
     /// and end in order, the bytes left pending after each turn (a read taken logged as a turn
     /// that ended nothing), then whether the core is busy, its counters, its state, the
     /// framer's counters and pending line (the gate checked safe).
@@ -3090,7 +3091,8 @@ mod tests {
                     } else {
                         dispatch(core, &mut Heard(&log), &mut carry, &mut on_info)
                     };
-                    if let Some(f) = &finished {
+                    // (`dispatch` handles an exchange's end itself; the old one did not.)
+                    if let (true, Some(f)) = (old, &finished) {
                         end_of_answer(&mut carry, f);
                     }
                     turn(&carry, finished);
@@ -3215,7 +3217,8 @@ mod tests {
             } else {
                 dispatch(core, &mut Heard(&log), carry, &mut on_info)
             };
-            if let Some(f) = &finished {
+            // (`dispatch` handles an exchange's end itself; the old one did not.)
+            if let (true, Some(f)) = (old, &finished) {
                 end_of_answer(carry, f);
             }
             log.borrow_mut().push(std::format!(
