@@ -1491,10 +1491,9 @@ impl<const N: usize> Framer<N> {
         // chunks, 24 bytes of flash). One line layer for both ways (the handshake reply leaves
         // it the rest), inlined here once.
         let from = if state.handshake_pending() {
-            let mut expect = Expect::attach(sent, name, *state);
-            let reply = self.handshake_reply(input, &mut expect);
-            *state = expect.state;
-            match reply {
+            // On the state itself: the reply reads and ends the state alone (no exchange
+            // attached, nothing written back when it goes on to the line layer).
+            match self.handshake_reply(input, state) {
                 Ok((event, n)) => return Status::Complete(event, n),
                 Err(from) => from,
             }
@@ -1661,7 +1660,7 @@ impl<const N: usize> Framer<N> {
         // One call of `feed_lines` for both ways (one line layer, as in
         // `feed_detached_general`).
         let from = if expect.handshake_pending() {
-            match self.handshake_reply(input, expect) {
+            match self.handshake_reply(input, &mut expect.state) {
                 Ok((event, n)) => return Status::Complete(event, n),
                 Err(from) => from,
             }
@@ -1814,7 +1813,7 @@ impl<const N: usize> Framer<N> {
         input: &[u8],
         expect: &mut Expect<'_>,
     ) -> Status<Event<'f>> {
-        match self.handshake_reply(input, expect) {
+        match self.handshake_reply(input, &mut expect.state) {
             Ok((event, n)) => Status::Complete(event, n),
             Err(from) => self.feed_lines_from(input, from, expect),
         }
@@ -1827,9 +1826,9 @@ impl<const N: usize> Framer<N> {
     fn handshake_reply(
         &mut self,
         input: &[u8],
-        expect: &mut Expect<'_>,
+        state: &mut Detached,
     ) -> Result<(Event<'static>, usize), usize> {
-        let want_ok = matches!(expect.state.waiting, Waiting::HandshakeOk);
+        let want_ok = matches!(state.waiting, Waiting::HandshakeOk);
         let mut i: usize = 0;
         while let Some(&b) = input.get(i) {
             if self.lines.is_discarding() {
@@ -1842,7 +1841,7 @@ impl<const N: usize> Framer<N> {
             }
             if !want_ok {
                 if pending.is_empty() && b == b'a' {
-                    expect.finish();
+                    state.finish();
                     return Ok((Event::HandshakeA, i.wrapping_add(1)));
                 }
                 break;
@@ -1866,7 +1865,7 @@ impl<const N: usize> Framer<N> {
             i = i.wrapping_add(1);
             if self.lines.pending().len() == 3 {
                 self.lines.clear_pending();
-                expect.finish();
+                state.finish();
                 return Ok((Event::HandshakeOk, i));
             }
         }
@@ -1989,7 +1988,7 @@ impl<const N: usize> Framer<N> {
         self.track(state);
         let mut expect = Expect::attach(sent, name, *state);
         let from = if expect.handshake_pending() {
-            match self.handshake_reply(input, &mut expect) {
+            match self.handshake_reply(input, &mut expect.state) {
                 Ok((event, n)) => {
                     *state = expect.state;
                     return Status::Complete(event, n);
