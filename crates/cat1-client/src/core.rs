@@ -1044,8 +1044,9 @@ impl<const N: usize> Core<N> {
 
     /// [`Core::receive`] for the adapters, which read chunks, and the general way of
     /// `Core::receive` (for what its own ways leave: a control byte, an over-long line, a
-    /// handshake reply): the framer's general way, `Framer::feed_detached_general`, with the
-    /// exchange attached for every chunk. For flash: the fast ways (`OK` on the detached
+    /// handshake reply): the framer's general way, `Framer::feed_detached_general_late`, on
+    /// the exchange's state where it is, the line sent and the name cut only for a line that
+    /// needs them (`lines_at`'s closures handed on). For flash: the fast ways (`OK` on the detached
     /// state, the scan four bytes at a time) are `Core::receive`'s own: inlined here, they cost
     /// about 620 bytes of the footprint binary; the adapters pay for it in instructions a
     /// chunk and a byte (benches/README.md, "Flash, RAM and stack"). The same outputs,
@@ -1055,12 +1056,13 @@ impl<const N: usize> Core<N> {
     #[inline(never)]
     pub(crate) fn receive_chunk(&mut self, input: &[u8]) -> Status<Output<'_>> {
         // The lines of the last command, where `start` put them, within the transmit buffer
-        // (read only while it is in flight).
+        // (read only while it is in flight), as closures: cut for every chunk, they cost 28
+        // bytes of flash and about a byte's instruction more.
         let (framer, state, counters, (sent, name)) = self.parts();
         // A late response counted by the framer's classification, which reads the final
         // results anyway (`output::<false>` does not read the line again).
         let late = &mut counters.late_responses;
-        match framer.feed_detached_general_late(input, state, sent(), name(), late) {
+        match framer.feed_detached_general_late(input, state, sent, name, late) {
             Status::Partial => Status::Partial,
             Status::Complete(event, used) => {
                 Status::Complete(output::<false>(event, counters), used)
