@@ -559,7 +559,13 @@ impl<const N: usize> Core<N> {
         // declines (`receive_chunk`; line ends go through `take_ok` / `receive_line`, which do
         // not tell it).
         self.state = state;
-        self.sent_len = u16::try_from(sent_len).unwrap_or(0);
+        // At most `N` (every start's line is in the transmit buffer, `sent_len` a length
+        // within it): in a buffer a `u16` spans, the cast is the value, with no test.
+        self.sent_len = if N <= u16::MAX as usize {
+            sent_len as u16
+        } else {
+            u16::try_from(sent_len).unwrap_or(0)
+        };
         self.name_start = name_start;
         self.name_len = name_len;
         self.tx.get(..n).unwrap_or(&[])
