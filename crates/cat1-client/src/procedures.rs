@@ -908,12 +908,12 @@ pub(crate) fn result_of<E>(finished: Finished) -> Result<(), crate::CommandError
 /// register, not through memory as a pair with the count would be). Every read to the general
 /// way (`Core::receive_chunk`): the adapters' `pump` stores a read of one byte that completes
 /// nothing before it comes here ([`Carry::took_one`]), and the other callers are not on
-/// a byte's path. When the exchange ends, its end is handled here too, as `end_of_answer`
-/// (now the tests' reference) handled it (the LF after a final result's CR dropped, or the flag for it set), with the
-/// pending bytes in hand: one place for both adapters' `pump`, where each called
-/// `end_of_answer` after this (client `.text` -16 bytes, client-async -16). The drain's calls
-/// (`Carry::drained`) end no exchange: the core is idle there, so nothing is handed out that
-/// ends one.
+/// a byte's path. When the exchange ends, its end is handled here too, as `end_of_answer` (now
+/// the tests' reference) handled it: the LF after a final result's CR dropped, or the flag for
+/// it set, with the pending bytes in hand; one place for both adapters' `pump`, where each
+/// called `end_of_answer` after this (client `.text` -16 bytes, client-async -12). The drain's
+/// calls (`Carry::drained`) end no exchange: the core is idle there (a settle, after a loss),
+/// so nothing is handed out that ends one.
 pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
     core: &mut crate::Core<N>,
     listener: &mut L,
