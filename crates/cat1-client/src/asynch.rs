@@ -89,7 +89,8 @@ macro_rules! pump {
             if $this.carry.took_one(n, &mut $this.core) {
                 continue;
             }
-            // What follows the end of the exchange stays for the next phase.
+            // What follows the end of the exchange stays for the next phase (its end handled
+            // by `dispatch`).
             let finished = dispatch(
                 &mut $this.core,
                 &mut $this.listener,
@@ -97,7 +98,6 @@ macro_rules! pump {
                 on_info,
             );
             if let Some(f) = finished {
-                crate::procedures::end_of_answer(&mut $this.carry, &f);
                 break Ok(f);
             }
         }

@@ -110,10 +110,10 @@ where
             if self.carry.took_one(n, &mut self.core) {
                 continue;
             }
-            // What follows the end of the exchange stays for the next phase.
+            // What follows the end of the exchange stays for the next phase (its end handled
+            // by `dispatch`).
             let finished = dispatch(&mut self.core, &mut self.listener, &mut self.carry, on_info);
             if let Some(f) = finished {
-                crate::procedures::end_of_answer(&mut self.carry, &f);
                 return Ok(f);
             }
         }

@@ -562,7 +562,13 @@ impl<const N: usize> Core<N> {
         // declines (`receive_chunk`; line ends go through `take_ok` / `receive_line`, which do
         // not tell it).
         self.state = state;
-        self.sent_len = u16::try_from(sent_len).unwrap_or(0);
+        // At most `N` (every start's line is in the transmit buffer, `sent_len` a length
+        // within it): in a buffer a `u16` spans, the cast is the value, with no test.
+        self.sent_len = if N <= u16::MAX as usize {
+            sent_len as u16
+        } else {
+            u16::try_from(sent_len).unwrap_or(0)
+        };
         self.name_start = name_start;
         self.name_len = name_len;
         self.tx.get(..n).unwrap_or(&[])
@@ -1053,24 +1059,26 @@ impl<const N: usize> Core<N> {
 
     /// [`Core::receive`] for the adapters, which read chunks, and the general way of
     /// `Core::receive` (for what its own ways leave: a control byte, an over-long line, a
-    /// handshake reply): the framer's general way, `Framer::feed_detached_general`, with the
-    /// exchange attached for every chunk. For flash: the fast ways (`OK` on the detached
+    /// handshake reply): the framer's general way, `Framer::feed_detached_general_late`, on
+    /// the exchange's state where it is, the line sent and the name cut only for a line that
+    /// needs them (`lines_at`'s closures handed on). For flash: the fast ways (`OK` on the detached
     /// state, the scan four bytes at a time) are `Core::receive`'s own: inlined here, they cost
     /// about 620 bytes of the footprint binary; the adapters pay for it in instructions a
     /// chunk and a byte (benches/README.md, "The same cycles through the adapters";
     /// benches/HISTORY.md, "The eleventh flash round"). The same outputs,
     /// counters and state as the framer's detached feed it replaces (`receive_chunk_detached`,
     /// kept in the tests); the LF of a CR LF that ends a line is left for the next call (the
-    /// adapters drop it after a final result, `end_of_answer`).
+    /// adapters drop it after a final result, `procedures::dispatch`).
     #[inline(never)]
     pub(crate) fn receive_chunk(&mut self, input: &[u8]) -> Status<Output<'_>> {
         // The lines of the last command, where `start` put them, within the transmit buffer
-        // (read only while it is in flight).
+        // (read only while it is in flight), as closures: cut for every chunk, they cost 28
+        // bytes of flash and about a byte's instruction more.
         let (framer, state, counters, (sent, name)) = self.parts();
         // A late response counted by the framer's classification, which reads the final
         // results anyway (`output::<false>` does not read the line again).
         let late = &mut counters.late_responses;
-        match framer.feed_detached_general_late(input, state, sent(), name(), late) {
+        match framer.feed_detached_general_late(input, state, sent, name, late) {
             Status::Partial => Status::Partial,
             Status::Complete(event, used) => {
                 Status::Complete(output::<false>(event, counters), used)
@@ -1318,24 +1326,22 @@ fn copy_fixed(line: &FixedLine, tx: &mut [u8]) -> Result<usize, RequestError> {
         // another way into a buffer this short.
         return Err(RequestError::BufferTooSmall { needed: FIXED_MAX });
     }
-    // A word at a time up to the one that holds the CR (the rest of the buffer is not part of
-    // the line): a few word moves. The loop ends on the line's length, read from memory, so
-    // LLVM does not make a `memcpy` call of it (which would bring about 700 bytes of flash, as
-    // `Writer::put` says; a copy of all FIXED_MAX bytes did, at opt-level "z"), nor needs each
-    // word compared before it is stored (how it was kept out before: 6.6 instructions more a
-    // fixed line).
+    // Every word of the padded line (`FIXED_WORDS` of them, the buffer at least as long: checked
+    // above), the padding past the CR with it: the rest of the buffer is not part of the line.
+    // A few word moves with no length to test: 4 bytes less here than a loop that stopped at
+    // the word holding the CR, 24 less in the async client, and the cycle benches a fixed line
+    // a few instructions quicker (`Core::receive`'s manual 27.4 to 27.2 a byte fed one at a
+    // time). As a loop over the words, not a copy of the slice: LLVM makes no `memcpy` call of
+    // it (a copy of all FIXED_MAX bytes was one at opt-level "z", about 700 bytes of flash, as
+    // `Writer::put` says), nor compares each word before it is stored (how it was kept out
+    // before: 6.6 instructions more a fixed line).
     let mut rest: &mut [u8] = tx;
-    let mut left = len;
     for &word in padded {
         let Some((d, tail)) = core::mem::take(&mut rest).split_first_chunk_mut::<4>() else {
             break;
         };
         *d = word;
         rest = tail;
-        if left <= 4 {
-            break;
-        }
-        left -= 4;
     }
     Ok(len)
 }
@@ -3049,7 +3055,8 @@ mod tests {
     /// turn), each read taken as `pump` takes it (`old`: as it did before
     /// `Carry::filled_or_taken`, every read filled and fed by the old `dispatch`,
     /// `dispatch_before`), then fed by `dispatch` (a turn at least, as `pump`) until it is
-    /// empty, `end_of_answer` after an exchange's end; every information line, listener call
+    /// empty, `end_of_answer` after an exchange's end (the old `dispatch`'s: the new one
+    /// handles it itself); every information line, listener call
     /// and end in order, the bytes left pending after each turn (a read taken logged as a turn
     /// that ended nothing), then whether the core is busy, its counters, its state, the
     /// framer's counters and pending line (the gate checked safe).
@@ -3100,7 +3107,8 @@ mod tests {
                     } else {
                         dispatch(core, &mut Heard(&log), &mut carry, &mut on_info)
                     };
-                    if let Some(f) = &finished {
+                    // (`dispatch` handles an exchange's end itself; the old one did not.)
+                    if let (true, Some(f)) = (old, &finished) {
                         end_of_answer(&mut carry, f);
                     }
                     turn(&carry, finished);
@@ -3225,7 +3233,8 @@ mod tests {
             } else {
                 dispatch(core, &mut Heard(&log), carry, &mut on_info)
             };
-            if let Some(f) = &finished {
+            // (`dispatch` handles an exchange's end itself; the old one did not.)
+            if let (true, Some(f)) = (old, &finished) {
                 end_of_answer(carry, f);
             }
             log.borrow_mut().push(std::format!(
