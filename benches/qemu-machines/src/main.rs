@@ -43,6 +43,8 @@
 //! `DONE`.
 #![no_std]
 #![no_main]
+// The `modem` binary runs its own section only.
+#![cfg_attr(feature = "modem", allow(dead_code, unused_imports))]
 
 use core::cell::Cell;
 use core::hint::black_box;
@@ -1040,7 +1042,11 @@ fn check_adapter(core: &mut Core, reads: &mut Reads, case: &Prepared, chunk: usi
 
 /// The core's counters as numbers, for [`check_adapter`]'s deltas.
 fn counts(core: &Core) -> [u64; 7] {
-    let c = core.counters();
+    counters_of(core.counters())
+}
+
+/// [`counts`] of counters read elsewhere (a `Modem`'s).
+fn counters_of(c: cat1_client::ClientCounters) -> [u64; 7] {
     [
         c.timeouts.into(),
         c.probes_unanswered.into(),
@@ -1130,6 +1136,523 @@ fn measure_adapter(cal: &Calib, prepared: &[Prepared]) {
         let bytes: usize = cases.iter().map(|c| c.response.len()).sum();
         let f = measure_adapter_cases(cal, &mut core, cases);
         print_row("ATOTAL", set, set, cases.len(), bytes, &f);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whole command/response cycles through the public `Modem`, blocking and async (issue 6)
+
+// Built apart (`--features modem`, a binary of its own, run after the default one by run.sh): in
+// the one binary, the `Modem`s' code made LLVM keep the read path's helpers out of line, which
+// moved the adapters' figures above by 5 instructions a read.
+#[cfg(feature = "modem")]
+mod modem {
+    use super::*;
+
+    /// What the fake UART hands out: the answer still to come, the most one read hands out, and the
+    /// time of the fake clock (milliseconds; it stands still while bytes remain, see
+    /// [`FakeUart::stall`]).
+    struct Script {
+        rest: Cell<&'static [u8]>,
+        chunk: Cell<usize>,
+        now: Cell<u64>,
+    }
+
+    impl Script {
+        const fn new() -> Self {
+            Script {
+                rest: Cell::new(&[]),
+                chunk: Cell::new(1),
+                now: Cell::new(0),
+            }
+        }
+
+        /// The next call's answer, handed out `chunk` bytes a read.
+        #[inline(always)]
+        fn load(&self, response: &'static [u8], chunk: usize) {
+            self.rest.set(response);
+            self.chunk.set(chunk);
+        }
+    }
+
+    /// The fake UART of the `Modem` cycles: reads hand out the script `chunk` bytes at a time
+    /// (`ReadReady` true while bytes remain), writes are swallowed. Its own cost is in the figures
+    /// (measured alone too: `FAKE` rows).
+    #[derive(Clone, Copy)]
+    struct FakeUart<'s>(&'s Script);
+
+    impl FakeUart<'_> {
+        /// At most `chunk` bytes of the script copied into `buf` (by [`uart_read`], the read the
+        /// adapters' table subtracts, or, one byte, stored as a ring buffer's driver stores it:
+        /// `uart_read`'s `memcpy` call cost a one-byte read some 30 instructions); the count.
+        #[inline(always)]
+        fn hand_out(&self, buf: &mut [u8]) -> usize {
+            let rest = self.0.rest.get();
+            let now = rest.get(..self.0.chunk.get()).unwrap_or(rest);
+            let n = match (buf.first_mut(), now) {
+                (Some(d), [s]) => {
+                    *d = *s;
+                    1
+                }
+                _ => uart_read(buf, now),
+            };
+            self.0.rest.set(rest.get(n..).unwrap_or(&[]));
+            n
+        }
+
+        /// Nothing left to read: the answer was cut short (never in a measured cycle, whose answer
+        /// ends the call before the script runs dry). Time jumps a minute, so that the exchange
+        /// times out rather than waiting for ever and the check fails.
+        #[cold]
+        fn stall(&self) {
+            self.0.now.set(self.0.now.get().wrapping_add(60_000));
+        }
+    }
+
+    impl embedded_io::ErrorType for FakeUart<'_> {
+        type Error = core::convert::Infallible;
+    }
+
+    impl embedded_io::Read for FakeUart<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> Result<usize, Self::Error> {
+            Ok(self.hand_out(buf))
+        }
+    }
+
+    impl embedded_io::ReadReady for FakeUart<'_> {
+        fn read_ready(&mut self) -> Result<bool, Self::Error> {
+            let ready = !self.0.rest.get().is_empty();
+            if !ready {
+                self.stall();
+            }
+            Ok(ready)
+        }
+    }
+
+    impl embedded_io::Write for FakeUart<'_> {
+        fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
+            Ok(black_box(buf).len())
+        }
+        fn flush(&mut self) -> Result<(), Self::Error> {
+            Ok(())
+        }
+    }
+
+    impl embedded_io_async::Read for FakeUart<'_> {
+        async fn read(&mut self, buf: &mut [u8]) -> Result<usize, Self::Error> {
+            let n = self.hand_out(buf);
+            if n == 0 && !buf.is_empty() {
+                // Nothing there: wait for ever (the timer wins the adapter's select).
+                self.stall();
+                core::future::pending::<()>().await;
+            }
+            Ok(n)
+        }
+    }
+
+    impl embedded_io_async::Write for FakeUart<'_> {
+        async fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
+            Ok(black_box(buf).len())
+        }
+        async fn flush(&mut self) -> Result<(), Self::Error> {
+            Ok(())
+        }
+    }
+
+    /// The fake clock and timer: the script's time, which stands still during a measured cycle
+    /// (no deadline passes).
+    #[derive(Clone, Copy)]
+    struct Still<'s>(&'s Script);
+
+    impl cat1_hal_traits::time::Clock for Still<'_> {
+        fn now(&self) -> Instant {
+            Instant::from_millis(self.0.now.get())
+        }
+    }
+
+    impl cat1_client::asynch::Timer for Still<'_> {
+        fn now(&self) -> Instant {
+            Instant::from_millis(self.0.now.get())
+        }
+        async fn wait_until(&mut self, deadline: Instant) {
+            let now = &self.0.now;
+            core::future::poll_fn(|_| {
+                if Instant::from_millis(now.get()) >= deadline {
+                    core::task::Poll::Ready(())
+                } else {
+                    core::task::Poll::Pending
+                }
+            })
+            .await
+        }
+    }
+
+    type BlockingModem<'s> = cat1_client::blocking::Modem<FakeUart<'s>, Still<'s>, ()>;
+    type AsyncModem<'s> = cat1_client::asynch::Modem<FakeUart<'s>, Still<'s>, ()>;
+    type CallResult = Result<(), cat1_client::CommandError<core::convert::Infallible>>;
+
+    /// The executor of the async cycles: the future polled with a no-op waker until it is done, as
+    /// `benches/footprint`'s `client-async` binary runs it (with this UART, one poll).
+    #[inline(always)]
+    fn block_on<F: core::future::Future>(f: F) -> F::Output {
+        let mut f = core::pin::pin!(f);
+        let mut cx = core::task::Context::from_waker(core::task::Waker::noop());
+        loop {
+            if let core::task::Poll::Ready(r) = f.as_mut().poll(&mut cx) {
+                return r;
+            }
+        }
+    }
+
+    /// The public call a firmware makes for a case.
+    #[derive(Clone, Copy)]
+    enum Call {
+        /// `modem.read_value::<requests::Csq>(..)`: the typed read, its value's `dbm` taken.
+        Csq,
+        /// `modem.command(&line, ..)`, each information line decoded as the `Core` cycles decode
+        /// it ([`decode_line`] of its kind).
+        Line(CommandLine<'static>, Kind),
+    }
+
+    #[derive(Clone, Copy)]
+    struct ModemCase {
+        call: Call,
+        /// Through the modem whose core was told echo is on.
+        echo: bool,
+        response: &'static [u8],
+    }
+
+    /// Case `i` as a firmware calls it: `AT+CSQ` by the typed `read_value` (the ANCHORS' CSQ,
+    /// CSQ with echo, to a modem told echo is on, and CME ERROR), every other line (CGDCONT, which
+    /// cat1-config has no type for, and the whole manual set) by `command` with its parsed line.
+    fn modem_case(i: usize) -> ModemCase {
+        let case = case_of(i);
+        let call = if i < ANCHORS.len() && case.sent == b"AT+CSQ" {
+            Call::Csq
+        } else {
+            let line = CommandLine::parse(case.sent).unwrap_or(CommandLine::bare());
+            Call::Line(line, kind_of(case))
+        };
+        ModemCase {
+            call,
+            echo: i < ANCHORS.len() && case.response.starts_with(case.sent),
+            response: case.response,
+        }
+    }
+
+    /// What a cycle does with what the call hands out: [`Sum`] (measured) or a [`Print`] (checked).
+    trait Observe {
+        fn value(&mut self, v: info::Csq);
+        fn line(&mut self, kind: Kind, info: InfoLine<'_>);
+    }
+
+    /// The measured cycles' observer: the value's `dbm`, each line decoded.
+    struct Sum(u32);
+
+    impl Observe for Sum {
+        #[inline(always)]
+        fn value(&mut self, v: info::Csq) {
+            self.0 = self.0.wrapping_add(black_box(v).dbm().unwrap_or(0) as u32);
+        }
+        #[inline(always)]
+        fn line(&mut self, kind: Kind, info: InfoLine<'_>) {
+            self.0 = self
+                .0
+                .wrapping_add(decode_line(kind, &info, None).unwrap_or(7));
+        }
+    }
+
+    impl Observe for Print {
+        fn value(&mut self, v: info::Csq) {
+            self.mix(b'V', &[v.rssi, v.ber]);
+        }
+        fn line(&mut self, _: Kind, info: InfoLine<'_>) {
+            self.mix(b'I', info.line());
+        }
+    }
+
+    /// One call through the blocking `Modem`: the answer loaded into the fake UART, then the case's
+    /// call, whole.
+    #[inline(always)]
+    fn blocking_call<O: Observe>(
+        modem: &mut BlockingModem<'_>,
+        script: &Script,
+        case: &ModemCase,
+        chunk: usize,
+        o: &mut O,
+    ) -> CallResult {
+        script.load(case.response, chunk);
+        match &case.call {
+            Call::Csq => modem.read_value::<requests::Csq>(|v| o.value(v)),
+            Call::Line(line, kind) => modem.command(line, |info| o.line(*kind, info)),
+        }
+    }
+
+    /// [`blocking_call`] through the async `Modem`, its future run by [`block_on`].
+    #[inline(always)]
+    fn async_call<O: Observe>(
+        modem: &mut AsyncModem<'_>,
+        script: &Script,
+        case: &ModemCase,
+        chunk: usize,
+        o: &mut O,
+    ) -> CallResult {
+        script.load(case.response, chunk);
+        match &case.call {
+            Call::Csq => block_on(modem.read_value::<requests::Csq>(|v| o.value(v))),
+            Call::Line(line, kind) => block_on(modem.command(line, |info| o.line(*kind, info))),
+        }
+    }
+
+    #[inline(never)]
+    fn blocking_cycle(
+        modem: &mut BlockingModem<'_>,
+        script: &Script,
+        case: &ModemCase,
+        chunk: usize,
+    ) -> u32 {
+        let mut sum = Sum(0);
+        let r = blocking_call(modem, script, case, chunk, &mut sum);
+        sum.0.wrapping_add(u32::from(r.is_ok()))
+    }
+
+    #[inline(never)]
+    fn async_cycle(
+        modem: &mut AsyncModem<'_>,
+        script: &Script,
+        case: &ModemCase,
+        chunk: usize,
+    ) -> u32 {
+        let mut sum = Sum(0);
+        let r = async_call(modem, script, case, chunk, &mut sum);
+        sum.0.wrapping_add(u32::from(r.is_ok()))
+    }
+
+    /// The call's result as the final result it stands for (`None` for anything else: a timeout,
+    /// a malformed answer).
+    fn final_of(r: &CallResult) -> Option<FinalResult> {
+        use cat1_client::CommandError;
+        match r {
+            Ok(()) => Some(FinalResult::Ok),
+            Err(CommandError::Error) => Some(FinalResult::Error),
+            Err(CommandError::Cme(c)) => Some(FinalResult::CmeError(*c)),
+            Err(_) => None,
+        }
+    }
+
+    /// What `Core::receive` hands out for case `i` fed `chunk` bytes at a time, as the call hands
+    /// it out: the values `Csq::decode_line` gives for a typed read, the information lines for
+    /// `command`, then the final result.
+    fn want_of(
+        core: &mut Core,
+        prepared: &Prepared,
+        case: &ModemCase,
+        chunk: usize,
+    ) -> Option<Print> {
+        let mut want = Print::NEW;
+        prepared.start(core)?;
+        for piece in case.response.chunks(chunk) {
+            let mut input = piece;
+            while let Status::Complete(out, used) = core.receive(input) {
+                match out {
+                    Output::Echo => {}
+                    // Fingerprinted here, not by `Print`'s `Observe` (the call's side).
+                    Output::Info(info) => match case.call {
+                        Call::Csq => match requests::Csq::decode_line(info) {
+                            Ok(Some(v)) => want.mix(b'V', &[v.rssi, v.ber]),
+                            Ok(None) => {}
+                            Err(_) => return None,
+                        },
+                        Call::Line(..) => want.mix(b'I', info.line()),
+                    },
+                    Output::Done(r) => want.done(r),
+                    _ => return None,
+                }
+                input = &input[used..];
+            }
+        }
+        Some(want)
+    }
+
+    /// The call handed out `want` and nothing else (no unsolicited line, no timeout, the counters
+    /// as they were), its exchange ended, at most the LF of the final line left unread.
+    fn check_call(
+        want: Print,
+        mut got: Print,
+        r: &CallResult,
+        counters: [[u64; 7]; 2],
+        busy: bool,
+        script: &Script,
+    ) -> bool {
+        let Some(f) = final_of(r) else {
+            return false;
+        };
+        got.done(f);
+        let rest = script.rest.get();
+        got == want && counters[0] == counters[1] && !busy && (rest.is_empty() || rest == b"\n")
+    }
+
+    /// Checks every case through both `Modem`s in seven chunkings against `Core::receive`; the
+    /// number of failures.
+    fn check_modems(
+        prepared: &[Prepared],
+        script: &Script,
+        blocking: &mut [BlockingModem<'_>; 2],
+        asynch: &mut [AsyncModem<'_>; 2],
+    ) -> u32 {
+        let mut core: Core = Core::new();
+        let mut bad = 0u32;
+        for (i, p) in prepared.iter().enumerate() {
+            let case = modem_case(i);
+            // The line `command` writes is the case's (`sent` and CR).
+            if let Call::Line(line, _) = &case.call {
+                let mut buf = [0u8; cat1_at_parse::MAX_LINE];
+                let sent = case_of(i).sent;
+                let ok = line
+                    .emit(&mut buf)
+                    .is_ok_and(|n| buf.get(..n).and_then(|l| l.strip_suffix(b"\r")) == Some(sent));
+                if !ok {
+                    hprintln!("BAD|modem line {}", case_of(i).label);
+                    bad += 1;
+                }
+            }
+            for chunk in [1, 2, 3, 7, 16, 64, usize::MAX] {
+                let c = chunk_of(case.response.len(), chunk);
+                let Some(want) = want_of(&mut core, p, &case, c) else {
+                    hprintln!("BAD|modem want {}|chunk {}", case_of(i).label, chunk);
+                    bad += 1;
+                    continue;
+                };
+                let m = &mut blocking[usize::from(case.echo)];
+                let before = counters_of(m.counters());
+                let mut got = Print::NEW;
+                let r = blocking_call(m, script, &case, c, &mut got);
+                let after = counters_of(m.counters());
+                let b_ok = check_call(want, got, &r, [before, after], m.core().is_busy(), script);
+                let m = &mut asynch[usize::from(case.echo)];
+                let before = counters_of(m.counters());
+                let mut got = Print::NEW;
+                let r = async_call(m, script, &case, c, &mut got);
+                let after = counters_of(m.counters());
+                let a_ok = check_call(want, got, &r, [before, after], m.core().is_busy(), script);
+                if !(b_ok && a_ok) {
+                    hprintln!(
+                        "BAD|modem {}|chunk {}|blocking {}|async {}",
+                        case_of(i).label,
+                        chunk,
+                        b_ok,
+                        a_ok
+                    );
+                    bad += 1;
+                }
+            }
+        }
+        bad
+    }
+
+    /// The cycles of `cases` through the blocking (`0..4`) and async (`4..8`) `Modem`, fed 1, 16,
+    /// 64 bytes a read and all at once (a read of at most the adapters' 64-byte buffer: the fake
+    /// hands out no more than the read asks for).
+    fn measure_modem_cases(
+        cal: &Calib,
+        script: &Script,
+        blocking: &mut [BlockingModem<'_>; 2],
+        asynch: &mut [AsyncModem<'_>; 2],
+        cases: &[ModemCase],
+    ) -> [u64; 8] {
+        let mut out = [0u64; 8];
+        for (k, &chunk) in CHUNKS.iter().enumerate() {
+            let mut b = || {
+                let mut acc = 0u32;
+                for case in cases {
+                    let c = black_box(chunk_of(case.response.len(), chunk));
+                    let m = &mut blocking[usize::from(case.echo)];
+                    acc = acc.wrapping_add(blocking_cycle(m, script, black_box(case), c));
+                }
+                black_box(acc);
+            };
+            out[k] = cal.per_rep_milli(&mut b);
+            let mut a = || {
+                let mut acc = 0u32;
+                for case in cases {
+                    let c = black_box(chunk_of(case.response.len(), chunk));
+                    let m = &mut asynch[usize::from(case.echo)];
+                    acc = acc.wrapping_add(async_cycle(m, script, black_box(case), c));
+                }
+                black_box(acc);
+            };
+            out[k + 4] = cal.per_rep_milli(&mut a);
+        }
+        out
+    }
+
+    /// The fake UART alone: the answers of `cases` read out of it as the blocking adapter reads
+    /// them (`read_ready`, then `read` into a 64-byte buffer, until it is dry); the reads made.
+    #[inline(never)]
+    fn fake_pass(uart: &mut FakeUart<'_>, cases: &[ModemCase], chunk: usize) -> u32 {
+        use embedded_io::{Read, ReadReady};
+        let mut buf = [0u8; READ_MAX];
+        let mut reads = 0u32;
+        for case in cases {
+            uart.0
+                .load(case.response, chunk_of(case.response.len(), chunk));
+            while let Ok(true) = uart.read_ready() {
+                let _ = black_box(uart.read(&mut buf));
+                reads += 1;
+            }
+        }
+        reads
+    }
+
+    /// The `modem` binary's run: every case prepared as the `Core` cycles prepare it (for the check's
+    /// `Core::receive` side), then [`measure_modem`].
+    pub(super) fn run(cal: &Calib) {
+        let prepared: [Prepared; N_CASES] = core::array::from_fn(prepare);
+        measure_modem(cal, &prepared);
+    }
+
+    /// Whole cycles through the public `Modem`s, checked first (`check_modems`), then the ANCHORS
+    /// rows (`MCASE`), the two sets (`MTOTAL`) and the fake UART alone (`FAKE`).
+    fn measure_modem(cal: &Calib, prepared: &[Prepared]) {
+        let script = Script::new();
+        let mut blocking = [
+            BlockingModem::new(FakeUart(&script), Still(&script), ()),
+            BlockingModem::new(FakeUart(&script), Still(&script), ()),
+        ];
+        let mut asynch = [
+            AsyncModem::new(FakeUart(&script), Still(&script), ()),
+            AsyncModem::new(FakeUart(&script), Still(&script), ()),
+        ];
+        blocking[1].core().set_echo(Echo::On);
+        asynch[1].core().set_echo(Echo::On);
+        if check_modems(prepared, &script, &mut blocking, &mut asynch) != 0 {
+            debug::exit(debug::EXIT_FAILURE);
+        }
+        let cases: [ModemCase; N_CASES] = core::array::from_fn(modem_case);
+        let (anchors, manual) = cases.split_at(ANCHORS.len());
+        for (case, m) in ANCHORS.iter().zip(anchors) {
+            let f = measure_modem_cases(
+                cal,
+                &script,
+                &mut blocking,
+                &mut asynch,
+                core::slice::from_ref(m),
+            );
+            print_row("MCASE", "anchors", case.label, 1, m.response.len(), &f);
+        }
+        for (set, cases) in [("anchors", anchors), ("manual", manual)] {
+            let bytes: usize = cases.iter().map(|c| c.response.len()).sum();
+            let f = measure_modem_cases(cal, &script, &mut blocking, &mut asynch, cases);
+            print_row("MTOTAL", set, set, cases.len(), bytes, &f);
+        }
+        let mut uart = FakeUart(&script);
+        for (k, &chunk) in CHUNKS.iter().enumerate() {
+            let reads = fake_pass(&mut uart, manual, chunk);
+            let mut pass = || {
+                black_box(fake_pass(&mut uart, black_box(manual), black_box(chunk)));
+            };
+            hprintln!("FAKE|{}|{}|{}", k, reads, cal.per_rep_milli(&mut pass));
+        }
     }
 }
 
@@ -1304,8 +1827,14 @@ fn main() -> ! {
         (cal.num * 1000 + cal.den / 2) / cal.den,
         cal.overhead_milli
     );
-    measure_socket(&cal);
-    measure_client(&cal);
+    // The `Modem` cycles: a binary of their own (see `modem`).
+    #[cfg(feature = "modem")]
+    modem::run(&cal);
+    #[cfg(not(feature = "modem"))]
+    {
+        measure_socket(&cal);
+        measure_client(&cal);
+    }
     hprintln!("DONE");
     debug::exit(debug::EXIT_SUCCESS);
     #[allow(clippy::empty_loop)]
