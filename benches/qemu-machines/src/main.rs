@@ -1604,6 +1604,35 @@ mod modem {
         reads
     }
 
+    /// `profile.sh`'s run (`CAT1_PROFILE_MODEM`): `reps` passes of the manual set (the ANCHORS with
+    /// `anchors`) through the blocking `Modem` (the async one with `asynch`), `chunk` bytes a read.
+    #[cfg(feature = "profile")]
+    pub(super) fn profile(reps: usize, chunk: usize, anchors: bool, asynch: bool) -> usize {
+        let script = Script::new();
+        let mut b = BlockingModem::new(FakeUart(&script), Still(&script), ());
+        let mut a = AsyncModem::new(FakeUart(&script), Still(&script), ());
+        let cases: [ModemCase; N_CASES] = core::array::from_fn(modem_case);
+        let (first, manual) = cases.split_at(ANCHORS.len());
+        let set = if anchors { first } else { manual };
+        let mut acc = 0usize;
+        for _ in 0..reps {
+            for case in set {
+                // The echo case's modem is told echo is on, once a pass: its cost in the profile.
+                b.core()
+                    .set_echo(if case.echo { Echo::On } else { Echo::Unknown });
+                a.core()
+                    .set_echo(if case.echo { Echo::On } else { Echo::Unknown });
+                let c = chunk_of(case.response.len(), chunk);
+                acc += if asynch {
+                    async_cycle(&mut a, &script, black_box(case), c)
+                } else {
+                    blocking_cycle(&mut b, &script, black_box(case), c)
+                } as usize;
+            }
+        }
+        acc
+    }
+
     /// The `modem` binary's run: every case prepared as the `Core` cycles prepare it (for the check's
     /// `Core::receive` side), then [`measure_modem`].
     pub(super) fn run(cal: &Calib) {
@@ -1762,6 +1791,21 @@ fn profile() {
     let mut wire = [0u8; MAX_PAYLOAD + 8];
     let data = &payload[..size];
     let mut acc = 0usize;
+    // Whole cycles through the public `Modem` instead (built with `--features modem` too):
+    // the manual set (the ANCHORS with `CAT1_PROFILE_ANCHORS` set) through the blocking `Modem`
+    // (the async one with `CAT1_PROFILE_ASYNC` set), `CAT1_PROFILE_CHUNK` bytes a read.
+    #[cfg(feature = "modem")]
+    if option_env!("CAT1_PROFILE_MODEM").is_some() {
+        acc += modem::profile(
+            reps,
+            chunk,
+            option_env!("CAT1_PROFILE_ANCHORS").is_some(),
+            option_env!("CAT1_PROFILE_ASYNC").is_some(),
+        );
+        hprintln!("PROFILE|{}", acc);
+        hprintln!("DONE");
+        debug::exit(debug::EXIT_SUCCESS);
+    }
     if option_env!("CAT1_PROFILE_CLIENT").is_some() {
         // Client cycles instead: every manual case (the ANCHORS set with `CAT1_PROFILE_ANCHORS`
         // set, case `CAT1_PROFILE_CASE` alone, counting the ANCHORS first, with that set),
