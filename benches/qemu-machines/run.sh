@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cortex-M4 instruction counts of cat1-socket (SDP codec, serial packing) and cat1-client
 # (command/response cycles) under QEMU (mps2-an386, -icount shift=0). Builds benches/qemu-machines
-# (release, opt-level 3), runs it, writes benches/results/machines.md.
+# (release, opt-level 3) twice (as it is, and with `--features modem`: whole cycles through the
+# public `Modem`s), runs both, writes benches/results/machines.md.
 # Needs: rustup target thumbv7em-none-eabihf, qemu-system-arm (10.0.2 measured), awk.
 # Usage: benches/qemu-machines/run.sh [--check]
 #   --check: also fail when a target is missed (issue 4: 10 instructions per byte for SDP and

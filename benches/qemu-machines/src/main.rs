@@ -29,6 +29,9 @@
 //!   read into the adapters' read buffer (a read of one byte that completes nothing stored
 //!   there) and fed by `procedures::dispatch` (cat1-client's hidden `bench::Reads`), as the
 //!   adapters' `pump` feeds it; the UART's read subtracted.
+//! - **Client through the public `Modem`** (issue 6; `--features modem`, a binary of its own, see
+//!   `mod modem`): whole calls (`read_value::<requests::Csq>`, `command`) through the blocking
+//!   and async `Modem` over a fake UART handing out the answer in chunks, everything counted.
 //!
 //! Output (semihosting, `|`-separated, instructions x1000 per repetition), read by `run.sh`:
 //! `CALIB|<insns per tick x1000>|<loop overhead x1000>`,
@@ -40,7 +43,9 @@
 //! `FIXED|<cases started with a fixed line>|<cases>`, `DECODED|<typed ok>|<typed failed>|<generic>`,
 //! `ONE|<label>|<bytes>|<d1>` (a manual case alone), then `ACASE|...` and `ATOTAL|...` as `CASE`
 //! and `TOTAL`, the same cycles through the adapters' receive path (see `adapter_cycle`), then
-//! `DONE`.
+//! `DONE`. With `--features modem`, only `MCASE|...` and `MTOTAL|...` (as `CASE` and `TOTAL`,
+//! `<b1>|<b16>|<b64>|<ball>|<a1>|<a16>|<a64>|<aall>`: blocking, async),
+//! `FAKE|<chunk index>|<reads>|<insns>` (the fake UART alone over the manual set), then `DONE`.
 #![no_std]
 #![no_main]
 // The `modem` binary runs its own section only.
