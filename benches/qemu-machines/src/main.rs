@@ -1376,60 +1376,49 @@ mod modem {
         }
     }
 
-    /// One call through the blocking `Modem`: the answer loaded into the fake UART, then the case's
-    /// call, whole.
-    #[inline(always)]
-    fn blocking_call<O: Observe>(
-        modem: &mut BlockingModem<'_>,
-        script: &Script,
-        case: &ModemCase,
-        chunk: usize,
-        o: &mut O,
-    ) -> CallResult {
-        script.load(case.response, chunk);
-        match &case.call {
-            Call::Csq => modem.read_value::<requests::Csq>(|v| o.value(v)),
-            Call::Line(line, kind) => modem.command(line, |info| o.line(*kind, info)),
-        }
+    /// The blocking and the async `Modem`, alike for the harness.
+    trait Adapter {
+        /// The case's call, whole (its answer loaded into the fake UART beforehand).
+        fn call<O: Observe>(&mut self, call: &Call, o: &mut O) -> CallResult;
+        /// The counters, as numbers.
+        fn counts(&self) -> [u64; 7];
+        /// An exchange still in flight.
+        fn busy(&mut self) -> bool;
     }
 
-    /// [`blocking_call`] through the async `Modem`, its future run by [`block_on`].
-    #[inline(always)]
-    fn async_call<O: Observe>(
-        modem: &mut AsyncModem<'_>,
-        script: &Script,
-        case: &ModemCase,
-        chunk: usize,
-        o: &mut O,
-    ) -> CallResult {
-        script.load(case.response, chunk);
-        match &case.call {
-            Call::Csq => block_on(modem.read_value::<requests::Csq>(|v| o.value(v))),
-            Call::Line(line, kind) => block_on(modem.command(line, |info| o.line(*kind, info))),
-        }
+    /// [`Adapter`] for a `Modem` type, the result of its calls given to `$run` (the blocking
+    /// call's as it is, the async call's future to [`block_on`]).
+    macro_rules! adapter {
+        ($modem:ident, $run:path) => {
+            impl Adapter for $modem<'_> {
+                #[inline(always)]
+                fn call<O: Observe>(&mut self, call: &Call, o: &mut O) -> CallResult {
+                    match call {
+                        Call::Csq => $run(self.read_value::<requests::Csq>(|v| o.value(v))),
+                        Call::Line(line, kind) => {
+                            $run(self.command(line, |info| o.line(*kind, info)))
+                        }
+                    }
+                }
+                fn counts(&self) -> [u64; 7] {
+                    counters_of(self.counters())
+                }
+                fn busy(&mut self) -> bool {
+                    self.core().is_busy()
+                }
+            }
+        };
     }
 
+    adapter!(BlockingModem, core::convert::identity);
+    adapter!(AsyncModem, block_on);
+
+    /// One measured cycle (`Sum` takes what the call hands out).
     #[inline(never)]
-    fn blocking_cycle(
-        modem: &mut BlockingModem<'_>,
-        script: &Script,
-        case: &ModemCase,
-        chunk: usize,
-    ) -> u32 {
+    fn cycle<M: Adapter>(modem: &mut M, script: &Script, case: &ModemCase, chunk: usize) -> u32 {
         let mut sum = Sum(0);
-        let r = blocking_call(modem, script, case, chunk, &mut sum);
-        sum.0.wrapping_add(u32::from(r.is_ok()))
-    }
-
-    #[inline(never)]
-    fn async_cycle(
-        modem: &mut AsyncModem<'_>,
-        script: &Script,
-        case: &ModemCase,
-        chunk: usize,
-    ) -> u32 {
-        let mut sum = Sum(0);
-        let r = async_call(modem, script, case, chunk, &mut sum);
+        script.load(case.response, chunk);
+        let r = modem.call(&case.call, &mut sum);
         sum.0.wrapping_add(u32::from(r.is_ok()))
     }
 
@@ -1481,20 +1470,26 @@ mod modem {
 
     /// The call handed out `want` and nothing else (no unsolicited line, no timeout, the counters
     /// as they were), its exchange ended, at most the LF of the final line left unread.
-    fn check_call(
+    fn check_one<M: Adapter>(
+        modem: &mut M,
         want: Print,
-        mut got: Print,
-        r: &CallResult,
-        counters: [[u64; 7]; 2],
-        busy: bool,
         script: &Script,
+        case: &ModemCase,
+        chunk: usize,
     ) -> bool {
-        let Some(f) = final_of(r) else {
+        let before = modem.counts();
+        let mut got = Print::NEW;
+        script.load(case.response, chunk);
+        let r = modem.call(&case.call, &mut got);
+        let Some(f) = final_of(&r) else {
             return false;
         };
         got.done(f);
         let rest = script.rest.get();
-        got == want && counters[0] == counters[1] && !busy && (rest.is_empty() || rest == b"\n")
+        got == want
+            && modem.counts() == before
+            && !modem.busy()
+            && (rest.is_empty() || rest == b"\n")
     }
 
     /// Checks every case through both `Modem`s in seven chunkings against `Core::receive`; the
@@ -1528,18 +1523,9 @@ mod modem {
                     bad += 1;
                     continue;
                 };
-                let m = &mut blocking[usize::from(case.echo)];
-                let before = counters_of(m.counters());
-                let mut got = Print::NEW;
-                let r = blocking_call(m, script, &case, c, &mut got);
-                let after = counters_of(m.counters());
-                let b_ok = check_call(want, got, &r, [before, after], m.core().is_busy(), script);
-                let m = &mut asynch[usize::from(case.echo)];
-                let before = counters_of(m.counters());
-                let mut got = Print::NEW;
-                let r = async_call(m, script, &case, c, &mut got);
-                let after = counters_of(m.counters());
-                let a_ok = check_call(want, got, &r, [before, after], m.core().is_busy(), script);
+                let e = usize::from(case.echo);
+                let b_ok = check_one(&mut blocking[e], want, script, &case, c);
+                let a_ok = check_one(&mut asynch[e], want, script, &case, c);
                 if !(b_ok && a_ok) {
                     hprintln!(
                         "BAD|modem {}|chunk {}|blocking {}|async {}",
@@ -1567,28 +1553,30 @@ mod modem {
     ) -> [u64; 8] {
         let mut out = [0u64; 8];
         for (k, &chunk) in CHUNKS.iter().enumerate() {
-            let mut b = || {
-                let mut acc = 0u32;
-                for case in cases {
-                    let c = black_box(chunk_of(case.response.len(), chunk));
-                    let m = &mut blocking[usize::from(case.echo)];
-                    acc = acc.wrapping_add(blocking_cycle(m, script, black_box(case), c));
-                }
-                black_box(acc);
-            };
-            out[k] = cal.per_rep_milli(&mut b);
-            let mut a = || {
-                let mut acc = 0u32;
-                for case in cases {
-                    let c = black_box(chunk_of(case.response.len(), chunk));
-                    let m = &mut asynch[usize::from(case.echo)];
-                    acc = acc.wrapping_add(async_cycle(m, script, black_box(case), c));
-                }
-                black_box(acc);
-            };
-            out[k + 4] = cal.per_rep_milli(&mut a);
+            out[k] = measure_pass(cal, script, blocking, cases, chunk);
+            out[k + 4] = measure_pass(cal, script, asynch, cases, chunk);
         }
         out
+    }
+
+    /// One pass over `cases` through `modems` (the second one told echo is on), measured.
+    fn measure_pass<M: Adapter>(
+        cal: &Calib,
+        script: &Script,
+        modems: &mut [M; 2],
+        cases: &[ModemCase],
+        chunk: usize,
+    ) -> u64 {
+        let mut pass = || {
+            let mut acc = 0u32;
+            for case in cases {
+                let c = black_box(chunk_of(case.response.len(), chunk));
+                let m = &mut modems[usize::from(case.echo)];
+                acc = acc.wrapping_add(cycle(m, script, black_box(case), c));
+            }
+            black_box(acc);
+        };
+        cal.per_rep_milli(&mut pass)
     }
 
     /// The fake UART alone: the answers of `cases` read out of it as the blocking adapter reads
@@ -1629,9 +1617,9 @@ mod modem {
                     .set_echo(if case.echo { Echo::On } else { Echo::Unknown });
                 let c = chunk_of(case.response.len(), chunk);
                 acc += if asynch {
-                    async_cycle(&mut a, &script, black_box(case), c)
+                    cycle(&mut a, &script, black_box(case), c)
                 } else {
-                    blocking_cycle(&mut b, &script, black_box(case), c)
+                    cycle(&mut b, &script, black_box(case), c)
                 } as usize;
             }
         }
