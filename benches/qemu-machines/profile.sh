@@ -4,7 +4,8 @@
 # instruction per translation block and logs each, ../qemu/profile.py counts them per function and per
 # instruction. Needs python3 and `rustup component add llvm-tools`. Client cycles instead with
 # CAT1_PROFILE_CLIENT set (see `profile()` in src/main.rs: CAT1_PROFILE_DECODE,
-# CAT1_PROFILE_ANCHORS, CAT1_PROFILE_CASE).
+# CAT1_PROFILE_ANCHORS, CAT1_PROFILE_CASE); whole cycles through the public blocking `Modem` with
+# CAT1_PROFILE_MODEM set (the async one with CAT1_PROFILE_ASYNC too; built with `--features modem`).
 # Usage: benches/qemu-machines/profile.sh [SIZE] [CHUNK] [TOP] [PACK]   (CHUNK default: all)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -14,7 +15,7 @@ top="${3:-60}"
 export CAT1_PROFILE_PACK="${4:-}"; [ -n "$CAT1_PROFILE_PACK" ] || unset CAT1_PROFILE_PACK
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}/profile"
 touch src/main.rs
-cargo build --release --features profile --quiet
+cargo build --release --features "profile${CAT1_PROFILE_MODEM:+,modem}" --quiet
 elf="$CARGO_TARGET_DIR/thumbv7em-none-eabihf/release/cat1-bench-machines"
 trace="$(mktemp)"
 trap 'rm -f "$trace"' EXIT

@@ -29,6 +29,9 @@
 //!   read into the adapters' read buffer (a read of one byte that completes nothing stored
 //!   there) and fed by `procedures::dispatch` (cat1-client's hidden `bench::Reads`), as the
 //!   adapters' `pump` feeds it; the UART's read subtracted.
+//! - **Client through the public `Modem`** (issue 6; `--features modem`, a binary of its own, see
+//!   `mod modem`): whole calls (`read_value::<requests::Csq>`, `command`) through the blocking
+//!   and async `Modem` over a fake UART handing out the answer in chunks, everything counted.
 //!
 //! Output (semihosting, `|`-separated, instructions x1000 per repetition), read by `run.sh`:
 //! `CALIB|<insns per tick x1000>|<loop overhead x1000>`,
@@ -40,9 +43,13 @@
 //! `FIXED|<cases started with a fixed line>|<cases>`, `DECODED|<typed ok>|<typed failed>|<generic>`,
 //! `ONE|<label>|<bytes>|<d1>` (a manual case alone), then `ACASE|...` and `ATOTAL|...` as `CASE`
 //! and `TOTAL`, the same cycles through the adapters' receive path (see `adapter_cycle`), then
-//! `DONE`.
+//! `DONE`. With `--features modem`, only `MCASE|...` and `MTOTAL|...` (as `CASE` and `TOTAL`,
+//! `<b1>|<b16>|<b64>|<ball>|<a1>|<a16>|<a64>|<aall>`: blocking, async),
+//! `FAKE|<chunk index>|<reads>|<insns>` (the fake UART alone over the manual set), then `DONE`.
 #![no_std]
 #![no_main]
+// The `modem` binary runs its own section only.
+#![cfg_attr(feature = "modem", allow(dead_code, unused_imports))]
 
 use core::cell::Cell;
 use core::hint::black_box;
@@ -1040,7 +1047,11 @@ fn check_adapter(core: &mut Core, reads: &mut Reads, case: &Prepared, chunk: usi
 
 /// The core's counters as numbers, for [`check_adapter`]'s deltas.
 fn counts(core: &Core) -> [u64; 7] {
-    let c = core.counters();
+    counters_of(core.counters())
+}
+
+/// [`counts`] of counters read elsewhere (a `Modem`'s).
+fn counters_of(c: cat1_client::ClientCounters) -> [u64; 7] {
     [
         c.timeouts.into(),
         c.probes_unanswered.into(),
@@ -1130,6 +1141,544 @@ fn measure_adapter(cal: &Calib, prepared: &[Prepared]) {
         let bytes: usize = cases.iter().map(|c| c.response.len()).sum();
         let f = measure_adapter_cases(cal, &mut core, cases);
         print_row("ATOTAL", set, set, cases.len(), bytes, &f);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whole command/response cycles through the public `Modem`, blocking and async (issue 6)
+
+// Built apart (`--features modem`, a binary of its own, run after the default one by run.sh): in
+// the one binary, the `Modem`s' code made LLVM keep the read path's helpers out of line, which
+// moved the adapters' figures above by 5 instructions a read.
+#[cfg(feature = "modem")]
+mod modem {
+    use super::*;
+
+    /// What the fake UART hands out: the answer still to come, the most one read hands out, and the
+    /// time of the fake clock (milliseconds; it stands still while bytes remain, see
+    /// [`FakeUart::stall`]).
+    struct Script {
+        rest: Cell<&'static [u8]>,
+        chunk: Cell<usize>,
+        now: Cell<u64>,
+    }
+
+    impl Script {
+        const fn new() -> Self {
+            Script {
+                rest: Cell::new(&[]),
+                chunk: Cell::new(1),
+                now: Cell::new(0),
+            }
+        }
+
+        /// The next call's answer, handed out `chunk` bytes a read.
+        #[inline(always)]
+        fn load(&self, response: &'static [u8], chunk: usize) {
+            self.rest.set(response);
+            self.chunk.set(chunk);
+        }
+    }
+
+    /// The fake UART of the `Modem` cycles: reads hand out the script `chunk` bytes at a time
+    /// (`ReadReady` true while bytes remain), writes are swallowed. Its own cost is in the figures
+    /// (measured alone too: `FAKE` rows).
+    #[derive(Clone, Copy)]
+    struct FakeUart<'s>(&'s Script);
+
+    impl FakeUart<'_> {
+        /// At most `chunk` bytes of the script copied into `buf` (by [`uart_read`], the read the
+        /// adapters' table subtracts, or, one byte, stored as a ring buffer's driver stores it:
+        /// `uart_read`'s `memcpy` call cost a one-byte read some 30 instructions); the count.
+        #[inline(always)]
+        fn hand_out(&self, buf: &mut [u8]) -> usize {
+            let rest = self.0.rest.get();
+            let now = rest.get(..self.0.chunk.get()).unwrap_or(rest);
+            let n = match (buf.first_mut(), now) {
+                (Some(d), [s]) => {
+                    *d = *s;
+                    1
+                }
+                _ => uart_read(buf, now),
+            };
+            self.0.rest.set(rest.get(n..).unwrap_or(&[]));
+            n
+        }
+
+        /// Nothing left to read: the answer was cut short (never in a measured cycle, whose answer
+        /// ends the call before the script runs dry). Time jumps a minute, so that the exchange
+        /// times out rather than waiting for ever and the check fails.
+        #[cold]
+        fn stall(&self) {
+            self.0.now.set(self.0.now.get().wrapping_add(60_000));
+        }
+    }
+
+    impl embedded_io::ErrorType for FakeUart<'_> {
+        type Error = core::convert::Infallible;
+    }
+
+    impl embedded_io::Read for FakeUart<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> Result<usize, Self::Error> {
+            Ok(self.hand_out(buf))
+        }
+    }
+
+    impl embedded_io::ReadReady for FakeUart<'_> {
+        fn read_ready(&mut self) -> Result<bool, Self::Error> {
+            let ready = !self.0.rest.get().is_empty();
+            if !ready {
+                self.stall();
+            }
+            Ok(ready)
+        }
+    }
+
+    impl embedded_io::Write for FakeUart<'_> {
+        fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
+            Ok(black_box(buf).len())
+        }
+        fn flush(&mut self) -> Result<(), Self::Error> {
+            Ok(())
+        }
+    }
+
+    impl embedded_io_async::Read for FakeUart<'_> {
+        async fn read(&mut self, buf: &mut [u8]) -> Result<usize, Self::Error> {
+            let n = self.hand_out(buf);
+            if n == 0 && !buf.is_empty() {
+                // Nothing there: wait for ever (the timer wins the adapter's select).
+                self.stall();
+                core::future::pending::<()>().await;
+            }
+            Ok(n)
+        }
+    }
+
+    impl embedded_io_async::Write for FakeUart<'_> {
+        async fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
+            Ok(black_box(buf).len())
+        }
+        async fn flush(&mut self) -> Result<(), Self::Error> {
+            Ok(())
+        }
+    }
+
+    /// The fake clock and timer: the script's time, which stands still during a measured cycle
+    /// (no deadline passes).
+    #[derive(Clone, Copy)]
+    struct Still<'s>(&'s Script);
+
+    impl cat1_hal_traits::time::Clock for Still<'_> {
+        fn now(&self) -> Instant {
+            Instant::from_millis(self.0.now.get())
+        }
+    }
+
+    impl cat1_client::asynch::Timer for Still<'_> {
+        fn now(&self) -> Instant {
+            Instant::from_millis(self.0.now.get())
+        }
+        async fn wait_until(&mut self, deadline: Instant) {
+            let now = &self.0.now;
+            core::future::poll_fn(|_| {
+                if Instant::from_millis(now.get()) >= deadline {
+                    core::task::Poll::Ready(())
+                } else {
+                    core::task::Poll::Pending
+                }
+            })
+            .await
+        }
+    }
+
+    type BlockingModem<'s> = cat1_client::blocking::Modem<FakeUart<'s>, Still<'s>, ()>;
+    type AsyncModem<'s> = cat1_client::asynch::Modem<FakeUart<'s>, Still<'s>, ()>;
+    type CallResult = Result<(), cat1_client::CommandError<core::convert::Infallible>>;
+
+    /// The executor of the async cycles: the future polled with a no-op waker until it is done, as
+    /// `benches/footprint`'s `client-async` binary runs it (with this UART, one poll).
+    #[inline(always)]
+    fn block_on<F: core::future::Future>(f: F) -> F::Output {
+        let mut f = core::pin::pin!(f);
+        let mut cx = core::task::Context::from_waker(core::task::Waker::noop());
+        loop {
+            if let core::task::Poll::Ready(r) = f.as_mut().poll(&mut cx) {
+                return r;
+            }
+        }
+    }
+
+    /// The public call a firmware makes for a case.
+    #[derive(Clone, Copy)]
+    enum Call {
+        /// `modem.read_value::<requests::Csq>(..)`: the typed read, its value's `dbm` taken.
+        Csq,
+        /// `modem.command(&line, ..)`, each information line decoded as the `Core` cycles decode
+        /// it ([`decode_line`] of its kind).
+        Line(CommandLine<'static>, Kind),
+    }
+
+    #[derive(Clone, Copy)]
+    struct ModemCase {
+        call: Call,
+        /// Through the modem whose core was told echo is on.
+        echo: bool,
+        response: &'static [u8],
+    }
+
+    /// Case `i` as a firmware calls it: `AT+CSQ` by the typed `read_value` (the ANCHORS' CSQ,
+    /// CSQ with echo, to a modem told echo is on, and CME ERROR), every other line (CGDCONT, which
+    /// cat1-config has no type for, and the whole manual set) by `command` with its parsed line.
+    fn modem_case(i: usize) -> ModemCase {
+        let case = case_of(i);
+        let call = if i < ANCHORS.len() && case.sent == b"AT+CSQ" {
+            Call::Csq
+        } else {
+            let line = CommandLine::parse(case.sent).unwrap_or(CommandLine::bare());
+            Call::Line(line, kind_of(case))
+        };
+        ModemCase {
+            call,
+            echo: i < ANCHORS.len() && case.response.starts_with(case.sent),
+            response: case.response,
+        }
+    }
+
+    /// What a cycle does with what the call hands out: [`Sum`] (measured) or a [`Print`] (checked).
+    trait Observe {
+        fn value(&mut self, v: info::Csq);
+        fn line(&mut self, kind: Kind, info: InfoLine<'_>);
+    }
+
+    /// The measured cycles' observer: the value's `dbm`, each line decoded.
+    struct Sum(u32);
+
+    impl Observe for Sum {
+        #[inline(always)]
+        fn value(&mut self, v: info::Csq) {
+            self.0 = self.0.wrapping_add(black_box(v).dbm().unwrap_or(0) as u32);
+        }
+        #[inline(always)]
+        fn line(&mut self, kind: Kind, info: InfoLine<'_>) {
+            self.0 = self
+                .0
+                .wrapping_add(decode_line(kind, &info, None).unwrap_or(7));
+        }
+    }
+
+    impl Observe for Print {
+        fn value(&mut self, v: info::Csq) {
+            self.mix(b'V', &[v.rssi, v.ber]);
+        }
+        fn line(&mut self, _: Kind, info: InfoLine<'_>) {
+            self.mix(b'I', info.line());
+        }
+    }
+
+    /// The blocking and the async `Modem`, alike for the harness.
+    trait Adapter {
+        /// The case's call, whole (its answer loaded into the fake UART beforehand).
+        fn call<O: Observe>(&mut self, call: &Call, o: &mut O) -> CallResult;
+        /// The counters, as numbers.
+        fn counts(&self) -> [u64; 7];
+        /// An exchange still in flight.
+        fn busy(&mut self) -> bool;
+    }
+
+    /// [`Adapter`] for a `Modem` type, the result of its calls given to `$run` (the blocking
+    /// call's as it is, the async call's future to [`block_on`]).
+    macro_rules! adapter {
+        ($modem:ident, $run:path) => {
+            impl Adapter for $modem<'_> {
+                #[inline(always)]
+                fn call<O: Observe>(&mut self, call: &Call, o: &mut O) -> CallResult {
+                    match call {
+                        Call::Csq => $run(self.read_value::<requests::Csq>(|v| o.value(v))),
+                        Call::Line(line, kind) => {
+                            $run(self.command(line, |info| o.line(*kind, info)))
+                        }
+                    }
+                }
+                fn counts(&self) -> [u64; 7] {
+                    counters_of(self.counters())
+                }
+                fn busy(&mut self) -> bool {
+                    self.core().is_busy()
+                }
+            }
+        };
+    }
+
+    adapter!(BlockingModem, core::convert::identity);
+    adapter!(AsyncModem, block_on);
+
+    /// One measured cycle (`Sum` takes what the call hands out).
+    #[inline(never)]
+    fn cycle<M: Adapter>(modem: &mut M, script: &Script, case: &ModemCase, chunk: usize) -> u32 {
+        let mut sum = Sum(0);
+        script.load(case.response, chunk);
+        let r = modem.call(&case.call, &mut sum);
+        sum.0.wrapping_add(u32::from(r.is_ok()))
+    }
+
+    /// The call's result as the final result it stands for (`None` for anything else: a timeout,
+    /// a malformed answer).
+    fn final_of(r: &CallResult) -> Option<FinalResult> {
+        use cat1_client::CommandError;
+        match r {
+            Ok(()) => Some(FinalResult::Ok),
+            Err(CommandError::Error) => Some(FinalResult::Error),
+            Err(CommandError::Cme(c)) => Some(FinalResult::CmeError(*c)),
+            Err(_) => None,
+        }
+    }
+
+    /// What `Core::receive` hands out for case `i` fed `chunk` bytes at a time, as the call hands
+    /// it out: the values `Csq::decode_line` gives for a typed read, the information lines for
+    /// `command`, then the final result.
+    fn want_of(
+        core: &mut Core,
+        prepared: &Prepared,
+        case: &ModemCase,
+        chunk: usize,
+    ) -> Option<Print> {
+        let mut want = Print::NEW;
+        prepared.start(core)?;
+        for piece in case.response.chunks(chunk) {
+            let mut input = piece;
+            while let Status::Complete(out, used) = core.receive(input) {
+                match out {
+                    Output::Echo => {}
+                    // Fingerprinted here, not by `Print`'s `Observe` (the call's side).
+                    Output::Info(info) => match case.call {
+                        Call::Csq => match requests::Csq::decode_line(info) {
+                            Ok(Some(v)) => want.mix(b'V', &[v.rssi, v.ber]),
+                            Ok(None) => {}
+                            Err(_) => return None,
+                        },
+                        Call::Line(..) => want.mix(b'I', info.line()),
+                    },
+                    Output::Done(r) => want.done(r),
+                    _ => return None,
+                }
+                input = &input[used..];
+            }
+        }
+        Some(want)
+    }
+
+    /// The call handed out `want` and nothing else (no unsolicited line, no timeout, the counters
+    /// as they were), its exchange ended, at most the LF of the final line left unread.
+    fn check_one<M: Adapter>(
+        modem: &mut M,
+        want: Print,
+        script: &Script,
+        case: &ModemCase,
+        chunk: usize,
+    ) -> bool {
+        let before = modem.counts();
+        let mut got = Print::NEW;
+        script.load(case.response, chunk);
+        let r = modem.call(&case.call, &mut got);
+        let Some(f) = final_of(&r) else {
+            return false;
+        };
+        got.done(f);
+        let rest = script.rest.get();
+        got == want
+            && modem.counts() == before
+            && !modem.busy()
+            && (rest.is_empty() || rest == b"\n")
+    }
+
+    /// Checks every case through both `Modem`s in seven chunkings against `Core::receive`; the
+    /// number of failures.
+    fn check_modems(
+        prepared: &[Prepared],
+        script: &Script,
+        blocking: &mut [BlockingModem<'_>; 2],
+        asynch: &mut [AsyncModem<'_>; 2],
+    ) -> u32 {
+        let mut core: Core = Core::new();
+        let mut bad = 0u32;
+        for (i, p) in prepared.iter().enumerate() {
+            let case = modem_case(i);
+            // The line `command` writes is the case's (`sent` and CR).
+            if let Call::Line(line, _) = &case.call {
+                let mut buf = [0u8; cat1_at_parse::MAX_LINE];
+                let sent = case_of(i).sent;
+                let ok = line
+                    .emit(&mut buf)
+                    .is_ok_and(|n| buf.get(..n).and_then(|l| l.strip_suffix(b"\r")) == Some(sent));
+                if !ok {
+                    hprintln!("BAD|modem line {}", case_of(i).label);
+                    bad += 1;
+                }
+            }
+            for chunk in [1, 2, 3, 7, 16, 64, usize::MAX] {
+                let c = chunk_of(case.response.len(), chunk);
+                let Some(want) = want_of(&mut core, p, &case, c) else {
+                    hprintln!("BAD|modem want {}|chunk {}", case_of(i).label, chunk);
+                    bad += 1;
+                    continue;
+                };
+                let e = usize::from(case.echo);
+                let b_ok = check_one(&mut blocking[e], want, script, &case, c);
+                let a_ok = check_one(&mut asynch[e], want, script, &case, c);
+                if !(b_ok && a_ok) {
+                    hprintln!(
+                        "BAD|modem {}|chunk {}|blocking {}|async {}",
+                        case_of(i).label,
+                        chunk,
+                        b_ok,
+                        a_ok
+                    );
+                    bad += 1;
+                }
+            }
+        }
+        bad
+    }
+
+    /// The cycles of `cases` through the blocking (`0..4`) and async (`4..8`) `Modem`, fed 1, 16,
+    /// 64 bytes a read and all at once (a read of at most the adapters' 64-byte buffer: the fake
+    /// hands out no more than the read asks for).
+    fn measure_modem_cases(
+        cal: &Calib,
+        script: &Script,
+        blocking: &mut [BlockingModem<'_>; 2],
+        asynch: &mut [AsyncModem<'_>; 2],
+        cases: &[ModemCase],
+    ) -> [u64; 8] {
+        let mut out = [0u64; 8];
+        for (k, &chunk) in CHUNKS.iter().enumerate() {
+            out[k] = measure_pass(cal, script, blocking, cases, chunk);
+            out[k + 4] = measure_pass(cal, script, asynch, cases, chunk);
+        }
+        out
+    }
+
+    /// One pass over `cases` through `modems` (the second one told echo is on), measured.
+    fn measure_pass<M: Adapter>(
+        cal: &Calib,
+        script: &Script,
+        modems: &mut [M; 2],
+        cases: &[ModemCase],
+        chunk: usize,
+    ) -> u64 {
+        let mut pass = || {
+            let mut acc = 0u32;
+            for case in cases {
+                let c = black_box(chunk_of(case.response.len(), chunk));
+                let m = &mut modems[usize::from(case.echo)];
+                acc = acc.wrapping_add(cycle(m, script, black_box(case), c));
+            }
+            black_box(acc);
+        };
+        cal.per_rep_milli(&mut pass)
+    }
+
+    /// The fake UART alone: the answers of `cases` read out of it as the blocking adapter reads
+    /// them (`read_ready`, then `read` into a 64-byte buffer, while bytes remain); the reads made.
+    #[inline(never)]
+    fn fake_pass(uart: &mut FakeUart<'_>, cases: &[ModemCase], chunk: usize) -> u32 {
+        use embedded_io::{Read, ReadReady};
+        let mut buf = [0u8; READ_MAX];
+        let mut reads = 0u32;
+        for case in cases {
+            uart.0
+                .load(case.response, chunk_of(case.response.len(), chunk));
+            // As the cycles read: `read_ready` (true) before each read, never asked when dry
+            // (the call has ended by then; a dry ask would run the stall, no cycle's cost).
+            while !uart.0.rest.get().is_empty() {
+                if let Ok(true) = uart.read_ready() {
+                    let _ = black_box(uart.read(&mut buf));
+                }
+                reads += 1;
+            }
+        }
+        reads
+    }
+
+    /// `profile.sh`'s run (`CAT1_PROFILE_MODEM`): `reps` passes of the manual set (the ANCHORS with
+    /// `anchors`) through the blocking `Modem` (the async one with `asynch`), `chunk` bytes a read.
+    #[cfg(feature = "profile")]
+    pub(super) fn profile(reps: usize, chunk: usize, anchors: bool, asynch: bool) -> usize {
+        let script = Script::new();
+        let mut b = BlockingModem::new(FakeUart(&script), Still(&script), ());
+        let mut a = AsyncModem::new(FakeUart(&script), Still(&script), ());
+        let cases: [ModemCase; N_CASES] = core::array::from_fn(modem_case);
+        let (first, manual) = cases.split_at(ANCHORS.len());
+        let set = if anchors { first } else { manual };
+        let mut acc = 0usize;
+        for _ in 0..reps {
+            for case in set {
+                // The echo case's modem is told echo is on, once a pass: its cost in the profile.
+                b.core()
+                    .set_echo(if case.echo { Echo::On } else { Echo::Unknown });
+                a.core()
+                    .set_echo(if case.echo { Echo::On } else { Echo::Unknown });
+                let c = chunk_of(case.response.len(), chunk);
+                acc += if asynch {
+                    cycle(&mut a, &script, black_box(case), c)
+                } else {
+                    cycle(&mut b, &script, black_box(case), c)
+                } as usize;
+            }
+        }
+        acc
+    }
+
+    /// The `modem` binary's run: every case prepared as the `Core` cycles prepare it (for the check's
+    /// `Core::receive` side), then [`measure_modem`].
+    pub(super) fn run(cal: &Calib) {
+        let prepared: [Prepared; N_CASES] = core::array::from_fn(prepare);
+        measure_modem(cal, &prepared);
+    }
+
+    /// Whole cycles through the public `Modem`s, checked first (`check_modems`), then the ANCHORS
+    /// rows (`MCASE`), the two sets (`MTOTAL`) and the fake UART alone (`FAKE`).
+    fn measure_modem(cal: &Calib, prepared: &[Prepared]) {
+        let script = Script::new();
+        let mut blocking = [
+            BlockingModem::new(FakeUart(&script), Still(&script), ()),
+            BlockingModem::new(FakeUart(&script), Still(&script), ()),
+        ];
+        let mut asynch = [
+            AsyncModem::new(FakeUart(&script), Still(&script), ()),
+            AsyncModem::new(FakeUart(&script), Still(&script), ()),
+        ];
+        blocking[1].core().set_echo(Echo::On);
+        asynch[1].core().set_echo(Echo::On);
+        if check_modems(prepared, &script, &mut blocking, &mut asynch) != 0 {
+            debug::exit(debug::EXIT_FAILURE);
+        }
+        let cases: [ModemCase; N_CASES] = core::array::from_fn(modem_case);
+        let (anchors, manual) = cases.split_at(ANCHORS.len());
+        for (case, m) in ANCHORS.iter().zip(anchors) {
+            let f = measure_modem_cases(
+                cal,
+                &script,
+                &mut blocking,
+                &mut asynch,
+                core::slice::from_ref(m),
+            );
+            print_row("MCASE", "anchors", case.label, 1, m.response.len(), &f);
+        }
+        for (set, cases) in [("anchors", anchors), ("manual", manual)] {
+            let bytes: usize = cases.iter().map(|c| c.response.len()).sum();
+            let f = measure_modem_cases(cal, &script, &mut blocking, &mut asynch, cases);
+            print_row("MTOTAL", set, set, cases.len(), bytes, &f);
+        }
+        let mut uart = FakeUart(&script);
+        for (k, &chunk) in CHUNKS.iter().enumerate() {
+            let reads = fake_pass(&mut uart, manual, chunk);
+            let mut pass = || {
+                black_box(fake_pass(&mut uart, black_box(manual), black_box(chunk)));
+            };
+            hprintln!("FAKE|{}|{}|{}", k, reads, cal.per_rep_milli(&mut pass));
+        }
     }
 }
 
@@ -1239,6 +1788,21 @@ fn profile() {
     let mut wire = [0u8; MAX_PAYLOAD + 8];
     let data = &payload[..size];
     let mut acc = 0usize;
+    // Whole cycles through the public `Modem` instead (built with `--features modem` too):
+    // the manual set (the ANCHORS with `CAT1_PROFILE_ANCHORS` set) through the blocking `Modem`
+    // (the async one with `CAT1_PROFILE_ASYNC` set), `CAT1_PROFILE_CHUNK` bytes a read.
+    #[cfg(feature = "modem")]
+    if option_env!("CAT1_PROFILE_MODEM").is_some() {
+        acc += modem::profile(
+            reps,
+            chunk,
+            option_env!("CAT1_PROFILE_ANCHORS").is_some(),
+            option_env!("CAT1_PROFILE_ASYNC").is_some(),
+        );
+        hprintln!("PROFILE|{}", acc);
+        hprintln!("DONE");
+        debug::exit(debug::EXIT_SUCCESS);
+    }
     if option_env!("CAT1_PROFILE_CLIENT").is_some() {
         // Client cycles instead: every manual case (the ANCHORS set with `CAT1_PROFILE_ANCHORS`
         // set, case `CAT1_PROFILE_CASE` alone, counting the ANCHORS first, with that set),
@@ -1304,8 +1868,14 @@ fn main() -> ! {
         (cal.num * 1000 + cal.den / 2) / cal.den,
         cal.overhead_milli
     );
-    measure_socket(&cal);
-    measure_client(&cal);
+    // The `Modem` cycles: a binary of their own (see `modem`).
+    #[cfg(feature = "modem")]
+    modem::run(&cal);
+    #[cfg(not(feature = "modem"))]
+    {
+        measure_socket(&cal);
+        measure_client(&cal);
+    }
     hprintln!("DONE");
     debug::exit(debug::EXIT_SUCCESS);
     #[allow(clippy::empty_loop)]
