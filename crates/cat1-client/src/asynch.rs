@@ -7,7 +7,8 @@
 //! A command's future may be dropped before its answer (a `select` with a timer, a cancelled
 //! task): its exchange stays in flight, and the next command sees it through to its answer or its
 //! deadline before writing its own line (counted in `aborted`), so that answer is never taken for
-//! the next command's.
+//! the next command's. `read_data` does not: after a dropped `leave_command_mode` the module's `OK`
+//! comes out as data (left alone: whether the module is in command mode then is unknown anyway).
 
 use core::future::{Future, poll_fn};
 use core::pin::pin;
@@ -207,10 +208,6 @@ where
 
     // `drain`'s future itself, not one of their own around it (a future's state and its
     // handling less, each where it is awaited).
-    fn quiet(&mut self, duration: Duration) -> impl Future<Output = Result<(), E>> {
-        self.drain(duration, false)
-    }
-
     fn quiet_lines(&mut self, duration: Duration) -> impl Future<Output = Result<(), E>> {
         self.drain(duration, true)
     }

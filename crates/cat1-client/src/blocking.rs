@@ -138,10 +138,6 @@ where
         }
     }
 
-    fn quiet(&mut self, duration: Duration) -> Result<(), E> {
-        self.drain(duration, false)
-    }
-
     fn quiet_lines(&mut self, duration: Duration) -> Result<(), E> {
         self.drain(duration, true)
     }

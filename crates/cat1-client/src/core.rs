@@ -5,12 +5,14 @@
 //! needs to trust the answers is decided here:
 //!
 //! - The command in flight is known, so an unsolicited line is never merged into its answer.
-//! - With echo on (the factory default, [`Echo::On`]), the answer must follow the command's echo:
-//!   a late answer to a command that timed out arrives before the next command's echo and is
-//!   reported as unsolicited and counted as late, never taken as the next answer.
-//! - With echo off there is no echo to anchor on. Decision: after a timeout the core is
-//!   *unsynchronised* and refuses to start a command ([`StartError::Unsynchronised`]) until the
-//!   adapter has seen the line quiet for [`Timing::settle`], counting what arrives as late.
+//! - With echo on (the factory default, [`Echo::On`]), the answer must follow the command's echo.
+//! - After a timeout (or an abort) the core is *unsynchronised* and refuses to start a command
+//!   ([`StartError::Unsynchronised`]) until the adapter has seen the line quiet for
+//!   [`Timing::settle`], counting what arrives as late. With echo off there is no echo to anchor
+//!   on; with echo on the module echoes each character as it receives it (errata #33), possibly
+//!   while it still works on the lost command, so the next command's echo could come before the
+//!   lost answer. An answer slower than the timeout and the settle time together is the one left
+//!   unguarded (with echo on it is then taken as unsolicited if it comes before the next echo).
 //! - Nothing is dropped silently: unsolicited lines and overflows come out as [`Output`]s and are
 //!   counted in [`ClientCounters`].
 
@@ -657,7 +659,10 @@ impl<const N: usize> Core<N> {
             &mut counters.aborted
         };
         *lost = lost.saturating_add(1);
-        if !self.state.handshake_pending() && self.echo != Echo::On {
+        // Whatever the echo: the module echoes each character as it receives it (errata #33),
+        // which may be while it still works on the lost command, so the next command's echo
+        // can come before the lost answer and is no anchor (review 32).
+        if !self.state.handshake_pending() {
             self.unsynchronised = true;
         }
         // (`take_tracked`'s gate, shut had a handshake reply been awaited, opens at the first

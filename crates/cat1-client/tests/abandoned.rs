@@ -7,14 +7,10 @@
 
 mod mock;
 
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
-
 use cat1_at_parse::CommandLine;
 use cat1_client::{Echo, asynch};
 use cat1_config::requests;
-use mock::{MockUart, Recorder, VirtualClock, block_on, step};
+use mock::{MockUart, Recorder, VirtualClock, block_on, drop_after, step};
 
 #[test]
 fn a_dropped_command_is_seen_through_by_the_next_and_its_answer_not_taken() {
@@ -30,15 +26,8 @@ fn a_dropped_command_is_seen_through_by_the_next_and_its_answer_not_taken() {
     block_on(m.enter_command_mode()).expect("enter");
 
     let csq = CommandLine::execute(b"CSQ");
-    {
-        let mut lines = 0;
-        let mut first = pin!(m.command(&csq, |_| lines += 1));
-        let mut cx = Context::from_waker(Waker::noop());
-        // Written, then waiting: each poll moves the virtual clock by a millisecond.
-        for _ in 0..10 {
-            assert!(matches!(first.as_mut().poll(&mut cx), Poll::Pending));
-        }
-    }
+    // Written, then waiting: each poll moves the virtual clock by a millisecond.
+    drop_after(m.command(&csq, |_| {}), 10);
     assert!(
         m.core().is_busy(),
         "the dropped command's exchange is still in flight"
@@ -72,17 +61,6 @@ struct Entered {
     lines: Vec<Vec<u8>>,
     data: Vec<u8>,
     counts: (u32, u32, u32),
-}
-
-/// Polls a future ten times (a millisecond each), every time pending, then drops it.
-macro_rules! drop_after_ten_polls {
-    ($future:expr) => {{
-        let mut future = pin!($future);
-        let mut cx = Context::from_waker(Waker::noop());
-        for _ in 0..10 {
-            assert!(matches!(future.as_mut().poll(&mut cx), Poll::Pending));
-        }
-    }};
 }
 
 /// Drops a CSQ future after ten polls, then runs a second CSQ; what the second took as its
@@ -123,9 +101,9 @@ fn dropped_then_next(
     }
     let csq = CommandLine::execute(b"CSQ");
     if typed {
-        drop_after_ten_polls!(m.read_value::<requests::Csq>(|_| {}));
+        drop_after(m.read_value::<requests::Csq>(|_| {}), 10);
     } else {
-        drop_after_ten_polls!(m.command(&csq, |_| {}));
+        drop_after(m.command(&csq, |_| {}), 10);
     }
     assert!(m.core().is_busy());
     let mut got = Vec::new();
@@ -232,7 +210,7 @@ fn a_handshake_counts_no_abort() {
 /// `leave_command_mode` (`AT+ENTM`), dropped after `drop_after` polls (`None`: run to its end),
 /// then `enter_command_mode`: what the listener got as lines and as data, and the counters'
 /// (aborted, timeouts, probes unanswered).
-fn entm_then_enter(drop_after: Option<usize>) -> Entered {
+fn entm_then_enter(dropped_after: Option<usize>) -> Entered {
     // The module answers OK and is in its transparent work mode; network data follows.
     let clock = VirtualClock::default();
     let script = vec![
@@ -250,14 +228,8 @@ fn entm_then_enter(drop_after: Option<usize>) -> Entered {
     let uart = MockUart::new(&clock, 64, script);
     let mut m = asynch::Modem::new(uart, clock.clone(), Recorder::default());
     block_on(m.enter_command_mode()).expect("enter");
-    match drop_after {
-        Some(polls) => {
-            let mut first = pin!(m.leave_command_mode());
-            let mut cx = Context::from_waker(Waker::noop());
-            for _ in 0..polls {
-                assert!(matches!(first.as_mut().poll(&mut cx), Poll::Pending));
-            }
-        }
+    match dropped_after {
+        Some(polls) => drop_after(m.leave_command_mode(), polls),
         None => block_on(m.leave_command_mode()).expect("leave"),
     }
     block_on(m.enter_command_mode()).expect("enter again");
@@ -307,13 +279,7 @@ fn echo_on_a_partial_line_left_by_the_dropped_command() {
     block_on(m.enter_command_mode()).expect("enter");
     m.core().set_echo(Echo::On);
     let csq = CommandLine::execute(b"CSQ");
-    {
-        let mut first = pin!(m.command(&csq, |_| {}));
-        let mut cx = Context::from_waker(Waker::noop());
-        for _ in 0..10 {
-            assert!(matches!(first.as_mut().poll(&mut cx), Poll::Pending));
-        }
-    }
+    drop_after(m.command(&csq, |_| {}), 10);
     let mut got = Vec::new();
     let second = block_on(m.command(&csq, |line| got.push(line.raw_params().to_vec())));
     // On this commit: Err(Timeout), the partial line glued to the new echo ("+CSQ: 2AT+CSQ"),

@@ -7,25 +7,7 @@
 mod mock;
 
 use cat1_client::{CommandError, EnterError, asynch, blocking};
-use mock::{MockUart, Recorder, VirtualClock, block_on, step};
-
-/// The error of the broken UART.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Broken;
-
-impl std::fmt::Display for Broken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("broken UART")
-    }
-}
-
-impl std::error::Error for Broken {}
-
-impl embedded_io::Error for Broken {
-    fn kind(&self) -> embedded_io::ErrorKind {
-        embedded_io::ErrorKind::Other
-    }
-}
+use mock::{Broken, MockUart, Recorder, VirtualClock, block_on, step};
 
 /// Where the UART breaks.
 #[derive(Debug, Clone, Copy)]

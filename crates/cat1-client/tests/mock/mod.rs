@@ -219,3 +219,34 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
     }
     panic!("the future did not finish");
 }
+
+/// Polls `future` `polls` times, pending every time (the mock's timer moves the virtual clock a
+/// millisecond a poll), then drops it: a command its caller abandoned (a `select` with a timer).
+pub fn drop_after<F: Future>(future: F, polls: usize) {
+    let mut future = std::pin::pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    for _ in 0..polls {
+        assert!(
+            future.as_mut().poll(&mut cx).is_pending(),
+            "finished before it was dropped"
+        );
+    }
+}
+
+/// The error of a UART that breaks (`tests/uart_errors.rs`, `tests/abandoned_faults.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Broken;
+
+impl std::fmt::Display for Broken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("broken UART")
+    }
+}
+
+impl std::error::Error for Broken {}
+
+impl embedded_io::Error for Broken {
+    fn kind(&self) -> embedded_io::ErrorKind {
+        embedded_io::ErrorKind::Other
+    }
+}
