@@ -111,7 +111,7 @@ pub struct ClientCounters {
 pub enum StartError {
     /// An exchange is in flight; wait for it, or [`Core::abort`] it.
     Busy,
-    /// Echo is off and a timed-out command may still answer: wait for quiet first
+    /// A timed-out or aborted command may still answer: wait for quiet first
     /// ([`Core::settled`]).
     Unsynchronised,
     /// The command could not be encoded (too long for the buffer, bad name, line end inside).
@@ -260,7 +260,7 @@ impl<const N: usize> Core<N> {
         !self.state.is_done()
     }
 
-    /// Whether the core waits for quiet after a timeout (echo off only).
+    /// Whether the core waits for quiet after a timeout or an abort (whatever the echo).
     pub const fn is_unsynchronised(&self) -> bool {
         self.unsynchronised
     }

@@ -724,7 +724,7 @@ macro_rules! procedures {
             maybe_await!($mode, self.uart.flush()).map_err($crate::UartError::Io)
         }
 
-        /// After a timeout with echo off: waits for quiet so a late answer cannot be taken for the
+        /// After a timeout or an abort: waits for quiet so a late answer cannot be taken for the
         /// next command's (see [`crate::core`]).
         $($asyncness)? fn settle_if_needed(&mut self) -> Result<(), E> {
             maybe_await!($mode, self.finish_abandoned())?;
