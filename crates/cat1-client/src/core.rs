@@ -265,7 +265,7 @@ impl<const N: usize> Core<N> {
 
     /// The last timeout was an unanswered `AT` probe: counted apart from real timeouts.
     pub(crate) fn probe_unanswered(&mut self) {
-        self.counters.timeouts = self.counters.timeouts.saturating_sub(1);
+        self.counters.timeouts = self.counters.timeouts.wrapping_sub(1);
         self.counters.probes_unanswered = self.counters.probes_unanswered.saturating_add(1);
     }
 
