@@ -265,6 +265,10 @@ impl<const N: usize> Core<N> {
 
     /// The last timeout was an unanswered `AT` probe: counted apart from real timeouts.
     pub(crate) fn probe_unanswered(&mut self) {
+        // A plain subtract: the probe's `Timeout` comes only from `poll` ending the probe's
+        // exchange (`after_loss(true)`, both adapters' pump: the core is busy from the probe's
+        // start to its end), which counted it, so `timeouts` is at least 1 here (saturated at
+        // `u32::MAX`, the same as a saturating subtract). Client `.text` -8 bytes.
         self.counters.timeouts = self.counters.timeouts.wrapping_sub(1);
         self.counters.probes_unanswered = self.counters.probes_unanswered.saturating_add(1);
     }
