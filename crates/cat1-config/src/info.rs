@@ -365,7 +365,10 @@ impl Csq {
         let (a, b) = text.split_at(comma);
         // `b` starts with the comma: never the error, but `unwrap_or(&[])` kept a select of
         // the length (client `.text` 4 bytes more).
-        Ok((Self::capped(a)?, Self::capped(b.get(1..).ok_or(InfoError)?)?))
+        Ok((
+            Self::capped(a)?,
+            Self::capped(b.get(1..).ok_or(InfoError)?)?,
+        ))
     }
 
     /// The number `text` holds (trimmed, one pair of quotes taken off, digits only, at least
