@@ -480,7 +480,11 @@ impl<const N: usize> LineBuffer<N> {
         // from `position` had LLVM copy the counting into each).
         let dropped = rest.iter().take_while(|b| !is_line_end(b)).count();
         let newly = buffered.saturating_add(dropped);
-        self.bytes_dropped = self.bytes_dropped.saturating_add(newly as u64);
+        // A plain (wrapping) add, as the SDP decoder counts its garbage: the bytes fed cannot
+        // reach 2^64 (`newly` counts bytes of input and of the buffer), so no run counts
+        // otherwise; the 32-bit counts stay saturating (client `.text` -16 bytes, client-async
+        // -16: the carry chain and its two selects).
+        self.bytes_dropped = self.bytes_dropped.wrapping_add(newly as u64);
         let whole = held.saturating_add(dropped);
         if dropped >= rest.len() {
             self.discarding = whole;

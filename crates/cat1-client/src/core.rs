@@ -267,7 +267,11 @@ impl<const N: usize> Core<N> {
 
     /// The last timeout was an unanswered `AT` probe: counted apart from real timeouts.
     pub(crate) fn probe_unanswered(&mut self) {
-        self.counters.timeouts = self.counters.timeouts.saturating_sub(1);
+        // A plain subtract: the probe's `Timeout` comes only from `poll` ending the probe's
+        // exchange (`after_loss(true)`, both adapters' pump: the core is busy from the probe's
+        // start to its end), which counted it, so `timeouts` is at least 1 here (saturated at
+        // `u32::MAX`, the same as a saturating subtract). Client `.text` -8 bytes.
+        self.counters.timeouts = self.counters.timeouts.wrapping_sub(1);
         self.counters.probes_unanswered = self.counters.probes_unanswered.saturating_add(1);
     }
 
@@ -457,7 +461,9 @@ impl<const N: usize> Core<N> {
         // without an `Encoded` in between (the cycles bench starts most commands here).
         let (len, sent_len, name) = match set {
             None => match copy_fixed(line, tx) {
-                Ok(len) => (len, len.saturating_sub(1), fixed_name(line)),
+                // `copy_fixed` refuses an empty line: `len` is at least 1 (LLVM kept the
+                // saturating subtract's test: client `.text` and client-async 8 bytes more).
+                Ok(len) => (len, len.wrapping_sub(1), fixed_name(line)),
                 Err(e) => return Ok(Err(e)),
             },
             Some(set) => match (set.typed.set)(set.typed.spec, set.values, tx) {

@@ -1032,16 +1032,18 @@ pub(crate) fn refused<E>(r: crate::core::Refused) -> crate::CommandError<E> {
 /// The result of a command exchange.
 pub(crate) fn result_of<E>(finished: Finished) -> Result<(), crate::CommandError<E>> {
     use cat1_at_parse::FinalResult;
+    // The three errors matched, every other end `Ok` (one arm): `OK`, and the reply a
+    // handshake step awaits (`enter_command_mode_without_probe`'s, through `run_fixed`: its
+    // state ends with it or a timeout, and a command's never yields it; only the hidden
+    // `FixedLine::raw`, this crate's `ESCAPE` and `CONFIRM`, gives a fixed line a handshake's
+    // state: every public line starts a command's exchange). A wildcard, not those three ends
+    // named: named, in one arm or in their own, LLVM tested each (client `.text` 12 bytes
+    // more in benches/footprint, client-async 4).
     match finished {
-        Finished::Done(FinalResult::Ok) => Ok(()),
         Finished::Done(FinalResult::Error) => Err(crate::CommandError::Error),
         Finished::Done(FinalResult::CmeError(code)) => Err(crate::CommandError::Cme(code)),
-        // The reply a handshake step awaits (`enter_command_mode_without_probe`'s, through
-        // `run_fixed`): its state ends with it or a timeout, and a command's never yields it
-        // (only the hidden `FixedLine::raw`, this crate's `ESCAPE` and `CONFIRM`, gives a
-        // fixed line a handshake's state: every public line starts a command's exchange).
-        Finished::HandshakeA | Finished::HandshakeOk => Ok(()),
         Finished::TimedOut => Err(crate::CommandError::Timeout),
+        _ => Ok(()),
     }
 }
 

@@ -363,7 +363,12 @@ impl Csq {
         // Each side trimmed by `capped` (what `split_at_comma` did: one call of `trim` less).
         let comma = text.iter().position(|&b| b == b',').ok_or(InfoError)?;
         let (a, b) = text.split_at(comma);
-        Ok((Self::capped(a)?, Self::capped(b.get(1..).unwrap_or(&[]))?))
+        // `b` starts with the comma: never the error, but `unwrap_or(&[])` kept a select of
+        // the length (client `.text` 4 bytes more).
+        Ok((
+            Self::capped(a)?,
+            Self::capped(b.get(1..).ok_or(InfoError)?)?,
+        ))
     }
 
     /// The number `text` holds (trimmed, one pair of quotes taken off, digits only, at least
