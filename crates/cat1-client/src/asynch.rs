@@ -195,11 +195,17 @@ where
         read_before!(self.uart, self.timer, deadline, buf)
     }
 
-    async fn drain(&mut self, duration: Duration, lines: bool) -> Result<(), E> {
+    /// The blocking adapter's `drain`: bounded, `false` when the line was not quiet in time.
+    async fn drain(&mut self, duration: Duration, lines: bool) -> Result<bool, E> {
+        let cap = crate::procedures::drain_cap(self.timer.now(), duration, &self.timing);
         loop {
-            let deadline = self.timer.now().saturating_add(duration);
+            let now = self.timer.now();
+            if now >= cap {
+                return Ok(false);
+            }
+            let deadline = now.saturating_add(duration).min(cap);
             if self.refill(deadline).await?.is_none() {
-                return Ok(());
+                return Ok(deadline < cap);
             }
             self.carry
                 .drained(&mut self.core, &mut self.listener, lines);
@@ -208,7 +214,7 @@ where
 
     // `drain`'s future itself, not one of their own around it (a future's state and its
     // handling less, each where it is awaited).
-    fn quiet_lines(&mut self, duration: Duration) -> impl Future<Output = Result<(), E>> {
+    fn quiet_lines(&mut self, duration: Duration) -> impl Future<Output = Result<bool, E>> {
         self.drain(duration, true)
     }
 

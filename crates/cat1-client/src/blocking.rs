@@ -120,13 +120,18 @@ where
     }
 
     /// Reads until the line has been silent for `duration`, handing bytes to the listener as
-    /// data (`lines = false`) or as lines through the framer (`lines = true`).
-    fn drain(&mut self, duration: Duration, lines: bool) -> Result<(), E> {
+    /// data (`lines = false`) or as lines through the framer (`lines = true`). Bounded: `false`
+    /// when the line was not quiet by `duration` and a command's timeout (see `drain_cap`).
+    fn drain(&mut self, duration: Duration, lines: bool) -> Result<bool, E> {
         let mut last = self.clock.now();
+        let cap = crate::procedures::drain_cap(last, duration, &self.timing);
         loop {
             let now = self.clock.now();
             if now.saturating_duration_since(last) >= duration {
-                return Ok(());
+                return Ok(true);
+            }
+            if now >= cap {
+                return Ok(false);
             }
             self.refill()?;
             if self.carry.is_empty() {
@@ -138,7 +143,7 @@ where
         }
     }
 
-    fn quiet_lines(&mut self, duration: Duration) -> Result<(), E> {
+    fn quiet_lines(&mut self, duration: Duration) -> Result<bool, E> {
         self.drain(duration, true)
     }
 

@@ -365,8 +365,11 @@ macro_rules! procedures {
                 // it, cost 24 bytes more).
                 if self.core.is_unsynchronised() {
                     let settle = self.timing.settle;
-                    self.quiet_lines(settle).map_err($crate::CommandError::Io)?;
-                    self.core.settled();
+                    // Not quiet in time (`drain_cap`): left unsynchronised, the start below
+                    // refuses (`StartError::Unsynchronised`) and the caller has control back.
+                    if self.quiet_lines(settle).map_err($crate::CommandError::Io)? {
+                        self.core.settled();
+                    }
                 }
                 // `start_bytes`'s match written out here: its call cost 20 bytes more.
                 let bytes = match start {
@@ -410,8 +413,9 @@ macro_rules! procedures {
                         // its own around `drain`'s: 28 bytes).
                         if self.core.is_unsynchronised() {
                             let settle = self.timing.settle;
-                            self.quiet_lines(settle).await.map_err($crate::CommandError::Io)?;
-                            self.core.settled();
+                            if self.quiet_lines(settle).await.map_err($crate::CommandError::Io)? {
+                                self.core.settled();
+                            }
                         }
                         // Taken the one time the core is idle here: the loop ends below.
                         let Some(start) = start.take() else {
@@ -601,38 +605,28 @@ macro_rules! procedures {
             // Whatever was in flight (the probe, which transparent mode forwards as data) is
             // over: the guard silence also proves no late answer is coming. An exchange a caller
             // abandoned (after the probe the core is idle: only such a one can be in flight
-            // here) is seen through by the guard time: what arrives goes through the core, its
-            // answer taken as that exchange's (its lines dropped), not handed out as network
-            // data (review 32); one still unanswered after it is aborted. (`finish_abandoned`
-            // here, a wait of its own, cost client-async `.text` +348 bytes; the blocking
-            // adapter calls it: 68 bytes less than this way in the blocking client.)
-            let abandoned = $crate::procedures::by_mode!($mode, {{
-                self.finish_abandoned().map_err(EnterError::Io)?;
-                false
-            }}, {
-                self.core.is_busy()
-            });
+            // here) is seen through first: its answer is the module's, not network data (review
+            // 32). (Client-async `.text` +348 bytes, a wait of its own in `enter`'s future; the
+            // guard time drained through the core while it was in flight, 316 bytes less, took
+            // network data after its end for lines and dropped some: review 33.)
+            maybe_await!($mode, self.finish_abandoned()).map_err(EnterError::Io)?;
             // What the probe left without a line end (data a transparent mode forwarded from
             // the network) goes to the listener as data, before what the guard time drains, in
             // order; left pending, it would hide the module's `a`, which comes at the start of
-            // a line only. (An abandoned exchange's is the start of its answer: left to it.)
-            if !abandoned {
-                match self.core.take_partial() {
-                    cat1_at_parse::Pending::Bytes(partial) => {
-                        if !partial.is_empty() {
-                            self.listener.data(partial);
-                        }
+            // a line only.
+            match self.core.take_partial() {
+                cat1_at_parse::Pending::Bytes(partial) => {
+                    if !partial.is_empty() {
+                        self.listener.data(partial);
                     }
-                    // More than the line buffer holds (counted as it was dropped): reported as
-                    // the line's end would have reported it.
-                    cat1_at_parse::Pending::Dropped(dropped) => self.listener.overflow(dropped),
                 }
+                // More than the line buffer holds (counted as it was dropped): reported as the
+                // line's end would have reported it.
+                cat1_at_parse::Pending::Dropped(dropped) => self.listener.overflow(dropped),
             }
-            maybe_await!($mode, self.drain(guard, abandoned)).map_err(EnterError::Io)?;
-            if abandoned && !self.core.is_busy() {
-                self.core.count_abandoned();
-            }
-            self.core.abort();
+            // Bounded (`drain_cap`): a line never quiet for the guard time does not hold the
+            // handshake forever; the `+++` then goes out anyway (and its `a` may not come).
+            let _quiet = maybe_await!($mode, self.drain(guard, false)).map_err(EnterError::Io)?;
             self.core.settled();
             // Both steps, `+++` then its `a` and `a` then its `+ok`, sent and awaited as the
             // fixed lines are (`run_fixed`, which answers `Ok` for the reply: a handshake's
@@ -730,12 +724,27 @@ macro_rules! procedures {
             maybe_await!($mode, self.finish_abandoned())?;
             if self.core.is_unsynchronised() {
                 let settle = self.timing.settle;
-                maybe_await!($mode, self.quiet_lines(settle))?;
-                self.core.settled();
+                // Not quiet in time: left unsynchronised, the start refuses
+                // (`StartError::Unsynchronised`) and the caller has control back (review 33).
+                if maybe_await!($mode, self.quiet_lines(settle))? {
+                    self.core.settled();
+                }
             }
             Ok(())
         }
     };
+}
+
+/// When a wait for quiet (`drain`) gives up: after `duration` and a command's timeout more. A
+/// module or network that never pauses for `duration` would otherwise hold the caller forever
+/// (review 33); given up, the core stays unsynchronised and the next start refuses
+/// (`StartError::Unsynchronised`), handing control back.
+pub(crate) fn drain_cap(
+    now: cat1_hal_traits::time::Instant,
+    duration: cat1_hal_traits::time::Duration,
+    timing: &crate::Timing,
+) -> cat1_hal_traits::time::Instant {
+    now.saturating_add(duration).saturating_add(timing.command)
 }
 
 /// Writes all of `bytes` to the UART. embedded-io's `write_all` panics when `write` returns
