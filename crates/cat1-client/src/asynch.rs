@@ -200,12 +200,15 @@ where
         let cap = crate::procedures::drain_cap(self.timer.now(), duration, &self.timing);
         loop {
             let now = self.timer.now();
-            if now >= cap {
+            let quiet_at = now.saturating_add(duration);
+            // Quiet reached at the cap itself counts, as in the blocking `drain`, which tests
+            // quiet before the cap (review 34: `<` refused a quiet line with a command timeout
+            // of 0).
+            if quiet_at > cap && now >= cap {
                 return Ok(false);
             }
-            let deadline = now.saturating_add(duration).min(cap);
-            if self.refill(deadline).await?.is_none() {
-                return Ok(deadline < cap);
+            if self.refill(quiet_at.min(cap)).await?.is_none() {
+                return Ok(quiet_at <= cap);
             }
             self.carry
                 .drained(&mut self.core, &mut self.listener, lines);

@@ -46,7 +46,8 @@ pub enum Echo {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Timing {
-    /// How long a command may take before it times out.
+    /// How long a command may take before it times out. The adapters also give up a wait for
+    /// quiet (`settle`, `guard`) this long after it should have ended.
     pub command: Duration,
     /// Silence kept before `+++` (must exceed `AT+UARTFT`, 10-500 ms; drivers use about 1 s).
     pub guard: Duration,
@@ -56,7 +57,9 @@ pub struct Timing {
     pub probe: Duration,
     /// How long to wait for the banner after `AT+S`, `AT+Z` or `AT+CLEAR`.
     pub restart: Duration,
-    /// Echo off only: the quiet time that proves a timed-out command will not answer any more.
+    /// The quiet time that proves a timed-out or abandoned command will not answer any more
+    /// (whatever the echo: see the module doc). The adapters wait for it at most this and
+    /// `command` more.
     pub settle: Duration,
 }
 
@@ -112,7 +115,8 @@ pub enum StartError {
     /// An exchange is in flight; wait for it, or [`Core::abort`] it.
     Busy,
     /// A timed-out or aborted command may still answer: wait for quiet first
-    /// ([`Core::settled`]).
+    /// ([`Core::settled`]). Through the adapters: the line did not go quiet within the settle
+    /// time and a command's timeout; the next call waits again.
     Unsynchronised,
     /// The command could not be encoded (too long for the buffer, bad name, line end inside).
     Encode(EncodeError),

@@ -543,7 +543,9 @@ macro_rules! procedures {
             Ok(sent)
         }
 
-        /// Probes with `AT`: `true` when the module answers `OK` (it is in command mode).
+        /// Probes with `AT`: `true` when the module answers `OK` (it is in command mode). `false`
+        /// also when the `AT` could not be sent: after a timeout, a line that never went quiet
+        /// within the settle time and a command's timeout (the core unsynchronised).
         pub $($asyncness)? fn probe(&mut self) -> Result<bool, $crate::UartError<E>> {
             let r = maybe_await!($mode, self.run_fixed($crate::procedures::AT, None, $crate::procedures::Wait::Probe, $crate::procedures::no_lines!($mode)));
             self.probed(r)
@@ -625,14 +627,16 @@ macro_rules! procedures {
                 cat1_at_parse::Pending::Dropped(dropped) => self.listener.overflow(dropped),
             }
             // Bounded (`drain_cap`): a line never quiet for the guard time does not hold the
-            // handshake forever; the `+++` then goes out anyway (and its `a` may not come).
+            // handshake forever (it then costs the guard time and a command's timeout); the
+            // `+++` goes out anyway: the guard silence protocol-notes §1 asks for is the host's,
+            // and the host sent nothing.
             let _quiet = maybe_await!($mode, self.drain(guard, false)).map_err(EnterError::Io)?;
             self.core.settled();
             // Both steps, `+++` then its `a` and `a` then its `+ok`, sent and awaited as the
             // fixed lines are (`run_fixed`, which answers `Ok` for the reply: a handshake's
             // state yields no other end than it and a timeout), in one loop: no start, write and
             // wait of their own in the flash (client `.text` -108 bytes, `.rodata` +64: the two
-            // lines). The core is idle and settled here (`abort`, the guard time and `settled`,
+            // lines). The core is idle and settled here (`finish_abandoned`, the guard time and `settled`,
             // or the escape's reply), so `run_fixed`'s idle and settle checks pass, as
             // `Core::start_handshake`, which has none, would have started. The confirming `AT`
             // is the loop's third step (`HANDSHAKE`, read from `.rodata`, not built on the
@@ -719,7 +723,9 @@ macro_rules! procedures {
         }
 
         /// After a timeout or an abort: waits for quiet so a late answer cannot be taken for the
-        /// next command's (see [`crate::core`]).
+        /// next command's (see [`crate::core`]). The wait gives up after the settle time and a
+        /// command's timeout (`drain_cap`), leaving the core unsynchronised: the start then
+        /// refuses (`StartError::Unsynchronised`) and the next call tries again.
         $($asyncness)? fn settle_if_needed(&mut self) -> Result<(), E> {
             maybe_await!($mode, self.finish_abandoned())?;
             if self.core.is_unsynchronised() {
