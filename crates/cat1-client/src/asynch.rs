@@ -6,9 +6,10 @@
 //!
 //! A command's future may be dropped before its answer (a `select` with a timer, a cancelled
 //! task): its exchange stays in flight, and the next command sees it through to its answer or its
-//! deadline before writing its own line (counted in `aborted`), so that answer is never taken for
-//! the next command's. `read_data` does not: after a dropped `leave_command_mode` the module's `OK`
-//! comes out as data (left alone: whether the module is in command mode then is unknown anyway).
+//! deadline (its own: a long `command_within` timeout is waited out) before writing its own line
+//! (counted in `aborted`), so that answer is never taken for the next command's. `read_data` does
+//! not: after a dropped `leave_command_mode` the module's `OK` comes out as data (left alone:
+//! whether the module is in command mode then is unknown anyway).
 
 use core::future::{Future, poll_fn};
 use core::pin::pin;

@@ -88,7 +88,8 @@ impl Default for Timing {
 #[non_exhaustive]
 pub struct ClientCounters {
     /// Exchanges that timed out (the `AT` probe of a module in a transparent mode is counted in
-    /// `probes_unanswered` instead: that silence is expected).
+    /// `probes_unanswered` instead: that silence is expected; an abandoned exchange seen through
+    /// to its deadline counts here and in `aborted`).
     pub timeouts: u32,
     /// `AT` probes nobody answered: the module was in a transparent mode.
     pub probes_unanswered: u32,
@@ -279,7 +280,8 @@ impl<const N: usize> Core<N> {
         self.counters.probes_unanswered = self.counters.probes_unanswered.saturating_add(1);
     }
 
-    /// The adapter saw the line quiet for [`Timing::settle`] after a timeout: commands may start.
+    /// The adapter saw the line quiet for [`Timing::settle`] after a timeout or an abort:
+    /// commands may start.
     pub fn settled(&mut self) {
         self.unsynchronised = false;
     }
@@ -661,7 +663,7 @@ impl<const N: usize> Core<N> {
     /// only while a command is in flight.
     fn after_loss(&mut self, timed_out: bool) {
         // The counter picked here, not counted by each caller: one saturating add in the
-        // firmware, not one inlined in each adapter's pump and in the handshake's abort.
+        // firmware, not one inlined in each adapter's pump and in `abort`.
         let counters = &mut self.counters;
         let lost = if timed_out {
             &mut counters.timeouts

@@ -24,9 +24,10 @@ pub enum CommandError<E> {
     Request(cat1_config::request::RequestError),
     /// The answer did not decode as the command's typed answer.
     Malformed,
-    /// The UART's `write` took no bytes (see [`UartError::WriteZero`]). The line may have gone
-    /// out in part. The exchange stays in flight until the next command, which sees it through
-    /// to its end or its deadline first (counted in `aborted`).
+    /// The UART's `write` took no bytes (see [`UartError::WriteZero`]). A command's line may
+    /// have gone out in part: its exchange stays in flight until the next command, which ends
+    /// the part with a CR and sees it through to its end or its deadline first (counted in
+    /// `aborted`). From `send_on`: the frame may have gone out in part, no exchange.
     WriteZero,
 }
 

@@ -27,7 +27,8 @@
 //!   written on until every byte is out;
 //! - an exchange abandoned (its call ended by a UART error, or its async future dropped by a
 //!   `select` with a timer) is seen through to its end or its deadline by the next command, its
-//!   lines dropped and counted (`aborted`): never refused as busy, never its late answer taken
+//!   information lines dropped, the exchange counted in `aborted` (a line cut part-way ended
+//!   with a CR first): never refused as busy, never its late answer taken
 //!   for the next one's.
 //!
 //! # Example
