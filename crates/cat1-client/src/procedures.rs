@@ -98,11 +98,15 @@ macro_rules! procedures {
         /// quiet (a slow answer), and be taken for the next command's. So it is seen through to
         /// its final result or its own deadline, its lines dropped, and counted in `aborted`.
         $($asyncness)? fn finish_abandoned(&mut self) -> Result<(), E> {
+            // Before the test for an exchange in flight: one ended through `core()` (`abort`)
+            // leaves the line's start in the module's buffer all the same (review 36). Cleared
+            // only once the CR went out.
+            if self.carry.cut
+                && $crate::procedures::write_all!($mode, self.uart, b"\r").is_ok()
+            {
+                self.carry.cut = false;
+            }
             if self.core.is_busy() {
-                if self.carry.cut {
-                    $crate::procedures::write_all!($mode, self.uart, b"\r").map_err(|_| ()).ok();
-                    self.carry.cut = false;
-                }
                 maybe_await!($mode, self.pump(&mut |_| {}))?;
                 // Counted once seen through: a call that failed (or was dropped) meanwhile
                 // leaves it to the next, which would count it again (review 32).
@@ -411,6 +415,12 @@ macro_rules! procedures {
                 // the future (`pump!` expanded once; a call of `finish_abandoned` cost
                 // client-async `.text` +360 bytes).
                 loop {
+                    // As in `finish_abandoned`: a cut line ended first, in flight or not.
+                    if self.carry.cut
+                        && $crate::procedures::write_all!($mode, self.uart, b"\r").is_ok()
+                    {
+                        self.carry.cut = false;
+                    }
                     let abandoned = self.core.is_busy();
                     if !abandoned {
                         // `settle_if_needed`, in this body (its call was a future's layer of
@@ -431,10 +441,7 @@ macro_rules! procedures {
                         // Flushed and waited for as `answer` does, here, not through it.
                         self.uart.flush().await.map_err($crate::CommandError::Io)?;
                     }
-                    if abandoned && self.carry.cut {
-                        let _ = $crate::procedures::write_all!($mode, self.uart, b"\r");
-                        self.carry.cut = false;
-                    }
+
                     let lines: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>) =
                         if abandoned { &mut skip } else { &mut *on_info };
                     let finished = pump!(self, lines).map_err($crate::CommandError::Io)?;
@@ -576,6 +583,10 @@ macro_rules! procedures {
 
         /// Reaches command mode: an `AT` probe first; if nothing answers, the `+++` / `a` / `+ok`
         /// handshake (protocol-notes §1) with the guard silence before it, then `AT` to confirm.
+        /// After a timeout on a line that never goes quiet (a transparent mode with a steady
+        /// stream) the probe cannot be sent: `Err(Confirm(Start(Unsynchronised)))`, no `+++` to
+        /// a module that may be in command mode; use [`Self::enter_command_mode_without_probe`]
+        /// when the module is known to be in a transparent mode.
         ///
         /// The probe's `AT\r` reaches the network as data when the module is in a transparent
         /// mode; use [`Self::enter_command_mode_without_probe`] where that matters.
@@ -1268,7 +1279,9 @@ pub(crate) struct Carry {
     /// the indices, rather than in the adapters: a short offset, and one argument less.
     pub(crate) swallow_lf: bool,
     buf: [u8; 64],
-    /// A command's line is being written: set before its first byte, cleared after its last.
+    /// A command's line went out in part: set once a write of it took bytes, cleared after its
+    /// last (an async UART whose write is not cancel-safe may have sent bytes of a dropped first
+    /// write unseen: left so, a spare CR for every line costs more than that rare case).
     /// Still set when its exchange is seen through (`finish_abandoned`), the write failed or its
     /// future was dropped part-way, and the module may hold the line's start in its line
     /// buffer (protocol-notes §1), which would spoil the next line: a CR ends it first (an

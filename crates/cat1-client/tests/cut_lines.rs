@@ -23,6 +23,7 @@ struct LineModule {
     inbox: VecDeque<(u64, Vec<u8>)>,
     writes: usize,
     fail_at: usize,
+    echo: bool,
 }
 
 impl LineModule {
@@ -34,6 +35,7 @@ impl LineModule {
             inbox: VecDeque::new(),
             writes: 0,
             fail_at,
+            echo: false,
         }
     }
     fn due(&self) -> bool {
@@ -60,6 +62,9 @@ impl LineModule {
         }
         let n = buf.len().min(4);
         for &b in &buf[..n] {
+            if self.echo {
+                self.inbox.push_back((self.clock.millis(), vec![b]));
+            }
             if b != b'\r' {
                 self.line.push(b);
                 continue;
@@ -242,4 +247,60 @@ fn finish_to_the_deadline_then_a_settle_that_gives_up() {
     assert_eq!(third, Err(CommandError::Start(StartError::Unsynchronised)));
     let c = m.counters();
     assert_eq!((c.aborted, c.timeouts), (1, 1));
+}
+
+/// Echo on (the factory default): the cut `AT+C` is echoed, the CR ends it, `ERROR` comes; the
+/// next command goes out clean. (The core, anchored on the echo of `AT+CSQ`, does not take that
+/// `ERROR` for the abandoned exchange, which it sees through to its deadline: slow, bounded.)
+fn echo_cut_then_csq(asynchronous: bool) -> (Result<(), CommandError<Broken>>, Vec<Vec<u8>>) {
+    let clock = VirtualClock::default();
+    let mut uart = LineModule::new(&clock, 2);
+    uart.echo = true;
+    let csq = CommandLine::execute(b"CSQ");
+    let (second, module) = if asynchronous {
+        let mut m = asynch::Modem::new(uart, clock.clone(), Recorder::default());
+        m.core().set_echo(Echo::On);
+        let _ = block_on(m.command(&csq, |_| {}));
+        let second = block_on(m.command(&csq, |_| {}));
+        (second, m.release().0)
+    } else {
+        let mut m = blocking::Modem::new(uart, clock.clone(), Recorder::default());
+        m.core().set_echo(Echo::On);
+        let _ = m.command(&csq, |_| {});
+        let second = m.command(&csq, |_| {});
+        (second, m.release().0)
+    };
+    (second, module.lines)
+}
+
+#[test]
+fn echo_on_a_line_cut_by_a_write_error_does_not_spoil_the_next_command() {
+    for asynchronous in [false, true] {
+        let (second, lines) = echo_cut_then_csq(asynchronous);
+        assert_eq!(second, Ok(()), "async {asynchronous}: {lines:?}");
+    }
+}
+
+/// The cut exchange ended through the public `core()` (`abort`): the core idle, the line's start
+/// still in the module's buffer: the next command still ends it with a CR first (review 36).
+#[test]
+fn a_cut_exchange_aborted_through_core_still_gets_its_cr() {
+    let clock = VirtualClock::default();
+    let uart = LineModule::new(&clock, 2);
+    let csq = CommandLine::execute(b"CSQ");
+    let mut m = blocking::Modem::new(uart, clock.clone(), Recorder::default());
+    m.core().set_echo(Echo::Off);
+    assert_eq!(m.command(&csq, |_| {}), Err(CommandError::Io(Broken)));
+    m.core().abort();
+    let second = m.command(&csq, |_| {});
+    let lines = m.release().0.lines;
+    assert_eq!(
+        second,
+        Ok(()),
+        "the module received {:?}",
+        lines
+            .iter()
+            .map(|l| String::from_utf8_lossy(l).into_owned())
+            .collect::<Vec<_>>()
+    );
 }
