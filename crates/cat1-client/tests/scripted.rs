@@ -668,3 +668,69 @@ fn the_ok_lines_lf_is_not_data_during_the_guard_time() {
         assert!(m.listener().data.is_empty(), "chunk {chunk}");
     }
 }
+
+/// Bytes that look like AT (final results, an error, an information line, the banner, the
+/// handshake, NUL and 0xFF, lone line ends, an SDP header) are only data in a transparent mode
+/// (ANCHORS.md's complaints 4 and 10): received, they come out byte for byte, in any chunking,
+/// copied or in place, blocking and async; written, they go out byte for byte.
+#[test]
+fn data_that_looks_like_at_is_only_data_both_ways() {
+    const PAYLOAD: &[u8] = b"\r\nOK\r\n\r\nERROR\r\n+CME ERROR: 10\r\n+CSQ: 27,99\r\n\
+        WH-LTE-7S1\r\n+++a+ok\x00\xff\r\r\n\n\x55\xfd\xaa\x00\x05";
+    let script = || {
+        vec![
+            step(
+                b"AT+ENTM\r",
+                &[(5, b"\r\nOK\r\n"), (50, PAYLOAD), (60, PAYLOAD)],
+            ),
+            step(PAYLOAD, &[]),
+        ]
+    };
+    for chunk in 1..=24 {
+        for in_place in [false, true] {
+            let (mut m, _) = modem(chunk, script());
+            m.leave_command_mode().unwrap();
+            m.write_data(PAYLOAD).unwrap();
+            let mut data = m.listener().data.clone();
+            let mut buf = [0u8; 64];
+            for _ in 0..400 {
+                if in_place {
+                    data.extend_from_slice(m.read_data_in_place().unwrap());
+                } else {
+                    let n = m.read_data(&mut buf).unwrap();
+                    data.extend_from_slice(&buf[..n]);
+                }
+            }
+            assert_eq!(data, [PAYLOAD, PAYLOAD].concat(), "blocking, chunk {chunk}");
+            assert!(m.listener().lines.is_empty(), "no line out of data");
+            let (uart, _, _) = m.release();
+            assert!(
+                uart.finished() && uart.written.is_empty(),
+                "written as given"
+            );
+
+            let clock = VirtualClock::default();
+            let uart = MockUart::new(&clock, chunk, script());
+            let mut m = asynch::Modem::new(uart, clock.clone(), Recorder::default());
+            block_on(m.leave_command_mode()).unwrap();
+            block_on(m.write_data(PAYLOAD)).unwrap();
+            let mut data = m.listener().data.clone();
+            let wait = cat1_hal_traits::time::Duration::from_millis(1);
+            for _ in 0..400 {
+                if in_place {
+                    data.extend_from_slice(block_on(m.read_data_in_place(wait)).unwrap());
+                } else {
+                    let n = block_on(m.read_data(&mut buf, wait)).unwrap();
+                    data.extend_from_slice(&buf[..n]);
+                }
+            }
+            assert_eq!(data, [PAYLOAD, PAYLOAD].concat(), "async, chunk {chunk}");
+            assert!(m.listener().lines.is_empty(), "no line out of data");
+            let (uart, _, _) = m.release();
+            assert!(
+                uart.finished() && uart.written.is_empty(),
+                "written as given"
+            );
+        }
+    }
+}
