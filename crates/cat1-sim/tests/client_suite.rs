@@ -693,3 +693,357 @@ fn sdp_two_sockets_through_the_client() {
     );
     assert_eq!(rx.counters().garbage_bytes, 0);
 }
+
+// ---------------------------------------------------------------------------------------------
+// 7: every command (all of commands.json) through the typed API, each form it has (issue 6's
+// audit: the settings' query and set are `typed_every_setting_*`'s; here the test forms, the
+// read-only values, the actions and the set-only login, each against the same line sent raw)
+
+/// A typed call's lines and result as [`Client::raw`] writes them.
+fn as_raw(
+    r: Result<(), CommandError<ErrorKind>>,
+    mut lines: Vec<String>,
+    ctx: &str,
+) -> Vec<String> {
+    lines.push(match r {
+        Ok(()) => "OK".to_string(),
+        Err(CommandError::Error) => "ERROR".to_string(),
+        Err(CommandError::Cme(n)) => format!("+CME ERROR:{n}"),
+        Err(e) => panic!("{ctx}: {e:?}"),
+    });
+    lines
+}
+
+fn masked(lines: Vec<String>) -> Vec<String> {
+    lines.iter().map(|l| mask_time(l)).collect()
+}
+
+/// After an action that restarts the module: its banner (as data: the module is back in its
+/// work mode, NET), then command mode and the echo of the run again.
+fn after_restart(c: &mut Client, echo: EchoMode, ctx: &str) {
+    let until = std::time::Instant::now() + DEADLINE;
+    let mut seen = c.modem.listener().data.clone();
+    while !seen.windows(BANNER.len()).any(|w| w == BANNER) {
+        assert!(
+            std::time::Instant::now() < until,
+            "{ctx}: no banner; {seen:?}"
+        );
+        let mut chunk = [0u8; 64];
+        let n = c.modem.read_data(&mut chunk).expect("read");
+        seen.extend_from_slice(&chunk[..n]);
+        if n == 0 {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+    c.modem.listener().data.clear();
+    c.enter(echo);
+}
+
+/// Every form of `R` the description gives, through the typed API; the typed answer must be the
+/// raw one (times masked). Returns the command's name.
+fn typed_command<R: Request>(c: &mut Client, echo: EchoMode) -> &'static str {
+    let spec = R::SPEC;
+    let name = spec.name;
+    let at = if name.is_empty() {
+        "AT".to_string()
+    } else {
+        format!("AT+{name}")
+    };
+    let ctx = format!("echo {echo:?}: {at}");
+    let text = |l: &[u8]| String::from_utf8_lossy(l).into_owned();
+    if spec.has(Forms::TEST) {
+        let mut lines = Vec::new();
+        let r = c.modem.test::<R>(|l| lines.push(text(l)));
+        let typed = as_raw(r, lines, &ctx);
+        assert_eq!(typed, c.raw(&format!("{at}=?")), "{ctx}=?");
+    }
+    if spec.has(Forms::QUERY) {
+        if spec.setting {
+            // decoded (the values are typed_every_setting's)
+            let mut answers = 0;
+            c.modem
+                .query::<R>(|_| answers += 1)
+                .unwrap_or_else(|e| panic!("{ctx}?: {e:?}"));
+            assert_eq!(answers, 1, "{ctx}?");
+        } else {
+            // a read-only value, in its bare form
+            let mut lines = Vec::new();
+            let r = c.modem.read::<R>(|l| lines.push(text(l)));
+            let typed = as_raw(r, lines, &ctx);
+            assert_eq!(masked(typed), masked(c.raw(&at)), "{ctx}");
+        }
+    }
+    if spec.has(Forms::EXECUTE) {
+        if !spec.params.is_empty() {
+            // a parameterised action (AT+LBS=1): `set` sends it; its answer's lines are not
+            // handed over by any typed method (see the audit's report), only its result
+            assert_eq!(name, "LBS", "{ctx}");
+            let r = c.modem.set::<R>(&[Value::Int(1)]);
+            let typed = as_raw(r, Vec::new(), &ctx);
+            assert_eq!(typed.last(), c.raw(&format!("{at}=1")).last(), "{ctx}=1");
+        } else {
+            let mut lines = Vec::new();
+            let r = c.modem.execute::<R>(|l| lines.push(text(l)));
+            match name {
+                "Z" | "S" | "CLEAR" => {
+                    assert_eq!(r, Ok(()), "{ctx}");
+                    after_restart(c, echo, &ctx);
+                }
+                "ENTM" => {
+                    assert_eq!(r, Ok(()), "{ctx}");
+                    c.enter(echo);
+                }
+                _ => {
+                    let typed = as_raw(r, lines, &ctx);
+                    assert_eq!(typed, c.raw(&at), "{ctx}");
+                }
+            }
+        }
+    }
+    if spec.has(Forms::SET) && !spec.has(Forms::QUERY) {
+        // the login password, set-only: the factory one, as the set line sent raw
+        let r = c.modem.set::<R>(&[Value::Text(b"usr_cn")]);
+        let typed = as_raw(r, Vec::new(), &ctx);
+        assert_eq!(typed, c.raw(&format!("{at}=usr_cn")), "{ctx}=usr_cn");
+    }
+    name
+}
+
+macro_rules! every_command {
+    ($c:expr, $echo:expr, $($t:ident)*) => {{
+        let mut names: Vec<&'static str> = Vec::new();
+        $( names.push(typed_command::<requests::$t>($c, $echo)); )*
+        names
+    }};
+}
+
+fn typed_every_command(echo: EchoMode) {
+    let sim = Sim::start(&[]);
+    let mut c = Client::connect(&sim);
+    c.enter(echo);
+    let names = every_command!(&mut c, echo,
+        At Z S Clear E Entm Wkmod Cmdpw Stmsg Rstim Sdpen Naten Uaten Cachen Csq Sysinfo Ver Build
+        Sn Imei Iccid Cip Cnum Lbs Lbsn Cclk Safeaten Signinat Uart Uartfl Uartft Apn Socka Sockb
+        Sockc Sockd Sockaen Sockben Sockcen Sockden Sockalk Sockblk Sockclk Sockdlk Sockasl
+        Keepalivea Keepaliveb Keepalivec Keepalived Shortatm Sockrsnum Sockrstim Sockabk Sockbbk
+        Sockcbk Sockdbk Sockabken Sockbbken Sockcbken Sockdbken Regen Regtp Regdt Regsnd Cloud
+        Hearten Hearttp Heartdt Hearttm Heartsort Heart Htptp Htpurl Htphd Htpsv Htppk Htptim
+        Dstnum Smsflt Ntpsvr Ntpen Ntptm Gps Gpsdt Gpsout
+    );
+    // every command of commands.json, each once
+    let all: Vec<&str> = cat1_config::commands::ALL.iter().map(|s| s.name).collect();
+    assert_eq!(all.len(), 85);
+    assert_eq!(
+        names, all,
+        "the typed API covers every command, in the spec's order"
+    );
+    let counters = c.modem.counters();
+    assert_eq!(counters.timeouts, 0, "{counters:?}");
+    assert_eq!(counters.late_responses, 0, "{counters:?}");
+}
+
+#[test]
+fn typed_every_command_every_form_echo_on() {
+    typed_every_command(EchoMode::On);
+}
+
+#[test]
+fn typed_every_command_every_form_echo_off() {
+    typed_every_command(EchoMode::Off);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8: a password-prefixed command in NET mode (UATEN), with SAFEATEN on and no login
+
+/// A server that keeps what its first connection sends.
+fn recording_server() -> (u16, Arc<Mutex<Vec<u8>>>) {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port();
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let keep = got.clone();
+    std::thread::spawn(move || {
+        let Ok((mut peer, _)) = server.accept() else {
+            return;
+        };
+        let mut chunk = [0u8; 256];
+        while let Ok(n) = peer.read(&mut chunk) {
+            if n == 0 {
+                return;
+            }
+            keep.lock().unwrap().extend_from_slice(&chunk[..n]);
+        }
+    });
+    (port, got)
+}
+
+/// Command mode, `settings` set, saved: the module restarts into NET mode.
+fn configure_and_save(c: &mut Client, settings: &[(&str, String)]) {
+    c.modem
+        .enter_command_mode_without_probe()
+        .expect("command mode");
+    for (name, value) in settings {
+        c.modem
+            .command(&CommandLine::set(name.as_bytes(), value.as_bytes()), |_| {})
+            .unwrap_or_else(|e| panic!("{name}={value}: {e:?}"));
+    }
+    c.modem.save_and_restart(BANNER).expect("save");
+}
+
+#[test]
+fn password_prefixed_at_in_net_mode_with_safeaten_on() {
+    let (port, server) = recording_server();
+    let sim = Sim::start(&[]);
+    let mut c = Client::connect(&sim);
+    configure_and_save(
+        &mut c,
+        &[
+            ("SOCKA", format!("TCP,127.0.0.1,{port}")),
+            ("HEARTEN", "OFF".into()),
+            ("REGEN", "OFF".into()),
+            ("SAFEATEN", "ON".into()),
+        ],
+    );
+    // NET mode, not logged in: a password-prefixed command needs no login (protocol-notes
+    // §11), and with UATEN=ON (factory) it is answered on serial, without echo (§3)
+    for _ in 0..3 {
+        let mut ver = Vec::new();
+        c.modem
+            .command(
+                &CommandLine::execute(b"VER").with_password(b"usr.cn#"),
+                |info| ver = info.line().to_vec(),
+            )
+            .expect("usr.cn#AT+VER");
+        assert_eq!(ver, b"+VER:V1.1.01.000000.0000");
+        let mut imei = Vec::new();
+        c.modem
+            .command(
+                &CommandLine::execute(b"IMEI").with_password(b"usr.cn#"),
+                |info| imei = info.line().to_vec(),
+            )
+            .expect("usr.cn#AT+IMEI");
+        assert_eq!(imei, b"+IMEI:864333040712457");
+    }
+    // still in NET mode: data goes to the server, and the commands did not
+    c.modem.write_data(b"after").expect("data");
+    let until = std::time::Instant::now() + DEADLINE;
+    while !server.lock().unwrap().ends_with(b"after") {
+        assert!(std::time::Instant::now() < until, "{:?}", server.lock());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(*server.lock().unwrap(), b"after");
+    // and SAFEATEN is on: in command mode, a command needs the login
+    c.modem
+        .enter_command_mode_without_probe()
+        .expect("command mode");
+    assert_eq!(c.raw("AT+IMEI"), ["+CME ERROR:73"]);
+    let counters = c.modem.counters();
+    assert_eq!((counters.timeouts, counters.late_responses), (0, 0));
+    assert!(c.modem.listener().lines.iter().all(|l| l == BANNER));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 9: COM-direction heartbeats in NET mode: data, never in a password-prefixed command's answer
+
+#[test]
+fn com_heartbeats_are_data_and_never_part_of_an_answer() {
+    let (port, _server) = recording_server();
+    // HEARTTM=1 s is 100 ms at --time-scale 10
+    let sim = Sim::start(&["--time-scale", "10"]);
+    let mut c = Client::connect(&sim);
+    configure_and_save(
+        &mut c,
+        &[
+            ("SOCKA", format!("TCP,127.0.0.1,{port}")),
+            ("REGEN", "OFF".into()),
+            ("HEARTEN", "ON".into()),
+            ("HEARTTP", "COM".into()),
+            ("HEARTTM", "1".into()),
+        ],
+    );
+    c.modem.listener().lines.clear();
+    c.modem.listener().data.clear();
+    let beats = |c: &mut Client| {
+        let e = c.modem.listener();
+        let in_data = e.data.windows(10).filter(|w| w == b"www.usr.cn").count();
+        let in_lines: usize = e
+            .lines
+            .iter()
+            .map(|l| l.windows(10).filter(|w| w == b"www.usr.cn").count())
+            .sum();
+        in_data + in_lines
+    };
+    // idle in NET mode: the heartbeats come out as data
+    let until = std::time::Instant::now() + DEADLINE;
+    let mut data = Vec::new();
+    while data.windows(10).filter(|w| w == b"www.usr.cn").count() < 3 {
+        assert!(std::time::Instant::now() < until, "{data:?}");
+        let mut chunk = [0u8; 64];
+        let n = c.modem.read_data(&mut chunk).expect("read");
+        data.extend_from_slice(&chunk[..n]);
+        if n == 0 {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+    // password-prefixed commands among them: each answer is the module's own, the heartbeats
+    // around it go to the listener (as data, or as a line when an answer's CR LF ends them)
+    for i in 0..20 {
+        let mut info = Vec::new();
+        c.modem
+            .command(
+                &CommandLine::execute(b"VER").with_password(b"usr.cn#"),
+                |l| info.push(l.line().to_vec()),
+            )
+            .unwrap_or_else(|e| panic!("command {i}: {e:?}"));
+        assert_eq!(info, [b"+VER:V1.1.01.000000.0000".to_vec()], "command {i}");
+        std::thread::sleep(Duration::from_millis(30 + 10 * (i % 10)));
+    }
+    assert!(beats(&mut c) >= 1, "{:?}", c.modem.listener().lines);
+    let counters = c.modem.counters();
+    assert_eq!((counters.timeouts, counters.late_responses), (0, 0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 10: SDP: a status frame from the module comes out as `SocketEvent::Failed`
+
+#[test]
+fn sdp_status_frame_through_the_client_is_an_error() {
+    let (port, _server) = recording_server();
+    let sim = Sim::start(&["--time-scale", "10"]);
+    let mut c = Client::connect(&sim);
+    configure_and_save(
+        &mut c,
+        &[
+            ("SOCKA", format!("TCP,127.0.0.1,{port}")),
+            ("SDPEN", "ON".into()),
+            ("HEARTEN", "OFF".into()),
+            ("REGEN", "OFF".into()),
+        ],
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    // socket C is disabled (factory): the module cannot send, and says so in a status frame
+    c.modem.send_on(SocketId::C, b"nowhere").expect("send C");
+    let mut rx = Receiver::<1100>::new();
+    let until = std::time::Instant::now() + DEADLINE;
+    let event = loop {
+        assert!(std::time::Instant::now() < until, "no status frame");
+        let mut chunk = [0u8; 64];
+        let n = c.modem.read_data(&mut chunk).expect("read");
+        if n == 0 {
+            std::thread::sleep(Duration::from_millis(5));
+            continue;
+        }
+        if let Status::Complete(ev, _) = rx.feed(&chunk[..n]) {
+            break format!("{ev:?}");
+        }
+    };
+    assert_eq!(
+        event,
+        format!(
+            "{:?}",
+            SocketEvent::Failed {
+                socket: SocketId::C,
+                code: cat1_client::sdp::StatusCode::SendFailed
+            }
+        )
+    );
+}
