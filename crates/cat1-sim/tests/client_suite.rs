@@ -904,8 +904,14 @@ fn password_prefixed_at_in_net_mode_with_safeaten_on() {
         ],
     );
     // NET mode, not logged in: a password-prefixed command needs no login (protocol-notes
-    // §11), and with UATEN=ON (factory) it is answered on serial, without echo (§3)
-    for _ in 0..3 {
+    // §11), and with UATEN=ON (factory) it is answered on serial, without echo (§3), whatever
+    // echo the client was told command mode has
+    for echo in [
+        cat1_client::Echo::Unknown,
+        cat1_client::Echo::On,
+        cat1_client::Echo::Off,
+    ] {
+        c.modem.core().set_echo(echo);
         let mut ver = Vec::new();
         c.modem
             .command(
