@@ -19,3 +19,24 @@ second=$(timeout 120 "$BIN/host-configure" --tcp "127.0.0.1:$PORT" examples/host
 echo "$second"
 grep -q "already has this profile" <<<"$second" || { echo "smoke: the second run changed something"; exit 1; }
 echo "smoke: host-configure against cat1-sim passed"
+
+# The same through a pty, as a serial port (the serialport crate's path): issue 6's "the simulator
+# through a pty".
+PTYLOG=$(mktemp)
+"$BIN/cat1-sim" --serial pty >"$PTYLOG" 2>&1 &
+PTYSIM=$!
+trap 'kill $SIM $PTYSIM 2>/dev/null || true; rm -f "$LOG" "$PTYLOG"' EXIT
+PTY=
+for _ in $(seq 50); do
+  PTY=$(sed -n 's/^cat1-sim: serial on pty //p' "$PTYLOG")
+  [ -n "$PTY" ] && break
+  sleep 0.1
+done
+[ -n "$PTY" ] || { echo "smoke: the simulator gave no pty"; cat "$PTYLOG"; exit 1; }
+first=$(timeout 120 "$BIN/host-configure" --port "$PTY" examples/host-configure/profile.toml 2>&1) || { echo "$first"; cat "$PTYLOG"; exit 1; }
+echo "$first"
+grep -q "set commands sent, saved, restarted, verified" <<<"$first" || { echo "smoke (pty): the first run did not apply the profile"; exit 1; }
+second=$(timeout 120 "$BIN/host-configure" --port "$PTY" examples/host-configure/profile.toml 2>&1) || { echo "$second"; cat "$PTYLOG"; exit 1; }
+echo "$second"
+grep -q "already has this profile" <<<"$second" || { echo "smoke (pty): the second run changed something"; exit 1; }
+echo "smoke: host-configure against cat1-sim through a pty passed"
