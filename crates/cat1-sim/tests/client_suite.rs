@@ -1053,3 +1053,87 @@ fn sdp_status_frame_through_the_client_is_an_error() {
         )
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// 11: SDP on all four sockets, both ways (6 covers A and B)
+
+#[test]
+fn sdp_all_four_sockets_through_the_client() {
+    let servers: Vec<TcpListener> = (0..4)
+        .map(|_| TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    let sockets = [SocketId::A, SocketId::B, SocketId::C, SocketId::D];
+    let sim = Sim::start(&["--time-scale", "10"]);
+    let mut c = Client::connect(&sim);
+    let mut settings = vec![
+        ("SDPEN", "ON".to_string()),
+        ("HEARTEN", "OFF".into()),
+        ("REGEN", "OFF".into()),
+    ];
+    let names = [
+        ("SOCKA", None),
+        ("SOCKB", Some("SOCKBEN")),
+        ("SOCKC", Some("SOCKCEN")),
+        ("SOCKD", Some("SOCKDEN")),
+    ];
+    for ((sock, enable), l) in names.into_iter().zip(&servers) {
+        let port = l.local_addr().unwrap().port();
+        settings.push((sock, format!("TCP,127.0.0.1,{port}")));
+        if let Some(enable) = enable {
+            settings.push((enable, "ON".into()));
+        }
+    }
+    configure_and_save(&mut c, &settings);
+    let mut peers: Vec<TcpStream> = servers.iter().map(|l| l.accept().unwrap().0).collect();
+    // every link up before data
+    c.modem
+        .enter_command_mode_without_probe()
+        .expect("command mode");
+    for name in ["SOCKALK", "SOCKBLK", "SOCKCLK", "SOCKDLK"] {
+        let until = std::time::Instant::now() + DEADLINE;
+        while c.raw(&format!("AT+{name}?"))[0] != format!("+{name}:Connected") {
+            assert!(std::time::Instant::now() < until, "{name} never connected");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    c.modem.leave_command_mode().expect("ENTM");
+    std::thread::sleep(Duration::from_millis(200));
+    for (i, (socket, peer)) in sockets.iter().zip(&mut peers).enumerate() {
+        let msg = format!("to {i}");
+        c.modem.send_on(*socket, msg.as_bytes()).expect("send");
+        assert_eq!(read_from(peer, msg.as_bytes()), msg.as_bytes());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    for (i, peer) in peers.iter_mut().enumerate().rev() {
+        peer.write_all(format!("from {i}").as_bytes()).unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let mut rx = Receiver::<1100>::new();
+    let mut events: Vec<(SocketId, Vec<u8>)> = Vec::new();
+    let until = std::time::Instant::now() + DEADLINE;
+    while events.len() < 4 {
+        assert!(std::time::Instant::now() < until, "have {events:?}");
+        let mut chunk = [0u8; 64];
+        let n = c.modem.read_data(&mut chunk).expect("read");
+        if n == 0 {
+            std::thread::sleep(Duration::from_millis(5));
+            continue;
+        }
+        let mut rest = &chunk[..n];
+        while let Status::Complete(ev, used) = rx.feed(rest) {
+            match ev {
+                SocketEvent::Data { socket, data } => events.push((socket, data.to_vec())),
+                other => panic!("unexpected {other:?}"),
+            }
+            rest = &rest[used..];
+        }
+    }
+    let want: Vec<(SocketId, Vec<u8>)> = sockets
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, s)| (*s, format!("from {i}").into_bytes()))
+        .collect();
+    assert_eq!(events, want);
+    assert_eq!(rx.counters().garbage_bytes, 0);
+}
