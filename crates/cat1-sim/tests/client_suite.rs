@@ -1137,3 +1137,119 @@ fn sdp_all_four_sockets_through_the_client() {
     assert_eq!(events, want);
     assert_eq!(rx.counters().garbage_bytes, 0);
 }
+
+// ---------------------------------------------------------------------------------------------
+// 12: the async adapter against the simulator (the tests above run the blocking one): a
+// profile applied (every setting read, the differences sent, one save, the banner, the
+// handshake, read back), typed reads, data in NET mode
+
+impl embedded_io_async::Read for TcpUart {
+    async fn read(&mut self, buf: &mut [u8]) -> Result<usize, ErrorKind> {
+        std::future::poll_fn(|_| match embedded_io::ReadReady::read_ready(self) {
+            Ok(true) => std::task::Poll::Ready(embedded_io::Read::read(self, buf)),
+            Ok(false) => std::task::Poll::Pending,
+            Err(e) => std::task::Poll::Ready(Err(e)),
+        })
+        .await
+    }
+}
+
+impl embedded_io_async::Write for TcpUart {
+    async fn write(&mut self, buf: &[u8]) -> Result<usize, ErrorKind> {
+        embedded_io::Write::write(self, buf)
+    }
+    async fn flush(&mut self) -> Result<(), ErrorKind> {
+        Ok(())
+    }
+}
+
+impl cat1_client::asynch::Timer for HostClock {
+    fn now(&self) -> cat1_hal_traits::time::Instant {
+        cat1_hal_traits::time::Clock::now(self)
+    }
+    fn wait_until(
+        &mut self,
+        deadline: cat1_hal_traits::time::Instant,
+    ) -> impl std::future::Future<Output = ()> {
+        let clock = HostClock(self.0);
+        std::future::poll_fn(move |_| {
+            if cat1_hal_traits::time::Clock::now(&clock) >= deadline {
+                std::task::Poll::Ready(())
+            } else {
+                std::task::Poll::Pending
+            }
+        })
+    }
+}
+
+/// Polls `future` to its end (the UART and the timer above are ready when polled again).
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    let until = std::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        if let std::task::Poll::Ready(v) = future.as_mut().poll(&mut cx) {
+            return v;
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "the future did not finish"
+        );
+    }
+}
+
+#[test]
+fn async_client_profile_typed_reads_and_data() {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port();
+    let sim = Sim::start(&["--time-scale", "10"]);
+    let (uart, written) = TcpUart::connect(sim.port);
+    let mut m = cat1_client::asynch::Modem::new(uart, HostClock::start(), Events::default());
+    block_on(m.enter_command_mode()).expect("command mode");
+    let mut imei = Vec::new();
+    block_on(m.read_value::<requests::Imei>(|v| imei = v.text.to_vec())).expect("IMEI");
+    assert_eq!(imei, b"864333040712457");
+    let mut wanted = Config::factory(Model::WhLte7s1);
+    for line in [
+        format!("AT+SOCKA=TCP,127.0.0.1,{port}"),
+        "AT+HEARTEN=OFF".into(),
+        "AT+REGEN=OFF".into(),
+        "AT+STMSG=ASYNC".into(),
+    ] {
+        wanted
+            .apply(&CommandLine::parse(line.as_bytes()).unwrap())
+            .unwrap();
+    }
+    let mut scratch = Config::default();
+    written.lock().unwrap().clear();
+    let sent = block_on(m.apply_profile(Model::WhLte7s1, &wanted, &mut scratch)).expect("apply");
+    let expected = cat1_config::diff::diff(&Config::factory(Model::WhLte7s1), &wanted).count();
+    assert!(expected >= 3, "{expected}");
+    assert_eq!(sent, expected);
+    let (sets, saves) = sets_and_saves(&written.lock().unwrap());
+    assert_eq!((sets.len(), saves), (expected, 1), "{sets:?}");
+    assert_eq!(scratch, wanted, "read back after the restart");
+    // NET mode again: data both ways
+    block_on(m.leave_command_mode()).expect("ENTM");
+    let (mut peer, _) = server.accept().unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    block_on(m.write_data(b"async up")).expect("write");
+    assert_eq!(read_from(&mut peer, b"async up"), b"async up");
+    peer.write_all(b"async down").unwrap();
+    let mut data = Vec::new();
+    let until = std::time::Instant::now() + DEADLINE;
+    while !data.ends_with(b"async down") {
+        assert!(std::time::Instant::now() < until, "have {data:?}");
+        let mut chunk = [0u8; 64];
+        let n = block_on(m.read_data(&mut chunk, cat1_hal_traits::time::Duration::from_millis(50)))
+            .expect("read");
+        data.extend_from_slice(&chunk[..n]);
+    }
+    assert_eq!(data, b"async down");
+    let c = m.counters();
+    assert_eq!(
+        (c.timeouts, c.late_responses, c.overflows),
+        (0, 0, 0),
+        "{c:?}"
+    );
+}
