@@ -93,13 +93,7 @@ impl Client {
         let r = self.modem.raw(line.as_bytes(), &mut |info| {
             out.push(String::from_utf8_lossy(info.line()).into_owned())
         });
-        out.push(match r {
-            Ok(()) => "OK".to_string(),
-            Err(CommandError::Error) => "ERROR".to_string(),
-            Err(CommandError::Cme(n)) => format!("+CME ERROR:{n}"),
-            Err(e) => panic!("{line}: {e:?}"),
-        });
-        out
+        as_raw(r, out, line)
     }
 }
 
@@ -387,8 +381,10 @@ macro_rules! every_request {
     }};
 }
 
-fn all_settings(c: &mut Client, echo: EchoMode, phase: Phase, problems: &mut Vec<String>) -> usize {
-    every_request!(c, echo, phase, problems,
+/// `$m!(<args> <every request type of cat1-config>)`.
+macro_rules! with_every_request {
+    ($m:ident!($($args:tt)*)) => {
+        $m!($($args)*
         At Z S Clear E Entm Wkmod Cmdpw Stmsg Rstim Sdpen Naten Uaten Cachen Csq Sysinfo Ver Build
         Sn Imei Iccid Cip Cnum Lbs Lbsn Cclk Safeaten Signinat Uart Uartfl Uartft Apn Socka Sockb
         Sockc Sockd Sockaen Sockben Sockcen Sockden Sockalk Sockblk Sockclk Sockdlk Sockasl
@@ -396,7 +392,12 @@ fn all_settings(c: &mut Client, echo: EchoMode, phase: Phase, problems: &mut Vec
         Sockcbk Sockdbk Sockabken Sockbbken Sockcbken Sockdbken Regen Regtp Regdt Regsnd Cloud
         Hearten Hearttp Heartdt Hearttm Heartsort Heart Htptp Htpurl Htphd Htpsv Htppk Htptim
         Dstnum Smsflt Ntpsvr Ntpen Ntptm Gps Gpsdt Gpsout
-    )
+        )
+    };
+}
+
+fn all_settings(c: &mut Client, echo: EchoMode, phase: Phase, problems: &mut Vec<String>) -> usize {
+    with_every_request!(every_request!(c, echo, phase, problems,))
 }
 
 fn typed_settings(echo: EchoMode) {
@@ -618,6 +619,31 @@ fn read_from(peer: &mut TcpStream, want: &[u8]) -> Vec<u8> {
     got
 }
 
+/// The first `count` frames of data the client reads in NET mode with SDP, decoded by `rx`
+/// (anything else fails the test).
+fn sdp_events(c: &mut Client, rx: &mut Receiver<1100>, count: usize) -> Vec<(SocketId, Vec<u8>)> {
+    let mut events: Vec<(SocketId, Vec<u8>)> = Vec::new();
+    let until = std::time::Instant::now() + DEADLINE;
+    while events.len() < count {
+        assert!(std::time::Instant::now() < until, "have {events:?}");
+        let mut chunk = [0u8; 64];
+        let n = c.modem.read_data(&mut chunk).expect("read");
+        if n == 0 {
+            std::thread::sleep(Duration::from_millis(5));
+            continue;
+        }
+        let mut rest = &chunk[..n];
+        while let Status::Complete(ev, used) = rx.feed(rest) {
+            match ev {
+                SocketEvent::Data { socket, data } => events.push((socket, data.to_vec())),
+                other => panic!("unexpected {other:?}"),
+            }
+            rest = &rest[used..];
+        }
+    }
+    events
+}
+
 #[test]
 fn sdp_two_sockets_through_the_client() {
     let a = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -665,25 +691,7 @@ fn sdp_two_sockets_through_the_client() {
     std::thread::sleep(Duration::from_millis(200));
     pa.write_all(b"from A").unwrap();
     let mut rx = Receiver::<1100>::new();
-    let mut events: Vec<(SocketId, Vec<u8>)> = Vec::new();
-    let until = std::time::Instant::now() + DEADLINE;
-    while events.len() < 2 {
-        assert!(std::time::Instant::now() < until, "have {events:?}");
-        let mut chunk = [0u8; 64];
-        let n = c.modem.read_data(&mut chunk).expect("read");
-        if n == 0 {
-            std::thread::sleep(Duration::from_millis(5));
-            continue;
-        }
-        let mut rest = &chunk[..n];
-        while let Status::Complete(ev, used) = rx.feed(rest) {
-            match ev {
-                SocketEvent::Data { socket, data } => events.push((socket, data.to_vec())),
-                other => panic!("unexpected {other:?}"),
-            }
-            rest = &rest[used..];
-        }
-    }
+    let events = sdp_events(&mut c, &mut rx, 2);
     assert_eq!(
         events,
         [
@@ -821,15 +829,7 @@ fn typed_every_command(echo: EchoMode) {
     let sim = Sim::start(&[]);
     let mut c = Client::connect(&sim);
     c.enter(echo);
-    let names = every_command!(&mut c, echo,
-        At Z S Clear E Entm Wkmod Cmdpw Stmsg Rstim Sdpen Naten Uaten Cachen Csq Sysinfo Ver Build
-        Sn Imei Iccid Cip Cnum Lbs Lbsn Cclk Safeaten Signinat Uart Uartfl Uartft Apn Socka Sockb
-        Sockc Sockd Sockaen Sockben Sockcen Sockden Sockalk Sockblk Sockclk Sockdlk Sockasl
-        Keepalivea Keepaliveb Keepalivec Keepalived Shortatm Sockrsnum Sockrstim Sockabk Sockbbk
-        Sockcbk Sockdbk Sockabken Sockbbken Sockcbken Sockdbken Regen Regtp Regdt Regsnd Cloud
-        Hearten Hearttp Heartdt Hearttm Heartsort Heart Htptp Htpurl Htphd Htpsv Htppk Htptim
-        Dstnum Smsflt Ntpsvr Ntpen Ntptm Gps Gpsdt Gpsout
-    );
+    let names = with_every_request!(every_command!(&mut c, echo,));
     // every command of commands.json, each once
     let all: Vec<&str> = cat1_config::commands::ALL.iter().map(|s| s.name).collect();
     assert_eq!(all.len(), 85);
@@ -843,13 +843,10 @@ fn typed_every_command(echo: EchoMode) {
 }
 
 #[test]
-fn typed_every_command_every_form_echo_on() {
-    typed_every_command(EchoMode::On);
-}
-
-#[test]
-fn typed_every_command_every_form_echo_off() {
-    typed_every_command(EchoMode::Off);
+fn typed_every_command_every_form_echo_on_and_off() {
+    for echo in [EchoMode::On, EchoMode::Off] {
+        typed_every_command(echo);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -889,19 +886,33 @@ fn configure_and_save(c: &mut Client, settings: &[(&str, String)]) {
     c.modem.save_and_restart(BANNER).expect("save");
 }
 
+/// A simulator (`sim_args`) whose socket A goes to a [`recording_server`], configured with
+/// `settings` and saved: the client, with the module restarted into NET mode.
+fn in_net_mode(sim_args: &[&str], settings: &[(&str, &str)]) -> (Sim, Client, Arc<Mutex<Vec<u8>>>) {
+    let (port, server) = recording_server();
+    let sim = Sim::start(sim_args);
+    let mut c = Client::connect(&sim);
+    let mut all = vec![("SOCKA", format!("TCP,127.0.0.1,{port}"))];
+    all.extend(settings.iter().map(|(n, v)| (*n, v.to_string())));
+    configure_and_save(&mut c, &all);
+    (sim, c, server)
+}
+
+/// `usr.cn#AT+<name>` (the factory command password): its information lines.
+fn behind_password(c: &mut Client, name: &[u8]) -> Result<Vec<Vec<u8>>, CommandError<ErrorKind>> {
+    let mut info = Vec::new();
+    c.modem
+        .command(&CommandLine::execute(name).with_password(b"usr.cn#"), |l| {
+            info.push(l.line().to_vec())
+        })?;
+    Ok(info)
+}
+
 #[test]
 fn password_prefixed_at_in_net_mode_with_safeaten_on() {
-    let (port, server) = recording_server();
-    let sim = Sim::start(&[]);
-    let mut c = Client::connect(&sim);
-    configure_and_save(
-        &mut c,
-        &[
-            ("SOCKA", format!("TCP,127.0.0.1,{port}")),
-            ("HEARTEN", "OFF".into()),
-            ("REGEN", "OFF".into()),
-            ("SAFEATEN", "ON".into()),
-        ],
+    let (_sim, mut c, server) = in_net_mode(
+        &[],
+        &[("HEARTEN", "OFF"), ("REGEN", "OFF"), ("SAFEATEN", "ON")],
     );
     // NET mode, not logged in: a password-prefixed command needs no login (protocol-notes
     // §11), and with UATEN=ON (factory) it is answered on serial, without echo (§3), whatever
@@ -912,22 +923,12 @@ fn password_prefixed_at_in_net_mode_with_safeaten_on() {
         cat1_client::Echo::Off,
     ] {
         c.modem.core().set_echo(echo);
-        let mut ver = Vec::new();
-        c.modem
-            .command(
-                &CommandLine::execute(b"VER").with_password(b"usr.cn#"),
-                |info| ver = info.line().to_vec(),
-            )
-            .expect("usr.cn#AT+VER");
-        assert_eq!(ver, b"+VER:V1.1.01.000000.0000");
-        let mut imei = Vec::new();
-        c.modem
-            .command(
-                &CommandLine::execute(b"IMEI").with_password(b"usr.cn#"),
-                |info| imei = info.line().to_vec(),
-            )
-            .expect("usr.cn#AT+IMEI");
-        assert_eq!(imei, b"+IMEI:864333040712457");
+        for (name, answer) in [
+            (&b"VER"[..], &b"+VER:V1.1.01.000000.0000"[..]),
+            (b"IMEI", b"+IMEI:864333040712457"),
+        ] {
+            assert_eq!(behind_password(&mut c, name), Ok(vec![answer.to_vec()]));
+        }
     }
     // still in NET mode: data goes to the server, and the commands did not
     c.modem.write_data(b"after").expect("data");
@@ -952,18 +953,14 @@ fn password_prefixed_at_in_net_mode_with_safeaten_on() {
 
 #[test]
 fn com_heartbeats_are_data_and_never_part_of_an_answer() {
-    let (port, _server) = recording_server();
     // HEARTTM=1 s is 100 ms at --time-scale 10
-    let sim = Sim::start(&["--time-scale", "10"]);
-    let mut c = Client::connect(&sim);
-    configure_and_save(
-        &mut c,
+    let (_sim, mut c, _server) = in_net_mode(
+        &["--time-scale", "10"],
         &[
-            ("SOCKA", format!("TCP,127.0.0.1,{port}")),
-            ("REGEN", "OFF".into()),
-            ("HEARTEN", "ON".into()),
-            ("HEARTTP", "COM".into()),
-            ("HEARTTM", "1".into()),
+            ("REGEN", "OFF"),
+            ("HEARTEN", "ON"),
+            ("HEARTTP", "COM"),
+            ("HEARTTM", "1"),
         ],
     );
     c.modem.listener().lines.clear();
@@ -993,14 +990,11 @@ fn com_heartbeats_are_data_and_never_part_of_an_answer() {
     // password-prefixed commands among them: each answer is the module's own, the heartbeats
     // around it go to the listener (as data, or as a line when an answer's CR LF ends them)
     for i in 0..20 {
-        let mut info = Vec::new();
-        c.modem
-            .command(
-                &CommandLine::execute(b"VER").with_password(b"usr.cn#"),
-                |l| info.push(l.line().to_vec()),
-            )
-            .unwrap_or_else(|e| panic!("command {i}: {e:?}"));
-        assert_eq!(info, [b"+VER:V1.1.01.000000.0000".to_vec()], "command {i}");
+        assert_eq!(
+            behind_password(&mut c, b"VER"),
+            Ok(vec![b"+VER:V1.1.01.000000.0000".to_vec()]),
+            "command {i}"
+        );
         std::thread::sleep(Duration::from_millis(30 + 10 * (i % 10)));
     }
     assert!(beats(&mut c) >= 1, "{:?}", c.modem.listener().lines);
@@ -1013,17 +1007,9 @@ fn com_heartbeats_are_data_and_never_part_of_an_answer() {
 
 #[test]
 fn sdp_status_frame_through_the_client_is_an_error() {
-    let (port, _server) = recording_server();
-    let sim = Sim::start(&["--time-scale", "10"]);
-    let mut c = Client::connect(&sim);
-    configure_and_save(
-        &mut c,
-        &[
-            ("SOCKA", format!("TCP,127.0.0.1,{port}")),
-            ("SDPEN", "ON".into()),
-            ("HEARTEN", "OFF".into()),
-            ("REGEN", "OFF".into()),
-        ],
+    let (_sim, mut c, _server) = in_net_mode(
+        &["--time-scale", "10"],
+        &[("SDPEN", "ON"), ("HEARTEN", "OFF"), ("REGEN", "OFF")],
     );
     std::thread::sleep(Duration::from_millis(200));
     // socket C is disabled (factory): the module cannot send, and says so in a status frame
@@ -1109,25 +1095,7 @@ fn sdp_all_four_sockets_through_the_client() {
         std::thread::sleep(Duration::from_millis(200));
     }
     let mut rx = Receiver::<1100>::new();
-    let mut events: Vec<(SocketId, Vec<u8>)> = Vec::new();
-    let until = std::time::Instant::now() + DEADLINE;
-    while events.len() < 4 {
-        assert!(std::time::Instant::now() < until, "have {events:?}");
-        let mut chunk = [0u8; 64];
-        let n = c.modem.read_data(&mut chunk).expect("read");
-        if n == 0 {
-            std::thread::sleep(Duration::from_millis(5));
-            continue;
-        }
-        let mut rest = &chunk[..n];
-        while let Status::Complete(ev, used) = rx.feed(rest) {
-            match ev {
-                SocketEvent::Data { socket, data } => events.push((socket, data.to_vec())),
-                other => panic!("unexpected {other:?}"),
-            }
-            rest = &rest[used..];
-        }
-    }
+    let events = sdp_events(&mut c, &mut rx, 4);
     let want: Vec<(SocketId, Vec<u8>)> = sockets
         .iter()
         .enumerate()
