@@ -819,8 +819,7 @@ fn typed_command<R: Request>(c: &mut Client, echo: EchoMode) -> &'static str {
 
 macro_rules! every_command {
     ($c:expr, $echo:expr, $($t:ident)*) => {{
-        let mut names: Vec<&'static str> = Vec::new();
-        $( names.push(typed_command::<requests::$t>($c, $echo)); )*
+        let names: Vec<&'static str> = vec![$( typed_command::<requests::$t>($c, $echo) ),*];
         names
     }};
 }
