@@ -26,6 +26,10 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "tests"
 cargo test --workspace
 
+step "the embassy-time feature (cat1-client's EmbassyTimer on a test time driver)"
+cargo clippy -p cat1-client --features embassy-time --all-targets -- -D warnings
+cargo test -p cat1-client --features embassy-time --test embassy_time
+
 step "docs"
 RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps
 

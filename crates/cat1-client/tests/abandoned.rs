@@ -287,3 +287,46 @@ fn echo_on_a_partial_line_left_by_the_dropped_command() {
     assert_eq!(second, Ok(()));
     assert_eq!(got, [b"31,99".to_vec()]);
 }
+
+/// `Core::abort` (issue 6's "abort"): the caller gives up on the exchange in flight at once
+/// (no waiting for its end); its answer, arriving later, goes to the listener as a late
+/// response, and the next command takes its own answer, in both echo settings.
+#[test]
+fn an_aborted_commands_answer_is_late_and_not_the_next_ones() {
+    for (echo, e) in [(Echo::On, &b"AT+CSQ\r"[..]), (Echo::Off, &b""[..])] {
+        let clock = VirtualClock::default();
+        let script = vec![
+            step(b"AT\r", &[(5, b"\r\nOK\r\n")]),
+            step(
+                b"AT+CSQ\r",
+                &[(1, e), (50, b"\r\n+CSQ: 20,99\r\n\r\nOK\r\n")],
+            ),
+            step(
+                b"AT+CSQ\r",
+                &[(1, e), (20, b"\r\n+CSQ: 31,99\r\n\r\nOK\r\n")],
+            ),
+        ];
+        let uart = MockUart::new(&clock, 64, script);
+        let mut m = asynch::Modem::new(uart, clock.clone(), Recorder::default());
+        block_on(m.enter_command_mode()).expect("enter");
+        m.core().set_echo(echo);
+        let csq = CommandLine::execute(b"CSQ");
+        drop_after(m.command(&csq, |_| {}), 10);
+        m.core().abort();
+        assert!(!m.core().is_busy(), "echo {echo:?}: aborted at once");
+        let mut got = Vec::new();
+        let second = block_on(m.command(&csq, |line| got.push(line.raw_params().to_vec())));
+        assert_eq!(second, Ok(()), "echo {echo:?}");
+        assert_eq!(got, [b"31,99".to_vec()], "echo {echo:?}");
+        let c = m.counters();
+        assert_eq!((c.aborted, c.timeouts), (1, 0), "echo {echo:?}");
+        // the aborted command's answer: handed over, counted as late
+        assert!(c.late_responses >= 1, "echo {echo:?}: {c:?}");
+        assert!(
+            m.listener().lines.contains(&b"+CSQ: 20,99".to_vec()),
+            "echo {echo:?}: {:?}",
+            m.listener().lines
+        );
+        assert!(m.release().0.finished(), "echo {echo:?}");
+    }
+}

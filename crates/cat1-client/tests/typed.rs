@@ -278,6 +278,36 @@ fn a_profile_sends_only_the_differences_and_saves_once() {
     );
 }
 
+/// The verification after the restart (issue 6: "verify after the restart"): a module that
+/// answers `AT+S` but keeps nothing is caught, in both adapters, after one save.
+#[test]
+fn a_profile_the_module_did_not_keep_is_not_applied() {
+    for asynchronous in [false, true] {
+        let clock = VirtualClock::default();
+        let mut modem = FakeModem::new(&clock);
+        modem.command_mode = true;
+        modem.forget_on_save = true;
+        let mut scratch = Config::factory(Model::WhLte7s1);
+        let (got, modem) = if asynchronous {
+            let mut m = asynch::Modem::new(modem, clock, Recorder::default());
+            let got = block_on(m.apply_profile(Model::WhLte7s1, &profile(), &mut scratch));
+            (got, m.release().0)
+        } else {
+            let mut m = blocking::Modem::new(modem, clock, Recorder::default());
+            let got = m.apply_profile(Model::WhLte7s1, &profile(), &mut scratch);
+            (got, m.release().0)
+        };
+        assert_eq!(
+            got,
+            Err(cat1_client::ProfileError::NotApplied),
+            "async {asynchronous}"
+        );
+        // read back after the restart: the module's configuration, the factory one
+        assert_eq!(scratch, Config::factory(Model::WhLte7s1));
+        assert_eq!(modem.received.iter().filter(|l| *l == b"AT+S").count(), 1);
+    }
+}
+
 #[test]
 fn a_profile_already_in_place_changes_nothing() {
     let clock = VirtualClock::default();

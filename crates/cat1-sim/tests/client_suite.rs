@@ -93,13 +93,7 @@ impl Client {
         let r = self.modem.raw(line.as_bytes(), &mut |info| {
             out.push(String::from_utf8_lossy(info.line()).into_owned())
         });
-        out.push(match r {
-            Ok(()) => "OK".to_string(),
-            Err(CommandError::Error) => "ERROR".to_string(),
-            Err(CommandError::Cme(n)) => format!("+CME ERROR:{n}"),
-            Err(e) => panic!("{line}: {e:?}"),
-        });
-        out
+        as_raw(r, out, line)
     }
 }
 
@@ -387,8 +381,10 @@ macro_rules! every_request {
     }};
 }
 
-fn all_settings(c: &mut Client, echo: EchoMode, phase: Phase, problems: &mut Vec<String>) -> usize {
-    every_request!(c, echo, phase, problems,
+/// `$m!(<args> <every request type of cat1-config>)`.
+macro_rules! with_every_request {
+    ($m:ident!($($args:tt)*)) => {
+        $m!($($args)*
         At Z S Clear E Entm Wkmod Cmdpw Stmsg Rstim Sdpen Naten Uaten Cachen Csq Sysinfo Ver Build
         Sn Imei Iccid Cip Cnum Lbs Lbsn Cclk Safeaten Signinat Uart Uartfl Uartft Apn Socka Sockb
         Sockc Sockd Sockaen Sockben Sockcen Sockden Sockalk Sockblk Sockclk Sockdlk Sockasl
@@ -396,7 +392,12 @@ fn all_settings(c: &mut Client, echo: EchoMode, phase: Phase, problems: &mut Vec
         Sockcbk Sockdbk Sockabken Sockbbken Sockcbken Sockdbken Regen Regtp Regdt Regsnd Cloud
         Hearten Hearttp Heartdt Hearttm Heartsort Heart Htptp Htpurl Htphd Htpsv Htppk Htptim
         Dstnum Smsflt Ntpsvr Ntpen Ntptm Gps Gpsdt Gpsout
-    )
+        )
+    };
+}
+
+fn all_settings(c: &mut Client, echo: EchoMode, phase: Phase, problems: &mut Vec<String>) -> usize {
+    with_every_request!(every_request!(c, echo, phase, problems,))
 }
 
 fn typed_settings(echo: EchoMode) {
@@ -618,6 +619,31 @@ fn read_from(peer: &mut TcpStream, want: &[u8]) -> Vec<u8> {
     got
 }
 
+/// The first `count` frames of data the client reads in NET mode with SDP, decoded by `rx`
+/// (anything else fails the test).
+fn sdp_events(c: &mut Client, rx: &mut Receiver<1100>, count: usize) -> Vec<(SocketId, Vec<u8>)> {
+    let mut events: Vec<(SocketId, Vec<u8>)> = Vec::new();
+    let until = std::time::Instant::now() + DEADLINE;
+    while events.len() < count {
+        assert!(std::time::Instant::now() < until, "have {events:?}");
+        let mut chunk = [0u8; 64];
+        let n = c.modem.read_data(&mut chunk).expect("read");
+        if n == 0 {
+            std::thread::sleep(Duration::from_millis(5));
+            continue;
+        }
+        let mut rest = &chunk[..n];
+        while let Status::Complete(ev, used) = rx.feed(rest) {
+            match ev {
+                SocketEvent::Data { socket, data } => events.push((socket, data.to_vec())),
+                other => panic!("unexpected {other:?}"),
+            }
+            rest = &rest[used..];
+        }
+    }
+    events
+}
+
 #[test]
 fn sdp_two_sockets_through_the_client() {
     let a = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -665,25 +691,7 @@ fn sdp_two_sockets_through_the_client() {
     std::thread::sleep(Duration::from_millis(200));
     pa.write_all(b"from A").unwrap();
     let mut rx = Receiver::<1100>::new();
-    let mut events: Vec<(SocketId, Vec<u8>)> = Vec::new();
-    let until = std::time::Instant::now() + DEADLINE;
-    while events.len() < 2 {
-        assert!(std::time::Instant::now() < until, "have {events:?}");
-        let mut chunk = [0u8; 64];
-        let n = c.modem.read_data(&mut chunk).expect("read");
-        if n == 0 {
-            std::thread::sleep(Duration::from_millis(5));
-            continue;
-        }
-        let mut rest = &chunk[..n];
-        while let Status::Complete(ev, used) = rx.feed(rest) {
-            match ev {
-                SocketEvent::Data { socket, data } => events.push((socket, data.to_vec())),
-                other => panic!("unexpected {other:?}"),
-            }
-            rest = &rest[used..];
-        }
-    }
+    let events = sdp_events(&mut c, &mut rx, 2);
     assert_eq!(
         events,
         [
@@ -692,4 +700,523 @@ fn sdp_two_sockets_through_the_client() {
         ]
     );
     assert_eq!(rx.counters().garbage_bytes, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7: every command (all of commands.json) through the typed API, each form it has (issue 6's
+// audit: the settings' query and set are `typed_every_setting_*`'s; here the test forms, the
+// read-only values, the actions and the set-only login, each against the same line sent raw)
+
+/// A typed call's lines and result as [`Client::raw`] writes them.
+fn as_raw(
+    r: Result<(), CommandError<ErrorKind>>,
+    mut lines: Vec<String>,
+    ctx: &str,
+) -> Vec<String> {
+    lines.push(match r {
+        Ok(()) => "OK".to_string(),
+        Err(CommandError::Error) => "ERROR".to_string(),
+        Err(CommandError::Cme(n)) => format!("+CME ERROR:{n}"),
+        Err(e) => panic!("{ctx}: {e:?}"),
+    });
+    lines
+}
+
+fn masked(lines: Vec<String>) -> Vec<String> {
+    lines.iter().map(|l| mask_time(l)).collect()
+}
+
+/// After an action that restarts the module: its banner (as data: the module is back in its
+/// work mode, NET), then command mode and the echo of the run again.
+fn after_restart(c: &mut Client, echo: EchoMode, ctx: &str) {
+    let until = std::time::Instant::now() + DEADLINE;
+    let mut seen = c.modem.listener().data.clone();
+    while !seen.windows(BANNER.len()).any(|w| w == BANNER) {
+        assert!(
+            std::time::Instant::now() < until,
+            "{ctx}: no banner; {seen:?}"
+        );
+        let mut chunk = [0u8; 64];
+        let n = c.modem.read_data(&mut chunk).expect("read");
+        seen.extend_from_slice(&chunk[..n]);
+        if n == 0 {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+    c.modem.listener().data.clear();
+    c.enter(echo);
+}
+
+/// Every form of `R` the description gives, through the typed API; the typed answer must be the
+/// raw one (times masked). Returns the command's name.
+fn typed_command<R: Request>(c: &mut Client, echo: EchoMode) -> &'static str {
+    let spec = R::SPEC;
+    let name = spec.name;
+    let at = if name.is_empty() {
+        "AT".to_string()
+    } else {
+        format!("AT+{name}")
+    };
+    let ctx = format!("echo {echo:?}: {at}");
+    let text = |l: &[u8]| String::from_utf8_lossy(l).into_owned();
+    if spec.has(Forms::TEST) {
+        let mut lines = Vec::new();
+        let r = c.modem.test::<R>(|l| lines.push(text(l)));
+        let typed = as_raw(r, lines, &ctx);
+        assert_eq!(typed, c.raw(&format!("{at}=?")), "{ctx}=?");
+    }
+    if spec.has(Forms::QUERY) {
+        if spec.setting {
+            // decoded (the values are typed_every_setting's)
+            let mut answers = 0;
+            c.modem
+                .query::<R>(|_| answers += 1)
+                .unwrap_or_else(|e| panic!("{ctx}?: {e:?}"));
+            assert_eq!(answers, 1, "{ctx}?");
+        } else {
+            // a read-only value, in its bare form
+            let mut lines = Vec::new();
+            let r = c.modem.read::<R>(|l| lines.push(text(l)));
+            let typed = as_raw(r, lines, &ctx);
+            assert_eq!(masked(typed), masked(c.raw(&at)), "{ctx}");
+        }
+    }
+    if spec.has(Forms::EXECUTE) {
+        if !spec.params.is_empty() {
+            // a parameterised action (AT+LBS=1): `set` sends it; its answer's lines are not
+            // handed over by any typed method (see the audit's report), only its result
+            assert_eq!(name, "LBS", "{ctx}");
+            let r = c.modem.set::<R>(&[Value::Int(1)]);
+            let typed = as_raw(r, Vec::new(), &ctx);
+            assert_eq!(typed.last(), c.raw(&format!("{at}=1")).last(), "{ctx}=1");
+        } else {
+            let mut lines = Vec::new();
+            let r = c.modem.execute::<R>(|l| lines.push(text(l)));
+            match name {
+                "Z" | "S" | "CLEAR" => {
+                    assert_eq!(r, Ok(()), "{ctx}");
+                    after_restart(c, echo, &ctx);
+                }
+                "ENTM" => {
+                    assert_eq!(r, Ok(()), "{ctx}");
+                    c.enter(echo);
+                }
+                _ => {
+                    let typed = as_raw(r, lines, &ctx);
+                    assert_eq!(typed, c.raw(&at), "{ctx}");
+                }
+            }
+        }
+    }
+    if spec.has(Forms::SET) && !spec.has(Forms::QUERY) {
+        // the login password, set-only: the factory one, as the set line sent raw
+        let r = c.modem.set::<R>(&[Value::Text(b"usr_cn")]);
+        let typed = as_raw(r, Vec::new(), &ctx);
+        assert_eq!(typed, c.raw(&format!("{at}=usr_cn")), "{ctx}=usr_cn");
+    }
+    name
+}
+
+macro_rules! every_command {
+    ($c:expr, $echo:expr, $($t:ident)*) => {{
+        let names: Vec<&'static str> = vec![$( typed_command::<requests::$t>($c, $echo) ),*];
+        names
+    }};
+}
+
+fn typed_every_command(echo: EchoMode) {
+    let sim = Sim::start(&[]);
+    let mut c = Client::connect(&sim);
+    c.enter(echo);
+    let names = with_every_request!(every_command!(&mut c, echo,));
+    // every command of commands.json, each once
+    let all: Vec<&str> = cat1_config::commands::ALL.iter().map(|s| s.name).collect();
+    assert_eq!(all.len(), 85);
+    assert_eq!(
+        names, all,
+        "the typed API covers every command, in the spec's order"
+    );
+    let counters = c.modem.counters();
+    assert_eq!(counters.timeouts, 0, "{counters:?}");
+    assert_eq!(counters.late_responses, 0, "{counters:?}");
+}
+
+#[test]
+fn typed_every_command_every_form_echo_on_and_off() {
+    for echo in [EchoMode::On, EchoMode::Off] {
+        typed_every_command(echo);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8: a password-prefixed command in NET mode (UATEN), with SAFEATEN on and no login
+
+/// A server that keeps what its first connection sends.
+fn recording_server() -> (u16, Arc<Mutex<Vec<u8>>>) {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port();
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let keep = got.clone();
+    std::thread::spawn(move || {
+        let Ok((mut peer, _)) = server.accept() else {
+            return;
+        };
+        let mut chunk = [0u8; 256];
+        while let Ok(n) = peer.read(&mut chunk) {
+            if n == 0 {
+                return;
+            }
+            keep.lock().unwrap().extend_from_slice(&chunk[..n]);
+        }
+    });
+    (port, got)
+}
+
+/// Command mode, `settings` set, saved: the module restarts into NET mode.
+fn configure_and_save(c: &mut Client, settings: &[(&str, String)]) {
+    c.modem
+        .enter_command_mode_without_probe()
+        .expect("command mode");
+    for (name, value) in settings {
+        c.modem
+            .command(&CommandLine::set(name.as_bytes(), value.as_bytes()), |_| {})
+            .unwrap_or_else(|e| panic!("{name}={value}: {e:?}"));
+    }
+    c.modem.save_and_restart(BANNER).expect("save");
+}
+
+/// A simulator (`sim_args`) whose socket A goes to a [`recording_server`], configured with
+/// `settings` and saved: the client, with the module restarted into NET mode.
+fn in_net_mode(sim_args: &[&str], settings: &[(&str, &str)]) -> (Sim, Client, Arc<Mutex<Vec<u8>>>) {
+    let (port, server) = recording_server();
+    let sim = Sim::start(sim_args);
+    let mut c = Client::connect(&sim);
+    let mut all = vec![("SOCKA", format!("TCP,127.0.0.1,{port}"))];
+    all.extend(settings.iter().map(|(n, v)| (*n, v.to_string())));
+    configure_and_save(&mut c, &all);
+    (sim, c, server)
+}
+
+/// `usr.cn#AT+<name>` (the factory command password): its information lines.
+fn behind_password(c: &mut Client, name: &[u8]) -> Result<Vec<Vec<u8>>, CommandError<ErrorKind>> {
+    let mut info = Vec::new();
+    c.modem
+        .command(&CommandLine::execute(name).with_password(b"usr.cn#"), |l| {
+            info.push(l.line().to_vec())
+        })?;
+    Ok(info)
+}
+
+#[test]
+fn password_prefixed_at_in_net_mode_with_safeaten_on() {
+    let (_sim, mut c, server) = in_net_mode(
+        &[],
+        &[("HEARTEN", "OFF"), ("REGEN", "OFF"), ("SAFEATEN", "ON")],
+    );
+    // NET mode, not logged in: a password-prefixed command needs no login (protocol-notes
+    // §11), and with UATEN=ON (factory) it is answered on serial, without echo (§3), whatever
+    // echo the client was told command mode has
+    for echo in [
+        cat1_client::Echo::Unknown,
+        cat1_client::Echo::On,
+        cat1_client::Echo::Off,
+    ] {
+        c.modem.core().set_echo(echo);
+        for (name, answer) in [
+            (&b"VER"[..], &b"+VER:V1.1.01.000000.0000"[..]),
+            (b"IMEI", b"+IMEI:864333040712457"),
+        ] {
+            assert_eq!(behind_password(&mut c, name), Ok(vec![answer.to_vec()]));
+        }
+    }
+    // still in NET mode: data goes to the server, and the commands did not
+    c.modem.write_data(b"after").expect("data");
+    let until = std::time::Instant::now() + DEADLINE;
+    while !server.lock().unwrap().ends_with(b"after") {
+        assert!(std::time::Instant::now() < until, "{:?}", server.lock());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(*server.lock().unwrap(), b"after");
+    // and SAFEATEN is on: in command mode, a command needs the login
+    c.modem
+        .enter_command_mode_without_probe()
+        .expect("command mode");
+    assert_eq!(c.raw("AT+IMEI"), ["+CME ERROR:73"]);
+    let counters = c.modem.counters();
+    assert_eq!((counters.timeouts, counters.late_responses), (0, 0));
+    assert!(c.modem.listener().lines.iter().all(|l| l == BANNER));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 9: COM-direction heartbeats in NET mode: data, never in a password-prefixed command's answer
+
+#[test]
+fn com_heartbeats_are_data_and_never_part_of_an_answer() {
+    // HEARTTM=1 s is 100 ms at --time-scale 10
+    let (_sim, mut c, _server) = in_net_mode(
+        &["--time-scale", "10"],
+        &[
+            ("REGEN", "OFF"),
+            ("HEARTEN", "ON"),
+            ("HEARTTP", "COM"),
+            ("HEARTTM", "1"),
+        ],
+    );
+    c.modem.listener().lines.clear();
+    c.modem.listener().data.clear();
+    let beats = |c: &mut Client| {
+        let e = c.modem.listener();
+        let in_data = e.data.windows(10).filter(|w| w == b"www.usr.cn").count();
+        let in_lines: usize = e
+            .lines
+            .iter()
+            .map(|l| l.windows(10).filter(|w| w == b"www.usr.cn").count())
+            .sum();
+        in_data + in_lines
+    };
+    // idle in NET mode: the heartbeats come out as data
+    let until = std::time::Instant::now() + DEADLINE;
+    let mut data = Vec::new();
+    while data.windows(10).filter(|w| w == b"www.usr.cn").count() < 3 {
+        assert!(std::time::Instant::now() < until, "{data:?}");
+        let mut chunk = [0u8; 64];
+        let n = c.modem.read_data(&mut chunk).expect("read");
+        data.extend_from_slice(&chunk[..n]);
+        if n == 0 {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+    // password-prefixed commands among them: each answer is the module's own, the heartbeats
+    // around it go to the listener (as data, or as a line when an answer's CR LF ends them)
+    for i in 0..20 {
+        assert_eq!(
+            behind_password(&mut c, b"VER"),
+            Ok(vec![b"+VER:V1.1.01.000000.0000".to_vec()]),
+            "command {i}"
+        );
+        std::thread::sleep(Duration::from_millis(30 + 10 * (i % 10)));
+    }
+    assert!(beats(&mut c) >= 1, "{:?}", c.modem.listener().lines);
+    let counters = c.modem.counters();
+    assert_eq!((counters.timeouts, counters.late_responses), (0, 0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 10: SDP: a status frame from the module comes out as `SocketEvent::Failed`
+
+#[test]
+fn sdp_status_frame_through_the_client_is_an_error() {
+    let (_sim, mut c, _server) = in_net_mode(
+        &["--time-scale", "10"],
+        &[("SDPEN", "ON"), ("HEARTEN", "OFF"), ("REGEN", "OFF")],
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    // socket C is disabled (factory): the module cannot send, and says so in a status frame
+    c.modem.send_on(SocketId::C, b"nowhere").expect("send C");
+    let mut rx = Receiver::<1100>::new();
+    let until = std::time::Instant::now() + DEADLINE;
+    let event = loop {
+        assert!(std::time::Instant::now() < until, "no status frame");
+        let mut chunk = [0u8; 64];
+        let n = c.modem.read_data(&mut chunk).expect("read");
+        if n == 0 {
+            std::thread::sleep(Duration::from_millis(5));
+            continue;
+        }
+        if let Status::Complete(ev, _) = rx.feed(&chunk[..n]) {
+            break format!("{ev:?}");
+        }
+    };
+    assert_eq!(
+        event,
+        format!(
+            "{:?}",
+            SocketEvent::Failed {
+                socket: SocketId::C,
+                code: cat1_client::sdp::StatusCode::SendFailed
+            }
+        )
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 11: SDP on all four sockets, both ways (6 covers A and B)
+
+#[test]
+fn sdp_all_four_sockets_through_the_client() {
+    let servers: Vec<TcpListener> = (0..4)
+        .map(|_| TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    let sockets = [SocketId::A, SocketId::B, SocketId::C, SocketId::D];
+    let sim = Sim::start(&["--time-scale", "10"]);
+    let mut c = Client::connect(&sim);
+    let mut settings = vec![
+        ("SDPEN", "ON".to_string()),
+        ("HEARTEN", "OFF".into()),
+        ("REGEN", "OFF".into()),
+    ];
+    let names = [
+        ("SOCKA", None),
+        ("SOCKB", Some("SOCKBEN")),
+        ("SOCKC", Some("SOCKCEN")),
+        ("SOCKD", Some("SOCKDEN")),
+    ];
+    for ((sock, enable), l) in names.into_iter().zip(&servers) {
+        let port = l.local_addr().unwrap().port();
+        settings.push((sock, format!("TCP,127.0.0.1,{port}")));
+        if let Some(enable) = enable {
+            settings.push((enable, "ON".into()));
+        }
+    }
+    configure_and_save(&mut c, &settings);
+    let mut peers: Vec<TcpStream> = servers.iter().map(|l| l.accept().unwrap().0).collect();
+    // every link up before data
+    c.modem
+        .enter_command_mode_without_probe()
+        .expect("command mode");
+    for name in ["SOCKALK", "SOCKBLK", "SOCKCLK", "SOCKDLK"] {
+        let until = std::time::Instant::now() + DEADLINE;
+        while c.raw(&format!("AT+{name}?"))[0] != format!("+{name}:Connected") {
+            assert!(std::time::Instant::now() < until, "{name} never connected");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    c.modem.leave_command_mode().expect("ENTM");
+    std::thread::sleep(Duration::from_millis(200));
+    for (i, (socket, peer)) in sockets.iter().zip(&mut peers).enumerate() {
+        let msg = format!("to {i}");
+        c.modem.send_on(*socket, msg.as_bytes()).expect("send");
+        assert_eq!(read_from(peer, msg.as_bytes()), msg.as_bytes());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    for (i, peer) in peers.iter_mut().enumerate().rev() {
+        peer.write_all(format!("from {i}").as_bytes()).unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let mut rx = Receiver::<1100>::new();
+    let events = sdp_events(&mut c, &mut rx, 4);
+    let want: Vec<(SocketId, Vec<u8>)> = sockets
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, s)| (*s, format!("from {i}").into_bytes()))
+        .collect();
+    assert_eq!(events, want);
+    assert_eq!(rx.counters().garbage_bytes, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 12: the async adapter against the simulator (the tests above run the blocking one): a
+// profile applied (every setting read, the differences sent, one save, the banner, the
+// handshake, read back), typed reads, data in NET mode
+
+impl embedded_io_async::Read for TcpUart {
+    async fn read(&mut self, buf: &mut [u8]) -> Result<usize, ErrorKind> {
+        std::future::poll_fn(|_| match embedded_io::ReadReady::read_ready(self) {
+            Ok(true) => std::task::Poll::Ready(embedded_io::Read::read(self, buf)),
+            Ok(false) => std::task::Poll::Pending,
+            Err(e) => std::task::Poll::Ready(Err(e)),
+        })
+        .await
+    }
+}
+
+impl embedded_io_async::Write for TcpUart {
+    async fn write(&mut self, buf: &[u8]) -> Result<usize, ErrorKind> {
+        embedded_io::Write::write(self, buf)
+    }
+    async fn flush(&mut self) -> Result<(), ErrorKind> {
+        Ok(())
+    }
+}
+
+impl cat1_client::asynch::Timer for HostClock {
+    fn now(&self) -> cat1_hal_traits::time::Instant {
+        cat1_hal_traits::time::Clock::now(self)
+    }
+    fn wait_until(
+        &mut self,
+        deadline: cat1_hal_traits::time::Instant,
+    ) -> impl std::future::Future<Output = ()> {
+        let clock = HostClock(self.0);
+        std::future::poll_fn(move |_| {
+            if cat1_hal_traits::time::Clock::now(&clock) >= deadline {
+                std::task::Poll::Ready(())
+            } else {
+                std::task::Poll::Pending
+            }
+        })
+    }
+}
+
+/// Polls `future` to its end (the UART and the timer above are ready when polled again).
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    let until = std::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        if let std::task::Poll::Ready(v) = future.as_mut().poll(&mut cx) {
+            return v;
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "the future did not finish"
+        );
+    }
+}
+
+#[test]
+fn async_client_profile_typed_reads_and_data() {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port();
+    let sim = Sim::start(&["--time-scale", "10"]);
+    let (uart, written) = TcpUart::connect(sim.port);
+    let mut m = cat1_client::asynch::Modem::new(uart, HostClock::start(), Events::default());
+    block_on(m.enter_command_mode()).expect("command mode");
+    let mut imei = Vec::new();
+    block_on(m.read_value::<requests::Imei>(|v| imei = v.text.to_vec())).expect("IMEI");
+    assert_eq!(imei, b"864333040712457");
+    let mut wanted = Config::factory(Model::WhLte7s1);
+    for line in [
+        format!("AT+SOCKA=TCP,127.0.0.1,{port}"),
+        "AT+HEARTEN=OFF".into(),
+        "AT+REGEN=OFF".into(),
+        "AT+STMSG=ASYNC".into(),
+    ] {
+        wanted
+            .apply(&CommandLine::parse(line.as_bytes()).unwrap())
+            .unwrap();
+    }
+    let mut scratch = Config::default();
+    written.lock().unwrap().clear();
+    let sent = block_on(m.apply_profile(Model::WhLte7s1, &wanted, &mut scratch)).expect("apply");
+    let expected = cat1_config::diff::diff(&Config::factory(Model::WhLte7s1), &wanted).count();
+    assert!(expected >= 3, "{expected}");
+    assert_eq!(sent, expected);
+    let (sets, saves) = sets_and_saves(&written.lock().unwrap());
+    assert_eq!((sets.len(), saves), (expected, 1), "{sets:?}");
+    assert_eq!(scratch, wanted, "read back after the restart");
+    // NET mode again: data both ways
+    block_on(m.leave_command_mode()).expect("ENTM");
+    let (mut peer, _) = server.accept().unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    block_on(m.write_data(b"async up")).expect("write");
+    assert_eq!(read_from(&mut peer, b"async up"), b"async up");
+    peer.write_all(b"async down").unwrap();
+    let mut data = Vec::new();
+    let until = std::time::Instant::now() + DEADLINE;
+    while !data.ends_with(b"async down") {
+        assert!(std::time::Instant::now() < until, "have {data:?}");
+        let mut chunk = [0u8; 64];
+        let n = block_on(m.read_data(&mut chunk, cat1_hal_traits::time::Duration::from_millis(50)))
+            .expect("read");
+        data.extend_from_slice(&chunk[..n]);
+    }
+    assert_eq!(data, b"async down");
+    let c = m.counters();
+    assert_eq!(
+        (c.timeouts, c.late_responses, c.overflows),
+        (0, 0, 0),
+        "{c:?}"
+    );
 }

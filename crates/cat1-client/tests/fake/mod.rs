@@ -25,6 +25,8 @@ pub struct FakeModem {
     pub received: Vec<Vec<u8>>,
     /// Bytes received in a transparent mode (network data).
     pub data: Vec<u8>,
+    /// `AT+S` answers `OK` and restarts but saves nothing (a module whose flash write failed).
+    pub forget_on_save: bool,
 }
 
 impl FakeModem {
@@ -42,6 +44,7 @@ impl FakeModem {
             awaiting_a: false,
             received: Vec::new(),
             data: Vec::new(),
+            forget_on_save: false,
         }
     }
 
@@ -85,7 +88,9 @@ impl FakeModem {
             (b"", Form::Bare) => self.respond(Response::Ok),
             (b"S", Form::Execute) => {
                 self.respond(Response::Ok);
-                self.saved = self.pending.clone();
+                if !self.forget_on_save {
+                    self.saved = self.pending.clone();
+                }
                 self.restart();
             }
             (b"Z", Form::Execute) => {
@@ -211,6 +216,34 @@ impl embedded_io::Write for FakeModem {
         Ok(buf.len())
     }
     fn flush(&mut self) -> Result<(), Self::Error> {
+        Ok(())
+    }
+}
+
+// The async adapter's side, as the mock's: a read is pending until a byte is due (the timer's
+// polls move the virtual clock).
+impl embedded_io_async::Read for FakeModem {
+    async fn read(&mut self, buf: &mut [u8]) -> Result<usize, Self::Error> {
+        std::future::poll_fn(|_| {
+            let due = self
+                .out
+                .front()
+                .is_some_and(|(d, _)| *d <= self.clock.millis());
+            if due {
+                std::task::Poll::Ready(embedded_io::Read::read(self, buf))
+            } else {
+                std::task::Poll::Pending
+            }
+        })
+        .await
+    }
+}
+
+impl embedded_io_async::Write for FakeModem {
+    async fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
+        embedded_io::Write::write(self, buf)
+    }
+    async fn flush(&mut self) -> Result<(), Self::Error> {
         Ok(())
     }
 }
