@@ -43,7 +43,12 @@ impl Timer for EmbassyTimer {
     }
 
     async fn wait_until(&mut self, deadline: Instant) {
-        embassy_time::Timer::at(embassy_time::Instant::from_millis(deadline.total_millis())).await
+        // A deadline beyond embassy's ticks (a wait "however long", `Duration::MAX`) is its
+        // last instant: `from_millis` multiplies by the tick rate and would overflow (a panic,
+        // or without overflow checks a deadline in the past, the wait ended at once).
+        let at = embassy_time::Instant::try_from_millis(deadline.total_millis())
+            .unwrap_or(embassy_time::Instant::MAX);
+        embassy_time::Timer::at(at).await
     }
 }
 
