@@ -13,7 +13,7 @@
 //!   `+++` / `a` / `+ok` handshake with its guard time, each reply checked, and an error naming the
 //!   step that failed ([`EnterError`]);
 //! - a timeout per command; a late answer is never taken for the next command's (see [`core`]);
-//! - unsolicited input (banner, COM heartbeats, URCs, transparent data) handed to a [`Listener`],
+//! - unsolicited input (banner, late answers, transparent data and COM heartbeats) handed to a [`Listener`],
 //!   never merged into an answer, never dropped without being counted ([`ClientCounters`]);
 //! - typed commands from cat1-config's model ([`blocking::Modem::query`], [`blocking::Modem::set`],
 //!   [`blocking::Modem::read_value`] (or [`blocking::Modem::read`] for the lines as bytes),
@@ -30,6 +30,20 @@
 //!   information lines dropped, the exchange counted in `aborted` (a line cut part-way ended
 //!   with a CR first): never refused as busy, never its late answer taken
 //!   for the next one's.
+//!
+//! # Commands in a transparent mode
+//!
+//! With `AT+UATEN=ON` a password-prefixed command (`CommandLine::with_password`) runs without
+//! leaving NET mode (protocol-notes §3), and the module writes its answer on the serial line
+//! among the network data it forwards there: nothing on the wire tells the two apart. While such
+//! a command is in flight the client frames what arrives as lines, as in command mode: the
+//! answer's lines go to the command, anything else to [`Listener::line`] as unsolicited lines
+//! (counted), never into the answer; but their line ends are not kept, and a line of data that
+//! reads as a final result (`OK`, `ERROR`, `+CME ERROR: n`) ends the command early, and its real
+//! answer then arrives as data (or, if the next such command is already in flight, may be taken
+//! for that one's). Outside such a command, data is handed to [`Listener::data`] byte for byte.
+//! So a firmware that needs every data byte exact runs these commands when no data is expected
+//! (or enters command mode for them).
 //!
 //! # Example
 //!
@@ -87,8 +101,10 @@ pub use error::{CommandError, EnterError, EnterStep, ProfileError, UartError};
 /// Receives what belongs to no exchange. Every method has an empty default, so a firmware
 /// implements only what it uses; whatever it ignores is still counted in [`ClientCounters`].
 pub trait Listener {
-    /// A complete line that belongs to no exchange: the banner after a restart, a heartbeat
-    /// written to serial (`HEARTTP=COM`), a late answer.
+    /// A complete line that belongs to no exchange: the banner after a restart, a late answer;
+    /// and in a transparent mode, data (a heartbeat written to serial, `HEARTTP=COM`, say) that
+    /// arrives while a password-prefixed command is in flight (see the crate's documentation,
+    /// "Commands in a transparent mode").
     fn line(&mut self, line: &[u8]) {
         let _ = line;
     }
@@ -98,7 +114,8 @@ pub trait Listener {
         let _ = dropped;
     }
 
-    /// Bytes received while the module is in a transparent mode (network data), as received.
+    /// Bytes received while the module is in a transparent mode (network data, heartbeats
+    /// written to serial), as received.
     fn data(&mut self, bytes: &[u8]) {
         let _ = bytes;
     }
