@@ -15,7 +15,8 @@
 //! - a timeout per command; a late answer is never taken for the next command's (see [`core`]);
 //! - unsolicited input (banner, late answers, transparent data and COM heartbeats) handed to a [`Listener`],
 //!   never merged into an answer, never dropped without being counted ([`ClientCounters`]);
-//! - typed commands from cat1-config's model ([`blocking::Modem::query`], [`blocking::Modem::set`],
+//! - typed commands from cat1-config's model ([`blocking::Modem::query`], [`blocking::Modem::set`] (and
+//!   [`blocking::Modem::set_with`] for a set that answers a value),
 //!   [`blocking::Modem::read_value`] (or [`blocking::Modem::read`] for the lines as bytes),
 //!   [`blocking::Modem::test`]; a line without values is built at compile
 //!   time and copied, not encoded, see [`Core::start_fixed`]) and a profile applied with one save

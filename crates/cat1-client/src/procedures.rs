@@ -231,6 +231,25 @@ macro_rules! procedures {
                 $crate::procedures::no_lines!($mode))
         }
 
+        /// [`Self::set`] for a command whose set form answers with information lines, each
+        /// handed to `on_info`: `AT+LBS=1` and `AT+LBS=2`, for example, answer the position
+        /// (`modem.set_with::<requests::Lbs>(&[Value::Int(1)], |info| ..)`, decoded with
+        /// `cat1_config::info::LbsPosition::from_info`). Checked as `set` checks its values.
+        pub $($asyncness)? fn set_with<R: cat1_config::request::Request>(
+            &mut self,
+            values: &[cat1_config::Value<'_>],
+            mut on_info: impl FnMut(cat1_at_parse::InfoLine<'_>),
+        ) -> Result<(), $crate::CommandError<E>> {
+            let typed: &'static $crate::core::TypedSet = const { &$crate::core::TypedSet::of::<R>() };
+            let set = $crate::core::SetCall { typed, values };
+            maybe_await!($mode, $crate::procedures::typed_exchange!($mode, self,
+                R::BARE_LINE.padded().1 != 0, R::BARE_LINE, Some(set),
+                |values: &[cat1_config::Value<'_>], tx: &mut [u8]| {
+                    $crate::core::encode_typed(R::set(values, tx), R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
+                }, values,
+                $crate::procedures::some_lines!($mode, &mut on_info)))
+        }
+
         /// Runs a bare action (`AT+NAME`), e.g. `requests::Csq`; information lines (whole, to
         /// parse with `cat1_config::info`) go to `on_line`.
         pub $($asyncness)? fn execute<R: cat1_config::request::Request>(

@@ -972,3 +972,63 @@ fn a_long_request_decoded_through_its_description_is_decoded_as_by_its_own() {
         format!("[{:?}] Ok(())", format!("{:?}", [Value::Int(60)]))
     );
 }
+
+/// A set whose answer carries information lines (`AT+LBS=1`, `AT+LBS=2`: the position, found by
+/// the audit of issue 6, which `set` drops): `set_with` hands them over, decoded with
+/// `LbsPosition::from_info`, on both adapters, in any chunking; bad values are refused before
+/// anything is sent, as by `set`.
+#[test]
+fn set_with_hands_over_the_answer_of_a_set() {
+    use cat1_config::info::LbsPosition;
+    const ONE: &[u8] =
+        b"\r\n+LBS:LNG=114.43350220,LAT=30.49159431,TIME=2020-12-11 15:45:36\r\n\r\nOK\r\n";
+    const TWO: &[u8] = b"\r\n+LBS:LNG=114.43350220,LAT=30.49159431,TIME=2020-12-11 15:45:39,\
+        ADDINFO=426 Gaoxin Avenue, Wuhan\r\n\r\nOK\r\n";
+    let script = || {
+        vec![
+            step(b"AT+LBS=1\r", &[(5, ONE)]),
+            step(b"AT+LBS=2\r", &[(5, TWO)]),
+        ]
+    };
+    type Got = Vec<(Vec<u8>, Vec<u8>, Option<Vec<u8>>)>;
+    fn keep(got: &mut Got, info: cat1_at_parse::InfoLine<'_>) {
+        let p = LbsPosition::from_info(info).expect("a position");
+        got.push((
+            p.lng.to_vec(),
+            p.lat.to_vec(),
+            p.addinfo.map(<[u8]>::to_vec),
+        ));
+    }
+    let want: Got = vec![
+        (b"114.43350220".to_vec(), b"30.49159431".to_vec(), None),
+        (
+            b"114.43350220".to_vec(),
+            b"30.49159431".to_vec(),
+            Some(b"426 Gaoxin Avenue, Wuhan".to_vec()),
+        ),
+    ];
+    for chunk in [1, 5, 64] {
+        let clock = VirtualClock::default();
+        let mut m = blocking::Modem::new(MockUart::new(&clock, chunk, script()), clock, ());
+        let mut got = Got::new();
+        for n in [1, 2] {
+            m.set_with::<requests::Lbs>(&[Value::Int(n)], |info| keep(&mut got, info))
+                .unwrap();
+        }
+        assert_eq!(got, want, "blocking, chunk {chunk}");
+        assert_eq!(
+            m.set_with::<requests::Lbs>(&[Value::Int(3)], |_| {}),
+            Err(CommandError::Request(RequestError::InvalidValue)),
+            "refused before anything is sent"
+        );
+
+        let clock = VirtualClock::default();
+        let mut m = asynch::Modem::new(MockUart::new(&clock, chunk, script()), clock.clone(), ());
+        let mut got = Got::new();
+        for n in [1, 2] {
+            block_on(m.set_with::<requests::Lbs>(&[Value::Int(n)], |info| keep(&mut got, info)))
+                .unwrap();
+        }
+        assert_eq!(got, want, "async, chunk {chunk}");
+    }
+}

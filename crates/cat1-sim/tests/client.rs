@@ -23,6 +23,16 @@ fn blocking_client_configures_the_simulator() {
         })
         .expect("IMEI");
     assert_eq!(imei, b"864333040712457");
+    // A set whose answer carries the value (`AT+LBS=2`): `set_with` hands it over.
+    let mut position = None;
+    modem
+        .set_with::<cat1_config::requests::Lbs>(&[cat1_config::Value::Int(2)], |info| {
+            let p = cat1_config::info::LbsPosition::from_info(info).expect("a position");
+            position = Some((p.lng.to_vec(), p.addinfo.is_some()));
+        })
+        .expect("LBS=2");
+    let (lng, with_address) = position.expect("the position");
+    assert!(!lng.is_empty() && with_address, "{lng:?}");
     modem
         .command(&CommandLine::set(b"STMSG", b"CLIENT"), |_| {})
         .expect("set");

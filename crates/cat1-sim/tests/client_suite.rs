@@ -1176,6 +1176,17 @@ fn async_client_profile_typed_reads_and_data() {
     let mut imei = Vec::new();
     block_on(m.read_value::<requests::Imei>(|v| imei = v.text.to_vec())).expect("IMEI");
     assert_eq!(imei, b"864333040712457");
+    let mut lng = Vec::new();
+    block_on(
+        m.set_with::<requests::Lbs>(&[cat1_config::Value::Int(1)], |info| {
+            lng = cat1_config::info::LbsPosition::from_info(info)
+                .expect("a position")
+                .lng
+                .to_vec()
+        }),
+    )
+    .expect("LBS=1");
+    assert!(!lng.is_empty());
     let mut wanted = Config::factory(Model::WhLte7s1);
     for line in [
         format!("AT+SOCKA=TCP,127.0.0.1,{port}"),
