@@ -36,15 +36,29 @@
 //!
 //! With `AT+UATEN=ON` a password-prefixed command (`CommandLine::with_password`) runs without
 //! leaving NET mode (protocol-notes §3), and the module writes its answer on the serial line
-//! among the network data it forwards there: nothing on the wire tells the two apart. While such
-//! a command is in flight the client frames what arrives as lines, as in command mode: the
-//! answer's lines go to the command, anything else to [`Listener::line`] as unsolicited lines
-//! (counted), never into the answer; but their line ends are not kept, and a line of data that
-//! reads as a final result (`OK`, `ERROR`, `+CME ERROR: n`) ends the command early, and its real
-//! answer then arrives as data (or, if the next such command is already in flight, may be taken
-//! for that one's). Outside such a command, data is handed to [`Listener::data`] byte for byte.
-//! So a firmware that needs every data byte exact runs these commands when no data is expected
-//! (or enters command mode for them).
+//! among the network data it forwards there. Without SDP nothing on the wire tells the two apart,
+//! so while such a command is in flight the client frames whatever arrives as lines, as in
+//! command mode:
+//!
+//! - the answer's lines go to the command; other lines go to [`Listener::line`] as unsolicited
+//!   lines (counted), their line ends not kept; a run of data longer than a line is dropped and
+//!   reported ([`Listener::overflow`], counted in `overflows` and `bytes_dropped`);
+//! - a line of data that reads as the command's own information line (`+VER:...` during
+//!   `AT+VER`), or any line after the first line of a multi-line answer (`AT+LBSN`,
+//!   `AT+SYSINFO`), goes into the answer;
+//! - a line of data that reads as a final result (`OK`, `ERROR`, `+CME ERROR: n`) ends the
+//!   command early; its real answer then arrives as data (or, if the next such command is
+//!   already in flight, may be taken for that one's). A command that answers with an
+//!   information line but ended in `OK` without one (a typed `read_value` or `query` then
+//!   finds no value) was ended this way: run it again, best in command mode;
+//! - with SDP on (`AT+SDPEN=ON`) a frame that arrives meanwhile is cut into lines and lost to
+//!   the [`sdp::Receiver`] (which reports the bytes it then gets as garbage);
+//! - with `AT+UATEN=OFF` the module sends the line to the network as data, password included,
+//!   and the command times out, what arrived meanwhile handed out as lines.
+//!
+//! Outside such a command, data is handed to [`Listener::data`] byte for byte. So a firmware
+//! that needs every data byte exact runs these commands when no data is expected, or enters
+//! command mode for them.
 //!
 //! # Example
 //!

@@ -208,6 +208,8 @@ macro_rules! procedures {
 
         /// Sets a setting (or runs a parameterised action) with typed values, checked against the
         /// command's parameters before anything is sent: `modem.set::<requests::Apn>(&[...])`.
+        /// Information lines of the answer are not wanted and dropped: for a set that answers a
+        /// value (`AT+LBS=1`), [`Self::set_with`].
         ///
         /// In the async adapter, a plain function returning the exchange's future (no future
         /// of its own around it: the set and its values are held by that future, by value).

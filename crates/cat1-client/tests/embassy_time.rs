@@ -17,6 +17,11 @@ use mock::{MockUart, VirtualClock, block_on, step};
 /// Ticks (1 MHz, embassy-time's default rate) since the test's boot.
 static TICKS: AtomicU64 = AtomicU64::new(0);
 
+/// Held by each test for its whole run: the tests share the one clock, which moves whenever any
+/// of them reads it, so one running beside another would see the other's time pass (review 37:
+/// a 5 s timeout measured as 6.7 s).
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 struct SteppingDriver;
 
 impl embassy_time_driver::Driver for SteppingDriver {
@@ -33,6 +38,7 @@ embassy_time_driver::time_driver_impl!(static DRIVER: SteppingDriver = SteppingD
 
 #[test]
 fn embassy_timer_reads_embassy_time_in_milliseconds_and_waits_until_the_deadline() {
+    let _clock = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let timer = EmbassyTimer;
     let before = embassy_time::Instant::now().as_millis();
     let now = timer.now();
@@ -46,6 +52,7 @@ fn embassy_timer_reads_embassy_time_in_milliseconds_and_waits_until_the_deadline
 /// The async adapter on `EmbassyTimer`: an answer, and a command's timeout measured on it.
 #[test]
 fn the_async_modem_runs_on_embassy_time() {
+    let _clock = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let clock = VirtualClock::default();
     // The mock's replies are due at once (delay 0): its own virtual clock never moves here.
     let uart = MockUart::new(
@@ -81,6 +88,7 @@ fn the_async_modem_runs_on_embassy_time() {
 /// clamped to embassy's last instant.
 #[test]
 fn read_data_without_a_bound_waits_on_embassy_time() {
+    let _clock = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     // `Duration::MAX`, and 2^61 ms (73 million years), which without overflow checks wraps to
     // a deadline of tick 0: the read ended at once.
     for timeout in [Duration::MAX, Duration::from_millis(1 << 61)] {

@@ -737,22 +737,31 @@ fn data_that_looks_like_at_is_only_data_both_ways() {
 
 /// A password-prefixed command in NET mode (UATEN): the module answers on serial, among the
 /// network data it forwards there, and nothing on the wire tells them apart (the crate's
-/// documentation, "Commands in a transparent mode", found by the audit of issue 6). Data lines
-/// arriving before the answer go to the listener as unsolicited lines (their line ends not
-/// kept), counted, never into the answer; a data line that reads `OK` ends the command, and the
-/// real answer then arrives as data. Pinned so that a change of it is seen.
+/// documentation, "Commands in a transparent mode", found by the audit of issue 6 and review
+/// 37). Data lines arriving before the answer go to the listener as unsolicited lines (their
+/// line ends not kept), counted; a data line that reads `OK` ends the command, and the real
+/// answer then arrives as data; one that reads as the command's information line goes into the
+/// answer. Pinned so that a change of it is seen.
 #[test]
 fn net_data_during_a_password_prefixed_command_is_unsolicited_lines() {
     const ANSWER: &[u8] = b"\r\n+VER:V1.1.01\r\n\r\nOK\r\n";
     for chunk in [1, 3, 64] {
-        for (data, lines, info_wanted, after) in [
+        let real: &[&[u8]] = &[b"+VER:V1.1.01"];
+        for (data, lines, want, after) in [
             (
                 &b"x\r\n\r\ny\r\n"[..],
                 &[&b"x"[..], b"y"][..],
-                true,
+                real,
                 &b""[..],
             ),
-            (b"OK\r\n", &[][..], false, ANSWER),
+            (b"OK\r\n", &[][..], &[][..], ANSWER),
+            // Data that reads as the command's own information line is taken into the answer.
+            (
+                b"+VER:from-the-network\r\n",
+                &[][..],
+                &[&b"+VER:from-the-network"[..], b"+VER:V1.1.01"][..],
+                &b""[..],
+            ),
         ] {
             let (mut m, _) = modem(
                 chunk,
@@ -764,7 +773,6 @@ fn net_data_during_a_password_prefixed_command_is_unsolicited_lines() {
                 |l| info.push(l.line().to_vec()),
             );
             assert_eq!(r, Ok(()), "chunk {chunk}");
-            let want: &[&[u8]] = if info_wanted { &[b"+VER:V1.1.01"] } else { &[] };
             assert_eq!(info, want, "chunk {chunk}: the answer");
             let mut buf = [0u8; 64];
             for _ in 0..100 {

@@ -1030,5 +1030,10 @@ fn set_with_hands_over_the_answer_of_a_set() {
                 .unwrap();
         }
         assert_eq!(got, want, "async, chunk {chunk}");
+        assert_eq!(
+            block_on(m.set_with::<requests::Lbs>(&[Value::Int(3)], |_| {})),
+            Err(CommandError::Request(RequestError::InvalidValue)),
+            "async: refused before anything is sent"
+        );
     }
 }
