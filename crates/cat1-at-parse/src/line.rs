@@ -449,6 +449,13 @@ impl<const N: usize> LineBuffer<N> {
         self.buf.first().copied().unwrap_or(0)
     }
 
+    /// Byte `k` of the buffer (0 beyond it): of the line pending when `k` is below
+    /// [`Self::pending_len`].
+    #[inline(always)]
+    pub(crate) fn byte_at(&self, k: usize) -> u8 {
+        self.buf.get(k).copied().unwrap_or(0)
+    }
+
     /// Whether the line [`Self::scan`] completed, `len` bytes long, is `OK`.
     #[inline(always)]
     pub(crate) fn line_is_ok(&self, len: usize) -> bool {
@@ -568,6 +575,12 @@ impl<const N: usize> LineBuffer<N> {
         if self.len != DISCARDING {
             self.len = 0;
         }
+    }
+
+    /// [`Self::clear_pending`] where the line is known not to be discarded.
+    #[inline(always)]
+    pub(crate) fn forget_pending(&mut self) {
+        self.len = 0;
     }
 
     /// Whether an over-long line is being discarded.
