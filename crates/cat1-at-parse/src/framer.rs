@@ -2713,20 +2713,12 @@ mod tests {
     /// `chunks` fed to a framer awaiting `expect`'s handshake reply, by `way`: 0
     /// `feed_handshake_before`, 1 `feed_handshake`, and the ways that ship, 2 `feed_any` and 3
     /// `feed_detached_general` (a second reader: they repeat the handshake-then-line-layer
-    /// steps rather than call `feed_handshake`). Every event and bytes consumed, then the
-    /// counters, the pending line and the state.
+    /// steps rather than call `feed_handshake`; the general way reads the reply with
+    /// `reply_ends`). Every event and bytes consumed, then the counters, the pending line and
+    /// the state. The framer is fed `before` first, with nothing in flight (empty for
+    /// `feed_handshake_is_as_before`): a line pending (the start of a reply or not), or an
+    /// over-long one being dropped, when the handshake starts; its events go first.
     fn handshake_run<const N: usize>(
-        expect: Expect<'_>,
-        chunks: &[&[u8]],
-        way: u8,
-    ) -> alloc_string::String {
-        handshake_run_after::<N>(b"", expect, chunks, way)
-    }
-
-    /// [`handshake_run`] on a framer fed `before` first, with nothing in flight: a line pending
-    /// (the start of a reply or not), or an over-long one being dropped, when the handshake
-    /// starts; its events go first in the answer.
-    fn handshake_run_after<const N: usize>(
         before: &[u8],
         expect: Expect<'_>,
         chunks: &[&[u8]],
@@ -2791,23 +2783,37 @@ mod tests {
             ),
             cuts in proptest::collection::vec(0usize..24, 0..6),
         ) {
-            let chunks = crate::line::chunks::cut_at(&bytes, cuts);
-            let expect = if ok { Expect::handshake_ok() } else { Expect::handshake_a() };
-            for way in 1..4 {
-                proptest::prop_assert_eq!(
-                    handshake_run::<4>(expect, &chunks, way),
-                    handshake_run::<4>(expect, &chunks, 0)
-                );
-                proptest::prop_assert_eq!(
-                    handshake_run::<2>(expect, &chunks, way),
-                    handshake_run::<2>(expect, &chunks, 0)
-                );
-                proptest::prop_assert_eq!(
-                    handshake_run::<16>(expect, &chunks, way),
-                    handshake_run::<16>(expect, &chunks, 0)
-                );
-            }
+            ways_agree(b"", ok, &crate::line::chunks::cut_at(&bytes, cuts))?;
         }
+    }
+
+    /// Every way of [`handshake_run`] hands out what way 0 (`feed_handshake_before`)
+    /// does, with line buffers of 4, 2 and 16 bytes.
+    fn ways_agree(
+        before: &[u8],
+        ok: bool,
+        chunks: &[&[u8]],
+    ) -> Result<(), proptest::test_runner::TestCaseError> {
+        let expect = if ok {
+            Expect::handshake_ok()
+        } else {
+            Expect::handshake_a()
+        };
+        for way in 1..4 {
+            proptest::prop_assert_eq!(
+                handshake_run::<4>(before, expect, chunks, way),
+                handshake_run::<4>(before, expect, chunks, 0)
+            );
+            proptest::prop_assert_eq!(
+                handshake_run::<2>(before, expect, chunks, way),
+                handshake_run::<2>(before, expect, chunks, 0)
+            );
+            proptest::prop_assert_eq!(
+                handshake_run::<16>(before, expect, chunks, way),
+                handshake_run::<16>(before, expect, chunks, 0)
+            );
+        }
+        Ok(())
     }
 
     /// The general way's reply (`reply_ends`, all its bytes read before anything is stored)
@@ -2830,8 +2836,8 @@ mod tests {
                     };
                     for way in 1..4 {
                         assert_eq!(
-                            handshake_run_after::<4>(before, expect, chunks, way),
-                            handshake_run_after::<4>(before, expect, chunks, 0),
+                            handshake_run::<4>(before, expect, chunks, way),
+                            handshake_run::<4>(before, expect, chunks, 0),
                             "{before:?} {chunks:?} {ok} {way}"
                         );
                     }
@@ -2844,7 +2850,7 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
 
         /// [`feed_handshake_is_as_before`] on a framer that was fed bytes with nothing in
-        /// flight first (`handshake_run_after`): a line pending or being dropped when the
+        /// flight first (`handshake_run`'s `before`): a line pending or being dropped when the
         /// handshake starts.
         #[test]
         fn a_reply_after_bytes_pending_is_as_before(
@@ -2859,22 +2865,7 @@ mod tests {
             ),
             cuts in proptest::collection::vec(0usize..24, 0..6),
         ) {
-            let chunks = crate::line::chunks::cut_at(&bytes, cuts);
-            let expect = if ok { Expect::handshake_ok() } else { Expect::handshake_a() };
-            for way in 1..4 {
-                proptest::prop_assert_eq!(
-                    handshake_run_after::<4>(&before, expect, &chunks, way),
-                    handshake_run_after::<4>(&before, expect, &chunks, 0)
-                );
-                proptest::prop_assert_eq!(
-                    handshake_run_after::<2>(&before, expect, &chunks, way),
-                    handshake_run_after::<2>(&before, expect, &chunks, 0)
-                );
-                proptest::prop_assert_eq!(
-                    handshake_run_after::<16>(&before, expect, &chunks, way),
-                    handshake_run_after::<16>(&before, expect, &chunks, 0)
-                );
-            }
+            ways_agree(&before, ok, &crate::line::chunks::cut_at(&bytes, cuts))?;
         }
     }
 
