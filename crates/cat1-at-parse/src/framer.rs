@@ -1500,18 +1500,26 @@ impl<const N: usize> Framer<N> {
         // (`reply_ends`), and when the input does not complete one, the line layer takes all
         // of it, from its start (the twenty-third flash round: cat1-client's `receive_chunk`
         // 1,004 to 912 bytes, no cut of the rest nor count added after it; the adapters 0.3 to
-        // 0.6 instructions a byte less again).
+        // 0.6 instructions a byte less again). The line ends at a line's start skipped once
+        // here, for the reply and the line layer (`from`: each skipped them in a loop of its
+        // own, 16 bytes more), and neither cuts the input: both count from its start.
+        let mut from: usize = 0;
+        if self.lines.pending_len() == 0 {
+            while input.get(from).is_some_and(is_line_end) {
+                from = from.wrapping_add(1);
+            }
+        }
         if state.handshake_pending() {
-            if let Some((n, ok)) = self.reply_ends(input, state) {
+            if let Some((n, ok)) = self.reply_ends(input, from, state) {
                 return Status::Complete(reply_event(ok), n);
             }
         }
-        // The input through the line layer (its way with the line ends at a line's start
-        // skipped in a loop of their own, and an over-long line dropped in the same walk,
-        // `scan_dropping`: the twenty-third flash round, `receive_chunk` 912 to 840 bytes, the
-        // adapters fed 16 bytes or more at a time 0.6 to 0.9 instructions a byte less), then
-        // the line classified by the general way's classifier (`classify_general`).
-        match self.lines.scan_dropping(input) {
+        // The input from `from` through the line layer, an over-long line dropped in the same
+        // walk (`scan_dropping`: the twenty-third flash round, `receive_chunk` 912 to 840
+        // bytes, the adapters fed 16 bytes or more at a time 0.6 to 0.9 instructions a byte
+        // less), then the line classified by the general way's classifier
+        // (`classify_general`).
+        match self.lines.scan_dropping(input, from) {
             Taken::Line(len, n) => {
                 Status::Complete(self.line_done_general(len, state, sent, name, late), n)
             }
@@ -1520,8 +1528,9 @@ impl<const N: usize> Framer<N> {
         }
     }
 
-    /// The handshake reply awaited (`a`, or `+ok` in any case but the `+`), when `input`
-    /// completes it: the bytes up to its end, and whether it was `+ok`; the line buffer
+    /// The handshake reply awaited (`a`, or `+ok` in any case but the `+`), when `input` from
+    /// byte `from` (the line ends at a line's start skipped by the caller when nothing is
+    /// pending) completes it: the bytes up to its end, and whether it was `+ok`; the line buffer
     /// cleared and the state finished. Otherwise (`None`) nothing changed: the line layer
     /// takes the input, storing the bytes of a reply begun as any bytes of a line. The same
     /// events, bytes consumed, pending line and state as [`Self::handshake_reply`] followed by
@@ -1531,7 +1540,12 @@ impl<const N: usize> Framer<N> {
     /// reply's bytes are matched across the line pending and the input in one loop, the
     /// pending ones first (a reply begun in an earlier chunk).
     #[inline(always)]
-    fn reply_ends(&mut self, input: &[u8], state: &mut Detached) -> Option<(usize, bool)> {
+    fn reply_ends(
+        &mut self,
+        input: &[u8],
+        from: usize,
+        state: &mut Detached,
+    ) -> Option<(usize, bool)> {
         let want_ok = matches!(state.waiting, Waiting::HandshakeOk);
         // `+ok` is gathered in the line buffer: with no room for its three bytes, never.
         if want_ok && N < 3 {
@@ -1544,19 +1558,16 @@ impl<const N: usize> Framer<N> {
             u32::from(b'a')
         };
         // The bytes pending first (while discarding, `DISCARDING`: no input byte is read),
-        // then the input's.
+        // then the input's from `from`.
         let len = self.lines.pending_len();
         let mut k: usize = 0;
-        let mut i: usize = 0;
+        let mut i = from;
         loop {
             let b = if k < len {
                 self.lines.byte_at(k)
             } else {
                 let &b = input.get(i)?;
                 i = i.wrapping_add(1);
-                if k == 0 && is_line_end(&b) {
-                    continue;
-                }
                 b
             };
             // The first byte exactly, the others in any case.
@@ -1570,8 +1581,9 @@ impl<const N: usize> Framer<N> {
                 break;
             }
         }
-        // Ended by the bytes pending alone (or while discarding): not a reply.
-        if i == 0 {
+        // Ended by the bytes pending alone (or while discarding), no input byte read: not a
+        // reply.
+        if i == from {
             return None;
         }
         // Not discarding (input was read): the line buffer emptied.

@@ -309,19 +309,19 @@ impl<const N: usize> LineBuffer<N> {
     /// `discard` leaves it, `DISCARDING` and the bytes so far), so that every other way goes on
     /// from it as before (a test compares them). For the framer's general way (cat1-client's
     /// chunks), where `discard` inlined was about 150 bytes of flash.
+    ///
+    /// Starts at byte `from` of `input`: the caller skips the line ends at the start of a line
+    /// (when nothing is pending, [`Self::pending_len`] 0) and gives the bytes skipped, so that
+    /// no line end comes at a line's start here (the general way skips them once for the
+    /// handshake reply and this). The bytes consumed are counted from the start of `input`.
     #[inline(always)]
-    pub(crate) fn scan_dropping(&mut self, input: &[u8]) -> Taken {
+    pub(crate) fn scan_dropping(&mut self, input: &[u8], from: usize) -> Taken {
         // The line's length so far, dropped bytes included (beyond `N` while it is dropped).
         let mut end = self.len;
         if end == DISCARDING {
             end = self.discarding;
         }
-        let mut i: usize = 0;
-        if end == 0 {
-            while input.get(i).is_some_and(is_line_end) {
-                i = i.wrapping_add(1);
-            }
-        }
+        let mut i = from;
         loop {
             let Some(&b) = input.get(i) else {
                 if end > N {
@@ -963,7 +963,7 @@ mod tests {
         for chunk in chunks {
             let mut rest: &[u8] = chunk;
             loop {
-                let a = match new.scan_dropping(rest) {
+                let a = match new.scan_dropping(rest, skipped(&new, rest)) {
                     Taken::Line(len, n) => Some((0, new.line(len).to_vec(), len, n)),
                     Taken::Overflow(whole, n) => Some((1, std::vec::Vec::new(), whole, n)),
                     Taken::Partial => None,
@@ -989,6 +989,15 @@ mod tests {
             }
         }
         Ok(())
+    }
+
+    /// The line ends at the start of `input` when no line is pending: what the general way
+    /// skips before `scan_dropping` (its `from`).
+    fn skipped<const N: usize>(lb: &LineBuffer<N>, input: &[u8]) -> usize {
+        if lb.len != 0 {
+            return 0;
+        }
+        input.iter().take_while(|b| is_line_end(b)).count()
     }
 
     /// [`dropping_matches`] with buffers of 0, 1, 4 and 16 bytes.
