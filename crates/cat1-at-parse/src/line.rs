@@ -34,6 +34,18 @@ pub(crate) enum Scan {
     Discard(usize),
 }
 
+/// What [`LineBuffer::scan_dropping`] found.
+pub(crate) enum Taken {
+    /// A line of this length ended ([`LineBuffer::line`]); the bytes of the input consumed
+    /// with it.
+    Line(usize, usize),
+    /// A line too long for the buffer ended: its whole length (dropped and counted), and the
+    /// bytes of the input consumed with it.
+    Overflow(usize, usize),
+    /// All of the input was taken in.
+    Partial,
+}
+
 /// An incremental line splitter over an owned buffer of `N` bytes.
 ///
 /// Cost is linear in the bytes fed: each byte is looked at once, and a completed line is handed
@@ -230,7 +242,9 @@ impl<const N: usize> LineBuffer<N> {
     }
 
     /// [`Self::scan`]; `SKIP`: the line ends at the start of a line skipped in a loop of their
-    /// own first (the same result, state and bytes stored: a test compares them).
+    /// own first (the same result, state and bytes stored: a test compares them). (`SKIP` was
+    /// the framer's general way; it now scans with [`Self::scan_dropping`], which the tests
+    /// compare with this followed by [`Self::discard`].)
     #[inline(always)]
     pub(crate) fn scan_with<const SKIP: bool>(&mut self, input: &[u8]) -> Scan {
         // While discarding (`len` is `DISCARDING`, beyond the buffer), the input is dropped
@@ -285,6 +299,66 @@ impl<const N: usize> LineBuffer<N> {
             *slot = b;
             end = end.wrapping_add(1);
             i = i.wrapping_add(1);
+        }
+    }
+
+    /// [`Self::scan_with`] (`SKIP`) followed by [`Self::discard`] where it says `Discard`, in one
+    /// walk: a byte with no room for it is counted as dropped where it comes (the buffered ones
+    /// with the first), and the line's end reports the whole line (`Taken::Overflow`). The same
+    /// results, bytes stored, counts and state between calls (a line being dropped left as
+    /// `discard` leaves it, `DISCARDING` and the bytes so far), so that every other way goes on
+    /// from it as before (a test compares them). For the framer's general way (cat1-client's
+    /// chunks), where `discard` inlined was about 150 bytes of flash.
+    ///
+    /// Starts at byte `from` of `input`: the caller skips the line ends at the start of a line
+    /// (when nothing is pending, [`Self::pending_len`] 0) and gives the bytes skipped, so that
+    /// no line end comes at a line's start here (the general way skips them once for the
+    /// handshake reply and this). The bytes consumed are counted from the start of `input`.
+    #[inline(always)]
+    pub(crate) fn scan_dropping(&mut self, input: &[u8], from: usize) -> Taken {
+        // The line's length so far, dropped bytes included (beyond `N` while it is dropped).
+        let mut end = self.len;
+        if end == DISCARDING {
+            end = self.discarding;
+        }
+        let mut i = from;
+        loop {
+            let Some(&b) = input.get(i) else {
+                if end > N {
+                    self.len = DISCARDING;
+                    self.discarding = end;
+                } else {
+                    self.len = end;
+                }
+                return Taken::Partial;
+            };
+            // At most `input.len()`: nothing wraps.
+            i = i.wrapping_add(1);
+            // A line end: never at a line's start here (the line ends there were skipped
+            // above, and every byte after them makes the line longer, stored or dropped).
+            if b <= b'\r' && is_line_end(&b) {
+                self.len = 0;
+                if end > N {
+                    self.discarding = 0;
+                    return Taken::Overflow(end, i);
+                }
+                return Taken::Line(end, i);
+            }
+            if let Some(slot) = self.buf.get_mut(end) {
+                *slot = b;
+                // Below `N` here: a plain add.
+                end = end.wrapping_add(1);
+            } else {
+                // The line overflows at its first byte with no room: the bytes buffered are
+                // dropped with it (counted once, here). Dropped bytes counted by a plain add,
+                // as `discard` counts them.
+                if end == N {
+                    self.overflows = self.overflows.saturating_add(1);
+                    self.bytes_dropped = self.bytes_dropped.wrapping_add(N as u64);
+                }
+                self.bytes_dropped = self.bytes_dropped.wrapping_add(1);
+                end = end.saturating_add(1);
+            }
         }
     }
 
@@ -449,6 +523,13 @@ impl<const N: usize> LineBuffer<N> {
         self.buf.first().copied().unwrap_or(0)
     }
 
+    /// Byte `k` of the buffer (0 beyond it): of the line pending when `k` is below
+    /// [`Self::pending_len`].
+    #[inline(always)]
+    pub(crate) fn byte_at(&self, k: usize) -> u8 {
+        self.buf.get(k).copied().unwrap_or(0)
+    }
+
     /// Whether the line [`Self::scan`] completed, `len` bytes long, is `OK`.
     #[inline(always)]
     pub(crate) fn line_is_ok(&self, len: usize) -> bool {
@@ -568,6 +649,12 @@ impl<const N: usize> LineBuffer<N> {
         if self.len != DISCARDING {
             self.len = 0;
         }
+    }
+
+    /// [`Self::clear_pending`] where the line is known not to be discarded.
+    #[inline(always)]
+    pub(crate) fn forget_pending(&mut self) {
+        self.len = 0;
     }
 
     /// Whether an over-long line is being discarded.
@@ -854,6 +941,101 @@ mod tests {
             }
         }
         Ok(())
+    }
+
+    /// Two line buffers fed the same chunks, one through `scan_dropping`, one through
+    /// `scan_with::<true>` followed by `discard` where it says `Discard` (the general way's
+    /// steps before `scan_dropping`), each chunk until it is taken in: the same results (a line
+    /// and its bytes, an over-long line's length, the bytes consumed), and the same state
+    /// (pending length or `DISCARDING`, the bytes dropped so far, the counts, the bytes
+    /// stored) at every step, so that any other way goes on from it alike.
+    fn dropping_matches<const N: usize>(chunks: &[&[u8]]) -> Result<(), std::string::String> {
+        let (mut new, mut old) = (LineBuffer::<N>::new(), LineBuffer::<N>::new());
+        let state = |lb: &LineBuffer<N>| {
+            (
+                lb.len,
+                lb.discarding,
+                lb.overflows(),
+                lb.bytes_dropped(),
+                lb.buf.get(..lb.len.min(N)).map(<[u8]>::to_vec),
+            )
+        };
+        for chunk in chunks {
+            let mut rest: &[u8] = chunk;
+            loop {
+                let a = match new.scan_dropping(rest, skipped(&new, rest)) {
+                    Taken::Line(len, n) => Some((0, new.line(len).to_vec(), len, n)),
+                    Taken::Overflow(whole, n) => Some((1, std::vec::Vec::new(), whole, n)),
+                    Taken::Partial => None,
+                };
+                let b = match old.scan_with::<true>(rest) {
+                    Scan::Line(len, n) => Some((0, old.line(len).to_vec(), len, n)),
+                    Scan::Discard(from) => match old.discard(rest, from) {
+                        Status::Complete(whole, n) => Some((1, std::vec::Vec::new(), whole, n)),
+                        Status::Partial => None,
+                    },
+                    Scan::Partial => None,
+                };
+                if a != b {
+                    return Err(std::format!("{a:?} != {b:?} for {rest:?}"));
+                }
+                if state(&new) != state(&old) {
+                    return Err(std::format!("{:?} != {:?}", state(&new), state(&old)));
+                }
+                match a {
+                    Some((_, _, _, n)) => rest = &rest[n..],
+                    None => break,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The line ends at the start of `input` when no line is pending: what the general way
+    /// skips before `scan_dropping` (its `from`).
+    fn skipped<const N: usize>(lb: &LineBuffer<N>, input: &[u8]) -> usize {
+        if lb.len != 0 {
+            return 0;
+        }
+        input.iter().take_while(|b| is_line_end(b)).count()
+    }
+
+    /// [`dropping_matches`] with buffers of 0, 1, 4 and 16 bytes.
+    fn dropping_matches_all(chunks: &[&[u8]]) -> Result<(), std::string::String> {
+        dropping_matches::<0>(chunks)?;
+        dropping_matches::<1>(chunks)?;
+        dropping_matches::<4>(chunks)?;
+        dropping_matches::<16>(chunks)
+    }
+
+    /// `scan_dropping` on lines that overflow a buffer of 4 bytes by one byte and more (and
+    /// buffers of 0, 1 and 16), in one chunk and byte by byte, a line end after each: what
+    /// `scan_with` and `discard` give.
+    #[test]
+    fn scan_dropping_drops_as_discard_did() {
+        let bytes: &[u8] = b"abcd\rabcde\r\nabcdefghij\n\r\nxy\rabcdefgh";
+        assert_eq!(dropping_matches_all(&[bytes]), Ok(()));
+        let one_by_one: std::vec::Vec<&[u8]> = bytes.chunks(1).collect();
+        assert_eq!(dropping_matches_all(&one_by_one), Ok(()));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+        /// `scan_dropping` gives what `scan_with::<true>` and `discard` gave
+        /// (`dropping_matches`), for line ends, control bytes and text in any chunking, with
+        /// buffers short enough to overflow (none, one byte, a line of exactly the room).
+        #[test]
+        fn scan_dropping_is_scan_and_discard(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(&b"\r\n\r\nab\x00\x0c\x0e\xffcdefgh"[..]),
+                0..48,
+            ),
+            cuts in proptest::collection::vec(0usize..48, 0..8),
+        ) {
+            let chunks = chunks::cut_at(&bytes, cuts);
+            proptest::prop_assert_eq!(dropping_matches_all(&chunks), Ok(()));
+        }
     }
 
     proptest::proptest! {
