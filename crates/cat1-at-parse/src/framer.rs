@@ -2483,7 +2483,10 @@ fn classify_general<'l, 'c>(
                 });
             }
         }
-        cme_error_apart(line.get(1..).unwrap_or(&[]))
+        // The cut's start clamped (`line` starts with the `+`): a cut that cannot fail, one
+        // select of its start, where `get(1..)`'s `None` arm selected a pointer and a length
+        // (client `.text` -4 bytes, client-async -4).
+        cme_error_apart(line.get(1.min(line.len())..).unwrap_or(&[]))
     } else {
         match *line {
             [b'O', b'K'] => Some(FinalResult::Ok),
