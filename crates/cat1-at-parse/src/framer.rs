@@ -134,7 +134,18 @@ impl<'a> InfoLine<'a> {
         if self.name_len == 0 {
             return self.line;
         }
-        match self.line.split_at_checked(self.name_len.wrapping_add(2)) {
+        // The cut clamped to the line's length first (it always lies within: `parse` and the
+        // framer's ways make `name_len` the colon's place), so that the cut never fails and
+        // LLVM selects one index, where `split_at_checked`'s `None` arm was a select of the
+        // slice's pointer and of its length (client `.text` -12 bytes, issue 6's twenty-fourth
+        // flash round; the text is the same, empty past the line's end either way).
+        let at = self.name_len.wrapping_add(2);
+        let at = if at < self.line.len() {
+            at
+        } else {
+            self.line.len()
+        };
+        match self.line.split_at_checked(at) {
             Some((_, text)) => text,
             None => &[],
         }
@@ -2472,7 +2483,10 @@ fn classify_general<'l, 'c>(
                 });
             }
         }
-        cme_error_apart(line.get(1..).unwrap_or(&[]))
+        // The cut's start clamped (`line` starts with the `+`): a cut that cannot fail, one
+        // select of its start, where `get(1..)`'s `None` arm selected a pointer and a length
+        // (client `.text` -4 bytes, client-async -4).
+        cme_error_apart(line.get(1.min(line.len())..).unwrap_or(&[]))
     } else {
         match *line {
             [b'O', b'K'] => Some(FinalResult::Ok),
@@ -2855,6 +2869,31 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// `InfoLine::after_colon` as it was: `split_at_checked` of the name's length and two, the
+    /// empty text where that is past the line's end.
+    fn after_colon_before<'a>(info: &InfoLine<'a>) -> &'a [u8] {
+        if info.name_len == 0 {
+            return info.line;
+        }
+        match info.line.split_at_checked(info.name_len.wrapping_add(2)) {
+            Some((_, text)) => text,
+            None => &[],
+        }
+    }
+
+    proptest::proptest! {
+        /// `after_colon` with the cut clamped is the text it was, for any name length (past
+        /// the line's end and near `usize::MAX` too, which no `InfoLine` has).
+        #[test]
+        fn after_colon_is_as_before(
+            line in proptest::collection::vec(proptest::num::u8::ANY, 0..12),
+            name_len in proptest::prop_oneof![0usize..16, (usize::MAX - 3)..=usize::MAX],
+        ) {
+            let info = InfoLine { line: &line, name_len };
+            proptest::prop_assert_eq!(info.after_colon(), after_colon_before(&info));
         }
     }
 

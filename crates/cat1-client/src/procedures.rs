@@ -814,7 +814,7 @@ pub(crate) fn write_line_blocking<W: embedded_io::Write>(
             Ok(0) => return Err(crate::UartError::WriteZero),
             Ok(n) => {
                 *cut = true;
-                bytes = bytes.get(n..).unwrap_or(&[])
+                bytes = bytes.get(n.min(bytes.len())..).unwrap_or(&[])
             }
             Err(e) => return Err(crate::UartError::Io(e)),
         }
@@ -834,7 +834,7 @@ pub(crate) async fn write_line_async<W: embedded_io_async::Write>(
             Ok(0) => return Err(crate::UartError::WriteZero),
             Ok(n) => {
                 *cut = true;
-                bytes = bytes.get(n..).unwrap_or(&[])
+                bytes = bytes.get(n.min(bytes.len())..).unwrap_or(&[])
             }
             Err(e) => return Err(crate::UartError::Io(e)),
         }
