@@ -13,8 +13,9 @@
 //!   `+++` / `a` / `+ok` handshake with its guard time, each reply checked, and an error naming the
 //!   step that failed ([`EnterError`]);
 //! - a timeout per command; a late answer is never taken for the next command's (see [`core`]);
-//! - unsolicited input (banner, late answers, transparent data and COM heartbeats) handed to a [`Listener`],
-//!   never merged into an answer, never dropped without being counted ([`ClientCounters`]);
+//! - unsolicited input (banner, late answers, transparent data and COM heartbeats) handed to a
+//!   [`Listener`], never merged into an answer (but see "Commands in a transparent mode" below),
+//!   never dropped without being counted ([`ClientCounters`]);
 //! - typed commands from cat1-config's model ([`blocking::Modem::query`], [`blocking::Modem::set`] (and
 //!   [`blocking::Modem::set_with`] for a set that answers a value),
 //!   [`blocking::Modem::read_value`] (or [`blocking::Modem::read`] for the lines as bytes),
