@@ -1568,7 +1568,8 @@ impl<const N: usize> Framer<N> {
         } else {
             u32::from(b'a')
         };
-        // The bytes pending first (while discarding, `DISCARDING`: no input byte is read),
+        // The bytes pending first (while discarding, more than `N`, so more than the reply's
+        // bytes, `N < 3` aside for `+ok` above: no input byte is read),
         // then the input's from `from`.
         let len = self.lines.pending_len();
         let mut k: usize = 0;

@@ -202,7 +202,7 @@ where
     }
 
     /// The blocking adapter's `drain`: bounded, `false` when the line was not quiet in time.
-    async fn drain(&mut self, duration: Duration, lines: bool) -> Result<bool, E> {
+    async fn drain(&mut self, lines: bool, duration: Duration) -> Result<bool, E> {
         let cap = crate::procedures::drain_cap(self.timer.now(), duration, &self.timing);
         loop {
             let now = self.timer.now();
@@ -224,7 +224,7 @@ where
     // `drain`'s future itself, not one of their own around it (a future's state and its
     // handling less, each where it is awaited).
     fn quiet_lines(&mut self, duration: Duration) -> impl Future<Output = Result<bool, E>> {
-        self.drain(duration, true)
+        self.drain(true, duration)
     }
 
     async fn wait_for_line(&mut self, wanted: &[u8], timeout: Duration) -> Result<bool, E> {

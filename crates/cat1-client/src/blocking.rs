@@ -122,7 +122,7 @@ where
     /// Reads until the line has been silent for `duration`, handing bytes to the listener as
     /// data (`lines = false`) or as lines through the framer (`lines = true`). Bounded: `false`
     /// when the line was not quiet by `duration` and a command's timeout (see `drain_cap`).
-    fn drain(&mut self, duration: Duration, lines: bool) -> Result<bool, E> {
+    fn drain(&mut self, lines: bool, duration: Duration) -> Result<bool, E> {
         let mut last = self.clock.now();
         let cap = crate::procedures::drain_cap(last, duration, &self.timing);
         loop {
@@ -144,7 +144,7 @@ where
     }
 
     fn quiet_lines(&mut self, duration: Duration) -> Result<bool, E> {
-        self.drain(duration, true)
+        self.drain(true, duration)
     }
 
     fn wait_for_line(&mut self, wanted: &[u8], timeout: Duration) -> Result<bool, E> {

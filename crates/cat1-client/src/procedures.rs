@@ -3,8 +3,10 @@
 //!
 //! - `now()`: the time;
 //! - `pump(on_info)`: read and feed the core until the exchange in flight ends;
-//! - `drain(duration, lines)`: hand whatever arrives to the listener, as data or (`lines`) through
-//!   the core, until the line has been silent for `duration` (`quiet_lines` is `drain(.., true)`).
+//! - `drain(lines, duration)`: hand whatever arrives to the listener, as data or (`lines`) through
+//!   the core, until the line has been silent for `duration` (`quiet_lines` is `drain(true, ..)`).
+//!   The flag first: in the blocking adapter it then goes in `r1`, the `Duration` in `r2`/`r3`,
+//!   where after it a fifth word went on the stack (client `.text` -4).
 //!
 //! `procedures!(blocking)` expands to plain functions, `procedures!(async)` to `async fn`s, and,
 //! where a procedure only hands on another's future (`run_fixed`, `set`, `leave_command_mode`,
@@ -673,7 +675,7 @@ macro_rules! procedures {
             // handshake forever (it then costs the guard time and a command's timeout); the
             // `+++` goes out anyway: the guard silence protocol-notes §1 asks for is the host's,
             // and the host sent nothing.
-            let _quiet = maybe_await!($mode, self.drain(guard, false)).map_err(EnterError::Io)?;
+            let _quiet = maybe_await!($mode, self.drain(false, guard)).map_err(EnterError::Io)?;
             self.core.settled();
             // Both steps, `+++` then its `a` and `a` then its `+ok`, sent and awaited as the
             // fixed lines are (`run_fixed`, which answers `Ok` for the reply: a handshake's
