@@ -1173,7 +1173,21 @@ mod tests {
         bytes: &[u8],
         ops: &[(u8, usize)],
     ) -> Result<(), std::string::String> {
+        one_length_matches_from::<N>(bytes, ops, None)
+    }
+
+    /// [`one_length_matches`] from a line being dropped `start` bytes long so far.
+    fn one_length_matches_from<const N: usize>(
+        bytes: &[u8],
+        ops: &[(u8, usize)],
+        start: Option<usize>,
+    ) -> Result<(), std::string::String> {
         let (mut new, mut old) = (LineBuffer::<N>::new(), old::LineBuffer::<N>::new());
+        if let Some(d) = start {
+            new.len = d;
+            old.len = old::DISCARDING;
+            old.discarding = d;
+        }
         let mut at = 0;
         for &(op, take) in ops {
             let input = bytes.get(at..).unwrap_or(&[]);
@@ -1322,6 +1336,68 @@ mod tests {
             proptest::prop_assert_eq!(one_length_matches::<4>(&bytes, &ops), Ok(()));
             proptest::prop_assert_eq!(one_length_matches::<16>(&bytes, &ops), Ok(()));
         }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        /// The same differential from a dropped line near the saturation limit
+        /// (a 2^32-byte line on a 32-bit target, `usize::MAX` here) and just past `N`.
+        #[test]
+        fn one_length_near_the_limits_is_the_marker_and_count(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(&b"\r\n\r\nab\x00\x0c\x0e\xffcdefgh"[..]),
+                0..64,
+            ),
+            ops in proptest::collection::vec((0u8..6, 0usize..6), 0..24),
+            back in 0usize..8,
+        ) {
+            let top = usize::MAX - back;
+            let u32top = (u32::MAX as usize).wrapping_sub(back);
+            for s in [top, u32top, (u16::MAX as usize) - back] {
+                proptest::prop_assert_eq!(one_length_matches_from::<0>(&bytes, &ops, Some(s)), Ok(()));
+                proptest::prop_assert_eq!(one_length_matches_from::<1>(&bytes, &ops, Some(s)), Ok(()));
+                proptest::prop_assert_eq!(one_length_matches_from::<4>(&bytes, &ops, Some(s)), Ok(()));
+                proptest::prop_assert_eq!(one_length_matches_from::<16>(&bytes, &ops, Some(s)), Ok(()));
+            }
+            proptest::prop_assert_eq!(one_length_matches_from::<0>(&bytes, &ops, Some(1 + back)), Ok(()));
+            proptest::prop_assert_eq!(one_length_matches_from::<4>(&bytes, &ops, Some(5 + back)), Ok(()));
+            proptest::prop_assert_eq!(one_length_matches_from::<16>(&bytes, &ops, Some(17 + back)), Ok(()));
+        }
+    }
+
+    /// A line dropped at the saturation limit stays dropped and is reported whole
+    /// (`usize::MAX`), the next line taken afresh; through `feed`.
+    #[test]
+    fn a_saturated_drop_is_never_a_line() {
+        let mut lb = LineBuffer::<4>::new();
+        lb.len = usize::MAX - 2;
+        assert!(lb.is_discarding());
+        assert_eq!(lb.feed(b"abcdefgh"), Status::Partial);
+        assert_eq!(lb.len, usize::MAX);
+        assert!(lb.pending().is_empty());
+        assert_eq!(
+            lb.feed(b"xy\r"),
+            Status::Complete(
+                LineEvent::Overflow {
+                    dropped: usize::MAX
+                },
+                3
+            )
+        );
+        assert_eq!(
+            lb.feed(b"ok\r"),
+            Status::Complete(LineEvent::Line(b"ok"), 3)
+        );
+        lb.len = usize::MAX - 1;
+        assert_eq!(lb.take_pending(), Pending::Dropped(usize::MAX - 1));
+        lb.len = usize::MAX - 1;
+        let t = lb.scan_dropping(b"zzzz", 0);
+        assert!(matches!(t, Taken::Partial));
+        assert_eq!(lb.len, usize::MAX);
+        assert!(matches!(
+            lb.scan_dropping(b"\n", 0),
+            Taken::Overflow(usize::MAX, 1)
+        ));
     }
 
     /// The line ends at the start of `input` when no line is pending: what the general way
