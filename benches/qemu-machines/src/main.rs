@@ -899,7 +899,7 @@ fn adapter_cycle<const DECODE: bool>(
     };
     // A `dyn` call, as in the adapters (the closure is `query_fixed`'s or the like, the loop
     // `pump`'s): not inlined into the loop here either.
-    let on_info: &mut dyn FnMut(InfoLine<'_>) = black_box(&mut on_info);
+    let on_info: &mut dyn cat1_client::bench::OnInfo = black_box(&mut on_info);
     // A start that fails, and a loop that would not end, are ruled out before any measuring:
     // `check_adapter` runs every case in these chunkings first (bounded there), and the bench
     // stops on a failed check. Nothing is added to the loop measured here.

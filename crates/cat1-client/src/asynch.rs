@@ -15,7 +15,7 @@ use core::future::{Future, poll_fn};
 use core::pin::pin;
 use core::task::Poll;
 
-use cat1_at_parse::{InfoLine, MAX_LINE};
+use cat1_at_parse::MAX_LINE;
 use cat1_hal_traits::time::{Duration, Instant};
 use embedded_io_async::{Read, Write};
 
@@ -78,7 +78,7 @@ macro_rules! read_before {
 /// of its own (a layer around `refill`'s, with its own state and handling).
 macro_rules! pump {
     ($this:ident, $on_info:expr) => {{
-        let on_info: &mut dyn FnMut(InfoLine<'_>) = $on_info;
+        let on_info: &mut crate::procedures::Lines<'_> = $on_info;
         loop {
             if let Some(Output::TimedOut) = $this.core.poll($this.timer.now()) {
                 break Ok(Finished::TimedOut);
@@ -174,7 +174,7 @@ where
         self.timer.now()
     }
 
-    async fn pump(&mut self, on_info: &mut dyn FnMut(InfoLine<'_>)) -> Result<Finished, E> {
+    async fn pump(&mut self, on_info: &mut crate::procedures::Lines<'_>) -> Result<Finished, E> {
         pump!(self, on_info)
     }
 

@@ -3,7 +3,7 @@
 //! Waiting is a loop on `ReadReady` and the clock, so it works on any HAL with a readiness flag
 //! (every interrupt-driven or DMA UART with a ring buffer has one).
 
-use cat1_at_parse::{InfoLine, MAX_LINE};
+use cat1_at_parse::MAX_LINE;
 use cat1_hal_traits::time::{Clock, Duration, Instant};
 use embedded_io::{Read, ReadReady, Write};
 
@@ -100,7 +100,7 @@ where
         Ok(n)
     }
 
-    fn pump(&mut self, on_info: &mut dyn FnMut(InfoLine<'_>)) -> Result<Finished, E> {
+    fn pump(&mut self, on_info: &mut crate::procedures::Lines<'_>) -> Result<Finished, E> {
         loop {
             if let Some(Output::TimedOut) = self.core.poll(self.clock.now()) {
                 return Ok(Finished::TimedOut);

@@ -197,8 +197,11 @@ pub struct Core<const N: usize = MAX_LINE> {
     name_start: u16,
     name_len: u8,
     unsynchronised: bool,
-    /// Never read: the byte that would be padding, zeroed with the fields before it (see above).
-    spare: u8,
+    /// An information line of the exchange in flight did not decode: set by the adapters'
+    /// `dispatch` (`Core::mark_malformed`), cleared by their `exchange` before its wait and
+    /// read at its end (`Core::malformed`). In the byte that was padding, zeroed with the fields before it
+    /// (see above); named `spare` still, as the layout's test names it.
+    spare: bool,
     echo: Echo,
     /// The exchange in flight (a command or a handshake reply), without the lines it borrows
     /// (see `Expect::detach`): [`Detached::NOTHING`], or an exchange done, when idle. Whether
@@ -231,7 +234,7 @@ impl<const N: usize> Core<N> {
             name_len: 0,
             echo: Echo::Unknown,
             unsynchronised: false,
-            spare: 0,
+            spare: false,
             counters: ClientCounters {
                 timeouts: 0,
                 probes_unanswered: 0,
@@ -586,6 +589,27 @@ impl<const N: usize> Core<N> {
         self.name_start = name_start;
         self.name_len = name_len;
         self.tx.get(..n).unwrap_or(&[])
+    }
+
+    /// An information line of the exchange in flight did not decode (the adapters' typed
+    /// decoders, through `dispatch`): the exchange ends in `CommandError::Malformed` where it
+    /// ends in `OK`.
+    #[inline(always)]
+    pub(crate) fn mark_malformed(&mut self) {
+        self.spare = true;
+    }
+
+    /// Clears [`Core::mark_malformed`]'s mark (the adapters' `exchange`, before its wait).
+    #[inline(always)]
+    pub(crate) fn clear_malformed(&mut self) {
+        self.spare = false;
+    }
+
+    /// Whether an information line of the exchange in flight did not decode
+    /// ([`Core::mark_malformed`]) since [`Core::clear_malformed`].
+    #[inline(always)]
+    pub(crate) fn malformed(&self) -> bool {
+        self.spare
     }
 
     /// Starts the escape: returns `+++` (write it in one go, after the guard silence), then waits

@@ -108,7 +108,7 @@ pub mod sdp;
 /// `benches/qemu-machines`: not part of the API, it may change at any time.
 #[doc(hidden)]
 pub mod bench {
-    pub use crate::procedures::{Finished, Reads};
+    pub use crate::procedures::{Finished, OnInfo, Reads};
 }
 
 pub use crate::core::{ClientCounters, Core, Echo, Output, StartError, Timing};

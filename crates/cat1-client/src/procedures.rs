@@ -49,7 +49,9 @@ macro_rules! procedures {
             mut on_info: impl FnMut(cat1_at_parse::InfoLine<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
             let timeout = self.timing.command;
-            maybe_await!($mode, self.command_within(command, timeout, &mut on_info))
+            // The closure itself the exchange's receiver of lines (`OnInfo`): through
+            // `command_within`'s `dyn FnMut`, each line would be a second indirect call.
+            maybe_await!($mode, self.command_lines(command, timeout, &mut on_info))
         }
 
         /// [`Self::command`] with its own timeout.
@@ -58,6 +60,16 @@ macro_rules! procedures {
             command: &cat1_at_parse::CommandLine<'_>,
             timeout: cat1_hal_traits::time::Duration,
             on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+        ) -> Result<(), $crate::CommandError<E>> {
+            maybe_await!($mode, self.command_lines(command, timeout, &mut &mut *on_info))
+        }
+
+        /// [`Self::command_within`] with the exchange's receiver of lines.
+        $($asyncness)? fn command_lines(
+            &mut self,
+            command: &cat1_at_parse::CommandLine<'_>,
+            timeout: cat1_hal_traits::time::Duration,
+            on_info: &mut $crate::procedures::Lines<'_>,
         ) -> Result<(), $crate::CommandError<E>> {
             let tx = maybe_await!($mode, self.idle_tx())?;
             let encoded = $crate::core::encode_command(command, tx);
@@ -73,7 +85,7 @@ macro_rules! procedures {
             let timeout = self.timing.command;
             let tx = maybe_await!($mode, self.idle_tx())?;
             let encoded = $crate::core::encode_raw(line, tx);
-            maybe_await!($mode, self.run(encoded, timeout, on_info))
+            maybe_await!($mode, self.run(encoded, timeout, &mut &mut *on_info))
         }
 
         /// `AT` (`name` `None`), `AT+NAME` or `AT+NAME?`, written without `CommandLine`'s checks
@@ -84,7 +96,7 @@ macro_rules! procedures {
             name: Option<&[u8]>,
             query: bool,
             timeout: cat1_hal_traits::time::Duration,
-            on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+            on_info: &mut $crate::procedures::Lines<'_>,
         ) -> Result<(), $crate::CommandError<E>> {
             let tx = maybe_await!($mode, self.idle_tx())?;
             let encoded = $crate::core::encode_plain(name, query, tx);
@@ -109,7 +121,7 @@ macro_rules! procedures {
                 self.carry.cut = false;
             }
             if self.core.is_busy() {
-                maybe_await!($mode, self.pump(&mut |_| {}))?;
+                maybe_await!($mode, self.pump(&mut |_: cat1_at_parse::InfoLine<'_>| {}))?;
                 // Counted once seen through: a call that failed (or was dropped) meanwhile
                 // leaves it to the next, which would count it again (review 32).
                 self.core.count_abandoned();
@@ -131,7 +143,7 @@ macro_rules! procedures {
             &mut self,
             encoded: Result<$crate::core::Encoded, $crate::core::Refused>,
             timeout: cat1_hal_traits::time::Duration,
-            on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+            on_info: &mut $crate::procedures::Lines<'_>,
         ) -> Result<(), $crate::CommandError<E>> {
             let encoded = encoded.map_err($crate::procedures::refused)?;
             let now = self.now();
@@ -146,7 +158,7 @@ macro_rules! procedures {
         /// call of this was a future's layer of its own around `pump`'s, 84 bytes.)
         $($asyncness)? fn answer(
             &mut self,
-            on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+            on_info: &mut $crate::procedures::Lines<'_>,
         ) -> Result<$crate::procedures::Finished, E> {
             maybe_await!($mode, self.uart.flush())?;
             maybe_await!($mode, self.pump(on_info))
@@ -158,14 +170,13 @@ macro_rules! procedures {
             &mut self,
             mut on_values: impl FnMut(cat1_config::Values<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
-            let mut malformed = false;
             let mut values = |values: &cat1_config::Values<'_>| on_values(*values);
             let result = {
                 // The decoding and the start chosen at compile time, then one exchange
                 // (`typed_exchange!`).
                 let mut decoded;
                 let mut own;
-                let on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>) =
+                let on_info: &mut $crate::procedures::Lines<'_> =
                     if let Some(spec) = const { R::INFO_SPEC } {
                         // One decoding body for every generated setting, given a constant per
                         // type: the description `request::decode_info` decodes by
@@ -174,23 +185,23 @@ macro_rules! procedures {
                         // constants (no shared `query_fixed` returning the result: the async
                         // adapter moved it out of that future into this one, a `CommandError`
                         // of 12 bytes copied by `memcpy`, 742 bytes of flash).
-                        decoded = $crate::procedures::info_decoder(spec, &mut values, &mut malformed);
+                        decoded = $crate::procedures::Decoding($crate::procedures::info_decoder(spec, &mut values));
                         &mut decoded
                     } else {
                         // A request of one's own (`INFO_SPEC` `None`): decoded by its own
                         // `decode_info`, in a closure of its type (decided at compile time:
                         // nothing of it in a firmware without one; in the shared decoding its
                         // arm cost every firmware about 50 bytes).
-                        own = |info: cat1_at_parse::InfoLine<'_>| {
+                        own = $crate::procedures::Decoding(|info: cat1_at_parse::InfoLine<'_>| {
                             if info.is_continuation() {
-                                return;
+                                return false;
                             }
                             // By reference: a binding by value may be a copy by `memcpy`.
                             match &R::decode_info(info) {
-                                Ok(v) => values(v),
-                                Err(_) => malformed = true,
+                                Ok(v) => { values(v); false }
+                                Err(_) => true,
                             }
-                        };
+                        });
                         &mut own
                     };
                 // A description of one's own whose name is too long for a fixed line: written
@@ -203,9 +214,7 @@ macro_rules! procedures {
                     }, &[],
                     $crate::procedures::some_lines!($mode, on_info)))
             };
-            // The exchange's result returned as it is, not through `?` (a copy of the error by
-            // `memcpy`); `Malformed` only for an exchange that ended in `OK`.
-            if malformed && result.is_ok() { Err($crate::CommandError::Malformed) } else { result }
+            result
         }
 
         /// Sets a setting (or runs a parameterised action) with typed values, checked against the
@@ -265,7 +274,7 @@ macro_rules! procedures {
                 |_: &[cat1_config::Value<'_>], tx: &mut [u8]| {
                     $crate::core::encode_typed(R::execute(tx), R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
                 }, &[],
-                $crate::procedures::some_lines!($mode, &mut |info| on_line(info.line()))))
+                $crate::procedures::some_lines!($mode, &mut |info: cat1_at_parse::InfoLine<'_>| on_line(info.line()))))
         }
 
         /// Asks for the values a command takes (`AT+NAME=?`); information lines (whole)
@@ -279,7 +288,7 @@ macro_rules! procedures {
                 |_: &[cat1_config::Value<'_>], tx: &mut [u8]| {
                     $crate::core::encode_typed(R::test(tx), R::SPEC.name.as_bytes(), R::BARE_LINE, tx)
                 }, &[],
-                $crate::procedures::some_lines!($mode, &mut |info| on_line(info.line()))))
+                $crate::procedures::some_lines!($mode, &mut |info: cat1_at_parse::InfoLine<'_>| on_line(info.line()))))
         }
 
         /// Reads a read-only value (`AT+CSQ`, `AT+VER`, ...) with the bare form, which the manual
@@ -296,7 +305,7 @@ macro_rules! procedures {
                 |_: &[cat1_config::Value<'_>], tx: &mut [u8]| {
                     $crate::core::encode_plain(Some(R::SPEC.name.as_bytes()), false, tx)
                 }, &[],
-                $crate::procedures::some_lines!($mode, &mut |info| on_line(info.line()))))
+                $crate::procedures::some_lines!($mode, &mut |info: cat1_at_parse::InfoLine<'_>| on_line(info.line()))))
         }
 
         /// Reads a read-only value, as [`Self::read`], and hands each one, decoded, to `on_value`:
@@ -314,15 +323,14 @@ macro_rules! procedures {
             // A line that did not decode, and a header still waiting for its value
             // (`ReadAnswer::decode_answer_line`): one place the closure refers to and one test
             // after (two flags apart cost 28 bytes of flash in the footprint bench).
-            let mut flags = [false; 2];
-            let mut on_info = |info: cat1_at_parse::InfoLine<'_>| {
-                let [malformed, open] = &mut flags;
-                match R::decode_answer_line(open, info) {
-                    Ok(Some(value)) => on_value(value),
-                    Ok(None) => {}
-                    Err(_) => *malformed = true,
+            let mut open = false;
+            let mut on_info = $crate::procedures::Decoding(|info: cat1_at_parse::InfoLine<'_>| {
+                match R::decode_answer_line(&mut open, info) {
+                    Ok(Some(value)) => { on_value(value); false }
+                    Ok(None) => false,
+                    Err(_) => true,
                 }
-            };
+            });
             // As `read` writes it.
             maybe_await!($mode, $crate::procedures::typed_exchange!($mode, self,
                 cat1_config::request::FixedLine::fits(R::SPEC), R::BARE_LINE, None,
@@ -332,7 +340,7 @@ macro_rules! procedures {
                 $crate::procedures::some_lines!($mode, &mut on_info)))?;
             // A line that did not decode, or a header whose value never came (the answer cut
             // short).
-            if flags != [false; 2] { Err($crate::CommandError::Malformed) } else { Ok(()) }
+            if open { Err($crate::CommandError::Malformed) } else { Ok(()) }
         }
 
         /// The exchange of a line fixed at compile time, with its exchange built with it:
@@ -360,7 +368,7 @@ macro_rules! procedures {
                 &mut self,
                 encode: $crate::procedures::Encoder,
                 values: &[cat1_config::Value<'_>],
-                on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+                on_info: &mut $crate::procedures::Lines<'_>,
             ) -> Result<(), $crate::CommandError<E>> {
                 self.exchange($crate::procedures::Start::encode(encode, values), $crate::procedures::Wait::Command, on_info)
             }
@@ -419,15 +427,18 @@ macro_rules! procedures {
                 $crate::procedures::write_line!($mode, self.uart, bytes, &mut self.carry.cut)?;
                 // Flushed and waited for as `answer` does, here, not through it (see there).
                 self.uart.flush().map_err($crate::CommandError::Io)?;
+                // The typed decoders' mark (`OnInfo`) cleared here, where it is read at the
+                // end: not in the core's start, where `Core::receive`'s cycles would pay it.
+                self.core.clear_malformed();
                 let finished = self.pump(on_info).map_err($crate::CommandError::Io)?;
-                $crate::procedures::result_of(finished)
+                $crate::procedures::ended(finished, self.core.malformed())
             }}, {{
                 // No lines wanted (`None`: a set, the procedures' own lines): a closure that
                 // drops them, here, where the exchange's future holds it (no caller's future
                 // around it). (The blocking adapter's callers pass a closure of their own, as
                 // before: an `Option` there cost the blocking client 64 bytes, see `lines!`.)
                 let mut ignore = |_: cat1_at_parse::InfoLine<'_>| {};
-                let on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>) = match on_info {
+                let on_info: &mut $crate::procedures::Lines<'_> = match on_info {
                     Some(f) => f,
                     None => &mut ignore,
                 };
@@ -465,11 +476,13 @@ macro_rules! procedures {
                         self.uart.flush().await.map_err($crate::CommandError::Io)?;
                     }
 
-                    let lines: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>) =
+                    let lines: &mut $crate::procedures::Lines<'_> =
                         if abandoned { &mut skip } else { &mut *on_info };
+                    // As in the blocking adapter's: cleared where it is read.
+                    self.core.clear_malformed();
                     let finished = pump!(self, lines).map_err($crate::CommandError::Io)?;
                     if !abandoned {
-                        return $crate::procedures::result_of(finished);
+                        return $crate::procedures::ended(finished, self.core.malformed());
                     }
                     // Counted once seen through (see `finish_abandoned`).
                     self.core.count_abandoned();
@@ -526,7 +539,7 @@ macro_rules! procedures {
                 }
                 let name = spec.name.as_bytes();
                 let timeout = self.timing.command;
-                maybe_await!($mode, self.plain(Some(name), true, timeout, &mut |info| {
+                maybe_await!($mode, self.plain(Some(name), true, timeout, &mut |info: cat1_at_parse::InfoLine<'_>| {
                     if !info.is_continuation() {
                         let _ = config.apply(&cat1_at_parse::CommandLine::set(name, info.raw_params()));
                     }
@@ -557,7 +570,7 @@ macro_rules! procedures {
                 let tx = maybe_await!($mode, self.idle_tx()).map_err(ProfileError::Command)?;
                 let encoded = $crate::core::encode_typed_line(step.emit(wanted, tx).map_err(Into::into), tx);
                 let timeout = self.timing.command;
-                maybe_await!($mode, self.run(encoded, timeout, &mut |_| {}))
+                maybe_await!($mode, self.run(encoded, timeout, &mut |_: cat1_at_parse::InfoLine<'_>| {}))
                 .map_err(ProfileError::Command)?;
                 sent = sent.saturating_add(1);
             }
@@ -884,10 +897,10 @@ macro_rules! by_mode {
 /// vtables).
 macro_rules! lines {
     (blocking, $l:lifetime) => {
-        &$l mut dyn FnMut(cat1_at_parse::InfoLine<'_>)
+        &$l mut $crate::procedures::Lines<'_>
     };
     (async, $l:lifetime) => {
-        Option<&$l mut dyn FnMut(cat1_at_parse::InfoLine<'_>)>
+        Option<&$l mut $crate::procedures::Lines<'_>>
     };
 }
 
@@ -917,7 +930,7 @@ macro_rules! set_item {
 /// No information lines wanted (see `lines!`).
 macro_rules! no_lines {
     (blocking) => {
-        &mut |_| {}
+        &mut |_: cat1_at_parse::InfoLine<'_>| {}
     };
     (async) => {
         None
@@ -1054,13 +1067,47 @@ fn start_unfixed<'c>(
 pub(crate) fn info_decoder<'a, 'v>(
     spec: &'static cat1_config::CommandSpec,
     on_values: &'a mut (dyn FnMut(&cat1_config::Values<'_>) + 'v),
-    malformed: &'a mut bool,
-) -> impl FnMut(cat1_at_parse::InfoLine<'_>) + use<'a, 'v> {
+) -> impl FnMut(cat1_at_parse::InfoLine<'_>) -> bool + use<'a, 'v> {
     move |info: cat1_at_parse::InfoLine<'_>| {
         if info.is_continuation() {
-            return;
+            return false;
         }
-        *malformed |= cat1_config::request::decode_info_ok(spec, info, &mut *on_values).is_none();
+        cat1_config::request::decode_info_ok(spec, info, &mut *on_values).is_none()
+    }
+}
+
+/// An exchange's receiver of its information lines (`pump`, [`dispatch`]).
+pub(crate) type Lines<'a> = dyn OnInfo + 'a;
+
+/// What takes an exchange's information lines: [`OnInfo::info`] answers whether the line did not
+/// decode, and [`dispatch`] then marks the exchange (`Core::malformed`), which ends in
+/// `CommandError::Malformed` where it ends in `OK` (`result_of`). One flag in the core for
+/// every typed decoder, where each typed call site had a flag of its own on the stack, its
+/// address among the decoder's captures and a test after the call (client `.text` -28 bytes,
+/// the bench's four such sites). Any closure of an information line is one that decodes
+/// every line; a typed decoder is a [`Decoding`]. Hidden, for `benches/qemu-machines`
+/// ([`Reads::dispatch`]): not part of the API.
+#[doc(hidden)]
+pub trait OnInfo {
+    /// Takes an information line; `true` when it does not decode.
+    fn info(&mut self, info: cat1_at_parse::InfoLine<'_>) -> bool;
+}
+
+impl<F: FnMut(cat1_at_parse::InfoLine<'_>)> OnInfo for F {
+    #[inline(always)]
+    fn info(&mut self, info: cat1_at_parse::InfoLine<'_>) -> bool {
+        self(info);
+        false
+    }
+}
+
+/// A typed decoder of information lines: the closure answers whether a line did not decode.
+pub(crate) struct Decoding<F>(pub(crate) F);
+
+impl<F: FnMut(cat1_at_parse::InfoLine<'_>) -> bool> OnInfo for Decoding<F> {
+    #[inline(always)]
+    fn info(&mut self, info: cat1_at_parse::InfoLine<'_>) -> bool {
+        (self.0)(info)
     }
 }
 
@@ -1114,6 +1161,12 @@ pub(crate) fn refused<E>(r: crate::core::Refused) -> crate::CommandError<E> {
 
 /// The result of a command exchange.
 pub(crate) fn result_of<E>(finished: Finished) -> Result<(), crate::CommandError<E>> {
+    ended(finished, false)
+}
+
+/// [`result_of`], `Malformed` in place of `Ok` when an information line did not decode
+/// (`Core::malformed`): the typed exchanges' one test, in `exchange`.
+pub(crate) fn ended<E>(finished: Finished, malformed: bool) -> Result<(), crate::CommandError<E>> {
     use cat1_at_parse::FinalResult;
     // The three errors matched, every other end `Ok` (one arm): `OK`, and the reply a
     // handshake step awaits (`enter_command_mode_without_probe`'s, through `run_fixed`: its
@@ -1126,6 +1179,7 @@ pub(crate) fn result_of<E>(finished: Finished) -> Result<(), crate::CommandError
         Finished::Done(FinalResult::Error) => Err(crate::CommandError::Error),
         Finished::Done(FinalResult::CmeError(code)) => Err(crate::CommandError::Cme(code)),
         Finished::TimedOut => Err(crate::CommandError::Timeout),
+        _ if malformed => Err(crate::CommandError::Malformed),
         _ => Ok(()),
     }
 }
@@ -1147,7 +1201,7 @@ pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
     core: &mut crate::Core<N>,
     listener: &mut L,
     carry: &mut Carry,
-    on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+    on_info: &mut Lines<'_>,
 ) -> Option<Finished> {
     use crate::Output;
     use cat1_at_parse::Status;
@@ -1162,7 +1216,9 @@ pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
         let finished = match output {
             Output::Echo | Output::TimedOut => None,
             Output::Info(info) => {
-                on_info(info);
+                if on_info.info(info) {
+                    core.mark_malformed();
+                }
                 None
             }
             Output::Done(result) => Some(Finished::Done(result)),
@@ -1431,7 +1487,8 @@ impl Carry {
     ) {
         skip_lf(self);
         if lines {
-            dispatch(core, listener, self, &mut |_| {});
+            let skip: &mut Lines<'_> = &mut |_: cat1_at_parse::InfoLine<'_>| {};
+            dispatch(core, listener, self, skip);
         } else {
             let input = self.pending();
             if !input.is_empty() {
@@ -1513,7 +1570,7 @@ impl Reads {
         &mut self,
         core: &mut crate::Core<N>,
         listener: &mut L,
-        on_info: &mut dyn FnMut(cat1_at_parse::InfoLine<'_>),
+        on_info: &mut Lines<'_>,
     ) -> Option<Finished> {
         dispatch(core, listener, &mut self.carry, on_info)
     }
