@@ -1650,6 +1650,7 @@ pub(crate) fn default_timing() -> crate::Timing {
 
 #[cfg(test)]
 mod tests {
+    extern crate std;
     use super::Carry;
 
     #[test]
@@ -1697,6 +1698,91 @@ mod tests {
             carry.keep_last(all - fed);
             proptest::prop_assert_eq!((carry.start, carry.end), (old.start, old.end));
             proptest::prop_assert_eq!(carry.pending(), old.pending());
+        }
+
+        /// The typed decoders' mark (`OnInfo::info` answering `true`, `Core::mark_malformed` in
+        /// `dispatch`, read by `ended` in the exchange) against the old way, kept here: each
+        /// call site's own flag, set by its decoding closure, and its test after the exchange
+        /// (`if malformed && result.is_ok() { Malformed } else { result }`). Any answer of
+        /// information lines (some refused by the decoder) and a final result or none, in any
+        /// chunking: the same lines handed out, the same end, the same flag and result.
+        #[test]
+        fn the_malformed_mark_is_the_call_sites_flag(
+            lines in proptest::collection::vec(
+                (proptest::collection::vec(0x21u8..0x7f, 0..12), proptest::bool::ANY),
+                0..5,
+            ),
+            end in 0usize..5,
+            chunk in 1usize..24,
+        ) {
+            use cat1_at_parse::InfoLine;
+            use cat1_config::request::Request;
+            use cat1_hal_traits::time::{Duration, Instant};
+            use std::vec::Vec;
+            let mut input = Vec::new();
+            let mut refused = Vec::new();
+            for (text, refuse) in &lines {
+                input.extend_from_slice(b"\r\n+APN: ");
+                input.extend_from_slice(text);
+                input.extend_from_slice(b"\r\n");
+                let mut line = b"+APN: ".to_vec();
+                line.extend_from_slice(text);
+                refused.push((line, *refuse));
+            }
+            let finals: [&[u8]; 5] = [b"\r\nOK\r\n", b"\r\nERROR\r\n", b"\r\n+CME ERROR: 3\r\n", b"\r\nOK\r\nAT", b""];
+            input.extend_from_slice(finals[end]);
+            let refuses = |info: &InfoLine<'_>| {
+                refused.iter().any(|(l, r)| *r && l.as_slice() == info.line())
+            };
+            let run = |old: bool| {
+                let mut core = crate::Core::<{ cat1_at_parse::MAX_LINE }>::new();
+                let line = <cat1_config::requests::Apn as Request>::QUERY_LINE;
+                core.start_line(line, None, false, Duration::from_secs(5), Instant::ZERO)
+                    .unwrap()
+                    .unwrap();
+                core.clear_malformed();
+                let mut carry = Carry::new();
+                let mut flag = false;
+                let mut heard = Vec::new();
+                let mut finished = None;
+                for piece in input.chunks(chunk) {
+                    let space = carry.space();
+                    space[..piece.len()].copy_from_slice(piece);
+                    carry.filled(piece.len());
+                    while finished.is_none() && !carry.is_empty() {
+                        finished = if old {
+                            let mut on_info = |info: InfoLine<'_>| {
+                                heard.push(info.line().to_vec());
+                                if refuses(&info) {
+                                    flag = true;
+                                }
+                            };
+                            super::dispatch_before(&mut core, &mut (), &mut carry, &mut on_info)
+                        } else {
+                            let mut on_info = super::Decoding(|info: InfoLine<'_>| {
+                                heard.push(info.line().to_vec());
+                                refuses(&info)
+                            });
+                            super::dispatch(&mut core, &mut (), &mut carry, &mut on_info)
+                        };
+                    }
+                }
+                let result = finished.map(|f| {
+                    if old {
+                        let r = super::result_of::<()>(f);
+                        if flag && r.is_ok() { Err(crate::CommandError::Malformed) } else { r }
+                    } else {
+                        super::ended::<()>(f, core.malformed())
+                    }
+                });
+                (heard, finished, result, if old { flag } else { core.malformed() })
+            };
+            let new = run(false);
+            proptest::prop_assert_eq!(&new, &run(true));
+            // Not vacuous: a refused line and `OK` give `Malformed`.
+            if end == 0 && lines.iter().any(|(_, r)| *r) {
+                proptest::prop_assert_eq!(new.2, Some(Err(crate::CommandError::Malformed)));
+            }
         }
     }
 }
