@@ -326,13 +326,18 @@ macro_rules! procedures {
             // (`ReadAnswer::decode_answer_line`): one place the closure refers to and one test
             // after (two flags apart cost 28 bytes of flash in the footprint bench).
             let mut open = false;
-            let mut on_info = $crate::procedures::Decoding(|info: cat1_at_parse::InfoLine<'_>| {
-                match R::decode_answer_line(&mut open, info) {
+            // In the blocking adapter the caller's closure moved in, not borrowed (as
+            // `query`'s): one word less on the stack at each call site (client `.text` -16
+            // bytes); in the async one, whose future holds it either way, borrowed (moved in,
+            // client-async +20).
+            let open_now = &mut open;
+            let mut on_info = $crate::procedures::Decoding($crate::procedures::owning!($mode, |info: cat1_at_parse::InfoLine<'_>| {
+                match R::decode_answer_line(open_now, info) {
                     Ok(Some(value)) => { on_value(value); false }
                     Ok(None) => false,
                     Err(_) => true,
                 }
-            });
+            }));
             // As `read` writes it.
             maybe_await!($mode, $crate::procedures::typed_exchange!($mode, self,
                 cat1_config::request::FixedLine::fits(R::SPEC), R::BARE_LINE, None,
@@ -929,6 +934,17 @@ macro_rules! set_item {
     };
 }
 
+/// The closure `$c` owning what it captures (`move`) in the blocking adapter, borrowing it in the
+/// async one (see `read_value`).
+macro_rules! owning {
+    (blocking, $($c:tt)*) => {
+        move $($c)*
+    };
+    (async, $($c:tt)*) => {
+        $($c)*
+    };
+}
+
 /// No information lines wanted (see `lines!`).
 macro_rules! no_lines {
     (blocking) => {
@@ -1002,8 +1018,8 @@ macro_rules! typed_exchange {
 }
 
 pub(crate) use {
-    by_mode, lines, maybe_await, no_lines, procedures, returns, set_arg, set_item, some_lines,
-    typed_exchange, write_all, write_line,
+    by_mode, lines, maybe_await, no_lines, owning, procedures, returns, set_arg, set_item,
+    some_lines, typed_exchange, write_all, write_line,
 };
 
 /// How the adapters' one exchange (`exchange`, in `procedures!`) starts its line.
