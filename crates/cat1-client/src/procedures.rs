@@ -394,17 +394,9 @@ macro_rules! procedures {
             on_info: $crate::procedures::lines!($mode, '_),
         ) -> Result<(), $crate::CommandError<E>> {
             // The timeout picked here, not by each caller: a byte at each call site, not the
-            // two words of a `Duration` (client `.text` -16 bytes in benches/footprint). Tests,
-            // not a `match`: LLVM made the `match` a table of the fields' offsets (`.text` -20,
-            // but `.rodata` +12).
+            // two words of a `Duration` (client `.text` -16 bytes in benches/footprint).
             let timing = &self.timing;
-            let timeout = if wait == $crate::procedures::Wait::Command {
-                timing.command
-            } else if wait == $crate::procedures::Wait::Probe {
-                timing.probe
-            } else {
-                timing.handshake
-            };
+            let timeout = $crate::procedures::timeout_of!(timing, wait);
             $crate::procedures::by_mode!($mode, {{
                 self.finish_abandoned().map_err($crate::CommandError::Io)?;
                 // `settle_if_needed`, in this body (a call of it here, with the line above in
@@ -1017,9 +1009,27 @@ macro_rules! typed_exchange {
     };
 }
 
+/// The timeout of `$wait` (`exchange`'s) in `$timing`: the field picked by the discriminant's
+/// low two bits, 0 `command`, 2 `handshake` (`Handshake`, and `Reply`, 6), 3 `probe` (1,
+/// `guard`, is no `Wait`'s). In the fields' order, 8 bytes apart: LLVM loads the field at the
+/// bits times 8, no tests (where it tested `Command`, then `Probe`; a `match` of the variants
+/// was a table of the fields' offsets in `.rodata`): client `.text` -20 bytes, client-async
+/// -20. A macro, not a function: an `#[inline(always)]` one gave LLVM the variants' values,
+/// and it made a jump table of the arms (+24).
+macro_rules! timeout_of {
+    ($timing:expr, $wait:expr) => {
+        match $wait as u8 & 3 {
+            0 => $timing.command,
+            1 => $timing.guard,
+            2 => $timing.handshake,
+            _ => $timing.probe,
+        }
+    };
+}
+
 pub(crate) use {
     by_mode, lines, maybe_await, no_lines, owning, procedures, returns, set_arg, set_item,
-    some_lines, typed_exchange, write_all, write_line,
+    some_lines, timeout_of, typed_exchange, write_all, write_line,
 };
 
 /// How the adapters' one exchange (`exchange`, in `procedures!`) starts its line.
@@ -1129,20 +1139,20 @@ impl<F: FnMut(cat1_at_parse::InfoLine<'_>) -> bool> OnInfo for Decoding<F> {
     }
 }
 
-/// Which of the `Timing`'s timeouts an exchange of `run_fixed` waits for. Numbered in the order
-/// `exchange` tests them (4 bytes less code than `Handshake` second, as LLVM lays the tests out).
+/// Which of the `Timing`'s timeouts an exchange of `run_fixed` waits for. Numbered for
+/// `timeout_of!`: the low two bits pick the field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub(crate) enum Wait {
     /// `Timing::command`.
     Command = 0,
     /// `Timing::probe` (the `AT` probe).
-    Probe = 1,
+    Probe = 3,
     /// `Timing::handshake` (the confirmation `AT` after the handshake).
     Handshake = 2,
     /// `Timing::handshake`, for a handshake step ([`ESCAPE`], [`CONFIRM`]): the framer told
     /// that a reply without a line end is awaited.
-    Reply = 3,
+    Reply = 6,
 }
 
 /// `+++`, awaiting the module's `a` (the first step of the handshake).
@@ -1680,6 +1690,35 @@ mod tests {
             result_of::<()>(Finished::TimedOut),
             Err(crate::CommandError::Timeout)
         );
+    }
+
+    /// `timeout_of!` (the discriminant's low bits) against the tests it replaced, kept here:
+    /// every `Wait`, a `Timing` of six different durations.
+    #[test]
+    fn the_timeout_by_the_low_bits_is_the_tests_one() {
+        use super::Wait;
+        use cat1_hal_traits::time::Duration;
+        fn before(timing: &crate::Timing, wait: Wait) -> Duration {
+            if wait == Wait::Command {
+                timing.command
+            } else if wait == Wait::Probe {
+                timing.probe
+            } else {
+                timing.handshake
+            }
+        }
+        let timing = crate::Timing {
+            command: Duration::from_millis(1),
+            guard: Duration::from_millis(2),
+            handshake: Duration::from_millis(3),
+            probe: Duration::from_millis(4),
+            restart: Duration::from_millis(5),
+            settle: Duration::from_millis(6),
+        };
+        for wait in [Wait::Command, Wait::Probe, Wait::Handshake, Wait::Reply] {
+            let timeout = super::timeout_of!(timing, wait);
+            assert_eq!(timeout, before(&timing, wait), "{wait:?}");
+        }
     }
 
     #[test]
