@@ -105,6 +105,25 @@ impl<'a> InfoLine<'a> {
         })
     }
 
+    /// The line and the length of its name, for handing the line on in two registers and a
+    /// word (cat1-client's receivers of information lines: passed whole, it is copied to the
+    /// stack and handed on by its address); [`InfoLine::from_parts`] builds it again. Hidden:
+    /// not part of the API.
+    #[doc(hidden)]
+    #[inline(always)]
+    pub const fn into_parts(self) -> (&'a [u8], usize) {
+        (self.line, self.name_len)
+    }
+
+    /// The line of [`InfoLine::into_parts`] again. Hidden: not part of the API (parts that no
+    /// `into_parts` gave make a line whose name and parameters are cut at `name_len`, clamped
+    /// to the line, as for any line).
+    #[doc(hidden)]
+    #[inline(always)]
+    pub const fn from_parts(line: &'a [u8], name_len: usize) -> Self {
+        InfoLine { line, name_len }
+    }
+
     /// A continuation line: no name, the whole line is the parameters.
     const fn continuation(line: &'a [u8]) -> Self {
         InfoLine { line, name_len: 0 }
@@ -2895,6 +2914,22 @@ mod tests {
         ) {
             let info = InfoLine { line: &line, name_len };
             proptest::prop_assert_eq!(info.after_colon(), after_colon_before(&info));
+        }
+
+        /// `from_parts` of `into_parts` is the line it was (cat1-client hands an information
+        /// line on as its parts): any line and name length, a parsed one's too.
+        #[test]
+        fn an_info_line_from_its_parts_is_itself(
+            line in proptest::collection::vec(proptest::num::u8::ANY, 0..12),
+            name_len in proptest::prop_oneof![0usize..16, (usize::MAX - 3)..=usize::MAX],
+        ) {
+            let info = InfoLine { line: &line, name_len };
+            let (l, n) = info.into_parts();
+            proptest::prop_assert_eq!(InfoLine::from_parts(l, n), info);
+            if let Some(parsed) = InfoLine::parse(&line) {
+                let (l, n) = parsed.into_parts();
+                proptest::prop_assert_eq!(InfoLine::from_parts(l, n), parsed);
+            }
         }
     }
 

@@ -1108,23 +1108,29 @@ pub(crate) fn info_decoder<'a, 'v>(
 pub(crate) type Lines<'a> = dyn OnInfo + 'a;
 
 /// What takes an exchange's information lines: [`OnInfo::info`] answers whether the line did not
-/// decode, and [`dispatch`] then marks the exchange (`Core::malformed`), which ends in
-/// `CommandError::Malformed` where it ends in `OK` (`result_of`). One flag in the core for
-/// every typed decoder, where each typed call site had a flag of its own on the stack, its
-/// address among the decoder's captures and a test after the call (client `.text` -16 bytes,
-/// client-async -100, the bench's four such sites). Any closure of an information line is one that decodes
-/// every line; a typed decoder is a [`Decoding`]. Hidden, for `benches/qemu-machines`
+/// decode, and [`dispatch`] then marks the exchange (`Core::mark_malformed`), which ends in
+/// `CommandError::Malformed` where it ends in `OK` (`ended`, in `exchange`). One flag in the
+/// core for every typed decoder, where each typed call site had a flag of its own on the stack,
+/// its address among the decoder's captures and a test after the call (client `.text` -28
+/// bytes, client-async -112, the bench's four such sites). Any closure of an information line
+/// is one that decodes every line; a typed decoder is a [`Decoding`]. The line is handed on as
+/// its parts (`InfoLine::into_parts`: the line's two words and the name's length, in
+/// registers), not whole: an `InfoLine` by value is copied to the stack and passed by its
+/// address, and the answer's test cost the adapters' receive path about one instruction an
+/// information line (0.1 a byte on the bench's `core only` rows); in parts the path is 0.1 to
+/// 0.2 a byte below what it was, for 4 bytes of flash. Hidden, for `benches/qemu-machines`
 /// ([`Reads::dispatch`]): not part of the API.
 #[doc(hidden)]
 pub trait OnInfo {
-    /// Takes an information line; `true` when it does not decode.
-    fn info(&mut self, info: cat1_at_parse::InfoLine<'_>) -> bool;
+    /// Takes an information line, as its parts (`InfoLine::into_parts`); `true` when it does
+    /// not decode.
+    fn info(&mut self, line: &[u8], name_len: usize) -> bool;
 }
 
 impl<F: FnMut(cat1_at_parse::InfoLine<'_>)> OnInfo for F {
     #[inline(always)]
-    fn info(&mut self, info: cat1_at_parse::InfoLine<'_>) -> bool {
-        self(info);
+    fn info(&mut self, line: &[u8], name_len: usize) -> bool {
+        self(cat1_at_parse::InfoLine::from_parts(line, name_len));
         false
     }
 }
@@ -1134,8 +1140,8 @@ pub(crate) struct Decoding<F>(pub(crate) F);
 
 impl<F: FnMut(cat1_at_parse::InfoLine<'_>) -> bool> OnInfo for Decoding<F> {
     #[inline(always)]
-    fn info(&mut self, info: cat1_at_parse::InfoLine<'_>) -> bool {
-        (self.0)(info)
+    fn info(&mut self, line: &[u8], name_len: usize) -> bool {
+        (self.0)(cat1_at_parse::InfoLine::from_parts(line, name_len))
     }
 }
 
@@ -1244,7 +1250,8 @@ pub(crate) fn dispatch<const N: usize, L: crate::Listener>(
         let finished = match output {
             Output::Echo | Output::TimedOut => None,
             Output::Info(info) => {
-                if on_info.info(info) {
+                let (line, name_len) = info.into_parts();
+                if on_info.info(line, name_len) {
                     core.mark_malformed();
                 }
                 None
