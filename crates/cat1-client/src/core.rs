@@ -199,8 +199,8 @@ pub struct Core<const N: usize = MAX_LINE> {
     unsynchronised: bool,
     /// An information line of the exchange in flight did not decode: set by the adapters'
     /// `dispatch` (`Core::mark_malformed`), cleared by their `exchange` before its wait and
-    /// read at its end (`Core::malformed`). In the byte that was padding, zeroed with the fields before it
-    /// (see above); named `spare` still, as the layout's test names it.
+    /// read at its end (`Core::malformed`). In the byte that was padding, zeroed with the
+    /// fields before it (see above); named `spare` still, as the layout's test names it.
     spare: bool,
     echo: Echo,
     /// The exchange in flight (a command or a handshake reply), without the lines it borrows

@@ -322,9 +322,9 @@ macro_rules! procedures {
             &mut self,
             mut on_value: impl FnMut(R::Value<'_>),
         ) -> Result<(), $crate::CommandError<E>> {
-            // A line that did not decode, and a header still waiting for its value
-            // (`ReadAnswer::decode_answer_line`): one place the closure refers to and one test
-            // after (two flags apart cost 28 bytes of flash in the footprint bench).
+            // A header still waiting for its value (`ReadAnswer::decode_answer_line`), tested
+            // after the exchange; a line that did not decode is the exchange's mark (`OnInfo`:
+            // the exchange ends in `Malformed`).
             let mut open = false;
             // In the blocking adapter the caller's closure moved in, not borrowed (as
             // `query`'s): one word less on the stack at each call site (client `.text` -16
@@ -1089,9 +1089,10 @@ fn start_unfixed<'c>(
 /// information line but continuations decoded in place (`request::decode_info_ok`:
 /// `decode_info_with` without the error's code, which is not read here) and its
 /// values handed to `on_values` from there (returned in a `Result`, they were copied out by
-/// `memcpy`: 730 bytes of flash); a line that does not decode sets `malformed`. Made here, by a
-/// function that is not generic, so that every request type's `query` shares one closure (one
-/// copy of the decoder in the flash), as the one `query_fixed` body shared it before.
+/// `memcpy`: 730 bytes of flash); `true` for a line that does not decode (see [`OnInfo`]).
+/// Made here, by a function that is not generic, so that every request type's `query` shares
+/// one closure (one copy of the decoder in the flash), as the one `query_fixed` body shared it
+/// before.
 pub(crate) fn info_decoder<'a, 'v>(
     spec: &'static cat1_config::CommandSpec,
     on_values: &'a mut (dyn FnMut(&cat1_config::Values<'_>) + 'v),
