@@ -175,11 +175,12 @@ pub(crate) fn validate_text<'a>(
             checked_text(text, min, max, charset, plain)
         }
         ParamKind::Template(template) => {
+            // Each byte equal to the template's, else a digit where it has `9` or `-` where it
+            // has `+`: the equal byte first, one test for every kind of template byte (client
+            // flash -8 bytes, where a `match` on the template byte came first).
             let ok = template.len() == text.len()
-                && template.bytes().zip(text).all(|(t, &b)| match t {
-                    b'9' => b.is_ascii_digit(),
-                    b'+' => b == b'+' || b == b'-',
-                    _ => t == b,
+                && template.bytes().zip(text).all(|(t, &b)| {
+                    t == b || (t == b'9' && b.is_ascii_digit()) || (t == b'+' && b == b'-')
                 });
             if ok {
                 Ok(Value::Text(text))
@@ -570,6 +571,82 @@ mod tests {
             b"+1",
         ] {
             assert_eq!(number(text), number_before(text), "{text:?}");
+        }
+    }
+
+    /// The template arm's test as it was: a `match` on the template's byte.
+    fn template_before(template: &str, text: &[u8]) -> bool {
+        template.len() == text.len()
+            && template.bytes().zip(text).all(|(t, &b)| match t {
+                b'9' => b.is_ascii_digit(),
+                b'+' => b == b'+' || b == b'-',
+                _ => t == b,
+            })
+    }
+
+    proptest::proptest! {
+        /// A template parameter (`AT+CCLK`'s, and templates of one's own with literal digits,
+        /// signs and other bytes) takes what the `match` took, and refuses the rest as before
+        /// (53; empty text 3).
+        #[test]
+        fn templates_validate_as_before(
+            template in proptest::collection::vec(
+                proptest::sample::select(&b"99+-/:0a9+"[..]),
+                0..8,
+            ),
+            text in proptest::collection::vec(
+                proptest::sample::select(&b"0159+-/:aA\"9"[..]),
+                0..8,
+            ),
+            same_length in proptest::bool::ANY,
+        ) {
+            let template: &'static str =
+                std::boxed::Box::leak(std::string::String::from_utf8(template).unwrap().into_boxed_str());
+            let mut text = text;
+            if same_length {
+                text.resize(template.len(), b'5');
+            }
+            let p = ParamSpec {
+                name: "t",
+                doc: "",
+                kind: ParamKind::Template(template),
+                omitted: crate::spec::Omitted::Required,
+                default: crate::spec::DefaultValue::None,
+            };
+            let expected = if text.is_empty() {
+                Err(Code::MISSING_OR_TYPE)
+            } else if template_before(template, &text) {
+                Ok(Value::Text(&text[..]))
+            } else {
+                Err(Code::BAD_VALUE)
+            };
+            proptest::prop_assert_eq!(validate_value(&p, &text), expected);
+        }
+    }
+
+    #[test]
+    fn the_clock_templates_validate_as_before() {
+        for p in crate::commands::ALL.iter().flat_map(|c| c.params.iter()) {
+            let ParamKind::Template(template) = p.kind else {
+                continue;
+            };
+            for text in [
+                &b"24/01/31"[..],
+                b"24/1/31",
+                b"12:34:56+32",
+                b"12:34:56-32",
+                b"12:34:56*32",
+                b"12:34:5a+32",
+                b"99/99/99",
+                b"24-01-31",
+            ] {
+                let expected = if template_before(template, text) {
+                    Ok(Value::Text(text))
+                } else {
+                    Err(Code::BAD_VALUE)
+                };
+                assert_eq!(validate_value(p, text), expected, "{template} {text:?}");
+            }
         }
     }
 }
