@@ -455,6 +455,39 @@ impl<const N: usize> Core<N> {
         timeout: Duration,
         now: Instant,
     ) -> Result<Result<&[u8], RequestError>, StartError> {
+        self.start_line_with::<true>(line, set, reply, timeout, now)
+    }
+
+    /// [`Core::start_line`] for the adapters' exchange, which has just seen any exchange in
+    /// flight through (the blocking one's `finish_abandoned`, whose `pump` returns only once
+    /// the exchange ended or timed out; the async one's loop tests `is_busy` itself): no
+    /// exchange is in flight here, so only the wait for quiet is tested (`Unsynchronised`),
+    /// not `StartError::Busy`, which could not come (the twenty-seventh flash round: the idle
+    /// test and `busy_apart` out of the client, `.text` -32 bytes, client-async -72). The
+    /// same start where nothing is in flight (`an_idle_line_start_is_start_line_when_idle`).
+    #[inline(always)]
+    pub(crate) fn start_idle_line(
+        &mut self,
+        line: &FixedLine,
+        set: Option<&SetCall<'_, '_>>,
+        reply: bool,
+        timeout: Duration,
+        now: Instant,
+    ) -> Result<Result<&[u8], RequestError>, StartError> {
+        self.start_line_with::<false>(line, set, reply, timeout, now)
+    }
+
+    /// [`Core::start_line`] (`BUSY`: the exchange in flight tested) or
+    /// [`Core::start_idle_line`].
+    #[inline(always)]
+    fn start_line_with<const BUSY: bool>(
+        &mut self,
+        line: &FixedLine,
+        set: Option<&SetCall<'_, '_>>,
+        reply: bool,
+        timeout: Duration,
+        now: Instant,
+    ) -> Result<Result<&[u8], RequestError>, StartError> {
         if N < FIXED_MAX && set.is_none() {
             // A buffer shorter than any fixed line's padding (known at compile time): the line
             // written as an encoder writes it, where it fits.
@@ -465,7 +498,11 @@ impl<const N: usize> Core<N> {
                 Ok(w.finish()?)
             });
         }
-        let tx = self.idle_tx()?;
+        let tx = if BUSY {
+            self.idle_tx()?
+        } else {
+            self.synchronised_tx()?
+        };
         // Copied (or written by the set's encoder), and the exchange taken from the line,
         // without an `Encoded` in between (the cycles bench starts most commands here).
         let (len, sent_len, name) = match set {
@@ -501,6 +538,15 @@ impl<const N: usize> Core<N> {
     /// per request type, and no closure in between.
     pub(crate) fn idle_tx(&mut self) -> Result<&mut [u8], StartError> {
         self.check_idle()?;
+        Ok(&mut self.tx)
+    }
+
+    /// [`Core::idle_tx`] where no exchange is in flight ([`Core::start_idle_line`]): only the
+    /// wait for quiet tested.
+    fn synchronised_tx(&mut self) -> Result<&mut [u8], StartError> {
+        if self.unsynchronised {
+            return Err(StartError::Unsynchronised);
+        }
         Ok(&mut self.tx)
     }
 
@@ -2927,6 +2973,87 @@ mod tests {
                 proptest::prop_assert_eq!(step(&mut fed, s, chunk), step(&mut general, s, 0), "{:?}", s);
             }
         }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// The adapters' start (`start_idle_line`, since the twenty-seventh flash round: their
+        /// exchange has just seen any exchange in flight through, `finish_abandoned` or the
+        /// async loop's `is_busy`, so only the wait for quiet is tested) is `start_line` (the
+        /// reference, which tests for an exchange in flight too) on a core with none in
+        /// flight: the same bytes or refusal, and the same core after (every field, the
+        /// transmit buffer and the framer's too), for fixed lines, handshake steps and typed
+        /// sets, after any sequence of starts, timeouts, aborts, quiet and bytes fed, an
+        /// exchange in flight ended as the adapters' `pump` ends one (by its deadline, or its
+        /// final result fed), unsynchronised or not. `an_idle_line_start_needs_an_idle_core`
+        /// shows the one state where they differ.
+        #[test]
+        fn an_idle_line_start_is_start_line_when_idle(
+            steps in proptest::collection::vec(any_step(), 0..24),
+            echo in 0usize..3,
+            line in 0usize..6,
+            end_by_ok in proptest::bool::ANY,
+            settled in proptest::bool::ANY,
+        ) {
+            let echo = [Echo::On, Echo::Off, Echo::Unknown][echo];
+            let mut core = Core::<{ cat1_at_parse::MAX_LINE }>::new();
+            core.set_echo(echo);
+            for s in &steps {
+                step(&mut core, s, 0);
+            }
+            if core.is_busy() && end_by_ok {
+                let _ = core.receive_chunk(b"\r\nOK\r\n");
+            }
+            if core.is_busy() {
+                let _ = core.poll(Instant::from_millis(u64::MAX));
+            }
+            if settled {
+                core.settled();
+            }
+            proptest::prop_assert!(!core.is_busy());
+            let mut old = core.clone();
+            let t = Duration::from_secs(4);
+            let now = Instant::from_millis(9);
+            let values = [Value::Keyword("ON")];
+            let typed: &'static TypedSet = const { &TypedSet::of::<cat1_config::requests::Sdpen>() };
+            let set = SetCall { typed, values: &values };
+            let (fixed, set, reply) = match line {
+                0 => (FixedLine::query(&cat1_config::commands::general::CSQ), None, false),
+                1 => (FixedLine::bare(&cat1_config::commands::general::AT), None, false),
+                2 => (*crate::procedures::ESCAPE, None, true),
+                3 => (*crate::procedures::CONFIRM, None, true),
+                4 => (*<cat1_config::requests::Sdpen as cat1_config::request::Request>::BARE_LINE, Some(&set), false),
+                _ => (FixedLine::execute(&cat1_config::commands::general::ENTM), None, false),
+            };
+            let shown = |r: Result<Result<&[u8], RequestError>, StartError>| {
+                std::format!("{:?}", r.map(|r| r.map(<[u8]>::to_vec)))
+            };
+            let a = shown(core.start_idle_line(&fixed, set, reply, t, now));
+            let b = shown(old.start_line(&fixed, set, reply, t, now));
+            proptest::prop_assert_eq!(a, b);
+            proptest::prop_assert_eq!(std::format!("{core:?}"), std::format!("{old:?}"));
+        }
+    }
+
+    /// The one state where `start_idle_line` and `start_line` differ: an exchange in flight,
+    /// which `start_line` refuses (`Busy`) and `start_idle_line` does not test for (the
+    /// adapters never start one there: their exchange sees it through first).
+    #[test]
+    fn an_idle_line_start_needs_an_idle_core() {
+        let t = Duration::from_secs(4);
+        let at = FixedLine::bare(&cat1_config::commands::general::AT);
+        let mut core = Core::<{ cat1_at_parse::MAX_LINE }>::new();
+        assert!(core.start_fixed(&at, t, Instant::ZERO).is_ok());
+        assert!(core.is_busy());
+        let mut old = core.clone();
+        assert_eq!(
+            old.start_line(&at, None, false, t, Instant::ZERO),
+            Err(StartError::Busy)
+        );
+        assert!(
+            core.start_idle_line(&at, None, false, t, Instant::ZERO)
+                .is_ok()
+        );
     }
 
     proptest::proptest! {

@@ -413,8 +413,9 @@ macro_rules! procedures {
                 let bytes = match start {
                     $crate::procedures::Start::Fixed(line, set) => {
                         let now = self.now();
+                        // Nothing in flight: `finish_abandoned` above saw it through.
                         self.core
-                            .start_line(line, set, wait == $crate::procedures::Wait::Reply, timeout, now)
+                            .start_idle_line(line, set, wait == $crate::procedures::Wait::Reply, timeout, now)
                             .map_err($crate::CommandError::Start)?
                             .map_err($crate::CommandError::Request)?
                     }
@@ -507,8 +508,9 @@ macro_rules! procedures {
                 // exchange with no `Encoded` in between (less flash than the shared `run`'s
                 // path); with `set`, a typed set's line written by its encoder, `line` its bare
                 // line.
+                // (Nothing in flight: the caller's loop tested `is_busy`.)
                 $crate::procedures::Start::Fixed(line, set) => core
-                    .start_line(line, $crate::procedures::by_mode!($mode, { set }, { set.as_ref() }), wait == $crate::procedures::Wait::Reply, timeout, now())
+                    .start_idle_line(line, $crate::procedures::by_mode!($mode, { set }, { set.as_ref() }), wait == $crate::procedures::Wait::Reply, timeout, now())
                     .map_err($crate::CommandError::Start)?
                     .map_err($crate::CommandError::Request)?,
                 // Written by `encode` once the core is idle, its exchange built with it, by
