@@ -20,7 +20,7 @@ use cat1_hal_traits::time::{Duration, Instant};
 use embedded_io_async::{Read, Write};
 
 use crate::procedures::{Carry, Finished, dispatch, find_line, maybe_await, procedures};
-use crate::{ClientCounters, Core, Listener, Output, Timing};
+use crate::{ClientCounters, Core, Listener, Timing};
 
 /// Time for the async adapter: the current instant, and a future that completes at a deadline.
 /// Implemented by board code over its timer (embassy-time: `Timer::at`), and by tests.
@@ -80,12 +80,11 @@ macro_rules! pump {
     ($this:ident, $on_info:expr) => {{
         let on_info: &mut crate::procedures::Lines<'_> = $on_info;
         loop {
-            if let Some(Output::TimedOut) = $this.core.poll($this.timer.now()) {
+            // (An exchange is in flight throughout: `Core::poll_in_flight`.)
+            if $this.core.poll_in_flight($this.timer.now()) {
                 break Ok(Finished::TimedOut);
             }
-            let Some(deadline) = $this.core.poll_at() else {
-                break Ok(Finished::TimedOut);
-            };
+            let deadline = $this.core.deadline_in_flight();
             // The one read of the adapter (`refill`), as the blocking `pump` reads; a read of one
             // byte that completes nothing stored at once (`Carry::took_one`).
             let n = match $this.refill(deadline).await {

@@ -8,7 +8,7 @@ use cat1_hal_traits::time::{Clock, Duration, Instant};
 use embedded_io::{Read, ReadReady, Write};
 
 use crate::procedures::{Carry, Finished, dispatch, find_line, maybe_await, procedures};
-use crate::{ClientCounters, Core, Listener, Output, Timing};
+use crate::{ClientCounters, Core, Listener, Timing};
 
 /// A modem on a blocking UART.
 #[derive(Debug)]
@@ -102,7 +102,8 @@ where
 
     fn pump(&mut self, on_info: &mut crate::procedures::Lines<'_>) -> Result<Finished, E> {
         loop {
-            if let Some(Output::TimedOut) = self.core.poll(self.clock.now()) {
+            // (An exchange is in flight throughout: `Core::poll_in_flight`.)
+            if self.core.poll_in_flight(self.clock.now()) {
                 return Ok(Finished::TimedOut);
             }
             // A read of one byte that completes nothing stored at once (`Carry::took_one`).

@@ -759,6 +759,28 @@ impl<const N: usize> Core<N> {
         self.is_busy().then_some(self.deadline)
     }
 
+    /// [`Core::poll`] for the adapters' `pump`, which runs only while an exchange is in
+    /// flight (started just before, or seen in flight by `finish_abandoned`; every output that
+    /// ends one ends the `pump` too): whether it timed out, ended as `poll` ends it. No test
+    /// for an exchange in flight (`is_busy`'s two loads and branches a turn of the `pump`:
+    /// the twenty-seventh flash round). The same as `poll` while one is in flight
+    /// (`polling_in_flight_is_poll`).
+    #[inline(always)]
+    pub(crate) fn poll_in_flight(&mut self, now: Instant) -> bool {
+        if now < self.deadline {
+            return false;
+        }
+        self.after_loss(true);
+        true
+    }
+
+    /// The deadline of the exchange in flight ([`Core::poll_at`] for the adapters' `pump`:
+    /// see [`Core::poll_in_flight`]).
+    #[inline(always)]
+    pub(crate) fn deadline_in_flight(&self) -> Instant {
+        self.deadline
+    }
+
     /// Ends the exchange in flight with [`Output::TimedOut`] once `now` reaches its deadline.
     pub fn poll(&mut self, now: Instant) -> Option<Output<'static>> {
         let deadline = self.poll_at()?;
@@ -3031,6 +3053,46 @@ mod tests {
             let a = shown(core.start_idle_line(&fixed, set, reply, t, now));
             let b = shown(old.start_line(&fixed, set, reply, t, now));
             proptest::prop_assert_eq!(a, b);
+            proptest::prop_assert_eq!(std::format!("{core:?}"), std::format!("{old:?}"));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// The adapters' `pump`'s poll (`poll_in_flight`, `deadline_in_flight`, since the
+        /// twenty-seventh flash round: no test for an exchange in flight, as `pump` runs only
+        /// while one is) is `poll` and `poll_at` (the reference) while an exchange is in
+        /// flight: timed out or not alike, the same core after (every field), the same
+        /// deadline, at any time around the deadline, after any sequence of steps that leaves
+        /// one in flight.
+        #[test]
+        fn polling_in_flight_is_poll(
+            steps in proptest::collection::vec(any_step(), 0..24),
+            start in 0usize..7,
+            echo in 0usize..3,
+            // Around the deadline of `step`'s starts (5 s) too.
+            at in proptest::prop_oneof![0u64..12_000, 4_995u64..5_005],
+            far in proptest::bool::ANY,
+        ) {
+            let echo = [Echo::On, Echo::Off, Echo::Unknown][echo];
+            let mut core = Core::<{ cat1_at_parse::MAX_LINE }>::new();
+            core.set_echo(echo);
+            for s in &steps {
+                step(&mut core, s, 0);
+            }
+            // An exchange in flight, as `pump` meets one (started here when none is).
+            if !core.is_busy() {
+                core.settled();
+                step(&mut core, &Step::Start(start), 0);
+            }
+            proptest::prop_assume!(core.is_busy());
+            let now = Instant::from_millis(if far { u64::MAX - at } else { at });
+            let mut old = core.clone();
+            proptest::prop_assert_eq!(Some(core.deadline_in_flight()), old.poll_at());
+            let new = core.poll_in_flight(now);
+            let reference = old.poll(now);
+            proptest::prop_assert_eq!(new, reference == Some(Output::TimedOut));
+            proptest::prop_assert!(reference.is_none() || reference == Some(Output::TimedOut));
             proptest::prop_assert_eq!(std::format!("{core:?}"), std::format!("{old:?}"));
         }
     }
