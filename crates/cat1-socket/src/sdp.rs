@@ -472,7 +472,7 @@ pub struct Counters {
 // small offsets, which Thumb loads and stores reach in two-byte instructions (word fields up
 // to 124 bytes in, byte fields up to 31), the buffer last.
 #[repr(C)]
-pub struct Decoder<const N: usize, const FAST: bool = true> {
+pub struct Decoder<const N: usize, const FAST: bool = true, const TO_HOST: bool = false> {
     /// Bytes of `buf` in use. (Compact: the position of the next byte; while hunting it walks
     /// the bytes held, then runs on over the input's, unread.)
     filled: usize,
@@ -492,6 +492,8 @@ pub struct Decoder<const N: usize, const FAST: bool = true> {
     /// The low 8 bits of the sum of `buf[..filled]` (compact: of the bytes from the socket byte
     /// on, once the length is judged).
     sum: u8,
+    /// The direction given to [`Decoder::new`] (always `false` with `TO_HOST`: read it through
+    /// [`Decoder::to_module`]).
     to_module: bool,
     /// Bytes in `buf` need judging before new input is taken (after a resync; fast path only).
     recheck: bool,
@@ -502,6 +504,25 @@ pub struct Decoder<const N: usize, const FAST: bool = true> {
 impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
     /// A decoder for frames travelling in `direction`.
     pub const fn new(direction: Direction) -> Self {
+        Self::with(matches!(direction, Direction::ToModule))
+    }
+}
+
+impl<const N: usize, const FAST: bool> Decoder<N, FAST, true> {
+    /// A decoder for frames from the module ([`Direction::ToHost`]), the direction known at
+    /// compile time (`TO_HOST`): the header and the status frame's test are constants in the
+    /// code, not read from the decoder (cat1-client's `sdp::Receiver`, which only ever decodes
+    /// this direction: client flash -28 bytes). The same events and counters as
+    /// `Decoder::<N, FAST>::new(Direction::ToHost)`.
+    #[doc(hidden)]
+    pub const fn to_host() -> Self {
+        Self::with(false)
+    }
+}
+
+impl<const N: usize, const FAST: bool, const TO_HOST: bool> Decoder<N, FAST, TO_HOST> {
+    /// The decoder's fields, for frames to the module (`to_module`) or from it.
+    const fn with(to_module: bool) -> Self {
         const {
             assert!(
                 N >= 6,
@@ -509,7 +530,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
             )
         };
         Decoder {
-            to_module: matches!(direction, Direction::ToModule),
+            to_module,
             buf: [0; N],
             filled: 0,
             need: 0,
@@ -527,6 +548,12 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                 truncated: 0,
             },
         }
+    }
+
+    /// Whether the frames decoded travel to the module: `false` at compile time with `TO_HOST`.
+    #[inline(always)]
+    const fn to_module(&self) -> bool {
+        !TO_HOST && self.to_module
     }
 
     /// The totals so far.
@@ -557,7 +584,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
             // also a hunt whose position wrapped on a 16-bit target: the held end is 0 by
             // then, so nothing is counted twice.
             let held = self.buf.get(..self.leftover_from).unwrap_or(&[]);
-            let (matched, used) = hunt(self.to_module, 0, held);
+            let (matched, used) = hunt(self.to_module(), 0, held);
             self.note_garbage(garbage(0, used, matched));
         }
         self.filled = 0;
@@ -695,7 +722,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                     return (Outcome::Partial, pos);
                 }
                 if self.matched < 3 {
-                    let (matched, used) = hunt(self.to_module, self.matched, rest);
+                    let (matched, used) = hunt(self.to_module(), self.matched, rest);
                     let skipped = garbage(self.matched, used, matched);
                     self.matched = matched;
                     if skipped > 0 {
@@ -763,7 +790,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
             let ([a0, _, a2], [b0, _, b2]) = (header_of(true), header_of(false));
             assert!(a2 == !a0 && b2 == !b0);
         }
-        let [h0, h1, _] = header_of(self.to_module);
+        let [h0, h1, _] = header_of(self.to_module());
         let h2 = !h0;
         let mut pos = 0usize;
         let error = loop {
@@ -878,7 +905,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
     #[inline(always)]
     fn whole_frame(&mut self, input: &[u8]) -> Option<usize> {
         let (&[h0, h1, h2, hi, lo, sock, param], rest) = input.split_first_chunk::<7>()?;
-        if [h0, h1, h2] != header_of(self.to_module) {
+        if [h0, h1, h2] != header_of(self.to_module()) {
             return None;
         }
         let n = usize::from(u16::from_be_bytes([hi, lo])).checked_sub(2)?;
@@ -911,7 +938,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
     /// the module only) a one-byte status. One test for both directions, not a branch on them.
     #[inline(always)]
     fn param_ok(&self, param: u8, n: usize) -> bool {
-        param == PARAM_DATA || (!self.to_module && param & PARAM_STATUS != 0 && n == 1)
+        param == PARAM_DATA || (!self.to_module() && param & PARAM_STATUS != 0 && n == 1)
     }
 
     // Not inlined: a resync and the hunt both count garbage (off the paths good frames take).
@@ -1122,7 +1149,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
             return;
         }
         let region = self.buf.get(from..filled).unwrap_or(&[]);
-        let (matched, used) = hunt(self.to_module, 0, region);
+        let (matched, used) = hunt(self.to_module(), 0, region);
         self.note_garbage(garbage(0, used, matched));
         self.matched = matched;
         self.filled = 0;
@@ -1254,8 +1281,8 @@ mod tests {
         }
     }
 
-    fn decode_chunked<const N: usize, const F: bool>(
-        dec: &mut Decoder<N, F>,
+    fn decode_chunked<const N: usize, const F: bool, const H: bool>(
+        dec: &mut Decoder<N, F, H>,
         input: &[u8],
         chunk: usize,
     ) -> Vec<Owned> {
@@ -1270,7 +1297,9 @@ mod tests {
         out
     }
 
-    fn flush_all<const N: usize, const F: bool>(dec: &mut Decoder<N, F>) -> Vec<Owned> {
+    fn flush_all<const N: usize, const F: bool, const H: bool>(
+        dec: &mut Decoder<N, F, H>,
+    ) -> Vec<Owned> {
         let mut out = Vec::new();
         while let Some(e) = dec.flush() {
             out.push(own(e));
@@ -1883,8 +1912,8 @@ mod tests {
     }
 
     /// What one `feed` gives, owned.
-    fn own_feed<const N: usize, const F: bool>(
-        dec: &mut Decoder<N, F>,
+    fn own_feed<const N: usize, const F: bool, const H: bool>(
+        dec: &mut Decoder<N, F, H>,
         input: &[u8],
     ) -> Option<(Owned, usize)> {
         match dec.feed(input) {
@@ -1931,6 +1960,49 @@ mod tests {
             prop_assert_eq!(fast.counters(), compact.counters());
             prop_assert_eq!(fast.is_mid_frame(), compact.is_mid_frame());
             if rest.is_empty() {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Feeds the same chunks (flushes and resets where `steps` say) to a decoder made by
+    /// `Decoder::new(Direction::ToHost)` and to one whose direction is known at compile time
+    /// (`Decoder::to_host`, cat1-client's receiver): the same events, each call consuming the
+    /// same bytes, the same counters and `is_mid_frame` after each step.
+    fn to_host_is_new_to_host_on<const N: usize, const F: bool>(
+        stream: &[u8],
+        steps: &[(usize, u8)],
+    ) -> Result<(), TestCaseError> {
+        let mut new = Decoder::<N, F>::new(Direction::ToHost);
+        let mut fixed = Decoder::<N, F, true>::to_host();
+        let mut rest = stream;
+        let mut k = 0usize;
+        let stuck = steps.iter().all(|&(len, _)| len == 0);
+        loop {
+            let (len, act) = steps[k % steps.len()];
+            let len = if stuck { rest.len() } else { len };
+            k += 1;
+            let (mut chunk, tail) = rest.split_at(len.min(rest.len()));
+            rest = tail;
+            loop {
+                let got = own_feed(&mut new, chunk);
+                prop_assert_eq!(&got, &own_feed(&mut fixed, chunk), "chunk {}", k);
+                let Some((_, used)) = got else { break };
+                chunk = &chunk[used..];
+            }
+            match act {
+                1 => prop_assert_eq!(flush_all(&mut new), flush_all(&mut fixed)),
+                2 => {
+                    new.reset();
+                    fixed.reset();
+                }
+                _ => {}
+            }
+            prop_assert_eq!(new.counters(), fixed.counters());
+            prop_assert_eq!(new.is_mid_frame(), fixed.is_mid_frame());
+            if rest.is_empty() {
+                prop_assert_eq!(flush_all(&mut new), flush_all(&mut fixed));
+                prop_assert_eq!(new.counters(), fixed.counters());
                 return Ok(());
             }
         }
@@ -2467,6 +2539,29 @@ mod tests {
             let stream: Vec<u8> = pieces.iter().flat_map(|p| piece_bytes(direction, p)).collect();
             fast_and_compact_agree_on::<32>(direction, &stream, &steps)?;
             fast_and_compact_agree_on::<1100>(direction, &stream, &steps)?;
+        }
+
+        /// The direction known at compile time (`Decoder::to_host`) decodes as
+        /// `Decoder::new(Direction::ToHost)`, on both paths: frames of either direction (those
+        /// to the module are garbage here), spoilt and cut ones, garbage rich in header bytes.
+        #[test]
+        fn to_host_is_new_to_host(
+            pieces in proptest::collection::vec(
+                (piece_strategy(), any::<bool>()), 0..12),
+            steps in proptest::collection::vec((0usize..70, 0u8..5), 1..8),
+        ) {
+            let stream: Vec<u8> = pieces
+                .iter()
+                .flat_map(|(p, to_host)| {
+                    let direction =
+                        if *to_host { Direction::ToHost } else { Direction::ToModule };
+                    piece_bytes(direction, p)
+                })
+                .collect();
+            to_host_is_new_to_host_on::<32, true>(&stream, &steps)?;
+            to_host_is_new_to_host_on::<32, false>(&stream, &steps)?;
+            to_host_is_new_to_host_on::<1100, true>(&stream, &steps)?;
+            to_host_is_new_to_host_on::<1100, false>(&stream, &steps)?;
         }
 
         /// `reset` after an event counts as on the fast path: the garbage in what a bad frame
