@@ -1933,16 +1933,10 @@ mod tests {
     ) -> Result<(), TestCaseError> {
         let mut fast = Decoder::<N, true>::new(direction);
         let mut compact = Decoder::<N, false>::new(direction);
-        let mut rest = stream;
-        let mut k = 0usize;
-        // Chunks all empty would never end: the whole stream at once then.
-        let stuck = steps.iter().all(|&(len, _)| len == 0);
-        loop {
-            let (len, flush) = steps[k % steps.len()];
-            let len = if stuck { rest.len() } else { len };
-            k += 1;
-            let (chunk, tail) = rest.split_at(len.min(rest.len()));
-            rest = tail;
+        let chunks = step_chunks(stream, steps);
+        let last = chunks.len();
+        for (k, (chunk, flush)) in (1..).zip(chunks) {
+            let end = k == last;
             prop_assert_eq!(
                 decode_chunked(&mut fast, chunk, usize::MAX),
                 decode_chunked(&mut compact, chunk, usize::MAX),
@@ -1954,15 +1948,32 @@ mod tests {
             if chunk.is_empty() {
                 prop_assert_eq!(own_feed(&mut fast, &[]), own_feed(&mut compact, &[]));
             }
-            if flush || rest.is_empty() {
+            if flush || end {
                 prop_assert_eq!(flush_all(&mut fast), flush_all(&mut compact));
             }
             prop_assert_eq!(fast.counters(), compact.counters());
             prop_assert_eq!(fast.is_mid_frame(), compact.is_mid_frame());
+        }
+        Ok(())
+    }
+
+    /// `stream` cut into the chunks `steps` give in turn (length and what to do after it), up
+    /// to its end: at least one chunk (empty for an empty stream); lengths all 0 would never
+    /// end, so then the whole stream at once.
+    fn step_chunks<'s, A: Copy>(stream: &'s [u8], steps: &[(usize, A)]) -> Vec<(&'s [u8], A)> {
+        let stuck = steps.iter().all(|&(len, _)| len == 0);
+        let mut rest = stream;
+        let mut out = Vec::new();
+        for &(len, act) in steps.iter().cycle() {
+            let len = if stuck { rest.len() } else { len };
+            let (chunk, tail) = rest.split_at(len.min(rest.len()));
+            rest = tail;
+            out.push((chunk, act));
             if rest.is_empty() {
-                return Ok(());
+                break;
             }
         }
+        out
     }
 
     /// Feeds the same chunks (flushes and resets where `steps` say) to a decoder made by
@@ -1975,15 +1986,7 @@ mod tests {
     ) -> Result<(), TestCaseError> {
         let mut new = Decoder::<N, F>::new(Direction::ToHost);
         let mut fixed = Decoder::<N, F, true>::to_host();
-        let mut rest = stream;
-        let mut k = 0usize;
-        let stuck = steps.iter().all(|&(len, _)| len == 0);
-        loop {
-            let (len, act) = steps[k % steps.len()];
-            let len = if stuck { rest.len() } else { len };
-            k += 1;
-            let (mut chunk, tail) = rest.split_at(len.min(rest.len()));
-            rest = tail;
+        for (k, (mut chunk, act)) in (1..).zip(step_chunks(stream, steps)) {
             loop {
                 let got = own_feed(&mut new, chunk);
                 prop_assert_eq!(&got, &own_feed(&mut fixed, chunk), "chunk {}", k);
@@ -2000,12 +2003,10 @@ mod tests {
             }
             prop_assert_eq!(new.counters(), fixed.counters());
             prop_assert_eq!(new.is_mid_frame(), fixed.is_mid_frame());
-            if rest.is_empty() {
-                prop_assert_eq!(flush_all(&mut new), flush_all(&mut fixed));
-                prop_assert_eq!(new.counters(), fixed.counters());
-                return Ok(());
-            }
         }
+        prop_assert_eq!(flush_all(&mut new), flush_all(&mut fixed));
+        prop_assert_eq!(new.counters(), fixed.counters());
+        Ok(())
     }
 
     /// `stream` fed whole, event by event, `reset` after the events `resets` picks (in turn;
