@@ -463,6 +463,11 @@ pub struct Counters {
 /// on the fast path, and a whole one-byte frame 579 against 334: still a small share of the 870 to
 /// 1,800 cycles between two bytes at 921,600 baud.
 ///
+/// `TO_HOST` (default `false`) fixes the direction at compile time to frames from the module:
+/// such a decoder is made only by the hidden `Decoder::to_host` (cat1-client's receiver), and its
+/// header and status-frame test are constants in the code (client flash -28 bytes); the same
+/// events and counters as `new(Direction::ToHost)` (a proptest and the fuzz target compare them).
+///
 /// A new decoder for [`Direction::ToHost`] is all zero bytes (the header is derived from
 /// `to_module`, and `need` is only read while collecting, which finding a header starts by setting
 /// it): a `static` receiver then lives in `.bss` rather than `.data`, whose initial image would take
