@@ -848,14 +848,15 @@ impl<const N: usize, const FAST: bool, const TO_HOST: bool> Decoder<N, FAST, TO_
                     // the input), a byte at a time, storing only where the byte differs: LLVM
                     // does not turn this loop into a `memmove` call (`copy_within` would link
                     // `memmove`, 1.5 KB of flash, for this rare path alone). Indices within
-                    // `buf[..held]`: plain adds, no overflow.
-                    let held = self.leftover_from;
+                    // `buf[..held]`: plain adds, no overflow. A range of the source's index,
+                    // where a `while let` tested `moved + filled` against the held end and the
+                    // buffer: the same bytes moved (up to the held end or the buffer's), the
+                    // async client's flash -48 bytes (the blocking client's the same).
                     let mut moved = 0usize;
-                    while let Some(&b) = self
-                        .buf
-                        .get(moved.wrapping_add(filled))
-                        .filter(|_| moved.wrapping_add(filled) < held)
-                    {
+                    for from in filled..self.leftover_from {
+                        let Some(&b) = self.buf.get(from) else {
+                            break;
+                        };
                         if let Some(d) = self.buf.get_mut(moved) {
                             if *d != b {
                                 *d = b;
