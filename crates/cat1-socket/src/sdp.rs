@@ -801,8 +801,9 @@ impl<const N: usize, const FAST: bool, const TO_HOST: bool> Decoder<N, FAST, TO_
         let error = loop {
             // The next byte, at `filled` among the bytes held, or the input's.
             let at = self.filled;
+            let slot = self.buf.get_mut(at);
             let byte = if at < self.leftover_from {
-                self.buf.get(at).copied()
+                slot.as_deref().copied()
             } else {
                 let b = input.get(pos).copied();
                 // Within `input` (the end is not used when `b` is `None`): no overflow. Counted
@@ -814,6 +815,14 @@ impl<const N: usize, const FAST: bool, const TO_HOST: bool> Decoder<N, FAST, TO_
             let Some(b) = byte else {
                 break None;
             };
+            // The byte is stored at its place in every state: a held byte on itself, one from
+            // the input in its place (one bounds test for the fetch and the store; while hunting
+            // the place is past the bytes held, free, and a header found moves only bytes held
+            // behind it). One byte per turn keeps the loop's exits data-dependent, so LLVM does
+            // not turn the store into a `memcpy` call.
+            if let Some(d) = slot {
+                *d = b;
+            }
             // While collecting `filled < need <= N` (a judgement that asks for more sets `need`
             // beyond `filled`); while hunting it may run on and wrap, read against the held end
             // alone, which is 0 by then: a plain add.
@@ -876,13 +885,7 @@ impl<const N: usize, const FAST: bool, const TO_HOST: bool> Decoder<N, FAST, TO_
                     }
                 }
             } else {
-                // A held byte is stored on itself, one from the input in its place: one store
-                // for both (a test for the held ones costs more). One byte per turn keeps the
-                // loop's exits data-dependent, so LLVM does not turn the store into a `memcpy`
-                // call.
-                if let Some(d) = self.buf.get_mut(at) {
-                    *d = b;
-                }
+                // (The byte is stored, above.)
                 if filled < self.need {
                     self.sum = self.sum.wrapping_add(b);
                 } else {
