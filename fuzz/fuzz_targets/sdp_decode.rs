@@ -8,7 +8,8 @@
 //! bounded); the same events whatever the chunking (compared with one call over all the bytes);
 //! counters agree with the events; after `flush` to the end nothing is held; every decoded frame
 //! re-encodes and decodes to itself; the compact path gives the fast path's events and counters
-//! (in the fuzzer's chunks and a byte at a time).
+//! (in the fuzzer's chunks and a byte at a time), and so does, on frames from the module, the
+//! compact path with the direction known at compile time (`Decoder::to_host`, the receiver's).
 #![no_main]
 
 use cat1_socket::SocketId;
@@ -43,7 +44,14 @@ fn run<const FAST: bool>(
     stream: &[u8],
     chunk: usize,
 ) -> (Vec<Owned>, sdp::Counters) {
-    let mut dec = Decoder::<N, FAST>::new(direction);
+    run_on(Decoder::<N, FAST>::new(direction), stream, chunk)
+}
+
+fn run_on<const FAST: bool, const TO_HOST: bool>(
+    mut dec: Decoder<N, FAST, TO_HOST>,
+    stream: &[u8],
+    chunk: usize,
+) -> (Vec<Owned>, sdp::Counters) {
     let mut out = Vec::new();
     let mut calls = 0usize;
     for piece in stream.chunks(chunk.max(1)) {
@@ -83,6 +91,10 @@ fuzz_target!(|input: &[u8]| {
         let (compact, compact_counters) = run::<false>(direction, stream, compact_chunk);
         assert_eq!(compact, events, "the compact path's events differ");
         assert_eq!(compact_counters, counters, "the compact path's counters differ");
+        if direction == Direction::ToHost {
+            let fixed = run_on(Decoder::<N, false, true>::to_host(), stream, compact_chunk);
+            assert_eq!(fixed, (events.clone(), counters), "the receiver's decoder differs");
+        }
     }
 
     let frames = events

@@ -48,7 +48,9 @@ pub enum SocketEvent<'a> {
 /// receiver's compact path", and the SDP rows of the machines).
 #[derive(Debug)]
 pub struct Receiver<const N: usize, const FAST: bool = false> {
-    decoder: Decoder<N, FAST>,
+    // The direction fixed at compile time (`TO_HOST`): the header and the status frame's test
+    // are constants in the decoder's code.
+    decoder: Decoder<N, FAST, true>,
 }
 
 impl<const N: usize, const FAST: bool> Default for Receiver<N, FAST> {
@@ -61,7 +63,7 @@ impl<const N: usize, const FAST: bool> Receiver<N, FAST> {
     /// An empty receiver.
     pub const fn new() -> Self {
         Receiver {
-            decoder: Decoder::new(Direction::ToHost),
+            decoder: Decoder::to_host(),
         }
     }
 

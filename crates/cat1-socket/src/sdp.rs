@@ -463,6 +463,11 @@ pub struct Counters {
 /// on the fast path, and a whole one-byte frame 579 against 334: still a small share of the 870 to
 /// 1,800 cycles between two bytes at 921,600 baud.
 ///
+/// `TO_HOST` (default `false`) fixes the direction at compile time to frames from the module:
+/// such a decoder is made only by the hidden `Decoder::to_host` (cat1-client's receiver), and its
+/// header and status-frame test are constants in the code (client flash -28 bytes); the same
+/// events and counters as `new(Direction::ToHost)` (a proptest and the fuzz target compare them).
+///
 /// A new decoder for [`Direction::ToHost`] is all zero bytes (the header is derived from
 /// `to_module`, and `need` is only read while collecting, which finding a header starts by setting
 /// it): a `static` receiver then lives in `.bss` rather than `.data`, whose initial image would take
@@ -472,7 +477,7 @@ pub struct Counters {
 // small offsets, which Thumb loads and stores reach in two-byte instructions (word fields up
 // to 124 bytes in, byte fields up to 31), the buffer last.
 #[repr(C)]
-pub struct Decoder<const N: usize, const FAST: bool = true> {
+pub struct Decoder<const N: usize, const FAST: bool = true, const TO_HOST: bool = false> {
     /// Bytes of `buf` in use. (Compact: the position of the next byte; while hunting it walks
     /// the bytes held, then runs on over the input's, unread.)
     filled: usize,
@@ -492,6 +497,8 @@ pub struct Decoder<const N: usize, const FAST: bool = true> {
     /// The low 8 bits of the sum of `buf[..filled]` (compact: of the bytes from the socket byte
     /// on, once the length is judged).
     sum: u8,
+    /// The direction given to [`Decoder::new`] (always `false` with `TO_HOST`: read it through
+    /// [`Decoder::to_module`]).
     to_module: bool,
     /// Bytes in `buf` need judging before new input is taken (after a resync; fast path only).
     recheck: bool,
@@ -502,6 +509,25 @@ pub struct Decoder<const N: usize, const FAST: bool = true> {
 impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
     /// A decoder for frames travelling in `direction`.
     pub const fn new(direction: Direction) -> Self {
+        Self::with(matches!(direction, Direction::ToModule))
+    }
+}
+
+impl<const N: usize, const FAST: bool> Decoder<N, FAST, true> {
+    /// A decoder for frames from the module ([`Direction::ToHost`]), the direction known at
+    /// compile time (`TO_HOST`): the header and the status frame's test are constants in the
+    /// code, not read from the decoder (cat1-client's `sdp::Receiver`, which only ever decodes
+    /// this direction: client flash -28 bytes). The same events and counters as
+    /// `Decoder::<N, FAST>::new(Direction::ToHost)`.
+    #[doc(hidden)]
+    pub const fn to_host() -> Self {
+        Self::with(false)
+    }
+}
+
+impl<const N: usize, const FAST: bool, const TO_HOST: bool> Decoder<N, FAST, TO_HOST> {
+    /// The decoder's fields, for frames to the module (`to_module`) or from it.
+    const fn with(to_module: bool) -> Self {
         const {
             assert!(
                 N >= 6,
@@ -509,7 +535,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
             )
         };
         Decoder {
-            to_module: matches!(direction, Direction::ToModule),
+            to_module,
             buf: [0; N],
             filled: 0,
             need: 0,
@@ -527,6 +553,12 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                 truncated: 0,
             },
         }
+    }
+
+    /// Whether the frames decoded travel to the module: `false` at compile time with `TO_HOST`.
+    #[inline(always)]
+    const fn to_module(&self) -> bool {
+        !TO_HOST && self.to_module
     }
 
     /// The totals so far.
@@ -557,7 +589,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
             // also a hunt whose position wrapped on a 16-bit target: the held end is 0 by
             // then, so nothing is counted twice.
             let held = self.buf.get(..self.leftover_from).unwrap_or(&[]);
-            let (matched, used) = hunt(self.to_module, 0, held);
+            let (matched, used) = hunt(self.to_module(), 0, held);
             self.note_garbage(garbage(0, used, matched));
         }
         self.filled = 0;
@@ -695,7 +727,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                     return (Outcome::Partial, pos);
                 }
                 if self.matched < 3 {
-                    let (matched, used) = hunt(self.to_module, self.matched, rest);
+                    let (matched, used) = hunt(self.to_module(), self.matched, rest);
                     let skipped = garbage(self.matched, used, matched);
                     self.matched = matched;
                     if skipped > 0 {
@@ -763,14 +795,15 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
             let ([a0, _, a2], [b0, _, b2]) = (header_of(true), header_of(false));
             assert!(a2 == !a0 && b2 == !b0);
         }
-        let [h0, h1, _] = header_of(self.to_module);
+        let [h0, h1, _] = header_of(self.to_module());
         let h2 = !h0;
         let mut pos = 0usize;
         let error = loop {
             // The next byte, at `filled` among the bytes held, or the input's.
             let at = self.filled;
+            let slot = self.buf.get_mut(at);
             let byte = if at < self.leftover_from {
-                self.buf.get(at).copied()
+                slot.as_deref().copied()
             } else {
                 let b = input.get(pos).copied();
                 // Within `input` (the end is not used when `b` is `None`): no overflow. Counted
@@ -782,6 +815,14 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
             let Some(b) = byte else {
                 break None;
             };
+            // The byte is stored at its place in every state: a held byte on itself, one from
+            // the input in its place (one bounds test for the fetch and the store; while hunting
+            // the place is past the bytes held, free, and a header found moves only bytes held
+            // behind it). One byte per turn keeps the loop's exits data-dependent, so LLVM does
+            // not turn the store into a `memcpy` call.
+            if let Some(d) = slot {
+                *d = b;
+            }
             // While collecting `filled < need <= N` (a judgement that asks for more sets `need`
             // beyond `filled`); while hunting it may run on and wrap, read against the held end
             // alone, which is 0 by then: a plain add.
@@ -816,14 +857,15 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                     // the input), a byte at a time, storing only where the byte differs: LLVM
                     // does not turn this loop into a `memmove` call (`copy_within` would link
                     // `memmove`, 1.5 KB of flash, for this rare path alone). Indices within
-                    // `buf[..held]`: plain adds, no overflow.
-                    let held = self.leftover_from;
+                    // `buf[..held]`: plain adds, no overflow. A range of the source's index,
+                    // where a `while let` tested `moved + filled` against the held end and the
+                    // buffer: the same bytes moved (up to the held end or the buffer's), the
+                    // async client's flash -48 bytes (the blocking client's the same).
                     let mut moved = 0usize;
-                    while let Some(&b) = self
-                        .buf
-                        .get(moved.wrapping_add(filled))
-                        .filter(|_| moved.wrapping_add(filled) < held)
-                    {
+                    for from in filled..self.leftover_from {
+                        let Some(&b) = self.buf.get(from) else {
+                            break;
+                        };
                         if let Some(d) = self.buf.get_mut(moved) {
                             if *d != b {
                                 *d = b;
@@ -843,16 +885,10 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                     }
                 }
             } else {
-                // A held byte is stored on itself, one from the input in its place: one store
-                // for both (a test for the held ones costs more). One byte per turn keeps the
-                // loop's exits data-dependent, so LLVM does not turn the store into a `memcpy`
-                // call.
-                if let Some(d) = self.buf.get_mut(at) {
-                    *d = b;
-                }
-                if filled < self.need {
-                    self.sum = self.sum.wrapping_add(b);
-                } else {
+                // (The byte is stored, above.) Summed whatever follows, the byte judged too
+                // (`judge_compact` takes it out of the checksum's sum).
+                self.sum = self.sum.wrapping_add(b);
+                if filled >= self.need {
                     if let Some(e) = self.judge_compact(b) {
                         break Some(e);
                     }
@@ -878,7 +914,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
     #[inline(always)]
     fn whole_frame(&mut self, input: &[u8]) -> Option<usize> {
         let (&[h0, h1, h2, hi, lo, sock, param], rest) = input.split_first_chunk::<7>()?;
-        if [h0, h1, h2] != header_of(self.to_module) {
+        if [h0, h1, h2] != header_of(self.to_module()) {
             return None;
         }
         let n = usize::from(u16::from_be_bytes([hi, lo])).checked_sub(2)?;
@@ -911,7 +947,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
     /// the module only) a one-byte status. One test for both directions, not a branch on them.
     #[inline(always)]
     fn param_ok(&self, param: u8, n: usize) -> bool {
-        param == PARAM_DATA || (!self.to_module && param & PARAM_STATUS != 0 && n == 1)
+        param == PARAM_DATA || (!self.to_module() && param & PARAM_STATUS != 0 && n == 1)
     }
 
     // Not inlined: a resync and the hunt both count garbage (off the paths good frames take).
@@ -1008,10 +1044,12 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
     }
 
     /// [`Decoder::judge`] on the compact path, which judges at the byte `need` asked for, `last`
-    /// (not in `sum`): the length at the second byte, socket and parameter at the fourth, the
-    /// checksum at the last (so each step tests only its own field, the ones before it passed),
-    /// with `sum` restarted after the length: it then holds socket, parameter and data, the
-    /// checksum computed with no subtraction. The same rules, errors and counts as `judge`.
+    /// (already added to `sum`): the length at the second byte, socket and parameter at the
+    /// fourth, the checksum at the last (so each step tests only its own field, the ones before
+    /// it passed), with `sum` restarted after the length: it then holds socket, parameter, data
+    /// and the checksum byte, which the computed sum takes out again (one subtract here, where
+    /// the loop tested whether to add the byte and this added the parameter: client flash -4
+    /// bytes). The same rules, errors and counts as `judge`.
     /// Returns the error, if any; when more is needed it sets `need` beyond `filled`, and a good
     /// frame leaves it at `filled` (no `Outcome` to pass through memory and decode: 16 bytes
     /// less). A function of its own: the decoding loop keeps less of the decoder in registers
@@ -1036,7 +1074,6 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
             if SocketId::from_letter(sock).is_some() && self.param_ok(param, n) {
                 // A judged length: `n + 5 <= N`, no overflow.
                 self.need = n.wrapping_add(5);
-                self.sum = self.sum.wrapping_add(last);
                 return None;
             }
             DecodeError::Parameter {
@@ -1044,7 +1081,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
                 param,
             }
         } else {
-            let computed = self.sum;
+            let computed = self.sum.wrapping_sub(last);
             if computed == last {
                 return None;
             }
@@ -1122,7 +1159,7 @@ impl<const N: usize, const FAST: bool> Decoder<N, FAST> {
             return;
         }
         let region = self.buf.get(from..filled).unwrap_or(&[]);
-        let (matched, used) = hunt(self.to_module, 0, region);
+        let (matched, used) = hunt(self.to_module(), 0, region);
         self.note_garbage(garbage(0, used, matched));
         self.matched = matched;
         self.filled = 0;
@@ -1254,8 +1291,8 @@ mod tests {
         }
     }
 
-    fn decode_chunked<const N: usize, const F: bool>(
-        dec: &mut Decoder<N, F>,
+    fn decode_chunked<const N: usize, const F: bool, const H: bool>(
+        dec: &mut Decoder<N, F, H>,
         input: &[u8],
         chunk: usize,
     ) -> Vec<Owned> {
@@ -1270,7 +1307,9 @@ mod tests {
         out
     }
 
-    fn flush_all<const N: usize, const F: bool>(dec: &mut Decoder<N, F>) -> Vec<Owned> {
+    fn flush_all<const N: usize, const F: bool, const H: bool>(
+        dec: &mut Decoder<N, F, H>,
+    ) -> Vec<Owned> {
         let mut out = Vec::new();
         while let Some(e) = dec.flush() {
             out.push(own(e));
@@ -1883,8 +1922,8 @@ mod tests {
     }
 
     /// What one `feed` gives, owned.
-    fn own_feed<const N: usize, const F: bool>(
-        dec: &mut Decoder<N, F>,
+    fn own_feed<const N: usize, const F: bool, const H: bool>(
+        dec: &mut Decoder<N, F, H>,
         input: &[u8],
     ) -> Option<(Owned, usize)> {
         match dec.feed(input) {
@@ -1904,16 +1943,10 @@ mod tests {
     ) -> Result<(), TestCaseError> {
         let mut fast = Decoder::<N, true>::new(direction);
         let mut compact = Decoder::<N, false>::new(direction);
-        let mut rest = stream;
-        let mut k = 0usize;
-        // Chunks all empty would never end: the whole stream at once then.
-        let stuck = steps.iter().all(|&(len, _)| len == 0);
-        loop {
-            let (len, flush) = steps[k % steps.len()];
-            let len = if stuck { rest.len() } else { len };
-            k += 1;
-            let (chunk, tail) = rest.split_at(len.min(rest.len()));
-            rest = tail;
+        let chunks = step_chunks(stream, steps);
+        let last = chunks.len();
+        for (k, (chunk, flush)) in (1..).zip(chunks) {
+            let end = k == last;
             prop_assert_eq!(
                 decode_chunked(&mut fast, chunk, usize::MAX),
                 decode_chunked(&mut compact, chunk, usize::MAX),
@@ -1925,15 +1958,65 @@ mod tests {
             if chunk.is_empty() {
                 prop_assert_eq!(own_feed(&mut fast, &[]), own_feed(&mut compact, &[]));
             }
-            if flush || rest.is_empty() {
+            if flush || end {
                 prop_assert_eq!(flush_all(&mut fast), flush_all(&mut compact));
             }
             prop_assert_eq!(fast.counters(), compact.counters());
             prop_assert_eq!(fast.is_mid_frame(), compact.is_mid_frame());
+        }
+        Ok(())
+    }
+
+    /// `stream` cut into the chunks `steps` give in turn (length and what to do after it), up
+    /// to its end: at least one chunk (empty for an empty stream); lengths all 0 would never
+    /// end, so then the whole stream at once.
+    fn step_chunks<'s, A: Copy>(stream: &'s [u8], steps: &[(usize, A)]) -> Vec<(&'s [u8], A)> {
+        let stuck = steps.iter().all(|&(len, _)| len == 0);
+        let mut rest = stream;
+        let mut out = Vec::new();
+        for &(len, act) in steps.iter().cycle() {
+            let len = if stuck { rest.len() } else { len };
+            let (chunk, tail) = rest.split_at(len.min(rest.len()));
+            rest = tail;
+            out.push((chunk, act));
             if rest.is_empty() {
-                return Ok(());
+                break;
             }
         }
+        out
+    }
+
+    /// Feeds the same chunks (flushes and resets where `steps` say) to a decoder made by
+    /// `Decoder::new(Direction::ToHost)` and to one whose direction is known at compile time
+    /// (`Decoder::to_host`, cat1-client's receiver): the same events, each call consuming the
+    /// same bytes, the same counters and `is_mid_frame` after each step.
+    fn to_host_is_new_to_host_on<const N: usize, const F: bool>(
+        stream: &[u8],
+        steps: &[(usize, u8)],
+    ) -> Result<(), TestCaseError> {
+        let mut new = Decoder::<N, F>::new(Direction::ToHost);
+        let mut fixed = Decoder::<N, F, true>::to_host();
+        for (k, (mut chunk, act)) in (1..).zip(step_chunks(stream, steps)) {
+            loop {
+                let got = own_feed(&mut new, chunk);
+                prop_assert_eq!(&got, &own_feed(&mut fixed, chunk), "chunk {}", k);
+                let Some((_, used)) = got else { break };
+                chunk = &chunk[used..];
+            }
+            match act {
+                1 => prop_assert_eq!(flush_all(&mut new), flush_all(&mut fixed)),
+                2 => {
+                    new.reset();
+                    fixed.reset();
+                }
+                _ => {}
+            }
+            prop_assert_eq!(new.counters(), fixed.counters());
+            prop_assert_eq!(new.is_mid_frame(), fixed.is_mid_frame());
+        }
+        prop_assert_eq!(flush_all(&mut new), flush_all(&mut fixed));
+        prop_assert_eq!(new.counters(), fixed.counters());
+        Ok(())
     }
 
     /// `stream` fed whole, event by event, `reset` after the events `resets` picks (in turn;
@@ -2302,6 +2385,9 @@ mod tests {
                 if filled < d.need {
                     d.sum = d.sum.wrapping_add(b);
                 } else {
+                    // The judgement it shares takes the byte judged in `sum` since the
+                    // twenty-seventh flash round (it was left out before).
+                    d.sum = d.sum.wrapping_add(b);
                     if let Some(e) = d.judge_compact(b) {
                         break Some(e);
                     }
@@ -2467,6 +2553,29 @@ mod tests {
             let stream: Vec<u8> = pieces.iter().flat_map(|p| piece_bytes(direction, p)).collect();
             fast_and_compact_agree_on::<32>(direction, &stream, &steps)?;
             fast_and_compact_agree_on::<1100>(direction, &stream, &steps)?;
+        }
+
+        /// The direction known at compile time (`Decoder::to_host`) decodes as
+        /// `Decoder::new(Direction::ToHost)`, on both paths: frames of either direction (those
+        /// to the module are garbage here), spoilt and cut ones, garbage rich in header bytes.
+        #[test]
+        fn to_host_is_new_to_host(
+            pieces in proptest::collection::vec(
+                (piece_strategy(), any::<bool>()), 0..12),
+            steps in proptest::collection::vec((0usize..70, 0u8..5), 1..8),
+        ) {
+            let stream: Vec<u8> = pieces
+                .iter()
+                .flat_map(|(p, to_host)| {
+                    let direction =
+                        if *to_host { Direction::ToHost } else { Direction::ToModule };
+                    piece_bytes(direction, p)
+                })
+                .collect();
+            to_host_is_new_to_host_on::<32, true>(&stream, &steps)?;
+            to_host_is_new_to_host_on::<32, false>(&stream, &steps)?;
+            to_host_is_new_to_host_on::<1100, true>(&stream, &steps)?;
+            to_host_is_new_to_host_on::<1100, false>(&stream, &steps)?;
         }
 
         /// `reset` after an event counts as on the fast path: the garbage in what a bad frame
