@@ -458,9 +458,9 @@ pub struct Counters {
 /// that the judgement, a call of its own, always sees exactly the byte it asked for (the length at
 /// the second byte, socket and parameter at the fourth, the checksum at the last). Measured on a
 /// Cortex-M4 (`benches/README.md`, "The SDP receiver's compact path", and `benches/results/machines.md`): 844
-/// bytes less code in the complete client; encode plus decode of a 1,024-byte payload 76.5 / 32.1 /
-/// 29.9 / 29.2 instructions per byte fed 1 / 16 / 64 / all at once, against 36.8 / 8.4 / 6.0 / 3.9
-/// on the fast path, and a whole one-byte frame 579 against 334: still a small share of the 870 to
+/// bytes less code in the complete client; encode plus decode of a 1,024-byte payload 68.5 / 26.9 /
+/// 24.8 / 24.2 instructions per byte fed 1 / 16 / 64 / all at once, against 36.8 / 8.4 / 6.0 / 3.9
+/// on the fast path, and a whole one-byte frame 553 against 334 (cat1-client's receiver, its direction known at compile time): still a small share of the 870 to
 /// 1,800 cycles between two bytes at 921,600 baud.
 ///
 /// `TO_HOST` (default `false`) fixes the direction at compile time to frames from the module:
