@@ -94,6 +94,9 @@ fuzz_target!(|input: &[u8]| {
         if direction == Direction::ToHost {
             let fixed = run_on(Decoder::<N, false, true>::to_host(), stream, compact_chunk);
             assert_eq!(fixed, (events.clone(), counters), "the receiver's decoder differs");
+            // `Receiver<N, true>`'s decoder: the fast path with the direction fixed (review 41).
+            let fast = run_on(Decoder::<N, true, true>::to_host(), stream, compact_chunk);
+            assert_eq!(fast, (events.clone(), counters), "the fast receiver's decoder differs");
         }
     }
 

@@ -115,9 +115,10 @@ impl<'a> InfoLine<'a> {
         (self.line, self.name_len)
     }
 
-    /// The line of [`InfoLine::into_parts`] again. Hidden: not part of the API (parts that no
-    /// `into_parts` gave make a line whose name and parameters are cut at `name_len`, clamped
-    /// to the line, as for any line).
+    /// The line of [`InfoLine::into_parts`] again. Hidden: not part of the API. Parts that no
+    /// `into_parts` gave never panic but are no line `parse` gives: name and parameters are
+    /// cut at `name_len`; past the line, no name and (up to `usize::MAX - 2`) no parameters,
+    /// while at `usize::MAX - 1` and `usize::MAX` the cuts wrap to 0 and 1 (review 41).
     #[doc(hidden)]
     #[inline(always)]
     pub const fn from_parts(line: &'a [u8], name_len: usize) -> Self {
@@ -153,8 +154,8 @@ impl<'a> InfoLine<'a> {
         if self.name_len == 0 {
             return self.line;
         }
-        // The cut clamped to the line's length first (it always lies within: `parse` and the
-        // framer's ways make `name_len` the colon's place), so that the cut never fails and
+        // The cut clamped to the line's length first (it lies within for every line `parse`,
+        // the framer's ways and `from_parts(into_parts())` make), so that the cut never fails and
         // LLVM selects one index, where `split_at_checked`'s `None` arm was a select of the
         // slice's pointer and of its length (client `.text` -12 bytes, issue 6's twenty-fourth
         // flash round; the text is the same, empty past the line's end either way).

@@ -174,7 +174,7 @@ pub(crate) const HANDSHAKE_OK: Detached = Expect::handshake_ok().detach();
 // transmit buffer (the small fields first, as before, cost chunks 180 a pass: a register more
 // in `receive_ok_first`; client flash +20 for the framer first: the small fields past Thumb's
 // short loads and stores). The small fields a new core holds as zero bytes right behind the
-// framer, with no padding between them (`spare` fills what would be), then `echo` (a new
+// framer, with no padding between them (`malformed` fills what would be), then `echo` (a new
 // core's `Echo::Unknown` a zero byte too, see `Echo`) and `state`, then the transmit buffer at
 // an offset of 8 bytes: `new` clears the framer, those fields and the buffer with one
 // `__aeabi_memclr8` call and then writes `state` (`Detached::CLEARED` in its literal, see
@@ -200,8 +200,8 @@ pub struct Core<const N: usize = MAX_LINE> {
     /// An information line of the exchange in flight did not decode: set by the adapters'
     /// `dispatch` (`Core::mark_malformed`), cleared by their `exchange` before its wait and
     /// read at its end (`Core::malformed`). In the byte that was padding, zeroed with the
-    /// fields before it (see above); named `spare` still, as the layout's test names it.
-    spare: bool,
+    /// fields before it (see above).
+    malformed: bool,
     echo: Echo,
     /// The exchange in flight (a command or a handshake reply), without the lines it borrows
     /// (see `Expect::detach`): [`Detached::NOTHING`], or an exchange done, when idle. Whether
@@ -234,7 +234,7 @@ impl<const N: usize> Core<N> {
             name_len: 0,
             echo: Echo::Unknown,
             unsynchronised: false,
-            spare: false,
+            malformed: false,
             counters: ClientCounters {
                 timeouts: 0,
                 probes_unanswered: 0,
@@ -644,20 +644,20 @@ impl<const N: usize> Core<N> {
     /// `procedures::OnInfo`, the adapters' receive path is below its old cost without it.)
     #[inline(always)]
     pub(crate) fn mark_malformed(&mut self) {
-        self.spare = true;
+        self.malformed = true;
     }
 
     /// Clears [`Core::mark_malformed`]'s mark (the adapters' `exchange`, before its wait).
     #[inline(always)]
     pub(crate) fn clear_malformed(&mut self) {
-        self.spare = false;
+        self.malformed = false;
     }
 
     /// Whether an information line of the exchange in flight did not decode
     /// ([`Core::mark_malformed`]) since [`Core::clear_malformed`].
     #[inline(always)]
     pub(crate) fn malformed(&self) -> bool {
-        self.spare
+        self.malformed
     }
 
     /// Starts the escape: returns `+++` (write it in one go, after the guard silence), then waits
@@ -1701,7 +1701,7 @@ mod tests {
     }
 
     /// The layout `Core::new` clears in one call (see `Core`): the fields from the framer to
-    /// `spare` with no padding between them, `echo` (a zero byte when `Unknown`) and `state`
+    /// `malformed` with no padding between them, `echo` (a zero byte when `Unknown`) and `state`
     /// right behind them, the
     /// transmit buffer right behind `state` at an offset of 8 bytes (`__aeabi_memclr8`).
     #[test]
@@ -1714,7 +1714,7 @@ mod tests {
             + 2 * size_of::<u16>()
             + 3 * size_of::<u8>();
         assert_eq!(offset_of!(C, framer), 0);
-        assert_eq!(offset_of!(C, spare) + 1, zeroed);
+        assert_eq!(offset_of!(C, malformed) + 1, zeroed);
         assert_eq!(offset_of!(C, echo), zeroed);
         assert_eq!(
             offset_of!(C, echo) + size_of::<Echo>(),
