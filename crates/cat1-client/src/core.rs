@@ -2997,6 +2997,17 @@ mod tests {
         }
     }
 
+    /// A core of the adapters' size told the echo setting `echo` (0 on, 1 off, 2 unknown) after
+    /// `steps`, each fed whole: the set-up of the twenty-seventh flash round's differential tests.
+    fn core_after(steps: &[Step], echo: usize) -> Core<{ cat1_at_parse::MAX_LINE }> {
+        let mut core = Core::<{ cat1_at_parse::MAX_LINE }>::new();
+        core.set_echo([Echo::On, Echo::Off, Echo::Unknown][echo]);
+        for s in steps {
+            step(&mut core, s, 0);
+        }
+        core
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
         /// The adapters' start (`start_idle_line`, since the twenty-seventh flash round: their
@@ -3017,12 +3028,7 @@ mod tests {
             end_by_ok in proptest::bool::ANY,
             settled in proptest::bool::ANY,
         ) {
-            let echo = [Echo::On, Echo::Off, Echo::Unknown][echo];
-            let mut core = Core::<{ cat1_at_parse::MAX_LINE }>::new();
-            core.set_echo(echo);
-            for s in &steps {
-                step(&mut core, s, 0);
-            }
+            let mut core = core_after(&steps, echo);
             if core.is_busy() && end_by_ok {
                 let _ = core.receive_chunk(b"\r\nOK\r\n");
             }
@@ -3074,12 +3080,7 @@ mod tests {
             at in proptest::prop_oneof![0u64..12_000, 4_995u64..5_005],
             far in proptest::bool::ANY,
         ) {
-            let echo = [Echo::On, Echo::Off, Echo::Unknown][echo];
-            let mut core = Core::<{ cat1_at_parse::MAX_LINE }>::new();
-            core.set_echo(echo);
-            for s in &steps {
-                step(&mut core, s, 0);
-            }
+            let mut core = core_after(&steps, echo);
             // An exchange in flight, as `pump` meets one (started here when none is).
             if !core.is_busy() {
                 core.settled();
